@@ -1,0 +1,83 @@
+/**
+ * Plain manifest objects as the checker sees them (from synth or from YAML), and small typed readers.
+ * Manifests are untrusted input: every reader tolerates missing or wrongly typed fields.
+ */
+
+/** A Kubernetes object as parsed from YAML/JSON. Fields are unknown until read through the helpers below. */
+export interface KubeObject {
+  readonly apiVersion?: unknown;
+  readonly kind?: unknown;
+  readonly metadata?: unknown;
+  readonly spec?: unknown;
+  readonly [key: string]: unknown;
+}
+
+/** Where a manifest came from: a file and document index (CLI), or a construct path (synth). */
+export interface SourceRef {
+  readonly file?: string;
+  readonly line?: number;
+  readonly constructPath?: string;
+}
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function asRecord(v: unknown): Record<string, unknown> {
+  return isRecord(v) ? v : {};
+}
+
+export function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function asString(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function asNumber(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  return undefined;
+}
+
+/** Strings of a string map (labels, selectors); non-string values are dropped. */
+export function asStringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(asRecord(v))) {
+    if (typeof val === 'string') out[k] = val;
+    else if (typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
+  }
+  return out;
+}
+
+export function asStringArray(v: unknown): string[] {
+  return asArray(v).filter((x): x is string => typeof x === 'string');
+}
+
+/** metadata fields of an object. */
+export function meta(o: KubeObject): { name: string; namespace?: string; labels: Record<string, string>; annotations: Record<string, string>; creationTimestamp?: string } {
+  const m = asRecord(o.metadata);
+  return {
+    name: asString(m.name) ?? '',
+    namespace: asString(m.namespace),
+    labels: asStringMap(m.labels),
+    annotations: asStringMap(m.annotations),
+    creationTimestamp: asString(m.creationTimestamp),
+  };
+}
+
+/** `group` of an apiVersion (`networking.istio.io/v1` → `networking.istio.io`, `v1` → ``). */
+export function apiGroup(apiVersion: string): string {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? '' : apiVersion.slice(0, i);
+}
+
+/** True when every key/value of `selector` is in `labels`. An empty selector matches everything. */
+export function selectorMatches(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(selector)) {
+    if (labels[k] !== v) return false;
+  }
+  return true;
+}
