@@ -1,0 +1,273 @@
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Gateway as GatewayL1, GatewaySpecServers, toJson_GatewaySpec } from '../imports/networking.istio.io';
+import { installChecks } from './check/synth-hook';
+import { IstioGatewaysError } from './errors';
+import { GatewayRole, IGatewayWorkload } from './gateway-workload';
+import { validateDnsLabel, validateGatewayHosts, validatePort } from './internal/validate';
+import { RenderedServerTls, ServerTls } from './server-tls';
+
+/** Protocols of a Gateway server port. */
+export enum GatewayProtocol {
+  /** Plain HTTP/1.1 (and h2c). */
+  HTTP = 'HTTP',
+  /** HTTP over TLS terminated at the gateway. */
+  HTTPS = 'HTTPS',
+  /** HTTP/2 in clear text. */
+  HTTP2 = 'HTTP2',
+  /** gRPC in clear text. */
+  GRPC = 'GRPC',
+  /** Opaque TCP. */
+  TCP = 'TCP',
+  /** TLS: passthrough by SNI, or terminated and forwarded as TCP. */
+  TLS = 'TLS',
+  /** MongoDB wire protocol. */
+  MONGO = 'MONGO',
+  /** Redis protocol. */
+  REDIS = 'REDIS',
+  /** MySQL protocol. */
+  MYSQL = 'MYSQL',
+}
+
+/** Options for {@link GatewayBase.addServer}. */
+export interface GatewayServerOptions {
+  /** Server port: a port of the workload's Service (before target-port translation). */
+  readonly port: number;
+  /** Protocol of the port. */
+  readonly protocol: GatewayProtocol;
+  /**
+   * Hosts the server accepts: FQDNs or `*.suffix` (optionally `ns/host`-scoped is not supported here:
+   * hosts are bound by the VirtualServices this library creates).
+   */
+  readonly hosts: string[];
+  /**
+   * Port name, unique within the Gateway.
+   * @default - `<protocol>-<port>` for plaintext servers, `<protocol>-<first host>` for TLS servers
+   */
+  readonly portName?: string;
+  /**
+   * TLS settings; required for HTTPS and TLS servers, forbidden for the others.
+   * @default - no TLS
+   */
+  readonly tls?: ServerTls;
+  /**
+   * Answer plain HTTP requests with a 301 to HTTPS (HTTP servers only).
+   * @default false
+   */
+  readonly httpsRedirect?: boolean;
+  /**
+   * Allow the host `*` (any VirtualService in any namespace may bind to the server).
+   * @default false
+   */
+  readonly allowAnyHost?: boolean;
+  /**
+   * Allow wildcard hosts (`*.example.com`) on a TLS server.
+   * @default false
+   */
+  readonly allowWildcardHosts?: boolean;
+}
+
+/** A server added to a Gateway, as rendered. Returned by {@link GatewayBase.addServer}. */
+export interface GatewayServerRef {
+  /** Server port. */
+  readonly port: number;
+  /** Protocol. */
+  readonly protocol: GatewayProtocol;
+  /** Port name. */
+  readonly portName: string;
+  /** Hosts, sorted. */
+  readonly hosts: string[];
+}
+
+/** Props shared by ingress and egress gateways. */
+export interface GatewayBaseProps {
+  /** The gateway pods the Gateway configures (its `selector`). */
+  readonly workload: IGatewayWorkload;
+  /**
+   * metadata.name of the Gateway (a DNS-1123 label).
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the Gateway.
+   * @default - the chart's namespace, else the workload's namespace
+   */
+  readonly namespace?: string;
+}
+
+type Family = 'http' | 'tls' | 'tcp';
+
+interface ServerState {
+  readonly port: number;
+  readonly protocol: GatewayProtocol;
+  portName: string;
+  readonly hosts: Set<string>;
+  readonly tls?: RenderedServerTls;
+  readonly httpsRedirect: boolean;
+  readonly mergeable: boolean;
+}
+
+function familyOf(p: GatewayProtocol): Family {
+  switch (p) {
+    case GatewayProtocol.HTTP:
+    case GatewayProtocol.HTTP2:
+    case GatewayProtocol.GRPC:
+      return 'http';
+    case GatewayProtocol.HTTPS:
+    case GatewayProtocol.TLS:
+      return 'tls';
+    default:
+      return 'tcp';
+  }
+}
+
+function sanitize(host: string): string {
+  return host.replace(/^\*\./, 'wildcard.').replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-+|-+$/g, '');
+}
+
+/**
+ * One Istio Gateway (networking.istio.io/v1) bound to one gateway workload. Servers are allocated as hosts and
+ * routes are added; output is sorted by port and name so creation order does not change the YAML.
+ * Base of {@link IngressGateway} and {@link EgressGateway}.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/gateway/
+ */
+export abstract class GatewayBase extends Construct {
+  /** The gateway workload. */
+  public readonly workload: IGatewayWorkload;
+  /** metadata.name of the Gateway. */
+  public readonly name: string;
+  /** Namespace of the Gateway. */
+  public readonly namespace: string;
+  /** The L1 Gateway object. */
+  public readonly apiObject: ApiObject;
+  private readonly servers: ServerState[] = [];
+
+  protected constructor(scope: Construct, id: string, props: GatewayBaseProps, role: GatewayRole) {
+    super(scope, id);
+    installChecks(this);
+    if (!props.workload) {
+      throw new IstioGatewaysError(this, 'workload: a gateway needs the gateway workload it configures, e.g. GatewayWorkload.istioIngressGateway(this, "ingress")');
+    }
+    if (props.workload.role !== role) {
+      throw new IstioGatewaysError(this, `workload: ${props.workload.node.path} is an ${props.workload.role} gateway workload and cannot serve ${role} traffic; use ${role === GatewayRole.INGRESS ? 'an ingress workload such as GatewayWorkload.istioIngressGateway()' : 'an egress workload such as GatewayWorkload.istioEgressGateway()'}`);
+    }
+    this.workload = props.workload;
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? props.workload.namespace;
+    validateDnsLabel(this, 'namespace', this.namespace);
+    if (props.name !== undefined) validateDnsLabel(this, 'name', props.name);
+    this.apiObject = new ApiObject(this, 'Resource', {
+      ...GatewayL1.GVK,
+      metadata: { name: props.name, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => toJson_GatewaySpec({ selector: { ...this.workload.selector }, servers: this.renderServers() }) }),
+    });
+    this.name = this.apiObject.name;
+    this.node.addValidation({
+      validate: () => this.servers.length === 0
+        ? ['the Gateway has no servers; add a host or a route to it (e.g. addServer, addHttpHost, addSecureHost, addTcpRoute, addSniPassthrough)']
+        : [],
+    });
+  }
+
+  /** `<namespace>/<name>`: how VirtualServices reference this Gateway. */
+  public get ref(): string {
+    return `${this.namespace}/${this.name}`;
+  }
+
+  /**
+   * Adds a server (port + hosts + TLS) to the Gateway. Plaintext HTTP servers on the same port merge their
+   * hosts; every other server is its own entry. Throws on local conflicts: a host twice on one port, a port
+   * name twice, protocols of different families (HTTP / TLS / TCP) on one port, two TCP servers on one port.
+   */
+  public addServer(options: GatewayServerOptions): GatewayServerRef {
+    validatePort(this, 'port', options.port);
+    const family = familyOf(options.protocol);
+    const tls = options.tls;
+    if (family === 'tls' && !tls) {
+      throw new IstioGatewaysError(this, `port ${options.port}: a ${options.protocol} server needs tls settings; pass tls: ServerTls.simple(credential) or ServerTls.passthrough()`);
+    }
+    if (family !== 'tls' && tls) {
+      throw new IstioGatewaysError(this, `port ${options.port}: tls settings are only valid on HTTPS or TLS servers, not ${options.protocol}`);
+    }
+    if (options.protocol === GatewayProtocol.HTTPS && tls && !tls.terminates && tls.mode !== 'ISTIO_MUTUAL') {
+      throw new IstioGatewaysError(this, `port ${options.port}: an HTTPS server must terminate TLS; use protocol TLS for ${tls.mode}`);
+    }
+    if (options.httpsRedirect && family !== 'http') {
+      throw new IstioGatewaysError(this, `port ${options.port}: httpsRedirect only applies to plain HTTP servers, not ${options.protocol}`);
+    }
+    const isTlsServer = family === 'tls';
+    validateGatewayHosts(this, `port ${options.port} hosts`, options.hosts, {
+      allowAny: options.allowAnyHost ?? false,
+      allowWildcard: isTlsServer ? options.allowWildcardHosts ?? false : true,
+    });
+
+    const samePort = this.servers.filter((s) => s.port === options.port);
+    for (const s of samePort) {
+      const f = familyOf(s.protocol);
+      if (f !== family) {
+        throw new IstioGatewaysError(this, `port ${options.port}: a ${options.protocol} server cannot share the port with the ${s.protocol} server "${s.portName}"; use another port`);
+      }
+      if (family === 'tcp') {
+        throw new IstioGatewaysError(this, `port ${options.port}: the port already has the ${s.protocol} server "${s.portName}" and Envoy cannot tell two TCP servers on one port apart; use another port`);
+      }
+      for (const h of options.hosts) {
+        if ([...s.hosts].some((x) => x.toLowerCase() === h.toLowerCase())) {
+          throw new IstioGatewaysError(this, `port ${options.port}: host "${h}" is already served by "${s.portName}"; a host may appear once per gateway port`);
+        }
+      }
+    }
+
+    const mergeable = family === 'http' && !options.portName;
+    if (mergeable) {
+      const target = samePort.find((s) => s.mergeable && s.protocol === options.protocol && s.httpsRedirect === (options.httpsRedirect ?? false));
+      if (target) {
+        options.hosts.forEach((h) => target.hosts.add(h));
+        return this.refOf(target);
+      }
+    }
+
+    const sortedHosts = [...options.hosts].sort();
+    const portName = options.portName ?? (isTlsServer
+      ? `${options.protocol.toLowerCase()}-${sanitize(sortedHosts[0])}`.slice(0, 63).replace(/-+$/, '')
+      : `${options.protocol.toLowerCase()}-${options.port}${options.httpsRedirect ? '-redirect' : ''}`);
+    validateDnsLabel(this, 'portName', portName);
+    const clash = this.servers.find((s) => s.portName === portName);
+    if (clash) {
+      throw new IstioGatewaysError(this, `portName: "${portName}" is already used by the server on port ${clash.port}; port names must be unique within a Gateway`);
+    }
+    const state: ServerState = {
+      port: options.port,
+      protocol: options.protocol,
+      portName,
+      hosts: new Set(options.hosts),
+      tls: tls ? tls._bind(this, sortedHosts, this.workload) : undefined,
+      httpsRedirect: options.httpsRedirect ?? false,
+      mergeable,
+    };
+    this.servers.push(state);
+    return this.refOf(state);
+  }
+
+  /** Ports that have at least one server, sorted. */
+  public get serverPorts(): number[] {
+    return [...new Set(this.servers.map((s) => s.port))].sort((a, b) => a - b);
+  }
+
+  private refOf(s: ServerState): GatewayServerRef {
+    return { port: s.port, protocol: s.protocol, portName: s.portName, hosts: [...s.hosts].sort() };
+  }
+
+  private renderServers(): GatewaySpecServers[] {
+    const sorted = [...this.servers].sort((a, b) => a.port - b.port || (a.portName < b.portName ? -1 : a.portName > b.portName ? 1 : 0));
+    return sorted.map((s) => {
+      const tls = s.tls
+        ? { ...s.tls }
+        : s.httpsRedirect ? { httpsRedirect: true } : undefined;
+      return {
+        port: { number: s.port, name: s.portName, protocol: s.protocol },
+        hosts: [...s.hosts].sort(),
+        tls: tls as GatewaySpecServers['tls'],
+      };
+    });
+  }
+}

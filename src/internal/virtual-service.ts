@@ -1,0 +1,50 @@
+/**
+ * Rendering of the VirtualServices and DestinationRules that several constructs emit.
+ * Internal: not exported from index.ts.
+ */
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  DestinationRule as DestinationRuleL1, DestinationRuleSpec, toJson_DestinationRuleSpec,
+  toJson_VirtualServiceSpec, VirtualService as VirtualServiceL1, VirtualServiceSpec,
+} from '../../imports/networking.istio.io';
+
+/** Props of {@link createVirtualService}. */
+export interface VirtualServiceObjectProps {
+  /** @default - generated from the construct path */
+  readonly name?: string;
+  readonly namespace: string;
+  /** Produces the spec at synth time (so later add*() calls still count). Hosts/gateways should be sorted. */
+  readonly spec: () => VirtualServiceSpec;
+}
+
+/** A VirtualService L1 object with id 'Resource'-style child `id`, spec rendered lazily through the typed L1 mapping. */
+export function createVirtualService(scope: Construct, id: string, props: VirtualServiceObjectProps): ApiObject {
+  return new ApiObject(scope, id, {
+    ...VirtualServiceL1.GVK,
+    metadata: { name: props.name, namespace: props.namespace },
+    spec: Lazy.any({ produce: () => toJson_VirtualServiceSpec(props.spec()) }),
+  });
+}
+
+/** Props of {@link createDestinationRule}. */
+export interface DestinationRuleObjectProps {
+  /** @default - generated from the construct path */
+  readonly name?: string;
+  readonly namespace: string;
+  readonly spec: () => DestinationRuleSpec;
+}
+
+/** A DestinationRule L1 object, spec rendered lazily. */
+export function createDestinationRule(scope: Construct, id: string, props: DestinationRuleObjectProps): ApiObject {
+  return new ApiObject(scope, id, {
+    ...DestinationRuleL1.GVK,
+    metadata: { name: props.name, namespace: props.namespace },
+    spec: Lazy.any({ produce: () => toJson_DestinationRuleSpec(props.spec()) }),
+  });
+}
+
+/** The namespace for objects a construct creates: explicit, else the chart's, else the fallback. */
+export function namespaceFor(scope: Construct, explicit: string | undefined, fallback: string): string {
+  return explicit ?? Chart.of(scope).namespace ?? fallback;
+}
