@@ -1,5 +1,12 @@
+import { createPrivateKey, X509Certificate } from 'crypto';
+import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { Certificate as CertificateL1, toJson_CertificateSpec } from '../imports/cert-manager.io';
+import { registerContext } from './check/synth-hook';
+import { IstioGatewaysError } from './errors';
 import type { IGatewayWorkload } from './gateway-workload';
+import { validateDnsLabel } from './internal/validate';
 
 /** What a gateway server needs to know to use a credential, handed to {@link ICredential.bind}. */
 export interface CredentialBindOptions {
@@ -33,4 +40,296 @@ export interface ICredential {
   bind(scope: IConstruct, options: CredentialBindOptions): CredentialBinding;
 }
 
-// CREDENTIAL FACTORIES (Credential.fromPem / fromSecretName / fromCertManager) follow.
+/** Props of {@link Credential.fromPem}. */
+export interface PemCredentialProps {
+  /** The server certificate chain, PEM (leaf first). */
+  readonly cert: string;
+  /** The private key of the leaf certificate, PEM (PKCS#1, PKCS#8 or SEC1). */
+  readonly key: string;
+  /**
+   * CA bundle (PEM) that verifies client certificates, written as `ca.crt`. Required for {@link ServerTls.mutual}.
+   * @default - no CA: the credential serves SIMPLE TLS only
+   */
+  readonly ca?: string;
+  /** Name of the Secret (a DNS-1123 subdomain), created in the gateway workload's namespace. */
+  readonly secretName: string;
+  /**
+   * Write the private key into the synthesized YAML. Anything synthesized ends up in Git, so this is off by
+   * default and binding the credential throws; prefer {@link Credential.fromCertManager} or
+   * {@link Credential.fromSecretName} (external-secrets, sealed-secrets).
+   * @default false
+   */
+  readonly allowPrivateKeyInManifest?: boolean;
+}
+
+/** Options for {@link Credential.fromSecretName}. */
+export interface SecretNameCredentialOptions {
+  /**
+   * Whether the Secret carries a `ca.crt` that verifies client certificates (needed for {@link ServerTls.mutual}).
+   * @default false
+   */
+  readonly hasCa?: boolean;
+}
+
+/** Kinds of cert-manager issuer. */
+export enum CertManagerIssuerKind {
+  /** A namespaced `Issuer`: it must live in the gateway workload's namespace. */
+  ISSUER = 'Issuer',
+  /** A cluster-wide `ClusterIssuer`. */
+  CLUSTER_ISSUER = 'ClusterIssuer',
+}
+
+/** The issuer that signs a cert-manager Certificate (`spec.issuerRef`). */
+export interface CertManagerIssuer {
+  /** Name of the issuer. */
+  readonly name: string;
+  /**
+   * Issuer or ClusterIssuer.
+   * @default CertManagerIssuerKind.ISSUER
+   */
+  readonly kind?: CertManagerIssuerKind;
+  /**
+   * API group of an external issuer.
+   * @default - cert-manager.io
+   */
+  readonly group?: string;
+}
+
+/** Props of {@link Credential.fromCertManager}. */
+export interface CertManagerCredentialProps {
+  /** Who signs the certificate. */
+  readonly issuer: CertManagerIssuer;
+  /** Name of the Secret cert-manager writes (a DNS-1123 subdomain), in the gateway workload's namespace. */
+  readonly secretName: string;
+  /**
+   * metadata.name of the Certificate.
+   * @default - the secret name
+   */
+  readonly certificateName?: string;
+  /**
+   * Requested lifetime of the certificate.
+   * @default - cert-manager's default (90 days)
+   */
+  readonly duration?: Duration;
+  /**
+   * How long before expiry cert-manager renews.
+   * @default - cert-manager's default (a third of the duration)
+   */
+  readonly renewBefore?: Duration;
+  /**
+   * Whether the issuer writes a `ca.crt` that should verify client certificates (CA and Vault issuers do).
+   * Required for {@link ServerTls.mutual}.
+   * @default false
+   */
+  readonly ca?: boolean;
+  /**
+   * DNS names beyond the hosts of the servers that use the credential.
+   * @default - only the servers' hosts
+   */
+  readonly extraDnsNames?: string[];
+}
+
+/**
+ * Annotation on the context Secret that {@link Credential.fromSecretName} declares to the checker: the Secret
+ * exists with the listed keys, but its values are managed outside this app (unknown at synth time).
+ */
+const EXTERNAL_SECRET_ANNOTATION = 'cdk8s-istio-gateways.io/external-secret';
+
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function validateSecretName(scope: IConstruct, name: string): void {
+  if (typeof name !== 'string' || !DNS_SUBDOMAIN.test(name)) {
+    throw new IstioGatewaysError(scope, `secretName: "${String(name)}" is not a valid Secret name; use a DNS-1123 subdomain such as webapp-credential`);
+  }
+}
+
+/** The chart-level scope that owns a credential's objects, so two servers (or gateways) share one object. */
+function ownerOf(scope: IConstruct, kind: string, namespace: string, secretName: string): { chart: Chart; id: string } {
+  return { chart: Chart.of(scope), id: `${kind}-${namespace}-${secretName}` };
+}
+
+/** Splits a PEM bundle into its certificate blocks. */
+function pemCertificates(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+/** Renders a Duration the Go way cert-manager expects (`2160h`, `90m`, `30s`). */
+function goDuration(d: Duration): string {
+  const s = d.toSeconds();
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
+}
+
+class PemCredential implements ICredential {
+  public readonly secretName: string;
+  public readonly hasCa: boolean;
+  constructor(private readonly props: PemCredentialProps) {
+    this.secretName = props.secretName;
+    this.hasCa = props.ca !== undefined;
+  }
+
+  public bind(scope: IConstruct, options: CredentialBindOptions): CredentialBinding {
+    const p = this.props;
+    validateSecretName(scope, p.secretName);
+    if (!p.allowPrivateKeyInManifest) {
+      throw new IstioGatewaysError(scope, `credential "${p.secretName}": Credential.fromPem would write the private key into the synthesized YAML (and so into Git); use Credential.fromCertManager(...) or an existing secret with Credential.fromSecretName("${p.secretName}"), or set allowPrivateKeyInManifest: true if the manifests never leave a trusted place`);
+    }
+    const namespace = options.workload.namespace;
+    const { chart, id } = ownerOf(scope, 'Secret', namespace, p.secretName);
+    if (chart.node.tryFindChild(id)) return { credentialName: p.secretName };
+
+    const certs = pemCertificates(p.cert ?? '');
+    let leaf: X509Certificate;
+    try {
+      if (certs.length === 0) throw new Error('no CERTIFICATE block');
+      leaf = new X509Certificate(certs[0]);
+      certs.slice(1).forEach((c) => new X509Certificate(c));
+    } catch (e) {
+      throw new IstioGatewaysError(scope, `credential "${p.secretName}" cert: the PEM does not parse as an X.509 certificate (${(e as Error).message}); pass the PEM text of the certificate chain, leaf first`);
+    }
+    let keyObject;
+    try {
+      keyObject = createPrivateKey(p.key ?? '');
+    } catch (e) {
+      throw new IstioGatewaysError(scope, `credential "${p.secretName}" key: the PEM does not parse as a private key (${(e as Error).message}); pass the unencrypted PEM private key of the certificate`);
+    }
+    if (!leaf.checkPrivateKey(keyObject)) {
+      throw new IstioGatewaysError(scope, `credential "${p.secretName}" key: the private key does not match the certificate ${leaf.subject.replace(/\n/g, ', ')}; pass the key the certificate was issued for`);
+    }
+    if (p.ca !== undefined) {
+      const cas = pemCertificates(p.ca);
+      try {
+        if (cas.length === 0) throw new Error('no CERTIFICATE block');
+        cas.forEach((c) => new X509Certificate(c));
+      } catch (e) {
+        throw new IstioGatewaysError(scope, `credential "${p.secretName}" ca: the PEM does not parse as X.509 certificates (${(e as Error).message}); pass the PEM bundle of the CA(s) that sign client certificates`);
+      }
+    }
+    const secret = new kplus.Secret(chart, id, {
+      metadata: { name: p.secretName, namespace },
+      type: 'kubernetes.io/tls',
+    });
+    secret.addStringData('tls.crt', p.cert);
+    secret.addStringData('tls.key', p.key);
+    if (p.ca !== undefined) secret.addStringData('ca.crt', p.ca);
+    return { credentialName: p.secretName };
+  }
+}
+
+class SecretNameCredential implements ICredential {
+  public readonly hasCa: boolean;
+  constructor(public readonly secretName: string, options: SecretNameCredentialOptions) {
+    this.hasCa = options.hasCa ?? false;
+  }
+
+  public bind(scope: IConstruct, options: CredentialBindOptions): CredentialBinding {
+    validateSecretName(scope, this.secretName);
+    // Nothing is synthesized. The checker is told that the Secret exists in the workload's namespace with the
+    // keys Istio needs; the annotation marks the values as unknown (managed outside this app).
+    const placeholder = '(managed outside this app)';
+    const stringData: { [key: string]: string } = { 'tls.crt': placeholder, 'tls.key': placeholder };
+    if (this.hasCa) stringData['ca.crt'] = placeholder;
+    registerContext(scope, [{
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: this.secretName,
+        namespace: options.workload.namespace,
+        annotations: { [EXTERNAL_SECRET_ANNOTATION]: 'true' },
+      },
+      type: 'kubernetes.io/tls',
+      stringData,
+    }]);
+    return { credentialName: this.secretName };
+  }
+}
+
+class CertManagerCredential implements ICredential {
+  public readonly secretName: string;
+  public readonly hasCa: boolean;
+  private readonly hostsByOwner = new Map<string, Set<string>>();
+  constructor(private readonly props: CertManagerCredentialProps) {
+    this.secretName = props.secretName;
+    this.hasCa = props.ca ?? false;
+  }
+
+  public bind(scope: IConstruct, options: CredentialBindOptions): CredentialBinding {
+    const p = this.props;
+    validateSecretName(scope, p.secretName);
+    if (!p.issuer || typeof p.issuer.name !== 'string' || p.issuer.name.length === 0) {
+      throw new IstioGatewaysError(scope, `credential "${p.secretName}" issuer: an issuer name is required, e.g. { name: "letsencrypt", kind: CertManagerIssuerKind.CLUSTER_ISSUER }`);
+    }
+    const anyHost = options.hosts.find((h) => h === '*');
+    if (anyHost) {
+      throw new IstioGatewaysError(scope, `credential "${p.secretName}": a certificate cannot be issued for the host "*"; list the hosts the certificate should cover`);
+    }
+    if (p.certificateName !== undefined) validateDnsLabel(scope, 'certificateName', p.certificateName);
+    const namespace = options.workload.namespace;
+    const { chart, id } = ownerOf(scope, 'Certificate', namespace, p.secretName);
+    const key = `${chart.node.addr}/${id}`;
+    const existing = this.hostsByOwner.get(key);
+    if (existing && chart.node.tryFindChild(id)) {
+      options.hosts.forEach((h) => existing.add(h));
+      return { credentialName: p.secretName };
+    }
+    if (chart.node.tryFindChild(id)) {
+      throw new IstioGatewaysError(scope, `credential "${p.secretName}": another credential already creates a Certificate for secret ${namespace}/${p.secretName}; reuse that credential object for every server`);
+    }
+    const hosts = new Set<string>([...options.hosts, ...(p.extraDnsNames ?? [])]);
+    this.hostsByOwner.set(key, hosts);
+    new ApiObject(chart, id, {
+      ...CertificateL1.GVK,
+      metadata: { name: p.certificateName ?? p.secretName, namespace },
+      spec: Lazy.any({
+        produce: () => toJson_CertificateSpec({
+          secretName: p.secretName,
+          dnsNames: [...hosts].sort(),
+          issuerRef: { name: p.issuer.name, kind: p.issuer.kind ?? CertManagerIssuerKind.ISSUER, group: p.issuer.group ?? 'cert-manager.io' },
+          duration: p.duration ? goDuration(p.duration) : undefined,
+          renewBefore: p.renewBefore ? goDuration(p.renewBefore) : undefined,
+        }),
+      }),
+    });
+    return { credentialName: p.secretName };
+  }
+}
+
+/**
+ * Factories for TLS server credentials: where the certificate, key and (for MUTUAL) CA of a Gateway server
+ * come from. The Secret always lives in the gateway workload's namespace (Istio reads `credentialName` there,
+ * not in the Gateway's namespace). One credential may be used by several servers: it is bound once per chart
+ * and namespace.
+ *
+ * @example
+ * // an existing Secret (external-secrets, sealed-secrets)
+ * Credential.fromSecretName('webapp-credential');
+ * // cert-manager issues it for every host of the servers that use it
+ * Credential.fromCertManager({ issuer: { name: 'letsencrypt', kind: CertManagerIssuerKind.CLUSTER_ISSUER }, secretName: 'webapp-credential' });
+ *
+ * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/secure-ingress/
+ */
+export class Credential {
+  /**
+   * A `kubernetes.io/tls` Secret with `tls.crt`, `tls.key` (and `ca.crt`) from PEM text, written into the
+   * manifests. Requires `allowPrivateKeyInManifest: true`; the PEM must parse and the key must match the certificate.
+   */
+  public static fromPem(props: PemCredentialProps): ICredential {
+    return new PemCredential(props);
+  }
+
+  /** A Secret that exists already (managed by external-secrets, sealed-secrets, …). Nothing is synthesized. */
+  public static fromSecretName(secretName: string, options: SecretNameCredentialOptions = {}): ICredential {
+    return new SecretNameCredential(secretName, options);
+  }
+
+  /**
+   * A cert-manager Certificate (cert-manager.io/v1) whose `dnsNames` are the hosts of every server that uses the
+   * credential, writing `secretName` in the gateway workload's namespace.
+   */
+  public static fromCertManager(props: CertManagerCredentialProps): ICredential {
+    return new CertManagerCredential(props);
+  }
+
+  private constructor() {}
+}

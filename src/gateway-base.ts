@@ -158,7 +158,7 @@ export abstract class GatewayBase extends Construct {
     if (props.name !== undefined) validateDnsLabel(this, 'name', props.name);
     this.apiObject = new ApiObject(this, 'Resource', {
       ...GatewayL1.GVK,
-      metadata: { name: props.name, namespace: this.namespace },
+      metadata: props.name !== undefined ? { name: props.name, namespace: this.namespace } : { namespace: this.namespace },
       spec: Lazy.any({ produce: () => toJson_GatewaySpec({ selector: { ...this.workload.selector }, servers: this.renderServers() }) }),
     });
     this.name = this.apiObject.name;

@@ -1,6 +1,10 @@
 import { Construct } from 'constructs';
 import { GatewayBase, GatewayBaseProps } from './gateway-base';
 import { GatewayRole } from './gateway-workload';
+import { HttpHost, HttpHostOptions } from './http-host';
+import { SecureHost, SecureHostOptions } from './secure-host';
+import { SniPassthrough, SniPassthroughOptions } from './sni-passthrough';
+import { TcpRoute, TcpRouteOptions } from './tcp-route';
 
 /** Props of {@link IngressGateway}. */
 export interface IngressGatewayProps extends GatewayBaseProps {}
@@ -25,5 +29,39 @@ export class IngressGateway extends GatewayBase {
 
   // --- HTTP sugar (addHttpHost, addSecureHost) ---
 
+  /**
+   * Plain HTTP for `hosts` on this gateway (port 80 unless given) with a VirtualService for the routes.
+   * @returns the {@link HttpHost}, a child of this gateway
+   */
+  public addHttpHost(id: string, options: HttpHostOptions): HttpHost {
+    return new HttpHost(this, id, { ...options, gateway: this });
+  }
+
+  /**
+   * HTTPS for `hosts` on this gateway (port 443 unless given), an HTTP→HTTPS redirect on port 80 unless
+   * `redirect: false`, and a VirtualService for the routes.
+   * @returns the {@link SecureHost}, a child of this gateway
+   */
+  public addSecureHost(id: string, options: SecureHostOptions): SecureHost {
+    return new SecureHost(this, id, { ...options, gateway: this });
+  }
+
   // --- TCP/TLS sugar (addTcpRoute, addSniPassthrough) ---
+
+  /**
+   * Opaque TCP on one gateway port (e.g. 31400) to one destination: a TCP server and a VirtualService `tcp` route.
+   * @returns the {@link TcpRoute}, a child of this gateway
+   */
+  public addTcpRoute(id: string, options: TcpRouteOptions): TcpRoute {
+    return new TcpRoute(this, id, { ...options, gateway: this });
+  }
+
+  /**
+   * TLS passthrough by SNI (port 443 unless given) to a backend that terminates TLS: a TLS PASSTHROUGH server
+   * and a VirtualService `tls` route matching the SNI hosts.
+   * @returns the {@link SniPassthrough}, a child of this gateway
+   */
+  public addSniPassthrough(id: string, options: SniPassthroughOptions): SniPassthrough {
+    return new SniPassthrough(this, id, { ...options, gateway: this });
+  }
 }

@@ -24,11 +24,16 @@ export interface Report {
   readonly fix: string;
   /** Overrides the rule's default severity (rules with a W/E split). */
   readonly severity?: Severity;
+  /** Overrides the rule's istioctl code (rules with two codes, e.g. VS-ORDER-001 IST0130/IST0131). */
+  readonly code?: string;
 }
 
 /** Handed to each rule's `check`. */
 export interface RuleContext {
   readonly index: MeshIndex;
+  /** "Now" for time-dependent rules (certificate expiry); `AnalyzeOptions.now`, default the current time. */
+  readonly now: Date;
+  /** Records a finding. Reports on context objects are dropped by the engine, so rules need not filter them. */
   report(r: Report): void;
 }
 

@@ -1,19 +1,222 @@
-// STUB — owned by the checker-engine helper, who replaces this file with the real implementation.
-// Construct authors may rely on exactly these two functions and their semantics.
+/**
+ * Runs the rule engine on every synth of a cdk8s App.
+ *
+ * cdk8s calls `node.validate()` on every construct of the App in `App.synth()` and in every `Chart.toJson()` (which
+ * `Testing.synth(chart)` calls). {@link installChecks} adds one validation to the App's root node that collects every
+ * ApiObject of the App (via `apiObject.toJson()`, never `chart.toJson()`, which would recurse into validation), adds
+ * the registered context, runs {@link analyze}, and turns error findings into validation errors that name the
+ * construct path. Warnings go to stderr once per distinct set (strict mode turns them into errors).
+ *
+ * Cost: validation runs 1 + (number of charts) times per `app.synth()`. The result is cached on the synthesized
+ * manifests themselves (plus a version counter bumped by registerContext/suppress/configure), so `analyze` runs once
+ * per synth; the repeated validations only re-serialize the ApiObjects (measured in test/check/synth-hook.test.ts).
+ */
+import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import type { KubeObject } from './model';
+import { IstioGatewaysError } from '../errors';
+import { SUPPRESS_ANNOTATION, analyze, parseSuppressions } from './analyze';
+import { Finding, Severity, formatFindingLine } from './findings';
+import type { AssumeInstall } from './mesh-index';
+import { KubeObject, SourceRef, asRecord, asString, meta } from './model';
+
+/** App-wide settings of the checks (set through `Checks.configure`). */
+export interface CheckSettings {
+  strict?: boolean;
+  disabled?: boolean;
+  meshConfig?: Record<string, unknown>;
+  assumeInstall?: AssumeInstall;
+  disabledRules?: string[];
+  /** Where warnings go. @default process.stderr */
+  warn?: (text: string) => void;
+}
+
+interface AppState {
+  installed: boolean;
+  settings: CheckSettings;
+  /** context objects by identity (first registration wins) */
+  context: Map<string, { object: KubeObject; source: SourceRef }>;
+  suppressions: { scope: IConstruct; line: string }[];
+  /** bumped by every change that is not visible in the manifests */
+  version: number;
+  cacheKey?: string;
+  findings: Finding[];
+  errors: string[];
+  printed: Set<string>;
+  /** how many times analyze() ran (for tests and benchmarks) */
+  analyzeRuns: number;
+  validations: number;
+}
+
+const STATES = new WeakMap<IConstruct, AppState>();
+/** Suppression lines this library wrote per ApiObject (the annotation cannot be read back from cdk8s metadata). */
+const SUPPRESS_LINES = new WeakMap<ApiObject, string[]>();
+
+function stateOf(scope: IConstruct): AppState {
+  const root = scope.node.root;
+  let s = STATES.get(root);
+  if (!s) {
+    s = {
+      installed: false, settings: {}, context: new Map(), suppressions: [], version: 0, findings: [], errors: [],
+      printed: new Set(), analyzeRuns: 0, validations: 0,
+    };
+    STATES.set(root, s);
+  }
+  return s;
+}
 
 /**
  * Declares facts that are not synthesized (e.g. a gateway Deployment/Service installed by istioctl) so that the
  * synth-time checker sees them, exactly like a CLI user passes the gateway's Service manifest as extra input.
- * Objects are plain Kubernetes manifests (apiVersion, kind, metadata with explicit namespace, spec).
+ * Objects are plain Kubernetes manifests (apiVersion, kind, metadata with explicit namespace, spec). The same object
+ * (apiVersion kind namespace/name) registered twice is kept once (the first registration wins); a synthesized object
+ * of the same identity wins over context.
  */
 export function registerContext(scope: IConstruct, objects: KubeObject[]): void {
-  void scope;
-  void objects;
+  const s = stateOf(scope);
+  for (const o of objects) {
+    const m = meta(o);
+    const key = `${asString(o.apiVersion) ?? ''}|${asString(o.kind) ?? ''}|${m.namespace ?? ''}|${m.name}`;
+    if (s.context.has(key)) continue;
+    s.context.set(key, { object: o, source: { constructPath: scope.node.path } });
+    s.version++;
+  }
+  installChecks(scope);
 }
 
 /** Makes sure the App that contains `scope` runs the checks once per synth. Idempotent; every L2 calls it. */
 export function installChecks(scope: IConstruct): void {
-  void scope;
+  const s = stateOf(scope);
+  if (s.installed) return;
+  s.installed = true;
+  const root = scope.node.root;
+  root.node.addValidation({ validate: () => runChecks(root) });
 }
+
+/** Merges App-wide settings. */
+export function configureChecks(scope: IConstruct, settings: CheckSettings): void {
+  const s = stateOf(scope);
+  const defined = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as CheckSettings;
+  s.settings = { ...s.settings, ...defined };
+  s.version++;
+  installChecks(scope);
+}
+
+/** Adds `ruleId: reason` to the suppress annotation of every ApiObject under `scope`, now and at synth. */
+export function addSuppression(scope: IConstruct, ruleId: string, reason: string): void {
+  const id = ruleId.trim();
+  const why = reason.replace(/\s+/g, ' ').trim();
+  if (!/^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/.test(id)) {
+    throw new IstioGatewaysError(scope, `Checks.suppress: rule id ${JSON.stringify(ruleId)} is not a rule ID such as GWX-DUP-001`);
+  }
+  if (!why) {
+    throw new IstioGatewaysError(scope, `Checks.suppress(${id}): reason is empty; say why the finding is acceptable`);
+  }
+  const s = stateOf(scope);
+  const line = `${id}: ${why}`;
+  s.suppressions.push({ scope, line });
+  s.version++;
+  applySuppression(scope, line);
+  installChecks(scope);
+}
+
+function applySuppression(scope: IConstruct, line: string): void {
+  for (const c of scope.node.findAll()) {
+    if (!ApiObject.isApiObject(c)) continue;
+    let lines = SUPPRESS_LINES.get(c);
+    if (!lines) {
+      const existing = asString(asRecord(asRecord(safe(() => c.metadata.toJson())).annotations)[SUPPRESS_ANNOTATION]);
+      lines = existing ? existing.split('\n').filter((l) => l.trim()) : [];
+      SUPPRESS_LINES.set(c, lines);
+    }
+    if (lines.includes(line)) continue;
+    lines.push(line);
+    c.metadata.addAnnotation(SUPPRESS_ANNOTATION, lines.join('\n'));
+  }
+}
+
+function safe<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The construct a finding on `o` is attributed to: the L2 that owns the ApiObject, else the ApiObject. */
+function ownerPath(o: ApiObject): string {
+  const parent = o.node.scope;
+  if (!parent || Chart.isChart(parent) || !parent.node.scope) return o.node.path;
+  return parent.node.path;
+}
+
+/** Collects manifests and runs analyze (cached). Returns the findings. */
+function evaluate(root: IConstruct): AppState {
+  const s = stateOf(root);
+  for (const sup of s.suppressions) applySuppression(sup.scope, sup.line);
+  const manifests: KubeObject[] = [];
+  const sources: SourceRef[] = [];
+  for (const c of root.node.findAll()) {
+    if (!ApiObject.isApiObject(c)) continue;
+    const json: unknown = safe(() => c.toJson());
+    if (json === undefined || typeof json !== 'object' || json === null) continue; // cdk8s reports it on its own
+    manifests.push(json as KubeObject);
+    sources.push({ constructPath: ownerPath(c) });
+  }
+  const key = `${s.version}|${JSON.stringify(manifests)}|${JSON.stringify(sources)}`;
+  if (key === s.cacheKey) return s;
+  const context = Array.from(s.context.values());
+  s.analyzeRuns++;
+  s.findings = analyze(manifests, {
+    sources,
+    context: context.map((c) => c.object),
+    contextSources: context.map((c) => c.source),
+    meshConfig: s.settings.meshConfig,
+    assumeInstall: s.settings.assumeInstall,
+    disabledRules: s.settings.disabledRules,
+  });
+  s.cacheKey = key;
+  return s;
+}
+
+/** `<rule> (<code>) <kind> <ns>/<name> <path>: <message> — fix: <fix> [<constructPath>]` */
+export function formatSynthMessage(f: Finding): string {
+  const code = f.code ? ` (${f.code})` : '';
+  const res = `${f.resource.kind} ${f.resource.namespace ? `${f.resource.namespace}/` : ''}${f.resource.name}`;
+  const path = f.path ? ` ${f.path}` : '';
+  const cp = f.constructPath ? ` [${f.constructPath}]` : '';
+  return `${f.rule}${code} ${res}${path}: ${f.message} — fix: ${f.fix}${cp}`;
+}
+
+function runChecks(root: IConstruct): string[] {
+  const s = stateOf(root);
+  s.validations++;
+  if (s.settings.disabled) return [];
+  evaluate(root);
+  const strict = s.settings.strict === true;
+  const failing = s.findings.filter((f) => f.severity === Severity.ERROR || (strict && f.severity === Severity.WARNING));
+  const warnings = strict ? [] : s.findings.filter((f) => f.severity === Severity.WARNING);
+  if (warnings.length > 0) {
+    const text = warnings.map((f) => `${formatFindingLine(f)}${f.constructPath ? ` [${f.constructPath}]` : ''}`).join('\n');
+    if (!s.printed.has(text)) {
+      s.printed.add(text);
+      const out = s.settings.warn ?? ((t: string) => process.stderr.write(t));
+      out(`cdk8s-istio-gateways: ${warnings.length} warning(s):\n${text}\n`);
+    }
+  }
+  return failing.map(formatSynthMessage);
+}
+
+/** Current findings of the App that contains `scope` (runs the checks if the App changed since the last run). */
+export function currentFindings(scope: IConstruct): Finding[] {
+  const s = stateOf(scope);
+  if (s.settings.disabled) return [];
+  return [...evaluate(scope.node.root).findings];
+}
+
+/** Counters for tests and benchmarks: validations run and analyze() runs. */
+export function checkStats(scope: IConstruct): { validations: number; analyzeRuns: number } {
+  const s = stateOf(scope);
+  return { validations: s.validations, analyzeRuns: s.analyzeRuns };
+}
+
+export { parseSuppressions };

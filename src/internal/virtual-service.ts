@@ -22,7 +22,7 @@ export interface VirtualServiceObjectProps {
 export function createVirtualService(scope: Construct, id: string, props: VirtualServiceObjectProps): ApiObject {
   return new ApiObject(scope, id, {
     ...VirtualServiceL1.GVK,
-    metadata: { name: props.name, namespace: props.namespace },
+    metadata: objectMetadata(props.name, props.namespace),
     spec: Lazy.any({ produce: () => toJson_VirtualServiceSpec(props.spec()) }),
   });
 }
@@ -39,9 +39,17 @@ export interface DestinationRuleObjectProps {
 export function createDestinationRule(scope: Construct, id: string, props: DestinationRuleObjectProps): ApiObject {
   return new ApiObject(scope, id, {
     ...DestinationRuleL1.GVK,
-    metadata: { name: props.name, namespace: props.namespace },
+    metadata: objectMetadata(props.name, props.namespace),
     spec: Lazy.any({ produce: () => toJson_DestinationRuleSpec(props.spec()) }),
   });
+}
+
+/**
+ * metadata with the name only when given: cdk8s spreads `metadata` over the generated name, so an explicit
+ * `name: undefined` would erase it.
+ */
+export function objectMetadata(name: string | undefined, namespace: string): { name?: string; namespace: string } {
+  return name !== undefined ? { name, namespace } : { namespace };
 }
 
 /** The namespace for objects a construct creates: explicit, else the chart's, else the fallback. */

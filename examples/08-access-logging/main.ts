@@ -1,0 +1,17 @@
+/**
+ * Envoy access logs for the ingress gateway only, instead of mesh-wide `meshConfig.accessLogFile`: a Telemetry in
+ * istio-system that selects the gateway pods (`istio: ingressgateway`) with the built-in `envoy` provider
+ * (stdout of the gateway pods). Only failed requests are logged (`response.code >= 400`).
+ */
+import { App, Chart } from 'cdk8s';
+import { AccessLogging, GatewayWorkload } from '../../src';
+
+export function build(app: App): void {
+  const chart = new Chart(app, 'access-logging', { namespace: 'istio-system' });
+  const ingress = GatewayWorkload.istioIngressGateway(chart, 'ingress');
+  new AccessLogging(chart, 'ingress-access-logs', {
+    workload: ingress,
+    name: 'ingress-gateway',
+    filter: 'response.code >= 400',
+  });
+}

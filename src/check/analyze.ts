@@ -1,0 +1,159 @@
+/**
+ * analyze(): the one entry point of the rule engine, shared by the synth hook and the CLI.
+ *
+ * Builds the {@link MeshIndex} once, runs every rule against it, drops findings on context objects, applies
+ * suppressions, and returns the findings sorted deterministically.
+ */
+import { Finding, Severity, compareFindings } from './findings';
+import { AssumeInstall, IndexedObject, MeshIndex } from './mesh-index';
+import { KubeObject, SourceRef } from './model';
+import type { Report, Rule, RuleMeta } from './rule';
+import { ALL_RULES } from './rules';
+
+/** Annotation that suppresses findings on an object: one `RULE-ID: reason` per line. */
+export const SUPPRESS_ANNOTATION = 'checks.cdk8s-istio-gateways.io/suppress';
+
+/** Engine-level rules (not in shared/ISTIO-RULES.md): internal errors and suppression hygiene. */
+export const ENGINE_RULES: readonly RuleMeta[] = [
+  {
+    id: 'CHK-INT-001',
+    severity: Severity.WARNING,
+    summary: 'A rule failed internally on this input; its checks did not run (please report it)',
+  },
+  {
+    id: 'CHK-SUP-001',
+    severity: Severity.WARNING,
+    summary: 'A suppression needs a reason (`RULE-ID: reason`); one without is ignored',
+  },
+];
+
+export interface AnalyzeOptions {
+  /** Facts installed elsewhere (gateway Deployments/Services, Secrets, Namespaces, mesh ConfigMap); never reported on. */
+  readonly context?: readonly KubeObject[];
+  /** Parallel to `manifests`: where each came from (file/line or construct path). */
+  readonly sources?: readonly (SourceRef | undefined)[];
+  /** Parallel to `context`. */
+  readonly contextSources?: readonly (SourceRef | undefined)[];
+  /**
+   * MeshConfig (as in the `mesh` key of the `istio` ConfigMap); istiod env may be given under `pilotEnv`
+   * (`{ pilotEnv: { PILOT_SCOPE_GATEWAY_TO_NAMESPACE: 'true' } }`). Overrides mesh settings found in the input.
+   * @default - from the input (istio ConfigMap, istiod Deployment env, IstioOperator), else Istio defaults
+   */
+  readonly meshConfig?: Record<string, unknown>;
+  /** @default 'default' */
+  readonly defaultNamespace?: string;
+  /** What to assume when no gateway workload is declared. @default 'demo' */
+  readonly assumeInstall?: AssumeInstall;
+  /** "Now" for certificate expiry. @default new Date() */
+  readonly now?: Date;
+  /** Rules to run. @default ALL_RULES */
+  readonly rules?: readonly Rule[];
+  /** Rule IDs not to run (also silences CHK-* engine findings by ID). */
+  readonly disabledRules?: readonly string[];
+}
+
+/** A parsed suppression annotation. */
+interface Suppressions {
+  readonly ids: Set<string>;
+  /** lines without a reason (reported as CHK-SUP-001) */
+  readonly missingReason: string[];
+}
+
+/** Parses the suppress annotation: lines `RULE-ID: reason` (also `;`-separated). */
+export function parseSuppressions(value: string | undefined): Suppressions {
+  const ids = new Set<string>();
+  const missingReason: string[] = [];
+  if (!value) return { ids, missingReason };
+  for (const raw of value.split(/[\n;]/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    const colon = line.indexOf(':');
+    const id = (colon < 0 ? line : line.slice(0, colon)).trim();
+    const reason = colon < 0 ? '' : line.slice(colon + 1).trim();
+    if (!id) continue;
+    if (reason) ids.add(id);
+    else missingReason.push(id);
+  }
+  return { ids, missingReason };
+}
+
+/** Runs every rule over the manifests (plus context) and returns the findings, sorted. Never throws on bad input. */
+export function analyze(manifests: readonly KubeObject[], options: AnalyzeOptions = {}): Finding[] {
+  const index = new MeshIndex(manifests, {
+    context: options.context,
+    sources: options.sources,
+    contextSources: options.contextSources,
+    defaultNamespace: options.defaultNamespace,
+    assumeInstall: options.assumeInstall,
+    meshConfig: options.meshConfig,
+  });
+  return analyzeIndex(index, options);
+}
+
+/** Like {@link analyze} over an index built by the caller (benchmarks, tools that reuse the index). */
+export function analyzeIndex(index: MeshIndex, options: Pick<AnalyzeOptions, 'now' | 'rules' | 'disabledRules'> = {}): Finding[] {
+  const disabled = new Set(options.disabledRules ?? []);
+  const rules = (options.rules ?? ALL_RULES).filter((r) => !disabled.has(r.id));
+  const now = options.now ?? new Date();
+  const suppressionCache = new Map<IndexedObject, Suppressions>();
+  const suppressionsOf = (o: IndexedObject): Suppressions => {
+    let s = suppressionCache.get(o);
+    if (!s) {
+      s = parseSuppressions(o.annotations[SUPPRESS_ANNOTATION]);
+      suppressionCache.set(o, s);
+    }
+    return s;
+  };
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const emit = (rule: RuleMeta, r: Report) => {
+    const o = r.object;
+    if (!o || o.isContext) return;
+    if (suppressionsOf(o).ids.has(rule.id)) return;
+    const f: Finding = {
+      rule: rule.id,
+      ...((r.code ?? rule.code) ? { code: r.code ?? rule.code } : {}),
+      severity: r.severity ?? rule.severity,
+      resource: o.ref,
+      path: r.path,
+      message: r.message,
+      fix: r.fix,
+      ...(o.source.constructPath ? { constructPath: o.source.constructPath } : {}),
+    };
+    const key = `${f.rule}|${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}|${f.path}|${f.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    findings.push(f);
+  };
+  for (const rule of rules) {
+    try {
+      rule.check({ index, now, report: (r) => emit(rule, r) });
+    } catch (e) {
+      if (disabled.has('CHK-INT-001')) continue;
+      const message = e instanceof Error ? e.message : String(e);
+      findings.push({
+        rule: 'CHK-INT-001',
+        severity: Severity.WARNING,
+        resource: { apiVersion: 'checks.cdk8s-istio-gateways.io/v1', kind: 'Rule', name: rule.id },
+        path: '',
+        message: `rule ${rule.id} failed on this input and did not run: ${message}`,
+        fix: `report it with the input that triggers it; meanwhile disable ${rule.id} if it blocks you`,
+      });
+    }
+  }
+  if (!disabled.has('CHK-SUP-001')) {
+    const supRule = ENGINE_RULES[1];
+    for (const o of index.objects) {
+      if (o.isContext || o.annotations[SUPPRESS_ANNOTATION] === undefined) continue;
+      for (const id of suppressionsOf(o).missingReason) {
+        emit(supRule, {
+          object: o,
+          path: `metadata.annotations["${SUPPRESS_ANNOTATION}"]`,
+          message: `suppression of ${id} has no reason, so it is ignored`,
+          fix: `write it as "${id}: <why this is fine>" (one suppression per line)`,
+        });
+      }
+    }
+  }
+  return findings.sort(compareFindings);
+}

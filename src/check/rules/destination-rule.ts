@@ -1,0 +1,754 @@
+/**
+ * DR-* (webhook/CRD validation of one DestinationRule) and DRX-* (cross-resource) rules: sections 6 of
+ * shared/ISTIO-RULES.md.
+ *
+ * A DestinationRule carries traffic policies in several places; every DR-* rule walks all of them: `spec.trafficPolicy`,
+ * its `portLevelSettings[j]`, `spec.subsets[i].trafficPolicy` and that one's `portLevelSettings[j]`.
+ */
+import { Severity } from '../findings';
+import { classifyHost, hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } from '../hosts';
+import { GatewayWorkload, HostIndex, IndexedObject, MeshIndex } from '../mesh-index';
+import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
+import { RuleContext, defineRule } from '../rule';
+
+const q = (v: unknown) => JSON.stringify(v);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared helpers
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Istio DestinationRules, oldest first. */
+function destinationRules(index: MeshIndex): readonly IndexedObject[] {
+  return index.ofKind('DestinationRule').filter((d) => d.group === 'networking.istio.io');
+}
+
+/** One place a traffic policy can sit. */
+interface PolicyAt {
+  readonly dr: IndexedObject;
+  readonly policy: Record<string, unknown>;
+  /** `spec.trafficPolicy`, `spec.trafficPolicy.portLevelSettings[0]`, `spec.subsets[1].trafficPolicy`, … */
+  readonly path: string;
+  readonly level: 'top' | 'port' | 'subset' | 'subset-port';
+}
+
+/** Every trafficPolicy and portLevelSettings entry of a DR that is a record. */
+function policiesOf(dr: IndexedObject): PolicyAt[] {
+  const out: PolicyAt[] = [];
+  const walk = (tp: unknown, path: string, subset: boolean) => {
+    if (!isRecord(tp)) return;
+    out.push({ dr, policy: tp, path, level: subset ? 'subset' : 'top' });
+    asArray(tp.portLevelSettings).forEach((p, j) => {
+      if (isRecord(p)) out.push({ dr, policy: p, path: `${path}.portLevelSettings[${j}]`, level: subset ? 'subset-port' : 'port' });
+    });
+  };
+  walk(dr.spec.trafficPolicy, 'spec.trafficPolicy', false);
+  asArray(dr.spec.subsets).forEach((s, i) => walk(asRecord(s).trafficPolicy, `spec.subsets[${i}].trafficPolicy`, true));
+  return out;
+}
+
+function eachPolicy(ctx: RuleContext, fn: (p: PolicyAt) => void): void {
+  for (const dr of destinationRules(ctx.index)) {
+    if (dr.isContext) continue;
+    for (const p of policiesOf(dr)) fn(p);
+  }
+}
+
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/;
+
+/** Milliseconds of a Go/protobuf duration string (`1.5s`, `1m30s`, `100ms`), or undefined when it does not parse. */
+export function durationMs(v: unknown): number | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  let rest = v;
+  let total = 0;
+  while (rest.length > 0) {
+    const m = DURATION.exec(rest);
+    if (!m) return undefined;
+    total += Number(m[1]) * UNIT_MS[m[2]];
+    rest = rest.slice(m[0].length);
+  }
+  return total;
+}
+
+/** A problem with a duration field (≥ 1ms), or undefined when it is fine or absent. */
+function durationProblem(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const ms = durationMs(v);
+  if (ms === undefined) return `${q(v)} is not a duration (use e.g. "10s", "500ms", "1m")`;
+  if (ms < 1) return `${q(v)} is shorter than 1ms`;
+  return undefined;
+}
+
+function isCount(v: unknown): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}
+
+function isPrime(n: number): boolean {
+  if (n < 2) return false;
+  if (n % 2 === 0) return n === 2;
+  for (let i = 3; i * i <= n; i += 2) if (n % i === 0) return false;
+  return true;
+}
+
+const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Why a label key/value pair is invalid (Kubernetes label syntax), or undefined. */
+function labelProblem(k: string, v: unknown): string | undefined {
+  const name = k.includes('/') ? k.slice(k.indexOf('/') + 1) : k;
+  const prefix = k.includes('/') ? k.slice(0, k.indexOf('/')) : undefined;
+  if (!QUALIFIED_NAME.test(k) || name.length > 63 || (prefix !== undefined && (prefix.length > 253 || !isDnsSubdomain(prefix)))) {
+    return `label key ${q(k)} is not a valid qualified name`;
+  }
+  if (typeof v !== 'string') return `label ${k} has non-string value ${q(v)}`;
+  if (v.length > 63 || !LABEL_VALUE.test(v)) return `label value ${q(v)} of ${k} is not a valid label value`;
+  if (v === '*' || v.includes('*')) return `label ${k} uses a wildcard value`;
+  return undefined;
+}
+
+/** A DR with its host resolved in its namespace. */
+interface ResolvedDr {
+  readonly dr: IndexedObject;
+  readonly namespace: string;
+  /** The raw `spec.host`. */
+  readonly host: string;
+  /** Resolved FQDN (short names → `<h>.<ns>.svc.cluster.local`). */
+  readonly fqdn: string;
+}
+
+interface DrFacts {
+  readonly resolved: readonly ResolvedDr[];
+  readonly byHost: HostIndex<ResolvedDr>;
+  /** Service name → namespaces (for short-name hints). */
+  readonly serviceNamespaces: Map<string, string[]>;
+  /** namespace → pod label sets of Pods and pod templates in the input (any workload, not only gateways). */
+  readonly podLabels: Map<string, Record<string, string>[]>;
+}
+
+const drFactsCache = new WeakMap<MeshIndex, DrFacts>();
+
+/** Pod-bearing kinds whose template labels count as pods (MeshIndex only indexes gateway workloads). */
+const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+
+function drFacts(index: MeshIndex): DrFacts {
+  let f = drFactsCache.get(index);
+  if (f) return f;
+  const resolved: ResolvedDr[] = [];
+  const byHost = new HostIndex<ResolvedDr>();
+  for (const dr of destinationRules(index)) {
+    const host = asString(dr.spec.host);
+    if (!host) continue;
+    const c = classifyHost(host);
+    if ('invalid' in c) continue;
+    const namespace = dr.namespace ?? index.defaultNamespace;
+    const r: ResolvedDr = { dr, namespace, host, fqdn: index.resolveHost(host, namespace) };
+    resolved.push(r);
+    byHost.add(r.fqdn, r);
+  }
+  const serviceNamespaces = new Map<string, string[]>();
+  for (const s of index.ofKind('Service')) {
+    if (s.group !== '' || !s.namespace) continue;
+    const l = serviceNamespaces.get(s.name);
+    if (l) l.push(s.namespace);
+    else serviceNamespaces.set(s.name, [s.namespace]);
+  }
+  const podLabels = new Map<string, Record<string, string>[]>();
+  const addPod = (ns: string | undefined, labels: Record<string, string>) => {
+    if (!ns) return;
+    const l = podLabels.get(ns);
+    if (l) l.push(labels);
+    else podLabels.set(ns, [labels]);
+  };
+  for (const o of index.objects) {
+    if (o.kind === 'Pod' && o.group === '') {addPod(o.namespace, o.labels);} else if ((o.group === 'apps' || o.group === 'batch') && POD_TEMPLATE_KINDS.has(o.kind)) {
+      addPod(o.namespace, asStringMap(asRecord(asRecord(o.spec.template).metadata).labels));
+    }
+  }
+  f = { resolved, byHost, serviceNamespaces, podLabels };
+  drFactsCache.set(index, f);
+  return f;
+}
+
+/** The Kubernetes Service a cluster-local FQDN names, if it is in the input (manifest or context). */
+function serviceOf(index: MeshIndex, fqdn: string): { name: string; namespace: string; selector: Record<string, string> } | undefined {
+  const m = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn.toLowerCase());
+  if (!m) return undefined;
+  const svc = index.service(m[2], m[1]);
+  return svc ? { name: svc.name, namespace: svc.namespace, selector: svc.selector } : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// DR-*: one DestinationRule
+// ---------------------------------------------------------------------------------------------------------------
+
+export const DR_HOST_001 = defineRule({
+  id: 'DR-HOST-001',
+  severity: Severity.ERROR,
+  summary: 'host is a valid (wildcard) host; a short host resolves in the DestinationRule\'s namespace',
+  check(ctx) {
+    const f = drFacts(ctx.index);
+    for (const dr of destinationRules(ctx.index)) {
+      if (dr.isContext) continue;
+      const host = dr.spec.host;
+      if (typeof host !== 'string' || host === '') {
+        ctx.report({ object: dr, path: 'spec.host', message: `spec.host ${host === undefined ? 'is missing' : `${q(host)} is not a host`}`, fix: 'set spec.host to the service, e.g. reviews.bookinfo.svc.cluster.local' });
+        continue;
+      }
+      const c = classifyHost(host);
+      if ('invalid' in c) {
+        ctx.report({ object: dr, path: 'spec.host', message: `host ${q(host)} ${c.invalid}`, fix: 'use a service name, an FQDN, or a wildcard such as *.example.com' });
+        continue;
+      }
+      if (c.kind !== 'short') continue;
+      const ns = dr.namespace ?? ctx.index.defaultNamespace;
+      const elsewhere = (f.serviceNamespaces.get(host) ?? []).filter((n) => n !== ns);
+      if (elsewhere.length === 0 || ctx.index.service(ns, host)) continue;
+      ctx.report({
+        object: dr,
+        path: 'spec.host',
+        message: `short host ${q(host)} resolves to ${host}.${ns}.svc.cluster.local (the DestinationRule's namespace), but service ${host} is in ${elsewhere.sort().join(', ')}`,
+        fix: `use the FQDN ${host}.${elsewhere[0]}.svc.cluster.local`,
+      });
+    }
+  },
+});
+
+const POLICY_FIELDS = ['connectionPool', 'outlierDetection', 'loadBalancer', 'tls', 'portLevelSettings', 'tunnel', 'proxyProtocol'];
+const PORT_POLICY_FIELDS = ['connectionPool', 'outlierDetection', 'loadBalancer', 'tls'];
+
+export const DR_TP_001 = defineRule({
+  id: 'DR-TP-001',
+  severity: Severity.ERROR,
+  summary: 'trafficPolicy is non-empty; portLevelSettings need a port and a field; tunnel xor proxyProtocol',
+  check(ctx) {
+    eachPolicy(ctx, ({ dr, policy, path, level }) => {
+      const port = level === 'port' || level === 'subset-port';
+      const fields = port ? PORT_POLICY_FIELDS : POLICY_FIELDS;
+      if (!fields.some((k) => policy[k] !== undefined && policy[k] !== null)) {
+        ctx.report({
+          object: dr,
+          path,
+          message: port ? `${path} sets no policy (needs connectionPool, outlierDetection, loadBalancer or tls)` : `${path} is empty`,
+          fix: port ? 'add a policy for the port or remove the entry' : 'set a policy (connectionPool, outlierDetection, loadBalancer, tls, …) or remove trafficPolicy',
+        });
+      }
+      if (port) {
+        const n = asRecord(policy.port).number;
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
+          ctx.report({ object: dr, path: `${path}.port`, message: `${path}.port.number ${n === undefined ? 'is missing' : `${q(n)} is not a port in 1–65535`}`, fix: 'set port: {number: <service port>}' });
+        }
+      }
+      if (isRecord(policy.tunnel) && policy.proxyProtocol !== undefined && policy.proxyProtocol !== null) {
+        ctx.report({ object: dr, path: `${path}.tunnel`, message: 'tunnel and proxyProtocol are both set', fix: 'use either tunnel or proxyProtocol' });
+      }
+      if (isRecord(policy.tunnel)) {
+        const t = policy.tunnel;
+        if (typeof t.targetHost !== 'string' || t.targetHost === '') {
+          ctx.report({ object: dr, path: `${path}.tunnel.targetHost`, message: 'tunnel.targetHost is missing', fix: 'set the host the tunnel connects to' });
+        }
+        const tp = t.targetPort;
+        if (typeof tp !== 'number' || !Number.isInteger(tp) || tp < 1 || tp > 65535) {
+          ctx.report({ object: dr, path: `${path}.tunnel.targetPort`, message: `tunnel.targetPort ${tp === undefined ? 'is missing' : `${q(tp)} is not a port`}`, fix: 'set tunnel.targetPort (1–65535)' });
+        }
+        const proto = asString(t.protocol);
+        if (proto !== undefined && !['CONNECT', 'POST'].includes(proto.toUpperCase())) {
+          ctx.report({ object: dr, path: `${path}.tunnel.protocol`, message: `tunnel.protocol ${q(proto)} is not CONNECT or POST`, fix: 'use CONNECT (default) or POST' });
+        }
+      }
+    });
+  },
+});
+
+const POOL_COUNTS: [string, string][] = [
+  ['tcp', 'maxConnections'], ['http', 'http1MaxPendingRequests'], ['http', 'http2MaxRequests'],
+  ['http', 'maxRequestsPerConnection'], ['http', 'maxRetries'], ['http', 'maxConcurrentStreams'],
+];
+const POOL_DURATIONS: string[][] = [
+  ['tcp', 'connectTimeout'], ['tcp', 'idleTimeout'], ['tcp', 'maxConnectionDuration'], ['tcp', 'tcpKeepalive', 'time'],
+  ['tcp', 'tcpKeepalive', 'interval'], ['http', 'idleTimeout'], ['http', 'http2KeepAlive', 'interval'], ['http', 'http2KeepAlive', 'timeout'],
+];
+
+function dig(o: Record<string, unknown>, keys: string[]): unknown {
+  let cur: unknown = o;
+  for (const k of keys) {
+    if (!isRecord(cur)) return undefined;
+    cur = cur[k];
+  }
+  return cur;
+}
+
+export const DR_POOL_001 = defineRule({
+  id: 'DR-POOL-001',
+  severity: Severity.ERROR,
+  summary: 'connectionPool has tcp or http; counts ≥ 0; durations ≥ 1ms; http2KeepAlive needs interval and timeout',
+  check(ctx) {
+    eachPolicy(ctx, ({ dr, policy, path }) => {
+      const pool = policy.connectionPool;
+      if (pool === undefined || pool === null) return;
+      const base = `${path}.connectionPool`;
+      if (!isRecord(pool) || (!isRecord(pool.tcp) && !isRecord(pool.http))) {
+        ctx.report({ object: dr, path: base, message: `${base} sets neither tcp nor http`, fix: 'set connectionPool.tcp and/or connectionPool.http, or remove connectionPool' });
+        return;
+      }
+      for (const [sec, key] of POOL_COUNTS) {
+        const v = dig(pool, [sec, key]);
+        if (v === undefined || v === null || isCount(v)) continue;
+        ctx.report({ object: dr, path: `${base}.${sec}.${key}`, message: `${sec}.${key} ${q(v)} is not a count ≥ 0`, fix: `set ${key} to a non-negative integer (0 = envoy default)` });
+      }
+      for (const keys of POOL_DURATIONS) {
+        const p = durationProblem(dig(pool, keys));
+        if (p) ctx.report({ object: dr, path: `${base}.${keys.join('.')}`, message: `${keys.join('.')} ${p}`, fix: 'use a duration of at least 1ms, e.g. "30s"' });
+      }
+      const ka = dig(pool, ['http', 'http2KeepAlive']);
+      if (isRecord(ka)) {
+        for (const k of ['interval', 'timeout']) {
+          if (ka[k] === undefined || ka[k] === null) {
+            ctx.report({ object: dr, path: `${base}.http.http2KeepAlive`, message: `http.http2KeepAlive has no ${k}`, fix: 'set both http2KeepAlive.interval and http2KeepAlive.timeout' });
+          }
+        }
+      }
+    });
+  },
+});
+
+const SIMPLE_LB = new Set(['UNSPECIFIED', 'LEAST_CONN', 'RANDOM', 'PASSTHROUGH', 'ROUND_ROBIN', 'LEAST_REQUEST']);
+
+export const DR_POL_001 = defineRule({
+  id: 'DR-POL-001',
+  severity: Severity.ERROR,
+  summary: 'outlierDetection (local-origin needs split, 0–100 %, durations) and loadBalancer (cookie, prime maglev, locality xor zoneAware) are valid',
+  check(ctx) {
+    eachPolicy(ctx, ({ dr, policy, path }) => {
+      const report = (p: string, message: string, fix: string) => ctx.report({ object: dr, path: p, message, fix });
+      const od = policy.outlierDetection;
+      if (isRecord(od)) {
+        const b = `${path}.outlierDetection`;
+        const lof = od.consecutiveLocalOriginFailures;
+        if (typeof lof === 'number' && lof > 0 && od.splitExternalLocalOriginErrors !== true) {
+          report(`${b}.consecutiveLocalOriginFailures`, `consecutiveLocalOriginFailures ${lof} is set but splitExternalLocalOriginErrors is not true, so it is ignored`, 'set splitExternalLocalOriginErrors: true or remove consecutiveLocalOriginFailures');
+        }
+        for (const k of ['maxEjectionPercent', 'minHealthPercent']) {
+          const v = od[k];
+          if (v !== undefined && v !== null && !(typeof v === 'number' && v >= 0 && v <= 100)) report(`${b}.${k}`, `${k} ${q(v)} is not a percentage in 0–100`, `set ${k} between 0 and 100`);
+        }
+        for (const k of ['consecutiveErrors', 'consecutive5xxErrors', 'consecutiveGatewayErrors', 'consecutiveLocalOriginFailures']) {
+          const v = od[k];
+          if (v !== undefined && v !== null && !isCount(v)) report(`${b}.${k}`, `${k} ${q(v)} is not a count ≥ 0`, `set ${k} to a non-negative integer`);
+        }
+        for (const k of ['interval', 'baseEjectionTime']) {
+          const p = durationProblem(od[k]);
+          if (p) report(`${b}.${k}`, `${k} ${p}`, 'use a duration of at least 1ms, e.g. "10s"');
+        }
+      }
+      const lb = policy.loadBalancer;
+      if (!isRecord(lb)) return;
+      const b = `${path}.loadBalancer`;
+      const simple = lb.simple;
+      if (simple !== undefined && (typeof simple !== 'string' || !SIMPLE_LB.has(simple))) {
+        report(`${b}.simple`, `loadBalancer.simple ${q(simple)} is not a load balancer`, `use one of ${Array.from(SIMPLE_LB).slice(1).join(', ')}`);
+      }
+      const ch = lb.consistentHash;
+      if (isRecord(ch)) {
+        const cookie = ch.httpCookie;
+        if (isRecord(cookie)) {
+          if (typeof cookie.name !== 'string' || cookie.name === '') report(`${b}.consistentHash.httpCookie.name`, 'httpCookie has no name', 'set httpCookie.name, e.g. "session"');
+          if (cookie.ttl === undefined || cookie.ttl === null) report(`${b}.consistentHash.httpCookie.ttl`, 'httpCookie has no ttl', 'set httpCookie.ttl ("0s" for a session cookie)');
+        }
+        const maglev = ch.maglev;
+        if (isRecord(maglev) && maglev.tableSize !== undefined) {
+          const t = maglev.tableSize;
+          const n = typeof t === 'string' && /^\d+$/.test(t) ? Number(t) : asNumber(t);
+          if (n === undefined || !Number.isInteger(n) || n <= 0 || n >= 5000011 || !isPrime(n)) {
+            report(`${b}.consistentHash.maglev.tableSize`, `maglev.tableSize ${q(t)} is not a prime below 5000011`, 'use a prime such as 65537 (the envoy default)');
+          }
+        }
+        if (ch.minimumRingSize !== undefined && (isRecord(ch.maglev) || isRecord(ch.ringHash))) {
+          report(`${b}.consistentHash.minimumRingSize`, 'minimumRingSize is set together with maglev/ringHash', 'use ringHash.minimumRingSize only');
+        }
+      }
+      if (isRecord(lb.localityLbSetting) && isRecord(lb.zoneAwareLbSetting)) {
+        report(`${b}.zoneAwareLbSetting`, 'localityLbSetting and zoneAwareLbSetting are both set', 'use one of localityLbSetting or zoneAwareLbSetting');
+      }
+      const loc = lb.localityLbSetting;
+      if (isRecord(loc) && asArray(loc.distribute).length > 0 && asArray(loc.failover).length > 0) {
+        report(`${b}.localityLbSetting`, 'localityLbSetting sets both distribute and failover', 'use either distribute or failover');
+      }
+    });
+  },
+});
+
+export const DR_SUB_001 = defineRule({
+  id: 'DR-SUB-001',
+  severity: Severity.ERROR,
+  summary: 'Subset names are unique DNS-1123 labels; subset labels are valid',
+  check(ctx) {
+    for (const dr of destinationRules(ctx.index)) {
+      if (dr.isContext) continue;
+      const seen = new Map<string, number>();
+      asArray(dr.spec.subsets).forEach((s, i) => {
+        const path = `spec.subsets[${i}]`;
+        if (!isRecord(s)) {
+          ctx.report({ object: dr, path, message: `${path} is not an object`, fix: 'write subsets as {name, labels}' });
+          return;
+        }
+        const name = s.name;
+        if (typeof name !== 'string' || !isDnsLabel(name)) {
+          ctx.report({ object: dr, path: `${path}.name`, message: `subset name ${name === undefined ? 'is missing' : `${q(name)} is not a DNS-1123 label`}`, fix: 'name the subset with lowercase letters, digits and \'-\', e.g. v1' });
+        } else if (seen.has(name)) {
+          ctx.report({ object: dr, path: `${path}.name`, message: `subset name ${q(name)} is already used by spec.subsets[${seen.get(name)}]`, fix: 'give each subset a unique name' });
+        } else {
+          seen.set(name, i);
+        }
+        if (s.labels !== undefined && s.labels !== null) {
+          if (!isRecord(s.labels)) {
+            ctx.report({ object: dr, path: `${path}.labels`, message: `subset labels ${q(s.labels)} is not a map`, fix: 'write labels as a map, e.g. {version: v1}' });
+            return;
+          }
+          for (const [k, v] of Object.entries(s.labels)) {
+            const p = labelProblem(k, v);
+            if (p) ctx.report({ object: dr, path: `${path}.labels`, message: p, fix: 'use Kubernetes label syntax (the subset selects pods by label)' });
+          }
+        }
+      });
+    }
+  },
+});
+
+const TLS_MODES = new Set(['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL']);
+
+export const DR_TLS_001 = defineRule({
+  id: 'DR-TLS-001',
+  severity: Severity.ERROR,
+  summary: 'Client TLS: credentialName excludes cert/key/CA/CRL; insecureSkipVerify excludes CA/SANs; MUTUAL without credentialName needs cert+key',
+  check(ctx) {
+    eachPolicy(ctx, ({ dr, policy, path }) => {
+      const tls = policy.tls;
+      if (!isRecord(tls)) return;
+      const b = `${path}.tls`;
+      const set = (k: string) => tls[k] !== undefined && tls[k] !== null && tls[k] !== '';
+      const mode = asString(tls.mode);
+      if (tls.mode !== undefined && (mode === undefined || !TLS_MODES.has(mode))) {
+        ctx.report({ object: dr, path: `${b}.mode`, message: `tls.mode ${q(tls.mode)} is not a client tls mode`, fix: 'use DISABLE, SIMPLE, MUTUAL or ISTIO_MUTUAL' });
+      }
+      if (set('credentialName')) {
+        const clash = ['clientCertificate', 'privateKey', 'caCertificates', 'caCrl'].filter(set);
+        if (clash.length > 0) {
+          ctx.report({ object: dr, path: `${b}.credentialName`, message: `tls.credentialName ${q(tls.credentialName)} is set together with ${clash.join(', ')}`, fix: 'put the certificate, key and CA in the credential secret (tls.crt, tls.key, ca.crt) and drop the file fields' });
+        }
+      }
+      if (tls.insecureSkipVerify === true) {
+        const clash = ['caCertificates'].filter(set);
+        if (asArray(tls.subjectAltNames).length > 0) clash.push('subjectAltNames');
+        if (clash.length > 0) {
+          ctx.report({ object: dr, path: `${b}.insecureSkipVerify`, message: `tls.insecureSkipVerify is true together with ${clash.join(', ')}, which it disables`, fix: 'remove insecureSkipVerify to verify the server, or remove the verification fields' });
+        }
+      }
+      if (mode === 'MUTUAL' && !set('credentialName')) {
+        const missing = ['clientCertificate', 'privateKey'].filter((k) => !set(k));
+        if (missing.length > 0) {
+          ctx.report({ object: dr, path: b, message: `tls.mode MUTUAL without credentialName needs ${missing.join(' and ')}`, fix: 'set tls.credentialName to a secret with the client certificate, or set clientCertificate and privateKey' });
+        }
+      }
+    });
+  },
+});
+
+export const DR_SEL_001 = defineRule({
+  id: 'DR-SEL-001',
+  severity: Severity.ERROR,
+  summary: 'A DestinationRule with workloadSelector exports only to its own namespace',
+  check(ctx) {
+    for (const dr of destinationRules(ctx.index)) {
+      if (dr.isContext || !isRecord(dr.spec.workloadSelector)) continue;
+      const exportTo = dr.spec.exportTo;
+      const list = asStringArray(exportTo);
+      if (exportTo === undefined || exportTo === null || list.length === 0) {
+        // default exportTo is "*" (mesh-wide): the webhook rejects it with a workloadSelector only when explicit;
+        // istiod treats an absent exportTo with workloadSelector as the own namespace.
+        continue;
+      }
+      list.forEach((e, k) => {
+        if (e === '.' || e === dr.namespace) return;
+        ctx.report({ object: dr, path: `spec.exportTo[${k}]`, message: `exportTo ${q(e)} is not allowed with workloadSelector`, fix: 'set exportTo: ["."] (a workload-scoped DestinationRule applies only in its namespace)' });
+      });
+    }
+  },
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// DRX-*: cross-resource
+// ---------------------------------------------------------------------------------------------------------------
+
+export const DRX_HOST_001 = defineRule({
+  id: 'DRX-HOST-001',
+  code: 'IST0174',
+  severity: Severity.ERROR,
+  needsContext: true,
+  summary: 'The DestinationRule host matches a Service or ServiceEntry',
+  check(ctx) {
+    const index = ctx.index;
+    for (const r of drFacts(index).resolved) {
+      if (r.dr.isContext || r.fqdn.startsWith('*') || isIpAddress(r.fqdn)) continue;
+      if (index.lookupHost(r.fqdn, r.namespace).length > 0) continue;
+      const hidden = index.registryEntries(r.fqdn);
+      if (hidden.length > 0) {
+        ctx.report({
+          object: r.dr,
+          path: 'spec.host',
+          message: `host ${q(r.fqdn)} is defined by ${hidden[0].object?.kind ?? 'a service'} ${hidden[0].namespace}/${hidden[0].object?.name ?? ''} but not exported to namespace ${r.namespace}`,
+          fix: `add ${r.namespace} to the exportTo of that ServiceEntry, or move the DestinationRule`,
+        });
+        continue;
+      }
+      const m = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(r.fqdn.toLowerCase());
+      if (m) {
+        const known = index.servicesIn(m[2]).filter((s) => s.origin === 'manifest').map((s) => s.name);
+        if (known.length === 0) continue; // that namespace is not described by the input
+        ctx.report({
+          object: r.dr,
+          path: 'spec.host',
+          message: `host ${q(r.host)} (${r.fqdn}) matches no service in ${m[2]} (services there: ${known.slice(0, 5).sort().join(', ')}${known.length > 5 ? ', …' : ''})`,
+          fix: 'fix the host name, or create the Service',
+        });
+        continue;
+      }
+      const two = /^([^.]+)\.([^.]+)$/.exec(r.fqdn.toLowerCase());
+      const hint = two && index.service(two[2], two[1]) ? `; did you mean ${two[1]}.${two[2]}.svc.cluster.local?` : '';
+      ctx.report({
+        object: r.dr,
+        path: 'spec.host',
+        severity: hint ? Severity.ERROR : Severity.WARNING,
+        message: `host ${q(r.fqdn)} matches no Service or ServiceEntry in the input, so the DestinationRule applies to nothing${hint}`,
+        fix: hint ? `use the FQDN ${two![1]}.${two![2]}.svc.cluster.local` : `add a ServiceEntry for ${r.fqdn} (external hosts need one for DestinationRules to apply)`,
+      });
+    }
+  },
+});
+
+export const DRX_SUB_001 = defineRule({
+  id: 'DRX-SUB-001',
+  code: 'IST0173',
+  severity: Severity.ERROR,
+  needsContext: true,
+  summary: 'Subset labels select pods of the host\'s service (checked only when its pods are in the input)',
+  check(ctx) {
+    const index = ctx.index;
+    const f = drFacts(index);
+    const gatewayHosts = gatewayServiceHosts(index);
+    for (const r of f.resolved) {
+      if (r.dr.isContext) continue;
+      const svc = serviceOf(index, r.fqdn);
+      if (!svc || Object.keys(svc.selector).length === 0) continue;
+      const pods = (f.podLabels.get(svc.namespace) ?? []).filter((l) => selectorMatches(svc.selector, l));
+      if (pods.length === 0) continue;
+      asArray(r.dr.spec.subsets).forEach((s, i) => {
+        if (!isRecord(s)) return;
+        const labels = asStringMap(s.labels);
+        const name = asString(s.name) ?? `#${i}`;
+        if (Object.keys(labels).length === 0) {
+          if (gatewayHosts.has(r.fqdn.toLowerCase())) return; // egress-gateway subset: all endpoints is the point
+          ctx.report({
+            object: r.dr,
+            path: `spec.subsets[${i}]`,
+            severity: Severity.WARNING,
+            message: `subset ${q(name)} has no labels, so it selects every pod of service ${svc.namespace}/${svc.name}`,
+            fix: 'add labels that tell this subset apart (e.g. version: v1), or route without a subset',
+          });
+          return;
+        }
+        if (pods.some((p) => selectorMatches(labels, p))) return;
+        const seen = Array.from(new Set(pods.flatMap((p) => Object.keys(labels).filter((k) => p[k] !== undefined).map((k) => `${k}=${p[k]}`)))).sort();
+        ctx.report({
+          object: r.dr,
+          path: `spec.subsets[${i}].labels`,
+          message: `subset ${q(name)} labels ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')} select none of the ${pods.length} pod template(s) of service ${svc.namespace}/${svc.name}` +
+            (seen.length ? ` (they carry ${seen.join(', ')})` : ''),
+          fix: 'fix the subset labels to match pod labels, or deploy the missing version; routes to this subset get 503 (no healthy upstream)',
+        });
+      });
+    }
+  },
+});
+
+/** Lower-case FQDNs of the Services in front of gateway workloads. */
+function gatewayServiceHosts(index: MeshIndex): Set<string> {
+  const out = new Set<string>();
+  for (const w of index.gatewayWorkloads()) {
+    for (const s of index.servicesFor(w)) out.add(`${s.name}.${s.namespace}.svc.cluster.local`.toLowerCase());
+  }
+  return out;
+}
+
+export const DRX_DUP_001 = defineRule({
+  id: 'DRX-DUP-001',
+  severity: Severity.WARNING,
+  summary: 'DestinationRules for one host (same namespace and exportTo) merge: first trafficPolicy wins, duplicate subsets are dropped',
+  check(ctx) {
+    const groups = new Map<string, ResolvedDr[]>();
+    for (const r of drFacts(ctx.index).resolved) {
+      if (isRecord(r.dr.spec.workloadSelector)) continue;
+      const exportTo = asStringArray(r.dr.spec.exportTo).map((e) => (e === '.' ? r.namespace : e)).sort().join(',') || '*';
+      const key = `${r.namespace}|${r.fqdn.toLowerCase()}|${exportTo}`;
+      const l = groups.get(key);
+      if (l) l.push(r);
+      else groups.set(key, [r]);
+    }
+    for (const list of groups.values()) {
+      if (list.length < 2) continue;
+      let policyOwner: IndexedObject | undefined;
+      const subsetOwner = new Map<string, IndexedObject>();
+      for (const r of list) {
+        if (isRecord(r.dr.spec.trafficPolicy)) {
+          if (policyOwner) {
+            ctx.report({
+              object: r.dr,
+              path: 'spec.trafficPolicy',
+              message: `trafficPolicy is ignored: destinationrule ${policyOwner.name} for ${r.fqdn} is older and its trafficPolicy wins when they merge`,
+              fix: `move the policy into ${policyOwner.name}, or keep one DestinationRule per host`,
+            });
+          } else {
+            policyOwner = r.dr;
+          }
+        }
+        asArray(r.dr.spec.subsets).forEach((s, i) => {
+          const name = asString(asRecord(s).name);
+          if (!name) return;
+          const owner = subsetOwner.get(name);
+          if (!owner) {
+            subsetOwner.set(name, r.dr);
+          } else if (owner !== r.dr) {
+            ctx.report({
+              object: r.dr,
+              path: `spec.subsets[${i}].name`,
+              message: `subset ${q(name)} is dropped: destinationrule ${owner.name} for ${r.fqdn} already defines it and is older`,
+              fix: 'rename the subset or keep one definition',
+            });
+          }
+        });
+      }
+    }
+  },
+});
+
+export const DRX_VIS_001 = defineRule({
+  id: 'DRX-VIS-001',
+  severity: Severity.ERROR,
+  needsContext: true,
+  summary: 'The DestinationRule is exported to the calling proxy\'s namespace (gateway pods for ingress, clients for egress)',
+  check(ctx) {
+    const index = ctx.index;
+    const f = drFacts(index);
+    const reported = new Set<string>();
+    for (const vs of index.ofKind('VirtualService')) {
+      const vsNs = vs.namespace ?? index.defaultNamespace;
+      const callers = new Map<string, string>(); // namespace → who calls from there
+      for (const ref of index.virtualServiceGateways(vs)) {
+        if (ref.mesh) {
+          callers.set(vsNs, `clients of virtualservice ${vsNs}/${vs.name}`);
+          continue;
+        }
+        const gw = index.gatewayByRef(ref);
+        if (!gw) continue;
+        for (const w of index.workloadsFor(gw) as GatewayWorkload[]) callers.set(w.namespace, `gateway ${ref.namespace}/${ref.name} pods`);
+      }
+      if (callers.size === 0) continue;
+      for (const host of destinationHosts(vs.spec)) {
+        const fqdn = index.resolveHost(host, vsNs);
+        const candidates = f.byHost.query(fqdn).filter((r) => hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
+        if (candidates.length === 0) continue;
+        for (const [ns, who] of callers) {
+          if (candidates.some((r) => index.isExportedTo(r.dr, ns))) continue;
+          for (const r of candidates) {
+            const key = `${r.dr.order}|${ns}`;
+            if (reported.has(key)) continue;
+            reported.add(key);
+            ctx.report({
+              object: r.dr,
+              path: Array.isArray(r.dr.spec.exportTo) ? 'spec.exportTo' : 'spec',
+              message: `destinationrule for ${r.fqdn} is not exported to namespace ${ns}, where ${who} call it; its subsets and policies do not apply there (subset routes fail with 503 NC)`,
+              fix: `add ${q(ns)} to exportTo (or use "*"), or create a DestinationRule for ${r.fqdn} in ${ns}`,
+            });
+          }
+        }
+      }
+    }
+  },
+});
+
+/** Destination and mirror hosts of a VirtualService spec (http, tcp, tls routes). */
+function destinationHosts(spec: Record<string, unknown>): string[] {
+  const out = new Set<string>();
+  const add = (d: unknown) => {
+    const h = asString(asRecord(d).host);
+    if (h) out.add(h);
+  };
+  for (const section of ['http', 'tcp', 'tls']) {
+    for (const rule of asArray(spec[section])) {
+      const r = asRecord(rule);
+      for (const rt of asArray(r.route)) add(asRecord(rt).destination);
+      add(r.mirror);
+      for (const m of asArray(r.mirrors)) add(asRecord(m).destination);
+    }
+  }
+  return Array.from(out);
+}
+
+export const DRX_TLS_001 = defineRule({
+  id: 'DRX-TLS-001',
+  code: 'IST0128',
+  severity: Severity.WARNING,
+  summary: 'TLS origination (SIMPLE/MUTUAL) without caCertificates verifies against system roots; set sni and subjectAltNames',
+  check(ctx) {
+    eachPolicy(ctx, ({ dr, policy, path, level }) => {
+      const tls = policy.tls;
+      if (!isRecord(tls)) return;
+      const mode = asString(tls.mode);
+      if (mode !== 'SIMPLE' && mode !== 'MUTUAL') return;
+      if (asString(tls.caCertificates) || asString(tls.credentialName) || tls.insecureSkipVerify === true) return;
+      const portLevel = level === 'port' || level === 'subset-port';
+      const missing = [!asString(tls.sni) ? 'sni' : '', asArray(tls.subjectAltNames).length === 0 ? 'subjectAltNames' : ''].filter(Boolean);
+      ctx.report({
+        object: dr,
+        path: `${path}.tls`,
+        message: `tls.mode ${mode} has no caCertificates${portLevel ? ' at port level (IST0129)' : ''}: the server certificate is verified against the proxy's system roots only` +
+          (missing.length ? `, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set` : ''),
+        fix: `set caCertificates (or credentialName with ca.crt) for a private CA${missing.length ? `, and set ${missing.join(' and ')} to the server name` : ''}; set insecureSkipVerify: true only to opt out knowingly`,
+      });
+    });
+  },
+});
+
+/** Connection-pool limits at or below this look like global caps (DRX-POOL-001). */
+export const POOL_CAP_THRESHOLD = 10;
+const POOL_LIMITS: [string, string][] = [['tcp', 'maxConnections'], ['http', 'http1MaxPendingRequests'], ['http', 'http2MaxRequests']];
+
+export const DRX_POOL_001 = defineRule({
+  id: 'DRX-POOL-001',
+  severity: Severity.WARNING,
+  summary: `connectionPool limits are per calling Envoy, not global (warned for limits ≤ ${POOL_CAP_THRESHOLD})`,
+  check(ctx) {
+    const gatewayHosts = gatewayServiceHosts(ctx.index);
+    const f = drFacts(ctx.index);
+    const fqdnOf = new Map(f.resolved.map((r) => [r.dr, r.fqdn.toLowerCase()]));
+    eachPolicy(ctx, ({ dr, policy, path }) => {
+      const pool = asRecord(policy.connectionPool);
+      for (const [sec, key] of POOL_LIMITS) {
+        const v = dig(pool, [sec, key]);
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > POOL_CAP_THRESHOLD) continue;
+        const viaGateway = gatewayHosts.has(fqdnOf.get(dr) ?? '');
+        ctx.report({
+          object: dr,
+          path: `${path}.connectionPool.${sec}.${key}`,
+          message: `${sec}.${key} ${v} is a limit per calling envoy (each sidecar${viaGateway ? ' of every client' : ' and gateway'} pod gets its own pool), not a global cap: the service may see ${v} × callers`,
+          fix: 'size it per caller replica; enforce a global limit with rate limiting (global ratelimit service) instead',
+        });
+        return; // one finding per policy
+      }
+    });
+  },
+});
+
+export const DESTINATION_RULE_RULES = [
+  DR_HOST_001, DR_TP_001, DR_POOL_001, DR_POL_001, DR_SUB_001, DR_TLS_001, DR_SEL_001,
+  DRX_HOST_001, DRX_SUB_001, DRX_DUP_001, DRX_VIS_001, DRX_TLS_001, DRX_POOL_001,
+];

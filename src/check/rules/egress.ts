@@ -1,0 +1,561 @@
+/**
+ * EGR-*: the egress gateway pattern (section 8 of shared/ISTIO-RULES.md), checked against istio.io's egress tasks:
+ *
+ *   ServiceEntry h ── sidecar ──(mesh leg VS: tls.match {gateways:[mesh], port:443, sniHosts:[h]})──► egress Service
+ *   FQDN:443 ── egress gateway (Gateway 443/TLS PASSTHROUGH hosts:[h]) ──(gateway leg VS: match {gateways:
+ *   [ns/egress-gw], port:443, sniHosts:[h]})──► h:443
+ *
+ * The pattern is detected from the input: a Gateway selecting an egress workload (role egress, e.g. `istio:
+ * egressgateway`), and VirtualServices routing to the Service FQDN of an egress workload (mesh leg) or bound to an
+ * egress Gateway (gateway leg). The shared model is built once per index ({@link egressModel}) and also used by the
+ * SEX-* rules.
+ */
+import { Severity } from '../findings';
+import { GatewayServer, GatewayWorkload, IndexedObject, MeshIndex, ServiceInfo } from '../mesh-index';
+import { asArray, asNumber, asRecord, asString, asStringArray, isRecord } from '../model';
+import { Rule, defineRule } from '../rule';
+
+const q = (v: unknown) => JSON.stringify(v);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared model: VirtualService routes, egress gateways, egress Services
+// ---------------------------------------------------------------------------------------------------------------
+
+/** One destination of a VirtualService route. */
+export interface RouteDest {
+  /** e.g. `spec.tls[0].route[1].destination` */
+  readonly path: string;
+  readonly host?: string;
+  /** host resolved in the VirtualService namespace */
+  readonly resolvedHost?: string;
+  readonly port?: number;
+  readonly subset?: string;
+}
+
+/** One match of a VirtualService rule. */
+export interface RouteMatch {
+  /** e.g. `spec.tls[0].match[0]` */
+  readonly path: string;
+  /** raw `gateways` entries; empty = the rule's top-level gateways */
+  readonly gateways: string[];
+  readonly sniHosts: string[];
+  readonly port?: number;
+}
+
+/** One rule (`http[i]`, `tls[i]`, `tcp[i]`) of a VirtualService. */
+export interface RouteRule {
+  readonly section: 'http' | 'tls' | 'tcp';
+  /** e.g. `spec.tls[0]` */
+  readonly path: string;
+  readonly matches: RouteMatch[];
+  readonly dests: RouteDest[];
+}
+
+const SECTIONS = ['http', 'tls', 'tcp'] as const;
+
+/** The rules of a VirtualService, flattened (malformed entries skipped, indices kept). */
+export function routeRules(index: MeshIndex, vs: IndexedObject): RouteRule[] {
+  const ns = vs.namespace ?? index.defaultNamespace;
+  const out: RouteRule[] = [];
+  for (const section of SECTIONS) {
+    asArray(vs.spec[section]).forEach((r, i) => {
+      if (!isRecord(r)) return;
+      const path = `spec.${section}[${i}]`;
+      const matches: RouteMatch[] = [];
+      asArray(r.match).forEach((m, k) => {
+        if (!isRecord(m)) return;
+        matches.push({
+          path: `${path}.match[${k}]`,
+          gateways: asStringArray(m.gateways),
+          sniHosts: asStringArray(m.sniHosts),
+          port: asNumber(m.port),
+        });
+      });
+      const dests: RouteDest[] = [];
+      asArray(r.route).forEach((rt, j) => {
+        const d = asRecord(asRecord(rt).destination);
+        const host = asString(d.host);
+        dests.push({
+          path: `${path}.route[${j}].destination`,
+          host,
+          resolvedHost: host ? index.resolveHost(host, ns).toLowerCase() : undefined,
+          port: asNumber(asRecord(d.port).number),
+          subset: asString(d.subset),
+        });
+      });
+      out.push({ section, path, matches, dests });
+    });
+  }
+  return out;
+}
+
+/** An egress gateway Service and the workloads behind it. */
+export interface EgressService {
+  readonly fqdn: string;
+  readonly service: ServiceInfo;
+  readonly workloads: GatewayWorkload[];
+}
+
+/** A VirtualService with its resolved facts. */
+export interface VsFacts {
+  readonly vs: IndexedObject;
+  readonly namespace: string;
+  readonly hasMesh: boolean;
+  /** index in spec.gateways of `mesh` (undefined when mesh is implied by an absent list) */
+  readonly meshIndex?: number;
+  /** Egress Gateways the VS binds to (resolved). */
+  readonly egressGateways: IndexedObject[];
+  /** Resolved top-level gateway refs, excluding mesh, as `ns/name`. */
+  readonly gatewayKeys: string[];
+  readonly rules: RouteRule[];
+}
+
+export interface EgressModel {
+  /** Istio Gateways that configure an egress workload (or select `istio: egressgateway`). */
+  readonly gateways: IndexedObject[];
+  readonly gatewaySet: Set<IndexedObject>;
+  /** Workloads with role egress. */
+  readonly workloads: GatewayWorkload[];
+  /** Egress Services by lower-case FQDN. */
+  readonly services: Map<string, EgressService>;
+  /** Egress Service names (for short-host mistakes), name → Services. */
+  readonly servicesByName: Map<string, EgressService[]>;
+  /** Every own (non-context) VirtualService, with resolved facts. */
+  readonly virtualServices: VsFacts[];
+  /** VSs routing to an egress Service FQDN. */
+  readonly meshLegs: VsFacts[];
+  /** VSs bound to an egress Gateway. */
+  readonly gatewayLegs: VsFacts[];
+}
+
+const cache = new WeakMap<MeshIndex, EgressModel>();
+
+function selectorLooksEgress(sel: Record<string, string>): boolean {
+  return (sel.istio ?? '').includes('egress') || (sel.app ?? '').includes('egress');
+}
+
+/** The egress model of an index, built once (linear in the input). */
+export function egressModel(index: MeshIndex): EgressModel {
+  const hit = cache.get(index);
+  if (hit) return hit;
+  const workloads = index.gatewayWorkloads().filter((w) => w.role === 'egress');
+  const gateways: IndexedObject[] = [];
+  for (const g of index.gateways()) {
+    const sel = index.gatewaySelector(g);
+    if (Object.keys(sel).length === 0) continue;
+    if (index.workloadsFor(g).some((w) => w.role === 'egress') || selectorLooksEgress(sel)) gateways.push(g);
+  }
+  const gatewaySet = new Set(gateways);
+  const services = new Map<string, EgressService>();
+  const servicesByName = new Map<string, EgressService[]>();
+  for (const w of workloads) {
+    for (const svc of index.servicesFor(w)) {
+      const fqdn = `${svc.name}.${svc.namespace}.svc.cluster.local`.toLowerCase();
+      let e = services.get(fqdn);
+      if (!e) {
+        e = { fqdn, service: svc, workloads: [] };
+        services.set(fqdn, e);
+        const l = servicesByName.get(svc.name) ?? [];
+        l.push(e);
+        servicesByName.set(svc.name, l);
+      }
+      if (!e.workloads.includes(w)) e.workloads.push(w);
+    }
+  }
+  const virtualServices: VsFacts[] = [];
+  const meshLegs: VsFacts[] = [];
+  const gatewayLegs: VsFacts[] = [];
+  for (const vs of index.ofKind('VirtualService')) {
+    if (vs.isContext || vs.group !== 'networking.istio.io') continue;
+    const namespace = vs.namespace ?? index.defaultNamespace;
+    const refs = index.virtualServiceGateways(vs);
+    const hasMesh = refs.some((r) => r.mesh);
+    const rawGws = asArray(vs.spec.gateways);
+    const mi = rawGws.indexOf('mesh');
+    const egressGateways: IndexedObject[] = [];
+    const gatewayKeys: string[] = [];
+    for (const r of refs) {
+      if (r.mesh) continue;
+      gatewayKeys.push(`${r.namespace}/${r.name}`);
+      const g = index.gatewayByRef(r);
+      if (g && gatewaySet.has(g) && !egressGateways.includes(g)) egressGateways.push(g);
+    }
+    const facts: VsFacts = {
+      vs, namespace, hasMesh, meshIndex: mi >= 0 ? mi : undefined, egressGateways, gatewayKeys,
+      rules: routeRules(index, vs),
+    };
+    virtualServices.push(facts);
+    if (facts.rules.some((r) => r.dests.some((d) => d.resolvedHost !== undefined && services.has(d.resolvedHost)))) meshLegs.push(facts);
+    if (egressGateways.length > 0) gatewayLegs.push(facts);
+  }
+  const model: EgressModel = { gateways, gatewaySet, workloads, services, servicesByName, virtualServices, meshLegs, gatewayLegs };
+  cache.set(index, model);
+  return model;
+}
+
+/** Resolves a `match.gateways` entry to `mesh` or `ns/name`. */
+function gatewayKey(index: MeshIndex, entry: string, vsNamespace: string): string | undefined {
+  const r = index.resolveGatewayRef(entry, vsNamespace);
+  if (!r) return undefined;
+  return r.mesh ? 'mesh' : `${r.namespace}/${r.name}`;
+}
+
+/** The gateways (`mesh` or `ns/name`) a rule applies to: union of its matches' gateways, or the VS's. */
+function ruleGatewayKeys(index: MeshIndex, f: VsFacts, rule: RouteRule): { keys: Set<string>; unscoped: boolean } {
+  const top = new Set<string>([...(f.hasMesh ? ['mesh'] : []), ...f.gatewayKeys]);
+  if (rule.matches.length === 0) return { keys: top, unscoped: true };
+  const keys = new Set<string>();
+  let unscoped = false;
+  for (const m of rule.matches) {
+    if (m.gateways.length === 0) {
+      unscoped = true;
+      top.forEach((k) => keys.add(k));
+    } else {
+      for (const g of m.gateways) {
+        const k = gatewayKey(index, g, f.namespace);
+        if (k) keys.add(k);
+      }
+    }
+  }
+  return { keys, unscoped };
+}
+
+/** Where to add `gateways` to a rule: the first match without it, or the rule's `match`. */
+function unscopedPath(rule: RouteRule): string {
+  const missing = rule.matches.find((x) => x.gateways.length === 0);
+  if (missing) return `${missing.path}.gateways`;
+  return rule.matches.length === 0 ? `${rule.path}.match` : `${rule.matches[0].path}.gateways`;
+}
+
+const keyOf = (g: IndexedObject) => `${g.namespace ?? ''}/${g.name}`;
+
+/** tls blocks of a DestinationRule (top-level, port-level, subsets), with their paths. */
+export function drTlsBlocks(dr: IndexedObject): { path: string; tls: Record<string, unknown>; mode: string }[] {
+  const out: { path: string; tls: Record<string, unknown>; mode: string }[] = [];
+  const policy = (tp: unknown, base: string) => {
+    const p = asRecord(tp);
+    if (isRecord(p.tls)) out.push({ path: `${base}.tls`, tls: p.tls, mode: (asString(p.tls.mode) ?? '').toUpperCase() });
+    asArray(p.portLevelSettings).forEach((pl, i) => {
+      const t = asRecord(pl).tls;
+      if (isRecord(t)) out.push({ path: `${base}.portLevelSettings[${i}].tls`, tls: t, mode: (asString(t.mode) ?? '').toUpperCase() });
+    });
+  };
+  policy(dr.spec.trafficPolicy, 'spec.trafficPolicy');
+  asArray(dr.spec.subsets).forEach((s, i) => policy(asRecord(s).trafficPolicy, `spec.subsets[${i}].trafficPolicy`));
+  return out;
+}
+
+/** DestinationRules by resolved lower-case host. */
+function drsByHost(index: MeshIndex): Map<string, IndexedObject[]> {
+  const m = new Map<string, IndexedObject[]>();
+  for (const dr of index.ofKind('DestinationRule')) {
+    if (dr.group !== 'networking.istio.io') continue;
+    const h = asString(dr.spec.host);
+    if (!h) continue;
+    const key = index.resolveHost(h, dr.namespace ?? index.defaultNamespace).toLowerCase();
+    const l = m.get(key) ?? [];
+    l.push(dr);
+    m.set(key, l);
+  }
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rules
+// ---------------------------------------------------------------------------------------------------------------
+
+const TERMINATING = new Set(['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL']);
+
+export const EGR_GW_001 = defineRule({
+  id: 'EGR-GW-001',
+  severity: Severity.ERROR,
+  summary: 'Egress Gateway server: 443/TLS PASSTHROUGH (or ISTIO_MUTUAL) with hosts that a ServiceEntry declares',
+  needsContext: true,
+  check(ctx) {
+    const m = egressModel(ctx.index);
+    for (const gw of m.gateways) {
+      if (gw.isContext) continue;
+      const gwNs = gw.namespace ?? ctx.index.defaultNamespace;
+      for (const s of ctx.index.serversOf(gw)) {
+        if (s.tlsMode && (TERMINATING.has(s.tlsMode) || s.tlsMode === 'AUTO_PASSTHROUGH')) {
+          ctx.report({
+            object: gw,
+            path: `${s.path}.tls.mode`,
+            message: `egress gateway server on port ${s.port.number ?? '?'} uses tls.mode ${s.tlsMode}; the application's TLS (to ${s.hosts.map((h) => h.host).join(', ') || 'the external host'}) cannot be terminated or auto-routed at the egress gateway`,
+            fix: 'use protocol TLS with tls.mode PASSTHROUGH on port 443 (and tls routes with sniHosts), or ISTIO_MUTUAL with a DestinationRule for the egress Service',
+          });
+        }
+        for (const h of s.hosts) {
+          if (h.host === '*' || h.host === '') continue;
+          const hits = ctx.index.lookupHost(h.host, gwNs).filter((e) => e.origin === 'service-entry');
+          const anywhere = hits.length > 0 || ctx.index.registryEntries(h.host).some((e) => e.origin === 'service-entry');
+          if (anywhere || h.host.endsWith('.cluster.local')) continue;
+          ctx.report({
+            object: gw,
+            path: `${s.path}.hosts[${h.index}]`,
+            message: `egress gateway server host ${q(h.raw)} has no ServiceEntry; the egress gateway has no cluster for it`,
+            fix: `add a ServiceEntry with hosts: [${q(h.host)}], the port (443/TLS) and resolution DNS, exported to the clients and to ${q(gwNs)}`,
+          });
+        }
+      }
+    }
+  },
+});
+
+export const EGR_VS_001 = defineRule({
+  id: 'EGR-VS-001',
+  severity: Severity.ERROR,
+  summary: 'Mesh leg: VS with mesh routes (match.gateways [mesh], port, sniHosts) to the egress Service FQDN and port',
+  needsContext: true,
+  check(ctx) {
+    const m = egressModel(ctx.index);
+    if (m.workloads.length === 0 && m.gateways.length === 0) return;
+    for (const f of m.virtualServices) {
+      for (const rule of f.rules) {
+        for (const d of rule.dests) {
+          // short egress host from another namespace
+          if (d.host && !d.host.includes('.') && d.resolvedHost && !m.services.has(d.resolvedHost)) {
+            const cands = (m.servicesByName.get(d.host) ?? []).filter((e) => e.service.namespace !== f.namespace);
+            if (cands.length > 0) {
+              ctx.report({
+                object: f.vs,
+                path: `${d.path}.host`,
+                message: `destination host ${q(d.host)} resolves to ${d.resolvedHost} (the VirtualService namespace), not the egress gateway Service ${cands[0].fqdn}`,
+                fix: `use the fully qualified name ${q(cands[0].fqdn)}`,
+              });
+            }
+            continue;
+          }
+          const egress = d.resolvedHost ? m.services.get(d.resolvedHost) : undefined;
+          if (!egress) continue;
+          if (!f.hasMesh) continue; // routed from a gateway: EGR-VS-002 reports loops
+          const { keys } = ruleGatewayKeys(ctx.index, f, rule);
+          if (!keys.has('mesh')) continue; // scoped to gateways only: EGR-VS-002
+          const others = Array.from(keys).filter((k) => k !== 'mesh');
+          if (others.length > 0) {
+            ctx.report({
+              object: f.vs,
+              path: unscopedPath(rule),
+              message: `rule routing to the egress gateway Service ${egress.fqdn} also applies to gateway ${others.join(', ')}; on the egress gateway it loops back to itself`,
+              fix: 'add match.gateways: [mesh] to this rule (and match.gateways: [<ns>/<egress gateway>] to the rule that routes to the external host)',
+            });
+          }
+          const ports = egress.service.ports.map((p) => p.port);
+          if (d.port === undefined) {
+            if (ports.length > 1) {
+              ctx.report({
+                object: f.vs,
+                path: `${d.path}.port`,
+                message: `destination ${egress.fqdn} has no port, but the egress Service has ports ${ports.join(', ')}`,
+                fix: `set destination.port.number to the egress Gateway server port (443 for TLS passthrough${rule.section === 'http' ? ', 80 for HTTP' : ''})`,
+              });
+            }
+          } else if (ports.length > 0 && !ports.includes(d.port)) {
+            ctx.report({
+              object: f.vs,
+              path: `${d.path}.port.number`,
+              message: `destination port ${d.port} is not a port of the egress gateway Service ${egress.fqdn} (${ports.join(', ')})`,
+              fix: `use one of ${ports.join(', ')}, matching an egress Gateway server port`,
+            });
+          }
+        }
+      }
+    }
+  },
+});
+
+export const EGR_VS_002 = defineRule({
+  id: 'EGR-VS-002',
+  severity: Severity.ERROR,
+  summary: 'Gateway leg: rules scoped with match.gateways [ns/egress-gw] route to the external host, not back to the egress Service',
+  needsContext: true,
+  check(ctx) {
+    const m = egressModel(ctx.index);
+    for (const f of m.gatewayLegs) {
+      const egressKeys = new Set(f.egressGateways.map(keyOf));
+      const multi = f.gatewayKeys.length + (f.hasMesh ? 1 : 0) > 1;
+      for (const rule of f.rules) {
+        const { keys, unscoped } = ruleGatewayKeys(ctx.index, f, rule);
+        const onEgress = Array.from(keys).filter((k) => egressKeys.has(k));
+        if (onEgress.length === 0) continue;
+        const toEgress = rule.dests.filter((d) => d.resolvedHost !== undefined && m.services.has(d.resolvedHost));
+        for (const d of toEgress) {
+          ctx.report({
+            object: f.vs,
+            path: `${d.path}.host`,
+            message: `rule applied on egress gateway ${onEgress.join(', ')} routes to the egress gateway Service ${d.resolvedHost} itself (a loop)`,
+            fix: 'route the gateway leg to the external host (destination.host: <external host>, port 443) and scope it with match.gateways: [<ns>/<egress gateway>]',
+          });
+        }
+        if (multi && unscoped && toEgress.length < rule.dests.length) {
+          ctx.report({
+            object: f.vs,
+            path: unscopedPath(rule),
+            message: `rule routing to ${rule.dests.map((d) => d.host ?? '?').join(', ')} has no match.gateways, so it applies to ${Array.from(keys).join(', ')}; sidecars then skip the egress gateway`,
+            fix: `add match.gateways: [${q(onEgress[0])}] to this rule (the mesh leg gets match.gateways: [mesh])`,
+          });
+        }
+      }
+    }
+  },
+});
+
+export const EGR_VS_003 = defineRule({
+  id: 'EGR-VS-003',
+  code: 'IST0109',
+  severity: Severity.ERROR,
+  summary: 'Split egress VirtualServices: only the mesh leg lists mesh',
+  check(ctx) {
+    const m = egressModel(ctx.index);
+    const involved = new Set<VsFacts>([...m.meshLegs, ...m.gatewayLegs]);
+    const byHost = new Map<string, VsFacts[]>();
+    for (const f of involved) {
+      if (!f.hasMesh) continue;
+      for (const h of asStringArray(f.vs.spec.hosts)) {
+        const key = ctx.index.resolveHost(h, f.namespace).toLowerCase();
+        const l = byHost.get(key) ?? [];
+        if (!l.includes(f)) l.push(f);
+        byHost.set(key, l);
+      }
+    }
+    for (const [host, list] of byHost) {
+      if (list.length < 2) continue;
+      for (const f of list) {
+        if (f.egressGateways.length === 0) continue;
+        const others = list.filter((o) => o !== f).map((o) => `${o.namespace}/${o.vs.name}`);
+        ctx.report({
+          object: f.vs,
+          path: f.meshIndex !== undefined ? `spec.gateways[${f.meshIndex}]` : 'spec.gateways',
+          message: `gateway-leg VirtualService lists mesh for host ${host}, as does ${others.join(', ')}; sidecars use only one VirtualService per host, so the mesh leg may be ignored`,
+          fix: 'remove mesh from this VirtualService\'s gateways (keep only the egress gateway); only the mesh-leg VirtualService lists mesh',
+        });
+      }
+    }
+  },
+});
+
+export const EGR_DR_001 = defineRule({
+  id: 'EGR-DR-001',
+  severity: Severity.ERROR,
+  summary: 'DestinationRule for the egress Service FQDN defines the referenced subsets and is visible to client namespaces',
+  needsContext: true,
+  check(ctx) {
+    const m = egressModel(ctx.index);
+    if (m.services.size === 0) return;
+    const drs = drsByHost(ctx.index);
+    // short DR host meant for the egress Service of another namespace
+    for (const dr of ctx.index.ofKind('DestinationRule')) {
+      if (dr.isContext || dr.group !== 'networking.istio.io') continue;
+      const h = asString(dr.spec.host);
+      if (!h || h.includes('.')) continue;
+      const cands = (m.servicesByName.get(h) ?? []).filter((e) => e.service.namespace !== (dr.namespace ?? ctx.index.defaultNamespace));
+      if (cands.length === 0) continue;
+      ctx.report({
+        object: dr,
+        path: 'spec.host',
+        message: `host ${q(h)} resolves to ${ctx.index.resolveHost(h, dr.namespace ?? ctx.index.defaultNamespace)}, not the egress gateway Service ${cands[0].fqdn}`,
+        fix: `use the fully qualified name ${q(cands[0].fqdn)}`,
+      });
+    }
+    for (const f of m.meshLegs) {
+      for (const rule of f.rules) {
+        for (const d of rule.dests) {
+          if (!d.resolvedHost || !m.services.has(d.resolvedHost)) continue;
+          const all = drs.get(d.resolvedHost) ?? [];
+          const visible = all.filter((dr) => ctx.index.isExportedTo(dr, f.namespace));
+          if (all.length > 0 && visible.length === 0) {
+            for (const dr of all) {
+              ctx.report({
+                object: dr,
+                path: Array.isArray(dr.spec.exportTo) ? 'spec.exportTo' : 'metadata.namespace',
+                message: `destinationRule for the egress gateway Service ${d.resolvedHost} is not visible in namespace ${q(f.namespace)}, where VirtualService ${f.vs.name} routes to it; clients ignore its subsets and TLS settings`,
+                fix: `add ${q(f.namespace)} to exportTo (or use "*"), or move it to the client namespace`,
+              });
+            }
+          }
+          if (!d.subset) continue;
+          const has = visible.some((dr) => asArray(dr.spec.subsets).some((s) => asString(asRecord(s).name) === d.subset));
+          if (has) continue;
+          if (all.length > 0 && visible.length === 0) continue; // reported on the DR
+          ctx.report({
+            object: f.vs,
+            path: `${d.path}.subset`,
+            message: all.length === 0
+              ? `subset ${q(d.subset)} of ${d.resolvedHost}: no DestinationRule for the egress gateway Service exists (503 NC)`
+              : `subset ${q(d.subset)} is not defined by the DestinationRule(s) for ${d.resolvedHost} (${visible.map((x) => x.name).join(', ')}) (503 NC)`,
+            fix: `add a DestinationRule with host ${q(d.resolvedHost)} and subsets: [{name: ${d.subset}}], exported to ${q(f.namespace)}`,
+          });
+        }
+      }
+    }
+  },
+});
+
+export const EGR_MTLS_001 = defineRule({
+  id: 'EGR-MTLS-001',
+  severity: Severity.ERROR,
+  summary: 'ISTIO_MUTUAL egress: server ISTIO_MUTUAL and DR for the egress Service ISTIO_MUTUAL with sni, together',
+  needsContext: true,
+  check(ctx) {
+    const m = egressModel(ctx.index);
+    if (m.services.size === 0) return;
+    const drs = drsByHost(ctx.index);
+    // workload → its ISTIO_MUTUAL servers; workload → its egress Services' DRs
+    const mutualServers = new Map<GatewayWorkload, GatewayServer[]>();
+    const anyServers = new Map<GatewayWorkload, number>();
+    for (const w of m.workloads) {
+      const list: GatewayServer[] = [];
+      let n = 0;
+      for (const g of ctx.index.gatewaysFor(w)) {
+        for (const s of ctx.index.serversOf(g)) {
+          n++;
+          if (s.tlsMode === 'ISTIO_MUTUAL') list.push(s);
+        }
+      }
+      mutualServers.set(w, list);
+      anyServers.set(w, n);
+    }
+    const reportedServers = new Set<GatewayServer>();
+    for (const e of m.services.values()) {
+      const list = drs.get(e.fqdn) ?? [];
+      const blocks = list.flatMap((dr) => drTlsBlocks(dr).map((b) => ({ dr, ...b })));
+      const mutualBlocks = blocks.filter((b) => b.mode === 'ISTIO_MUTUAL');
+      const servers = e.workloads.flatMap((w) => mutualServers.get(w) ?? []);
+      const serverCount = e.workloads.reduce((a, w) => a + (anyServers.get(w) ?? 0), 0);
+      if (servers.length > 0 && mutualBlocks.length === 0) {
+        for (const s of servers) {
+          if (reportedServers.has(s)) continue;
+          reportedServers.add(s);
+          ctx.report({
+            object: s.gateway,
+            path: `${s.path}.tls.mode`,
+            message: `egress gateway server on port ${s.port.number ?? '?'} expects ISTIO_MUTUAL, but no DestinationRule for ${e.fqdn} sets tls.mode ISTIO_MUTUAL; sidecars send the application's traffic unwrapped and the handshake fails`,
+            fix: `add a DestinationRule with host ${q(e.fqdn)} and trafficPolicy.tls: {mode: ISTIO_MUTUAL, sni: <external host>} (port-level for 443), or use PASSTHROUGH on the server`,
+          });
+        }
+      }
+      if (mutualBlocks.length > 0 && servers.length === 0 && serverCount > 0) {
+        for (const b of mutualBlocks) {
+          ctx.report({
+            object: b.dr,
+            path: `${b.path}.mode`,
+            message: `tls.mode ISTIO_MUTUAL towards the egress gateway ${e.fqdn}, but its Gateway servers are not ISTIO_MUTUAL; the gateway sees an Istio mTLS handshake it does not terminate`,
+            fix: 'set the egress Gateway server to protocol HTTPS/TLS with tls.mode ISTIO_MUTUAL, or remove the ISTIO_MUTUAL tls settings from this DestinationRule',
+          });
+        }
+      }
+      for (const b of mutualBlocks) {
+        if (servers.length === 0) continue;
+        if (asString(b.tls.sni)) continue;
+        ctx.report({
+          object: b.dr,
+          path: `${b.path}.sni`,
+          message: `tls.mode ISTIO_MUTUAL towards the egress gateway ${e.fqdn} without sni; the gateway selects its ISTIO_MUTUAL server by SNI`,
+          fix: 'set tls.sni to the external host (e.g. edition.cnn.com), the host of the egress Gateway server',
+        });
+      }
+    }
+  },
+});
+
+export const EGRESS_RULES: readonly Rule[] = [EGR_GW_001, EGR_VS_001, EGR_VS_002, EGR_VS_003, EGR_DR_001, EGR_MTLS_001];

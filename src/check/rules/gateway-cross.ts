@@ -1,0 +1,513 @@
+/**
+ * GWX-*: Gateway rules that need other objects (section 2 of shared/ISTIO-RULES.md): workloads, Services, other
+ * Gateways on the same listener, VirtualServices. All conflict rules walk {@link MeshIndex.listenerBuckets}, so they
+ * are linear in the number of servers.
+ */
+import { Severity } from '../findings';
+import { hostCovers } from '../hosts';
+import {
+  GatewayServer, GatewayServerHost, GatewayWorkload, HostIndex, IndexedObject, ListenerBucket, MeshIndex,
+  describeWorkload, isHttpFamily,
+} from '../mesh-index';
+import { asArray, asNumber, asRecord, asStringArray, isRecord } from '../model';
+import { Rule, defineRule } from '../rule';
+import { ownGateways } from './gateway';
+
+const q = (v: unknown) => JSON.stringify(v);
+const selectorText = (sel: Record<string, string>) =>
+  Object.keys(sel).length ? `{${Object.entries(sel).map(([k, v]) => `${k}: ${v}`).join(', ')}}` : '{}';
+const gwName = (g: IndexedObject) => `${g.namespace}/${g.name}`;
+const where = (s: GatewayServer, self: IndexedObject) =>
+  s.gateway === self ? `${s.path} of this gateway` : `gateway ${gwName(s.gateway)} ${s.path}`;
+const isTlsProtocol = (p: string) => p === 'HTTPS' || p === 'TLS';
+
+function validPort(s: GatewayServer): number | undefined {
+  const n = s.port.number;
+  return n !== undefined && Number.isInteger(n) && n > 0 && n <= 65535 && !(s.bind ?? '').startsWith('unix://') ? n : undefined;
+}
+
+/** Reports once per key (a server may sit on several workloads). */
+function once(): (key: string) => boolean {
+  const seen = new Set<string>();
+  return (key) => {
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+}
+
+export const GWX_SEL_001 = defineRule({
+  id: 'GWX-SEL-001',
+  code: 'IST0101',
+  severity: Severity.ERROR,
+  summary: 'Gateway selector matches at least one gateway pod, else the Gateway does nothing',
+  needsContext: true,
+  check(ctx) {
+    const ix = ctx.index;
+    for (const gw of ownGateways(ix)) {
+      if (ix.workloadsFor(gw).length > 0) continue;
+      const sel = ix.gatewaySelector(gw);
+      if (ix.meshConfig.scopeGatewayToNamespace && ix.workloadsMatching(sel).length > 0) continue; // GWX-SEL-003
+      const known = ix.gatewayWorkloads().map(describeWorkload);
+      ctx.report({
+        object: gw,
+        path: 'spec.selector',
+        message: `selector ${selectorText(sel)} matches no gateway pod (${known.length ? `known gateway workloads: ${known.join('; ')}` : 'no gateway workload is declared'})`,
+        fix: 'select the labels of an installed gateway (e.g. istio: ingressgateway), or declare the gateway workload (Deployment/Service or IstioOperator) as context',
+      });
+    }
+  },
+});
+
+export const GWX_SEL_002 = defineRule({
+  id: 'GWX-SEL-002',
+  severity: Severity.ERROR,
+  summary: 'Two gateway deployments matching one Gateway or Service selector share config/endpoints',
+  needsContext: true,
+  check(ctx) {
+    const ix = ctx.index;
+    for (const gw of ownGateways(ix)) {
+      const sel = ix.gatewaySelector(gw);
+      if (Object.keys(sel).length === 0) continue; // GW-SEL-001
+      const ws = ix.workloadsFor(gw);
+      if (ws.length < 2) continue;
+      ctx.report({
+        object: gw,
+        path: 'spec.selector',
+        message: `selector ${selectorText(sel)} matches ${ws.length} gateway deployments (${ws.map(describeWorkload).join('; ')}), which all get this configuration`,
+        fix: 'give each gateway deployment a distinct istio label (IstioOperator: label: {istio: <name>}) and select that label',
+      });
+    }
+    for (const ns of ix.namespaces()) {
+      for (const svc of ix.servicesIn(ns)) {
+        if (svc.origin !== 'manifest' || !svc.object || svc.object.isContext) continue;
+        const ws = ix.workloadsForService(svc);
+        if (ws.length < 2) continue;
+        ctx.report({
+          object: svc.object,
+          path: 'spec.selector',
+          message: `service selector ${selectorText(svc.selector)} matches ${ws.length} gateway deployments (${ws.map(describeWorkload).join('; ')}), so traffic is spread across all of them`,
+          fix: 'select the distinct istio label of one gateway deployment',
+        });
+      }
+    }
+  },
+});
+
+export const GWX_SEL_003 = defineRule({
+  id: 'GWX-SEL-003',
+  severity: Severity.ERROR,
+  summary: 'With PILOT_SCOPE_GATEWAY_TO_NAMESPACE the Gateway must sit in the gateway pods\' namespace',
+  needsContext: true,
+  check(ctx) {
+    const ix = ctx.index;
+    if (!ix.meshConfig.scopeGatewayToNamespace) return;
+    for (const gw of ownGateways(ix)) {
+      if (ix.workloadsFor(gw).length > 0) continue;
+      const elsewhere = ix.workloadsMatching(ix.gatewaySelector(gw));
+      if (elsewhere.length === 0) continue;
+      const nss = Array.from(new Set(elsewhere.map((w) => w.namespace))).sort();
+      ctx.report({
+        object: gw,
+        path: 'metadata.namespace',
+        message: `the gateway in ${q(gw.namespace)} only selects pods in its own namespace because PILOT_SCOPE_GATEWAY_TO_NAMESPACE is on; the matching pods are in ${nss.join(', ')}`,
+        fix: `move the Gateway to ${nss[0]} (VirtualServices then reference it as ${nss[0]}/${gw.name})`,
+      });
+    }
+  },
+});
+
+export const GWX_PORT_001 = defineRule({
+  id: 'GWX-PORT-001',
+  code: 'IST0162',
+  severity: Severity.ERROR,
+  summary: 'Server port is a TCP port or targetPort of a Service selecting the gateway pods',
+  needsContext: true,
+  check(ctx) {
+    const ix = ctx.index;
+    for (const gw of ownGateways(ix)) {
+      for (const w of ix.workloadsFor(gw)) {
+        for (const s of ix.serversOf(gw)) {
+          const n = validPort(s);
+          if (n === undefined || ix.resolveServerPort(w, n).exposed) continue;
+          const exposed = ix.exposedPorts(w);
+          ctx.report({
+            object: gw,
+            path: `${s.path}.port.number`,
+            message: `port ${n} is not exposed by any Service selecting the gateway pods (${describeWorkload(w)} ${exposed.length ? `exposes ${exposed.join(', ')}` : 'has no Service'})`,
+            fix: exposed.length
+              ? `use one of the exposed ports (${exposed.join(', ')}) or add port ${n} to the gateway Service (IstioOperator: k8s.service.ports)`
+              : `declare the gateway Service (as context if installed elsewhere) with port ${n}`,
+          });
+        }
+      }
+    }
+  },
+});
+
+export const GWX_PORT_002 = defineRule({
+  id: 'GWX-PORT-002',
+  severity: Severity.ERROR,
+  summary: 'A listener below 1024 on an unprivileged gateway pod is dropped',
+  needsContext: true,
+  check(ctx) {
+    const ix = ctx.index;
+    for (const gw of ownGateways(ix)) {
+      for (const w of ix.workloadsFor(gw)) {
+        if (!w.unprivileged) continue;
+        for (const s of ix.serversOf(gw)) {
+          const n = validPort(s);
+          if (n === undefined) continue;
+          const r = ix.resolveServerPort(w, n);
+          if (!r.exposed || r.listenPort >= 1024 || r.unresolvedTarget) continue;
+          const via = r.service ? ` (Service ${r.service.name} maps ${n}→${r.listenPort})` : '';
+          ctx.report({
+            object: gw,
+            path: `${s.path}.port.number`,
+            message: `port ${n} makes Envoy listen on ${r.listenPort}${via}, but the pods (${describeWorkload(w)}) run unprivileged and cannot bind below 1024, so the listener is dropped`,
+            fix: 'use the Service port that maps to a high targetPort (istioctl default: 80→8080, 443→8443), or run the gateway as root (values.gateways.<gw>.runAsRoot)',
+          });
+        }
+      }
+    }
+  },
+});
+
+/** Buckets that contain at least one own (non-context) server. */
+function buckets(ix: MeshIndex): ListenerBucket[] {
+  return ix.listenerBuckets().filter((b) => b.servers.some((x) => !x.server.gateway.isContext));
+}
+
+export const GWX_PORT_003 = defineRule({
+  id: 'GWX-PORT-003',
+  severity: Severity.WARNING,
+  summary: 'Server ports N and M that resolve to the same listener M share it; conflicts apply to resolved ports',
+  needsContext: true,
+  check(ctx) {
+    const first = once();
+    for (const b of buckets(ctx.index)) {
+      const holder = b.servers[0];
+      for (const x of b.servers.slice(1)) {
+        if (x.server.port.number === holder.server.port.number) continue;
+        if (!first(`${x.server.gateway.order}|${x.server.index}|${b.listenPort}`)) continue;
+        ctx.report({
+          object: x.server.gateway,
+          path: `${x.server.path}.port.number`,
+          message: `port ${x.server.port.number} and port ${holder.server.port.number} of ${where(holder.server, x.server.gateway)} both end on listener ${b.listenPort} of ${describeWorkload(b.workload)}`,
+          fix: `use the same server port for both, or a port whose Service targetPort differs from ${b.listenPort}`,
+        });
+      }
+    }
+  },
+});
+
+export const GWX_PORT_004 = defineRule({
+  id: 'GWX-PORT-004',
+  severity: Severity.ERROR,
+  summary: 'On one listener only HTTP-family plaintext servers merge; TCP/TLS/HTTPS newcomers on a plaintext port are skipped',
+  needsContext: true,
+  check(ctx) {
+    const first = once();
+    for (const b of buckets(ctx.index)) {
+      const servers = b.servers.filter((x) => x.server.port.protocol !== '');
+      const holder = servers[0];
+      if (!holder) continue;
+      const hp = holder.server.port.protocol;
+      const holderPlain = !isTlsProtocol(hp);
+      for (const x of servers.slice(1)) {
+        const s = x.server;
+        const p = s.port.protocol;
+        let why: string | undefined;
+        if (holderPlain && !(isHttpFamily(hp) && isHttpFamily(p))) {
+          why = `the listener is held by the older plaintext ${hp} server`;
+        } else if (!holderPlain && !s.tls) {
+          why = `the listener is held by the older ${hp} server and this server has no tls to tell it apart by SNI`;
+        }
+        if (!why || !first(`${s.gateway.order}|${s.index}`)) continue;
+        ctx.report({
+          object: s.gateway,
+          path: s.path,
+          message: `server on port ${s.port.number} (${p}) is skipped by istiod: ${why} (${where(holder.server, s.gateway)}) on listener ${b.listenPort} of ${describeWorkload(b.workload)}`,
+          fix: 'serve it on another port (and expose that port on the gateway Service), or make both servers HTTP',
+        });
+      }
+    }
+  },
+});
+
+export const GWX_DUP_001 = defineRule({
+  id: 'GWX-DUP-001',
+  code: 'IST0145',
+  severity: Severity.ERROR,
+  summary: 'Same host string on one listener in servers with a `tls` block: the newer server is dropped',
+  needsContext: true,
+  check(ctx) {
+    const first = once();
+    for (const b of buckets(ctx.index)) {
+      const seen = new Map<string, GatewayServer>();
+      for (const { server: s } of b.servers) {
+        if (!s.tls) continue;
+        for (const h of s.hosts) {
+          const older = seen.get(h.raw);
+          if (!older) {
+            seen.set(h.raw, s);
+            continue;
+          }
+          if (older === s || !first(`${s.gateway.order}|${s.index}|${h.index}`)) continue;
+          ctx.report({
+            object: s.gateway,
+            path: `${s.path}.hosts[${h.index}]`,
+            message: `host ${q(h.raw)} on port ${s.port.number} is already served with tls by ${where(older, s.gateway)} (older) on ${describeWorkload(b.workload)}, so this server is dropped`,
+            fix: 'serve each host with TLS from one server only: merge the servers, or remove the host here',
+          });
+        }
+      }
+    }
+  },
+});
+
+export const GWX_DUP_002 = defineRule({
+  id: 'GWX-DUP-002',
+  code: 'IST0145',
+  severity: Severity.WARNING,
+  summary: 'Overlapping hosts on one plain HTTP listener in ≥2 Gateways: routes concatenate oldest-first',
+  needsContext: true,
+  check(ctx) {
+    const first = once();
+    for (const b of buckets(ctx.index)) {
+      const idx = new HostIndex<{ server: GatewayServer; host: GatewayServerHost }>();
+      // at most two gateways per host string keep the index linear in distinct hosts
+      const kept = new Map<string, IndexedObject[]>();
+      for (const { server: s } of b.servers) {
+        if (s.tls || !isHttpFamily(s.port.protocol)) continue;
+        for (const h of s.hosts) {
+          const older = idx.query(h.host).find((o) => o.server.gateway !== s.gateway);
+          if (older && first(`${s.gateway.order}|${s.index}|${h.index}`)) {
+            ctx.report({
+              object: s.gateway,
+              path: `${s.path}.hosts[${h.index}]`,
+              message: `host ${q(h.raw)} on port ${s.port.number} overlaps host ${q(older.host.raw)} of ${where(older.server, s.gateway)} on ${describeWorkload(b.workload)}: VirtualService routes of both concatenate oldest first and a catch-all route of the older hides the rest`,
+              fix: 'serve each host from one Gateway, or use distinct, non-overlapping hosts',
+            });
+          }
+          const k = h.host.toLowerCase();
+          const gws = kept.get(k) ?? [];
+          if (gws.length < 2 && !gws.includes(s.gateway)) {
+            gws.push(s.gateway);
+            kept.set(k, gws);
+            idx.add(h.host, { server: s, host: h });
+          }
+        }
+      }
+    }
+  },
+});
+
+function credentialKeys(tls: Record<string, unknown>): { key: string; label: string; path: string }[] {
+  const out: { key: string; label: string; path: string }[] = [];
+  if (typeof tls.credentialName === 'string' && tls.credentialName) {
+    out.push({ key: `cred:${tls.credentialName}`, label: `credentialName ${q(tls.credentialName)}`, path: 'tls.credentialName' });
+  }
+  asStringArray(tls.credentialNames).forEach((c, i) => out.push({ key: `cred:${c}`, label: `credentialName ${q(c)}`, path: `tls.credentialNames[${i}]` }));
+  if (typeof tls.serverCertificate === 'string' && typeof tls.privateKey === 'string') {
+    out.push({ key: `file:${tls.serverCertificate}|${tls.privateKey}`, label: `certificate file ${q(tls.serverCertificate)}`, path: 'tls.serverCertificate' });
+  }
+  return out;
+}
+
+export const GWX_CERT_001 = defineRule({
+  id: 'GWX-CERT-001',
+  code: 'IST0138',
+  severity: Severity.WARNING,
+  summary: 'Same certificate on two Gateways of one workload: HTTP/2 connection reuse leads to 404s',
+  needsContext: true,
+  check(ctx) {
+    const ix = ctx.index;
+    const first = once();
+    for (const w of ix.gatewayWorkloads()) {
+      const holders = new Map<string, GatewayServer>();
+      for (const gw of ix.gatewaysFor(w)) {
+        for (const s of ix.serversOf(gw)) {
+          if (!s.tls || !['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'].includes(s.tlsMode ?? '')) continue;
+          for (const c of credentialKeys(s.tls)) {
+            const older = holders.get(c.key);
+            if (!older) {
+              holders.set(c.key, s);
+              continue;
+            }
+            if (older.gateway === gw || !first(`${gw.order}|${s.index}|${c.key}`)) continue;
+            ctx.report({
+              object: gw,
+              path: `${s.path}.${c.path}`,
+              message: `${c.label} is also used by gateway ${gwName(older.gateway)} on ${describeWorkload(w)}; browsers reuse one HTTP/2 connection for both hosts and get 404s`,
+              fix: 'serve hosts that share a certificate from one Gateway, or give each Gateway its own certificate',
+            });
+          }
+        }
+      }
+    }
+  },
+});
+
+/** (gateway, host) pairs that have a VirtualService answering 421 (the mTLS-bypass guard of GWX-CERT-002). */
+function misdirectedGuards(ix: MeshIndex): Set<string> {
+  const out = new Set<string>();
+  for (const vs of ix.ofKind('VirtualService')) {
+    const answers421 = asArray(vs.spec.http).some((r) => {
+      const rr = asRecord(r);
+      return asNumber(asRecord(rr.directResponse).status) === 421 || asNumber(asRecord(asRecord(rr.fault).abort).httpStatus) === 421;
+    });
+    if (!answers421) continue;
+    for (const ref of ix.virtualServiceGateways(vs)) {
+      const gw = ix.gatewayByRef(ref);
+      if (!gw) continue;
+      for (const h of asStringArray(vs.spec.hosts)) out.add(`${gw.order}|${h.toLowerCase()}`);
+    }
+  }
+  return out;
+}
+
+export const GWX_CERT_002 = defineRule({
+  id: 'GWX-CERT-002',
+  severity: Severity.WARNING,
+  summary: 'SIMPLE `*.x.com` beside MUTUAL `a.x.com` on one port: the Host header bypasses mTLS unless a 421 VS guards it',
+  needsContext: true,
+  check(ctx) {
+    const first = once();
+    let guards: Set<string> | undefined;
+    for (const b of buckets(ctx.index)) {
+      const mutual = new HostIndex<{ server: GatewayServer; host: GatewayServerHost }>();
+      for (const { server: s } of b.servers) {
+        if (s.tlsMode === 'MUTUAL' && s.port.protocol === 'HTTPS') for (const h of s.hosts) mutual.add(h.host, { server: s, host: h });
+      }
+      for (const { server: s } of b.servers) {
+        if (s.tlsMode !== 'SIMPLE' || s.port.protocol !== 'HTTPS') continue;
+        for (const h of s.hosts) {
+          if (!h.host.startsWith('*')) continue;
+          for (const m of mutual.query(h.host)) {
+            if (m.server === s || !hostCovers(h.host, m.host.host) || m.host.host.startsWith('*')) continue;
+            guards ??= misdirectedGuards(ctx.index);
+            if (guards.has(`${s.gateway.order}|${m.host.host.toLowerCase()}`)) continue;
+            if (!first(`${s.gateway.order}|${s.index}|${h.index}|${m.host.host}`)) continue;
+            ctx.report({
+              object: s.gateway,
+              path: `${s.path}.hosts[${h.index}]`,
+              message: `host ${q(h.raw)} (tls SIMPLE) covers ${q(m.host.host)}, which ${where(m.server, s.gateway)} serves with MUTUAL on the same port: a client with a ${h.host} connection can send Host: ${m.host.host} and skip client-certificate checks`,
+              fix: `bind a VirtualService for ${m.host.host} to gateway ${gwName(s.gateway)} that answers 421 (directResponse: {status: 421})`,
+            });
+          }
+        }
+      }
+    }
+  },
+});
+
+export const GWX_SVC_001 = defineRule({
+  id: 'GWX-SVC-001',
+  severity: Severity.WARNING,
+  summary: 'Ingress needs a LoadBalancer/NodePort Service (or external LB); the egress gateway\'s is ClusterIP',
+  needsContext: true,
+  check(ctx) {
+    const ix = ctx.index;
+    for (const gw of ownGateways(ix)) {
+      for (const w of ix.workloadsFor(gw)) {
+        if (w.role === 'egress') {
+          const publicHosts = ix.serversOf(gw).flatMap((s) => s.hosts).filter((h) =>
+            h.host !== '*' && !h.host.endsWith('.svc.cluster.local') && !ix.lookupHost(h.host, w.namespace).some((e) => e.origin === 'service-entry'),
+          );
+          if (publicHosts.length === 0 || ix.isExternallyExposed(w)) continue;
+          ctx.report({
+            object: gw,
+            path: 'spec.selector',
+            message: `gateway selects the egress gateway (${describeWorkload(w)}), whose Service is ClusterIP, for host ${q(publicHosts[0].raw)} that no ServiceEntry declares: clients outside the cluster cannot reach it`,
+            fix: 'select the ingress gateway (istio: ingressgateway) for incoming traffic; for egress declare a ServiceEntry for the external host',
+          });
+        } else if (w.role === 'ingress') {
+          const svcs = ix.servicesFor(w);
+          if (svcs.length === 0 || ix.isExternallyExposed(w)) continue;
+          ctx.report({
+            object: gw,
+            path: 'spec.selector',
+            message: `ingress workload ${describeWorkload(w)} has only ClusterIP Services (${svcs.map((x) => x.name).join(', ')}), so it is not reachable from outside the cluster`,
+            fix: 'make the gateway Service type LoadBalancer or NodePort, or suppress this if an external load balancer or Ingress fronts it',
+          });
+        }
+      }
+    }
+  },
+});
+
+export const GWX_VS_001 = defineRule({
+  id: 'GWX-VS-001',
+  severity: Severity.WARNING,
+  summary: 'Server without any bound VirtualService: HTTP 404, TCP/TLS no filter chain',
+  check(ctx) {
+    const ix = ctx.index;
+    const bound = new Set<GatewayServer>();
+    for (const vs of ix.ofKind('VirtualService')) {
+      const ns = vs.namespace ?? ix.defaultNamespace;
+      const hosts = asStringArray(vs.spec.hosts);
+      for (const ref of ix.virtualServiceGateways(vs)) {
+        const gw = ix.gatewayByRef(ref);
+        if (!gw) continue;
+        for (const h of hosts) for (const hit of ix.serversAdmitting(gw, ix.resolveHost(h, ns), ns)) bound.add(hit.server);
+      }
+    }
+    for (const gw of ownGateways(ix)) {
+      for (const s of ix.serversOf(gw)) {
+        if (bound.has(s) || s.kind === 'none' || s.hosts.length === 0) continue;
+        if (isHttpFamily(s.port.protocol) && s.tls?.httpsRedirect === true) continue;
+        ctx.report({
+          object: gw,
+          path: s.path,
+          message: `no VirtualService binds to this server (port ${s.port.number ?? '?'} ${s.port.protocol}, hosts ${s.hosts.map((h) => h.raw).join(', ')}): ${s.kind === 'http' ? 'requests get 404' : 'connections are reset (no filter chain)'}`,
+          fix: `add a VirtualService with gateways: [${gwName(gw)}] and a host of this server, with ${s.kind === 'http' ? 'http' : s.kind} routes`,
+        });
+      }
+    }
+  },
+});
+
+export const GWX_REDIR_001 = defineRule({
+  id: 'GWX-REDIR-001',
+  severity: Severity.WARNING,
+  summary: '`httpsRedirect` for a host needs a TLS server for that host on the same gateway pods',
+  needsContext: true,
+  check(ctx) {
+    const ix = ctx.index;
+    const tlsHosts = new Map<GatewayWorkload, HostIndex<string>>();
+    const tlsIndex = (w: GatewayWorkload) => {
+      let idx = tlsHosts.get(w);
+      if (!idx) {
+        idx = new HostIndex<string>();
+        for (const g of ix.gatewaysFor(w)) {
+          for (const s of ix.serversOf(g)) if (isTlsProtocol(s.port.protocol)) for (const h of s.hosts) idx.add(h.host, h.host);
+        }
+        tlsHosts.set(w, idx);
+      }
+      return idx;
+    };
+    for (const gw of ownGateways(ix)) {
+      for (const s of ix.serversOf(gw)) {
+        if (!isHttpFamily(s.port.protocol) || !isRecord(s.tls) || s.tls.httpsRedirect !== true) continue;
+        for (const h of s.hosts) {
+          const missing = ix.workloadsFor(gw).find((w) => !tlsIndex(w).query(h.host).some((t) => hostCovers(t, h.host)));
+          if (!missing) continue;
+          ctx.report({
+            object: gw,
+            path: `${s.path}.hosts[${h.index}]`,
+            message: `httpsRedirect sends ${q(h.raw)} to https, but no HTTPS/TLS server on ${describeWorkload(missing)} serves that host`,
+            fix: 'add an HTTPS server for the host (port 443); if a load balancer terminates TLS in front of the gateway, drop httpsRedirect (it would loop)',
+          });
+        }
+      }
+    }
+  },
+});
+
+/** GWX-* rules in spec order. */
+export const GATEWAY_CROSS_RULES: readonly Rule[] = [
+  GWX_SEL_001, GWX_SEL_002, GWX_SEL_003, GWX_PORT_001, GWX_PORT_002, GWX_PORT_003, GWX_PORT_004, GWX_DUP_001,
+  GWX_DUP_002, GWX_CERT_001, GWX_CERT_002, GWX_SVC_001, GWX_VS_001, GWX_REDIR_001,
+];
+

@@ -1,0 +1,1010 @@
+/**
+ * VSX-*: VirtualService rules across resources (section 5 of shared/ISTIO-RULES.md): gateway binding (name
+ * resolution, host coverage with `ns/` scoping, route kind per server, match.port/match.gateways, exportTo to the
+ * gateway pod namespace), conflicts between VirtualServices (mesh IST0109, per gateway KIA1106, TCP first-wins, SNI
+ * duplicates) and destinations (registry hosts and ports IST0101/IST0112, DestinationRule subsets, ingress vs mesh
+ * subset routing IST0140, JWT claim routing IST0149).
+ *
+ * Everything is bucketed (per gateway, per host, per listener) so the cost stays linear in the input.
+ */
+import { Severity } from '../findings';
+import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
+import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, describeWorkload } from '../mesh-index';
+import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
+import { Rule, defineRule } from '../rule';
+import {
+  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, eachDestination, eachMatch, hostsOf, nameSubsetOf,
+  nsOf, ownVirtualServices, q, refKey, resolveGatewayName, rulesOf, topGateways, virtualServices,
+} from './virtual-service';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Facts shared by the VSX rules, derived once per index
+// ---------------------------------------------------------------------------------------------------------------
+
+interface GatewayUse {
+  readonly ref: Exclude<GatewayRef, { mesh: true }>;
+  readonly raw: string;
+  /** index in spec.gateways */
+  readonly index: number;
+  readonly key: string;
+  /** the Istio Gateway, when it is in the input */
+  readonly gateway?: IndexedObject;
+}
+
+interface Binding {
+  /** servers of the gateway admitting at least one VS host */
+  readonly servers: Set<GatewayServer>;
+  /** indices (in spec.hosts) of the VS hosts some server admits */
+  readonly hosts: Set<number>;
+}
+
+interface VsFacts {
+  readonly vs: IndexedObject;
+  readonly ns: string;
+  /** spec.hosts with short names resolved in the VS namespace */
+  readonly hosts: readonly { host: string; index: number; resolved: string }[];
+  readonly mesh: boolean;
+  /** non-mesh top-level gateways */
+  readonly gateways: readonly GatewayUse[];
+  readonly bindings: Map<IndexedObject, Binding>;
+}
+
+interface Facts {
+  readonly all: readonly VsFacts[];
+  readonly byVs: Map<IndexedObject, VsFacts>;
+  /** VSs naming a Gateway at top level, oldest first */
+  readonly byGateway: Map<IndexedObject, VsFacts[]>;
+  /** Istio Gateways by metadata.name */
+  readonly gatewaysByName: Map<string, IndexedObject[]>;
+}
+
+const factsCache = new WeakMap<MeshIndex, Facts>();
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+function gatewayOf(index: MeshIndex, ref: GatewayRef): IndexedObject | undefined {
+  if (ref.mesh) return undefined;
+  const g = index.get('Gateway', ref.namespace, ref.name);
+  return g && g.group === 'networking.istio.io' ? g : undefined;
+}
+
+function facts(index: MeshIndex): Facts {
+  let f = factsCache.get(index);
+  if (f) return f;
+  const all: VsFacts[] = [];
+  const byVs = new Map<IndexedObject, VsFacts>();
+  const byGateway = new Map<IndexedObject, VsFacts[]>();
+  const gatewaysByName = new Map<string, IndexedObject[]>();
+  for (const g of index.gateways()) push(gatewaysByName, g.name, g);
+  for (const vs of virtualServices(index)) {
+    const ns = nsOf(index, vs);
+    const gateways: GatewayUse[] = [];
+    for (const t of topGateways(index, vs)) {
+      if (t.ref.mesh) continue;
+      gateways.push({ ref: t.ref, raw: t.raw, index: t.index, key: refKey(t.ref), gateway: gatewayOf(index, t.ref) });
+    }
+    const vf: VsFacts = {
+      vs, ns, mesh: appliesToMesh(vs), gateways, bindings: new Map(),
+      hosts: hostsOf(vs).map((h) => ({ ...h, resolved: resolveShortName(h.host, ns) })),
+    };
+    all.push(vf);
+    byVs.set(vs, vf);
+    const seen = new Set<IndexedObject>();
+    for (const g of gateways) {
+      if (g.gateway && !seen.has(g.gateway)) {
+        seen.add(g.gateway);
+        push(byGateway, g.gateway, vf);
+      }
+    }
+  }
+  f = { all, byVs, byGateway, gatewaysByName };
+  factsCache.set(index, f);
+  return f;
+}
+
+/** Servers of `gw` admitting the VS's hosts (host intersection with `ns/` scoping), cached. */
+function binding(index: MeshIndex, vf: VsFacts, gw: IndexedObject): Binding {
+  let b = vf.bindings.get(gw);
+  if (!b) {
+    b = { servers: new Set(), hosts: new Set() };
+    for (const h of vf.hosts) {
+      const hits = index.serversAdmitting(gw, h.resolved, vf.ns);
+      if (hits.length > 0) b.hosts.add(h.index);
+      for (const hit of hits) b.servers.add(hit.server);
+    }
+    vf.bindings.set(gw, b);
+  }
+  return b;
+}
+
+/** exportTo of an object, falling back to the meshConfig default for its kind (absent = `*`). */
+function exportToOf(index: MeshIndex, o: IndexedObject, meshDefaultKey: string): string[] {
+  const own = asStringArray(o.spec.exportTo);
+  if (own.length > 0) return own;
+  const def = asStringArray(index.meshConfig.raw[meshDefaultKey]);
+  return def.length > 0 ? def : ['*'];
+}
+
+function visibleIn(index: MeshIndex, o: IndexedObject, namespace: string, meshDefaultKey: string): boolean {
+  const ns = o.namespace ?? index.defaultNamespace;
+  return exportToOf(index, o, meshDefaultKey).some((e) => e === '*' || e === namespace || (e === '.' && ns === namespace));
+}
+
+const vsVisibleIn = (index: MeshIndex, vs: IndexedObject, ns: string) => visibleIn(index, vs, ns, 'defaultVirtualServiceExportTo');
+const drVisibleIn = (index: MeshIndex, dr: IndexedObject, ns: string) => visibleIn(index, dr, ns, 'defaultDestinationRuleExportTo');
+
+/** Namespaces of the gateway pods a Gateway configures (empty when no workload is known). */
+function podNamespaces(index: MeshIndex, gw: IndexedObject): string[] {
+  return Array.from(new Set(index.workloadsFor(gw).map((w) => w.namespace))).sort();
+}
+
+/** True when gateway pods of `gw` can see the VS (istiod's VirtualServicesForGateway uses the pod namespace). */
+function visibleToGateway(index: MeshIndex, vs: IndexedObject, gw: IndexedObject): boolean {
+  const nss = podNamespaces(index, gw);
+  return nss.length === 0 || nss.some((ns) => vsVisibleIn(index, vs, ns));
+}
+
+const gwName = (g: IndexedObject) => `${g.namespace ?? ''}/${g.name}`;
+
+/** L4 match (tcp/tls) against a server port and gateway (istiod l4SingleMatch). */
+function l4Matches(m: Record<string, unknown>, port: number | undefined, gwKey: string, vsNs: string): boolean {
+  const mp = asNumber(m.port);
+  if (mp !== undefined && mp !== 0 && mp !== port) return false;
+  const gws = asArray(m.gateways);
+  if (gws.length > 0 && !gws.some((g) => {
+    const r = resolveGatewayName(g, vsNs);
+    return r !== undefined && refKey(r) === gwKey;
+  })) return false;
+  return true;
+}
+
+function sectionOfKind(kind: RouteKind): Section | undefined {
+  return kind === 'none' ? undefined : kind;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Gateway binding
+// ---------------------------------------------------------------------------------------------------------------
+
+export const VSX_GW_001 = defineRule({
+  id: 'VSX-GW-001',
+  code: 'IST0101',
+  severity: Severity.ERROR,
+  summary: 'Referenced gateway exists after name resolution (other namespace needs `ns/name`)',
+  check(ctx) {
+    const { index } = ctx;
+    const f = facts(index);
+    for (const vs of ownVirtualServices(index)) {
+      const ns = nsOf(index, vs);
+      const checkEntry = (g: unknown, path: string) => {
+        const ref = resolveGatewayName(g, ns);
+        if (!ref || ref.mesh || gatewayOf(index, ref)) return;
+        const elsewhere = (f.gatewaysByName.get(ref.name) ?? []).filter((o) => o.namespace !== ref.namespace);
+        ctx.report({
+          object: vs, path,
+          message: `gateway ${q(g)} resolves to ${ref.namespace}/${ref.name}, which is not in the input${elsewhere.length ? ` (a Gateway ${q(ref.name)} exists in ${elsewhere.map((o) => o.namespace).join(', ')})` : ''}`,
+          fix: elsewhere.length
+            ? `reference it with its namespace: ${q(`${elsewhere[0].namespace}/${ref.name}`)}`
+            : 'create the Gateway, fix the name (<namespace>/<name> for another namespace), or pass it as context if it is installed elsewhere',
+        });
+      };
+      asArray(vs.spec.gateways).forEach((g, i) => checkEntry(g, `spec.gateways[${i}]`));
+      eachMatch(vs, (m) => asArray(m.match.gateways).forEach((g, k) => checkEntry(g, `${m.path}.gateways[${k}]`)));
+    }
+  },
+});
+
+function serverHostList(index: MeshIndex, gw: IndexedObject): string {
+  const hosts = new Set<string>();
+  for (const s of index.serversOf(gw)) for (const h of s.hosts) hosts.add(h.raw);
+  return Array.from(hosts).join(', ') || 'none';
+}
+
+/** Why no server admits `host`: a scoped server host intersects but excludes the namespace. */
+function scopeHint(index: MeshIndex, gw: IndexedObject, host: string, vsNs: string): string {
+  for (const s of index.serversOf(gw)) {
+    for (const h of s.hosts) {
+      if (h.namespace !== '*' && hostsIntersect(h.host, host)) {
+        const only = h.namespace === '.' ? gw.namespace ?? '' : h.namespace;
+        if (only !== vsNs) return `; server host ${q(h.raw)} only admits virtual services from ${only}`;
+      }
+    }
+  }
+  return '';
+}
+
+export const VSX_GW_002 = defineRule({
+  id: 'VSX-GW-002',
+  code: 'IST0132',
+  severity: Severity.ERROR,
+  summary: 'VirtualService hosts intersect the referenced Gateway server hosts (with `ns/` scoping)',
+  check(ctx) {
+    const { index } = ctx;
+    const f = facts(index);
+    for (const vs of ownVirtualServices(index)) {
+      const vf = f.byVs.get(vs);
+      if (!vf || vf.hosts.length === 0) continue;
+      const existing = vf.gateways.filter((g) => g.gateway !== undefined);
+      if (existing.length === 0) continue;
+      const admittedByAny = new Set<number>();
+      const useless: GatewayUse[] = [];
+      for (const g of existing) {
+        const b = binding(index, vf, g.gateway!);
+        for (const h of b.hosts) admittedByAny.add(h);
+        if (b.hosts.size === 0) useless.push(g);
+      }
+      if (admittedByAny.size === 0) {
+        if (vf.mesh) {
+          // the hosts still serve the mesh; the gateway binding alone is dead
+          for (const g of useless) {
+            ctx.report({
+              object: vs, path: `spec.gateways[${g.index}]`,
+              message: `no host of the virtual service [${vf.hosts.map((h) => h.host).join(', ')}] matches a server host of gateway ${gwName(g.gateway!)} (${serverHostList(index, g.gateway!)})`,
+              fix: 'add a virtual service host that the gateway serves, or add the host to a gateway server',
+            });
+          }
+          continue;
+        }
+        for (const h of vf.hosts) {
+          const hint = existing.map((g) => scopeHint(index, g.gateway!, h.resolved, vf.ns)).find((x) => x !== '') ?? '';
+          ctx.report({
+            object: vs, path: `spec.hosts[${h.index}]`,
+            message: `host ${q(h.host)} matches no server host of ${existing.map((g) => `gateway ${gwName(g.gateway!)} (${serverHostList(index, g.gateway!)})`).join(', ')}${hint}, so the virtual service is not attached`,
+            fix: 'use a host the gateway serves, add this host to a gateway server (hosts: ["<ns>/<host>"]), or fix the gateway reference',
+          });
+        }
+        continue;
+      }
+      for (const g of useless) {
+        ctx.report({
+          object: vs, path: `spec.gateways[${g.index}]`,
+          message: `no host of the virtual service [${vf.hosts.map((h) => h.host).join(', ')}] matches a server host of gateway ${gwName(g.gateway!)} (${serverHostList(index, g.gateway!)})${vf.hosts.map((h) => scopeHint(index, g.gateway!, h.resolved, vf.ns)).find((x) => x !== '') ?? ''}`,
+          fix: 'remove the gateway from spec.gateways, or add the host to one of its servers',
+        });
+      }
+      if (vf.mesh) continue;
+      for (const h of vf.hosts) {
+        if (admittedByAny.has(h.index)) continue;
+        ctx.report({
+          object: vs, path: `spec.hosts[${h.index}]`,
+          message: `host ${q(h.host)} matches no server host of the referenced gateways (${existing.map((g) => gwName(g.gateway!)).join(', ')})${existing.map((g) => scopeHint(index, g.gateway!, h.resolved, vf.ns)).find((x) => x !== '') ?? ''}`,
+          fix: 'remove the host, or add it to a server of one of the gateways',
+        });
+      }
+    }
+  },
+});
+
+export const VSX_GW_003 = defineRule({
+  id: 'VSX-GW-003',
+  severity: Severity.ERROR,
+  summary: 'Gateway-bound VirtualService is exported to the gateway pod namespace',
+  needsContext: true,
+  check(ctx) {
+    const { index } = ctx;
+    const f = facts(index);
+    for (const vs of ownVirtualServices(index)) {
+      const vf = f.byVs.get(vs);
+      if (!vf) continue;
+      const missing = new Map<string, string[]>();
+      for (const g of vf.gateways) {
+        if (!g.gateway) continue;
+        for (const ns of podNamespaces(index, g.gateway)) {
+          if (!vsVisibleIn(index, vs, ns)) push(missing, ns, gwName(g.gateway));
+        }
+      }
+      if (missing.size === 0) continue;
+      const exportTo = exportToOf(index, vs, 'defaultVirtualServiceExportTo');
+      const nss = Array.from(missing.keys()).sort();
+      ctx.report({
+        object: vs, path: 'spec.exportTo',
+        message: `exportTo ${q(exportTo)} hides the virtual service from the gateway pods in ${nss.join(', ')} (${nss.map((n) => Array.from(new Set(missing.get(n))).join(', ')).join('; ')}), so the gateway ignores it`,
+        fix: `add ${nss.map((n) => q(n)).join(', ')} to spec.exportTo (or remove exportTo to export everywhere)`,
+      });
+    }
+  },
+});
+
+/** True for hosts of the cluster registry form (`name.ns.svc.cluster.local` / `name.ns.svc`). */
+function isClusterLocal(fqdn: string): boolean {
+  return /\.svc(\.cluster\.local)?$/.test(fqdn);
+}
+
+export const VSX_GW_004 = defineRule({
+  id: 'VSX-GW-004',
+  severity: Severity.WARNING,
+  summary: '`gateways` omitted = sidecars only; naming gateways drops sidecars unless `mesh` is listed',
+  check(ctx) {
+    const { index } = ctx;
+    const f = facts(index);
+    // mesh-bound hosts, for "gateway-only VS on a cluster service"
+    const meshHosts = new Set<string>();
+    for (const vf of f.all) if (vf.mesh) for (const h of vf.hosts) meshHosts.add(h.resolved.toLowerCase());
+    // gateway server hosts (not `*`) and, per gateway, the hosts bound by gateway VSs
+    const serverHosts = new HostIndex<{ gw: IndexedObject; server: GatewayServer; host: { namespace: string; host: string } }>();
+    for (const gw of index.gateways()) {
+      for (const s of index.serversOf(gw)) for (const h of s.hosts) if (h.host !== '*' && h.host !== '') serverHosts.add(h.host, { gw, server: s, host: h });
+    }
+    const boundHosts = new Map<IndexedObject, HostIndex<VsFacts>>();
+    const boundOn = (gw: IndexedObject) => {
+      let hi = boundHosts.get(gw);
+      if (!hi) {
+        hi = new HostIndex();
+        for (const vf of f.byGateway.get(gw) ?? []) for (const h of vf.hosts) hi.add(h.resolved, vf);
+        boundHosts.set(gw, hi);
+      }
+      return hi;
+    };
+    for (const vs of ownVirtualServices(index)) {
+      const vf = f.byVs.get(vs);
+      if (!vf || vf.hosts.length === 0) continue;
+      if (!vf.mesh) {
+        for (const h of vf.hosts) {
+          if (!isClusterLocal(h.resolved) || meshHosts.has(h.resolved.toLowerCase())) continue;
+          ctx.report({
+            object: vs, path: vf.gateways.length ? `spec.gateways[${vf.gateways[0].index}]` : 'spec.gateways',
+            message: `virtual service for the mesh service ${q(h.resolved)} is bound only to gateways [${vf.gateways.map((g) => g.raw).join(', ')}], so sidecars calling it ignore its rules`,
+            fix: 'add "mesh" to spec.gateways if sidecars should apply these rules too (or add a separate mesh virtual service)',
+          });
+          break;
+        }
+        continue;
+      }
+      if (asArray(vs.spec.gateways).length > 0) continue; // `mesh` listed explicitly: deliberate
+      for (const h of vf.hosts) {
+        if (h.host === '*' || isClusterLocal(h.resolved) || isIpAddress(h.host)) continue;
+        const hits = serverHosts.query(h.resolved).filter((e) => {
+          const ns = e.host.namespace;
+          const admits = ns === '*' || (ns === '.' ? e.gw.namespace === vf.ns : ns === vf.ns);
+          return admits && hostsIntersect(e.host.host, h.resolved);
+        });
+        const unbound = hits.find((e) => boundOn(e.gw).query(h.resolved).length === 0);
+        if (!unbound) continue;
+        ctx.report({
+          object: vs, path: 'spec.gateways',
+          message: `spec.gateways is omitted, so the virtual service applies only to sidecars, but gateway ${gwName(unbound.gw)} serves ${q(h.host)} and no virtual service binds it there`,
+          fix: `add gateways: [${q(`${unbound.gw.namespace}/${unbound.gw.name}`)}] (plus "mesh" if sidecars should keep using it)`,
+        });
+        break;
+      }
+    }
+  },
+});
+
+export const VSX_GW_005 = defineRule({
+  id: 'VSX-GW-005',
+  severity: Severity.ERROR,
+  summary: '`match.gateways` ⊆ top-level `gateways`',
+  check(ctx) {
+    const { index } = ctx;
+    for (const vs of ownVirtualServices(index)) {
+      const ns = nsOf(index, vs);
+      const top = topGateways(index, vs);
+      const keys = new Set(top.map((t) => refKey(t.ref)));
+      eachMatch(vs, (m) => {
+        asArray(m.match.gateways).forEach((g, k) => {
+          const r = resolveGatewayName(g, ns);
+          if (!r || keys.has(refKey(r))) return;
+          ctx.report({
+            object: vs, path: `${m.path}.gateways[${k}]`,
+            message: `match gateway ${q(g)} is not in spec.gateways [${top.map((t) => t.raw).join(', ')}], so this match never applies`,
+            fix: `add ${q(g)} to spec.gateways, or remove it from the match`,
+          });
+        });
+      });
+    }
+  },
+});
+
+/** Gateways a match applies to: its match.gateways if set, else the top-level ones. Mesh included as `mesh`. */
+function matchGateways(vf: VsFacts, m: Record<string, unknown>, index: MeshIndex): { mesh: boolean; gateways: IndexedObject[] } {
+  const mg = asArray(m.gateways);
+  if (mg.length === 0) return { mesh: vf.mesh, gateways: vf.gateways.map((g) => g.gateway).filter((g): g is IndexedObject => g !== undefined) };
+  let mesh = false;
+  const gateways: IndexedObject[] = [];
+  for (const e of mg) {
+    const r = resolveGatewayName(e, vf.ns);
+    if (!r) continue;
+    if (r.mesh) mesh = true;
+    else {
+      const g = gatewayOf(index, r);
+      if (g) gateways.push(g);
+    }
+  }
+  return { mesh, gateways };
+}
+
+export const VSX_PORT_001 = defineRule({
+  id: 'VSX-PORT-001',
+  severity: Severity.ERROR,
+  summary: '`match.port` equals a bound Gateway server port (pre-translation)',
+  check(ctx) {
+    const { index } = ctx;
+    const f = facts(index);
+    for (const vs of ownVirtualServices(index)) {
+      const vf = f.byVs.get(vs);
+      if (!vf || vf.gateways.length === 0) continue;
+      eachMatch(vs, ({ section, match, path }) => {
+        const port = asNumber(match.port);
+        if (port === undefined || port === 0) return;
+        const { mesh, gateways } = matchGateways(vf, match, index);
+        if (mesh || gateways.length === 0) return;
+        const ports = new Set<number>();
+        let anyServer = false;
+        for (const gw of gateways) {
+          for (const s of binding(index, vf, gw).servers) {
+            if (sectionOfKind(s.kind) !== section || s.port.number === undefined) continue;
+            anyServer = true;
+            ports.add(s.port.number);
+          }
+        }
+        if (!anyServer || ports.has(port)) return;
+        const list = Array.from(ports).sort((a, b) => a - b);
+        ctx.report({
+          object: vs, path: `${path}.port`,
+          message: `match.port ${port} is not the port of any ${section} server of ${gateways.map(gwName).join(', ')} serving these hosts (${list.join(', ')}); match.port compares with the Gateway server port, not the Service targetPort or container port`,
+          fix: `use match.port ${list.length === 1 ? list[0] : `one of ${list.join(', ')}`}, or remove match.port`,
+        });
+      });
+    }
+  },
+});
+
+export const VSX_KIND_001 = defineRule({
+  id: 'VSX-KIND-001',
+  severity: Severity.ERROR,
+  summary: 'Route sections fit the bound servers (http: HTTP/HTTPS-terminated; tcp: TCP/TLS-terminated; tls: PASSTHROUGH)',
+  check(ctx) {
+    const { index } = ctx;
+    const f = facts(index);
+    for (const vs of ownVirtualServices(index)) {
+      const vf = f.byVs.get(vs);
+      if (!vf || vf.mesh || vf.gateways.length === 0) continue;
+      const kinds = new Set<Section>();
+      let anyServer = false;
+      for (const g of vf.gateways) {
+        if (!g.gateway) continue;
+        for (const s of binding(index, vf, g.gateway).servers) {
+          anyServer = true;
+          const sec = sectionOfKind(s.kind);
+          if (sec) kinds.add(sec);
+        }
+      }
+      if (!anyServer) continue;
+      const serverDesc = () => {
+        const out: string[] = [];
+        for (const g of vf.gateways) {
+          if (!g.gateway) continue;
+          for (const s of binding(index, vf, g.gateway).servers) {
+            out.push(`${gwName(g.gateway)} ${s.port.number ?? '?'}/${s.port.protocol || '?'}${s.tlsMode ? ` ${s.tlsMode}` : ''}`);
+          }
+        }
+        return out.join(', ');
+      };
+      for (const sec of SECTIONS) {
+        if (asArray(vs.spec[sec]).length === 0 || kinds.has(sec)) continue;
+        const want = sec === 'http' ? 'an HTTP server or an HTTPS server terminating TLS' : sec === 'tcp' ? 'a TCP server or a TLS server terminating TLS (SIMPLE/MUTUAL)' : 'a server with tls.mode PASSTHROUGH';
+        const used = Array.from(kinds);
+        ctx.report({
+          object: vs, path: `spec.${sec}`,
+          message: `${sec} routes are ignored: no bound server uses them (${serverDesc()}; ${sec} routes need ${want})`,
+          fix: used.length ? `move these rules into spec.${used[0]}, which the bound servers use, or bind a gateway with ${want}` : `bind a gateway with ${want}, or rewrite the rules for the server kind`,
+        });
+      }
+    }
+  },
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Conflicts between VirtualServices
+// ---------------------------------------------------------------------------------------------------------------
+
+export const VSX_TCP_001 = defineRule({
+  id: 'VSX-TCP-001',
+  severity: Severity.WARNING,
+  summary: 'Only the first (oldest) VirtualService with a matching tcp rule serves a TCP/TLS-terminated server',
+  check(ctx) {
+    const { index } = ctx;
+    const f = facts(index);
+    for (const gw of index.gateways()) {
+      const bound = f.byGateway.get(gw) ?? [];
+      if (bound.length < 2) continue;
+      const key = `${gw.namespace ?? ''}/${gw.name}`;
+      for (const s of index.serversOf(gw)) {
+        if (s.kind !== 'tcp') continue;
+        let winner: { vf: VsFacts; path: string } | undefined;
+        for (const vf of bound) {
+          if (!binding(index, vf, gw).servers.has(s) || !visibleToGateway(index, vf.vs, gw)) continue;
+          const hit = rulesOf(vf.vs, 'tcp').find((r) => {
+            const ms = asArray(r.rule.match).filter(isRecord);
+            return asArray(r.rule.match).length === 0 || ms.some((m) => l4Matches(m, s.port.number, key, vf.ns));
+          });
+          if (!hit) continue;
+          if (!winner) {
+            winner = { vf, path: hit.path };
+            continue;
+          }
+          if (winner.vf === vf) continue;
+          ctx.report({
+            object: vf.vs, path: hit.path,
+            message: `tcp rule for server port ${s.port.number ?? '?'} of gateway ${key} is ignored: the older virtual service ${winner.vf.ns}/${winner.vf.vs.name} (${winner.path}) already serves it`,
+            fix: `merge the tcp routes into ${winner.vf.ns}/${winner.vf.vs.name}, or use a separate server port`,
+          });
+        }
+      }
+    }
+  },
+});
+
+export const VSX_SNI_001 = defineRule({
+  id: 'VSX-SNI-001',
+  severity: Severity.ERROR,
+  summary: 'Duplicate sniHost on one gateway port: the later tls rule is skipped',
+  check(ctx) {
+    const { index } = ctx;
+    const f = facts(index);
+    // listener buckets of PASSTHROUGH servers: (workload, resolved port, bind), or (gateway, port, bind) without pods
+    const buckets = new Map<string, { gw: IndexedObject; server: GatewayServer }[]>();
+    for (const gw of index.gateways()) {
+      if (!f.byGateway.has(gw)) continue;
+      const workloads = index.workloadsFor(gw);
+      for (const s of index.serversOf(gw)) {
+        if (s.kind !== 'tls' || s.port.number === undefined) continue;
+        const keys = workloads.length
+          ? workloads.map((w) => `${w.id}|${index.resolveServerPort(w, s.port.number!).listenPort}|${s.bind ?? ''}`)
+          : [`gw:${gwName(gw)}|${s.port.number}|${s.bind ?? ''}`];
+        for (const k of new Set(keys)) push(buckets, k, { gw, server: s });
+      }
+    }
+    for (const entries of buckets.values()) {
+      const known = new Map<string, { vf: VsFacts; path: string }>();
+      const done = new Set<string>();
+      for (const { gw, server } of entries) {
+        const key = gwName(gw);
+        for (const vf of f.byGateway.get(gw) ?? []) {
+          if (!binding(index, vf, gw).servers.has(server) || !visibleToGateway(index, vf.vs, gw)) continue;
+          for (const r of rulesOf(vf.vs, 'tls')) {
+            asArray(r.rule.match).forEach((m, j) => {
+              if (!isRecord(m)) return;
+              const mp = `${r.path}.match[${j}]`;
+              const id = `${vf.ns}/${vf.vs.name}|${mp}`;
+              if (done.has(id) || !l4Matches(m, server.port.number, key, vf.ns)) return;
+              done.add(id);
+              const sni = asArray(m.sniHosts);
+              const dupIdx = sni.findIndex((h) => typeof h === 'string' && known.has(h));
+              if (dupIdx < 0) {
+                sni.forEach((h, k) => {
+                  if (typeof h === 'string') known.set(h, { vf, path: `${mp}.sniHosts[${k}]` });
+                });
+                return;
+              }
+              const h = sni[dupIdx] as string;
+              const prev = known.get(h)!;
+              ctx.report({
+                object: vf.vs, path: `${mp}.sniHosts[${dupIdx}]`,
+                message: `sniHost ${q(h)} on port ${server.port.number} of gateway ${key} is already routed by ${prev.vf === vf ? prev.path : `${prev.vf.ns}/${prev.vf.vs.name} ${prev.path}`}, so istiod skips this tls rule`,
+                fix: 'route each SNI host once per gateway port: merge the rules or remove the duplicate sniHost',
+              });
+            });
+          }
+        }
+      }
+    }
+  },
+});
+
+/** True when exportTo makes the object visible in every namespace (istioctl IsExportToAllNamespaces). */
+function exportsToAll(o: IndexedObject): boolean {
+  const e = asStringArray(o.spec.exportTo);
+  return e.length === 0 || e.includes('*');
+}
+
+export const VSX_DUP_001 = defineRule({
+  id: 'VSX-DUP-001',
+  code: 'IST0109',
+  severity: Severity.ERROR,
+  summary: 'At most one mesh VirtualService per host (per export scope)',
+  check(ctx) {
+    const { index } = ctx;
+    const f = facts(index);
+    const groups = new Map<string, { vf: VsFacts; index: number }[]>();
+    for (const vf of f.all) {
+      if (!vf.mesh) continue;
+      const scope = exportsToAll(vf.vs) ? '*' : vf.ns;
+      const seen = new Set<string>();
+      for (const h of vf.hosts) {
+        if (h.host === '*') continue;
+        const key = `${scope}/${h.resolved}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        push(groups, key, { vf, index: h.index });
+      }
+    }
+    for (const [key, list] of groups) {
+      if (list.length < 2) continue;
+      const names = list.map((e) => `${e.vf.ns}/${e.vf.vs.name}`);
+      const host = key.slice(key.indexOf('/') + 1);
+      for (const e of list) {
+        if (e.vf.vs.isContext) continue;
+        ctx.report({
+          object: e.vf.vs, path: `spec.hosts[${e.index}]`,
+          message: `mesh virtual services ${names.join(', ')} all define host ${q(host)}; sidecars use only one of them`,
+          fix: 'merge the rules into one virtual service per host for the mesh',
+        });
+      }
+    }
+  },
+});
+
+export const VSX_DUP_002 = defineRule({
+  id: 'VSX-DUP-002',
+  severity: Severity.WARNING,
+  summary: 'More than one VirtualService for one host on one gateway: routes merge oldest-first',
+  check(ctx) {
+    const { index } = ctx;
+    const f = facts(index);
+    const groups = new Map<string, { vf: VsFacts; index: number; gw: string }[]>();
+    for (const vf of f.all) {
+      const seen = new Set<string>();
+      for (const g of vf.gateways) {
+        for (const h of vf.hosts) {
+          const key = `${g.key}|${h.resolved.toLowerCase()}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          push(groups, key, { vf, index: h.index, gw: g.key });
+        }
+      }
+    }
+    for (const [key, list] of groups) {
+      if (list.length < 2) continue;
+      const names = list.map((e) => `${e.vf.ns}/${e.vf.vs.name}`);
+      const host = key.slice(key.indexOf('|') + 1);
+      for (const e of list) {
+        ctx.report({
+          object: e.vf.vs, path: `spec.hosts[${e.index}]`,
+          message: `virtual services ${names.join(', ')} all bind host ${q(host)} on gateway ${e.gw}; their rules merge oldest first, so an earlier catch-all hides later rules`,
+          fix: 'keep one virtual service per host and gateway (merge the rules), or use distinct hosts',
+        });
+      }
+    }
+  },
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Destinations
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Registry {
+  /** Service names → namespaces with a manifest Service of that name */
+  readonly serviceNamespaces: Map<string, Set<string>>;
+  readonly hasServiceEntries: boolean;
+}
+
+const registryCache = new WeakMap<MeshIndex, Registry>();
+
+function registry(index: MeshIndex): Registry {
+  let r = registryCache.get(index);
+  if (!r) {
+    const serviceNamespaces = new Map<string, Set<string>>();
+    for (const o of index.ofKind('Service')) {
+      if (o.group !== '') continue;
+      const ns = o.namespace ?? index.defaultNamespace;
+      const s = serviceNamespaces.get(o.name) ?? new Set<string>();
+      s.add(ns);
+      serviceNamespaces.set(o.name, s);
+    }
+    r = { serviceNamespaces, hasServiceEntries: index.ofKind('ServiceEntry').some((o) => o.group === 'networking.istio.io') };
+    registryCache.set(index, r);
+  }
+  return r;
+}
+
+const CLUSTER_HOST = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/i;
+
+/**
+ * Whether the input declares enough of the registry to call `fqdn` missing: for `name.ns.svc.cluster.local`, the input
+ * declares a Service in `ns` or a Service named `name` elsewhere (short-name mis-resolution); for other hosts, the
+ * input declares at least one ServiceEntry.
+ */
+function registryKnown(index: MeshIndex, fqdn: string): boolean {
+  const reg = registry(index);
+  const m = CLUSTER_HOST.exec(fqdn);
+  if (m) {
+    if (index.servicesIn(m[2]).some((s) => s.origin === 'manifest')) return true;
+    return (reg.serviceNamespaces.get(m[1])?.size ?? 0) > 0;
+  }
+  return reg.hasServiceEntries;
+}
+
+/** Ports of the registry entries for a host: exact entries merged, else the first wildcard entry. */
+function registryPorts(index: MeshIndex, fqdn: string, fromNs: string): { found: boolean; ports: number[]; wildcard: boolean } {
+  const hits = index.lookupHost(fqdn, fromNs);
+  if (hits.length === 0) return { found: false, ports: [], wildcard: false };
+  const exact = hits.filter((e) => e.host.toLowerCase() === fqdn.toLowerCase());
+  const use = exact.length ? exact : [hits[0]];
+  const ports = new Set<number>();
+  for (const e of use) for (const p of e.ports) if (p.number > 0) ports.add(p.number);
+  return { found: true, ports: Array.from(ports).sort((a, b) => a - b), wildcard: exact.length === 0 };
+}
+
+function destHost(d: DestinationUse): string | undefined {
+  const h = asString(d.destination.host);
+  if (!h || h === '*' || isIpAddress(h)) return undefined;
+  return h;
+}
+
+export const VSX_DEST_001 = defineRule({
+  id: 'VSX-DEST-001',
+  code: 'IST0101',
+  severity: Severity.ERROR,
+  summary: 'Destination and mirror hosts exist (Service/ServiceEntry) and are visible; short names resolve in the VS namespace',
+  needsContext: true,
+  check(ctx) {
+    const { index } = ctx;
+    const reg = registry(index);
+    for (const vs of ownVirtualServices(index)) {
+      const ns = nsOf(index, vs);
+      eachDestination(vs, (d) => {
+        const host = destHost(d);
+        if (!host) return;
+        const fqdn = resolveShortName(host, ns);
+        if (index.lookupHost(fqdn, ns).length > 0) return;
+        const what = d.mirror ? 'mirror host' : 'destination host';
+        const hidden = index.registryEntries(fqdn);
+        if (hidden.length > 0) {
+          const e = hidden[0];
+          ctx.report({
+            object: vs, path: `${d.path}.host`,
+            message: `${what} ${q(host)} is ${e.origin === 'service' ? 'a Service' : 'a ServiceEntry host'} in ${e.namespace} that is not exported to ${ns}`,
+            fix: `add ${q(ns)} to the exportTo of ${e.object ? `${e.object.kind} ${e.namespace}/${e.object.name}` : 'the registry entry'}`,
+          });
+          return;
+        }
+        // hosts like reviews.bookinfo / reviews.bookinfo.svc name a Service but are not registry hosts
+        const partial = /^([^.]+)\.([^.]+)(\.svc)?$/.exec(host);
+        if (partial && index.service(partial[2], partial[1])) {
+          ctx.report({
+            object: vs, path: `${d.path}.host`,
+            message: `${what} ${q(host)} is not a registry host; the Service is ${partial[1]}.${partial[2]}.svc.cluster.local`,
+            fix: `use ${q(`${partial[1]}.${partial[2]}.svc.cluster.local`)}${partial[2] === ns ? ` or the short name ${q(partial[1])}` : ''}`,
+          });
+          return;
+        }
+        if (!registryKnown(index, fqdn)) return;
+        const m = CLUSTER_HOST.exec(fqdn);
+        const elsewhere = m && host === m[1] ? Array.from(reg.serviceNamespaces.get(m[1]) ?? []).filter((n) => n !== m[2]).sort() : [];
+        ctx.report({
+          object: vs, path: `${d.path}.host`,
+          message: elsewhere.length
+            ? `${what} ${q(host)} resolves to ${q(fqdn)} (short names resolve in the virtual service namespace ${ns}), but the Service ${q(host)} is in ${elsewhere.join(', ')}`
+            : `${what} ${q(host)}${fqdn !== host ? ` (${fqdn})` : ''} matches no Service or ServiceEntry`,
+          fix: elsewhere.length
+            ? `use the FQDN ${q(`${host}.${elsewhere[0]}.svc.cluster.local`)}`
+            : m ? 'fix the host name, or add the Service (pass it as context if it is deployed elsewhere)' : 'add a ServiceEntry for the external host, or fix the host name',
+        });
+      });
+    }
+  },
+});
+
+export const VSX_DEST_002 = defineRule({
+  id: 'VSX-DEST-002',
+  code: 'IST0112',
+  severity: Severity.ERROR,
+  summary: 'Destination of a multi-port host names a port, and the port exists',
+  needsContext: true,
+  check(ctx) {
+    const { index } = ctx;
+    for (const vs of ownVirtualServices(index)) {
+      const ns = nsOf(index, vs);
+      eachDestination(vs, (d) => {
+        const host = destHost(d);
+        if (!host || host.startsWith('*')) return;
+        const fqdn = resolveShortName(host, ns);
+        const reg = registryPorts(index, fqdn, ns);
+        if (!reg.found || reg.ports.length === 0) return;
+        const port = asNumber(asRecord(d.destination.port).number);
+        if (port === undefined || port === 0) {
+          if (reg.ports.length > 1) {
+            ctx.report({
+              object: vs, path: d.path,
+              message: `destination ${q(host)} exposes several ports (${reg.ports.join(', ')}) but destination.port is not set`,
+              fix: `set destination.port.number to one of ${reg.ports.join(', ')}`,
+            });
+          }
+          return;
+        }
+        if (reg.ports.includes(port)) return;
+        ctx.report({
+          object: vs, path: `${d.path}.port.number`, code: 'IST0101',
+          message: `destination ${q(host)} has no port ${port} (ports: ${reg.ports.join(', ')})`,
+          fix: `use one of the ports ${reg.ports.join(', ')} (the Service port, not the targetPort)`,
+        });
+      });
+    }
+  },
+});
+
+interface DrInfo {
+  readonly dr: IndexedObject;
+  readonly host: string;
+  readonly subsets: Set<string>;
+}
+
+const drCache = new WeakMap<MeshIndex, HostIndex<DrInfo>>();
+
+function drIndex(index: MeshIndex): HostIndex<DrInfo> {
+  let hi = drCache.get(index);
+  if (!hi) {
+    hi = new HostIndex();
+    for (const dr of index.ofKind('DestinationRule')) {
+      if (dr.group !== 'networking.istio.io') continue;
+      const h = asString(dr.spec.host);
+      if (!h) continue;
+      const subsets = new Set<string>();
+      for (const s of asArray(dr.spec.subsets)) {
+        const n = asString(asRecord(s).name);
+        if (n) subsets.add(n);
+      }
+      const host = resolveShortName(h, dr.namespace ?? index.defaultNamespace);
+      hi.add(host, { dr, host, subsets });
+    }
+    drCache.set(index, hi);
+  }
+  return hi;
+}
+
+/** Namespaces of the proxies that apply a rule: gateway pod namespaces, and the VS namespace for the mesh. */
+function callerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<string, unknown>, section: Section): { ns: string; who: string }[] {
+  const matches = asArray(rule.match).filter(isRecord);
+  let mesh = vf.mesh;
+  let gws = vf.gateways.map((g) => g.gateway).filter((g): g is IndexedObject => g !== undefined);
+  if (section === 'http' && matches.length > 0 && matches.every((m) => asArray(m.gateways).length > 0)) {
+    mesh = false;
+    const set = new Set<IndexedObject>();
+    for (const m of matches) {
+      const mg = matchGateways(vf, m, index);
+      if (mg.mesh) mesh = true;
+      for (const g of mg.gateways) set.add(g);
+    }
+    gws = Array.from(set);
+  }
+  const out = new Map<string, string>();
+  if (mesh) out.set(vf.ns, 'sidecars');
+  for (const g of gws) {
+    const nss = podNamespaces(index, g);
+    for (const n of nss.length ? nss : [g.namespace ?? index.defaultNamespace]) if (!out.has(n)) out.set(n, `gateway ${gwName(g)}`);
+  }
+  return Array.from(out.entries()).map(([ns, who]) => ({ ns, who }));
+}
+
+export const VSX_SUB_001 = defineRule({
+  id: 'VSX-SUB-001',
+  code: 'IST0101',
+  severity: Severity.ERROR,
+  summary: 'Destination subset is defined in a DestinationRule for the host visible to the calling proxy',
+  needsContext: true,
+  check(ctx) {
+    const { index } = ctx;
+    const f = facts(index);
+    const drs = drIndex(index);
+    for (const vs of ownVirtualServices(index)) {
+      const vf = f.byVs.get(vs);
+      if (!vf) continue;
+      eachDestination(vs, (d) => {
+        const subset = asString(d.destination.subset);
+        const host = destHost(d);
+        if (!subset || !host) return;
+        const fqdn = resolveShortName(host, vf.ns);
+        const defining = drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.host) && e.subsets.has(subset));
+        if (defining.length === 0) {
+          const any = drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.host));
+          ctx.report({
+            object: vs, path: `${d.path}.subset`,
+            message: any.length
+              ? `subset ${q(subset)} of ${q(host)} is not defined by DestinationRule ${any.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} (subsets: ${Array.from(new Set(any.flatMap((e) => Array.from(e.subsets)))).join(', ') || 'none'}); requests fail with 503 NC`
+              : `subset ${q(subset)} of ${q(host)} is not defined: no DestinationRule for ${q(fqdn)} is in the input; requests fail with 503 NC`,
+            fix: any.length ? `add subset ${q(subset)} (with its labels) to the DestinationRule, or fix the subset name` : `add a DestinationRule for ${q(fqdn)} with subset ${q(subset)}`,
+          });
+          return;
+        }
+        const hidden = callerNamespaces(index, vf, d.rule, d.section).filter((c) => !defining.some((e) => drVisibleIn(index, e.dr, c.ns)));
+        if (hidden.length === 0) return;
+        ctx.report({
+          object: vs, path: `${d.path}.subset`,
+          message: `subset ${q(subset)} of ${q(host)} is defined in DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')}, which is not exported to ${hidden.map((c) => `${c.ns} (${c.who})`).join(', ')}`,
+          fix: `add ${hidden.map((c) => q(c.ns)).join(', ')} to the DestinationRule exportTo (or remove exportTo)`,
+        });
+      });
+    }
+  },
+});
+
+export const VSX_ING_001 = defineRule({
+  id: 'VSX-ING-001',
+  code: 'IST0140',
+  severity: Severity.WARNING,
+  summary: 'Gateway VirtualService to a host whose mesh VirtualService splits subsets: the mesh rules do not apply to ingress traffic',
+  check(ctx) {
+    const { index } = ctx;
+    const f = facts(index);
+    const splitting = new HostIndex<VsFacts>();
+    for (const vf of f.all) {
+      if (!vf.mesh) continue;
+      let subsets = false;
+      eachDestination(vf.vs, (d) => {
+        if (!d.mirror && asString(d.destination.subset)) subsets = true;
+      });
+      if (!subsets) continue;
+      for (const h of vf.hosts) splitting.add(h.resolved, vf);
+    }
+    for (const vs of ownVirtualServices(index)) {
+      const vf = f.byVs.get(vs);
+      if (!vf || vf.gateways.length === 0) continue;
+      eachDestination(vs, (d) => {
+        if (d.mirror || asString(d.destination.subset)) return;
+        const host = destHost(d);
+        if (!host) return;
+        const fqdn = resolveShortName(host, vf.ns);
+        const mesh = splitting.query(fqdn).filter((m) => m !== vf && m.hosts.some((h) => nameSubsetOf(fqdn, h.resolved)));
+        if (mesh.length === 0) return;
+        ctx.report({
+          object: vs, path: `${d.path}.host`,
+          message: `gateway traffic to ${q(host)} does not use the subset routing of mesh virtual service ${mesh.map((m) => `${m.ns}/${m.vs.name}`).join(', ')}: gateways apply only their own virtual service`,
+          fix: 'repeat the subset split (destination subsets and weights) in this gateway virtual service, or add the gateway to the mesh virtual service gateways',
+        });
+      });
+    }
+  },
+});
+
+export const VSX_JWT_001 = defineRule({
+  id: 'VSX-JWT-001',
+  code: 'IST0149',
+  severity: Severity.ERROR,
+  summary: 'JWT claim routing needs a RequestAuthentication on the gateway pods',
+  needsContext: true,
+  check(ctx) {
+    const { index } = ctx;
+    const f = facts(index);
+    const ras = index.ofKind('RequestAuthentication').filter((o) => o.group === 'security.istio.io');
+    const root = index.meshConfig.rootNamespace;
+    const covered = (ns: string, labels: Record<string, string>) => ras.some((ra) => {
+      const raNs = ra.namespace ?? index.defaultNamespace;
+      const hasTarget = isRecord(ra.spec.targetRef) || asArray(ra.spec.targetRefs).length > 0;
+      if (hasTarget) return false;
+      const sel = asStringMap(asRecord(ra.spec.selector).matchLabels);
+      const selectorless = Object.keys(sel).length === 0;
+      if (raNs === root && selectorless) return true;
+      return raNs === ns && selectorMatches(sel, labels);
+    });
+    for (const vs of ownVirtualServices(index)) {
+      const vf = f.byVs.get(vs);
+      if (!vf || vf.gateways.length === 0) continue;
+      const reported = new Set<IndexedObject>();
+      for (const c of claimMatches(vs)) {
+        for (const gw of matchGateways(vf, c.match, index).gateways) {
+          if (reported.has(gw)) continue;
+          const missing = index.workloadsFor(gw).filter((w) => !covered(w.namespace, w.labels));
+          if (missing.length === 0) continue;
+          reported.add(gw);
+          ctx.report({
+            object: vs, path: c.path,
+            message: `claim match ${q(c.key)} needs a RequestAuthentication for the pods of gateway ${gwName(gw)} (${missing.map(describeWorkload).join('; ')}), but none applies to them, so the claim is never set and the rule never matches`,
+            fix: `add a RequestAuthentication in ${missing[0].namespace} whose selector matches the gateway pods (e.g. ${Object.entries(missing[0].labels).slice(0, 1).map(([k, v]) => `${k}: ${v}`).join('') || 'their labels'}) with the issuer's jwtRules`,
+          });
+        }
+      }
+    }
+  },
+});
+
+/** VSX-* rules in spec order. */
+export const VIRTUAL_SERVICE_CROSS_RULES: readonly Rule[] = [
+  VSX_GW_001, VSX_GW_002, VSX_GW_003, VSX_GW_004, VSX_GW_005, VSX_PORT_001, VSX_KIND_001, VSX_TCP_001, VSX_SNI_001,
+  VSX_DEST_001, VSX_DEST_002, VSX_SUB_001, VSX_DUP_001, VSX_DUP_002, VSX_ING_001, VSX_JWT_001,
+];

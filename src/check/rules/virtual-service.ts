@@ -1,0 +1,1199 @@
+/**
+ * VS-*: rules on a single VirtualService (section 4 of shared/ISTIO-RULES.md): the istiod webhook
+ * (pkg/config/validation ValidateVirtualService) plus its unreachable-rule analysis (IST0130/IST0131) and two Kiali
+ * route checks. Also the VirtualService walkers shared with the cross-resource rules (virtual-service-cross.ts).
+ */
+import { Severity } from '../findings';
+import { isIpAddress } from '../hosts';
+import { GatewayRef, IndexedObject, MeshIndex } from '../mesh-index';
+import { asArray, asNumber, asRecord, asString, isRecord } from '../model';
+import { Rule, defineRule } from '../rule';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared helpers (also used by virtual-service-cross.ts)
+// ---------------------------------------------------------------------------------------------------------------
+
+export const q = (v: unknown): string => JSON.stringify(v) ?? String(v);
+
+/** Every Istio VirtualService, oldest first (context objects included: they take part in cross-resource facts). */
+export function virtualServices(index: MeshIndex): IndexedObject[] {
+  return index.ofKind('VirtualService').filter((o) => o.group === 'networking.istio.io');
+}
+
+/** VirtualServices rules report on (not context objects). */
+export function ownVirtualServices(index: MeshIndex): IndexedObject[] {
+  return virtualServices(index).filter((o) => !o.isContext);
+}
+
+export function nsOf(index: MeshIndex, o: IndexedObject): string {
+  return o.namespace ?? index.defaultNamespace;
+}
+
+export type Section = 'http' | 'tcp' | 'tls';
+export const SECTIONS: readonly Section[] = ['http', 'tcp', 'tls'];
+
+/** Records of `spec[section]` with their original indices. */
+export function rulesOf(vs: IndexedObject, section: Section): { rule: Record<string, unknown>; index: number; path: string }[] {
+  const out: { rule: Record<string, unknown>; index: number; path: string }[] = [];
+  asArray(vs.spec[section]).forEach((r, i) => {
+    if (isRecord(r)) out.push({ rule: r, index: i, path: `spec.${section}[${i}]` });
+  });
+  return out;
+}
+
+/** Calls `fn` for every match entry (records only) of every http/tcp/tls rule. */
+export function eachMatch(
+  vs: IndexedObject,
+  fn: (m: { section: Section; rule: Record<string, unknown>; ruleIndex: number; match: Record<string, unknown>; index: number; path: string }) => void,
+): void {
+  for (const section of SECTIONS) {
+    for (const r of rulesOf(vs, section)) {
+      asArray(r.rule.match).forEach((m, j) => {
+        if (isRecord(m)) fn({ section, rule: r.rule, ruleIndex: r.index, match: m, index: j, path: `${r.path}.match[${j}]` });
+      });
+    }
+  }
+}
+
+/** A destination of a route or mirror. */
+export interface DestinationUse {
+  readonly section: Section;
+  readonly ruleIndex: number;
+  readonly rule: Record<string, unknown>;
+  readonly destination: Record<string, unknown>;
+  /** Path of the destination object, e.g. `spec.http[0].route[1].destination` or `spec.http[0].mirror`. */
+  readonly path: string;
+  readonly mirror: boolean;
+}
+
+/** Every route and mirror destination of a VirtualService. */
+export function eachDestination(vs: IndexedObject, fn: (d: DestinationUse) => void): void {
+  for (const section of SECTIONS) {
+    for (const r of rulesOf(vs, section)) {
+      asArray(r.rule.route).forEach((rd, k) => {
+        const d = asRecord(rd).destination;
+        if (isRecord(d)) fn({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: `${r.path}.route[${k}].destination`, mirror: false });
+      });
+      if (section !== 'http') continue;
+      if (isRecord(r.rule.mirror)) fn({ section, ruleIndex: r.index, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true });
+      asArray(r.rule.mirrors).forEach((m, k) => {
+        const d = asRecord(m).destination;
+        if (isRecord(d)) fn({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: `${r.path}.mirrors[${k}].destination`, mirror: true });
+      });
+    }
+  }
+}
+
+/** `spec.hosts` strings with their indices. */
+export function hostsOf(vs: IndexedObject): { host: string; index: number }[] {
+  const out: { host: string; index: number }[] = [];
+  asArray(vs.spec.hosts).forEach((h, i) => {
+    if (typeof h === 'string') out.push({ host: h, index: i });
+  });
+  return out;
+}
+
+/** True when the VirtualService has no hosts (a delegate). */
+export function isDelegate(vs: IndexedObject): boolean {
+  return asArray(vs.spec.hosts).length === 0;
+}
+
+/**
+ * istiod's resolveGatewayName: `mesh`; `ns/name` (`./name` = VS namespace); legacy `name.ns[.svc.cluster.local]` →
+ * `ns/name`; short name → VS namespace. (MeshIndex.resolveGatewayRef does not handle `./` and `name.ns.svc…`.)
+ */
+export function resolveGatewayName(entry: unknown, vsNamespace: string): GatewayRef | undefined {
+  if (typeof entry !== 'string' || entry.length === 0) return undefined;
+  if (entry === 'mesh') return { mesh: true };
+  const slash = entry.indexOf('/');
+  if (slash >= 0) {
+    const ns = entry.slice(0, slash);
+    return { namespace: ns === '.' ? vsNamespace : ns, name: entry.slice(slash + 1) };
+  }
+  const dot = entry.indexOf('.');
+  if (dot >= 0) {
+    const rest = entry.slice(dot + 1);
+    const next = rest.indexOf('.');
+    return { namespace: next < 0 ? rest : rest.slice(0, next), name: entry.slice(0, dot) };
+  }
+  return { namespace: vsNamespace, name: entry };
+}
+
+export function refKey(ref: GatewayRef): string {
+  return ref.mesh ? 'mesh' : `${ref.namespace}/${ref.name}`;
+}
+
+/** Resolved top-level gateways with their indices (absent or empty = `[mesh]`, index -1). */
+export function topGateways(index: MeshIndex, vs: IndexedObject): { ref: GatewayRef; raw: string; index: number }[] {
+  const list = asArray(vs.spec.gateways);
+  if (list.length === 0) return [{ ref: { mesh: true }, raw: 'mesh', index: -1 }];
+  const out: { ref: GatewayRef; raw: string; index: number }[] = [];
+  list.forEach((g, i) => {
+    const ref = resolveGatewayName(g, nsOf(index, vs));
+    if (ref && typeof g === 'string') out.push({ ref, raw: g, index: i });
+  });
+  return out;
+}
+
+/** True when the VirtualService applies to sidecars (no gateways, or `mesh` listed). */
+export function appliesToMesh(vs: IndexedObject): boolean {
+  const list = asArray(vs.spec.gateways);
+  return list.length === 0 || list.includes('mesh');
+}
+
+/** True when the VirtualService names at least one gateway other than `mesh`. */
+export function appliesToGateway(vs: IndexedObject): boolean {
+  return asArray(vs.spec.gateways).some((g) => g !== 'mesh');
+}
+
+const DNS_LABEL_CI = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const WILDCARD_LABEL = /^(\*|\*-)?[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+
+/** Istio's labels.IsDNS1123Label (Istio accepts upper case). */
+export function isIstioDnsLabel(s: string): boolean {
+  return s.length > 0 && s.length <= 63 && DNS_LABEL_CI.test(s);
+}
+
+function dns1123LabelsProblem(domain: string): string | undefined {
+  const parts = domain.split('.');
+  const tld = parts[parts.length - 1];
+  if (/^[0-9]+$/.test(tld)) return `top-level domain ${q(tld)} cannot be all-numeric`;
+  for (let i = 0; i < parts.length; i++) {
+    if (i === parts.length - 1 && parts[i] === '') return undefined;
+    if (!isIstioDnsLabel(parts[i])) return `label ${q(parts[i])} is not a DNS-1123 label`;
+  }
+  return undefined;
+}
+
+/** Istio's ValidateWildcardDomain: `*`, `*.suffix` or a domain (partial wildcard only as the leftmost label's prefix). */
+export function wildcardDomainProblem(domain: string): string | undefined {
+  if (domain.length === 0) return 'is empty';
+  if (domain.length > 255) return 'is longer than 255 characters';
+  const dot = domain.indexOf('.');
+  const first = dot < 0 ? domain : domain.slice(0, dot);
+  if (first !== '*' && !(first.length <= 63 && WILDCARD_LABEL.test(first))) {
+    return `has an invalid first label ${q(first)} (a wildcard must be the whole leftmost label, as in *.example.com)`;
+  }
+  return dot < 0 ? undefined : dns1123LabelsProblem(domain.slice(dot + 1));
+}
+
+/** Istio host.Name.Matches (case-sensitive, wildcards both ways). */
+export function nameMatches(n: string, o: string): boolean {
+  const nw = n.startsWith('*');
+  const ow = o.startsWith('*');
+  if (nw) {
+    if (ow) return n.length < o.length ? o.slice(1).endsWith(n.slice(1)) : n.slice(1).endsWith(o.slice(1));
+    return o.endsWith(n.slice(1));
+  }
+  if (ow) return n.endsWith(o.slice(1));
+  return n === o;
+}
+
+/** Istio host.Name.SubsetOf. */
+export function nameSubsetOf(n: string, o: string): boolean {
+  if (n === o) return true;
+  const nw = n.startsWith('*');
+  const ow = o.startsWith('*');
+  if (nw) {
+    if (!ow) return false;
+    if (n.length < o.length) return false;
+    return n.slice(1).endsWith(o.slice(1));
+  }
+  if (ow) return n.endsWith(o.slice(1));
+  return false;
+}
+
+/** Go time.ParseDuration → nanoseconds, or undefined when it is not a Go duration. */
+export function parseGoDuration(s: unknown): number | undefined {
+  if (typeof s !== 'string') return undefined;
+  let str = s.trim();
+  let sign = 1;
+  if (str.startsWith('-') || str.startsWith('+')) {
+    if (str[0] === '-') sign = -1;
+    str = str.slice(1);
+  }
+  if (str === '0') return 0;
+  if (str === '') return undefined;
+  const unit: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  const re = /^([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)/;
+  let total = 0;
+  while (str.length > 0) {
+    const m = re.exec(str);
+    if (!m || m[1] === '' || m[1] === '.') return undefined;
+    total += Number(m[1]) * unit[m[2]];
+    str = str.slice(m[0].length);
+  }
+  return sign * total;
+}
+
+/**
+ * Why `re` is not a valid RE2 (Go regexp) pattern, or undefined. Go's syntax is translated to JavaScript for the parse;
+ * constructs RE2 lacks (lookaround, backreferences, atomic groups, possessive quantifiers, repeat > 1000) are rejected.
+ */
+export function re2Problem(re: string): string | undefined {
+  if (re.length > 1024) return `is ${re.length} characters long (at most 1024)`;
+  let js = '';
+  let inClass = false;
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i];
+    if (c === '\\') {
+      const n = re[i + 1];
+      if (n === undefined) return 'ends with a lone backslash';
+      if (n === 'Q') {
+        const end = re.indexOf('\\E', i + 2);
+        const lit = re.slice(i + 2, end < 0 ? re.length : end);
+        js += lit.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+        i = end < 0 ? re.length : end + 1;
+        continue;
+      }
+      if (/[1-9]/.test(n) && !/[0-7]/.test(re[i + 2] ?? '')) return `uses the backreference \\${n}, which RE2 does not support`;
+      if (n === 'k' && re[i + 2] === '<') return 'uses a named backreference, which RE2 does not support';
+      if (n === 'z') js += '$';
+      else if (n === 'A') js += '^';
+      else if (n === 'p' || n === 'P') {
+        // unicode class: \pL or \p{Greek}
+        if (re[i + 2] === '{') {
+          const end = re.indexOf('}', i + 3);
+          if (end < 0) return 'has an unterminated \\p{...} class';
+          i = end;
+        } else {
+          i += 1;
+        }
+        js += inClass ? 'a' : '.';
+        continue;
+      } else js += c + n;
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === '[' && re[i + 1] === ':') {
+        const end = re.indexOf(':]', i + 2);
+        if (end >= 0) {
+          js += 'a';
+          i = end + 1;
+          continue;
+        }
+      }
+      if (c === ']') inClass = false;
+      js += c;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      js += c;
+      if (re[i + 1] === '^') {
+        js += '^';
+        i++;
+      }
+      if (re[i + 1] === ']') {
+        js += '\\]';
+        i++;
+      }
+      continue;
+    }
+    if (c === '(' && re[i + 1] === '?') {
+      const rest = re.slice(i + 2);
+      if (/^(=|!|<=|<!)/.test(rest)) return 'uses lookaround ((?=, (?!, (?<=, (?<!), which RE2 does not support';
+      if (rest.startsWith('>')) return 'uses an atomic group (?>...), which RE2 does not support';
+      const named = /^P?<([A-Za-z0-9_]*)>/.exec(rest);
+      if (named) {
+        if (named[1] === '') return 'has an empty capture group name';
+        js += '(';
+        i += 1 + named[0].length;
+        continue;
+      }
+      const flags = /^([imsU]*(?:-[imsU]*)?)([:)])/.exec(rest);
+      if (flags) {
+        if (flags[1] === '' && flags[2] === ')') return 'has an empty flag group (?)';
+        js += flags[2] === ':' ? '(?:' : '';
+        i += 1 + flags[0].length;
+        continue;
+      }
+      return `has an unknown group syntax (?${rest.slice(0, 2)}`;
+    }
+    if ((c === '+' || c === '*' || c === '?' || c === '}') && re[i + 1] === '+') return 'uses a possessive quantifier, which RE2 does not support';
+    if (c === '{') {
+      const rep = /^\{(\d+)(,(\d*))?\}/.exec(re.slice(i));
+      if (rep && (Number(rep[1]) > 1000 || (rep[3] !== undefined && rep[3] !== '' && Number(rep[3]) > 1000))) return 'has a repeat count above 1000';
+    }
+    js += c;
+  }
+  try {
+    // eslint-disable-next-line no-new
+    new RegExp(js);
+  } catch (e) {
+    return `does not parse (${e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e)})`;
+  }
+  return undefined;
+}
+
+function nonEmpty(v: unknown): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v === 'string') return v.length > 0;
+  if (Array.isArray(v)) return v.length > 0;
+  if (isRecord(v)) return Object.keys(v).length > 0;
+  return true;
+}
+
+const isSet = (v: unknown): boolean => v !== undefined && v !== null;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rules
+// ---------------------------------------------------------------------------------------------------------------
+
+export const VS_DEL_001 = defineRule({
+  id: 'VS-DEL-001',
+  severity: Severity.ERROR,
+  summary: 'Delegate VirtualService (no hosts) has no gateways, tls or tcp; a delegating rule has no route/redirect; no nesting',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      const delegate = isDelegate(vs);
+      if (delegate) {
+        const fix = 'keep only http rules in a delegate; set gateways, tls and tcp on the root VirtualService that delegates to it';
+        if (nonEmpty(vs.spec.gateways)) {
+          ctx.report({ object: vs, path: 'spec.gateways', message: `delegate virtual service (no hosts) sets gateways ${q(vs.spec.gateways)}; a delegate takes the gateways of its root`, fix });
+        }
+        for (const s of ['tls', 'tcp'] as const) {
+          if (nonEmpty(vs.spec[s])) {
+            ctx.report({ object: vs, path: `spec.${s}`, message: `delegate virtual service (no hosts) has ${s} routes; delegation only supports http`, fix });
+          }
+        }
+      }
+      for (const r of rulesOf(vs, 'http')) {
+        if (!isSet(r.rule.delegate)) continue;
+        if (delegate) {
+          ctx.report({ object: vs, path: `${r.path}.delegate`, message: `delegate virtual service rule ${r.path} delegates again; delegation cannot be nested`, fix: 'move the routes of the nested delegate into this rule, or delegate from the root only' });
+          continue;
+        }
+        for (const f of ['route', 'redirect', 'directResponse'] as const) {
+          if (nonEmpty(r.rule[f])) {
+            ctx.report({ object: vs, path: `${r.path}.${f}`, message: `rule with delegate ${q(asRecord(r.rule.delegate).name ?? '')} also sets ${f}; a delegating rule only matches`, fix: `remove ${f} here and put it in the delegate virtual service` });
+          }
+        }
+        if (!asString(asRecord(r.rule.delegate).name)) {
+          ctx.report({ object: vs, path: `${r.path}.delegate.name`, message: 'delegate.name is empty', fix: 'name the delegate virtual service (delegate: {name: <vs>, namespace: <ns>})' });
+        }
+      }
+    }
+  },
+});
+
+/** Problem of one gateway name (validateGatewayNames), with severity. */
+function gatewayNameProblem(name: string): { message: string; fix: string; warning?: boolean } | undefined {
+  const slash = name.indexOf('/');
+  if (slash < 0) {
+    if (name === 'mesh') return undefined;
+    const bad = name.length > 255 ? 'is longer than 255 characters' : dns1123LabelsProblem(name);
+    if (bad) return { message: `gateway ${q(name)} is not a valid name: ${bad}`, fix: 'use mesh, <name> (same namespace) or <namespace>/<name>' };
+    if (name.includes('.')) {
+      const parts = name.split('.');
+      return { message: `gateway ${q(name)} uses the legacy <name>.<namespace> format`, fix: `write it as ${q(`${parts[1]}/${parts[0]}`)}`, warning: true };
+    }
+    return undefined;
+  }
+  const ns = name.slice(0, slash);
+  const gw = name.slice(slash + 1);
+  if (ns === '' || gw === '') return { message: `gateway ${q(name)} has an empty namespace or name`, fix: 'use <namespace>/<name>, e.g. istio-system/my-gateway' };
+  if (!isIstioDnsLabel(ns)) {
+    return { message: `gateway ${q(name)} has namespace ${q(ns)}, which is not a DNS-1123 label`, fix: ns === '.' ? `drop "./" and write ${q(gw)} for a Gateway in the VirtualService namespace` : 'use <namespace>/<name> with a real namespace' };
+  }
+  if (!isIstioDnsLabel(gw)) return { message: `gateway ${q(name)} has name ${q(gw)}, which is not a DNS-1123 label (no dots)`, fix: 'reference the Gateway by its metadata.name, e.g. istio-system/my-gateway' };
+  return undefined;
+}
+
+export const VS_GW_001 = defineRule({
+  id: 'VS-GW-001',
+  severity: Severity.ERROR,
+  summary: '`gateways` entries are `mesh`, `<name>` or `<namespace>/<name>` (DNS labels); legacy `name.ns` is warned',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      const checkList = (list: unknown, path: string) => {
+        asArray(list).forEach((g, i) => {
+          if (typeof g !== 'string') return;
+          const p = gatewayNameProblem(g);
+          if (p) ctx.report({ object: vs, path: `${path}[${i}]`, message: p.message, fix: p.fix, severity: p.warning ? Severity.WARNING : undefined });
+        });
+      };
+      checkList(vs.spec.gateways, 'spec.gateways');
+      eachMatch(vs, (m) => checkList(m.match.gateways, `${m.path}.gateways`));
+    }
+  },
+});
+
+export const VS_HOST_001 = defineRule({
+  id: 'VS-HOST-001',
+  severity: Severity.ERROR,
+  summary: 'Hosts are domains, `*`/`*.suffix` or IPs; `*` is not allowed when bound to the mesh',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      const mesh = appliesToMesh(vs);
+      for (const { host, index } of hostsOf(vs)) {
+        const path = `spec.hosts[${index}]`;
+        const bad = wildcardDomainProblem(host);
+        if (bad && !isIpAddress(host)) {
+          ctx.report({ object: vs, path, message: `host ${q(host)} ${bad}`, fix: 'use a domain (reviews, app.example.com), a leading wildcard (*.example.com) or an IP' });
+        } else if (!bad && host === '*' && mesh) {
+          ctx.report({
+            object: vs, path, message: 'host "*" is not allowed for a virtual service bound to the mesh (gateways omitted or listing mesh)',
+            fix: 'list the service hosts explicitly, or bind the virtual service only to gateways',
+          });
+        }
+      }
+    }
+  },
+});
+
+export const VS_HOST_002 = defineRule({
+  id: 'VS-HOST-002',
+  severity: Severity.ERROR,
+  summary: 'No duplicate or overlapping hosts within one VirtualService',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      const hosts = hostsOf(vs);
+      if (hosts.length !== asArray(vs.spec.hosts).length) continue;
+      if (hosts.some((h) => wildcardDomainProblem(h.host) !== undefined && !isIpAddress(h.host))) continue;
+      if (hosts.length > 1000) continue; // pathological; exact duplicates would still be rejected by istiod
+      for (let j = 1; j < hosts.length; j++) {
+        for (let i = 0; i < j; i++) {
+          if (!nameMatches(hosts[i].host, hosts[j].host)) continue;
+          const same = hosts[i].host === hosts[j].host;
+          ctx.report({
+            object: vs, path: `spec.hosts[${hosts[j].index}]`,
+            message: same
+              ? `host ${q(hosts[j].host)} is listed twice (also spec.hosts[${hosts[i].index}])`
+              : `host ${q(hosts[j].host)} overlaps spec.hosts[${hosts[i].index}] ${q(hosts[i].host)}`,
+            fix: same ? 'remove the duplicate host' : 'keep only the broader host, or split the hosts into separate virtual services',
+          });
+          break;
+        }
+      }
+    }
+  },
+});
+
+export const VS_HOST_003 = defineRule({
+  id: 'VS-HOST-003',
+  severity: Severity.ERROR,
+  summary: 'Gateway-bound VirtualService uses FQDN hosts; short ones become `h.<ns>.svc.cluster.local`',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      if (!appliesToGateway(vs)) continue;
+      const mesh = appliesToMesh(vs);
+      const ns = nsOf(ctx.index, vs);
+      for (const { host, index } of hostsOf(vs)) {
+        if (host === '*' || host.includes('.') || host.includes('*') || isIpAddress(host) || !isIstioDnsLabel(host)) continue;
+        ctx.report({
+          object: vs, path: `spec.hosts[${index}]`,
+          message: `host ${q(host)} is a short name; on the gateway it becomes ${q(`${host}.${ns}.svc.cluster.local`)}, which external clients do not send`,
+          fix: `use the external FQDN clients send, e.g. ${q(`${host}.example.com`)}${mesh ? ' (keep the short name in a separate mesh virtual service)' : ''}`,
+          severity: mesh ? Severity.WARNING : undefined,
+        });
+      }
+    }
+  },
+});
+
+export const VS_RT_001 = defineRule({
+  id: 'VS-RT-001',
+  severity: Severity.ERROR,
+  summary: 'At least one of http, tcp, tls',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      if (SECTIONS.some((s) => asArray(vs.spec[s]).length > 0)) continue;
+      ctx.report({ object: vs, path: 'spec', message: 'virtual service has no http, tcp or tls routes', fix: 'add an http (or tcp/tls) rule with a route, or delete the virtual service' });
+    }
+  },
+});
+
+export const VS_HTTP_001 = defineRule({
+  id: 'VS-HTTP-001',
+  severity: Severity.ERROR,
+  summary: 'HTTP rule: one of route/redirect/directResponse (or delegate); redirect/directResponse exclude fault and rewrite; not mirror+mirrors',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      for (const { rule, path } of rulesOf(vs, 'http')) {
+        if (isSet(rule.delegate) && !isDelegate(vs)) continue; // VS-DEL-001
+        const route = asArray(rule.route).length > 0;
+        const redirect = isSet(rule.redirect);
+        const direct = isSet(rule.directResponse);
+        const conflict = (a: string, b: string) => ctx.report({
+          object: vs, path: `${path}.${b}`, message: `http rule sets both ${a} and ${b}`, fix: `keep one of ${a} and ${b}; split them into separate rules if both are needed`,
+        });
+        if (redirect) {
+          if (route) conflict('redirect', 'route');
+          if (isSet(rule.fault)) conflict('redirect', 'fault');
+          if (isSet(rule.rewrite)) conflict('redirect', 'rewrite');
+          if (direct) conflict('redirect', 'directResponse');
+        } else if (direct) {
+          if (route) conflict('directResponse', 'route');
+          if (isSet(rule.fault)) conflict('directResponse', 'fault');
+          if (isSet(rule.rewrite)) conflict('directResponse', 'rewrite');
+        } else if (!route) {
+          ctx.report({ object: vs, path, message: `http rule ${path} has no route, redirect or directResponse`, fix: 'add route: [{destination: {host: <service>}}], a redirect or a directResponse' });
+        }
+        if (isSet(rule.mirror) && asArray(rule.mirrors).length > 0) conflict('mirror', 'mirrors');
+      }
+    }
+  },
+});
+
+export const VS_HTTP_002 = defineRule({
+  id: 'VS-HTTP-002',
+  severity: Severity.ERROR,
+  summary: 'Redirect: uri xor prefixRewrite; something set; 3xx code; scheme http|https; prefixRewrite needs prefix matches',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      for (const { rule, path } of rulesOf(vs, 'http')) {
+        if (!isRecord(rule.redirect)) continue;
+        const r = rule.redirect;
+        const p = `${path}.redirect`;
+        const uri = nonEmpty(r.uri);
+        const prefixRewrite = isSet(r.prefixRewrite);
+        if (uri && prefixRewrite) {
+          ctx.report({ object: vs, path: `${p}.prefixRewrite`, message: 'redirect sets both uri and prefixRewrite', fix: 'use uri to replace the whole path or prefixRewrite to replace the matched prefix, not both' });
+        }
+        if (!uri && !prefixRewrite && !nonEmpty(r.authority) && !isSet(r.port) && !isSet(r.derivePort) && !nonEmpty(r.scheme)) {
+          ctx.report({ object: vs, path: p, message: 'redirect sets none of uri, authority, port, scheme', fix: 'set what the redirect changes, e.g. {uri: /new} or {authority: new.example.com}' });
+        }
+        const code = asNumber(r.redirectCode);
+        if (code !== undefined && code !== 0 && (code < 300 || code > 399)) {
+          ctx.report({ object: vs, path: `${p}.redirectCode`, message: `redirect.redirectCode ${code} is not a 3xx code`, fix: 'use 301, 302, 303, 307 or 308 (default 301), or a directResponse for other statuses' });
+        }
+        if (typeof r.scheme === 'string' && r.scheme !== '' && r.scheme !== 'http' && r.scheme !== 'https') {
+          ctx.report({ object: vs, path: `${p}.scheme`, message: `redirect.scheme ${q(r.scheme)} is not http or https`, fix: 'use scheme: https (or http)' });
+        }
+        const port = asNumber(r.port);
+        if (port !== undefined && (port < 1 || port > 65535)) {
+          ctx.report({ object: vs, path: `${p}.port`, message: `redirect.port ${port} is not in 1–65535`, fix: 'use a port number between 1 and 65535' });
+        }
+        if (prefixRewrite) {
+          const matches = asArray(rule.match);
+          const ok = matches.length > 0 && matches.every((m) => typeof asRecord(asRecord(m).uri).prefix === 'string');
+          if (!ok) {
+            ctx.report({ object: vs, path: `${p}.prefixRewrite`, message: 'redirect.prefixRewrite needs every match of the rule to be a uri prefix match', fix: 'add match: [{uri: {prefix: /old}}] to the rule, or use redirect.uri' });
+          }
+        }
+      }
+    }
+  },
+});
+
+function authorityHeader(name: string): boolean {
+  const n = name.toLowerCase();
+  return n === 'host' || n === ':authority';
+}
+
+export const VS_HTTP_003 = defineRule({
+  id: 'VS-HTTP-003',
+  severity: Severity.ERROR,
+  summary: 'Rewrite: uri xor uriRegexRewrite (needs match+rewrite); authority set once',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      for (const { rule, path } of rulesOf(vs, 'http')) {
+        const rw = isRecord(rule.rewrite) ? rule.rewrite : undefined;
+        const p = `${path}.rewrite`;
+        if (rw) {
+          const uri = nonEmpty(rw.uri);
+          const rx = isSet(rw.uriRegexRewrite);
+          if (uri && rx) {
+            ctx.report({ object: vs, path: `${p}.uriRegexRewrite`, message: 'rewrite sets both uri and uriRegexRewrite', fix: 'keep one of rewrite.uri and rewrite.uriRegexRewrite' });
+          } else if (!uri && !rx && !nonEmpty(rw.authority)) {
+            ctx.report({ object: vs, path: p, message: 'rewrite sets none of uri, uriRegexRewrite, authority', fix: 'set rewrite.uri, rewrite.uriRegexRewrite or rewrite.authority, or remove rewrite' });
+          }
+          if (isRecord(rw.uriRegexRewrite)) {
+            const m = rw.uriRegexRewrite.match;
+            const r = rw.uriRegexRewrite.rewrite;
+            if (!nonEmpty(m) || !nonEmpty(r)) {
+              ctx.report({ object: vs, path: `${p}.uriRegexRewrite`, message: 'rewrite.uriRegexRewrite needs both match and rewrite', fix: 'set uriRegexRewrite: {match: <RE2 regex>, rewrite: <substitution, e.g. /\\1>}' });
+            } else if (typeof m === 'string') {
+              const bad = re2Problem(m);
+              if (bad) ctx.report({ object: vs, path: `${p}.uriRegexRewrite.match`, message: `rewrite.uriRegexRewrite.match ${q(m)} ${bad}`, fix: 'write an RE2 regex (https://github.com/google/re2/wiki/Syntax)' });
+            }
+          }
+        }
+        // authority: rewrite.authority and headers.request.set/add of host/:authority
+        const sources: { value: unknown; path: string }[] = [];
+        if (rw && nonEmpty(rw.authority)) sources.push({ value: rw.authority, path: `${p}.authority` });
+        const req = asRecord(asRecord(rule.headers).request);
+        for (const op of ['set', 'add'] as const) {
+          for (const [k, v] of Object.entries(asRecord(req[op]))) {
+            if (authorityHeader(k)) sources.push({ value: v, path: `${path}.headers.request.${op}[${q(k)}]` });
+          }
+        }
+        if (sources.length > 1) {
+          ctx.report({
+            object: vs, path: sources[1].path,
+            message: `authority is set more than once (${sources.map((s) => `${s.path}=${q(s.value)}`).join(', ')})`,
+            fix: 'set the authority in one place only: rewrite.authority or a host header, not both',
+          });
+        }
+      }
+    }
+  },
+});
+
+const RETRY_ON = new Set([
+  '5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream',
+  'retriable-status-codes', 'retriable-headers', 'envoy-ratelimited', 'http3-post-connect-failure',
+  'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable',
+]);
+/** Status codes Go's http.StatusText knows. */
+const HTTP_STATUS = new Set<number>([
+  100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
+  400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424,
+  425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+]);
+
+export const VS_HTTP_004 = defineRule({
+  id: 'VS-HTTP-004',
+  severity: Severity.ERROR,
+  summary: 'Retries: attempts ≥ 0; attempts 0 forbids perTryTimeout/retryOn; retryOn policies valid',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      for (const { rule, path } of rulesOf(vs, 'http')) {
+        if (!isRecord(rule.retries)) continue;
+        const r = rule.retries;
+        const p = `${path}.retries`;
+        const attempts = asNumber(r.attempts);
+        if (attempts !== undefined && attempts < 0) {
+          ctx.report({ object: vs, path: `${p}.attempts`, message: `retries.attempts ${attempts} is negative`, fix: 'use 0 to disable retries or a positive number of attempts' });
+        }
+        if (attempts === 0) {
+          const extra = ['perTryTimeout', 'retryOn', 'retryRemoteLocalities'].filter((f) => nonEmpty(r[f]) && r[f] !== false);
+          if (extra.length > 0) {
+            ctx.report({
+              object: vs, path: `${p}.${extra[0]}`,
+              message: `retries.attempts is 0 (retries disabled) but retries.${extra.join(', retries.')} ${extra.length > 1 ? 'are' : 'is'} set`,
+              fix: 'set attempts ≥ 1 to retry, or remove the other retry fields',
+            });
+          }
+        }
+        if (typeof r.retryOn === 'string' && r.retryOn !== '') {
+          r.retryOn.split(',').forEach((raw) => {
+            const policy = raw.trim();
+            if (/^-?\d+$/.test(policy)) {
+              if (!HTTP_STATUS.has(Number(policy))) {
+                ctx.report({ object: vs, path: `${p}.retryOn`, message: `retries.retryOn ${q(policy)} is not an HTTP status code`, fix: 'use a real status code (e.g. 503) or a policy such as 5xx, gateway-error, connect-failure' });
+              }
+            } else if (!RETRY_ON.has(policy)) {
+              ctx.report({ object: vs, path: `${p}.retryOn`, message: `retries.retryOn ${q(policy)} is not a retry policy`, fix: `use a comma-separated list of ${Array.from(RETRY_ON).join(', ')} or status codes` });
+            }
+          });
+        }
+      }
+    }
+  },
+});
+
+function durationProblem(v: unknown): string | undefined {
+  const ns = parseGoDuration(v);
+  if (ns === undefined) return undefined; // schema rules report unparsable durations
+  if (ns < 1e6) return `${q(v)} is shorter than 1ms`;
+  if (Math.abs(ns % 1e6) > 1e-3 && Math.abs((ns % 1e6) - 1e6) > 1e-3) return `${q(v)} is not a whole number of milliseconds`;
+  return undefined;
+}
+
+function percentProblem(v: unknown): string | undefined {
+  const n = asNumber(asRecord(v).value);
+  if (n === undefined) return undefined;
+  if (n < 0 || n > 100 || (n > 0 && n < 0.0001)) return `percentage ${n} is neither 0 nor in 0.0001–100`;
+  return undefined;
+}
+
+export const VS_HTTP_005 = defineRule({
+  id: 'VS-HTTP-005',
+  severity: Severity.ERROR,
+  summary: 'Durations ≥ 1ms (ms precision); fault has abort or delay; percentages 0 or 0.0001–100; statuses 200–599',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      for (const { rule, path } of rulesOf(vs, 'http')) {
+        const dur = (v: unknown, p: string, field: string) => {
+          const bad = durationProblem(v);
+          if (bad) ctx.report({ object: vs, path: p, message: `${field} ${bad}`, fix: `use a duration of at least 1ms in whole milliseconds, e.g. "500ms" or "10s"${field === 'timeout' ? ' (omit timeout to disable it)' : ''}` });
+        };
+        if (isSet(rule.timeout)) dur(rule.timeout, `${path}.timeout`, 'timeout');
+        const retries = asRecord(rule.retries);
+        if (isSet(retries.perTryTimeout)) dur(retries.perTryTimeout, `${path}.retries.perTryTimeout`, 'retries.perTryTimeout');
+        if (isRecord(rule.fault)) {
+          const f = rule.fault;
+          const fp = `${path}.fault`;
+          if (!isSet(f.abort) && !isSet(f.delay)) {
+            ctx.report({ object: vs, path: fp, message: 'fault has neither abort nor delay', fix: 'add fault.abort {httpStatus, percentage} or fault.delay {fixedDelay, percentage}, or remove fault' });
+          }
+          if (isRecord(f.delay)) {
+            const d = f.delay;
+            if (isSet(d.fixedDelay)) dur(d.fixedDelay, `${fp}.delay.fixedDelay`, 'fault.delay.fixedDelay');
+            const bad = percentProblem(d.percentage);
+            if (bad) ctx.report({ object: vs, path: `${fp}.delay.percentage.value`, message: `fault.delay ${bad}`, fix: 'use a percentage between 0.0001 and 100 (or 0)' });
+            const pct = asNumber(d.percent);
+            if (pct !== undefined && (pct < 0 || pct > 100)) ctx.report({ object: vs, path: `${fp}.delay.percent`, message: `fault.delay.percent ${pct} is not in 0–100`, fix: 'use percentage.value between 0 and 100' });
+          }
+          if (isRecord(f.abort)) {
+            const a = f.abort;
+            const bad = percentProblem(a.percentage);
+            if (bad) ctx.report({ object: vs, path: `${fp}.abort.percentage.value`, message: `fault.abort ${bad}`, fix: 'use a percentage between 0.0001 and 100 (or 0)' });
+            const st = asNumber(a.httpStatus);
+            if (st !== undefined && (st < 200 || st > 599)) ctx.report({ object: vs, path: `${fp}.abort.httpStatus`, message: `fault.abort.httpStatus ${st} is not in 200–599`, fix: 'use an HTTP status between 200 and 599, e.g. 503' });
+          }
+        }
+        const mp = asNumber(asRecord(rule.mirrorPercentage).value);
+        if (mp !== undefined && (mp < 0 || mp > 100)) {
+          ctx.report({ object: vs, path: `${path}.mirrorPercentage.value`, message: `mirrorPercentage ${mp} is not in 0–100`, fix: 'use a percentage between 0 and 100' });
+        }
+        asArray(rule.mirrors).forEach((m, k) => {
+          const v = asNumber(asRecord(asRecord(m).percentage).value);
+          if (v !== undefined && (v < 0 || v > 100)) ctx.report({ object: vs, path: `${path}.mirrors[${k}].percentage.value`, message: `mirror percentage ${v} is not in 0–100`, fix: 'use a percentage between 0 and 100' });
+        });
+        const st = asNumber(asRecord(rule.directResponse).status);
+        if (isRecord(rule.directResponse) && st !== undefined && (st < 200 || st > 599)) {
+          ctx.report({ object: vs, path: `${path}.directResponse.status`, message: `directResponse.status ${st} is not in 200–599`, fix: 'use an HTTP status between 200 and 599; use redirect for 3xx with a location' });
+        }
+      }
+    }
+  },
+});
+
+const STRING_MATCH_FIELDS = ['uri', 'scheme', 'method', 'authority'] as const;
+
+export const VS_MATCH_001 = defineRule({
+  id: 'VS-MATCH-001',
+  severity: Severity.ERROR,
+  summary: 'Match: non-empty prefix/regex, valid RE2 ≤ 1024 chars, port 1–65535, sourceNamespace a DNS label',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      eachMatch(vs, ({ section, match, path }) => {
+        const sm = (v: unknown, p: string, field: string, emptyPrefixOk: boolean) => {
+          if (!isRecord(v)) return;
+          if (typeof v.prefix === 'string' && v.prefix === '' && !emptyPrefixOk) {
+            ctx.report({ object: vs, path: `${p}.prefix`, message: `${field} prefix match is empty`, fix: `give ${field} a non-empty prefix, or remove the ${field} match to match everything` });
+          }
+          if (typeof v.regex === 'string') {
+            const bad = v.regex === '' ? 'is empty' : re2Problem(v.regex);
+            if (bad) ctx.report({ object: vs, path: `${p}.regex`, message: `${field} regex ${q(v.regex)} ${bad}`, fix: 'write an RE2 regex (https://github.com/google/re2/wiki/Syntax); Envoy matches the whole value' });
+          }
+        };
+        if (section === 'http') {
+          for (const f of STRING_MATCH_FIELDS) sm(match[f], `${path}.${f}`, f, f === 'uri');
+          for (const [k, v] of Object.entries(asRecord(match.queryParams))) sm(v, `${path}.queryParams[${q(k)}]`, `queryParams ${q(k)}`, false);
+          for (const hf of ['headers', 'withoutHeaders'] as const) {
+            for (const [k, v] of Object.entries(asRecord(match[hf]))) {
+              if (isRecord(v) && typeof v.regex === 'string') sm({ regex: v.regex }, `${path}.${hf}[${q(k)}]`, `${hf} ${q(k)}`, true);
+            }
+          }
+        }
+        const port = match.port;
+        if (typeof port === 'number' && port !== 0 && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+          ctx.report({ object: vs, path: `${path}.port`, message: `match.port ${port} is not in 1–65535`, fix: 'use the gateway server port or service port (1–65535)' });
+        }
+        const sn = match.sourceNamespace;
+        if (typeof sn === 'string' && sn !== '' && !isIstioDnsLabel(sn)) {
+          ctx.report({ object: vs, path: `${path}.sourceNamespace`, message: `match.sourceNamespace ${q(sn)} is not a namespace name (DNS-1123 label)`, fix: 'use a namespace name such as "bookinfo"' });
+        }
+      });
+    }
+  },
+});
+
+/** True for `@request.auth.claims.x` / `@request.auth.claims[x]` header keys (jwt.ToRoutingClaim). */
+export function isClaimKey(key: string): boolean {
+  const prefix = '@request.auth.claims';
+  if (!key.toLowerCase().startsWith(prefix)) return false;
+  const rest = key.slice(prefix.length);
+  return (rest.startsWith('.') && rest.length > 1) || (rest.startsWith('[') && rest.endsWith(']') && rest.length > 2);
+}
+
+/** Claim-based header matches of a VirtualService: path and key. */
+export function claimMatches(vs: IndexedObject): { path: string; key: string; match: Record<string, unknown> }[] {
+  const out: { path: string; key: string; match: Record<string, unknown> }[] = [];
+  for (const r of rulesOf(vs, 'http')) {
+    asArray(r.rule.match).forEach((m, j) => {
+      for (const hf of ['headers', 'withoutHeaders'] as const) {
+        for (const k of Object.keys(asRecord(asRecord(m)[hf]))) {
+          if (isClaimKey(k)) out.push({ path: `${r.path}.match[${j}].${hf}[${q(k)}]`, key: k, match: asRecord(m) });
+        }
+      }
+    });
+  }
+  return out;
+}
+
+export const VS_MATCH_002 = defineRule({
+  id: 'VS-MATCH-002',
+  severity: Severity.ERROR,
+  summary: '`@request.auth.claims.*` header matches only work on gateways',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      const gw = appliesToGateway(vs);
+      const mesh = appliesToMesh(vs);
+      if (gw && !mesh) continue;
+      for (const c of claimMatches(vs)) {
+        // Rules whose matches are restricted to gateways by match.gateways never run on sidecars.
+        const mg = asArray(c.match.gateways);
+        if (gw && mg.length > 0 && !mg.includes('mesh')) continue;
+        ctx.report({
+          object: vs, path: c.path,
+          message: gw
+            ? `claim match ${q(c.key)} in a virtual service also bound to mesh: sidecars do not support JWT claim routing`
+            : `claim match ${q(c.key)} in a virtual service bound only to the mesh: JWT claim routing is only supported on gateways`,
+          fix: gw ? 'move the claim-based rules into a gateway-only virtual service, or restrict the match with match.gateways' : 'bind the virtual service to the ingress gateway (spec.gateways) and add a RequestAuthentication for the gateway pods',
+          severity: gw ? Severity.WARNING : undefined,
+        });
+      }
+    }
+  },
+});
+
+export const VS_DEST_001 = defineRule({
+  id: 'VS-DEST-001',
+  severity: Severity.ERROR,
+  summary: 'Destination host is not `*` and valid; subset a DNS label; port 1–65535',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      eachDestination(vs, ({ destination: d, path }) => {
+        const host = d.host;
+        if (typeof host === 'string') {
+          if (host === '*') {
+            ctx.report({ object: vs, path: `${path}.host`, message: 'destination.host "*" is not a service', fix: 'route to a concrete service host, e.g. reviews or reviews.bookinfo.svc.cluster.local' });
+          } else {
+            const bad = wildcardDomainProblem(host);
+            if (bad) ctx.report({ object: vs, path: `${path}.host`, message: `destination.host ${q(host)} ${bad}`, fix: 'use a service name (reviews), an FQDN (reviews.bookinfo.svc.cluster.local) or a ServiceEntry host' });
+          }
+        }
+        if (typeof d.subset === 'string' && !isIstioDnsLabel(d.subset)) {
+          ctx.report({ object: vs, path: `${path}.subset`, message: d.subset === '' ? 'destination.subset is empty' : `destination.subset ${q(d.subset)} is not a DNS-1123 label`, fix: 'use the name of a DestinationRule subset, e.g. v1' });
+        }
+        const n = asNumber(asRecord(d.port).number);
+        if (n !== undefined && n !== 0 && (!Number.isInteger(n) || n < 1 || n > 65535)) {
+          ctx.report({ object: vs, path: `${path}.port.number`, message: `destination.port.number ${n} is not in 1–65535`, fix: 'use the service port (1–65535)' });
+        }
+      });
+    }
+  },
+});
+
+/** Route destinations (`route[]`) of http/tcp/tls rules. */
+function routeLists(vs: IndexedObject): { path: string; route: unknown[] }[] {
+  const out: { path: string; route: unknown[] }[] = [];
+  for (const s of SECTIONS) for (const r of rulesOf(vs, s)) out.push({ path: `${r.path}.route`, route: asArray(r.rule.route) });
+  return out;
+}
+
+export const VS_W_001 = defineRule({
+  id: 'VS-W-001',
+  severity: Severity.ERROR,
+  summary: 'Weights ≥ 0; more than one destination needs a total weight > 0',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      for (const { path, route } of routeLists(vs)) {
+        let total = 0;
+        route.forEach((rd, k) => {
+          const w = asNumber(asRecord(rd).weight) ?? 0;
+          if (w < 0) ctx.report({ object: vs, path: `${path}[${k}].weight`, message: `weight ${w} is negative`, fix: 'use weights ≥ 0 (they are relative; 100 in total is conventional)' });
+          total += w;
+        });
+        if (route.length > 1 && total === 0) {
+          ctx.report({ object: vs, path, message: `${route.length} destinations with a total weight of 0`, fix: 'give the destinations positive weights, e.g. 90 and 10' });
+        }
+      }
+    }
+  },
+});
+
+export const VS_W_002 = defineRule({
+  id: 'VS-W-002',
+  severity: Severity.WARNING,
+  summary: 'Single destination weight 1–99 is treated as 100; same host+subset twice in one route',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      const ns = nsOf(ctx.index, vs);
+      for (const { path, route } of routeLists(vs)) {
+        if (route.length === 1) {
+          const w = asNumber(asRecord(route[0]).weight);
+          if (w !== undefined && w >= 1 && w <= 99) {
+            ctx.report({ object: vs, path: `${path}[0].weight`, message: `the only destination has weight ${w}, which is treated as 100`, fix: 'remove the weight, or add the other destinations that should share the traffic' });
+          }
+        }
+        const seen = new Map<string, number>();
+        route.forEach((rd, k) => {
+          const d = asRecord(asRecord(rd).destination);
+          if (typeof d.host !== 'string') return;
+          const key = `${ctx.index.resolveHost(d.host, ns)}|${asString(d.subset) ?? ''}`;
+          const prev = seen.get(key);
+          if (prev === undefined) {
+            seen.set(key, k);
+            return;
+          }
+          ctx.report({
+            object: vs, path: `${path}[${k}].destination`,
+            message: `destination ${q(d.host)}${d.subset ? ` subset ${q(d.subset)}` : ''} is already ${path}[${prev}]`,
+            fix: 'merge the two entries into one destination and add their weights',
+          });
+        });
+      }
+    }
+  },
+});
+
+export const VS_TLS_001 = defineRule({
+  id: 'VS-TLS-001',
+  severity: Severity.ERROR,
+  summary: 'tls rule: ≥1 match, each with sniHosts ⊆ VS hosts; route required; IP SNI warned',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      const hosts = hostsOf(vs).map((h) => h.host);
+      for (const { rule, path } of rulesOf(vs, 'tls')) {
+        const matches = asArray(rule.match);
+        if (matches.length === 0) {
+          ctx.report({ object: vs, path: `${path}.match`, message: 'tls rule has no match; tls routes are selected by SNI', fix: 'add match: [{sniHosts: [<host>]}] (and port) to the tls rule' });
+        }
+        matches.forEach((m, j) => {
+          const mp = `${path}.match[${j}]`;
+          const sni = asArray(asRecord(m).sniHosts);
+          if (sni.length === 0) {
+            ctx.report({ object: vs, path: `${mp}.sniHosts`, message: 'tls match has no sniHosts', fix: 'list the SNI names this rule routes, e.g. sniHosts: [app.example.com]' });
+            return;
+          }
+          sni.forEach((h, k) => {
+            if (typeof h !== 'string') return;
+            const p = `${mp}.sniHosts[${k}]`;
+            const bad = wildcardDomainProblem(h);
+            if (bad) {
+              if (isIpAddress(h)) {
+                ctx.report({ object: vs, path: p, message: `sniHost ${q(h)} is an IP address; SNI carries names and most clients send none for IPs`, fix: 'use the DNS name clients connect to', severity: Severity.WARNING });
+              } else {
+                ctx.report({ object: vs, path: p, message: `sniHost ${q(h)} ${bad}`, fix: 'use a domain or *.domain' });
+              }
+              return;
+            }
+            if (!hosts.some((vh) => nameSubsetOf(h, vh))) {
+              ctx.report({ object: vs, path: p, message: `sniHost ${q(h)} is not within the virtual service hosts [${hosts.join(', ')}]`, fix: `add ${q(h)} (or a covering wildcard) to spec.hosts, or fix the sniHost` });
+            }
+          });
+        });
+        if (asArray(rule.route).length === 0) {
+          ctx.report({ object: vs, path: `${path}.route`, message: 'tls rule has no route', fix: 'add route: [{destination: {host: <service>, port: {number: 443}}}]' });
+        }
+      }
+    }
+  },
+});
+
+export const VS_TCP_001 = defineRule({
+  id: 'VS-TCP-001',
+  severity: Severity.ERROR,
+  summary: 'tcp rule needs a route',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      for (const { rule, path } of rulesOf(vs, 'tcp')) {
+        if (asArray(rule.route).length > 0) continue;
+        ctx.report({ object: vs, path: `${path}.route`, message: 'tcp rule has no route', fix: 'add route: [{destination: {host: <service>, port: {number: <port>}}}]' });
+      }
+    }
+  },
+});
+
+// ----- VS-ORDER-001: unreachable rules and ineffective matches ----------------------------------------------------
+
+/** JSON of a value with object keys sorted (the match without `name`), for duplicate detection. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (isRecord(v)) {
+    return `{${Object.keys(v).filter((k) => v[k] !== undefined && v[k] !== null).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+const IGNORED_MATCH_FIELDS = new Set(['name', 'statPrefix']);
+
+function matchConditions(m: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(m)) {
+    if (IGNORED_MATCH_FIELDS.has(k) || v === undefined || v === null || v === false) continue;
+    if ((k === 'port') && v === 0) continue;
+    if (typeof v === 'string' && v === '') continue;
+    if ((Array.isArray(v) || isRecord(v)) && !nonEmpty(v)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** True when StringMatch `a` matches every value StringMatch `b` matches. */
+function stringMatchImplies(a: unknown, b: unknown, aIgnoreCase = false, bIgnoreCase = false): boolean {
+  const ar = asRecord(a);
+  const br = asRecord(b);
+  if (Object.keys(ar).length === 0) return isRecord(b); // presence match
+  if (bIgnoreCase && !aIgnoreCase) return false;
+  const eq = (x: string, y: string) => (aIgnoreCase ? x.toLowerCase() === y.toLowerCase() : x === y);
+  const starts = (x: string, p: string) => (aIgnoreCase ? x.toLowerCase().startsWith(p.toLowerCase()) : x.startsWith(p));
+  if (typeof ar.exact === 'string') return typeof br.exact === 'string' && eq(br.exact, ar.exact);
+  if (typeof ar.prefix === 'string') {
+    if (typeof br.exact === 'string') return starts(br.exact, ar.prefix);
+    if (typeof br.prefix === 'string') return starts(br.prefix, ar.prefix);
+    return ar.prefix === '';
+  }
+  if (typeof ar.regex === 'string') {
+    if (ar.regex === '.*') return true;
+    return typeof br.regex === 'string' && br.regex === ar.regex;
+  }
+  return false;
+}
+
+function mapImplies(a: unknown, b: unknown, ci: boolean): boolean {
+  const bm = new Map<string, unknown>();
+  for (const [k, v] of Object.entries(asRecord(b))) bm.set(ci ? k.toLowerCase() : k, v);
+  for (const [k, v] of Object.entries(asRecord(a))) {
+    const key = ci ? k.toLowerCase() : k;
+    if (!bm.has(key) || !stringMatchImplies(v, bm.get(key))) return false;
+  }
+  return true;
+}
+
+/** True when every request match `b` selects is also selected by the earlier match `a` (conservative). */
+function matchImplies(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const ac = matchConditions(a);
+  const bc = matchConditions(b);
+  for (const [k, v] of Object.entries(ac)) {
+    switch (k) {
+      case 'uri':
+        if (!isSet(bc.uri) || !stringMatchImplies(v, bc.uri, a.ignoreUriCase === true, b.ignoreUriCase === true)) return false;
+        break;
+      case 'ignoreUriCase':
+        break; // compared with uri
+      case 'scheme': case 'method': case 'authority':
+        if (!isSet(bc[k]) || !stringMatchImplies(v, bc[k])) return false;
+        break;
+      case 'headers':
+        if (!mapImplies(v, bc.headers, true)) return false;
+        break;
+      case 'queryParams':
+        if (!mapImplies(v, bc.queryParams, false)) return false;
+        break;
+      case 'sourceLabels': {
+        const bl = asRecord(bc.sourceLabels);
+        for (const [lk, lv] of Object.entries(asRecord(v))) if (bl[lk] !== lv) return false;
+        break;
+      }
+      case 'gateways': case 'sniHosts': case 'destinationSubnets': {
+        const bl = asArray(bc[k]);
+        if (bl.length === 0) return false;
+        const al = asArray(v);
+        const covered = (x: unknown) => al.some((y) => (k === 'sniHosts' && typeof x === 'string' && typeof y === 'string' ? nameSubsetOf(x, y) : y === x));
+        if (!bl.every(covered)) return false;
+        break;
+      }
+      default:
+        if (canonical(v) !== canonical(bc[k])) return false;
+    }
+  }
+  return true;
+}
+
+function isCatchAll(m: Record<string, unknown>): boolean {
+  const c = matchConditions(m);
+  delete c.ignoreUriCase;
+  const keys = Object.keys(c);
+  if (keys.length === 0) return true;
+  if (keys.length === 1 && keys[0] === 'uri') {
+    const u = asRecord(c.uri);
+    return u.prefix === '/' || u.prefix === '' || u.regex === '.*';
+  }
+  return false;
+}
+
+export const VS_ORDER_001 = defineRule({
+  id: 'VS-ORDER-001',
+  code: 'IST0130',
+  severity: Severity.WARNING,
+  summary: 'Rules after a catch-all rule, and duplicate or shadowed matches, never hit',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      for (const section of SECTIONS) {
+        const rules = rulesOf(vs, section);
+        const earlier: { match: Record<string, unknown>; rule: number; path: string }[] = [];
+        const seen = new Map<string, string>();
+        let catchAll: string | undefined;
+        for (const r of rules) {
+          if (catchAll !== undefined) {
+            ctx.report({
+              object: vs, path: r.path, code: 'IST0130',
+              message: `${section} rule ${r.path} is never used: ${catchAll} before it matches every request`,
+              fix: `move the catch-all rule ${catchAll} to the end of spec.${section}, or give it a match`,
+            });
+            continue;
+          }
+          const matches = asArray(r.rule.match).filter(isRecord);
+          if (asArray(r.rule.match).length === 0) {
+            catchAll = r.path;
+            continue;
+          }
+          let covered = 0;
+          asArray(r.rule.match).forEach((m, j) => {
+            if (!isRecord(m)) return;
+            const key = canonical(matchConditions(m));
+            const mp = `${r.path}.match[${j}]`;
+            const dup = seen.get(key);
+            if (dup !== undefined) {
+              covered++;
+              ctx.report({ object: vs, path: mp, code: 'IST0131', message: `${section} match ${mp} duplicates ${dup}, so it is never used`, fix: 'remove the duplicate match (or the rule)' });
+              return;
+            }
+            const shadow = earlier.length <= 500 ? earlier.find((e) => e.rule !== r.index && matchImplies(e.match, m)) : undefined;
+            if (shadow) {
+              covered++;
+              ctx.report({ object: vs, path: mp, code: 'IST0131', message: `${section} match ${mp} is shadowed by the broader earlier match ${shadow.path}, so it is never used`, fix: `move this rule before ${shadow.path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific` });
+              return;
+            }
+            seen.set(key, mp);
+            earlier.push({ match: m, rule: r.index, path: mp });
+          });
+          if (matches.length > 0 && covered === matches.length) {
+            ctx.report({ object: vs, path: r.path, code: 'IST0130', message: `${section} rule ${r.path} is never used: all its matches are used by prior rules`, fix: 'remove the rule or reorder the rules' });
+          }
+          if (matches.some(isCatchAll)) catchAll = `${r.path} (catch-all match)`;
+        }
+      }
+    }
+  },
+});
+
+export const VS_EXP_001 = defineRule({
+  id: 'VS-EXP-001',
+  severity: Severity.ERROR,
+  summary: 'exportTo: no duplicates; `*` alone; `.`, `*` or namespace names (no `~`)',
+  check(ctx) {
+    for (const vs of ownVirtualServices(ctx.index)) {
+      const ns = nsOf(ctx.index, vs);
+      const seen = new Map<string, string>();
+      const list = asArray(vs.spec.exportTo);
+      list.forEach((e, i) => {
+        if (typeof e !== 'string') return;
+        const p = `spec.exportTo[${i}]`;
+        const key = e === '.' ? ns : e;
+        const first = seen.get(key);
+        if (first !== undefined) {
+          ctx.report({ object: vs, path: p, message: first !== e ? `exportTo lists both "." and the own namespace ${q(ns)}` : `exportTo lists ${q(e)} twice`, fix: 'remove the duplicate entry' });
+          return;
+        }
+        if (e === '~') {
+          ctx.report({ object: vs, path: p, message: 'exportTo "~" (no namespace) is not allowed for a virtual service', fix: 'use "." to keep it in its namespace, or delete the virtual service' });
+          return;
+        }
+        if (e !== '*' && e !== '.' && !isIstioDnsLabel(e)) {
+          ctx.report({ object: vs, path: p, message: `exportTo ${q(e)} is not ".", "*" or a namespace name`, fix: 'use ".", "*" or namespace names' });
+          return;
+        }
+        seen.set(key, e);
+      });
+      if (seen.has('*') && seen.size > 1) {
+        ctx.report({ object: vs, path: `spec.exportTo[${list.indexOf('*')}]`, message: `exportTo mixes "*" with other entries ${q(list.filter((e) => e !== '*'))}`, fix: 'use ["*"] alone to export everywhere, or list only the namespaces' });
+      }
+    }
+  },
+});
+
+/** VS-* rules in spec order. */
+export const VIRTUAL_SERVICE_RULES: readonly Rule[] = [
+  VS_DEL_001, VS_GW_001, VS_HOST_001, VS_HOST_002, VS_HOST_003, VS_RT_001, VS_HTTP_001, VS_HTTP_002, VS_HTTP_003,
+  VS_HTTP_004, VS_HTTP_005, VS_MATCH_001, VS_MATCH_002, VS_DEST_001, VS_W_001, VS_W_002, VS_TLS_001, VS_TCP_001,
+  VS_ORDER_001, VS_EXP_001,
+];

@@ -1,0 +1,82 @@
+import { IConstruct } from 'constructs';
+import { Finding } from './check/findings';
+import { addSuppression, configureChecks, currentFindings } from './check/synth-hook';
+
+/** What to assume about the cluster when no gateway workload is declared (no IngressGateway/GatewayWorkload context). */
+export enum AssumeInstall {
+  /** `istioctl install --set profile=demo`: default ingress and egress gateways in istio-system. */
+  DEMO = 'demo',
+  /** `istioctl install` (profile default): the default ingress gateway only. */
+  DEFAULT = 'default',
+  /** Nothing: Gateways select no workload unless one is declared. */
+  NONE = 'none',
+}
+
+/** App-wide options of the synth-time checks. */
+export interface ChecksOptions {
+  /**
+   * Fail synth on warnings too.
+   * @default false
+   */
+  readonly strict?: boolean;
+  /**
+   * Turn the checks off for this App (benchmarks, or as a last resort).
+   * @default false
+   */
+  readonly disabled?: boolean;
+  /**
+   * The mesh configuration the gateways run under, as in the `mesh` key of the `istio` ConfigMap, e.g.
+   * `{ outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } }`. istiod environment variables may be given under
+   * `pilotEnv`, e.g. `{ pilotEnv: { PILOT_SCOPE_GATEWAY_TO_NAMESPACE: 'true' } }`.
+   * @default - Istio defaults, or what an IstioOperator in the App declares
+   */
+  readonly meshConfig?: { [key: string]: unknown };
+  /**
+   * What to assume when no gateway workload is declared.
+   * @default AssumeInstall.DEMO
+   */
+  readonly assumeInstall?: AssumeInstall;
+  /**
+   * Rule IDs not to run anywhere in the App (prefer `Checks.suppress` with a reason on one construct).
+   * @default - all rules run
+   */
+  readonly disabledRules?: string[];
+}
+
+/**
+ * Controls the Istio checks that run on every synth of the App.
+ *
+ * Errors fail synth with the rule ID, the object, the field and the construct path; warnings are printed.
+ * @see https://github.com/cdk8s-istio-gateways/cdk8s-istio-gateways#rules
+ */
+export class Checks {
+  /**
+   * Suppresses one rule on every Kubernetes object under `scope`, with a reason that is written into the
+   * `checks.cdk8s-istio-gateways.io/suppress` annotation (visible to reviewers in the YAML).
+   *
+   * @param scope construct whose objects the suppression applies to (also objects added later)
+   * @param ruleId rule ID such as `GWX-DUP-002`
+   * @param reason why the finding is acceptable (required, non-empty)
+   */
+  public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
+    addSuppression(scope, ruleId, reason);
+  }
+
+  /** Sets App-wide options (merged with earlier calls). */
+  public static configure(scope: IConstruct, options: ChecksOptions): void {
+    configureChecks(scope, {
+      strict: options.strict,
+      disabled: options.disabled,
+      meshConfig: options.meshConfig,
+      assumeInstall: options.assumeInstall === undefined ? undefined : (`${options.assumeInstall}` as 'demo' | 'default' | 'none'),
+      disabledRules: options.disabledRules,
+    });
+  }
+
+  /** The findings of the App that contains `scope`, as of its current state (the same as the next synth reports). */
+  public static findings(scope: IConstruct): Finding[] {
+    return currentFindings(scope);
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,108 @@
+/**
+ * The VirtualService (+ DestinationRules for subsets) shared by HttpHost and SecureHost.
+ * Internal: not exported from index.ts.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { VirtualServiceSpecHttp } from '../../imports/networking.istio.io';
+import { IstioGatewaysError } from '../errors';
+import type { GatewayBase } from '../gateway-base';
+import type { HttpRoute } from '../http-route';
+import { createDestinationRule, createVirtualService } from './virtual-service';
+
+interface SubsetState {
+  readonly labels: { [key: string]: string };
+}
+
+/** Options of {@link HttpRouting}. */
+export interface HttpRoutingProps {
+  readonly gateway: GatewayBase;
+  readonly hosts: string[];
+  readonly namespace: string;
+  readonly name?: string;
+  /** Also bind the VirtualService to sidecars (`mesh`). */
+  readonly mesh: boolean;
+}
+
+/**
+ * Renders the routes added so far into one VirtualService bound to the gateway, and one DestinationRule per
+ * destination host whose routes name a subset with `subsetLabels`. Routes are validated as they are added.
+ */
+export class HttpRouting {
+  public readonly virtualService: ApiObject;
+  private readonly rules: VirtualServiceSpecHttp[] = [];
+  /** fqdn → subset name → labels */
+  private readonly subsets = new Map<string, Map<string, SubsetState>>();
+  private readonly destinationRules = new Map<string, ApiObject>();
+
+  constructor(private readonly scope: Construct, private readonly props: HttpRoutingProps) {
+    const gateways = props.mesh ? [props.gateway.ref, 'mesh'].sort() : [props.gateway.ref];
+    this.virtualService = createVirtualService(scope, 'VirtualService', {
+      name: props.name,
+      namespace: props.namespace,
+      spec: () => ({
+        hosts: [...props.hosts].sort(),
+        gateways,
+        http: this.rules.length > 0 ? this.rules.map((r) => ({ ...r })) : undefined,
+      }),
+    });
+    scope.node.addValidation({
+      validate: () => this.rules.length === 0
+        ? ['the host has no routes, so the gateway answers 404; pass routes or call addRoute(HttpRoute.to(...))']
+        : [],
+    });
+  }
+
+  /** Number of rules added. */
+  public get size(): number {
+    return this.rules.length;
+  }
+
+  /** Validates and appends a rule (order matters: first match wins). */
+  public add(route: HttpRoute): void {
+    const field = `routes[${this.rules.length}]`;
+    const rendered = route._render(this.scope, field, this.props.namespace);
+    rendered.destinations.forEach((d, i) => {
+      if (d.subset === undefined || d.subsetLabels === undefined) return;
+      const host = d._fqdn(this.props.namespace);
+      let byName = this.subsets.get(host);
+      if (!byName) {
+        byName = new Map();
+        this.subsets.set(host, byName);
+      }
+      const existing = byName.get(d.subset);
+      const labels = { ...d.subsetLabels };
+      if (existing) {
+        if (JSON.stringify(sorted(existing.labels)) !== JSON.stringify(sorted(labels))) {
+          throw new IstioGatewaysError(this.scope, `${field}.destinations[${i}]: subset "${d.subset}" of ${host} was defined with labels ${JSON.stringify(sorted(existing.labels))}, now with ${JSON.stringify(sorted(labels))}; give one subset one set of labels`);
+        }
+        return;
+      }
+      if (Object.keys(labels).length === 0) {
+        throw new IstioGatewaysError(this.scope, `${field}.destinations[${i}]: subsetLabels of subset "${d.subset}" is empty; give the pod labels of the subset, e.g. { version: "${d.subset}" }`);
+      }
+      byName.set(d.subset, { labels });
+      this.ensureDestinationRule(host);
+    });
+    this.rules.push(rendered.rule);
+  }
+
+  private ensureDestinationRule(host: string): void {
+    if (this.destinationRules.has(host)) return;
+    const id = `DestinationRule-${host}`;
+    const dr = createDestinationRule(this.scope, id, {
+      namespace: this.props.namespace,
+      spec: () => ({
+        host,
+        subsets: [...(this.subsets.get(host) ?? new Map<string, SubsetState>()).entries()]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([name, s]) => ({ name, labels: sorted(s.labels) })),
+      }),
+    });
+    this.destinationRules.set(host, dr);
+  }
+}
+
+function sorted(m: { [key: string]: string }): { [key: string]: string } {
+  return Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
+}

@@ -1,0 +1,110 @@
+import * as fc from 'fast-check';
+import { ENGINE_RULES, SUPPRESS_ANNOTATION, analyze, parseSuppressions } from '../../src/check/analyze';
+import { Severity, compareFindings } from '../../src/check/findings';
+import { KubeObject } from '../../src/check/model';
+import { defineRule } from '../../src/check/rule';
+import { ALL_RULES } from '../../src/check/rules';
+import { brief, check, gateway, only, server, vs } from './fixtures';
+
+const bad = () => gateway('gw', { servers: [server(7070, 'HTTP', ['*'])] });
+
+describe('analyze', () => {
+  test('runs every rule and sorts deterministically (errors first)', () => {
+    const f = check([bad(), gateway('a.b', { servers: [] })]);
+    expect([...f].sort(compareFindings)).toEqual(f);
+    expect(f[0].severity).toBe(Severity.ERROR);
+    expect(f).toEqual(check([gateway('a.b', { servers: [] }), bad()]));
+    expect(only(f, 'GWX-PORT-001')).toHaveLength(1);
+  });
+
+  test('never reports on context objects', () => {
+    expect(check([], { context: [bad()] })).toEqual([]);
+  });
+
+  test('sources give the construct path', () => {
+    const [f] = only(check([bad()], { sources: [{ constructPath: 'app/chart/web' }] }), 'GWX-PORT-001');
+    expect(f.constructPath).toBe('app/chart/web');
+  });
+
+  test('suppressions need a reason', () => {
+    const annotated = (value: string) => gateway('gw', { servers: [server(7070, 'HTTP', ['*'])] }, { annotations: { [SUPPRESS_ANNOTATION]: value } });
+    const ok = check([annotated('GWX-PORT-001: exposed by a NodePort outside this repo\nGW-SEC-001: demo')]);
+    expect(only(ok, 'GWX-PORT-001')).toEqual([]);
+    expect(only(ok, 'GW-SEC-001')).toEqual([]);
+    const noReason = check([annotated('GWX-PORT-001')]);
+    expect(only(noReason, 'GWX-PORT-001')).toHaveLength(1);
+    expect(brief(only(noReason, 'CHK-SUP-001'))).toEqual([
+      { rule: 'CHK-SUP-001', kind: 'Gateway', name: 'gw', path: `metadata.annotations["${SUPPRESS_ANNOTATION}"]` },
+    ]);
+  });
+
+  test('parseSuppressions', () => {
+    expect(parseSuppressions('A-1: x;B-2\n  C-3 : why  ')).toEqual({ ids: new Set(['A-1', 'C-3']), missingReason: ['B-2'] });
+  });
+
+  test('a throwing rule becomes CHK-INT-001 and the others still run', () => {
+    const boom = defineRule({ id: 'T-BOOM-001', severity: Severity.ERROR, summary: 'x', check() { throw new Error('kaput'); } });
+    const f = check([bad()], { rules: [boom, ...ALL_RULES] });
+    expect(only(f, 'CHK-INT-001').map((x) => x.message)).toEqual(['rule T-BOOM-001 failed on this input and did not run: kaput']);
+    expect(only(f, 'GWX-PORT-001')).toHaveLength(1);
+  });
+
+  test('disabledRules', () => {
+    expect(only(check([bad()], { disabledRules: ['GWX-PORT-001'] }), 'GWX-PORT-001')).toEqual([]);
+  });
+
+  test('unknown kinds are ignored', () => {
+    expect(check([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { servers: [] } }])).toEqual([]);
+  });
+
+  test('engine rules are documented', () => {
+    expect(ENGINE_RULES.map((r) => r.id)).toEqual(['CHK-INT-001', 'CHK-SUP-001']);
+  });
+
+  test('every registered rule has a unique spec-shaped ID and a summary', () => {
+    const ids = ALL_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of ALL_RULES) {
+      expect(r.id).toMatch(/^[A-Z]+X?-[A-Z]+-\d{3}$/);
+      expect(r.summary.length).toBeGreaterThan(10);
+      if (r.code) expect(r.code).toMatch(/^IST\d{4}$/);
+    }
+  });
+});
+
+describe('no rule throws on garbage', () => {
+  const kinds = ['Gateway', 'VirtualService', 'DestinationRule', 'ServiceEntry', 'Service', 'Deployment', 'Pod', 'Secret', 'IstioOperator', 'Telemetry', 'ConfigMap', 'Namespace'];
+  const apiVersions = ['networking.istio.io/v1', 'v1', 'apps/v1', 'install.istio.io/v1alpha1', 'telemetry.istio.io/v1', 'security.istio.io/v1'];
+  const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    any: fc.oneof({ depthSize: 'small' }, fc.constant(null), fc.boolean(), fc.integer({ min: -5, max: 70000 }), fc.string({ maxLength: 12 }),
+      fc.constantFrom('*', 'a.com', '*.a.com', 'HTTPS', 'TLS', 'SIMPLE', 'MUTUAL', 'PASSTHROUGH', 'AUTO_PASSTHROUGH', 'istio-system/gw', 'mesh', 'true'),
+      fc.array(tie('any'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('port', 'hosts', 'tls', 'mode', 'number', 'protocol', 'name', 'servers', 'selector', 'istio', 'gateways', 'http', 'credentialName', 'httpsRedirect', 'bind', 'exportTo', 'ports', 'targetPort', 'containers', 'template', 'spec', 'metadata', 'labels', 'components', 'ingressGateways', 'enabled', 'env', 'value'), tie('any'), { maxKeys: 4 })),
+  })).any;
+  const object = fc.record({
+    apiVersion: fc.constantFrom(...apiVersions),
+    kind: fc.constantFrom(...kinds),
+    metadata: fc.oneof(value, fc.record({ name: fc.constantFrom('a', 'b', 'gw'), namespace: fc.constantFrom('istio-system', 'default', 'x') })),
+    spec: value,
+  });
+
+  test('random manifests produce no CHK-INT-001', () => {
+    fc.assert(fc.property(fc.array(object, { maxLength: 8 }), (objs) => {
+      const f = analyze(objs as KubeObject[]);
+      expect(only(f, 'CHK-INT-001')).toEqual([]);
+    }), { numRuns: 300 });
+  });
+
+  test('structurally broken gateway servers and VirtualServices produce no CHK-INT-001', () => {
+    const servers = fc.array(fc.record({
+      port: fc.record({ number: value, protocol: fc.constantFrom('HTTP', 'HTTPS', 'TLS', 'TCP', 'x', ''), name: value }),
+      hosts: fc.array(fc.constantFrom('*', 'a.com', '*.a.com', './b.com', 'ns/*', 'bad/x/y', ''), { maxLength: 3 }),
+      tls: fc.oneof(fc.constant(undefined), fc.record({ mode: fc.constantFrom('SIMPLE', 'MUTUAL', 'PASSTHROUGH', 'AUTO_PASSTHROUGH', 'ISTIO_MUTUAL', 'x'), credentialName: fc.constantFrom('a', 'b'), httpsRedirect: fc.boolean() })),
+      bind: fc.oneof(fc.constant(undefined), value),
+    }), { maxLength: 4 });
+    fc.assert(fc.property(fc.array(servers, { minLength: 1, maxLength: 4 }), (lists) => {
+      const objs = lists.map((s, i) => gateway(`g${i}`, { servers: s }));
+      objs.push(vs('v', ['a.com', '*'], { gateways: ['istio-system/g0', 'g1', 'mesh', 'x.y'] }));
+      expect(only(analyze(objs), 'CHK-INT-001')).toEqual([]);
+    }), { numRuns: 200 });
+  });
+});

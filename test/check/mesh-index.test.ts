@@ -1,0 +1,243 @@
+import { HostIndex, MeshIndex, routeKindOf } from '../../src/check/mesh-index';
+import {
+  at, deployment, gateway, injectedGateway, istioOperator, istioctlIngress, namespace, server, service, serviceEntry, vs,
+} from './fixtures';
+
+describe('MeshIndex objects', () => {
+  test('identity, defaults and oldest-first order', () => {
+    const ix = new MeshIndex([
+      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'new' }, spec: {} },
+      gateway('old', {}, { creationTimestamp: at(1) }),
+      namespace('bookinfo'),
+    ], { defaultNamespace: 'apps' });
+    const [old, neu] = ix.ofKind('Gateway');
+    expect(old.name).toBe('old');
+    expect(neu).toMatchObject({ name: 'new', namespace: 'apps', group: 'networking.istio.io', version: 'v1', isContext: false });
+    expect(old.order).toBeLessThan(neu.order);
+    expect(ix.get('Namespace', undefined, 'bookinfo')?.namespace).toBeUndefined();
+    expect(ix.get('Gateway', 'apps', 'new')).toBe(neu);
+    expect(ix.namespaces()).toEqual(['apps', 'bookinfo', 'istio-system']);
+  });
+
+  test('Gateway API Gateways are keyed apart from Istio Gateways', () => {
+    const ix = new MeshIndex([
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'k', namespace: 'a' }, spec: {} },
+      gateway('i', {}),
+    ]);
+    expect(ix.ofKind('Gateway').map((g) => g.name)).toEqual(['i']);
+    expect(ix.ofKind('Gateway.gateway.networking.k8s.io').map((g) => g.name)).toEqual(['k']);
+  });
+
+  test('context objects are marked and lose to a manifest of the same identity', () => {
+    const ctx = gateway('g', { servers: [] });
+    const ix = new MeshIndex([gateway('g', { servers: [server(80, 'HTTP', ['a.com'])] })], { context: [ctx, gateway('c', {})] });
+    expect(ix.ofKind('Gateway').map((g) => [g.name, g.isContext])).toEqual([['c', true], ['g', false]]);
+  });
+
+  test('garbage does not throw', () => {
+    const garbage: unknown[] = [null, 1, 'x', [], { kind: 5 }, { kind: 'Gateway', metadata: 'x', spec: { servers: 'no' } },
+      { apiVersion: 'v1', kind: 'Service', spec: { ports: [null, { port: 'x' }, { port: 80, targetPort: {} }] } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', spec: { template: { metadata: { labels: { istio: 7 } }, spec: { containers: [null, { env: 'x' }] } } } },
+      { apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', spec: { components: { ingressGateways: [null, { name: 3, enabled: true, k8s: { service: { ports: [{}, null] } } }] } } }];
+    expect(() => new MeshIndex(garbage as never[]).listenerBuckets()).not.toThrow();
+  });
+});
+
+describe('gateway workloads', () => {
+  test('assumed install: demo has ingress + egress, default only ingress, none nothing', () => {
+    const demo = new MeshIndex([]);
+    expect(demo.assumedInstall).toBe(true);
+    expect(demo.gatewayWorkloads().map((w) => [w.labels.istio, w.namespace, w.unprivileged, w.role])).toEqual([
+      ['ingressgateway', 'istio-system', true, 'ingress'], ['egressgateway', 'istio-system', true, 'egress'],
+    ]);
+    expect(new MeshIndex([], { assumeInstall: 'default' }).gatewayWorkloads()).toHaveLength(1);
+    expect(new MeshIndex([], { assumeInstall: 'none' }).gatewayWorkloads()).toHaveLength(0);
+  });
+
+  test('a declared workload disables the assumption', () => {
+    const ix = new MeshIndex([], { context: injectedGateway('gw', 'edge', { istio: 'edge' }) });
+    expect(ix.assumedInstall).toBe(false);
+    expect(ix.gatewayWorkloads().map((w) => w.id)).toEqual(['Deployment/edge/gw']);
+    expect(ix.gatewayWorkloads()[0].unprivileged).toBe(false);
+  });
+
+  test('Deployments are gateways only when injected, proxyv2, or labelled istio', () => {
+    const ix = new MeshIndex([
+      deployment('app', { labels: { app: 'web' } }),
+      deployment('inj', { labels: { app: 'x' }, podAnnotations: { 'inject.istio.io/templates': 'gateway' } }),
+      deployment('img', { labels: { app: 'y' }, image: 'istio/proxyv2:1.24' }),
+      deployment('lbl', { labels: { istio: 'z' } }),
+    ]);
+    expect(ix.gatewayWorkloads().map((w) => w.name)).toEqual(['inj', 'img', 'lbl']);
+  });
+
+  test('pods owned by a present ReplicaSet/Deployment are not counted twice', () => {
+    const ix = new MeshIndex([
+      deployment('gw', { labels: { istio: 'gw' } }),
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gw-1', namespace: 'default', labels: { istio: 'gw' }, ownerReferences: [{ kind: 'Deployment', name: 'gw' }] }, spec: {} },
+    ]);
+    expect(ix.gatewayWorkloads().map((w) => w.id)).toEqual(['Deployment/default/gw']);
+  });
+
+  test('IstioOperator gateways: defaults, labels, k8s.service.ports, runAsRoot', () => {
+    const ix = new MeshIndex([istioOperator('iop', {
+      profile: 'demo',
+      values: { gateways: { 'istio-ingressgateway': { runAsRoot: true } } },
+      components: { ingressGateways: [{ name: 'my-gw', enabled: true, namespace: 'edge', label: { istio: 'my' }, k8s: { service: { ports: [{ port: 31400, targetPort: 31400, name: 'tcp' }] } } }] },
+    })]);
+    const ws = ix.gatewayWorkloads();
+    expect(ws.map((w) => [w.name, w.namespace, w.labels.istio, w.unprivileged])).toEqual([
+      ['istio-ingressgateway', 'istio-system', 'ingressgateway', false],
+      ['my-gw', 'edge', 'my', false],
+      ['istio-egressgateway', 'istio-system', 'egressgateway', true],
+    ]);
+    expect(ix.servicesFor(ws[1]).flatMap((s) => s.ports.map((p) => p.port))).toEqual([31400]);
+    expect(ix.servicesFor(ws[0])[0].type).toBe('LoadBalancer');
+    expect(ix.servicesFor(ws[2])[0].type).toBe('ClusterIP');
+    expect(ws[1].labels.app).toBe('istio-ingressgateway');
+  });
+
+  test('profile empty installs no default gateway', () => {
+    const ix = new MeshIndex([istioOperator('iop', { profile: 'empty', components: { ingressGateways: [{ name: 'gw', enabled: true, label: { istio: 'gw' } }] } })]);
+    expect(ix.gatewayWorkloads().map((w) => w.name)).toEqual(['gw']);
+  });
+});
+
+describe('services and port translation', () => {
+  const ix = new MeshIndex([
+    ...istioctlIngress(),
+    service('extra', { selector: { istio: 'ingressgateway' }, ports: [{ port: 9000, targetPort: 'metrics' }, { port: 53, protocol: 'UDP' }] }, { namespace: 'istio-system' }),
+    service('other-ns', { selector: { istio: 'ingressgateway' }, ports: [{ port: 7070 }] }, { namespace: 'apps' }),
+  ]);
+  const w = ix.gatewayWorkloads()[0];
+
+  test('servicesFor = same-namespace Services with a matching non-empty selector', () => {
+    expect(ix.servicesFor(w).map((s) => s.name)).toEqual(['istio-ingressgateway', 'extra']);
+  });
+
+  test.each([
+    [80, 8080, true], [443, 8443, true], [8080, 8080, true], [15021, 15021, true], [7070, 7070, false], [53, 53, false],
+  ])('server port %i listens on %i (exposed %s)', (port, listen, exposed) => {
+    expect(ix.resolveServerPort(w, port)).toMatchObject({ listenPort: listen, exposed });
+  });
+
+  test('a named targetPort without a matching container port is unknown', () => {
+    expect(ix.resolveServerPort(w, 9000)).toMatchObject({ listenPort: 9000, exposed: true, unresolvedTarget: true });
+  });
+
+  test('a named targetPort resolves through container ports', () => {
+    const ix2 = new MeshIndex([
+      deployment('gw', { labels: { istio: 'gw' }, containerPorts: [{ name: 'https', containerPort: 8443 }] }),
+      service('gw', { selector: { istio: 'gw' }, ports: [{ port: 443, targetPort: 'https' }] }),
+    ]);
+    expect(ix2.resolveServerPort(ix2.gatewayWorkloads()[0], 443)).toMatchObject({ listenPort: 8443, exposed: true });
+  });
+});
+
+describe('gateway selection and servers', () => {
+  test('selector matches in all namespaces unless scoped; empty selector = all', () => {
+    const objs = [...injectedGateway('a', 'ns-a', { istio: 'x' }), ...injectedGateway('b', 'ns-b', { istio: 'x' })];
+    const g = gateway('g', { selector: { istio: 'x' } }, { namespace: 'ns-a' });
+    const all = gateway('all', { selector: {} });
+    const ix = new MeshIndex([...objs, g, all]);
+    expect(ix.workloadsFor(ix.get('Gateway', 'ns-a', 'g')!).map((w) => w.name)).toEqual(['a', 'b']);
+    expect(ix.workloadsFor(ix.get('Gateway', 'istio-system', 'all')!)).toHaveLength(2);
+    expect(ix.gatewaysFor(ix.gatewayWorkloads()[1]).map((x) => x.name)).toEqual(['g', 'all']);
+    const scoped = new MeshIndex([...objs, g], { meshConfig: { pilotEnv: { PILOT_SCOPE_GATEWAY_TO_NAMESPACE: 'true' } } });
+    expect(scoped.meshConfig.scopeGatewayToNamespace).toBe(true);
+    expect(scoped.workloadsFor(scoped.get('Gateway', 'ns-a', 'g')!).map((w) => w.name)).toEqual(['a']);
+  });
+
+  test('servers are flattened with route kinds', () => {
+    const ix = new MeshIndex([gateway('g', { servers: [
+      server(80, 'http', ['a.com']),
+      server(443, 'HTTPS', ['ns/b.com'], { tls: { mode: 'SIMPLE', credentialName: 'b' } }),
+      server(443, 'TLS', ['c.com'], { tls: {} }),
+      server(15443, 'TLS', ['*.local'], { tls: { mode: 'AUTO_PASSTHROUGH' } }),
+      server(31400, 'TCP', ['*']),
+      'garbage',
+    ] })]);
+    const servers = ix.serversOf(ix.ofKind('Gateway')[0]);
+    expect(servers.map((s) => [s.path, s.port.protocol, s.kind, s.tlsMode])).toEqual([
+      ['spec.servers[0]', 'HTTP', 'http', undefined],
+      ['spec.servers[1]', 'HTTPS', 'http', 'SIMPLE'],
+      ['spec.servers[2]', 'TLS', 'tls', 'PASSTHROUGH'],
+      ['spec.servers[3]', 'TLS', 'none', 'AUTO_PASSTHROUGH'],
+      ['spec.servers[4]', 'TCP', 'tcp', undefined],
+    ]);
+    expect(servers[1].hosts).toEqual([{ namespace: 'ns', host: 'b.com', raw: 'ns/b.com', index: 0 }]);
+    expect(routeKindOf('TLS', 'SIMPLE')).toBe('tcp');
+  });
+
+  test('listener buckets group by workload, resolved port and bind', () => {
+    const ix = new MeshIndex([
+      gateway('a', { servers: [server(80, 'HTTP', ['a.com']), server(8080, 'HTTP', ['b.com']), server(443, 'HTTPS', ['c.com'], { tls: { mode: 'SIMPLE' } })] }),
+    ], { assumeInstall: 'default' });
+    expect(ix.listenerBuckets().map((b) => [b.listenPort, b.bind, b.servers.map((s) => s.server.index)])).toEqual([
+      [8080, '', [0, 1]], [8443, '', [2]],
+    ]);
+  });
+
+  test('serversAdmitting honours host intersection and ns/ scoping', () => {
+    const ix = new MeshIndex([gateway('g', { servers: [
+      server(80, 'HTTP', ['bookinfo/*.example.com']),
+      server(81, 'HTTP', ['./a.example.com']),
+      server(82, 'HTTP', ['exact.example.com']),
+    ] })]);
+    const g = ix.ofKind('Gateway')[0];
+    const idx = (h: string, ns: string) => ix.serversAdmitting(g, h, ns).map((x) => x.server.index);
+    expect(idx('a.example.com', 'bookinfo')).toEqual([0]);
+    expect(idx('a.example.com', 'istio-system')).toEqual([1]);
+    expect(idx('*.example.com', 'other')).toEqual([2]);
+    expect(idx('*', 'bookinfo')).toEqual([0, 2]);
+    expect(idx('nope.org', 'bookinfo')).toEqual([]);
+  });
+});
+
+describe('name resolution, visibility, registry, mesh config', () => {
+  const ix = new MeshIndex([
+    service('reviews', { selector: { app: 'reviews' }, ports: [{ port: 9080 }] }, { namespace: 'bookinfo' }),
+    serviceEntry('cnn', { hosts: ['*.cnn.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], exportTo: ['.'] }, { namespace: 'egress' }),
+    vs('v', ['a.com'], { gateways: ['gw', 'istio-system/gw', 'gw.other', 'mesh'] }, { namespace: 'bookinfo' }),
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'outboundTrafficPolicy:\n  mode: REGISTRY_ONLY\naccessLogFile: /dev/stdout\n' } },
+  ]);
+
+  test('gateway refs', () => {
+    expect(ix.virtualServiceGateways(ix.ofKind('VirtualService')[0])).toEqual([
+      { namespace: 'bookinfo', name: 'gw' }, { namespace: 'istio-system', name: 'gw' }, { namespace: 'other', name: 'gw' }, { mesh: true },
+    ]);
+    expect(ix.resolveHost('reviews', 'bookinfo')).toBe('reviews.bookinfo.svc.cluster.local');
+  });
+
+  test('exportTo', () => {
+    const se = ix.ofKind('ServiceEntry')[0];
+    expect(ix.isExportedTo(se, 'egress')).toBe(true);
+    expect(ix.isExportedTo(se, 'istio-system')).toBe(false);
+    expect(ix.isExportedTo(ix.ofKind('VirtualService')[0], 'anywhere')).toBe(true);
+  });
+
+  test('lookupHost: Services, wildcard ServiceEntries, visibility', () => {
+    expect(ix.lookupHost('reviews.bookinfo.svc.cluster.local', 'istio-system').map((e) => e.origin)).toEqual(['service']);
+    expect(ix.lookupHost('edition.cnn.com', 'egress').map((e) => e.host)).toEqual(['*.cnn.com']);
+    expect(ix.lookupHost('edition.cnn.com', 'istio-system')).toEqual([]);
+  });
+
+  test('mesh config from the istio ConfigMap, overridden by options', () => {
+    expect(ix.meshConfig).toMatchObject({ outboundTrafficPolicyMode: 'REGISTRY_ONLY', accessLogFile: '/dev/stdout', rootNamespace: 'istio-system' });
+    const o = new MeshIndex([istioOperator('cp', { meshConfig: { accessLogFile: '/dev/stderr' }, values: { pilot: { env: { PILOT_FILTER_GATEWAY_CLUSTER_CONFIG: true } } } })],
+      { meshConfig: { outboundTrafficPolicy: { mode: 'ALLOW_ANY' } } });
+    expect(o.meshConfig).toMatchObject({ outboundTrafficPolicyMode: 'ALLOW_ANY', accessLogFile: '/dev/stderr', filterGatewayClusterConfig: true });
+  });
+});
+
+describe('HostIndex', () => {
+  test('answers intersection queries like hostsIntersect', () => {
+    const idx = new HostIndex<string>();
+    for (const h of ['a.example.com', '*.example.com', '*.b.example.com', 'x.b.example.com', 'other.org', '*']) idx.add(h, h);
+    expect(idx.query('a.example.com')).toEqual(['a.example.com', '*.example.com', '*']);
+    expect(idx.query('*.b.example.com')).toEqual(['*.example.com', '*.b.example.com', 'x.b.example.com', '*']);
+    expect(idx.query('*.org')).toEqual(['other.org', '*']);
+    expect(idx.query('*')).toHaveLength(6);
+    expect(idx.query('zzz.net')).toEqual(['*']);
+  });
+});

@@ -1,0 +1,286 @@
+import { analyze } from '../../src/check/analyze';
+import { Severity } from '../../src/check/findings';
+import { KubeObject } from '../../src/check/model';
+import { SCHEMA_RULES } from '../../src/check/rules/schema';
+import { SchemaIssue, celRuleStats, crdDirectory, escapeCelProperty, validateManifest } from '../../src/check/schema';
+import { loadManifests } from '../../src/check/yaml';
+
+const fromYaml = (text: string): KubeObject => loadManifests(text, 't.yaml').objects[0];
+const issues = (o: KubeObject, rule?: string): SchemaIssue[] => validateManifest(o).filter((i) => !rule || i.rule === rule);
+
+const gateway = (servers: unknown, extra: Record<string, unknown> = {}): KubeObject => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'Gateway',
+  metadata: { name: 'public', namespace: 'istio-system' },
+  spec: { selector: { istio: 'ingressgateway' }, servers, ...extra },
+});
+const httpServer = { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop.example.com'] };
+
+const cleanVs: KubeObject = {
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name: 'shop', namespace: 'shop', labels: { app: 'shop' } },
+  spec: { hosts: ['shop.example.com'], gateways: ['istio-system/public'], http: [{ route: [{ destination: { host: 'shop', port: { number: 8080 } } }], timeout: '10s' }] },
+};
+
+describe('CRD catalog', () => {
+  test('the vendored crds/ directory is found from src/check', () => {
+    expect(crdDirectory()).toMatch(/crds$/);
+  });
+
+  test('every CEL rule of the served versions is compiled, except the two under status', () => {
+    const stats = celRuleStats();
+    const served = stats.filter((s) => s.served);
+    const total = served.reduce((n, s) => n + s.total, 0);
+    const evaluated = served.reduce((n, s) => n + s.evaluated, 0);
+    expect(total).toBe(617);
+    expect(evaluated).toBe(615);
+    const reasons = new Set(served.flatMap((s) => s.skipped.map((k) => k.reason)));
+    expect([...reasons]).toEqual(['under status, which the apiserver ignores when the object is applied']);
+    expect(stats.find((s) => s.kind === 'Gateway' && s.group === 'networking.istio.io' && s.version === 'v1alpha3')).toMatchObject({ total: 3, evaluated: 3 });
+    expect(stats.filter((s) => !s.served).every((s) => s.evaluated === 0)).toBe(true);
+  });
+
+  test('CEL property escaping follows Kubernetes', () => {
+    expect(escapeCelProperty('namespace')).toBe('__namespace__');
+    expect(escapeCelProperty('a-b.c/d')).toBe('a__dash__b__dot__c__slash__d');
+    expect(escapeCelProperty('x__y')).toBe('x__underscores__y');
+    expect(escapeCelProperty('1abc')).toBeUndefined();
+  });
+});
+
+describe('clean objects have no schema findings', () => {
+  test.each([
+    ['Gateway', gateway([httpServer])],
+    ['VirtualService', cleanVs],
+    ['DestinationRule v1beta1', { apiVersion: 'networking.istio.io/v1beta1', kind: 'DestinationRule', metadata: { name: 'shop' }, spec: { host: 'shop', trafficPolicy: { connectionPool: { tcp: { connectTimeout: '5s', maxConnections: 10 } } } } }],
+    ['Gateway v1alpha3', { ...gateway([httpServer]), apiVersion: 'networking.istio.io/v1alpha3' }],
+    ['HTTPRoute', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' }, spec: { parentRefs: [{ name: 'gw' }], rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 's', port: 80 }] }] } }],
+    ['Certificate', { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'c', namespace: 'istio-system' }, spec: { secretName: 'c', dnsNames: ['a.example.com'], issuerRef: { name: 'le', kind: 'ClusterIssuer' } } }],
+    ['Service (meta checks only)', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', labels: { 'app.kubernetes.io/name': 'web' } }, spec: { ports: [{ port: 80 }] } }],
+    ['unknown CRD kind (not ours to judge)', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'Anything_Goes' }, spec: { whatever: 1 } }],
+  ])('%s', (_name, o) => {
+    expect(issues(o as KubeObject)).toEqual([]);
+  });
+});
+
+describe('SCH-META-001 apiVersion, kind, metadata.name', () => {
+  test('violations', () => {
+    expect(issues({ kind: 'Gateway', metadata: { name: 'a' } }, 'SCH-META-001').map((i) => i.path)).toEqual(['apiVersion']);
+    expect(issues({ apiVersion: 'v1', metadata: { name: 'a' } }, 'SCH-META-001').map((i) => i.path)).toEqual(['kind']);
+    expect(issues({ apiVersion: 'v1', kind: 'Service' }, 'SCH-META-001')[0]).toMatchObject({ path: 'metadata', message: 'metadata is missing, so the object has no name' });
+    expect(issues({ apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'x' } }, 'SCH-META-001')[0].path).toBe('metadata.name');
+  });
+
+  test('an unquoted numeric name is a number, not a string', () => {
+    const o = fromYaml('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 0777\n');
+    expect(issues(o, 'SCH-META-001')[0]).toMatchObject({ path: 'metadata.name', message: 'metadata.name is the number 511, not a string' });
+  });
+
+  test('clean: generateName instead of name', () => {
+    expect(issues({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'p-' } }, 'SCH-META-001')).toEqual([]);
+  });
+});
+
+describe('SCH-META-002 labels and annotations', () => {
+  test('YAML 1.1 values that are not strings', () => {
+    const o = fromYaml('apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n    version: 1.0\n    canary: yes\n  annotations:\n    sidecar.istio.io/inject: false\n');
+    const found = issues(o, 'SCH-META-002');
+    expect(found.map((i) => i.path)).toEqual(['metadata.labels.version', 'metadata.labels.canary', 'metadata.annotations["sidecar.istio.io/inject"]']);
+    expect(found[1].message).toBe('metadata.labels.canary is the boolean true; labels values must be strings, so the apiserver rejects the object');
+    expect(found[1].fix).toMatch(/quote the value: canary: "true"/);
+  });
+
+  test('invalid label keys and values', () => {
+    const found = issues({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', labels: { 'bad key': 'x', 'ok': 'has spaces' } } }, 'SCH-META-002');
+    expect(found.map((i) => i.path)).toEqual(['metadata.labels["bad key"]', 'metadata.labels.ok']);
+  });
+
+  test('clean', () => {
+    expect(issues({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', labels: { 'istio.io/rev': 'stable-1', 'app': 'web' }, annotations: { note: 'any text at all: yes' } } }, 'SCH-META-002')).toEqual([]);
+  });
+});
+
+describe('SCH-NAME-001 names', () => {
+  test('custom resources need a DNS-1123 subdomain', () => {
+    const vs = { ...cleanVs, metadata: { name: 'Shop_VS', namespace: 'shop' } };
+    expect(issues(vs, 'SCH-NAME-001')[0]).toMatchObject({ path: 'metadata.name', fix: 'rename it, e.g. shop-vs' });
+  });
+
+  test('Services need a DNS-1035 label, namespaces a DNS-1123 label', () => {
+    expect(issues({ apiVersion: 'v1', kind: 'Service', metadata: { name: '1web' } }, 'SCH-NAME-001')).toHaveLength(1);
+    expect(issues({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'My.NS' } }, 'SCH-NAME-001')[0].path).toBe('metadata.namespace');
+  });
+
+  test('an Istio Gateway name is left to GW-NAME-001 (not reported twice)', () => {
+    expect(issues({ ...gateway([httpServer]), metadata: { name: 'Bad_Name', namespace: 'istio-system' } }, 'SCH-NAME-001')).toEqual([]);
+  });
+
+  test('clean: dotted subdomain names for custom resources, colons for RBAC', () => {
+    expect(issues({ ...cleanVs, metadata: { name: 'shop.v2', namespace: 'shop' } }, 'SCH-NAME-001')).toEqual([]);
+    expect(issues({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:gw' } }, 'SCH-NAME-001')).toEqual([]);
+  });
+});
+
+describe('SCH-API-001 apiVersion/kind', () => {
+  test('unknown version of a known kind', () => {
+    const o = { ...cleanVs, apiVersion: 'networking.istio.io/v2' };
+    expect(issues(o, 'SCH-API-001')[0]).toMatchObject({ path: 'apiVersion', message: 'VirtualService has no version v2 in networking.istio.io; served versions are v1, v1alpha3, v1beta1', fix: 'use apiVersion: networking.istio.io/v1' });
+  });
+
+  test('a version the CRD no longer serves', () => {
+    const o = { apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TCPRoute', metadata: { name: 't' }, spec: {} };
+    expect(issues(o, 'SCH-API-001')[0].message).toMatch(/no longer served for TCPRoute/);
+  });
+
+  test('misspelt kind, kind of another group, Istio kind in the core group', () => {
+    expect(issues({ ...cleanVs, kind: 'Virtualservice' }, 'SCH-API-001')[0].fix).toBe('write kind: VirtualService (kinds are case-sensitive)');
+    expect(issues({ apiVersion: 'networking.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'a' } }, 'SCH-API-001')[0].fix).toMatch(/AuthorizationPolicy is in security\.istio\.io/);
+    expect(issues({ ...cleanVs, apiVersion: 'v1' }, 'SCH-API-001')[0].fix).toBe('set apiVersion to networking.istio.io/v1');
+  });
+
+  test('clean: every served version', () => {
+    for (const v of ['v1', 'v1beta1', 'v1alpha3']) expect(issues({ ...cleanVs, apiVersion: `networking.istio.io/${v}` }, 'SCH-API-001')).toEqual([]);
+  });
+});
+
+describe('SCH-OAS-001 OpenAPI schema', () => {
+  test('type errors point at the field and explain YAML quoting', () => {
+    const found = issues(gateway([{ port: { number: '443', name: 'https', protocol: 'HTTPS' }, hosts: ['a.example.com'], tls: { mode: 'SIMPLE', credentialName: 'c' } }]), 'SCH-OAS-001');
+    expect(found).toEqual([{ rule: 'SCH-OAS-001', severity: Severity.ERROR, path: 'spec.servers[0].port.number', message: 'spec.servers[0].port.number is the string "443"; it must be an integer', fix: 'write 443 without quotes' }]);
+  });
+
+  test('required fields, enums and oneOf', () => {
+    const found = issues(gateway([{ port: { number: 443, protocol: 'HTTPS' }, hosts: ['a.example.com'], tls: { mode: 'simple' } }]), 'SCH-OAS-001');
+    expect(found.map((i) => [i.path, i.message])).toEqual([
+      ['spec.servers[0].port.name', 'spec.servers[0].port.name is required but missing'],
+      ['spec.servers[0].tls.mode', 'spec.servers[0].tls.mode is "simple"; it must be one of PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL'],
+    ]);
+    expect(found[1].fix).toBe('write SIMPLE (values are case-sensitive)');
+    const dr = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'd' }, spec: { host: 'a', trafficPolicy: { loadBalancer: { simple: 'ROUND_ROBIN', consistentHash: { httpHeaderName: 'x' } } } } };
+    expect(issues(dr, 'SCH-OAS-001')[0]).toMatchObject({ path: 'spec.trafficPolicy.loadBalancer', message: expect.stringMatching(/sets simple and consistentHash, but only one of simple, consistentHash/) });
+  });
+
+  test('maxItems (GW-TLS-008: at most 2 credentialNames)', () => {
+    const found = issues(gateway([{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['a.example.com'], tls: { mode: 'SIMPLE', credentialNames: ['a', 'b', 'c'] } }]), 'SCH-OAS-001');
+    expect(found[0]).toMatchObject({ path: 'spec.servers[0].tls.credentialNames', message: 'spec.servers[0].tls.credentialNames has 3 items; it must have at most 2' });
+  });
+
+  test('list-type map keys must be unique (Gateway API listeners)', () => {
+    const gw = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'g' }, spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }, { name: 'http', port: 81, protocol: 'HTTP' }] } };
+    expect(issues(gw, 'SCH-OAS-001').map((i) => i.path)).toContain('spec.listeners[1]');
+  });
+
+  test('clean: int-or-string and preserve-unknown-fields accept their values', () => {
+    const ef = { apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', metadata: { name: 'e', namespace: 'istio-system' }, spec: { configPatches: [{ applyTo: 'HTTP_FILTER', patch: { operation: 'MERGE', value: { anything: { goes: [1, 'x'] } } } }] } };
+    expect(issues(ef)).toEqual([]);
+  });
+});
+
+describe('SCH-PRUNE-001 unknown fields', () => {
+  test('a misspelt field is reported with a suggestion', () => {
+    const found = issues(gateway([{ port: { number: 80, name: 'http', protocol: 'HTTP' }, host: ['a.example.com'] }]), 'SCH-PRUNE-001');
+    expect(found).toEqual([{ rule: 'SCH-PRUNE-001', severity: Severity.ERROR, path: 'spec.servers[0].host', message: "unknown field host: the apiserver drops it (or rejects the object with kubectl's strict validation), so it has no effect", fix: 'did you mean spec.servers[0].hosts? otherwise remove host' }]);
+  });
+
+  test('unknown top-level and metadata fields', () => {
+    const o = { ...cleanVs, metadata: { name: 'shop', label: { a: 'b' } }, specs: {} };
+    expect(issues(o, 'SCH-PRUNE-001').map((i) => [i.path, i.fix])).toEqual([
+      ['metadata.label', 'did you mean metadata.labels?'],
+      ['specs', 'did you mean spec? otherwise remove specs'],
+    ]);
+  });
+
+  test('clean: status is ignored, not pruned', () => {
+    expect(issues({ ...cleanVs, status: { conditions: [] } }, 'SCH-PRUNE-001')).toEqual([]);
+  });
+});
+
+describe('SCH-NULL-001 null values', () => {
+  test('an empty tls: line is null and dropped', () => {
+    const o = fromYaml('apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: g, namespace: istio-system}\nspec:\n  servers:\n  - port: {number: 443, name: https, protocol: HTTPS}\n    hosts: [a.example.com]\n    tls:\n');
+    const found = issues(o, 'SCH-NULL-001');
+    expect(found).toEqual([{ rule: 'SCH-NULL-001', severity: Severity.WARNING, path: 'spec.servers[0].tls', message: 'spec.servers[0].tls is null, which the apiserver drops as if the field were not set', fix: 'give tls a value or remove the line (an empty "tls:" in YAML is null)' }]);
+  });
+
+  test('clean', () => {
+    expect(issues(gateway([httpServer]), 'SCH-NULL-001')).toEqual([]);
+  });
+});
+
+describe('SCH-CEL-001 x-kubernetes-validations', () => {
+  test('Istio Gateway: credentialName and credentialNames together', () => {
+    const found = issues(gateway([{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['a.example.com'], tls: { mode: 'SIMPLE', credentialName: 'a', credentialNames: ['b'] } }]), 'SCH-CEL-001');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ path: 'spec.servers[0].tls', message: 'tls: only one of credentialName or credentialNames can be set' });
+  });
+
+  test('durations below 1ms (VirtualService timeout, all served versions)', () => {
+    for (const v of ['v1', 'v1beta1', 'v1alpha3']) {
+      const vs = { ...cleanVs, apiVersion: `networking.istio.io/${v}`, spec: { ...(cleanVs.spec as object), http: [{ route: [{ destination: { host: 'shop' } }], timeout: '0.5ms' }] } };
+      expect(issues(vs, 'SCH-CEL-001').map((i) => i.path)).toEqual(['spec.http[0].timeout']);
+    }
+  });
+
+  test('rules that read defaulted fields (Gateway API backendRef kind defaults to Service)', () => {
+    const r = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' }, spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 's' }] }] } };
+    expect(issues(r, 'SCH-CEL-001')[0]).toMatchObject({ path: 'spec.rules[0].backendRefs[0]', message: 'backendRefs[0]: must have port for Service reference' });
+  });
+
+  test('Kubernetes library functions: TLSRoute hostnames cannot be IPs (isIP)', () => {
+    const r = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'TLSRoute', metadata: { name: 't' }, spec: { parentRefs: [{ name: 'gw' }], hostnames: ['10.0.0.1'], rules: [{ backendRefs: [{ name: 's', port: 443 }] }] } };
+    expect(issues(r, 'SCH-CEL-001')[0].message).toBe('hostnames: hostnames cannot contain an IP');
+  });
+
+  test('escaped field names (namespace → __namespace__) in Gateway API parentRefs rules', () => {
+    const r = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' }, spec: { parentRefs: [{ name: 'gw', namespace: 'a' }, { name: 'gw', namespace: 'a' }], rules: [{ backendRefs: [{ name: 's', port: 80 }] }] } };
+    expect(issues(r, 'SCH-CEL-001').map((i) => i.message)).toContain('parentRefs: sectionName must be unique when parentRefs includes 2 or more references to the same parent');
+  });
+
+  test('WasmPlugin url (url() and getScheme())', () => {
+    const w = (url: string) => ({ apiVersion: 'extensions.istio.io/v1alpha1', kind: 'WasmPlugin', metadata: { name: 'w' }, spec: { url } });
+    expect(issues(w('ftp://example.com/p.wasm'), 'SCH-CEL-001')).toHaveLength(1);
+    expect(issues(w('oci://ghcr.io/org/p:1'), 'SCH-CEL-001')).toEqual([]);
+  });
+
+  test('a wrongly typed value is reported once (as SCH-OAS-001), not again as a CEL evaluation error', () => {
+    const vs = { ...cleanVs, spec: { ...(cleanVs.spec as object), http: [{ route: [{ destination: { host: 'shop' } }], timeout: 5 }] } };
+    expect(issues(vs).map((i) => i.rule)).toEqual(['SCH-OAS-001']);
+  });
+
+  test('clean', () => {
+    expect(issues(gateway([{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['a.example.com'], tls: { mode: 'SIMPLE', credentialName: 'a' } }]), 'SCH-CEL-001')).toEqual([]);
+  });
+});
+
+describe('SCH rules through analyze()', () => {
+  test('findings carry the rule ID, resource and path; context objects are not reported', () => {
+    const bad = { ...cleanVs, spec: { ...(cleanVs.spec as object), hostz: [] } };
+    const findings = analyze([bad], { rules: SCHEMA_RULES, context: [{ ...bad, metadata: { name: 'ctx', namespace: 'shop' } }] });
+    expect(findings).toEqual([{
+      rule: 'SCH-PRUNE-001',
+      severity: Severity.ERROR,
+      resource: { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', namespace: 'shop', name: 'shop' },
+      path: 'spec.hostz',
+      message: "unknown field hostz: the apiserver drops it (or rejects the object with kubectl's strict validation), so it has no effect",
+      fix: 'did you mean spec.hosts? otherwise remove hostz',
+    }]);
+  });
+
+  test('every SCH rule has a unique ID and a summary', () => {
+    const ids = SCHEMA_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(['SCH-META-001', 'SCH-META-002', 'SCH-NAME-001', 'SCH-API-001', 'SCH-OAS-001', 'SCH-PRUNE-001', 'SCH-NULL-001', 'SCH-CEL-001']);
+  });
+
+  test('2,000 Gateways and VirtualServices validate quickly (compiled once per kind)', () => {
+    const objs: KubeObject[] = [];
+    for (let i = 0; i < 1000; i++) {
+      objs.push({ ...gateway([{ ...httpServer, hosts: [`h${i}.example.com`] }]), metadata: { name: `g${i}`, namespace: 'istio-system' } });
+      objs.push({ ...cleanVs, metadata: { name: `v${i}`, namespace: 'shop' } });
+    }
+    const t = Date.now();
+    for (const o of objs) expect(validateManifest(o)).toEqual([]);
+    expect(Date.now() - t).toBeLessThan(3000);
+  });
+});

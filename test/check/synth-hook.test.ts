@@ -1,0 +1,136 @@
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import { SUPPRESS_ANNOTATION } from '../../src/check/analyze';
+import { checkStats, configureChecks, installChecks, registerContext } from '../../src/check/synth-hook';
+import { AssumeInstall, Checks } from '../../src/checks';
+import { injectedGateway } from './fixtures';
+
+/** A stand-in L2: one Gateway ApiObject under a construct, calling installChecks like the real constructs. */
+class Web extends Construct {
+  public readonly gw: ApiObject;
+  constructor(scope: Construct, id: string, props: { port: number; hosts?: string[]; selector?: Record<string, string>; name?: string }) {
+    super(scope, id);
+    this.gw = new ApiObject(this, 'Gateway', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: props.name ?? 'web', namespace: 'istio-system' },
+      spec: { selector: props.selector ?? { istio: 'ingressgateway' }, servers: [{ port: { number: props.port, protocol: 'HTTP', name: 'http' }, hosts: props.hosts ?? ['a.example.com'] }] },
+    });
+    new ApiObject(this, 'Route', {
+      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: props.name ?? 'web', namespace: 'istio-system' },
+      spec: { hosts: props.hosts ?? ['a.example.com'], gateways: [props.name ?? 'web'], http: [{ route: [{ destination: { host: 'backend.default.svc.cluster.local' } }] }] },
+    });
+    installChecks(this);
+  }
+}
+
+function setup(): { app: App; chart: Chart; warnings: string[] } {
+  const app = Testing.app();
+  const warnings: string[] = [];
+  configureChecks(app, { warn: (t) => warnings.push(t) });
+  return { app, chart: new Chart(app, 'test'), warnings };
+}
+
+describe('synth hook', () => {
+  test('an error fails Testing.synth with rule, object, field, message, fix and construct path', () => {
+    const { chart } = setup();
+    new Web(chart, 'web', { port: 7070 });
+    expect(() => Testing.synth(chart)).toThrow(
+      'GWX-PORT-001 (IST0162) Gateway istio-system/web spec.servers[0].port.number: port 7070 is not exposed by any Service selecting the gateway pods (istio=ingressgateway in istio-system exposes 15021, 80, 443) — fix: ',
+    );
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/web\]$/m);
+  });
+
+  test('clean apps synthesize; warnings are printed once, not failing', () => {
+    const { app, chart, warnings } = setup();
+    new Web(chart, 'web', { port: 80, hosts: ['*'] });
+    expect(() => Testing.synth(chart)).not.toThrow();
+    app.synth();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/warning GW-SEC-001 Gateway istio-system\/web spec.servers\[0\].hosts\[0\]: .* \[test\/web\]/);
+  });
+
+  test('strict mode fails on warnings; disabled turns checks off', () => {
+    const { chart } = setup();
+    new Web(chart, 'web', { port: 80, hosts: ['*'] });
+    Checks.configure(chart, { strict: true });
+    expect(() => Testing.synth(chart)).toThrow(/GW-SEC-001/);
+    Checks.configure(chart, { strict: false });
+    new Web(chart, 'bad', { port: 7070, name: 'bad' });
+    Checks.configure(chart, { disabled: true });
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test('registered context is seen by the rules and never reported on', () => {
+    const { chart } = setup();
+    new Web(chart, 'web', { port: 80, selector: { istio: 'edge' } });
+    expect(Checks.findings(chart).map((f) => f.rule)).toContain('GWX-SEL-001');
+    registerContext(chart, injectedGateway('edge', 'istio-system', { istio: 'edge' }));
+    registerContext(chart, injectedGateway('edge', 'istio-system', { istio: 'edge' })); // idempotent
+    expect(Checks.findings(chart).map((f) => f.rule)).toEqual([]);
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test('Checks.suppress writes the reason into the YAML and silences the rule', () => {
+    const { chart } = setup();
+    const web = new Web(chart, 'web', { port: 7070 });
+    Checks.suppress(web, 'GWX-PORT-001', 'exposed by a NodePort Service managed elsewhere');
+    Checks.suppress(web, 'GWX-PORT-001', 'exposed by a NodePort Service managed elsewhere');
+    Checks.suppress(web, 'GW-SEC-001', 'demo');
+    const gw = Testing.synth(chart).find((o) => o.kind === 'Gateway');
+    expect(gw.metadata.annotations[SUPPRESS_ANNOTATION]).toBe('GWX-PORT-001: exposed by a NodePort Service managed elsewhere\nGW-SEC-001: demo');
+    expect(() => Checks.suppress(web, 'GWX-PORT-001', '  ')).toThrow(/reason is empty/);
+    expect(() => Checks.suppress(web, 'not a rule', 'x')).toThrow(/is not a rule ID/);
+  });
+
+  test('configure: assumeInstall and meshConfig reach the index', () => {
+    const { chart } = setup();
+    new Web(chart, 'web', { port: 80, selector: { istio: 'egressgateway' } });
+    expect(Checks.findings(chart).map((f) => f.rule)).not.toContain('GWX-SEL-001');
+    Checks.configure(chart, { assumeInstall: AssumeInstall.DEFAULT });
+    expect(Checks.findings(chart).map((f) => f.rule)).toContain('GWX-SEL-001');
+    Checks.configure(chart, { meshConfig: { pilotEnv: { PILOT_SCOPE_GATEWAY_TO_NAMESPACE: 'true' } }, assumeInstall: AssumeInstall.DEMO });
+    expect(Checks.findings(chart).map((f) => f.rule)).not.toContain('GWX-SEL-001');
+  });
+
+  test('analyze runs once per app.synth across charts, and again only after a change', () => {
+    const build = (disabled: boolean) => {
+      const a = Testing.app();
+      configureChecks(a, { warn: () => undefined, disabled });
+      for (let c = 0; c < 3; c++) {
+        const chart = new Chart(a, `c${c}`);
+        for (let i = 0; i < 100; i++) new Web(chart, `w${i}`, { port: 80, name: `w${c}-${i}`, hosts: [`h${c}-${i}.example.com`] });
+      }
+      return a;
+    };
+    const time = (a: App) => {
+      const t = process.hrtime.bigint();
+      a.synth();
+      return Number(process.hrtime.bigint() - t) / 1e6;
+    };
+    const baseline = time(build(true));
+    const app = build(false);
+    const ms = time(app);
+    const s1 = checkStats(app);
+    expect(s1.validations).toBe(4); // app.synth + one per chart.toJson
+    expect(s1.analyzeRuns).toBe(1);
+    app.synth();
+    expect(checkStats(app).analyzeRuns).toBe(1);
+    // a change that keeps the node count (JSON patch on an existing object) is seen
+    const chart0 = app.node.findChild('c0') as Chart;
+    (chart0.node.findChild('w0') as Web).gw.addJsonPatch(JsonPatch.replace('/spec/servers/0/port/number', 7070));
+    expect(() => app.synth()).toThrow(/GWX-PORT-001/);
+    expect(checkStats(app).analyzeRuns).toBe(2);
+    // eslint-disable-next-line no-console
+    console.log(`synth of 600 ApiObjects in 3 charts: ${ms.toFixed(0)} ms with checks, ${baseline.toFixed(0)} ms without; analyze runs: 1 of 4 validations`);
+  });
+
+  test('installChecks is idempotent (one validation on the root)', () => {
+    const { app, chart } = setup();
+    installChecks(chart);
+    installChecks(chart);
+    new Web(chart, 'web', { port: 80 });
+    Testing.synth(chart);
+    expect(checkStats(app).validations).toBe(1);
+  });
+});

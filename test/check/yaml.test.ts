@@ -1,0 +1,157 @@
+import { ManifestLoadError, decodeManifestBytes, loadManifests, resolvePlainScalar } from '../../src/check/yaml';
+
+const one = (text: string) => loadManifests(text, 'f.yaml').objects[0] as Record<string, unknown>;
+const loadError = (text: string): ManifestLoadError => {
+  try {
+    loadManifests(text, 'f.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ManifestLoadError);
+    return e as ManifestLoadError;
+  }
+  throw new Error('expected a ManifestLoadError');
+};
+
+describe('goyaml v2 scalar resolution', () => {
+  test.each([
+    ['yes', true], ['Yes', true], ['YES', true], ['on', true], ['On', true], ['y', true], ['Y', true], ['true', true], ['True', true],
+    ['no', false], ['off', false], ['OFF', false], ['n', false], ['N', false], ['false', false],
+  ])('%s is the boolean %s', (s, v) => {
+    expect(resolvePlainScalar(s)).toBe(v);
+    expect(one(`v: ${s}`).v).toBe(v);
+  });
+
+  test('mixed-case look-alikes stay strings', () => {
+    expect(one('a: yEs\nb: oN\nc: nULL\nd: tRUE')).toEqual({ a: 'yEs', b: 'oN', c: 'nULL', d: 'tRUE' });
+  });
+
+  test('null forms', () => {
+    expect(one('a: ~\nb: null\nc: Null\nd: NULL\ne:')).toEqual({ a: null, b: null, c: null, d: null, e: null });
+  });
+
+  test('0777 is YAML 1.1 octal (511), as in a Secret volume defaultMode', () => {
+    expect(one('defaultMode: 0644').defaultMode).toBe(420);
+    expect(one('a: 0777').a).toBe(511);
+  });
+
+  test('hex, 0o octal, binary, signs and underscores are integers', () => {
+    expect(one('a: 0x1F\nb: 0o17\nc: 0b101\nd: +12\ne: -7\nf: 1_000\ng: 1__0')).toEqual({ a: 31, b: 15, c: 5, d: 12, e: -7, f: 1000, g: 10 });
+  });
+
+  test('08 is not octal, so it is the float 8 (Go ParseInt fails, the float regex matches)', () => {
+    expect(one('a: 08').a).toBe(8);
+  });
+
+  test('floats: 1e3, .5, -.5, 1.0, 1.', () => {
+    expect(one('a: 1e3\nb: .5\nc: -.5\nd: 1.0\ne: 1.')).toEqual({ a: 1000, b: 0.5, c: -0.5, d: 1, e: 1 });
+  });
+
+  test('.inf and .nan cannot become JSON: a load error with the line', () => {
+    const e = loadError('a: 1\nb: .inf\n');
+    expect(e.line).toBe(2);
+    expect(e.message).toMatch(/^f\.yaml:2: \.inf is a YAML 1\.1 infinity\/NaN/);
+    expect(loadError('x: .NaN').message).toMatch(/quote it/);
+  });
+
+  test('timestamps stay strings (goyaml v2 keeps them as strings in interface{})', () => {
+    expect(one('a: 2001-12-14\nb: 2001-12-14T21:59:43.10-05:00')).toEqual({ a: '2001-12-14', b: '2001-12-14T21:59:43.10-05:00' });
+  });
+
+  test('sexagesimal 12:30 and versions like 0.1.2 stay strings', () => {
+    expect(one('a: 12:30\nb: 0.1.2\nc: 1.2.3.4')).toEqual({ a: '12:30', b: '0.1.2', c: '1.2.3.4' });
+  });
+
+  test('quoted scalars are always strings', () => {
+    expect(one('a: "0777"\nb: \'yes\'\nc: "1e3"\nd: "~"')).toEqual({ a: '0777', b: 'yes', c: '1e3', d: '~' });
+  });
+
+  test('[a:b] in a flow sequence is the string "a:b"; [a: b] is a one-pair map', () => {
+    expect(one('a: [a:b]\nb: [a: b]\nc: [http://x.example.com/p]')).toEqual({ a: ['a:b'], b: [{ a: 'b' }], c: ['http://x.example.com/p'] });
+  });
+
+  test('{a:b} in a flow mapping is the key "a:b" with a null value', () => {
+    expect(one('m: {a:b}').m).toEqual({ 'a:b': null });
+  });
+
+  test('keys resolve too: on: becomes "true", 0777: becomes "511"', () => {
+    expect(one('on: 1\n0777: 2')).toEqual({ true: 1, 511: 2 });
+  });
+
+  test('merge keys <<', () => {
+    expect(one('a: &a {b: 1}\nc:\n  <<: *a\n  d: 2').c).toEqual({ b: 1, d: 2 });
+  });
+});
+
+describe('documents', () => {
+  test('multi-document with sources (1-based line of each document)', () => {
+    const r = loadManifests('kind: A\n---\n\n# comment\nkind: B\n---\nkind: C\n', 'm.yaml');
+    expect(r.objects).toEqual([{ kind: 'A' }, { kind: 'B' }, { kind: 'C' }]);
+    expect(r.sources).toEqual([{ file: 'm.yaml', line: 1 }, { file: 'm.yaml', line: 5 }, { file: 'm.yaml', line: 7 }]);
+  });
+
+  test('empty and comment-only documents are skipped; leading --- and a comment after --- are fine', () => {
+    const r = loadManifests('---\n---\n# only a comment\n--- # note\nkind: A\n---\n', 'm.yaml');
+    expect(r.objects).toEqual([{ kind: 'A' }]);
+    expect(loadManifests('', 'e.yaml').objects).toEqual([]);
+    expect(loadManifests('# nothing\n', 'e.yaml').objects).toEqual([]);
+  });
+
+  test('kind: List is expanded', () => {
+    const r = loadManifests('apiVersion: v1\nkind: List\nitems:\n- {kind: Service}\n- {kind: Secret}\n', 'l.yaml');
+    expect(r.objects).toEqual([{ kind: 'Service' }, { kind: 'Secret' }]);
+    expect(r.sources).toHaveLength(2);
+  });
+
+  test('JSON input is YAML', () => {
+    expect(loadManifests('{"apiVersion": "v1", "kind": "Service"}', 'x.json').objects).toEqual([{ apiVersion: 'v1', kind: 'Service' }]);
+  });
+
+  test('a UTF-8 BOM is ignored', () => {
+    expect(loadManifests('\ufeffkind: A', 'b.yaml').objects).toEqual([{ kind: 'A' }]);
+  });
+});
+
+describe('errors: file:line, never a stack', () => {
+  test('duplicate keys are rejected with the line of the duplicate', () => {
+    const e = loadError('kind: A\nmetadata:\n  name: a\n  name: b\n');
+    expect(e.message).toMatch(/^f\.yaml:4: invalid YAML: duplicate key/);
+  });
+
+  test('bad indentation names the line, offset by earlier documents', () => {
+    const e = loadError('kind: A\n---\na: b\n  c: d\n');
+    expect(e.line).toBe(4);
+    expect(e.message).toMatch(/^f\.yaml:4: invalid YAML: bad indentation/);
+  });
+
+  test('content after --- on the same line is rejected like kubectl does', () => {
+    expect(loadError('kind: A\n--- kind: B\n').message).toMatch(/^f\.yaml:2: invalid document separator/);
+  });
+
+  test('a document that is not an object', () => {
+    expect(loadError('- a\n- b\n').message).toMatch(/^f\.yaml:1: the document is a list, not an object/);
+    expect(loadError('just a string').message).toMatch(/is a string, not an object/);
+  });
+
+  test('unterminated quotes', () => {
+    expect(loadError('a: "x\n').message).toMatch(/^f\.yaml:\d+: invalid YAML/);
+  });
+
+  test('NUL bytes and invalid UTF-8 are binary input', () => {
+    expect(loadError('kind: A\n\u0000\u0001').message).toMatch(/^f\.yaml:2: the file contains NUL bytes/);
+    expect(() => decodeManifestBytes(Uint8Array.from([0x61, 0x0a, 0xff, 0xfe, 0x00, 0x81]), 'bin')).toThrow(/^bin:2: the file is not UTF-8 text/);
+  });
+
+  test('UTF-16 with a BOM is decoded', () => {
+    const buf = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('kind: A\n', 'utf16le')]);
+    expect(loadManifests(decodeManifestBytes(buf, 'u16.yaml'), 'u16.yaml').objects).toEqual([{ kind: 'A' }]);
+  });
+
+  test('alias bombs are rejected', () => {
+    let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 8; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    expect(loadError(text).message).toMatch(/expands to more than 1,000,000 nodes/);
+  });
+
+  test('unknown tags are rejected', () => {
+    expect(loadError('a: !Ref x').message).toMatch(/unknown tag/);
+  });
+});
