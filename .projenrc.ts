@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-istio-gateways',
@@ -32,6 +32,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4.10.2',
     '@peculiar/x509@^2.2.0',
     '@types/js-yaml@^4.0.9',
+    // @peculiar/x509 (test certificates) needs a Reflect.metadata polyfill (tsyringe).
+    'reflect-metadata@^0.2.2',
   ],
   bin: { 'cdk8s-istio-gateways': 'lib/src/cli/main.js' },
 
@@ -67,6 +69,21 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/test/', '/.ci/', '/crds/SHA256SUMS'] },
 });
 
+// eslint's project service needs a tsconfig next to examples/ and bench/ (they are type-checked by test/tsconfig.json).
+for (const dir of ['examples', 'bench']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
+    marker: true,
+    allowComments: true,
+  });
+}
+// Rule and fixture tables in tests are naturally wide.
+project.eslint?.addOverride({ files: ['test/**/*.ts'], rules: { '@stylistic/max-len': ['error', { code: 260, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }] } });
+
+// jsii compiles src/ and imports/ with rootDir ".", so the entry point is lib/src/index.js.
+project.package.addField('main', 'lib/src/index.js');
+project.package.addField('types', 'lib/src/index.d.ts');
+
 // The registry lacks some platform builds of unrs-resolver 1.13.0 (a transitive dev dependency of the eslint
 // import resolver), so a lockfile made on Linux breaks `npm ci` elsewhere. 1.12.2 has them all.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
@@ -82,7 +99,7 @@ importTask.exec(
     "const fs=require('fs'),y=require('yaml');" +
     "const want={'networking.istio.io':'v1','telemetry.istio.io':'v1'};" +
     "const docs=y.parseAllDocuments(fs.readFileSync('crds/istio-crds.yaml','utf8')).map(d=>d.toJS()).filter(d=>d&&want[d.spec.group]&&['Gateway','VirtualService','DestinationRule','ServiceEntry','Telemetry'].includes(d.spec.names.kind));" +
-    "for(const d of docs){d.spec.versions=d.spec.versions.filter(v=>v.name===want[d.spec.group]);}" +
+    'for(const d of docs){d.spec.versions=d.spec.versions.filter(v=>v.name===want[d.spec.group]);}' +
     "fs.writeFileSync('.cdk8s-import-tmp/istio-v1.yaml',docs.map(d=>y.stringify(d)).join('---\\n'));" +
     '"',
 );

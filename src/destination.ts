@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { IstioGatewaysError } from './errors';
 import { classifyHost, isDnsLabel } from './check/hosts';
+import { IstioGatewaysError } from './errors';
 import { validatePort } from './internal/validate';
 
 /** Options for {@link Destination.service}. */

@@ -67,7 +67,7 @@ export class EgressGateway extends GatewayBase {
     }
     this.subsets.push({ subset, clientNamespaces });
     if (!this.subsetRule) {
-      this.subsetRule = keepGeneratedName(createDestinationRule(this, 'DestinationRule', {
+      this.subsetRule = createDestinationRule(this, 'DestinationRule', {
         name: this.name,
         namespace: this.namespace,
         spec: () => ({
@@ -75,7 +75,7 @@ export class EgressGateway extends GatewayBase {
           exportTo: this.subsetExportTo(),
           subsets: [...this.subsets].map((s) => s.subset).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
         }),
-      }));
+      });
     }
   }
 
@@ -85,10 +85,4 @@ export class EgressGateway extends GatewayBase {
     this.subsets.forEach((s) => s.clientNamespaces!.forEach((n) => all.add(n)));
     return [...all].sort();
   }
-}
-
-/** createVirtualService/createDestinationRule pass `name: undefined`, which hides cdk8s' generated name: restore it. */
-function keepGeneratedName(o: ApiObject): ApiObject {
-  if (o.metadata.name === undefined) Object.assign(o.metadata, { name: o.name });
-  return o;
 }

@@ -239,11 +239,11 @@ export class EgressRoute extends Construct {
       tls: tlsLeg ? [{ match: [meshMatch as VirtualServiceSpecTlsMatch], route: [{ destination: toGateway }] }] : undefined,
       http: tlsLeg ? undefined : [{ match: [meshMatch], route: [{ destination: toGateway }] }],
     };
-    this.meshVirtualService = keepGeneratedName(createVirtualService(this, 'MeshVirtualService', {
+    this.meshVirtualService = createVirtualService(this, 'MeshVirtualService', {
       name: name('-mesh'),
       namespace: this.namespace,
       spec: () => meshSpec,
-    }));
+    });
 
     // (4) gateway leg: egress gateway → host
     const external = { host, port: { number: origination ? originationPort : props.port } };
@@ -255,11 +255,11 @@ export class EgressRoute extends Construct {
       tls: tlsLeg ? [{ match: [gwMatch as VirtualServiceSpecTlsMatch], route: [{ destination: external }] }] : undefined,
       http: tlsLeg ? undefined : [{ match: [gwMatch], route: [{ destination: external }] }],
     };
-    this.gatewayVirtualService = keepGeneratedName(createVirtualService(this, 'GatewayVirtualService', {
+    this.gatewayVirtualService = createVirtualService(this, 'GatewayVirtualService', {
       name: name('-egress-gateway'),
       namespace: this.namespace,
       spec: () => gwSpec,
-    }));
+    });
 
     // (5) subset of the egress gateway's DestinationRule; TLS origination DestinationRule
     const ISTIO_MUTUAL = DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode.ISTIO_UNDERSCORE_MUTUAL;
@@ -276,7 +276,7 @@ export class EgressRoute extends Construct {
 
     if (origination) {
       const sans = props.subjectAltNames ?? [host];
-      this.tlsOriginationRule = keepGeneratedName(createDestinationRule(this, 'TlsOriginationRule', {
+      this.tlsOriginationRule = createDestinationRule(this, 'TlsOriginationRule', {
         name: name('-tls-origination'),
         namespace: this.namespace,
         spec: () => ({
@@ -294,7 +294,7 @@ export class EgressRoute extends Construct {
             }],
           },
         }),
-      }));
+      });
     }
   }
 }
@@ -320,10 +320,4 @@ function validateEgressHost(scope: Construct, host: string): void {
         throw new IstioGatewaysError(scope, `host: "${host}" is not a valid DNS name`);
       }
   }
-}
-
-/** createVirtualService/createDestinationRule pass `name: undefined`, which hides cdk8s' generated name: restore it. */
-function keepGeneratedName(o: ApiObject): ApiObject {
-  if (o.metadata.name === undefined) Object.assign(o.metadata, { name: o.name });
-  return o;
 }

@@ -5,8 +5,8 @@ import { IstioGatewaysError } from './errors';
 import { GatewayBase, GatewayProtocol, GatewayServerRef } from './gateway-base';
 import { HttpRoute } from './http-route';
 import { HttpRouting } from './internal/http-routing';
-import { namespaceFor } from './internal/virtual-service';
 import { validateDnsLabel, validatePort } from './internal/validate';
+import { namespaceFor } from './internal/virtual-service';
 
 /** Options of {@link IngressGateway.addHttpHost}. */
 export interface HttpHostOptions {

@@ -1,10 +1,11 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { Destination } from './destination';
+import { IstioGatewaysError } from './errors';
 import {
   VirtualServiceSpecHttp, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpMatchHeaders, VirtualServiceSpecHttpRoute,
 } from '../imports/networking.istio.io';
-import { Destination } from './destination';
-import { IstioGatewaysError } from './errors';
+import type { RenderedHttpRule } from './internal/http-routing';
 import { validatePort } from './internal/validate';
 
 /** HTTP methods a route can match. */
@@ -287,11 +288,6 @@ export interface DirectResponseOptions extends HttpRuleOptions {
 
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
 
-/** What a rendered rule references, for the DestinationRule the host construct emits. */
-export interface RenderedHttpRule {
-  readonly rule: VirtualServiceSpecHttp;
-  readonly destinations: Destination[];
-}
 
 type Action =
   | { readonly kind: 'route'; readonly destinations: Destination[]; readonly options: HttpRouteOptions }

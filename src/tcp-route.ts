@@ -108,17 +108,10 @@ export class TcpRoute extends Construct {
       }],
     };
     this.apiObject = createVirtualService(this, 'Resource', { name: props.name, namespace: this.namespace, spec: () => spec });
-    keepGeneratedName(this.apiObject);
     this.name = this.apiObject.name;
     if (dest.subset !== undefined && dest.subsetLabels !== undefined) {
       const drSpec: DestinationRuleSpec = { host, subsets: [{ name: dest.subset, labels: { ...dest.subsetLabels } }] };
-      this.destinationRule = keepGeneratedName(createDestinationRule(this, 'DestinationRule', { namespace: this.namespace, spec: () => drSpec }));
+      this.destinationRule = createDestinationRule(this, 'DestinationRule', { namespace: this.namespace, spec: () => drSpec });
     }
   }
-}
-
-/** createVirtualService/createDestinationRule pass `name: undefined`, which hides cdk8s' generated name: restore it. */
-function keepGeneratedName(o: ApiObject): ApiObject {
-  if (o.metadata.name === undefined) Object.assign(o.metadata, { name: o.name });
-  return o;
 }

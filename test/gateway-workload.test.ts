@@ -28,8 +28,13 @@ describe('GatewayWorkload (deployed)', () => {
     expect([c.name, c.image, c.imagePullPolicy]).toStrictEqual(['istio-proxy', 'auto', 'IfNotPresent']);
     expect(c.resources).toStrictEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } });
     expect(c.securityContext).toStrictEqual({
-      allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true,
-      runAsGroup: 1337, runAsNonRoot: true, runAsUser: 1337,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsGroup: 1337,
+      runAsNonRoot: true,
+      runAsUser: 1337,
     });
   });
 
@@ -68,9 +73,13 @@ describe('GatewayWorkload (deployed)', () => {
 
   test('options: name, egress ClusterIP, ports, replicas, HPA, PDB, resources, service annotations', () => {
     const { chart, workload } = deploy({
-      name: 'team-egress', role: GatewayRole.EGRESS, ports: [{ port: 443, targetPort: 8443, name: 'tls' }],
-      autoscaling: { minReplicas: 2, maxReplicas: 6, targetCpuUtilization: 70 }, minAvailable: 1,
-      resources: { cpu: { request: kplus.Cpu.millis(50) } }, serviceAnnotations: { 'x.io/a': 'b' },
+      name: 'team-egress',
+      role: GatewayRole.EGRESS,
+      ports: [{ port: 443, targetPort: 8443, name: 'tls' }],
+      autoscaling: { minReplicas: 2, maxReplicas: 6, targetCpuUtilization: 70 },
+      minAvailable: 1,
+      resources: { cpu: { request: kplus.Cpu.millis(50) } },
+      serviceAnnotations: { 'x.io/a': 'b' },
     });
     expect([workload.serviceName, workload.serviceFqdn, workload.role, workload.deployed, workload.selector])
       .toStrictEqual(['team-egress', 'team-egress.istioinaction.svc.cluster.local', 'egress', true, { istio: 'my-user-gateway' }]);

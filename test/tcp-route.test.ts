@@ -69,6 +69,17 @@ describe('TcpRoute', () => {
     void chart;
   });
 
+  test('a workload deployed by the library gets the port on its Service', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'chart', { namespace: 'istioinaction' });
+    const workload = new GatewayWorkload(chart, 'wl', { label: 'my-user-gateway', namespace: 'istioinaction' });
+    const gateway = new IngressGateway(chart, 'gw', { workload, name: 'echo' });
+    gateway.addTcpRoute('echo', { port: 30007, targetPort: 31400, destination: Destination.service('tcp-echo-service', 2701) });
+    const svc = byKind(Testing.synth(chart), 'Service')[0];
+    expect(svc.spec.ports).toContainEqual(expect.objectContaining({ port: 30007, targetPort: 31400 }));
+    expect(workload.ports.map((p) => p.port)).toContain(30007);
+  });
+
   test('snapshot', () => {
     const { chart, gateway } = setup();
     gateway.addTcpRoute('echo', { port: 31400, destination: Destination.service('tcp-echo-service', 2701) });

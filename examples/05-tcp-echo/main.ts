@@ -14,7 +14,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Destination, GatewayWorkload, IngressGateway, IstioOperator } from '../../src';
+import { Checks, Destination, GatewayWorkload, IngressGateway, IstioOperator } from '../../src';
 
 export function build(app: App): void {
   // istioctl input: the default ingress gateway with 31400 added to its Service
@@ -46,6 +46,7 @@ export function build(app: App): void {
   // Argo CD: Gateway + VirtualService on the default ingress gateway
   const chart = new Chart(app, 'tcp-echo', { namespace: 'istioinaction' });
   const gateway = new IngressGateway(chart, 'gateway', { workload: ingress, name: 'echo-tcp-gateway' });
+  Checks.suppress(gateway.apiObject, 'GW-SEC-001', 'opaque TCP carries no host name, so "*" as in Istio\'s tcp-echo sample');
   gateway.addTcpRoute('tcp-echo', {
     port: 31400,
     destination: Destination.service('tcp-echo-service', 2701),
@@ -56,6 +57,7 @@ export function build(app: App): void {
   const user = new Chart(app, 'tcp-echo-user-gateway', { namespace: 'istioinaction' });
   const workload = new GatewayWorkload(user, 'workload', { label: 'my-user-gateway', namespace: 'istioinaction' });
   const userGateway = new IngressGateway(user, 'gateway', { workload, name: 'echo-tcp-user-gateway' });
+  Checks.suppress(userGateway.apiObject, 'GW-SEC-001', 'opaque TCP carries no host name and the team gateway serves only this route');
   userGateway.addTcpRoute('tcp-echo', {
     port: 30007,
     targetPort: 31400,

@@ -406,9 +406,22 @@ export class MeshIndex {
       const ref: ResourceRef = namespace === undefined ? { apiVersion, kind, name: m.name } : { apiVersion, kind, namespace, name: m.name };
       const ts = m.creationTimestamp ? Date.parse(m.creationTimestamp) : NaN;
       return {
-        raw: o, apiVersion, group, version: apiVersion.slice(apiVersion.indexOf('/') + 1), kind, name: m.name, namespace,
-        labels: m.labels, annotations: m.annotations, spec: asRecord(o.spec), ref, source: source ?? {}, isContext,
-        ts: Number.isFinite(ts) ? ts : undefined, input, order: 0,
+        raw: o,
+        apiVersion,
+        group,
+        version: apiVersion.slice(apiVersion.indexOf('/') + 1),
+        kind,
+        name: m.name,
+        namespace,
+        labels: m.labels,
+        annotations: m.annotations,
+        spec: asRecord(o.spec),
+        ref,
+        source: source ?? {},
+        isContext,
+        ts: Number.isFinite(ts) ? ts : undefined,
+        input,
+        order: 0,
       };
     };
     manifests.forEach((o, i) => {
@@ -821,13 +834,22 @@ export class MeshIndex {
         const named = typeof tp === 'string' && !/^\d+$/.test(tp) ? tp : undefined;
         const targetPort = named !== undefined ? undefined : typeof tp === 'string' ? Number(tp) : asNumber(tp) ?? port;
         ports.push({
-          name: asString(p.name), port, targetPort, targetPortName: named,
-          protocol: (asString(p.protocol) ?? 'TCP').toUpperCase(), nodePort: asNumber(p.nodePort),
+          name: asString(p.name),
+          port,
+          targetPort,
+          targetPortName: named,
+          protocol: (asString(p.protocol) ?? 'TCP').toUpperCase(),
+          nodePort: asNumber(p.nodePort),
         });
       }
       const svc: ServiceInfo = {
-        name: o.name, namespace: o.namespace ?? this.defaultNamespace, selector: asStringMap(o.spec.selector),
-        type: asString(o.spec.type) ?? 'ClusterIP', ports, object: o, origin: 'manifest',
+        name: o.name,
+        namespace: o.namespace ?? this.defaultNamespace,
+        selector: asStringMap(o.spec.selector),
+        type: asString(o.spec.type) ?? 'ClusterIP',
+        ports,
+        object: o,
+        origin: 'manifest',
       };
       this.addService(svc);
       this.serviceByName.set(`${svc.namespace}/${svc.name}`, svc);
@@ -968,8 +990,16 @@ function podWorkload(
   }
   const namespace = o.namespace ?? 'default';
   return {
-    id: `${o.kind}/${namespace}/${o.name}`, name: o.name, namespace, labels, unprivileged, role: roleOf(labels),
-    containerPorts, object: o, origin, impliedServices: [],
+    id: `${o.kind}/${namespace}/${o.name}`,
+    name: o.name,
+    namespace,
+    labels,
+    unprivileged,
+    role: roleOf(labels),
+    containerPorts,
+    object: o,
+    origin,
+    impliedServices: [],
   };
 }
 
@@ -1011,8 +1041,16 @@ function iopWorkloads(iop: IndexedObject): GatewayWorkload[] {
         name, namespace, selector: labels, type: svcType, ports, object: iop, origin: 'istio-operator',
       };
       out.push({
-        id: `IstioOperator/${iop.namespace ?? ''}/${iop.name}/${name}`, name, namespace, labels, unprivileged: !runAsRoot,
-        role, containerPorts: new Map(), object: iop, origin: 'istio-operator', impliedServices: [service],
+        id: `IstioOperator/${iop.namespace ?? ''}/${iop.name}/${name}`,
+        name,
+        namespace,
+        labels,
+        unprivileged: !runAsRoot,
+        role,
+        containerPorts: new Map(),
+        object: iop,
+        origin: 'istio-operator',
+        impliedServices: [service],
       });
     }
   }
@@ -1023,12 +1061,23 @@ function assumedGateway(role: 'ingress' | 'egress', namespace: string): GatewayW
   const name = role === 'ingress' ? 'istio-ingressgateway' : 'istio-egressgateway';
   const labels = role === 'ingress' ? { ...INGRESS_DEFAULT_LABELS } : { ...EGRESS_DEFAULT_LABELS };
   const service: ServiceInfo = {
-    name, namespace, selector: labels, type: role === 'ingress' ? 'LoadBalancer' : 'ClusterIP',
-    ports: role === 'ingress' ? INGRESS_DEFAULT_PORTS : EGRESS_DEFAULT_PORTS, origin: 'assumed',
+    name,
+    namespace,
+    selector: labels,
+    type: role === 'ingress' ? 'LoadBalancer' : 'ClusterIP',
+    ports: role === 'ingress' ? INGRESS_DEFAULT_PORTS : EGRESS_DEFAULT_PORTS,
+    origin: 'assumed',
   };
   return {
-    id: `assumed/${namespace}/${name}`, name, namespace, labels, unprivileged: true, role, containerPorts: new Map(),
-    origin: 'assumed', impliedServices: [service],
+    id: `assumed/${namespace}/${name}`,
+    name,
+    namespace,
+    labels,
+    unprivileged: true,
+    role,
+    containerPorts: new Map(),
+    origin: 'assumed',
+    impliedServices: [service],
   };
 }
 

@@ -57,7 +57,16 @@ export function asStringArray(v: unknown): string[] {
 }
 
 /** metadata fields of an object. */
-export function meta(o: KubeObject): { name: string; namespace?: string; labels: Record<string, string>; annotations: Record<string, string>; creationTimestamp?: string } {
+/** The metadata fields the checker reads. */
+export interface Meta {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly creationTimestamp?: string;
+}
+
+export function meta(o: KubeObject): Meta {
   const m = asRecord(o.metadata);
   return {
     name: asString(m.name) ?? '',

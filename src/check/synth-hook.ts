@@ -56,8 +56,16 @@ function stateOf(scope: IConstruct): AppState {
   let s = STATES.get(root);
   if (!s) {
     s = {
-      installed: false, settings: {}, context: new Map(), suppressions: [], version: 0, findings: [], errors: [],
-      printed: new Set(), analyzeRuns: 0, validations: 0,
+      installed: false,
+      settings: {},
+      context: new Map(),
+      suppressions: [],
+      version: 0,
+      findings: [],
+      errors: [],
+      printed: new Set(),
+      analyzeRuns: 0,
+      validations: 0,
     };
     STATES.set(root, s);
   }

@@ -8,7 +8,14 @@ import { VirtualServiceSpecHttp } from '../../imports/networking.istio.io';
 import { IstioGatewaysError } from '../errors';
 import type { GatewayBase } from '../gateway-base';
 import type { HttpRoute } from '../http-route';
+import type { Destination } from '../destination';
 import { createDestinationRule, createVirtualService } from './virtual-service';
+
+/** What a rendered rule references, for the DestinationRule the host construct emits. */
+export interface RenderedHttpRule {
+  readonly rule: VirtualServiceSpecHttp;
+  readonly destinations: Destination[];
+}
 
 interface SubsetState {
   readonly labels: { [key: string]: string };

@@ -18,7 +18,10 @@ export function validatePort(scope: IConstruct, field: string, port: number): vo
  * Throws unless every host is usable on a gateway server (FQDN, `*.suffix`, or — with `allowAny` — `*`),
  * and unless the list is non-empty and free of duplicates.
  */
-export function validateGatewayHosts(scope: IConstruct, field: string, hosts: readonly string[], options: { allowAny?: boolean; allowWildcard?: boolean } = {}): void {
+export function validateGatewayHosts(
+  scope: IConstruct, field: string, hosts: readonly string[],
+  options: { allowAny?: boolean; allowWildcard?: boolean } = {},
+): void {
   if (!Array.isArray(hosts) || hosts.length === 0) {
     throw new IstioGatewaysError(scope, `${field}: at least one host is required, e.g. ["app.example.com"]`);
   }

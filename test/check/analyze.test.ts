@@ -1,10 +1,10 @@
 import * as fc from 'fast-check';
+import { brief, check, gateway, only, server, vs } from './fixtures';
 import { ENGINE_RULES, SUPPRESS_ANNOTATION, analyze, parseSuppressions } from '../../src/check/analyze';
 import { Severity, compareFindings } from '../../src/check/findings';
 import { KubeObject } from '../../src/check/model';
 import { defineRule } from '../../src/check/rule';
 import { ALL_RULES } from '../../src/check/rules';
-import { brief, check, gateway, only, server, vs } from './fixtures';
 
 const bad = () => gateway('gw', { servers: [server(7070, 'HTTP', ['*'])] });
 

@@ -24,9 +24,9 @@ export interface MetaOptions {
   readonly creationTimestamp?: string;
 }
 
-function metadata(name: string, namespace: string | undefined, o: MetaOptions = {}): Obj {
+function metadata(name: string, defaultNs: string | undefined, o: MetaOptions = {}): Obj {
   const m: Obj = { name };
-  const ns = o.namespace ?? namespace;
+  const ns = o.namespace ?? defaultNs;
   if (ns !== undefined) m.namespace = ns;
   if (o.labels) m.labels = o.labels;
   if (o.annotations) m.annotations = o.annotations;
@@ -90,6 +90,8 @@ export function deployment(
     env?: Record<string, string>;
     image?: string;
     podAnnotations?: Record<string, string>;
+    /** Extra pod-template labels (not part of the selector). */
+    podLabels?: Record<string, string>;
     containerPorts?: { name: string; containerPort: number }[];
   },
   o: MetaOptions = {},
@@ -101,7 +103,7 @@ export function deployment(
     spec: {
       selector: { matchLabels: spec.labels },
       template: {
-        metadata: { labels: spec.labels, ...(spec.podAnnotations ? { annotations: spec.podAnnotations } : {}) },
+        metadata: { labels: { ...spec.labels, ...spec.podLabels }, ...(spec.podAnnotations ? { annotations: spec.podAnnotations } : {}) },
         spec: {
           containers: [{
             name: 'istio-proxy',
@@ -119,22 +121,25 @@ export function deployment(
  * An injected gateway as the Helm `gateway` chart / GatewayWorkload deploys it: Deployment (privileged ports OK) +
  * LoadBalancer Service 80→80, 443→443 (override with `ports`).
  */
-export function injectedGateway(name: string, namespace: string, labels: Record<string, string>, ports?: PortSpec[], type = 'LoadBalancer'): KubeObject[] {
+export function injectedGateway(name: string, ns: string, labels: Record<string, string>, ports?: PortSpec[], type = 'LoadBalancer'): KubeObject[] {
   return [
-    deployment(name, { labels, podAnnotations: { 'inject.istio.io/templates': 'gateway' } }, { namespace }),
-    service(name, { selector: labels, type, ports: ports ?? [{ port: 80, name: 'http' }, { port: 443, name: 'https' }] }, { namespace }),
+    deployment(name, {
+      labels, podLabels: { 'sidecar.istio.io/inject': 'true' }, podAnnotations: { 'inject.istio.io/templates': 'gateway' },
+    }, { namespace: ns }),
+    service(name, { selector: labels, type, ports: ports ?? [{ port: 80, name: 'http' }, { port: 443, name: 'https' }] }, { namespace: ns }),
   ];
 }
 
 /** The istioctl-default ingress gateway as manifests (unprivileged Deployment + LoadBalancer 15021, 80→8080, 443→8443). */
-export function istioctlIngress(namespace = 'istio-system'): KubeObject[] {
+export function istioctlIngress(ns = 'istio-system'): KubeObject[] {
   const labels = { app: 'istio-ingressgateway', istio: 'ingressgateway' };
   return [
-    deployment('istio-ingressgateway', { labels, image: 'docker.io/istio/proxyv2:1.24.0', env: { ISTIO_META_UNPRIVILEGED_POD: 'true' } }, { namespace }),
+    deployment('istio-ingressgateway', { labels, image: 'docker.io/istio/proxyv2:1.24.0', env: { ISTIO_META_UNPRIVILEGED_POD: 'true' } }, { namespace: ns }),
     service('istio-ingressgateway', {
-      selector: labels, type: 'LoadBalancer',
+      selector: labels,
+      type: 'LoadBalancer',
       ports: [{ port: 15021, name: 'status-port' }, { port: 80, targetPort: 8080, name: 'http2' }, { port: 443, targetPort: 8443, name: 'https' }],
-    }, { namespace }),
+    }, { namespace: ns }),
   ];
 }
 
@@ -156,7 +161,10 @@ export function destinationRule(name: string, spec: Obj, o: MetaOptions = {}): K
 /** v1 Secret with string data (base64-encoded here). */
 export function secret(name: string, data: Record<string, string>, o: MetaOptions & { type?: string } = {}): KubeObject {
   return {
-    apiVersion: 'v1', kind: 'Secret', metadata: metadata(name, 'istio-system', o), type: o.type ?? 'Opaque',
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: metadata(name, 'istio-system', o),
+    type: o.type ?? 'Opaque',
     data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
   };
 }

@@ -1,7 +1,7 @@
-import { HostIndex, MeshIndex, routeKindOf } from '../../src/check/mesh-index';
 import {
   at, deployment, gateway, injectedGateway, istioOperator, istioctlIngress, namespace, server, service, serviceEntry, vs,
 } from './fixtures';
+import { HostIndex, MeshIndex, routeKindOf } from '../../src/check/mesh-index';
 
 describe('MeshIndex objects', () => {
   test('identity, defaults and oldest-first order', () => {
@@ -149,14 +149,16 @@ describe('gateway selection and servers', () => {
   });
 
   test('servers are flattened with route kinds', () => {
-    const ix = new MeshIndex([gateway('g', { servers: [
-      server(80, 'http', ['a.com']),
-      server(443, 'HTTPS', ['ns/b.com'], { tls: { mode: 'SIMPLE', credentialName: 'b' } }),
-      server(443, 'TLS', ['c.com'], { tls: {} }),
-      server(15443, 'TLS', ['*.local'], { tls: { mode: 'AUTO_PASSTHROUGH' } }),
-      server(31400, 'TCP', ['*']),
-      'garbage',
-    ] })]);
+    const ix = new MeshIndex([gateway('g', {
+      servers: [
+        server(80, 'http', ['a.com']),
+        server(443, 'HTTPS', ['ns/b.com'], { tls: { mode: 'SIMPLE', credentialName: 'b' } }),
+        server(443, 'TLS', ['c.com'], { tls: {} }),
+        server(15443, 'TLS', ['*.local'], { tls: { mode: 'AUTO_PASSTHROUGH' } }),
+        server(31400, 'TCP', ['*']),
+        'garbage',
+      ],
+    })]);
     const servers = ix.serversOf(ix.ofKind('Gateway')[0]);
     expect(servers.map((s) => [s.path, s.port.protocol, s.kind, s.tlsMode])).toEqual([
       ['spec.servers[0]', 'HTTP', 'http', undefined],
@@ -179,11 +181,13 @@ describe('gateway selection and servers', () => {
   });
 
   test('serversAdmitting honours host intersection and ns/ scoping', () => {
-    const ix = new MeshIndex([gateway('g', { servers: [
-      server(80, 'HTTP', ['bookinfo/*.example.com']),
-      server(81, 'HTTP', ['./a.example.com']),
-      server(82, 'HTTP', ['exact.example.com']),
-    ] })]);
+    const ix = new MeshIndex([gateway('g', {
+      servers: [
+        server(80, 'HTTP', ['bookinfo/*.example.com']),
+        server(81, 'HTTP', ['./a.example.com']),
+        server(82, 'HTTP', ['exact.example.com']),
+      ],
+    })]);
     const g = ix.ofKind('Gateway')[0];
     const idx = (h: string, ns: string) => ix.serversAdmitting(g, h, ns).map((x) => x.server.index);
     expect(idx('a.example.com', 'bookinfo')).toEqual([0]);

@@ -1,9 +1,9 @@
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
+import { injectedGateway } from './fixtures';
 import { SUPPRESS_ANNOTATION } from '../../src/check/analyze';
 import { checkStats, configureChecks, installChecks, registerContext } from '../../src/check/synth-hook';
 import { AssumeInstall, Checks } from '../../src/checks';
-import { injectedGateway } from './fixtures';
 
 /** A stand-in L2: one Gateway ApiObject under a construct, calling installChecks like the real constructs. */
 class Web extends Construct {
@@ -17,7 +17,9 @@ class Web extends Construct {
       spec: { selector: props.selector ?? { istio: 'ingressgateway' }, servers: [{ port: { number: props.port, protocol: 'HTTP', name: 'http' }, hosts: props.hosts ?? ['a.example.com'] }] },
     });
     new ApiObject(this, 'Route', {
-      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: props.name ?? 'web', namespace: 'istio-system' },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: props.name ?? 'web', namespace: 'istio-system' },
       spec: { hosts: props.hosts ?? ['a.example.com'], gateways: [props.name ?? 'web'], http: [{ route: [{ destination: { host: 'backend.default.svc.cluster.local' } }] }] },
     });
     installChecks(this);

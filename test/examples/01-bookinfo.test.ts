@@ -1,5 +1,5 @@
-import { one } from '../util/manifests';
 import { synthExample } from './util';
+import { one } from '../util/manifests';
 
 test('bookinfo: Gateway on the istioctl ingress, port 8080, any host; VS routes to productpage:9080', () => {
   const m = synthExample('01-bookinfo');

@@ -1,5 +1,5 @@
-import { one } from '../util/manifests';
 import { synthExample } from './util';
+import { one } from '../util/manifests';
 
 test('two host-specific apps share the port-80 server, one VirtualService each', () => {
   const m = synthExample('02-multi-host');

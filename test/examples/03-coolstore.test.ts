@@ -1,5 +1,5 @@
-import { ofKind, one } from '../util/manifests';
 import { synthExample } from './util';
+import { ofKind, one } from '../util/manifests';
 
 const webappVs = {
   hosts: ['webapp.istioinaction.io'],

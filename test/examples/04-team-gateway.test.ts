@@ -1,5 +1,5 @@
-import { one } from '../util/manifests';
 import { synthExample } from './util';
+import { one } from '../util/manifests';
 
 test('team gateway: injected Deployment with istio: my-user-gateway in istioinaction, and a Gateway bound to it', () => {
   const m = synthExample('04-team-gateway');

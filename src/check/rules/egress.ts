@@ -181,7 +181,12 @@ export function egressModel(index: MeshIndex): EgressModel {
       if (g && gatewaySet.has(g) && !egressGateways.includes(g)) egressGateways.push(g);
     }
     const facts: VsFacts = {
-      vs, namespace, hasMesh, meshIndex: mi >= 0 ? mi : undefined, egressGateways, gatewayKeys,
+      vs,
+      namespace,
+      hasMesh,
+      meshIndex: mi >= 0 ? mi : undefined,
+      egressGateways,
+      gatewayKeys,
       rules: routeRules(index, vs),
     };
     virtualServices.push(facts);

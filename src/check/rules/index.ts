@@ -1,13 +1,13 @@
 import type { Rule } from '../rule';
+import { DESTINATION_RULE_RULES } from './destination-rule';
+import { EGRESS_RULES } from './egress';
 import { GATEWAY_RULES } from './gateway';
 import { GATEWAY_CROSS_RULES } from './gateway-cross';
-import { SECRET_RULES } from './secrets';
-import { SCHEMA_RULES } from './schema';
-import { SERVICE_ENTRY_RULES } from './service-entry';
-import { EGRESS_RULES } from './egress';
-import { TELEMETRY_RULES } from './telemetry';
 import { ISTIO_OPERATOR_RULES } from './istio-operator';
-import { DESTINATION_RULE_RULES } from './destination-rule';
+import { SCHEMA_RULES } from './schema';
+import { SECRET_RULES } from './secrets';
+import { SERVICE_ENTRY_RULES } from './service-entry';
+import { TELEMETRY_RULES } from './telemetry';
 import { VIRTUAL_SERVICE_RULES } from './virtual-service';
 import { VIRTUAL_SERVICE_CROSS_RULES } from './virtual-service-cross';
 

@@ -78,8 +78,16 @@ function componentsOf(iop: IndexedObject): Component[] {
     const listsDefault = entries.some((e) => isRecord(e) && asString(e.name) === defaultName);
     if (profileEnables && !listsDefault) {
       out.push({
-        iop, role, path: 'spec.profile', implied: true, name: defaultName, namespace: ns0, active: true, deployed: true,
-        raw: {}, labels: { ...DEFAULT_LABELS[role] },
+        iop,
+        role,
+        path: 'spec.profile',
+        implied: true,
+        name: defaultName,
+        namespace: ns0,
+        active: true,
+        deployed: true,
+        raw: {},
+        labels: { ...DEFAULT_LABELS[role] },
       });
     }
     entries.forEach((e, i) => {
@@ -88,8 +96,16 @@ function componentsOf(iop: IndexedObject): Component[] {
       const explicitNamespace = asString(e.namespace);
       const deployed = e.enabled === true || (e.enabled === undefined && name === defaultName && profileEnables);
       out.push({
-        iop, role, path: `spec.components.${KEY[role]}[${i}]`, implied: false, name, namespace: explicitNamespace ?? ns0,
-        explicitNamespace, active: e.enabled !== false, deployed, raw: e,
+        iop,
+        role,
+        path: `spec.components.${KEY[role]}[${i}]`,
+        implied: false,
+        name,
+        namespace: explicitNamespace ?? ns0,
+        explicitNamespace,
+        active: e.enabled !== false,
+        deployed,
+        raw: e,
         labels: { ...DEFAULT_LABELS[role], ...asStringMap(e.label) },
       });
     });
@@ -157,7 +173,8 @@ export const IOP_NAME_001 = defineRule({
         if (!c.active) continue;
         if (!c.implied && (c.name === undefined || c.name === '' || !isDnsLabel(c.name))) {
           ctx.report({
-            object: iop, path: `${c.path}.name`,
+            object: iop,
+            path: `${c.path}.name`,
             message: c.name ? `gateway component name ${q(c.name)} is not a DNS-1123 label (it names the Deployment and Service)` : 'gateway component has no name',
             fix: 'name it with lowercase letters, digits and \'-\', e.g. "my-ingressgateway"',
           });
@@ -171,7 +188,8 @@ export const IOP_NAME_001 = defineRule({
         }
         const where = prev.iop === iop ? prev.path : `IstioOperator ${prev.iop.name || '(unnamed)'} ${prev.implied ? `(profile ${profileOf(prev.iop)})` : prev.path}`;
         ctx.report({
-          object: iop, path: c.implied ? c.path : `${c.path}.name`,
+          object: iop,
+          path: c.implied ? c.path : `${c.path}.name`,
           message: `gateway ${q(c.name)} in namespace ${q(c.namespace)} is already declared by ${where}; both render the same Deployment and Service, and the later install overwrites (or prunes) the other`,
           fix: c.name === DEFAULT_NAME[c.role] ? 'give the additional gateway its own name (e.g. "my-ingressgateway"), or use profile: empty for a gateway-only IstioOperator' : 'give each gateway component a distinct name',
         });
@@ -203,7 +221,8 @@ export const IOP_LBL_001 = defineRule({
       const fix = `set label: {istio: ${c.name || 'my-gateway'}} (and select it in Gateways with istio: ${c.name || 'my-gateway'})`;
       if (v === DEFAULT_LABELS[c.role].istio) {
         ctx.report({
-          object: c.iop, path,
+          object: c.iop,
+          path,
           message: `gateway ${q(c.name)} keeps the default label istio=${v} (labels merge over app=${DEFAULT_LABELS[c.role].app}, istio=${v}); Gateways and Services selecting istio: ${v} configure it together with ${DEFAULT_NAME[c.role]}`,
           fix,
         });
@@ -213,7 +232,8 @@ export const IOP_LBL_001 = defineRule({
       if (clash.length === 0) continue;
       const o = clash[0];
       ctx.report({
-        object: c.iop, path,
+        object: c.iop,
+        path,
         message: `gateway ${q(c.name)} has label istio=${v}, as does gateway ${q(o.name)} of IstioOperator ${o.iop.name || '(unnamed)'}; Gateways selecting it configure both`,
         fix,
       });
@@ -231,7 +251,8 @@ export const IOP_OWN_001 = defineRule({
       const rev = asString(iop.spec.revision) ?? '';
       if (!iop.name) {
         ctx.report({
-          object: iop, path: 'metadata.name',
+          object: iop,
+          path: 'metadata.name',
           message: 'istioOperator has no metadata.name; istioctl labels what it installs with the owner name and prunes objects of the same owner missing from a later install — unnamed operators prune each other (a gateway-only install can delete istiod)',
           fix: 'give each IstioOperator its own name, e.g. "control-plane" and "ingress-gateways"',
         });
@@ -244,7 +265,8 @@ export const IOP_OWN_001 = defineRule({
         continue;
       }
       ctx.report({
-        object: iop, path: 'metadata.name',
+        object: iop,
+        path: 'metadata.name',
         message: `istioOperator name ${q(iop.name)}${rev ? ` (revision ${rev})` : ''} is also used by another IstioOperator${prev.namespace !== iop.namespace ? ` in ${prev.namespace}` : ''}; istioctl install of either prunes the objects of the other (istio#36982)`,
         fix: 'give each IstioOperator (control plane, each gateway set) a distinct metadata.name',
       });
@@ -284,7 +306,8 @@ export const IOP_PORT_001 = defineRule({
         }
         if (c.role === 'ingress' && !declared.has(15021)) {
           ctx.report({
-            object: iop, path,
+            object: iop,
+            path,
             message: `k8s.service.ports of gateway ${q(c.name)} replaces the default list and lacks status-port 15021; load balancer health checks and readiness fail`,
             fix: 'add {name: status-port, port: 15021, targetPort: 15021}',
           });
@@ -302,7 +325,8 @@ export const IOP_PORT_001 = defineRule({
         }
         for (const [n, where] of Array.from(missing.entries()).sort((a, b) => a[0] - b[0])) {
           ctx.report({
-            object: iop, path,
+            object: iop,
+            path,
             message: `k8s.service.ports of gateway ${q(c.name)} does not include port ${n} used by ${where}; the list replaces the defaults, so the port is unreachable`,
             fix: `add {name: port-${n}, port: ${n}, targetPort: ${n >= 1024 ? n : n + 8000}} (targets below 1024 need runAsRoot)`,
           });
@@ -335,7 +359,8 @@ export const IOP_PORT_002 = defineRule({
           if (tp !== undefined ? tp >= 1024 : port === undefined || port > 1024) return;
           const n = tp ?? port!;
           ctx.report({
-            object: iop, path: tp !== undefined ? `${base}.targetPort` : `${base}.port`,
+            object: iop,
+            path: tp !== undefined ? `${base}.targetPort` : `${base}.port`,
             message: `gateway ${q(c.name)} ${tp !== undefined ? `targetPort ${tp}` : `port ${n} without targetPort`} is privileged; istioctl rejects it because gateway pods run unprivileged unless runAsRoot`,
             fix: `set targetPort: ${n + 8000} (e.g. 80→8080, 443→8443), or values.gateways.${DEFAULT_NAME[c.role]}.runAsRoot: true`,
           });
@@ -359,7 +384,8 @@ export const IOP_REPL_001 = defineRule({
         if (k8s.replicaCount === undefined) continue;
         if (asRecord(gws[DEFAULT_NAME[c.role]]).autoscaleEnabled === false) continue;
         ctx.report({
-          object: iop, path: `${c.path}.k8s.replicaCount`,
+          object: iop,
+          path: `${c.path}.k8s.replicaCount`,
           message: `gateway ${q(c.name)} sets k8s.replicaCount ${q(k8s.replicaCount)} while autoscaling is on (values.gateways.${DEFAULT_NAME[c.role]}.autoscaleEnabled defaults to true); the HPA overrides it`,
           fix: `use k8s.hpaSpec.minReplicas instead, or set values.gateways.${DEFAULT_NAME[c.role]}.autoscaleEnabled: false`,
         });
@@ -367,7 +393,8 @@ export const IOP_REPL_001 = defineRule({
       const pilotK8s = asRecord(asRecord(asRecord(iop.spec.components).pilot).k8s);
       if (pilotK8s.replicaCount !== undefined && asRecord(values.pilot).autoscaleEnabled !== false) {
         ctx.report({
-          object: iop, path: 'spec.components.pilot.k8s.replicaCount',
+          object: iop,
+          path: 'spec.components.pilot.k8s.replicaCount',
           message: `istiod k8s.replicaCount ${q(pilotK8s.replicaCount)} is set while values.pilot.autoscaleEnabled is on (default); the HPA overrides it`,
           fix: 'use k8s.hpaSpec.minReplicas, or set values.pilot.autoscaleEnabled: false',
         });
@@ -387,7 +414,8 @@ export const IOP_MESH_001 = defineRule({
       const mc = asRecord(iop.spec.meshConfig);
       if (Object.keys(mc).length > 0) {
         ctx.report({
-          object: iop, path: 'spec.meshConfig',
+          object: iop,
+          path: 'spec.meshConfig',
           message: `${why}, so spec.meshConfig (${Object.keys(mc).sort().join(', ')}) is ignored; mesh config lives in the istio ConfigMap that the control-plane install renders`,
           fix: 'move meshConfig to the IstioOperator that installs istiod (or the istio ConfigMap); use Telemetry for per-gateway access logs',
         });
@@ -400,7 +428,8 @@ export const IOP_MESH_001 = defineRule({
       const env = asRecord(asRecord(values.pilot).env);
       if (Object.keys(env).length > 0) {
         ctx.report({
-          object: iop, path: 'spec.values.pilot.env',
+          object: iop,
+          path: 'spec.values.pilot.env',
           message: `${why}, so istiod env ${Object.keys(env).sort().join(', ')} is ignored`,
           fix: 'set istiod env in the control-plane IstioOperator (values.pilot.env)',
         });
@@ -442,26 +471,30 @@ export const IOP_INJ_001 = defineRule({
       const what = gatewayTemplate ? 'injected gateway' : `container image "auto" in ${o.kind}`;
       if (nsDisabled) {
         ctx.report({
-          object: o, path: 'metadata.namespace',
+          object: o,
+          path: 'metadata.namespace',
           message: `${what} ${o.name} is in namespace ${q(ns)}, labelled istio-injection=disabled; the injector skips it and the pod runs the literal image "auto" (ImagePullBackOff)`,
           fix: `deploy the gateway into a namespace without istio-injection=disabled, or relabel ${q(ns)}`,
         });
       } else if (podLabel === 'false') {
         ctx.report({
-          object: o, path: 'spec.template.metadata.labels["sidecar.istio.io/inject"]',
+          object: o,
+          path: 'spec.template.metadata.labels["sidecar.istio.io/inject"]',
           message: `${what} ${o.name} has pod label sidecar.istio.io/inject: "false", so it is never injected`,
           fix: 'set the pod label sidecar.istio.io/inject: "true"',
         });
       } else if (!targeted) {
         ctx.report({
-          object: o, path: 'spec.template.metadata.labels',
+          object: o,
+          path: 'spec.template.metadata.labels',
           message: `${what} ${o.name} is not selected for injection: no pod label sidecar.istio.io/inject: "true" or istio.io/rev, and namespace ${q(ns)} is not labelled for injection`,
           fix: 'add the pod label sidecar.istio.io/inject: "true" (or istio.io/rev: <revision>)',
         });
       }
       if (!gatewayTemplate) {
         ctx.report({
-          object: o, path: 'spec.template.metadata.annotations',
+          object: o,
+          path: 'spec.template.metadata.annotations',
           message: `pod template of ${o.kind} ${o.name} uses image "auto" without the pod annotation inject.istio.io/templates: gateway; the sidecar template would inject a second proxy`,
           fix: 'add the pod annotation inject.istio.io/templates: gateway',
         });
@@ -470,13 +503,15 @@ export const IOP_INJ_001 = defineRule({
       const proxyIdx = containers.findIndex((c) => asString(asRecord(c).name) === 'istio-proxy');
       if (proxyIdx < 0) {
         ctx.report({
-          object: o, path: 'spec.template.spec.containers',
+          object: o,
+          path: 'spec.template.spec.containers',
           message: `injected gateway ${o.name} has no container named istio-proxy; the gateway template only fills in that container`,
           fix: 'declare a container {name: istio-proxy, image: auto}',
         });
       } else if (asString(asRecord(containers[proxyIdx]).image) !== 'auto') {
         ctx.report({
-          object: o, path: `spec.template.spec.containers[${proxyIdx}].image`,
+          object: o,
+          path: `spec.template.spec.containers[${proxyIdx}].image`,
           message: `injected gateway ${o.name} pins istio-proxy image ${q(asRecord(containers[proxyIdx]).image)}; it should be "auto" so the injector sets the proxy image of the control plane`,
           fix: 'set image: auto',
         });
@@ -498,7 +533,8 @@ export const IOP_NS_001 = defineRule({
         if (c.implied || !c.active || !c.explicitNamespace || c.explicitNamespace === own) continue;
         if (ctx.index.hasNamespaceObject(c.explicitNamespace)) continue;
         ctx.report({
-          object: iop, path: `${c.path}.namespace`,
+          object: iop,
+          path: `${c.path}.namespace`,
           message: `gateway ${q(c.name)} goes to namespace ${q(c.explicitNamespace)}, which is not declared; istioctl only creates ${q(own)} and the install fails`,
           fix: `add a Namespace ${q(c.explicitNamespace)} (applied before istioctl install), or install the gateway into ${q(own)}`,
         });
@@ -517,7 +553,8 @@ export const MESH_OTP_001 = defineRule({
     for (const src of outboundPolicySources(ctx.index)) {
       if (typeof src.mode === 'string' && OTP_MODES.has(src.mode)) continue;
       ctx.report({
-        object: src.object, path: src.path,
+        object: src.object,
+        path: src.path,
         message: `outboundTrafficPolicy.mode ${q(src.mode)} is not ALLOW_ANY or REGISTRY_ONLY${src.path === 'data.mesh' ? ' (in the mesh config)' : ''}; istiod rejects the mesh config`,
         fix: 'use ALLOW_ANY (default: unknown hosts go to PassthroughCluster) or REGISTRY_ONLY (unknown hosts go to BlackHoleCluster), in upper case',
       });
@@ -528,13 +565,16 @@ export const MESH_OTP_001 = defineRule({
       const mode = asRecord(otp).mode;
       if (mode === undefined || mode === null || mode === '') {
         ctx.report({
-          object: sc, path: 'spec.outboundTrafficPolicy.mode', severity: Severity.WARNING,
+          object: sc,
+          path: 'spec.outboundTrafficPolicy.mode',
+          severity: Severity.WARNING,
           message: 'sidecar outboundTrafficPolicy has no mode, which means REGISTRY_ONLY (the API default), not the mesh default ALLOW_ANY',
           fix: 'set mode explicitly: REGISTRY_ONLY or ALLOW_ANY',
         });
       } else if (typeof mode !== 'string' || !OTP_MODES.has(mode)) {
         ctx.report({
-          object: sc, path: 'spec.outboundTrafficPolicy.mode',
+          object: sc,
+          path: 'spec.outboundTrafficPolicy.mode',
           message: `sidecar outboundTrafficPolicy.mode ${q(mode)} is not ALLOW_ANY or REGISTRY_ONLY`,
           fix: 'use ALLOW_ANY or REGISTRY_ONLY, in upper case',
         });
@@ -570,7 +610,8 @@ export const MESH_FILT_001 = defineRule({
     const filters = ctx.index.ofKind('EnvoyFilter').length;
     for (const s of sources) {
       ctx.report({
-        object: s.object, path: s.path,
+        object: s.object,
+        path: s.path,
         message: `istiod env ${FILTER_ENV}=true (experimental): each gateway only gets clusters for the destinations of the VirtualServices bound to it (plus extension providers; AUTO_PASSTHROUGH servers are exempt); any other route to a service${filters > 0 ? ` — e.g. added by the ${filters} EnvoyFilter(s) in the input —` : ''} fails with 503 NC (no cluster)`,
         fix: 'keep it only if every gateway route comes from a bound VirtualService; route EnvoyFilter/ext-authz targets through a VirtualService or register them as extension providers',
       });

@@ -75,7 +75,9 @@ export const SE_HOST_001 = defineRule({
         if (isPartialWildcard(h)) {
           if (resolutionOf(se) === 'DYNAMIC_DNS') return;
           ctx.report({
-            object: se, path, severity: Severity.WARNING,
+            object: se,
+            path,
+            severity: Severity.WARNING,
             message: `host ${q(h)} has a partial wildcard; only a whole leftmost "*" label matches reliably`,
             fix: `use "*.${h.split('.').slice(1).join('.')}" or list the exact hosts`,
           });
@@ -361,7 +363,8 @@ export const SEX_REG_001 = defineRule({
           ? ` (ServiceEntry ${elsewhere[0].namespace}/${elsewhere[0].object!.name} exists but is not exported to ${q(ns)})`
           : '';
         ctx.report({
-          object, path,
+          object,
+          path,
           message: `${what} ${q(host)} has no ServiceEntry visible in namespace ${q(ns)}${hint}; with outboundTrafficPolicy REGISTRY_ONLY its traffic goes to BlackHoleCluster (HTTP 502, TCP reset)`,
           fix: elsewhere.length > 0
             ? `add ${q(ns)} to the ServiceEntry's exportTo (or use "*")`

@@ -53,7 +53,8 @@ export const TEL_SEL_001 = defineRule({
       ].filter((x): x is string => !!x);
       if (set.length > 1) {
         ctx.report({
-          object: t, path: `spec.${set[1]}`,
+          object: t,
+          path: `spec.${set[1]}`,
           message: `${set.join(' and ')} are both set; a Telemetry takes only one of selector, targetRef, targetRefs`,
           fix: 'keep selector for sidecar/istioctl gateways, or targetRefs for Gateway API gateways, not both',
         });
@@ -61,7 +62,8 @@ export const TEL_SEL_001 = defineRule({
       for (const [k, v] of Object.entries(matchLabels(t))) {
         if (!k.includes('*') && !(typeof v === 'string' && v.includes('*'))) continue;
         ctx.report({
-          object: t, path: `spec.selector.matchLabels${pathKey(k)}`,
+          object: t,
+          path: `spec.selector.matchLabels${pathKey(k)}`,
           message: `selector label ${k}=${String(v)} contains "*"; wildcards are not supported in Telemetry selectors`,
           fix: 'use exact label values, e.g. istio: ingressgateway; omit the selector to cover the whole namespace',
         });
@@ -73,7 +75,8 @@ export const TEL_SEL_001 = defineRule({
         const rns = asString(asRecord(ref).namespace);
         if (rns === undefined || rns === '' || rns === ns) continue;
         ctx.report({
-          object: t, path: `${path}.namespace`,
+          object: t,
+          path: `${path}.namespace`,
           message: `targetRef namespace ${q(rns)} differs from the Telemetry namespace ${q(ns)}; cross-namespace references are not supported`,
           fix: `move the Telemetry to ${q(rns)} and drop targetRef.namespace`,
         });
@@ -113,7 +116,8 @@ export const TEL_SEL_002 = defineRule({
       if (elsewhere.length === 0) continue;
       const nss = Array.from(new Set(elsewhere.map((w) => w.namespace))).sort();
       ctx.report({
-        object: t, path: 'spec.selector.matchLabels',
+        object: t,
+        path: 'spec.selector.matchLabels',
         message: `selector matches gateway ${elsewhere.map(describeWorkload).join(', ')}, but a Telemetry selector only matches pods in its own namespace ${q(ns)}; it configures nothing`,
         fix: `move the Telemetry to namespace ${q(nss[0])}`,
       });
@@ -147,7 +151,8 @@ export const TEL_DUP_001 = defineRule({
       if (list.length < 2) continue;
       for (const t of list.slice(1)) {
         ctx.report({
-          object: t, path: 'spec',
+          object: t,
+          path: 'spec',
           message: `namespace ${q(ns)} already has the selector-less Telemetry ${list[0].name}; with several, which one applies is undefined (IST0160)`,
           fix: `merge the settings into ${list[0].name}, or add a selector to target specific workloads`,
         });
@@ -157,7 +162,8 @@ export const TEL_DUP_001 = defineRule({
       if (list.length < 2) continue;
       for (const t of list.slice(1)) {
         ctx.report({
-          object: t, path: 'spec.selector',
+          object: t,
+          path: 'spec.selector',
           message: `gateway ${describeWorkload(w)} is also selected by Telemetry ${list[0].name}; with several, which one applies is undefined (IST0159)`,
           fix: `merge the settings into one Telemetry for this workload (${list[0].name})`,
         });
@@ -184,7 +190,8 @@ export const TEL_PROV_001 = defineRule({
         if (a.disabled === true) return;
         if (asArray(a.providers).some((p) => typeof asRecord(p).name === 'string' && asRecord(p).name !== '')) return;
         ctx.report({
-          object: t, path: `spec.accessLogging[${i}].providers`,
+          object: t,
+          path: `spec.accessLogging[${i}].providers`,
           message: 'accessLogging has no providers and meshConfig.defaultProviders.accessLogging is empty, so no access log is written',
           fix: 'set providers: [{name: envoy}] (the built-in stdout provider), or set meshConfig.defaultProviders.accessLogging',
         });
@@ -211,7 +218,8 @@ export const TEL_MESH_001 = defineRule({
         ? (ctx.index.workloadsMatching(sel, ns).map(describeWorkload).join(', ') || `pods matching ${Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',')}`)
         : hasTargetRefs(t) ? 'the referenced gateways' : ns === ctx.index.meshConfig.rootNamespace ? 'every workload of the mesh' : `every workload in ${ns}`;
       ctx.report({
-        object: t, path: `spec.accessLogging[${i}]`,
+        object: t,
+        path: `spec.accessLogging[${i}]`,
         message: `meshConfig.accessLogFile is ${q(file)}, but this Telemetry's accessLogging replaces it for ${scope}; those proxies log only to the Telemetry providers`,
         fix: 'use one mechanism: drop meshConfig.accessLogFile and configure Telemetry (providers: [{name: envoy}] for stdout), or drop accessLogging here',
       });

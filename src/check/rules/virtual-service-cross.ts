@@ -88,7 +88,11 @@ function facts(index: MeshIndex): Facts {
       gateways.push({ ref: t.ref, raw: t.raw, index: t.index, key: refKey(t.ref), gateway: gatewayOf(index, t.ref) });
     }
     const vf: VsFacts = {
-      vs, ns, mesh: appliesToMesh(vs), gateways, bindings: new Map(),
+      vs,
+      ns,
+      mesh: appliesToMesh(vs),
+      gateways,
+      bindings: new Map(),
       hosts: hostsOf(vs).map((h) => ({ ...h, resolved: resolveShortName(h.host, ns) })),
     };
     all.push(vf);
@@ -185,7 +189,8 @@ export const VSX_GW_001 = defineRule({
         if (!ref || ref.mesh || gatewayOf(index, ref)) return;
         const elsewhere = (f.gatewaysByName.get(ref.name) ?? []).filter((o) => o.namespace !== ref.namespace);
         ctx.report({
-          object: vs, path,
+          object: vs,
+          path,
           message: `gateway ${q(g)} resolves to ${ref.namespace}/${ref.name}, which is not in the input${elsewhere.length ? ` (a Gateway ${q(ref.name)} exists in ${elsewhere.map((o) => o.namespace).join(', ')})` : ''}`,
           fix: elsewhere.length
             ? `reference it with its namespace: ${q(`${elsewhere[0].namespace}/${ref.name}`)}`
@@ -242,7 +247,8 @@ export const VSX_GW_002 = defineRule({
           // the hosts still serve the mesh; the gateway binding alone is dead
           for (const g of useless) {
             ctx.report({
-              object: vs, path: `spec.gateways[${g.index}]`,
+              object: vs,
+              path: `spec.gateways[${g.index}]`,
               message: `no host of the virtual service [${vf.hosts.map((h) => h.host).join(', ')}] matches a server host of gateway ${gwName(g.gateway!)} (${serverHostList(index, g.gateway!)})`,
               fix: 'add a virtual service host that the gateway serves, or add the host to a gateway server',
             });
@@ -252,7 +258,8 @@ export const VSX_GW_002 = defineRule({
         for (const h of vf.hosts) {
           const hint = existing.map((g) => scopeHint(index, g.gateway!, h.resolved, vf.ns)).find((x) => x !== '') ?? '';
           ctx.report({
-            object: vs, path: `spec.hosts[${h.index}]`,
+            object: vs,
+            path: `spec.hosts[${h.index}]`,
             message: `host ${q(h.host)} matches no server host of ${existing.map((g) => `gateway ${gwName(g.gateway!)} (${serverHostList(index, g.gateway!)})`).join(', ')}${hint}, so the virtual service is not attached`,
             fix: 'use a host the gateway serves, add this host to a gateway server (hosts: ["<ns>/<host>"]), or fix the gateway reference',
           });
@@ -261,7 +268,8 @@ export const VSX_GW_002 = defineRule({
       }
       for (const g of useless) {
         ctx.report({
-          object: vs, path: `spec.gateways[${g.index}]`,
+          object: vs,
+          path: `spec.gateways[${g.index}]`,
           message: `no host of the virtual service [${vf.hosts.map((h) => h.host).join(', ')}] matches a server host of gateway ${gwName(g.gateway!)} (${serverHostList(index, g.gateway!)})${vf.hosts.map((h) => scopeHint(index, g.gateway!, h.resolved, vf.ns)).find((x) => x !== '') ?? ''}`,
           fix: 'remove the gateway from spec.gateways, or add the host to one of its servers',
         });
@@ -270,7 +278,8 @@ export const VSX_GW_002 = defineRule({
       for (const h of vf.hosts) {
         if (admittedByAny.has(h.index)) continue;
         ctx.report({
-          object: vs, path: `spec.hosts[${h.index}]`,
+          object: vs,
+          path: `spec.hosts[${h.index}]`,
           message: `host ${q(h.host)} matches no server host of the referenced gateways (${existing.map((g) => gwName(g.gateway!)).join(', ')})${existing.map((g) => scopeHint(index, g.gateway!, h.resolved, vf.ns)).find((x) => x !== '') ?? ''}`,
           fix: 'remove the host, or add it to a server of one of the gateways',
         });
@@ -301,7 +310,8 @@ export const VSX_GW_003 = defineRule({
       const exportTo = exportToOf(index, vs, 'defaultVirtualServiceExportTo');
       const nss = Array.from(missing.keys()).sort();
       ctx.report({
-        object: vs, path: 'spec.exportTo',
+        object: vs,
+        path: 'spec.exportTo',
         message: `exportTo ${q(exportTo)} hides the virtual service from the gateway pods in ${nss.join(', ')} (${nss.map((n) => Array.from(new Set(missing.get(n))).join(', ')).join('; ')}), so the gateway ignores it`,
         fix: `add ${nss.map((n) => q(n)).join(', ')} to spec.exportTo (or remove exportTo to export everywhere)`,
       });
@@ -346,7 +356,8 @@ export const VSX_GW_004 = defineRule({
         for (const h of vf.hosts) {
           if (!isClusterLocal(h.resolved) || meshHosts.has(h.resolved.toLowerCase())) continue;
           ctx.report({
-            object: vs, path: vf.gateways.length ? `spec.gateways[${vf.gateways[0].index}]` : 'spec.gateways',
+            object: vs,
+            path: vf.gateways.length ? `spec.gateways[${vf.gateways[0].index}]` : 'spec.gateways',
             message: `virtual service for the mesh service ${q(h.resolved)} is bound only to gateways [${vf.gateways.map((g) => g.raw).join(', ')}], so sidecars calling it ignore its rules`,
             fix: 'add "mesh" to spec.gateways if sidecars should apply these rules too (or add a separate mesh virtual service)',
           });
@@ -365,7 +376,8 @@ export const VSX_GW_004 = defineRule({
         const unbound = hits.find((e) => boundOn(e.gw).query(h.resolved).length === 0);
         if (!unbound) continue;
         ctx.report({
-          object: vs, path: 'spec.gateways',
+          object: vs,
+          path: 'spec.gateways',
           message: `spec.gateways is omitted, so the virtual service applies only to sidecars, but gateway ${gwName(unbound.gw)} serves ${q(h.host)} and no virtual service binds it there`,
           fix: `add gateways: [${q(`${unbound.gw.namespace}/${unbound.gw.name}`)}] (plus "mesh" if sidecars should keep using it)`,
         });
@@ -390,7 +402,8 @@ export const VSX_GW_005 = defineRule({
           const r = resolveGatewayName(g, ns);
           if (!r || keys.has(refKey(r))) return;
           ctx.report({
-            object: vs, path: `${m.path}.gateways[${k}]`,
+            object: vs,
+            path: `${m.path}.gateways[${k}]`,
             message: `match gateway ${q(g)} is not in spec.gateways [${top.map((t) => t.raw).join(', ')}], so this match never applies`,
             fix: `add ${q(g)} to spec.gateways, or remove it from the match`,
           });
@@ -409,8 +422,7 @@ function matchGateways(vf: VsFacts, m: Record<string, unknown>, index: MeshIndex
   for (const e of mg) {
     const r = resolveGatewayName(e, vf.ns);
     if (!r) continue;
-    if (r.mesh) mesh = true;
-    else {
+    if (r.mesh) {mesh = true;} else {
       const g = gatewayOf(index, r);
       if (g) gateways.push(g);
     }
@@ -445,7 +457,8 @@ export const VSX_PORT_001 = defineRule({
         if (!anyServer || ports.has(port)) return;
         const list = Array.from(ports).sort((a, b) => a - b);
         ctx.report({
-          object: vs, path: `${path}.port`,
+          object: vs,
+          path: `${path}.port`,
           message: `match.port ${port} is not the port of any ${section} server of ${gateways.map(gwName).join(', ')} serving these hosts (${list.join(', ')}); match.port compares with the Gateway server port, not the Service targetPort or container port`,
           fix: `use match.port ${list.length === 1 ? list[0] : `one of ${list.join(', ')}`}, or remove match.port`,
         });
@@ -490,7 +503,8 @@ export const VSX_KIND_001 = defineRule({
         const want = sec === 'http' ? 'an HTTP server or an HTTPS server terminating TLS' : sec === 'tcp' ? 'a TCP server or a TLS server terminating TLS (SIMPLE/MUTUAL)' : 'a server with tls.mode PASSTHROUGH';
         const used = Array.from(kinds);
         ctx.report({
-          object: vs, path: `spec.${sec}`,
+          object: vs,
+          path: `spec.${sec}`,
           message: `${sec} routes are ignored: no bound server uses them (${serverDesc()}; ${sec} routes need ${want})`,
           fix: used.length ? `move these rules into spec.${used[0]}, which the bound servers use, or bind a gateway with ${want}` : `bind a gateway with ${want}, or rewrite the rules for the server kind`,
         });
@@ -530,7 +544,8 @@ export const VSX_TCP_001 = defineRule({
           }
           if (winner.vf === vf) continue;
           ctx.report({
-            object: vf.vs, path: hit.path,
+            object: vf.vs,
+            path: hit.path,
             message: `tcp rule for server port ${s.port.number ?? '?'} of gateway ${key} is ignored: the older virtual service ${winner.vf.ns}/${winner.vf.vs.name} (${winner.path}) already serves it`,
             fix: `merge the tcp routes into ${winner.vf.ns}/${winner.vf.vs.name}, or use a separate server port`,
           });
@@ -585,7 +600,8 @@ export const VSX_SNI_001 = defineRule({
               const h = sni[dupIdx] as string;
               const prev = known.get(h)!;
               ctx.report({
-                object: vf.vs, path: `${mp}.sniHosts[${dupIdx}]`,
+                object: vf.vs,
+                path: `${mp}.sniHosts[${dupIdx}]`,
                 message: `sniHost ${q(h)} on port ${server.port.number} of gateway ${key} is already routed by ${prev.vf === vf ? prev.path : `${prev.vf.ns}/${prev.vf.vs.name} ${prev.path}`}, so istiod skips this tls rule`,
                 fix: 'route each SNI host once per gateway port: merge the rules or remove the duplicate sniHost',
               });
@@ -631,7 +647,8 @@ export const VSX_DUP_001 = defineRule({
       for (const e of list) {
         if (e.vf.vs.isContext) continue;
         ctx.report({
-          object: e.vf.vs, path: `spec.hosts[${e.index}]`,
+          object: e.vf.vs,
+          path: `spec.hosts[${e.index}]`,
           message: `mesh virtual services ${names.join(', ')} all define host ${q(host)}; sidecars use only one of them`,
           fix: 'merge the rules into one virtual service per host for the mesh',
         });
@@ -665,7 +682,8 @@ export const VSX_DUP_002 = defineRule({
       const host = key.slice(key.indexOf('|') + 1);
       for (const e of list) {
         ctx.report({
-          object: e.vf.vs, path: `spec.hosts[${e.index}]`,
+          object: e.vf.vs,
+          path: `spec.hosts[${e.index}]`,
           message: `virtual services ${names.join(', ')} all bind host ${q(host)} on gateway ${e.gw}; their rules merge oldest first, so an earlier catch-all hides later rules`,
           fix: 'keep one virtual service per host and gateway (merge the rules), or use distinct hosts',
         });
@@ -707,14 +725,15 @@ const CLUSTER_HOST = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/i;
 
 /**
  * Whether the input declares enough of the registry to call `fqdn` missing: for `name.ns.svc.cluster.local`, the input
- * declares a Service in `ns` or a Service named `name` elsewhere (short-name mis-resolution); for other hosts, the
+ * declares an application Service (not a gateway's) in `ns` or a Service named `name` elsewhere (short-name mis-resolution); for other hosts, the
  * input declares at least one ServiceEntry.
  */
 function registryKnown(index: MeshIndex, fqdn: string): boolean {
   const reg = registry(index);
   const m = CLUSTER_HOST.exec(fqdn);
   if (m) {
-    if (index.servicesIn(m[2]).some((s) => s.origin === 'manifest')) return true;
+    // the namespace's application Services are in the input: a gateway's own Service (or a declared fact) does not say so
+    if (index.servicesIn(m[2]).some((s) => s.origin === 'manifest' && !s.object?.isContext && index.workloadsForService(s).length === 0)) return true;
     return (reg.serviceNamespaces.get(m[1])?.size ?? 0) > 0;
   }
   return reg.hasServiceEntries;
@@ -758,7 +777,8 @@ export const VSX_DEST_001 = defineRule({
         if (hidden.length > 0) {
           const e = hidden[0];
           ctx.report({
-            object: vs, path: `${d.path}.host`,
+            object: vs,
+            path: `${d.path}.host`,
             message: `${what} ${q(host)} is ${e.origin === 'service' ? 'a Service' : 'a ServiceEntry host'} in ${e.namespace} that is not exported to ${ns}`,
             fix: `add ${q(ns)} to the exportTo of ${e.object ? `${e.object.kind} ${e.namespace}/${e.object.name}` : 'the registry entry'}`,
           });
@@ -768,7 +788,8 @@ export const VSX_DEST_001 = defineRule({
         const partial = /^([^.]+)\.([^.]+)(\.svc)?$/.exec(host);
         if (partial && index.service(partial[2], partial[1])) {
           ctx.report({
-            object: vs, path: `${d.path}.host`,
+            object: vs,
+            path: `${d.path}.host`,
             message: `${what} ${q(host)} is not a registry host; the Service is ${partial[1]}.${partial[2]}.svc.cluster.local`,
             fix: `use ${q(`${partial[1]}.${partial[2]}.svc.cluster.local`)}${partial[2] === ns ? ` or the short name ${q(partial[1])}` : ''}`,
           });
@@ -778,7 +799,8 @@ export const VSX_DEST_001 = defineRule({
         const m = CLUSTER_HOST.exec(fqdn);
         const elsewhere = m && host === m[1] ? Array.from(reg.serviceNamespaces.get(m[1]) ?? []).filter((n) => n !== m[2]).sort() : [];
         ctx.report({
-          object: vs, path: `${d.path}.host`,
+          object: vs,
+          path: `${d.path}.host`,
           message: elsewhere.length
             ? `${what} ${q(host)} resolves to ${q(fqdn)} (short names resolve in the virtual service namespace ${ns}), but the Service ${q(host)} is in ${elsewhere.join(', ')}`
             : `${what} ${q(host)}${fqdn !== host ? ` (${fqdn})` : ''} matches no Service or ServiceEntry`,
@@ -811,7 +833,8 @@ export const VSX_DEST_002 = defineRule({
         if (port === undefined || port === 0) {
           if (reg.ports.length > 1) {
             ctx.report({
-              object: vs, path: d.path,
+              object: vs,
+              path: d.path,
               message: `destination ${q(host)} exposes several ports (${reg.ports.join(', ')}) but destination.port is not set`,
               fix: `set destination.port.number to one of ${reg.ports.join(', ')}`,
             });
@@ -820,7 +843,9 @@ export const VSX_DEST_002 = defineRule({
         }
         if (reg.ports.includes(port)) return;
         ctx.report({
-          object: vs, path: `${d.path}.port.number`, code: 'IST0101',
+          object: vs,
+          path: `${d.path}.port.number`,
+          code: 'IST0101',
           message: `destination ${q(host)} has no port ${port} (ports: ${reg.ports.join(', ')})`,
           fix: `use one of the ports ${reg.ports.join(', ')} (the Service port, not the targetPort)`,
         });
@@ -904,7 +929,8 @@ export const VSX_SUB_001 = defineRule({
         if (defining.length === 0) {
           const any = drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.host));
           ctx.report({
-            object: vs, path: `${d.path}.subset`,
+            object: vs,
+            path: `${d.path}.subset`,
             message: any.length
               ? `subset ${q(subset)} of ${q(host)} is not defined by DestinationRule ${any.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} (subsets: ${Array.from(new Set(any.flatMap((e) => Array.from(e.subsets)))).join(', ') || 'none'}); requests fail with 503 NC`
               : `subset ${q(subset)} of ${q(host)} is not defined: no DestinationRule for ${q(fqdn)} is in the input; requests fail with 503 NC`,
@@ -915,7 +941,8 @@ export const VSX_SUB_001 = defineRule({
         const hidden = callerNamespaces(index, vf, d.rule, d.section).filter((c) => !defining.some((e) => drVisibleIn(index, e.dr, c.ns)));
         if (hidden.length === 0) return;
         ctx.report({
-          object: vs, path: `${d.path}.subset`,
+          object: vs,
+          path: `${d.path}.subset`,
           message: `subset ${q(subset)} of ${q(host)} is defined in DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')}, which is not exported to ${hidden.map((c) => `${c.ns} (${c.who})`).join(', ')}`,
           fix: `add ${hidden.map((c) => q(c.ns)).join(', ')} to the DestinationRule exportTo (or remove exportTo)`,
         });
@@ -953,7 +980,8 @@ export const VSX_ING_001 = defineRule({
         const mesh = splitting.query(fqdn).filter((m) => m !== vf && m.hosts.some((h) => nameSubsetOf(fqdn, h.resolved)));
         if (mesh.length === 0) return;
         ctx.report({
-          object: vs, path: `${d.path}.host`,
+          object: vs,
+          path: `${d.path}.host`,
           message: `gateway traffic to ${q(host)} does not use the subset routing of mesh virtual service ${mesh.map((m) => `${m.ns}/${m.vs.name}`).join(', ')}: gateways apply only their own virtual service`,
           fix: 'repeat the subset split (destination subsets and weights) in this gateway virtual service, or add the gateway to the mesh virtual service gateways',
         });
@@ -993,7 +1021,8 @@ export const VSX_JWT_001 = defineRule({
           if (missing.length === 0) continue;
           reported.add(gw);
           ctx.report({
-            object: vs, path: c.path,
+            object: vs,
+            path: c.path,
             message: `claim match ${q(c.key)} needs a RequestAuthentication for the pods of gateway ${gwName(gw)} (${missing.map(describeWorkload).join('; ')}), but none applies to them, so the claim is never set and the rule never matches`,
             fix: `add a RequestAuthentication in ${missing[0].namespace} whose selector matches the gateway pods (e.g. ${Object.entries(missing[0].labels).slice(0, 1).map(([k, v]) => `${k}: ${v}`).join('') || 'their labels'}) with the issuer's jwtRules`,
           });

@@ -44,7 +44,9 @@ export function rulesOf(vs: IndexedObject, section: Section): { rule: Record<str
 /** Calls `fn` for every match entry (records only) of every http/tcp/tls rule. */
 export function eachMatch(
   vs: IndexedObject,
-  fn: (m: { section: Section; rule: Record<string, unknown>; ruleIndex: number; match: Record<string, unknown>; index: number; path: string }) => void,
+  fn: (m: {
+    section: Section; rule: Record<string, unknown>; ruleIndex: number; match: Record<string, unknown>; index: number; path: string;
+  }) => void,
 ): void {
   for (const section of SECTIONS) {
     for (const r of rulesOf(vs, section)) {
@@ -214,7 +216,7 @@ export function parseGoDuration(s: unknown): number | undefined {
   }
   if (str === '0') return 0;
   if (str === '') return undefined;
-  const unit: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  const unit: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
   const re = /^([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)/;
   let total = 0;
   while (str.length > 0) {
@@ -248,9 +250,7 @@ export function re2Problem(re: string): string | undefined {
       }
       if (/[1-9]/.test(n) && !/[0-7]/.test(re[i + 2] ?? '')) return `uses the backreference \\${n}, which RE2 does not support`;
       if (n === 'k' && re[i + 2] === '<') return 'uses a named backreference, which RE2 does not support';
-      if (n === 'z') js += '$';
-      else if (n === 'A') js += '^';
-      else if (n === 'p' || n === 'P') {
+      if (n === 'z') {js += '$';} else if (n === 'A') {js += '^';} else if (n === 'p' || n === 'P') {
         // unicode class: \pL or \p{Greek}
         if (re[i + 2] === '{') {
           const end = re.indexOf('}', i + 3);
@@ -261,7 +261,7 @@ export function re2Problem(re: string): string | undefined {
         }
         js += inClass ? 'a' : '.';
         continue;
-      } else js += c + n;
+      } else {js += c + n;}
       i++;
       continue;
     }
@@ -434,7 +434,9 @@ export const VS_HOST_001 = defineRule({
           ctx.report({ object: vs, path, message: `host ${q(host)} ${bad}`, fix: 'use a domain (reviews, app.example.com), a leading wildcard (*.example.com) or an IP' });
         } else if (!bad && host === '*' && mesh) {
           ctx.report({
-            object: vs, path, message: 'host "*" is not allowed for a virtual service bound to the mesh (gateways omitted or listing mesh)',
+            object: vs,
+            path,
+            message: 'host "*" is not allowed for a virtual service bound to the mesh (gateways omitted or listing mesh)',
             fix: 'list the service hosts explicitly, or bind the virtual service only to gateways',
           });
         }
@@ -458,7 +460,8 @@ export const VS_HOST_002 = defineRule({
           if (!nameMatches(hosts[i].host, hosts[j].host)) continue;
           const same = hosts[i].host === hosts[j].host;
           ctx.report({
-            object: vs, path: `spec.hosts[${hosts[j].index}]`,
+            object: vs,
+            path: `spec.hosts[${hosts[j].index}]`,
             message: same
               ? `host ${q(hosts[j].host)} is listed twice (also spec.hosts[${hosts[i].index}])`
               : `host ${q(hosts[j].host)} overlaps spec.hosts[${hosts[i].index}] ${q(hosts[i].host)}`,
@@ -483,7 +486,8 @@ export const VS_HOST_003 = defineRule({
       for (const { host, index } of hostsOf(vs)) {
         if (host === '*' || host.includes('.') || host.includes('*') || isIpAddress(host) || !isIstioDnsLabel(host)) continue;
         ctx.report({
-          object: vs, path: `spec.hosts[${index}]`,
+          object: vs,
+          path: `spec.hosts[${index}]`,
           message: `host ${q(host)} is a short name; on the gateway it becomes ${q(`${host}.${ns}.svc.cluster.local`)}, which external clients do not send`,
           fix: `use the external FQDN clients send, e.g. ${q(`${host}.example.com`)}${mesh ? ' (keep the short name in a separate mesh virtual service)' : ''}`,
           severity: mesh ? Severity.WARNING : undefined,
@@ -622,7 +626,8 @@ export const VS_HTTP_003 = defineRule({
         }
         if (sources.length > 1) {
           ctx.report({
-            object: vs, path: sources[1].path,
+            object: vs,
+            path: sources[1].path,
             message: `authority is set more than once (${sources.map((s) => `${s.path}=${q(s.value)}`).join(', ')})`,
             fix: 'set the authority in one place only: rewrite.authority or a host header, not both',
           });
@@ -662,7 +667,8 @@ export const VS_HTTP_004 = defineRule({
           const extra = ['perTryTimeout', 'retryOn', 'retryRemoteLocalities'].filter((f) => nonEmpty(r[f]) && r[f] !== false);
           if (extra.length > 0) {
             ctx.report({
-              object: vs, path: `${p}.${extra[0]}`,
+              object: vs,
+              path: `${p}.${extra[0]}`,
               message: `retries.attempts is 0 (retries disabled) but retries.${extra.join(', retries.')} ${extra.length > 1 ? 'are' : 'is'} set`,
               fix: 'set attempts ≥ 1 to retry, or remove the other retry fields',
             });
@@ -831,7 +837,8 @@ export const VS_MATCH_002 = defineRule({
         const mg = asArray(c.match.gateways);
         if (gw && mg.length > 0 && !mg.includes('mesh')) continue;
         ctx.report({
-          object: vs, path: c.path,
+          object: vs,
+          path: c.path,
           message: gw
             ? `claim match ${q(c.key)} in a virtual service also bound to mesh: sidecars do not support JWT claim routing`
             : `claim match ${q(c.key)} in a virtual service bound only to the mesh: JWT claim routing is only supported on gateways`,
@@ -924,7 +931,8 @@ export const VS_W_002 = defineRule({
             return;
           }
           ctx.report({
-            object: vs, path: `${path}[${k}].destination`,
+            object: vs,
+            path: `${path}[${k}].destination`,
             message: `destination ${q(d.host)}${d.subset ? ` subset ${q(d.subset)}` : ''} is already ${path}[${prev}]`,
             fix: 'merge the two entries into one destination and add their weights',
           });
@@ -1115,7 +1123,9 @@ export const VS_ORDER_001 = defineRule({
         for (const r of rules) {
           if (catchAll !== undefined) {
             ctx.report({
-              object: vs, path: r.path, code: 'IST0130',
+              object: vs,
+              path: r.path,
+              code: 'IST0130',
               message: `${section} rule ${r.path} is never used: ${catchAll} before it matches every request`,
               fix: `move the catch-all rule ${catchAll} to the end of spec.${section}, or give it a match`,
             });

@@ -172,7 +172,8 @@ describe('EGR-* rules', () => {
 
   test('no rule throws on garbage', () => {
     const anyVs = fc.record({
-      apiVersion: fc.constant('networking.istio.io/v1'), kind: fc.constant('VirtualService'),
+      apiVersion: fc.constant('networking.istio.io/v1'),
+      kind: fc.constant('VirtualService'),
       metadata: fc.record({ name: fc.constantFrom('a', 'b'), namespace: fc.constantFrom('default', 'istio-system') }),
       spec: fc.oneof(fc.anything(), fc.record({
         hosts: fc.oneof(fc.constant(['edition.cnn.com']), fc.anything()),
@@ -185,12 +186,14 @@ describe('EGR-* rules', () => {
       })),
     });
     const anyDr = fc.record({
-      apiVersion: fc.constant('networking.istio.io/v1'), kind: fc.constant('DestinationRule'),
+      apiVersion: fc.constant('networking.istio.io/v1'),
+      kind: fc.constant('DestinationRule'),
       metadata: fc.record({ name: fc.constant('d'), namespace: fc.constant('default') }),
       spec: fc.record({ host: fc.oneof(fc.constantFrom(EGRESS_FQDN, 'istio-egressgateway'), fc.anything()), trafficPolicy: fc.anything(), subsets: fc.anything(), exportTo: fc.anything() }),
     });
     const anyGw = fc.record({
-      apiVersion: fc.constant('networking.istio.io/v1'), kind: fc.constant('Gateway'),
+      apiVersion: fc.constant('networking.istio.io/v1'),
+      kind: fc.constant('Gateway'),
       metadata: fc.record({ name: fc.constant('istio-egressgateway'), namespace: fc.constant('default') }),
       spec: fc.record({ selector: fc.oneof(fc.constant({ istio: 'egressgateway' }), fc.anything()), servers: fc.anything() }),
     });

@@ -1,6 +1,6 @@
-import { GATEWAY_CROSS_RULES } from '../../../src/check/rules/gateway-cross';
 import { AnalyzeOptions } from '../../../src/check/analyze';
 import { KubeObject } from '../../../src/check/model';
+import { GATEWAY_CROSS_RULES } from '../../../src/check/rules/gateway-cross';
 import {
   at, brief, check, deployment, gateway, injectedGateway, istioOperator, only, server, service, serviceEntry, vs,
 } from '../fixtures';
@@ -25,14 +25,16 @@ const tcpGateway = injectedGateway('tcp-gw', 'edge', { istio: 'tcp' }, [{ port: 
 
 const cases: Case[] = [
   {
-    rule: 'GWX-SEL-001', title: 'selector matching no pod',
+    rule: 'GWX-SEL-001',
+    title: 'selector matching no pod',
     bad: [gateway('gw', { selector: { istio: 'my-gateway' }, servers: [server(80, 'HTTP', ['a.example.com'])] })],
     expect: ['Gateway/gw spec.selector'],
     message: /selector \{istio: my-gateway\} matches no gateway pod \(known gateway workloads: istio=ingressgateway in istio-system; istio=egressgateway in istio-system\)/,
     good: [gateway('gw', { servers: [server(80, 'HTTP', ['a.example.com'])] })],
   },
   {
-    rule: 'GWX-SEL-002', title: 'second IOP gateway without a distinct label',
+    rule: 'GWX-SEL-002',
+    title: 'second IOP gateway without a distinct label',
     bad: [
       istioOperator('gateways', { profile: 'empty', components: { ingressGateways: [{ name: 'istio-ingressgateway', enabled: true }, { name: 'my-gw', enabled: true }] } }),
       gateway('gw', { servers: [server(80, 'HTTP', ['a.example.com'])] }),
@@ -46,28 +48,32 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'GWX-SEL-003', title: 'scoped gateway outside the pods namespace',
+    rule: 'GWX-SEL-003',
+    title: 'scoped gateway outside the pods namespace',
     options: { meshConfig: { pilotEnv: { PILOT_SCOPE_GATEWAY_TO_NAMESPACE: 'true' } } },
     bad: [gateway('gw', { servers: [server(80, 'HTTP', ['a.example.com'])] }, { namespace: 'bookinfo' })],
     expect: ['Gateway/gw metadata.namespace'],
     good: [gateway('gw', { servers: [server(80, 'HTTP', ['a.example.com'])] })],
   },
   {
-    rule: 'GWX-PORT-001', title: 'port 7070 on the default ingress',
+    rule: 'GWX-PORT-001',
+    title: 'port 7070 on the default ingress',
     bad: [gateway('gw', { servers: [server(7070, 'HTTP', ['a.example.com'])] })],
     expect: ['Gateway/gw spec.servers[0].port.number'],
     message: /^port 7070 is not exposed by any Service selecting the gateway pods \(istio=ingressgateway in istio-system exposes 15021, 80, 443\)$/,
     good: [gateway('gw', { servers: [server(80, 'HTTP', ['a.example.com']), server(8443, 'HTTPS', ['b.example.com'], simple('b'))] })],
   },
   {
-    rule: 'GWX-PORT-002', title: 'listener 443 on an unprivileged pod',
+    rule: 'GWX-PORT-002',
+    title: 'listener 443 on an unprivileged pod',
     bad: [...unprivileged443, gateway('gw', { selector: { istio: 'custom' }, servers: [server(443, 'HTTPS', ['a.example.com'], simple('a'))] }, { namespace: 'edge' })],
     expect: ['Gateway/gw spec.servers[0].port.number'],
     message: /port 443 makes Envoy listen on 443 .*cannot bind below 1024/,
     good: [gateway('gw', { servers: [server(443, 'HTTPS', ['a.example.com'], simple('a'))] })],
   },
   {
-    rule: 'GWX-PORT-003', title: 'ports 80 and 8080 share listener 8080',
+    rule: 'GWX-PORT-003',
+    title: 'ports 80 and 8080 share listener 8080',
     bad: [
       gateway('gw1', { servers: [server(80, 'HTTP', ['a.example.com'])] }, { creationTimestamp: at(1) }),
       gateway('gw2', { servers: [server(8080, 'HTTP', ['b.example.com'])] }, { creationTimestamp: at(2) }),
@@ -76,7 +82,8 @@ const cases: Case[] = [
     good: [gateway('gw1', { servers: [server(80, 'HTTP', ['a.example.com']), server(443, 'HTTPS', ['a.example.com'], simple('a'))] })],
   },
   {
-    rule: 'GWX-PORT-004', title: 'two TCP servers on 31400',
+    rule: 'GWX-PORT-004',
+    title: 'two TCP servers on 31400',
     bad: [
       ...tcpGateway,
       gateway('gw1', { selector: { istio: 'tcp' }, servers: [server(31400, 'TCP', ['*'])] }, { namespace: 'edge', creationTimestamp: at(1) }),
@@ -91,7 +98,8 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'GWX-DUP-001', title: 'a.com:443 with tls in two gateways (newer one dropped)',
+    rule: 'GWX-DUP-001',
+    title: 'a.com:443 with tls in two gateways (newer one dropped)',
     bad: [
       gateway('gw1', { servers: [server(443, 'HTTPS', ['a.example.com'], simple('a'))] }, { creationTimestamp: at(5) }),
       gateway('gw2', { servers: [server(443, 'HTTPS', ['a.example.com'], simple('a2'))] }, { creationTimestamp: at(1) }),
@@ -104,7 +112,8 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'GWX-DUP-002', title: '"*" and wildcard overlap on plain HTTP',
+    rule: 'GWX-DUP-002',
+    title: '"*" and wildcard overlap on plain HTTP',
     bad: [
       gateway('gw1', { servers: [server(80, 'HTTP', ['*.example.com'])] }, { creationTimestamp: at(1) }),
       gateway('gw2', { servers: [server(80, 'HTTP', ['a.example.com', 'other.org'])] }, { creationTimestamp: at(2) }),
@@ -116,7 +125,8 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'GWX-CERT-001', title: 'one credentialName on two gateways',
+    rule: 'GWX-CERT-001',
+    title: 'one credentialName on two gateways',
     bad: [
       gateway('gw1', { servers: [server(443, 'HTTPS', ['a.example.com'], simple('wildcard'))] }),
       gateway('gw2', { servers: [server(443, 'HTTPS', ['b.example.com'], simple('wildcard'))] }),
@@ -128,7 +138,8 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'GWX-CERT-002', title: 'SIMPLE *.x.com beside MUTUAL admin.x.com',
+    rule: 'GWX-CERT-002',
+    title: 'SIMPLE *.x.com beside MUTUAL admin.x.com',
     bad: [
       gateway('guest', { servers: [server(443, 'HTTPS', ['*.x.com'], simple('wild'))] }),
       gateway('admin', { servers: [server(443, 'HTTPS', ['admin.x.com'], { tls: { mode: 'MUTUAL', credentialName: 'admin' } })] }),
@@ -141,7 +152,8 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'GWX-SVC-001', title: 'public host on the egress gateway; ClusterIP-only ingress',
+    rule: 'GWX-SVC-001',
+    title: 'public host on the egress gateway; ClusterIP-only ingress',
     bad: [
       gateway('gw', { selector: { istio: 'egressgateway' }, servers: [server(80, 'HTTP', ['shop.example.com'])] }),
       ...injectedGateway('internal', 'edge', { istio: 'ingressgateway-internal' }, undefined, 'ClusterIP'),
@@ -155,7 +167,8 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'GWX-VS-001', title: 'server without a VirtualService',
+    rule: 'GWX-VS-001',
+    title: 'server without a VirtualService',
     bad: [gateway('gw', { servers: [server(80, 'HTTP', ['a.example.com']), server(443, 'TLS', ['p.example.com'], { tls: { mode: 'PASSTHROUGH' } })] })],
     expect: ['Gateway/gw spec.servers[0]', 'Gateway/gw spec.servers[1]'],
     good: [
@@ -164,7 +177,8 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'GWX-REDIR-001', title: 'redirect without an HTTPS server',
+    rule: 'GWX-REDIR-001',
+    title: 'redirect without an HTTPS server',
     bad: [gateway('gw', { servers: [server(80, 'HTTP', ['a.example.com'], { tls: { httpsRedirect: true } })] })],
     expect: ['Gateway/gw spec.servers[0].hosts[0]'],
     good: [

@@ -1,5 +1,5 @@
-import { GATEWAY_RULES } from '../../../src/check/rules/gateway';
 import { KubeObject } from '../../../src/check/model';
+import { GATEWAY_RULES } from '../../../src/check/rules/gateway';
 import { brief, check, gateway, injectedGateway, only, server } from '../fixtures';
 
 interface Case {
@@ -39,10 +39,12 @@ const cases: Case[] = [
   },
   {
     rule: 'GW-PORT-002',
-    bad: [gateway('gw', { servers: [
-      { port: { number: 443, protocol: 'HTTPS', name: 'https' }, hosts: ['a.example.com'], tls: { mode: 'SIMPLE', credentialName: 'a' } },
-      { port: { number: 443, protocol: 'HTTPS', name: 'https' }, hosts: ['b.example.com'], tls: { mode: 'SIMPLE', credentialName: 'b' } },
-    ] })],
+    bad: [gateway('gw', {
+      servers: [
+        { port: { number: 443, protocol: 'HTTPS', name: 'https' }, hosts: ['a.example.com'], tls: { mode: 'SIMPLE', credentialName: 'a' } },
+        { port: { number: 443, protocol: 'HTTPS', name: 'https' }, hosts: ['b.example.com'], tls: { mode: 'SIMPLE', credentialName: 'b' } },
+      ],
+    })],
     paths: ['spec.servers[1].port.name'],
     message: /"https" is already used by spec.servers\[0\]/,
     good: [gateway('gw', { servers: [https({ mode: 'SIMPLE', credentialName: 'a' }), server(443, 'HTTPS', ['b.example.com'], { port: { number: 443, protocol: 'HTTPS', name: 'https-b' }, tls: { mode: 'SIMPLE', credentialName: 'b' } })] })],
@@ -159,7 +161,7 @@ const cases: Case[] = [
     bad: [gateway('gw', { servers: [server(443, 'TLS', ['*.local'], tls({ mode: 'AUTO_PASSTHROUGH' }))] })],
     paths: ['spec.servers[0].tls.mode'],
     good: [
-      ...injectedGateway('eastwest', 'istio-system', { istio: 'eastwestgateway', 'topology.istio.io/network': 'net1' }, [{ port: 15443 }]),
+      ...injectedGateway('eastwest', 'istio-system', { 'istio': 'eastwestgateway', 'topology.istio.io/network': 'net1' }, [{ port: 15443 }]),
       gateway('gw', { selector: { istio: 'eastwestgateway' }, servers: [server(15443, 'TLS', ['*.local'], tls({ mode: 'AUTO_PASSTHROUGH' }))] }),
     ],
   },

@@ -111,9 +111,9 @@ const cases: Case[] = [
     rule: 'IOP-INJ-001',
     bad: [
       namespace('legacy', { 'istio-injection': 'disabled' }),
-      injected('disabled-ns', { istio: 'a', 'sidecar.istio.io/inject': 'true' }, 'legacy'),
+      injected('disabled-ns', { 'istio': 'a', 'sidecar.istio.io/inject': 'true' }, 'legacy'),
       injected('no-label', { istio: 'b' }),
-      injected('pinned', { istio: 'c', 'sidecar.istio.io/inject': 'true' }, 'istio-ingress', 'docker.io/istio/proxyv2:1.24.0'),
+      injected('pinned', { 'istio': 'c', 'sidecar.istio.io/inject': 'true' }, 'istio-ingress', 'docker.io/istio/proxyv2:1.24.0'),
       deployment('app', { labels: { app: 'app' }, image: 'auto' }, { namespace: 'apps' }),
     ],
     expected: [
@@ -126,8 +126,8 @@ const cases: Case[] = [
     good: [
       namespace('istio-ingress', { 'istio-injection': 'enabled' }),
       injected('ns-enabled', { istio: 'a' }),
-      injected('labelled', { istio: 'b', 'sidecar.istio.io/inject': 'true' }, 'edge'),
-      injected('rev', { istio: 'c', 'istio.io/rev': 'canary' }, 'edge'),
+      injected('labelled', { 'istio': 'b', 'sidecar.istio.io/inject': 'true' }, 'edge'),
+      injected('rev', { 'istio': 'c', 'istio.io/rev': 'canary' }, 'edge'),
       deployment('istio-ingressgateway', { labels: { istio: 'ingressgateway' }, image: 'docker.io/istio/proxyv2:1.24.0' }, { namespace: 'istio-system' }),
     ],
   },
@@ -218,7 +218,10 @@ describe('IOP-*/MESH-* rules', () => {
 
   test('the separate user-gateway IOP of istio.io is clean in a file of its own', () => {
     const iop = gwIop([{
-      name: 'ilb-gateway', namespace: 'user-ingressgateway-ns', enabled: true, label: { istio: 'ilb-gateway' },
+      name: 'ilb-gateway',
+      namespace: 'user-ingressgateway-ns',
+      enabled: true,
+      label: { istio: 'ilb-gateway' },
       k8s: { service: { ports: [{ port: 15021, targetPort: 15021, name: 'status-port' }, { port: 80, targetPort: 8080, name: 'http2' }, { port: 443, targetPort: 8443, name: 'https' }] } },
     }], {}, 'ilb-gateway');
     expect(brief(run([iop, namespace('user-ingressgateway-ns')], { sources: [{ file: 'iop.yaml' }, { file: 'ns.yaml' }] }))).toEqual([]);
@@ -226,21 +229,27 @@ describe('IOP-*/MESH-* rules', () => {
 
   test('no rule throws on garbage', () => {
     const comp = fc.oneof(fc.anything(), fc.record({
-      name: fc.oneof(fc.constantFrom('istio-ingressgateway', 'my-gw'), fc.anything()), enabled: fc.anything(), namespace: fc.anything(),
+      name: fc.oneof(fc.constantFrom('istio-ingressgateway', 'my-gw'), fc.anything()),
+      enabled: fc.anything(),
+      namespace: fc.anything(),
       label: fc.oneof(fc.constant({ istio: 'my-gw' }), fc.anything()),
       k8s: fc.oneof(fc.record({ service: fc.record({ ports: fc.oneof(fc.array(fc.record({ port: fc.anything(), targetPort: fc.anything() })), fc.anything()) }), replicaCount: fc.anything() }), fc.anything()),
     }));
     const iop = fc.record({
-      apiVersion: fc.constant('install.istio.io/v1alpha1'), kind: fc.constant('IstioOperator'),
+      apiVersion: fc.constant('install.istio.io/v1alpha1'),
+      kind: fc.constant('IstioOperator'),
       metadata: fc.oneof(fc.record({ name: fc.constantFrom('', 'a'), namespace: fc.constantFrom('istio-system', 'x') }), fc.anything()),
       spec: fc.oneof(fc.anything(), fc.record({
         profile: fc.oneof(fc.constantFrom('empty', 'default', 'demo'), fc.anything()),
         components: fc.oneof(fc.record({ ingressGateways: fc.oneof(fc.array(comp), fc.anything()), egressGateways: fc.anything(), pilot: fc.anything() }), fc.anything()),
-        meshConfig: fc.anything(), values: fc.anything(),
+        meshConfig: fc.anything(),
+        values: fc.anything(),
       })),
     });
     const dep = fc.record({
-      apiVersion: fc.constant('apps/v1'), kind: fc.constant('Deployment'), metadata: fc.record({ name: fc.constantFrom('istiod', 'gw'), namespace: fc.constant('x') }),
+      apiVersion: fc.constant('apps/v1'),
+      kind: fc.constant('Deployment'),
+      metadata: fc.record({ name: fc.constantFrom('istiod', 'gw'), namespace: fc.constant('x') }),
       spec: fc.oneof(fc.anything(), fc.record({ template: fc.record({ metadata: fc.record({ labels: fc.anything(), annotations: fc.oneof(fc.constant({ 'inject.istio.io/templates': 'gateway' }), fc.anything()) }), spec: fc.record({ containers: fc.anything() }) }) })),
     });
     const arb = fc.array(fc.oneof(fc.anything(), iop, dep, fc.record({ apiVersion: fc.constant('networking.istio.io/v1'), kind: fc.constant('Sidecar'), metadata: fc.anything(), spec: fc.anything() })), { maxLength: 6 });

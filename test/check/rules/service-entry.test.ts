@@ -205,17 +205,22 @@ describe('SE-*/SEX-* rules', () => {
 
   test('no rule throws on garbage', () => {
     const se = fc.record({
-      apiVersion: fc.constant('networking.istio.io/v1'), kind: fc.constant('ServiceEntry'),
+      apiVersion: fc.constant('networking.istio.io/v1'),
+      kind: fc.constant('ServiceEntry'),
       metadata: fc.record({ name: fc.constantFrom('a', 'b'), namespace: fc.constantFrom('default', 'x'), labels: fc.anything() }),
       spec: fc.oneof(fc.anything(), fc.record({
         hosts: fc.oneof(fc.array(fc.oneof(fc.constantFrom('edition.cnn.com', '*', '*.x.com', '*foo.com'), fc.anything())), fc.anything()),
         ports: fc.oneof(fc.array(fc.oneof(fc.record({ number: fc.oneof(fc.integer(), fc.anything()), name: fc.anything(), protocol: fc.anything() }), fc.anything())), fc.anything()),
         resolution: fc.oneof(fc.constantFrom('DNS', 'STATIC', 'NONE', 'DYNAMIC_DNS', 'DNS_ROUND_ROBIN'), fc.anything()),
-        addresses: fc.anything(), endpoints: fc.anything(), exportTo: fc.anything(), workloadSelector: fc.anything(),
+        addresses: fc.anything(),
+        endpoints: fc.anything(),
+        exportTo: fc.anything(),
+        workloadSelector: fc.anything(),
       })),
     });
     const vsArb = fc.record({
-      apiVersion: fc.constant('networking.istio.io/v1'), kind: fc.constant('VirtualService'),
+      apiVersion: fc.constant('networking.istio.io/v1'),
+      kind: fc.constant('VirtualService'),
       metadata: fc.record({ name: fc.constant('v'), namespace: fc.constant('default') }),
       spec: fc.oneof(fc.anything(), fc.record({ hosts: fc.anything(), gateways: fc.anything(), http: fc.anything(), tls: fc.array(fc.record({ match: fc.anything(), route: fc.anything() })) })),
     });

@@ -27,7 +27,7 @@ const cases: Case[] = [
       telemetry('star', { selector: { matchLabels: { istio: '*' } } }),
       telemetry('xns', { targetRef: { kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'gw', namespace: 'other' } }),
       telemetry('tags', {
-        metrics: [{ providers: [{ name: 'prometheus' }], overrides: [{ tagOverrides: { request_host: { operation: 'UPSERT' }, 'source.x': { operation: 'REMOVE', value: 'a' } } }] }],
+        metrics: [{ providers: [{ name: 'prometheus' }], overrides: [{ tagOverrides: { 'request_host': { operation: 'UPSERT' }, 'source.x': { operation: 'REMOVE', value: 'a' } } }] }],
       }, { namespace: 'bookinfo' }),
     ],
     expected: [
@@ -122,11 +122,13 @@ describe('TEL-* rules', () => {
 
   test('no rule throws on garbage', () => {
     const tel = fc.record({
-      apiVersion: fc.constant('telemetry.istio.io/v1'), kind: fc.constant('Telemetry'),
+      apiVersion: fc.constant('telemetry.istio.io/v1'),
+      kind: fc.constant('Telemetry'),
       metadata: fc.record({ name: fc.constantFrom('a', 'b'), namespace: fc.constantFrom('istio-system', 'x') }),
       spec: fc.oneof(fc.anything(), fc.record({
         selector: fc.oneof(fc.constant(ingressSel), fc.record({ matchLabels: fc.anything() }), fc.anything()),
-        targetRef: fc.anything(), targetRefs: fc.anything(),
+        targetRef: fc.anything(),
+        targetRefs: fc.anything(),
         accessLogging: fc.oneof(fc.array(fc.record({ providers: fc.anything(), disabled: fc.anything() })), fc.anything()),
         metrics: fc.oneof(fc.array(fc.record({ overrides: fc.array(fc.record({ tagOverrides: fc.dictionary(fc.string(), fc.anything()) })) })), fc.anything()),
       })),

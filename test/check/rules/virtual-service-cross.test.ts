@@ -3,7 +3,7 @@ import { AnalyzeOptions } from '../../../src/check/analyze';
 import { KubeObject } from '../../../src/check/model';
 import { VIRTUAL_SERVICE_RULES } from '../../../src/check/rules/virtual-service';
 import { VIRTUAL_SERVICE_CROSS_RULES } from '../../../src/check/rules/virtual-service-cross';
-import { at, brief, check, destinationRule, gateway, only, server, service, serviceEntry, vs } from '../fixtures';
+import { at, brief, check, destinationRule, gateway, injectedGateway, only, server, service, serviceEntry, vs } from '../fixtures';
 
 interface Case {
   readonly rule: string;
@@ -20,7 +20,9 @@ interface Case {
 /** security.istio.io/v1 RequestAuthentication (not in fixtures.ts). */
 function requestAuthentication(name: string, namespace: string, matchLabels?: Record<string, string>): KubeObject {
   return {
-    apiVersion: 'security.istio.io/v1', kind: 'RequestAuthentication', metadata: { name, namespace },
+    apiVersion: 'security.istio.io/v1',
+    kind: 'RequestAuthentication',
+    metadata: { name, namespace },
     spec: { ...(matchLabels ? { selector: { matchLabels } } : {}), jwtRules: [{ issuer: 'https://issuer.example.com' }] },
   };
 }
@@ -38,14 +40,16 @@ const tlsRoute = (sni: string[]) => ({ http: [], tls: [{ match: [{ port: 443, sn
 
 const cases: Case[] = [
   {
-    rule: 'VSX-GW-001', title: 'short gateway name from another namespace',
+    rule: 'VSX-GW-001',
+    title: 'short gateway name from another namespace',
     bad: [http80(['*']), vs('v', ['a.example.com'], { gateways: ['gw'] }, { namespace: 'bookinfo' })],
     expect: ['VirtualService/bookinfo/v spec.gateways[0]'],
     message: /resolves to bookinfo\/gw, which is not in the input \(a Gateway "gw" exists in istio-system\)/,
     good: [http80(['*']), vs('v', ['a.example.com'], { gateways: ['istio-system/gw', 'gw.istio-system'] }, { namespace: 'bookinfo' })],
   },
   {
-    rule: 'VSX-GW-002', title: 'VS host not served by the gateway; ns/ scoping',
+    rule: 'VSX-GW-002',
+    title: 'VS host not served by the gateway; ns/ scoping',
     bad: [
       http80(['b.example.com', 'other/c.example.com']),
       vs('v', ['a.example.com'], { gateways: ['istio-system/gw'] }),
@@ -60,39 +64,45 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'VSX-GW-003', title: 'exportTo "." in the app namespace',
+    rule: 'VSX-GW-003',
+    title: 'exportTo "." in the app namespace',
     bad: [http80(['*']), vs('v', ['a.example.com'], { gateways: ['istio-system/gw'], exportTo: ['.'] }, { namespace: 'bookinfo' })],
     expect: ['VirtualService/bookinfo/v spec.exportTo'],
     message: /hides the virtual service from the gateway pods in istio-system/,
     good: [http80(['*']), vs('v', ['a.example.com'], { gateways: ['istio-system/gw'], exportTo: ['.', 'istio-system'] }, { namespace: 'bookinfo' })],
   },
   {
-    rule: 'VSX-GW-004', title: 'gateways omitted although a gateway serves the host',
+    rule: 'VSX-GW-004',
+    title: 'gateways omitted although a gateway serves the host',
     bad: [http80(['a.example.com']), vs('v', ['a.example.com'])],
     expect: ['VirtualService/default/v spec.gateways'],
     good: [http80(['a.example.com']), vs('v', ['a.example.com'], { gateways: ['istio-system/gw', 'mesh'] }), vs('m', ['reviews'])],
   },
   {
-    rule: 'VSX-GW-005', title: 'match.gateways outside the top-level gateways',
+    rule: 'VSX-GW-005',
+    title: 'match.gateways outside the top-level gateways',
     bad: [http80(['*']), vs('v', ['a.example.com'], { gateways: ['mesh'], http: [{ match: [{ gateways: ['istio-system/gw'] }], route: to('b') }] })],
     expect: ['VirtualService/default/v spec.http[0].match[0].gateways[0]'],
     good: [http80(['*']), vs('v', ['a.example.com'], { gateways: ['mesh', 'istio-system/gw'], http: [{ match: [{ gateways: ['istio-system/gw'] }], route: to('b') }] })],
   },
   {
-    rule: 'VSX-PORT-001', title: 'match.port uses the target port 8080 instead of server port 80',
+    rule: 'VSX-PORT-001',
+    title: 'match.port uses the target port 8080 instead of server port 80',
     bad: [http80(['*']), vs('v', ['a.example.com'], { gateways: ['istio-system/gw'], http: [{ match: [{ port: 8080 }], route: to('b') }] })],
     expect: ['VirtualService/default/v spec.http[0].match[0].port'],
     message: /match.port 8080 is not the port of any http server of istio-system\/gw serving these hosts \(80\)/,
     good: [http80(['*']), vs('v', ['a.example.com'], { gateways: ['istio-system/gw'], http: [{ match: [{ port: 80 }], route: to('b') }] })],
   },
   {
-    rule: 'VSX-KIND-001', title: 'http routes on a PASSTHROUGH server',
+    rule: 'VSX-KIND-001',
+    title: 'http routes on a PASSTHROUGH server',
     bad: [passthrough(['a.example.com']), vs('v', ['a.example.com'], { gateways: ['istio-system/sni'] })],
     expect: ['VirtualService/default/v spec.http'],
     good: [passthrough(['a.example.com']), vs('v', ['a.example.com'], { gateways: ['istio-system/sni'], ...tlsRoute(['a.example.com']) })],
   },
   {
-    rule: 'VSX-TCP-001', title: 'two VSs with tcp rules on 31400',
+    rule: 'VSX-TCP-001',
+    title: 'two VSs with tcp rules on 31400',
     bad: [
       gateway('tcp', { servers: [server(31400, 'TCP', ['*'])] }),
       vs('first', ['a.example.com'], { gateways: ['istio-system/tcp'], http: [], tcp: [{ match: [{ port: 31400 }], route: to('a') }] }, { creationTimestamp: at(1) }),
@@ -107,7 +117,8 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'VSX-SNI-001', title: 'two VSs route sniHost a.example.com on one port',
+    rule: 'VSX-SNI-001',
+    title: 'two VSs route sniHost a.example.com on one port',
     bad: [
       passthrough(['*.example.com']),
       vs('first', ['a.example.com'], { gateways: ['istio-system/sni'], ...tlsRoute(['a.example.com']) }, { creationTimestamp: at(1) }),
@@ -121,7 +132,8 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'VSX-DEST-001', title: 'short destination resolves in istio-system; unknown external host',
+    rule: 'VSX-DEST-001',
+    title: 'short destination resolves in istio-system; unknown external host',
     bad: [
       ...bookinfoSvcs, http80(['*']), serviceEntry('ext', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' }),
       vs('v', ['bookinfo.example.com'], { gateways: ['gw'], http: [{ route: to('productpage') }, { route: to('other.example.com') }] }, { namespace: 'istio-system' }),
@@ -136,7 +148,8 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'VSX-DEST-002', title: 'multi-port SE without destination port; missing port',
+    rule: 'VSX-DEST-002',
+    title: 'multi-port SE without destination port; missing port',
     bad: [
       serviceEntry('cnn', { hosts: ['edition.cnn.com'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' }),
       vs('v', ['edition.cnn.com'], { http: [{ route: to('edition.cnn.com') }], tcp: [{ route: to('edition.cnn.com', { port: { number: 8443 } }) }] }),
@@ -149,7 +162,8 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'VSX-SUB-001', title: 'subset without DR; DR not exported to the gateway namespace',
+    rule: 'VSX-SUB-001',
+    title: 'subset without DR; DR not exported to the gateway namespace',
     bad: [
       ...bookinfoSvcs, http80(['*']),
       destinationRule('reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }], exportTo: ['.'] }, { namespace: 'bookinfo' }),
@@ -164,7 +178,8 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'VSX-DUP-001', title: 'two mesh VSs for reviews',
+    rule: 'VSX-DUP-001',
+    title: 'two mesh VSs for reviews',
     bad: [vs('a', ['reviews'], {}, { namespace: 'bookinfo' }), vs('b', ['reviews.bookinfo.svc.cluster.local'], {}, { namespace: 'bookinfo' })],
     expect: ['VirtualService/bookinfo/a spec.hosts[0]', 'VirtualService/bookinfo/b spec.hosts[0]'],
     good: [
@@ -175,13 +190,15 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'VSX-DUP-002', title: 'two VSs bind a.example.com on one gateway',
+    rule: 'VSX-DUP-002',
+    title: 'two VSs bind a.example.com on one gateway',
     bad: [http80(['*']), vs('a', ['a.example.com'], { gateways: ['istio-system/gw'] }), vs('b', ['a.example.com'], { gateways: ['istio-system/gw'] }, { namespace: 'other' })],
     expect: ['VirtualService/default/a spec.hosts[0]', 'VirtualService/other/b spec.hosts[0]'],
     good: [http80(['*']), vs('a', ['a.example.com'], { gateways: ['istio-system/gw'] }), vs('b', ['b.example.com'], { gateways: ['istio-system/gw'] })],
   },
   {
-    rule: 'VSX-ING-001', title: 'ingress VS to reviews while the mesh VS splits subsets',
+    rule: 'VSX-ING-001',
+    title: 'ingress VS to reviews while the mesh VS splits subsets',
     bad: [
       http80(['*']),
       vs('reviews', ['reviews'], { http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: 90 }, { destination: { host: 'reviews', subset: 'v2' }, weight: 10 }] }] }, { namespace: 'bookinfo' }),
@@ -195,7 +212,8 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'VSX-JWT-001', title: 'claim routing without RequestAuthentication on the gateway pods',
+    rule: 'VSX-JWT-001',
+    title: 'claim routing without RequestAuthentication on the gateway pods',
     bad: [
       http80(['*']),
       requestAuthentication('app-jwt', 'bookinfo', { app: 'productpage' }),
@@ -242,6 +260,15 @@ describe('VSX-* rules', () => {
     expect(where(f)).toEqual(['VirtualService/default/v spec.gateways[2]']);
   });
 
+  test('VSX-DEST-001: a gateway\'s own Service does not make the namespace\'s app Services "known"', () => {
+    const f = only(run([
+      ...injectedGateway('team-gw', 'shop', { istio: 'team-gw' }),
+      gateway('gw', { selector: { istio: 'team-gw' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop.example.com'] }] }, { namespace: 'shop' }),
+      vs('v', ['shop.example.com'], { gateways: ['gw'], http: [{ route: to('webapp') }] }, { namespace: 'shop' }),
+    ]), 'VSX-DEST-001');
+    expect(f).toEqual([]);
+  });
+
   test('VSX-DEST-001: a Service that is not exported to the VS namespace', () => {
     const f = only(run([
       serviceEntry('ext', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], exportTo: ['.'] }, { namespace: 'egress' }),
@@ -261,8 +288,12 @@ describe('garbage input', () => {
     mirror: fc.oneof(dest, anyJson),
   }, { requiredKeys: [] });
   const spec = fc.record({
-    hosts: fc.oneof(fc.array(hostish), anyJson), gateways: fc.oneof(fc.array(hostish), anyJson), exportTo: fc.oneof(fc.array(hostish), anyJson),
-    http: fc.oneof(fc.array(rule), anyJson), tcp: fc.oneof(fc.array(rule), anyJson), tls: fc.oneof(fc.array(rule), anyJson),
+    hosts: fc.oneof(fc.array(hostish), anyJson),
+    gateways: fc.oneof(fc.array(hostish), anyJson),
+    exportTo: fc.oneof(fc.array(hostish), anyJson),
+    http: fc.oneof(fc.array(rule), anyJson),
+    tcp: fc.oneof(fc.array(rule), anyJson),
+    tls: fc.oneof(fc.array(rule), anyJson),
   }, { requiredKeys: [] });
   const other = fc.record({
     kind: fc.constantFrom('Gateway', 'DestinationRule', 'ServiceEntry', 'Service', 'RequestAuthentication'),
@@ -275,7 +306,9 @@ describe('garbage input', () => {
         ...specs.map((s, i) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: `v${i}`, namespace: i % 2 ? 'istio-system' : 'default' }, spec: s })),
         ...others.map((o, i) => ({
           apiVersion: o.kind === 'Service' ? 'v1' : o.kind === 'RequestAuthentication' ? 'security.istio.io/v1' : 'networking.istio.io/v1',
-          kind: o.kind, metadata: { name: `o${i}`, namespace: 'default' }, spec: o.spec,
+          kind: o.kind,
+          metadata: { name: `o${i}`, namespace: 'default' },
+          spec: o.spec,
         })),
       ];
       const f = run(objs);
@@ -292,10 +325,13 @@ describe('seed scenarios: no false positives from VS/VSX rules', () => {
     const objs = [
       gateway('bookinfo-gateway', { selector: { istio: 'ingressgateway' }, servers: [server(8080, 'HTTP', ['*'])] }, { namespace: 'bookinfo' }),
       ...['productpage', 'reviews', 'ratings', 'details'].map((n) => service(n, { selector: { app: n }, ports: [{ port: 9080, name: 'http' }] }, { namespace: 'bookinfo' })),
-      vs('bookinfo', ['*'], { gateways: ['bookinfo-gateway'], http: [{
-        match: [{ uri: { exact: '/productpage' } }, { uri: { prefix: '/static' } }, { uri: { exact: '/login' } }, { uri: { exact: '/logout' } }, { uri: { prefix: '/api/v1/products' } }],
-        route: [{ destination: { host: 'productpage', port: { number: 9080 } } }],
-      }] }, { namespace: 'bookinfo' }),
+      vs('bookinfo', ['*'], {
+        gateways: ['bookinfo-gateway'],
+        http: [{
+          match: [{ uri: { exact: '/productpage' } }, { uri: { prefix: '/static' } }, { uri: { exact: '/login' } }, { uri: { exact: '/logout' } }, { uri: { prefix: '/api/v1/products' } }],
+          route: [{ destination: { host: 'productpage', port: { number: 9080 } } }],
+        }],
+      }, { namespace: 'bookinfo' }),
       vs('reviews', ['reviews'], { http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: 50 }, { destination: { host: 'reviews', subset: 'v3' }, weight: 50 }] }] }, { namespace: 'bookinfo' }),
       destinationRule('reviews', { host: 'reviews', subsets: ['v1', 'v2', 'v3'].map((v) => ({ name: v, labels: { version: v } })) }, { namespace: 'bookinfo' }),
     ];
@@ -307,25 +343,34 @@ describe('seed scenarios: no false positives from VS/VSX rules', () => {
       serviceEntry('cnn', { hosts: ['edition.cnn.com'], ports: [{ number: 80, name: 'http-port', protocol: 'HTTP' }, { number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' }),
       gateway('istio-egressgateway', { selector: { istio: 'egressgateway' }, servers: [server(443, 'TLS', ['edition.cnn.com'], { tls: { mode: 'PASSTHROUGH' } })] }, { namespace: 'default' }),
       destinationRule('egressgateway-for-cnn', { host: 'istio-egressgateway.istio-system.svc.cluster.local', subsets: [{ name: 'cnn' }] }),
-      vs('direct-cnn-through-egress-gateway', ['edition.cnn.com'], { gateways: ['mesh', 'istio-egressgateway'], http: undefined, tls: [
-        { match: [{ gateways: ['mesh'], port: 443, sniHosts: ['edition.cnn.com'] }], route: [{ destination: { host: 'istio-egressgateway.istio-system.svc.cluster.local', subset: 'cnn', port: { number: 443 } } }] },
-        { match: [{ gateways: ['istio-egressgateway'], port: 443, sniHosts: ['edition.cnn.com'] }], route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } }, weight: 100 }] },
-      ] }),
+      vs('direct-cnn-through-egress-gateway', ['edition.cnn.com'], {
+        gateways: ['mesh', 'istio-egressgateway'],
+        http: undefined,
+        tls: [
+          { match: [{ gateways: ['mesh'], port: 443, sniHosts: ['edition.cnn.com'] }], route: [{ destination: { host: 'istio-egressgateway.istio-system.svc.cluster.local', subset: 'cnn', port: { number: 443 } } }] },
+          { match: [{ gateways: ['istio-egressgateway'], port: 443, sniHosts: ['edition.cnn.com'] }], route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } }, weight: 100 }] },
+        ],
+      }),
     ];
     expect(runAll(objs)).toEqual([]);
   });
 
   test('HTTPS SIMPLE + httpsRedirect host-specific gateway', () => {
     const objs = [
-      gateway('web', { servers: [
-        server(80, 'HTTP', ['app.example.com'], { tls: { httpsRedirect: true } }),
-        server(443, 'HTTPS', ['app.example.com'], { tls: { mode: 'SIMPLE', credentialName: 'app-cert' } }),
-      ] }),
+      gateway('web', {
+        servers: [
+          server(80, 'HTTP', ['app.example.com'], { tls: { httpsRedirect: true } }),
+          server(443, 'HTTPS', ['app.example.com'], { tls: { mode: 'SIMPLE', credentialName: 'app-cert' } }),
+        ],
+      }),
       service('app', { selector: { app: 'app' }, ports: [{ port: 8080 }] }, { namespace: 'web' }),
-      vs('app', ['app.example.com'], { gateways: ['istio-system/web'], http: [
-        { match: [{ uri: { prefix: '/api' } }], route: [{ destination: { host: 'app' } }], timeout: '10s', retries: { attempts: 3, perTryTimeout: '2s', retryOn: '5xx,reset' } },
-        { route: [{ destination: { host: 'app.web.svc.cluster.local', port: { number: 8080 } } }] },
-      ] }, { namespace: 'web' }),
+      vs('app', ['app.example.com'], {
+        gateways: ['istio-system/web'],
+        http: [
+          { match: [{ uri: { prefix: '/api' } }], route: [{ destination: { host: 'app' } }], timeout: '10s', retries: { attempts: 3, perTryTimeout: '2s', retryOn: '5xx,reset' } },
+          { route: [{ destination: { host: 'app.web.svc.cluster.local', port: { number: 8080 } } }] },
+        ],
+      }, { namespace: 'web' }),
     ];
     expect(runAll(objs)).toEqual([]);
   });

@@ -24,7 +24,8 @@ const where = (f: ReturnType<typeof check>) => f.map((x) => `${x.resource.kind}/
 
 const cases: Case[] = [
   {
-    rule: 'VS-DEL-001', title: 'delegate with gateways and tcp; root delegating rule with a route',
+    rule: 'VS-DEL-001',
+    title: 'delegate with gateways and tcp; root delegating rule with a route',
     bad: [
       vs('child', [], { gateways: ['istio-system/gw'], tcp: [{ route: route() }] }),
       vs('root', ['a.example.com'], onGw({ http: [{ delegate: { name: 'child' }, route: route() }] })),
@@ -36,7 +37,8 @@ const cases: Case[] = [
     ],
   },
   {
-    rule: 'VS-GW-001', title: 'dotted gateway name after the slash; legacy name.ns warned',
+    rule: 'VS-GW-001',
+    title: 'dotted gateway name after the slash; legacy name.ns warned',
     bad: [vs('v', ['a.example.com'], { gateways: ['istio-system/my.gw', 'gw.istio-system', './gw'] })],
     expect: ['VirtualService/default/v spec.gateways[0]', 'VirtualService/default/v spec.gateways[1]', 'VirtualService/default/v spec.gateways[2]'],
     severities: ['error', 'warning', 'error'],
@@ -44,57 +46,70 @@ const cases: Case[] = [
     good: [gw, vs('v', ['a.example.com'], { gateways: ['istio-system/gw', 'mesh', 'local-gw'] })],
   },
   {
-    rule: 'VS-HOST-001', title: '"*" bound to mesh; bad host',
+    rule: 'VS-HOST-001',
+    title: '"*" bound to mesh; bad host',
     bad: [vs('v', ['*'], { gateways: ['istio-system/gw', 'mesh'] }), vs('w', ['foo*.example.com'])],
     expect: ['VirtualService/default/v spec.hosts[0]', 'VirtualService/default/w spec.hosts[0]'],
     good: [gw, vs('v', ['*'], onGw({})), vs('w', ['reviews', '10.0.0.1', '*.example.com'])],
   },
   {
-    rule: 'VS-HOST-002', title: 'overlapping hosts in one VS',
+    rule: 'VS-HOST-002',
+    title: 'overlapping hosts in one VS',
     bad: [vs('v', ['*.a.com', 'b.a.com', 'c.com', 'c.com'])],
     expect: ['VirtualService/default/v spec.hosts[1]', 'VirtualService/default/v spec.hosts[3]'],
     message: /overlaps spec.hosts\[0\] "\*.a.com"|listed twice/,
     good: [vs('v', ['*.a.com', 'a.com', 'b.com'])],
   },
   {
-    rule: 'VS-HOST-003', title: 'short host on a gateway-bound VS',
+    rule: 'VS-HOST-003',
+    title: 'short host on a gateway-bound VS',
     bad: [gw, vs('v', ['bookinfo'], onGw({}))],
     expect: ['VirtualService/default/v spec.hosts[0]'],
     message: /becomes "bookinfo.default.svc.cluster.local"/,
     good: [gw, vs('v', ['bookinfo.example.com'], onGw({})), vs('m', ['reviews'])],
   },
   {
-    rule: 'VS-RT-001', title: 'no routes at all',
+    rule: 'VS-RT-001',
+    title: 'no routes at all',
     bad: [vs('v', ['a.example.com'], { http: [] })],
     expect: ['VirtualService/default/v spec'],
     good: [vs('v', ['a.example.com'], { http: [], tcp: [{ route: route() }] })],
   },
   {
-    rule: 'VS-HTTP-001', title: 'redirect + route; nothing; mirror + mirrors',
-    bad: [vs('v', ['a.example.com'], { http: [
-      { redirect: { uri: '/x' }, route: route() },
-      { match: [{ uri: { prefix: '/y' } }] },
-      { route: route(), mirror: { host: 'm' }, mirrors: [{ destination: { host: 'm2' } }] },
-    ] })],
+    rule: 'VS-HTTP-001',
+    title: 'redirect + route; nothing; mirror + mirrors',
+    bad: [vs('v', ['a.example.com'], {
+      http: [
+        { redirect: { uri: '/x' }, route: route() },
+        { match: [{ uri: { prefix: '/y' } }] },
+        { route: route(), mirror: { host: 'm' }, mirrors: [{ destination: { host: 'm2' } }] },
+      ],
+    })],
     expect: ['VirtualService/default/v spec.http[0].route', 'VirtualService/default/v spec.http[1]', 'VirtualService/default/v spec.http[2].mirrors'],
     good: [vs('v', ['a.example.com'], { http: [{ match: [{ uri: { exact: '/old' } }], redirect: { uri: '/new' } }, { directResponse: { status: 404 } }] })],
   },
   {
-    rule: 'VS-HTTP-002', title: 'redirect code 200, bad scheme, empty redirect',
-    bad: [vs('v', ['a.example.com'], { http: [
-      { match: [{ uri: { prefix: '/a' } }], redirect: { uri: '/b', redirectCode: 200, scheme: 'ftp' } },
-      { redirect: {} },
-    ] })],
+    rule: 'VS-HTTP-002',
+    title: 'redirect code 200, bad scheme, empty redirect',
+    bad: [vs('v', ['a.example.com'], {
+      http: [
+        { match: [{ uri: { prefix: '/a' } }], redirect: { uri: '/b', redirectCode: 200, scheme: 'ftp' } },
+        { redirect: {} },
+      ],
+    })],
     expect: ['VirtualService/default/v spec.http[0].redirect.redirectCode', 'VirtualService/default/v spec.http[0].redirect.scheme', 'VirtualService/default/v spec.http[1].redirect'],
     good: [vs('v', ['a.example.com'], { http: [{ redirect: { scheme: 'https', redirectCode: 308 } }] })],
   },
   {
-    rule: 'VS-HTTP-003', title: 'uri + uriRegexRewrite; authority twice',
-    bad: [vs('v', ['a.example.com'], { http: [
-      { rewrite: { uri: '/x', uriRegexRewrite: { match: '^/a(.*)', rewrite: '/\\1' } }, route: route() },
-      { rewrite: { authority: 'b.example.com' }, headers: { request: { set: { Host: 'c.example.com' } } }, route: route() },
-      { rewrite: { uriRegexRewrite: { match: '(?=x)', rewrite: '/' } }, route: route() },
-    ] })],
+    rule: 'VS-HTTP-003',
+    title: 'uri + uriRegexRewrite; authority twice',
+    bad: [vs('v', ['a.example.com'], {
+      http: [
+        { rewrite: { uri: '/x', uriRegexRewrite: { match: '^/a(.*)', rewrite: '/\\1' } }, route: route() },
+        { rewrite: { authority: 'b.example.com' }, headers: { request: { set: { Host: 'c.example.com' } } }, route: route() },
+        { rewrite: { uriRegexRewrite: { match: '(?=x)', rewrite: '/' } }, route: route() },
+      ],
+    })],
     expect: [
       'VirtualService/default/v spec.http[0].rewrite.uriRegexRewrite',
       'VirtualService/default/v spec.http[1].headers.request.set["Host"]',
@@ -103,21 +118,27 @@ const cases: Case[] = [
     good: [vs('v', ['a.example.com'], { http: [{ rewrite: { uriRegexRewrite: { match: '^/a(.*)', rewrite: '/\\1' }, authority: 'b' }, route: route() }] })],
   },
   {
-    rule: 'VS-HTTP-004', title: 'attempts 0 with retryOn; bad policy',
-    bad: [vs('v', ['a.example.com'], { http: [
-      { retries: { attempts: 0, retryOn: '5xx' }, route: route() },
-      { retries: { attempts: 3, retryOn: '5xx,bogus,999' }, route: route() },
-    ] })],
+    rule: 'VS-HTTP-004',
+    title: 'attempts 0 with retryOn; bad policy',
+    bad: [vs('v', ['a.example.com'], {
+      http: [
+        { retries: { attempts: 0, retryOn: '5xx' }, route: route() },
+        { retries: { attempts: 3, retryOn: '5xx,bogus,999' }, route: route() },
+      ],
+    })],
     expect: ['VirtualService/default/v spec.http[0].retries.retryOn', 'VirtualService/default/v spec.http[1].retries.retryOn', 'VirtualService/default/v spec.http[1].retries.retryOn'],
     good: [vs('v', ['a.example.com'], { http: [{ retries: { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error,connect-failure,503' }, route: route() }] })],
   },
   {
-    rule: 'VS-HTTP-005', title: 'sub-ms timeout, fault without abort/delay, bad percentage',
-    bad: [vs('v', ['a.example.com'], { http: [
-      { timeout: '0.5ms', route: route() },
-      { fault: {}, route: route() },
-      { fault: { abort: { httpStatus: 700, percentage: { value: 0.00001 } } }, route: route() },
-    ] })],
+    rule: 'VS-HTTP-005',
+    title: 'sub-ms timeout, fault without abort/delay, bad percentage',
+    bad: [vs('v', ['a.example.com'], {
+      http: [
+        { timeout: '0.5ms', route: route() },
+        { fault: {}, route: route() },
+        { fault: { abort: { httpStatus: 700, percentage: { value: 0.00001 } } }, route: route() },
+      ],
+    })],
     expect: [
       'VirtualService/default/v spec.http[0].timeout', 'VirtualService/default/v spec.http[1].fault',
       'VirtualService/default/v spec.http[2].fault.abort.percentage.value', 'VirtualService/default/v spec.http[2].fault.abort.httpStatus',
@@ -125,45 +146,56 @@ const cases: Case[] = [
     good: [vs('v', ['a.example.com'], { http: [{ timeout: '1.5s', fault: { delay: { fixedDelay: '5s', percentage: { value: 0.1 } } }, route: route() }] })],
   },
   {
-    rule: 'VS-MATCH-001', title: 'bad regex, empty method prefix, bad sourceNamespace',
+    rule: 'VS-MATCH-001',
+    title: 'bad regex, empty method prefix, bad sourceNamespace',
     bad: [vs('v', ['a.example.com'], { http: [{ match: [{ uri: { regex: '(' } }, { method: { prefix: '' } }, { sourceNamespace: 'Bad_NS' }], route: route() }] })],
     expect: ['VirtualService/default/v spec.http[0].match[0].uri.regex', 'VirtualService/default/v spec.http[0].match[1].method.prefix', 'VirtualService/default/v spec.http[0].match[2].sourceNamespace'],
     good: [vs('v', ['a.example.com'], { http: [{ match: [{ uri: { regex: '(?i)^/api/(?P<v>v[0-9]+)/.*' } }, { uri: { prefix: '' } }, { port: 8080 }], route: route() }] })],
   },
   {
-    rule: 'VS-MATCH-002', title: 'claim match in a mesh-only VS',
+    rule: 'VS-MATCH-002',
+    title: 'claim match in a mesh-only VS',
     bad: [vs('v', ['reviews'], { http: [{ match: [{ headers: { '@request.auth.claims.groups': { exact: 'admin' } } }], route: route() }, { route: route() }] })],
     expect: ['VirtualService/default/v spec.http[0].match[0].headers["@request.auth.claims.groups"]'],
     good: [gw, vs('v', ['a.example.com'], onGw({ http: [{ match: [{ headers: { '@request.auth.claims.groups': { exact: 'admin' } } }], route: route() }, { route: route() }] }))],
   },
   {
-    rule: 'VS-DEST-001', title: 'host "*", bad subset, port 0..',
+    rule: 'VS-DEST-001',
+    title: 'host "*", bad subset, port 0..',
     bad: [vs('v', ['a.example.com'], { http: [{ route: [{ destination: { host: '*' }, weight: 50 }, { destination: { host: 'b', subset: 'V_1', port: { number: 70000 } }, weight: 50 }] }] })],
     expect: ['VirtualService/default/v spec.http[0].route[0].destination.host', 'VirtualService/default/v spec.http[0].route[1].destination.subset', 'VirtualService/default/v spec.http[0].route[1].destination.port.number'],
     good: [vs('v', ['a.example.com'], { http: [{ route: [{ destination: { host: 'b', subset: 'v1', port: { number: 8080 } } }] }] })],
   },
   {
-    rule: 'VS-W-001', title: 'all weights 0 and a negative weight',
+    rule: 'VS-W-001',
+    title: 'all weights 0 and a negative weight',
     bad: [vs('v', ['a.example.com'], { http: [{ route: [{ destination: { host: 'a' }, weight: 0 }, { destination: { host: 'b' }, weight: 0 }] }], tcp: [{ route: [{ destination: { host: 'a' }, weight: -1 }] }] })],
     expect: ['VirtualService/default/v spec.http[0].route', 'VirtualService/default/v spec.tcp[0].route[0].weight'],
     good: [vs('v', ['a.example.com'], { http: [{ route: [{ destination: { host: 'a' }, weight: 0 }, { destination: { host: 'b' }, weight: 7 }] }] })],
   },
   {
-    rule: 'VS-W-002', title: 'single weight 50; same host+subset twice',
-    bad: [vs('v', ['a.example.com'], { http: [
-      { match: [{ uri: { prefix: '/a' } }], route: [{ destination: { host: 'a' }, weight: 50 }] },
-      { route: [{ destination: { host: 'b', subset: 'v1' }, weight: 50 }, { destination: { host: 'b.default.svc.cluster.local', subset: 'v1' }, weight: 50 }] },
-    ] })],
+    rule: 'VS-W-002',
+    title: 'single weight 50; same host+subset twice',
+    bad: [vs('v', ['a.example.com'], {
+      http: [
+        { match: [{ uri: { prefix: '/a' } }], route: [{ destination: { host: 'a' }, weight: 50 }] },
+        { route: [{ destination: { host: 'b', subset: 'v1' }, weight: 50 }, { destination: { host: 'b.default.svc.cluster.local', subset: 'v1' }, weight: 50 }] },
+      ],
+    })],
     expect: ['VirtualService/default/v spec.http[0].route[0].weight', 'VirtualService/default/v spec.http[1].route[1].destination'],
     good: [vs('v', ['a.example.com'], { http: [{ route: [{ destination: { host: 'a' }, weight: 100 }] }, { route: [{ destination: { host: 'b', subset: 'v1' }, weight: 50 }, { destination: { host: 'b', subset: 'v2' }, weight: 50 }] }] })],
   },
   {
-    rule: 'VS-TLS-001', title: 'sniHost outside hosts; no match; no route; IP sni warned',
-    bad: [vs('v', ['b.example.com'], { http: [], tls: [
-      { match: [{ sniHosts: ['a.example.com', '10.0.0.1'] }], route: route() },
-      { route: route() },
-      { match: [{ sniHosts: ['b.example.com'] }] },
-    ] })],
+    rule: 'VS-TLS-001',
+    title: 'sniHost outside hosts; no match; no route; IP sni warned',
+    bad: [vs('v', ['b.example.com'], {
+      http: [],
+      tls: [
+        { match: [{ sniHosts: ['a.example.com', '10.0.0.1'] }], route: route() },
+        { route: route() },
+        { match: [{ sniHosts: ['b.example.com'] }] },
+      ],
+    })],
     expect: [
       'VirtualService/default/v spec.tls[0].match[0].sniHosts[0]', 'VirtualService/default/v spec.tls[0].match[0].sniHosts[1]',
       'VirtualService/default/v spec.tls[1].match', 'VirtualService/default/v spec.tls[2].route',
@@ -171,36 +203,43 @@ const cases: Case[] = [
     good: [vs('v', ['*.example.com'], { http: [], tls: [{ match: [{ sniHosts: ['a.example.com'], port: 443 }], route: route() }] })],
   },
   {
-    rule: 'VS-TCP-001', title: 'tcp rule without route',
+    rule: 'VS-TCP-001',
+    title: 'tcp rule without route',
     bad: [vs('v', ['a.example.com'], { http: [], tcp: [{ match: [{ port: 31400 }] }] })],
     expect: ['VirtualService/default/v spec.tcp[0].route'],
     good: [vs('v', ['a.example.com'], { http: [], tcp: [{ match: [{ port: 31400 }], route: route() }] })],
   },
   {
-    rule: 'VS-ORDER-001', title: 'prefix / before /api, duplicate match, second match-less rule',
+    rule: 'VS-ORDER-001',
+    title: 'prefix / before /api, duplicate match, second match-less rule',
     bad: [
-      vs('v', ['a.example.com'], { http: [
-        { match: [{ uri: { prefix: '/api' } }], route: route() },
-        { match: [{ uri: { prefix: '/api/v1' } }, { uri: { exact: '/x' } }], route: route() },
-        { match: [{ uri: { exact: '/x' }, name: 'dup' }], route: route() },
-        { route: route() },
-        { match: [{ uri: { prefix: '/late' } }], route: route() },
-      ] }),
+      vs('v', ['a.example.com'], {
+        http: [
+          { match: [{ uri: { prefix: '/api' } }], route: route() },
+          { match: [{ uri: { prefix: '/api/v1' } }, { uri: { exact: '/x' } }], route: route() },
+          { match: [{ uri: { exact: '/x' }, name: 'dup' }], route: route() },
+          { route: route() },
+          { match: [{ uri: { prefix: '/late' } }], route: route() },
+        ],
+      }),
     ],
     expect: [
       'VirtualService/default/v spec.http[1].match[0]', 'VirtualService/default/v spec.http[2].match[0]',
       'VirtualService/default/v spec.http[2]', 'VirtualService/default/v spec.http[4]',
     ],
     codes: ['IST0131', 'IST0131', 'IST0130', 'IST0130'],
-    good: [vs('v', ['a.example.com'], { http: [
-      { match: [{ uri: { prefix: '/api/v1' } }], route: route() },
-      { match: [{ uri: { prefix: '/api' }, headers: { 'x-v': { exact: '2' } } }], route: route() },
-      { match: [{ uri: { prefix: '/api' } }], route: route() },
-      { route: route() },
-    ] })],
+    good: [vs('v', ['a.example.com'], {
+      http: [
+        { match: [{ uri: { prefix: '/api/v1' } }], route: route() },
+        { match: [{ uri: { prefix: '/api' }, headers: { 'x-v': { exact: '2' } } }], route: route() },
+        { match: [{ uri: { prefix: '/api' } }], route: route() },
+        { route: route() },
+      ],
+    })],
   },
   {
-    rule: 'VS-EXP-001', title: '"." and "*" together; duplicates',
+    rule: 'VS-EXP-001',
+    title: '"." and "*" together; duplicates',
     bad: [vs('v', ['a.example.com'], { exportTo: ['.', '*', 'default'] })],
     expect: ['VirtualService/default/v spec.exportTo[2]', 'VirtualService/default/v spec.exportTo[1]'],
     good: [vs('v', ['a.example.com'], { exportTo: ['.', 'istio-system'] })],

@@ -1,0 +1,156 @@
+/**
+ * The measured operations of the benchmark, as plain in-process functions (bench/worker.ts runs one of them per
+ * child process; test/bench-smoke.test.ts runs them in-process at a small N).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import * as jsyaml from 'js-yaml';
+import { buildTenantApp } from './tenants';
+import { Checks, Severity } from '../src';
+import { checkStats, configureChecks } from '../src/check/synth-hook';
+import { run as runCli } from '../src/cli/main';
+
+/** The variants: (a) synth with checks, (b) synth without, (c) raw cdk8s floor, (d) CLI check, (e) YAML parse only. */
+export type Variant = 'checks' | 'noChecks' | 'raw' | 'cliCheck' | 'parseYaml';
+
+export const VARIANT_LABELS: Record<Variant, string> = {
+  checks: '(a) synth, checks on',
+  noChecks: '(b) synth, checks off',
+  raw: '(c) raw cdk8s ApiObjects',
+  cliCheck: '(d) CLI check',
+  parseYaml: '(e) js-yaml parse only',
+};
+
+/** What one measured operation produced (besides its timing). */
+export interface OperationResult {
+  /** Objects synthesized or parsed. */
+  readonly objects: number;
+  /** Error findings (checks/cliCheck), else 0. */
+  readonly errors: number;
+  /** Warning findings (checks only), else 0. */
+  readonly warnings: number;
+  /** Extra counters (construct vs synth split, analyze runs, CLI exit code). */
+  readonly detail: Record<string, number>;
+}
+
+/** The manifests of an app, chart by chart (the input of the raw variant). */
+export interface CapturedApp {
+  readonly charts: { readonly id: string; readonly objects: Record<string, unknown>[] }[];
+}
+
+function countFiles(dir: string): number {
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).length;
+}
+
+function yamlFiles(dir: string): string[] {
+  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
+}
+
+/**
+ * (a)/(b): builds the tenant app and synthesizes it to `outdir` (app.synth writes one file per chart, as users do).
+ * The construct and synth phases are timed separately in `detail` (the caller times the whole call).
+ */
+export function synthTenants(tenants: number, checks: boolean, outdir: string): OperationResult {
+  const t0 = performance.now();
+  const { app } = buildTenantApp({ tenants, checksDisabled: !checks, outdir });
+  const t1 = performance.now();
+  // warnings are printed by the synth hook; keep them out of the benchmark output
+  if (checks) configureChecks(app, { warn: () => undefined });
+  app.synth();
+  const t2 = performance.now();
+  let errors = 0;
+  let warnings = 0;
+  const stats = checkStats(app);
+  if (checks) {
+    // cached: analyze ran during synth
+    const findings = Checks.findings(app);
+    errors = findings.filter((f) => f.severity === Severity.ERROR).length;
+    warnings = findings.filter((f) => f.severity === Severity.WARNING).length;
+  }
+  return {
+    objects: app.node.findAll().filter((c) => ApiObject.isApiObject(c)).length,
+    errors,
+    warnings,
+    detail: { constructMs: t1 - t0, synthMs: t2 - t1, files: countFiles(outdir), analyzeRuns: stats.analyzeRuns, validations: stats.validations },
+  };
+}
+
+/** Builds the app with checks, synthesizes it to `outdir` and returns its manifests chart by chart. */
+export function captureTenants(tenants: number, outdir: string): { captured: CapturedApp; result: OperationResult } {
+  const { app, charts } = buildTenantApp({ tenants, outdir });
+  configureChecks(app, { warn: () => undefined });
+  app.synth();
+  const findings = Checks.findings(app);
+  const captured: CapturedApp = { charts: charts.map((c) => ({ id: c.node.id, objects: c.toJson() as Record<string, unknown>[] })) };
+  return {
+    captured,
+    result: {
+      objects: captured.charts.reduce((n, c) => n + c.objects.length, 0),
+      errors: findings.filter((f) => f.severity === Severity.ERROR).length,
+      warnings: findings.filter((f) => f.severity === Severity.WARNING).length,
+      detail: {},
+    },
+  };
+}
+
+/** (c): the same manifests as plain cdk8s ApiObjects in the same charts, synthesized to `outdir`. */
+export function synthRaw(captured: CapturedApp, outdir: string): OperationResult {
+  const t0 = performance.now();
+  const app = new App({ outdir });
+  let objects = 0;
+  for (const c of captured.charts) {
+    const chart = new Chart(app, c.id);
+    c.objects.forEach((o, i) => {
+      new ApiObject(chart, `o${i}`, o as unknown as ConstructorParameters<typeof ApiObject>[2]);
+      objects++;
+    });
+  }
+  const t1 = performance.now();
+  app.synth();
+  const t2 = performance.now();
+  return { objects, errors: 0, warnings: 0, detail: { constructMs: t1 - t0, synthMs: t2 - t1, files: countFiles(outdir) } };
+}
+
+/** (d): `cdk8s-istio-gateways check <dir> --format json` in-process (output discarded, findings counted). */
+export function cliCheck(dir: string): OperationResult {
+  let out = '';
+  const code = runCli(['check', '--format', 'json', dir], {
+    stdout: { write: (s: string) => { out += s; return true; } },
+    stderr: { write: () => true },
+  });
+  if (code === 2) throw new Error(`cli check failed on ${dir}`);
+  const findings = (JSON.parse(out) as { findings: { severity: string }[] }).findings;
+  return {
+    objects: 0,
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    detail: { exitCode: code },
+  };
+}
+
+/** (e): reads the same files and only parses them with js-yaml (the library the CLI loads YAML with). */
+export function parseYaml(dir: string): OperationResult {
+  let objects = 0;
+  for (const file of yamlFiles(dir)) {
+    const docs = jsyaml.loadAll(fs.readFileSync(file, 'utf8'));
+    objects += docs.filter((d) => d !== null && d !== undefined).length;
+  }
+  return { objects, errors: 0, warnings: 0, detail: {} };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// statistics and reporting
+
+export interface Stat {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export function stat(values: readonly number[]): Stat {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  const median = s.length === 0 ? NaN : s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { median, min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN };
+}

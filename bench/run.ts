@@ -1,0 +1,205 @@
+/**
+ * `npm run bench`: synth and check at scale against raw cdk8s (issue #6).
+ *
+ * For each N (tenants), one child process per measurement (bench/worker.ts), the parent alternating the variants
+ * (rotating which goes first) and repeating them:
+ *   (a) our synth with every check, (b) our synth with checks disabled, (c) the floor: the manifests captured from
+ *   (a) created as plain cdk8s ApiObjects in the same charts; each synthesized with app.synth() to a temp outdir.
+ * At the largest N also (d) the CLI `check` on the synthesized YAML vs (e) parsing that YAML with js-yaml only.
+ *
+ * Prints a table, writes bench/results.json (gitignored) and bench/RESULTS.md (committed).
+ *
+ * Env: BENCH_QUICK=1 (N=100, 1 repetition, smoke), BENCH_TENANTS=100,500 (override N), BENCH_REPS=5,
+ * BENCH_NO_WRITE=1 (do not write results files).
+ */
+import { fork } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Stat, VARIANT_LABELS, Variant, stat } from './harness';
+import type { Job, Measurement } from './worker';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const TENANTS = process.env.BENCH_TENANTS
+  ? process.env.BENCH_TENANTS.split(',').map((s) => Number(s.trim()))
+  : QUICK ? [100] : [100, 500, 1000, 5000];
+const REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 1 : 5));
+const WRITE = process.env.BENCH_NO_WRITE !== '1';
+const SYNTH_VARIANTS: Variant[] = ['checks', 'noChecks', 'raw'];
+const CLI_VARIANTS: Variant[] = ['cliCheck', 'parseYaml'];
+
+const BENCH_DIR = __dirname;
+const ROOT = path.join(BENCH_DIR, '..');
+/** Transpiled JavaScript of src/, imports/ and bench/ (bench/out is gitignored). */
+const JS_DIR = path.join(BENCH_DIR, 'out', 'js');
+const WORKER = path.join(JS_DIR, 'bench', 'worker.js');
+
+/**
+ * Transpiles src/, imports/ and bench/ to JavaScript once (as ts-node --transpile-only would, file by file), so the
+ * children start in a fraction of a second and their memory is not inflated by the TypeScript compiler: ts-node
+ * costs each child ~5 s and ~120 MB. The layout mirrors lib/ (src/check/schema.ts finds ../../crds).
+ */
+function transpileAll(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof import('typescript');
+  fs.rmSync(JS_DIR, { recursive: true, force: true });
+  const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'out' ? [] : walk(full);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [full] : [];
+  });
+  for (const file of ['src', 'imports', 'bench'].flatMap((d) => walk(path.join(ROOT, d)))) {
+    const out = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
+      fileName: file,
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+        experimentalDecorators: true,
+        isolatedModules: true,
+      },
+    });
+    const dest = path.join(JS_DIR, path.relative(ROOT, file)).replace(/\.ts$/, '.js');
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.writeFileSync(dest, out.outputText);
+  }
+  for (const f of ['crds', 'README.md', 'package.json']) fs.symlinkSync(path.join(ROOT, f), path.join(JS_DIR, f));
+}
+
+function runChild(job: Job): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const child = fork(WORKER, [JSON.stringify(job)], {
+      execArgv: ['--expose-gc', '--max-old-space-size=8192'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let message: unknown;
+    child.on('message', (m) => { message = m; });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0 && message !== undefined) resolve(message);
+      else reject(new Error(`worker ${job.variant} N=${job.tenants} exited with ${code}`));
+    });
+  });
+}
+
+function rotate<T>(xs: readonly T[], k: number): T[] {
+  return xs.map((_, i) => xs[(i + k) % xs.length]);
+}
+
+interface Row {
+  readonly tenants: number;
+  readonly variant: Variant;
+  readonly reps: number;
+  readonly objects: number;
+  readonly errors: number;
+  readonly ms: Stat;
+  readonly peakRssMb: Stat;
+  readonly addedRssMb: Stat;
+  readonly heapUsedMb: Stat;
+}
+
+function summarize(runs: Measurement[]): Row[] {
+  const rows: Row[] = [];
+  const keys = new Map<string, Measurement[]>();
+  for (const r of runs) {
+    const k = `${r.tenants}|${r.variant}`;
+    keys.set(k, [...(keys.get(k) ?? []), r]);
+  }
+  for (const ms of keys.values()) {
+    rows.push({
+      tenants: ms[0].tenants,
+      variant: ms[0].variant,
+      reps: ms.length,
+      objects: ms[0].result.objects,
+      errors: Math.max(...ms.map((m) => m.result.errors)),
+      ms: stat(ms.map((m) => m.ms)),
+      peakRssMb: stat(ms.map((m) => m.peakRssMb)),
+      addedRssMb: stat(ms.map((m) => m.peakRssMb - m.baseRssMb)),
+      heapUsedMb: stat(ms.map((m) => m.heapUsedMb)),
+    });
+  }
+  return rows;
+}
+
+const f0 = (x: number) => x.toFixed(0);
+const f2 = (x: number) => x.toFixed(2);
+const range = (s: Stat, f: (x: number) => string) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+
+function table(rows: Row[]): string {
+  const head = '| N | variant | reps | objects | time ms, median (min–max) | peak RSS MB | RSS added MB | heap used MB |';
+  const sep = '|---:|---|---:|---:|---:|---:|---:|---:|';
+  const lines = rows.map((r) => `| ${r.tenants} | ${VARIANT_LABELS[r.variant]} | ${r.reps} | ${r.objects || '-'} | ${range(r.ms, f0)} | ${range(r.peakRssMb, f0)} | ${range(r.addedRssMb, f0)} | ${f0(r.heapUsedMb.median)} |`);
+  return [head, sep, ...lines].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  transpileAll();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-bench-'));
+  const runs: Measurement[] = [];
+  const capture: Record<number, { errors: number; warnings: number; objects: number }> = {};
+  const largest = Math.max(...TENANTS);
+  try {
+    for (const n of TENANTS) {
+      const yamlDir = path.join(tmp, `yaml-${n}`);
+      const manifests = path.join(tmp, `manifests-${n}.json`);
+      const c = await runChild({ variant: 'capture', tenants: n, outdir: yamlDir, manifests }) as { errors: number; warnings: number; objects: number };
+      capture[n] = { errors: c.errors, warnings: c.warnings, objects: c.objects };
+      process.stderr.write(`N=${n}: ${c.objects} objects, ${c.errors} error and ${c.warnings} warning findings\n`);
+      if (c.errors > 0) throw new Error(`the tenant app has ${c.errors} error findings at N=${n}; fix bench/tenants.ts`);
+      const groups: Variant[][] = [SYNTH_VARIANTS];
+      if (n === largest) groups.push(CLI_VARIANTS);
+      for (const variants of groups) {
+        for (let rep = 0; rep < REPS; rep++) {
+          for (const variant of rotate(variants, rep)) {
+            const outdir = path.join(tmp, `out-${variant}-${n}`);
+            const m = await runChild({ variant, tenants: n, outdir, manifests, yamlDir }) as Measurement;
+            runs.push(m);
+            process.stderr.write(`  N=${n} rep ${rep + 1}/${REPS} ${variant}: ${f0(m.ms)} ms, peak RSS ${f0(m.peakRssMb)} MB\n`);
+          }
+        }
+      }
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  const rows = summarize(runs);
+  const med = (n: number, v: Variant, k: 'ms' | 'peakRssMb' | 'addedRssMb') => rows.find((r) => r.tenants === n && r.variant === v)?.[k].median ?? NaN;
+  const lower = TENANTS.includes(500) ? 500 : Math.min(...TENANTS);
+  const ratios = {
+    tenants: largest,
+    synthWithChecksVsRaw: med(largest, 'checks', 'ms') / med(largest, 'raw', 'ms'),
+    synthNoChecksVsRaw: med(largest, 'noChecks', 'ms') / med(largest, 'raw', 'ms'),
+    rssWithChecksVsRaw: med(largest, 'checks', 'peakRssMb') / med(largest, 'raw', 'peakRssMb'),
+    addedRssWithChecksVsRaw: med(largest, 'checks', 'addedRssMb') / med(largest, 'raw', 'addedRssMb'),
+    checkVsParse: med(largest, 'cliCheck', 'ms') / med(largest, 'parseYaml', 'ms'),
+    [`scaling${largest}vs${lower}`]: med(largest, 'checks', 'ms') / med(lower, 'checks', 'ms'),
+    scaling5000vs500: med(5000, 'checks', 'ms') / med(500, 'checks', 'ms'),
+  };
+  const targets = [
+    { name: `(a)/(c) time at N=${largest}`, value: ratios.synthWithChecksVsRaw, target: 1.3 },
+    { name: `time (a) N=${largest} / N=${lower}`, value: med(largest, 'checks', 'ms') / med(lower, 'checks', 'ms'), target: 11 * (largest / lower) / 10 },
+    { name: `peak RSS (a)/(c) at N=${largest}`, value: ratios.rssWithChecksVsRaw, target: 1.5 },
+    { name: `(d)/(e) time at N=${largest}`, value: ratios.checkVsParse, target: 2 },
+  ];
+  const env = `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${f0(os.totalmem() / 1024 ** 3)} GB`;
+  const tableText = table(rows);
+  const targetText = targets.map((t) => `| ${t.name} | ${f2(t.value)} | ≤ ${f2(t.target)} | ${t.value <= t.target ? 'met' : '**missed**'} |`).join('\n');
+  const captureText = TENANTS.map((n) => `N=${n}: ${capture[n].objects} objects, ${capture[n].errors} errors, ${capture[n].warnings} warnings`).join('; ');
+  const report = `${tableText}\n\n| target | value | target | |\n|---|---:|---:|---|\n${targetText}\n\nFindings of the tenant app (a): ${captureText}.\n`;
+  process.stdout.write(`\n${report}\n(${env}; ${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+
+  if (WRITE) {
+    fs.writeFileSync(path.join(BENCH_DIR, 'results.json'), `${JSON.stringify({ env, tenants: TENANTS, reps: REPS, ratios, capture, rows, runs }, null, 2)}\n`);
+    if (!QUICK) {
+      const md = `# Benchmark results\n\nLatest \`npm run bench\` (${new Date().toISOString().slice(0, 10)}; ${env}; ${REPS} repetitions per variant, one child process per measurement, variants alternating).\nSee bench/run.ts for what each variant measures; time is the whole operation (constructs + synth, or CLI run).\n\n${report}`;
+      fs.writeFileSync(path.join(BENCH_DIR, 'RESULTS.md'), md);
+    }
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});
