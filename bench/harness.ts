@@ -30,7 +30,11 @@ export interface OperationResult {
   readonly errors: number;
   /** Warning findings (checks only), else 0. */
   readonly warnings: number;
-  /** Extra counters (construct vs synth split, analyze runs, CLI exit code). */
+  /**
+   * Extra counters (construct vs synth split, analyze runs, CLI exit code). `totalMs`, `peakRssMb`, `heapUsedMb` and
+   * `heapTotalMb`, when present, are taken right after the measured operation itself (the worker uses them instead of
+   * its own figures at the end of the call, which may include untimed bookkeeping such as counting findings).
+   */
   readonly detail: Record<string, number>;
 }
 
@@ -39,8 +43,17 @@ export interface CapturedApp {
   readonly charts: { readonly id: string; readonly objects: Record<string, unknown>[] }[];
 }
 
+/**
+ * Peak RSS so far and the V8 heap (MB), taken right after the measured operation: the untimed bookkeeping after it
+ * (e.g. `Checks.findings(app)` re-serializing the App to count findings) must not count towards the variant.
+ */
+function afterOperation(): { peakRssMb: number; heapUsedMb: number; heapTotalMb: number } {
+  const mem = process.memoryUsage();
+  return { peakRssMb: process.resourceUsage().maxRSS / 1024, heapUsedMb: mem.heapUsed / 2 ** 20, heapTotalMb: mem.heapTotal / 2 ** 20 };
+}
+
 function countFiles(dir: string): number {
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).length;
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml')).length;
 }
 
 function yamlFiles(dir: string): string[] {
@@ -59,11 +72,12 @@ export function synthTenants(tenants: number, checks: boolean, outdir: string): 
   if (checks) configureChecks(app, { warn: () => undefined });
   app.synth();
   const t2 = performance.now();
+  const mem = afterOperation();
   let errors = 0;
   let warnings = 0;
   const stats = checkStats(app);
   if (checks) {
-    // cached: analyze ran during synth
+    // not timed (cached: analyze ran during synth, only the manifests are collected again)
     const findings = Checks.findings(app);
     errors = findings.filter((f) => f.severity === Severity.ERROR).length;
     warnings = findings.filter((f) => f.severity === Severity.WARNING).length;
@@ -72,16 +86,56 @@ export function synthTenants(tenants: number, checks: boolean, outdir: string): 
     objects: app.node.findAll().filter((c) => ApiObject.isApiObject(c)).length,
     errors,
     warnings,
-    detail: { constructMs: t1 - t0, synthMs: t2 - t1, files: countFiles(outdir), analyzeRuns: stats.analyzeRuns, validations: stats.validations },
+    detail: {
+      totalMs: t2 - t0, constructMs: t1 - t0, synthMs: t2 - t1, ...mem, files: countFiles(outdir),
+      analyzeRuns: stats.analyzeRuns, validations: stats.validations,
+    },
   };
 }
 
-/** Builds the app with checks, synthesizes it to `outdir` and returns its manifests chart by chart. */
+/**
+ * What the CLI needs besides the synthesized YAML: the istioctl-installed egress gateway (its Deployment and Service),
+ * which the app only declares as context (GatewayWorkload.istioEgressGateway), as a CLI user passes the gateway's
+ * manifests. Written next to the charts' YAML by {@link captureTenants}.
+ */
+export const CLI_CONTEXT_FILE = 'installed-egress-gateway.yaml';
+const CLI_CONTEXT = [
+  {
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name: 'istio-egressgateway', namespace: 'istio-system', labels: { istio: 'egressgateway' } },
+    spec: {
+      selector: { matchLabels: { istio: 'egressgateway' } },
+      template: {
+        metadata: { labels: { istio: 'egressgateway' } },
+        spec: {
+          containers: [{
+            name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.24.0', args: ['proxy', 'router'],
+            env: [{ name: 'ISTIO_META_UNPRIVILEGED_POD', value: 'true' }],
+          }],
+        },
+      },
+    },
+  },
+  {
+    apiVersion: 'v1', kind: 'Service',
+    metadata: { name: 'istio-egressgateway', namespace: 'istio-system' },
+    spec: {
+      type: 'ClusterIP', selector: { istio: 'egressgateway' },
+      ports: [{ name: 'http2', port: 80, targetPort: 8080, protocol: 'TCP' }, { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' }],
+    },
+  },
+];
+
+/**
+ * Builds the app with checks, synthesizes it to `outdir` (plus {@link CLI_CONTEXT_FILE}) and returns its manifests
+ * chart by chart.
+ */
 export function captureTenants(tenants: number, outdir: string): { captured: CapturedApp; result: OperationResult } {
   const { app, charts } = buildTenantApp({ tenants, outdir });
   configureChecks(app, { warn: () => undefined });
   app.synth();
   const findings = Checks.findings(app);
+  fs.writeFileSync(path.join(outdir, CLI_CONTEXT_FILE), CLI_CONTEXT.map((o) => jsyaml.dump(o)).join('---\n'));
   const captured: CapturedApp = { charts: charts.map((c) => ({ id: c.node.id, objects: c.toJson() as Record<string, unknown>[] })) };
   return {
     captured,
@@ -109,23 +163,27 @@ export function synthRaw(captured: CapturedApp, outdir: string): OperationResult
   const t1 = performance.now();
   app.synth();
   const t2 = performance.now();
-  return { objects, errors: 0, warnings: 0, detail: { constructMs: t1 - t0, synthMs: t2 - t1, files: countFiles(outdir) } };
+  const mem = afterOperation();
+  return { objects, errors: 0, warnings: 0, detail: { totalMs: t2 - t0, constructMs: t1 - t0, synthMs: t2 - t1, ...mem, files: countFiles(outdir) } };
 }
 
 /** (d): `cdk8s-istio-gateways check <dir> --format json` in-process (output discarded, findings counted). */
 export function cliCheck(dir: string): OperationResult {
   let out = '';
+  const t0 = performance.now();
   const code = runCli(['check', '--format', 'json', dir], {
     stdout: { write: (s: string) => { out += s; return true; } },
     stderr: { write: () => true },
   });
+  const totalMs = performance.now() - t0;
+  const mem = afterOperation();
   if (code === 2) throw new Error(`cli check failed on ${dir}`);
   const findings = (JSON.parse(out) as { findings: { severity: string }[] }).findings;
   return {
     objects: 0,
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
-    detail: { exitCode: code },
+    detail: { totalMs, exitCode: code, ...mem },
   };
 }
 

@@ -9,7 +9,8 @@
  *
  * Prints a table, writes bench/results.json (gitignored) and bench/RESULTS.md (committed).
  *
- * Env: BENCH_QUICK=1 (N=100, 1 repetition, smoke), BENCH_TENANTS=100,500 (override N), BENCH_REPS=5,
+ * Env: BENCH_QUICK=1 (N=100, 1 repetition, smoke), BENCH_TENANTS=100,500 (override N), BENCH_REPS=5 (at the
+ * largest N), BENCH_SMALL_REPS=3 (below it),
  * BENCH_NO_WRITE=1 (do not write results files).
  */
 import { fork } from 'child_process';
@@ -17,6 +18,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Stat, VARIANT_LABELS, Variant, stat } from './harness';
+import { JS_DIR, transpileAll } from './transpile';
 import type { Job, Measurement } from './worker';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -24,47 +26,14 @@ const TENANTS = process.env.BENCH_TENANTS
   ? process.env.BENCH_TENANTS.split(',').map((s) => Number(s.trim()))
   : QUICK ? [100] : [100, 500, 1000, 5000];
 const REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 1 : 5));
+/** repetitions below the largest N (the ratios use the largest N; this keeps `npm run bench` under 10 minutes) */
+const SMALL_REPS = Number(process.env.BENCH_SMALL_REPS ?? Math.min(REPS, 3));
 const WRITE = process.env.BENCH_NO_WRITE !== '1';
 const SYNTH_VARIANTS: Variant[] = ['checks', 'noChecks', 'raw'];
 const CLI_VARIANTS: Variant[] = ['cliCheck', 'parseYaml'];
 
 const BENCH_DIR = __dirname;
-const ROOT = path.join(BENCH_DIR, '..');
-/** Transpiled JavaScript of src/, imports/ and bench/ (bench/out is gitignored). */
-const JS_DIR = path.join(BENCH_DIR, 'out', 'js');
 const WORKER = path.join(JS_DIR, 'bench', 'worker.js');
-
-/**
- * Transpiles src/, imports/ and bench/ to JavaScript once (as ts-node --transpile-only would, file by file), so the
- * children start in a fraction of a second and their memory is not inflated by the TypeScript compiler: ts-node
- * costs each child ~5 s and ~120 MB. The layout mirrors lib/ (src/check/schema.ts finds ../../crds).
- */
-function transpileAll(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ts = require('typescript') as typeof import('typescript');
-  fs.rmSync(JS_DIR, { recursive: true, force: true });
-  const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'out' ? [] : walk(full);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [full] : [];
-  });
-  for (const file of ['src', 'imports', 'bench'].flatMap((d) => walk(path.join(ROOT, d)))) {
-    const out = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
-      fileName: file,
-      compilerOptions: {
-        module: ts.ModuleKind.CommonJS,
-        target: ts.ScriptTarget.ES2022,
-        esModuleInterop: true,
-        experimentalDecorators: true,
-        isolatedModules: true,
-      },
-    });
-    const dest = path.join(JS_DIR, path.relative(ROOT, file)).replace(/\.ts$/, '.js');
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
-    fs.writeFileSync(dest, out.outputText);
-  }
-  for (const f of ['crds', 'README.md', 'package.json']) fs.symlinkSync(path.join(ROOT, f), path.join(JS_DIR, f));
-}
 
 function runChild(job: Job): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -150,12 +119,13 @@ async function main(): Promise<void> {
       const groups: Variant[][] = [SYNTH_VARIANTS];
       if (n === largest) groups.push(CLI_VARIANTS);
       for (const variants of groups) {
-        for (let rep = 0; rep < REPS; rep++) {
+        const reps = n === largest ? REPS : SMALL_REPS;
+        for (let rep = 0; rep < reps; rep++) {
           for (const variant of rotate(variants, rep)) {
             const outdir = path.join(tmp, `out-${variant}-${n}`);
             const m = await runChild({ variant, tenants: n, outdir, manifests, yamlDir }) as Measurement;
             runs.push(m);
-            process.stderr.write(`  N=${n} rep ${rep + 1}/${REPS} ${variant}: ${f0(m.ms)} ms, peak RSS ${f0(m.peakRssMb)} MB\n`);
+            process.stderr.write(`  N=${n} rep ${rep + 1}/${reps} ${variant}: ${f0(m.ms)} ms, peak RSS ${f0(m.peakRssMb)} MB\n`);
           }
         }
       }
@@ -193,7 +163,7 @@ async function main(): Promise<void> {
   if (WRITE) {
     fs.writeFileSync(path.join(BENCH_DIR, 'results.json'), `${JSON.stringify({ env, tenants: TENANTS, reps: REPS, ratios, capture, rows, runs }, null, 2)}\n`);
     if (!QUICK) {
-      const md = `# Benchmark results\n\nLatest \`npm run bench\` (${new Date().toISOString().slice(0, 10)}; ${env}; ${REPS} repetitions per variant, one child process per measurement, variants alternating).\nSee bench/run.ts for what each variant measures; time is the whole operation (constructs + synth, or CLI run).\n\n${report}`;
+      const md = `# Benchmark results\n\nLatest \`npm run bench\` (${new Date().toISOString().slice(0, 10)}; ${env}; ${REPS} repetitions per variant at N=${largest}, ${SMALL_REPS} below, one child process per measurement, variants alternating).\nSee bench/run.ts for what each variant measures; time is the whole operation (constructs + synth, or CLI run).\n\n${report}`;
       fs.writeFileSync(path.join(BENCH_DIR, 'RESULTS.md'), md);
     }
   }

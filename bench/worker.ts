@@ -26,6 +26,7 @@ export interface Job {
 export interface Measurement {
   readonly variant: Variant;
   readonly tenants: number;
+  /** time of the operation (see OperationResult.detail.totalMs) */
   readonly ms: number;
   readonly peakRssMb: number;
   readonly baseRssMb: number;
@@ -67,16 +68,17 @@ function measure(job: Job & { variant: Variant }): Measurement {
   const baseRssMb = process.memoryUsage().rss / MB;
   const t0 = performance.now();
   const result = op();
-  const ms = performance.now() - t0;
+  const wall = performance.now() - t0;
   const mem = process.memoryUsage();
+  const ms = result.detail.totalMs ?? wall;
   return {
     variant: job.variant,
     tenants: job.tenants,
     ms,
-    peakRssMb: (process.resourceUsage().maxRSS * 1024) / MB,
+    peakRssMb: result.detail.peakRssMb ?? (process.resourceUsage().maxRSS * 1024) / MB,
     baseRssMb,
-    heapUsedMb: mem.heapUsed / MB,
-    heapTotalMb: mem.heapTotal / MB,
+    heapUsedMb: result.detail.heapUsedMb ?? mem.heapUsed / MB,
+    heapTotalMb: result.detail.heapTotalMb ?? mem.heapTotal / MB,
     result,
   };
 }

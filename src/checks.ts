@@ -54,6 +54,10 @@ export class Checks {
    * Suppresses one rule on every Kubernetes object under `scope`, with a reason that is written into the
    * `checks.cdk8s-istio-gateways.io/suppress` annotation (visible to reviewers in the YAML).
    *
+   * Annotation format (also for hand-written YAML checked by the CLI): one `RULE-ID: reason` per line; only newlines
+   * separate entries, so a reason may contain `;`, `:` and commas. Whitespace in `reason` (newlines included) is
+   * collapsed to single spaces so the reason stays on its line.
+   *
    * @param scope construct whose objects the suppression applies to (also objects added later)
    * @param ruleId rule ID such as `GWX-DUP-002`
    * @param reason why the finding is acceptable (required, non-empty)

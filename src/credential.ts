@@ -3,7 +3,7 @@ import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { Certificate as CertificateL1, toJson_CertificateSpec } from '../imports/cert-manager.io';
-import { registerContext } from './check/synth-hook';
+import { installChecks, registerContext } from './check/synth-hook';
 import { IstioGatewaysError } from './errors';
 import type { IGatewayWorkload } from './gateway-workload';
 import { validateDnsLabel } from './internal/validate';
@@ -131,7 +131,8 @@ export interface CertManagerCredentialProps {
 
 /**
  * Annotation on the context Secret that {@link Credential.fromSecretName} declares to the checker: the Secret
- * exists with the listed keys, but its values are managed outside this app (unknown at synth time).
+ * exists with the listed keys, but its values are managed outside this app (unknown at synth time). The checker
+ * (src/check/rules/secrets.ts `isExternallyManaged`) never parses such values.
  */
 const EXTERNAL_SECRET_ANNOTATION = 'cdk8s-istio-gateways.io/external-secret';
 
@@ -213,6 +214,8 @@ class PemCredential implements ICredential {
     secret.addStringData('tls.crt', p.cert);
     secret.addStringData('tls.key', p.key);
     if (p.ca !== undefined) secret.addStringData('ca.crt', p.ca);
+    // created under the chart (one per chart and secret): register it for sorted output and for findings
+    installChecks(secret);
     return { credentialName: p.secretName };
   }
 }
@@ -278,7 +281,7 @@ class CertManagerCredential implements ICredential {
     }
     const hosts = new Set<string>([...options.hosts, ...(p.extraDnsNames ?? [])]);
     this.hostsByOwner.set(key, hosts);
-    new ApiObject(chart, id, {
+    const created = new ApiObject(chart, id, {
       ...CertificateL1.GVK,
       metadata: { name: p.certificateName ?? p.secretName, namespace },
       spec: Lazy.any({
@@ -291,6 +294,8 @@ class CertManagerCredential implements ICredential {
         }),
       }),
     });
+    // created under the chart (one per chart and secret): register it for sorted output and for findings
+    installChecks(created);
     return { credentialName: p.secretName };
   }
 }

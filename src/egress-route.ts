@@ -11,7 +11,7 @@ import { installChecks } from './check/synth-hook';
 import type { EgressGateway } from './egress-gateway';
 import { IstioGatewaysError } from './errors';
 import { GatewayProtocol, GatewayServerRef } from './gateway-base';
-import { validateDnsLabel, validatePort } from './internal/validate';
+import { hostSlug, validateDnsLabel, validatePort } from './internal/validate';
 import { createDestinationRule, createVirtualService, namespaceFor } from './internal/virtual-service';
 import { ServerTls } from './server-tls';
 
@@ -77,6 +77,12 @@ export interface EgressRouteOptions {
    * @default - the host with dots replaced by '-', e.g. `edition-cnn-com`
    */
   readonly subsetName?: string;
+  /**
+   * Name of the egress Gateway server port for this host (TLS and ISTIO_MUTUAL servers; plain HTTP servers on one
+   * port share a server).
+   * @default - derived from the protocol and the host, e.g. `tls-edition-cnn-com`
+   */
+  readonly portName?: string;
   /**
    * Namespaces of the applications that call the host. When set, every object is exported only where it is
    * needed: the ServiceEntry to the clients and the egress gateway's namespace, the mesh VirtualService and the
@@ -185,7 +191,7 @@ export class EgressRoute extends Construct {
     if (props.name !== undefined) validateDnsLabel(this, 'name', props.name);
     const host = props.host.toLowerCase();
     this.host = host;
-    this.subsetName = props.subsetName ?? host.replace(/[^a-z0-9]+/g, '-').slice(0, 63).replace(/-+$/, '');
+    this.subsetName = props.subsetName ?? hostSlug('', host);
     validateDnsLabel(this, 'subsetName', this.subsetName);
     const clients = props.clientNamespaces;
     if (clients !== undefined) {
@@ -223,9 +229,9 @@ export class EgressRoute extends Construct {
     // (2) egress Gateway server
     gateway.workload.exposePort(gatewayPort);
     this.server = protocol === EgressProtocol.TLS
-      ? gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.TLS, hosts: [host], tls: ServerTls.passthrough() })
+      ? gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.TLS, hosts: [host], tls: ServerTls.passthrough(), portName: props.portName })
       : mutual
-        ? gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.HTTPS, hosts: [host], tls: ServerTls.istioMutual() })
+        ? gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.HTTPS, hosts: [host], tls: ServerTls.istioMutual(), portName: props.portName })
         : gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.HTTP, hosts: [host] });
 
     // (3) mesh leg: sidecars → egress gateway Service

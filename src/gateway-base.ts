@@ -4,7 +4,7 @@ import { Gateway as GatewayL1, GatewaySpecServers, toJson_GatewaySpec } from '..
 import { installChecks } from './check/synth-hook';
 import { IstioGatewaysError } from './errors';
 import { GatewayRole, IGatewayWorkload } from './gateway-workload';
-import { validateDnsLabel, validateGatewayHosts, validatePort } from './internal/validate';
+import { hostSlug, validateDnsLabel, validateGatewayHosts, validatePort } from './internal/validate';
 import { RenderedServerTls, ServerTls } from './server-tls';
 
 /** Protocols of a Gateway server port. */
@@ -105,6 +105,15 @@ interface ServerState {
   readonly tls?: RenderedServerTls;
   readonly httpsRedirect: boolean;
   readonly mergeable: boolean;
+  /** position in `servers` (the order conflicts are reported in) */
+  readonly index: number;
+}
+
+/** The servers on one port, indexed for addServer's conflict checks (linear scans made it quadratic). */
+interface PortState {
+  readonly servers: ServerState[];
+  /** lowercase host → the server on this port that has it (a host appears once per port) */
+  readonly hostOwner: Map<string, ServerState>;
 }
 
 function familyOf(p: GatewayProtocol): Family {
@@ -121,9 +130,6 @@ function familyOf(p: GatewayProtocol): Family {
   }
 }
 
-function sanitize(host: string): string {
-  return host.replace(/^\*\./, 'wildcard.').replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-+|-+$/g, '');
-}
 
 /**
  * One Istio Gateway (networking.istio.io/v1) bound to one gateway workload. Servers are allocated as hosts and
@@ -142,6 +148,8 @@ export abstract class GatewayBase extends Construct {
   /** The L1 Gateway object. */
   public readonly apiObject: ApiObject;
   private readonly servers: ServerState[] = [];
+  private readonly ports = new Map<number, PortState>();
+  private readonly portNames = new Map<string, ServerState>();
 
   protected constructor(scope: Construct, id: string, props: GatewayBaseProps, role: GatewayRole) {
     super(scope, id);
@@ -201,19 +209,27 @@ export abstract class GatewayBase extends Construct {
       allowWildcard: isTlsServer ? options.allowWildcardHosts ?? false : true,
     });
 
-    const samePort = this.servers.filter((s) => s.port === options.port);
-    for (const s of samePort) {
-      const f = familyOf(s.protocol);
-      if (f !== family) {
-        throw new IstioGatewaysError(this, `port ${options.port}: a ${options.protocol} server cannot share the port with the ${s.protocol} server "${s.portName}"; use another port`);
+    let portState = this.ports.get(options.port);
+    const samePort = portState?.servers ?? [];
+    // Every server on a port has the family of the first one (a mismatch throws), so the first server decides
+    // the family and TCP conflicts; a host conflict names the earliest server that has one of the hosts.
+    const first = samePort[0];
+    if (first) {
+      if (familyOf(first.protocol) !== family) {
+        throw new IstioGatewaysError(this, `port ${options.port}: a ${options.protocol} server cannot share the port with the ${first.protocol} server "${first.portName}"; use another port`);
       }
       if (family === 'tcp') {
-        throw new IstioGatewaysError(this, `port ${options.port}: the port already has the ${s.protocol} server "${s.portName}" and Envoy cannot tell two TCP servers on one port apart; use another port`);
+        throw new IstioGatewaysError(this, `port ${options.port}: the port already has the ${first.protocol} server "${first.portName}" and Envoy cannot tell two TCP servers on one port apart; use another port`);
       }
+      let owner: ServerState | undefined;
       for (const h of options.hosts) {
-        if ([...s.hosts].some((x) => x.toLowerCase() === h.toLowerCase())) {
-          throw new IstioGatewaysError(this, `port ${options.port}: host "${h}" is already served by "${s.portName}"; a host may appear once per gateway port`);
-        }
+        const o = portState!.hostOwner.get(h.toLowerCase());
+        if (o && (!owner || o.index < owner.index)) owner = o;
+      }
+      if (owner) {
+        const lower = new Set([...owner.hosts].map((x) => x.toLowerCase()));
+        const h = options.hosts.find((x) => lower.has(x.toLowerCase()))!;
+        throw new IstioGatewaysError(this, `port ${options.port}: host "${h}" is already served by "${owner.portName}"; a host may appear once per gateway port`);
       }
     }
 
@@ -221,19 +237,22 @@ export abstract class GatewayBase extends Construct {
     if (mergeable) {
       const target = samePort.find((s) => s.mergeable && s.protocol === options.protocol && s.httpsRedirect === (options.httpsRedirect ?? false));
       if (target) {
-        options.hosts.forEach((h) => target.hosts.add(h));
+        options.hosts.forEach((h) => {
+          target.hosts.add(h);
+          portState!.hostOwner.set(h.toLowerCase(), target);
+        });
         return this.refOf(target);
       }
     }
 
     const sortedHosts = [...options.hosts].sort();
     const portName = options.portName ?? (isTlsServer
-      ? `${options.protocol.toLowerCase()}-${sanitize(sortedHosts[0])}`.slice(0, 63).replace(/-+$/, '')
+      ? hostSlug(options.protocol.toLowerCase(), sortedHosts[0])
       : `${options.protocol.toLowerCase()}-${options.port}${options.httpsRedirect ? '-redirect' : ''}`);
     validateDnsLabel(this, 'portName', portName);
-    const clash = this.servers.find((s) => s.portName === portName);
+    const clash = this.portNames.get(portName);
     if (clash) {
-      throw new IstioGatewaysError(this, `portName: "${portName}" is already used by the server on port ${clash.port}; port names must be unique within a Gateway`);
+      throw new IstioGatewaysError(this, `portName: "${portName}" is already used by the server on port ${clash.port}; port names must be unique within a Gateway: pass an explicit portName`);
     }
     const state: ServerState = {
       port: options.port,
@@ -243,8 +262,16 @@ export abstract class GatewayBase extends Construct {
       tls: tls ? tls._bind(this, sortedHosts, this.workload) : undefined,
       httpsRedirect: options.httpsRedirect ?? false,
       mergeable,
+      index: this.servers.length,
     };
     this.servers.push(state);
+    if (!portState) {
+      portState = { servers: [], hostOwner: new Map() };
+      this.ports.set(options.port, portState);
+    }
+    portState.servers.push(state);
+    for (const h of options.hosts) portState.hostOwner.set(h.toLowerCase(), state);
+    if (!this.portNames.has(portName)) this.portNames.set(portName, state);
     return this.refOf(state);
   }
 
@@ -254,7 +281,20 @@ export abstract class GatewayBase extends Construct {
   }
 
   private refOf(s: ServerState): GatewayServerRef {
-    return { port: s.port, protocol: s.protocol, portName: s.portName, hosts: [...s.hosts].sort() };
+    // The hosts as of now, sorted on first read: a shared server (e.g. the port-80 redirect server of many
+    // SecureHosts) has many hosts, and sorting them on every addServer made adding hosts quadratic. Hosts only
+    // grow, in insertion order, so the first `count` of them are the hosts at this call.
+    const count = s.hosts.size;
+    let sorted: string[] | undefined;
+    return {
+      port: s.port,
+      protocol: s.protocol,
+      portName: s.portName,
+      get hosts(): string[] {
+        if (!sorted) sorted = (count === s.hosts.size ? [...s.hosts] : [...s.hosts].slice(0, count)).sort();
+        return sorted;
+      },
+    };
   }
 
   private renderServers(): GatewaySpecServers[] {

@@ -296,9 +296,13 @@ type Action =
 
 /** Istio duration text (`10s`, `250ms`). */
 function istioDuration(scope: IConstruct, field: string, d: Duration): string {
-  const ms = d.toMilliseconds();
+  // toMilliseconds() throws a plain Error for fractions of a millisecond; read it non-integrally and say what's wrong.
+  const ms = d.toMilliseconds({ integral: false });
   if (!(ms >= 1)) {
     throw new IstioGatewaysError(scope, `${field}: ${ms}ms is below Istio's minimum of 1ms; use at least Duration.millis(1)`);
+  }
+  if (!Number.isInteger(ms)) {
+    throw new IstioGatewaysError(scope, `${field}: ${ms}ms is not a whole number of milliseconds; round it, e.g. Duration.millis(${Math.round(ms)})`);
   }
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }

@@ -59,12 +59,16 @@ interface Suppressions {
   readonly missingReason: string[];
 }
 
-/** Parses the suppress annotation: lines `RULE-ID: reason` (also `;`-separated). */
+/**
+ * Parses the suppress annotation. Format (the one `Checks.suppress` writes): one entry per line, `RULE-ID: reason`;
+ * only newlines separate entries, the reason is everything after the first `:` on the line (it may contain `;`, `:`
+ * and commas). A line without a reason is ignored and reported as CHK-SUP-001.
+ */
 export function parseSuppressions(value: string | undefined): Suppressions {
   const ids = new Set<string>();
   const missingReason: string[] = [];
   if (!value) return { ids, missingReason };
-  for (const raw of value.split(/[\n;]/)) {
+  for (const raw of value.split(/\r?\n/)) {
     const line = raw.trim();
     if (!line) continue;
     const colon = line.indexOf(':');

@@ -36,7 +36,7 @@ import {
  * What to assume about the cluster when the input declares no gateway workload at all.
  *
  * - `demo` (default): `istioctl install --set profile=demo`: the default ingress gateway (`istio: ingressgateway` in
- *   istio-system, LoadBalancer Service 15021, 80→8080, 443→8443, unprivileged pod) and the default egress gateway
+ *   istio-system, LoadBalancer Service 15021, 80→8080, 443→8443, 31400, 15443, unprivileged pod) and the default egress gateway
  *   (`istio: egressgateway` in istio-system, ClusterIP Service 80→8080, 443→8443, unprivileged pod).
  * - `default`: `istioctl install` (profile default): the ingress gateway only.
  * - `none`: assume nothing; Gateways then select no workload unless the input declares one.
@@ -247,6 +247,14 @@ export function kindKey(group: string, kind: string): string {
   return `${kind}.${group}`;
 }
 
+/** meshConfig key holding the default exportTo of a kind. */
+const EXPORT_DEFAULT_KEY: Record<string, string> = {
+  VirtualService: 'defaultVirtualServiceExportTo',
+  DestinationRule: 'defaultDestinationRuleExportTo',
+  ServiceEntry: 'defaultServiceExportTo',
+  Service: 'defaultServiceExportTo',
+};
+
 const HTTP_FAMILY = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTP_PROXY']);
 const WORKLOAD_CONTROLLERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 
@@ -277,6 +285,12 @@ const INGRESS_DEFAULT_PORTS: ServicePortInfo[] = [
   { name: 'http2', port: 80, targetPort: 8080, protocol: 'TCP' },
   { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' },
 ];
+/** The demo profile's ingress Service adds tcp 31400 and tls 15443 (manifests/profiles/demo.yaml). */
+const INGRESS_DEMO_PORTS: ServicePortInfo[] = [
+  ...INGRESS_DEFAULT_PORTS,
+  { name: 'tcp', port: 31400, targetPort: 31400, protocol: 'TCP' },
+  { name: 'tls', port: 15443, targetPort: 15443, protocol: 'TCP' },
+];
 const EGRESS_DEFAULT_PORTS: ServicePortInfo[] = [
   { name: 'http2', port: 80, targetPort: 8080, protocol: 'TCP' },
   { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' },
@@ -292,8 +306,12 @@ const EGRESS_DEFAULT_PORTS: ServicePortInfo[] = [
  */
 export class HostIndex<T> {
   private readonly exact = new Map<string, Entry<T>[]>();
-  /** exact hosts by each of their proper suffixes: `a.b.c` under `.b.c` and `.c` */
-  private readonly exactBySuffix = new Map<string, Entry<T>[]>();
+  /**
+   * exact hosts by each of their proper suffixes: `a.b.c` under `.b.c` and `.c`; only wildcard queries need it, so
+   * it is built on the first one (from `exactEntries`, in insertion order) and dropped by the next add.
+   */
+  private exactBySuffixMap?: Map<string, Entry<T>[]>;
+  private readonly exactEntries: { readonly host: string; readonly entry: Entry<T> }[] = [];
   /** wildcard hosts `*.b.c` by their suffix `.b.c` */
   private readonly wildBySuffix = new Map<string, Entry<T>[]>();
   /** wildcard hosts `*.b.c` by every suffix of their suffix: `.b.c`, `.c` */
@@ -314,8 +332,18 @@ export class HostIndex<T> {
       for (const s of suffixes(suffix)) push(this.wildByContained, s, e);
     } else {
       push(this.exact, h, e);
-      for (const s of suffixes(h)) push(this.exactBySuffix, s, e);
+      this.exactEntries.push({ host: h, entry: e });
+      this.exactBySuffixMap = undefined;
     }
+  }
+
+  private exactBySuffix(): Map<string, Entry<T>[]> {
+    if (!this.exactBySuffixMap) {
+      const m = new Map<string, Entry<T>[]>();
+      for (const { host, entry } of this.exactEntries) for (const s of suffixes(host)) push(m, s, entry);
+      this.exactBySuffixMap = m;
+    }
+    return this.exactBySuffixMap;
   }
 
   /** Items whose host intersects `host` (Istio `Name.Matches` either way), in insertion order, without duplicates. */
@@ -325,12 +353,22 @@ export class HostIndex<T> {
     const found: Entry<T>[][] = [this.any];
     if (h.startsWith('*.')) {
       const suffix = h.slice(1);
-      found.push(this.exactBySuffix.get(suffix) ?? [], this.wildByContained.get(suffix) ?? []);
-      for (const s of suffixes(suffix)) found.push(this.wildBySuffix.get(s) ?? []);
+      found.push(this.exactBySuffix().get(suffix) ?? [], this.wildByContained.get(suffix) ?? []);
+      if (this.wildBySuffix.size > 0) for (const s of suffixes(suffix)) found.push(this.wildBySuffix.get(s) ?? []);
     } else {
       found.push(this.exact.get(h) ?? []);
-      for (const s of suffixes(h)) found.push(this.wildBySuffix.get(s) ?? []);
+      if (this.wildBySuffix.size > 0) for (const s of suffixes(h)) found.push(this.wildBySuffix.get(s) ?? []);
     }
+    // Usually one list has hits: each list is in insertion order without duplicates, so it is the answer as is.
+    let only: Entry<T>[] | undefined;
+    let lists = 0;
+    for (const list of found) {
+      if (list.length === 0) continue;
+      only = list;
+      lists++;
+    }
+    if (lists === 0) return [];
+    if (lists === 1) return only!.map((e) => e.item);
     const seen = new Map<number, T>();
     for (const list of found) for (const e of list) seen.set(e.seq, e.item);
     return Array.from(seen.entries()).sort((a, b) => a[0] - b[0]).map(([, item]) => item);
@@ -389,10 +427,12 @@ export class MeshIndex {
   private bucketCache?: ListenerBucket[];
   private registry?: { exact: Map<string, RegistryEntry[]>; hosts: HostIndex<RegistryEntry> };
   private readonly secrets = new Map<string, IndexedObject>();
+  private readonly exportCache = new Map<IndexedObject, '*' | ReadonlySet<string>>();
 
   constructor(manifests: readonly KubeObject[], options: MeshIndexOptions = {}) {
     this.defaultNamespace = options.defaultNamespace ?? 'default';
     const context = options.context ?? [];
+    // Each object is built once, final but for `order`; its sort keys live next to it in a small draft.
     const drafts: Draft[] = [];
     const manifestIds = new Set<string>();
     const mk = (o: KubeObject, isContext: boolean, source: SourceRef | undefined, input: number): Draft | undefined => {
@@ -405,7 +445,7 @@ export class MeshIndex {
       const namespace = namespaced ? m.namespace || this.defaultNamespace : undefined;
       const ref: ResourceRef = namespace === undefined ? { apiVersion, kind, name: m.name } : { apiVersion, kind, namespace, name: m.name };
       const ts = m.creationTimestamp ? Date.parse(m.creationTimestamp) : NaN;
-      return {
+      const obj: Mutable<IndexedObject> = {
         raw: o,
         apiVersion,
         group,
@@ -419,22 +459,21 @@ export class MeshIndex {
         ref,
         source: source ?? {},
         isContext,
-        ts: Number.isFinite(ts) ? ts : undefined,
-        input,
         order: 0,
       };
+      return { obj, ts: Number.isFinite(ts) ? ts : undefined, input };
     };
     manifests.forEach((o, i) => {
       const d = mk(o, false, options.sources?.[i], context.length + i);
       if (d) {
         drafts.push(d);
-        manifestIds.add(identity(d));
+        if (context.length > 0) manifestIds.add(identity(d.obj));
       }
     });
     context.forEach((o, i) => {
       const d = mk(o, true, options.contextSources?.[i], i);
       // A manifest wins over a context object of the same identity.
-      if (d && !manifestIds.has(identity(d))) drafts.push(d);
+      if (d && !manifestIds.has(identity(d.obj))) drafts.push(d);
     });
     drafts.sort((a, b) => {
       if (a.ts !== undefined && b.ts !== undefined) return a.ts - b.ts || a.input - b.input;
@@ -442,8 +481,10 @@ export class MeshIndex {
       if (b.ts !== undefined) return 1;
       return a.input - b.input;
     });
-    drafts.forEach((d, i) => { d.order = i; });
-    this.objects = drafts.map(({ ts: _ts, input: _input, ...o }) => o);
+    this.objects = drafts.map((d, i) => {
+      d.obj.order = i;
+      return d.obj;
+    });
     for (const o of this.objects) {
       push(this.byKind, kindKey(o.group, o.kind), o);
       const id = identity(o);
@@ -461,7 +502,7 @@ export class MeshIndex {
       const mode = options.assumeInstall ?? 'demo';
       if (mode !== 'none') {
         this.assumedInstall = true;
-        this.addWorkload(assumedGateway('ingress', this.meshConfig.rootNamespace));
+        this.addWorkload(assumedGateway('ingress', this.meshConfig.rootNamespace, mode === 'demo'));
         if (mode === 'demo') this.addWorkload(assumedGateway('egress', this.meshConfig.rootNamespace));
       }
     }
@@ -720,17 +761,13 @@ export class MeshIndex {
   // ----- name resolution and visibility ----------------------------------------------------------------------------
 
   /**
-   * Resolves a VirtualService `gateways` entry: `mesh`; `ns/name`; legacy `name.ns` → `ns/name`; short name →
-   * the VirtualService's namespace. Returns undefined for a non-string or empty entry.
+   * Resolves a VirtualService `gateways` entry like istiod's resolveGatewayName: `mesh`; `ns/name` (`./name` → the
+   * VirtualService's namespace; the webhook rejects `./`, VS-GW-001 says so); legacy `name.ns` and
+   * `name.ns.svc.cluster.local` → `ns/name`; short name → the VirtualService's namespace. Undefined for a non-string
+   * or empty entry.
    */
   public resolveGatewayRef(entry: unknown, vsNamespace: string): GatewayRef | undefined {
-    if (typeof entry !== 'string' || entry.length === 0) return undefined;
-    if (entry === 'mesh') return { mesh: true };
-    const slash = entry.indexOf('/');
-    if (slash >= 0) return { namespace: entry.slice(0, slash), name: entry.slice(slash + 1) };
-    const dot = entry.indexOf('.');
-    if (dot >= 0) return { namespace: entry.slice(dot + 1), name: entry.slice(0, dot) };
-    return { namespace: vsNamespace, name: entry };
+    return resolveGatewayName(entry, vsNamespace);
   }
 
   /** The Istio Gateway a ref names, if it is in the input. */
@@ -753,19 +790,66 @@ export class MeshIndex {
   }
 
   /**
-   * True when an object's `spec.exportTo` makes it visible in `namespace`: absent/empty or `*` = everywhere, `.` =
-   * own namespace, `~` = nowhere, else listed names. meshConfig defaults (`defaultVirtualServiceExportTo`, …) are
-   * ignored: absent exportTo is taken as `*`.
+   * Namespaces an object is exported to: `'*'` for everywhere, else the explicit list (`.` resolved to the object's
+   * namespace; `~` = none). Sources, as istiod reads them: `spec.exportTo` (VirtualService, DestinationRule,
+   * ServiceEntry), the annotation `networking.istio.io/exportTo` (Service, comma-separated); when unset, the meshConfig
+   * default of the kind (`defaultVirtualServiceExportTo`, `defaultDestinationRuleExportTo`, `defaultServiceExportTo`),
+   * else `*`. The own namespace is not implied: `exportTo: [other]` hides the object from its own namespace.
+   */
+  public exportNamespaces(obj: IndexedObject): '*' | string[] {
+    const e = this.exportsOf(obj);
+    return e === '*' ? e : Array.from(e);
+  }
+
+  /** {@link exportNamespaces}, computed once per object (the rules ask for it per caller namespace). */
+  private exportsOf(obj: IndexedObject): '*' | ReadonlySet<string> {
+    let e = this.exportCache.get(obj);
+    if (e === undefined) {
+      e = this.computeExports(obj);
+      this.exportCache.set(obj, e);
+    }
+    return e;
+  }
+
+  private computeExports(obj: IndexedObject): '*' | ReadonlySet<string> {
+    let list: string[];
+    if (obj.kind === 'Service' && obj.group === '') {
+      const a = obj.annotations['networking.istio.io/exportTo'];
+      list = a === undefined ? [] : a.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    } else {
+      list = asStringArray(obj.spec.exportTo);
+    }
+    if (list.length === 0) {
+      const key = EXPORT_DEFAULT_KEY[obj.kind];
+      list = key ? asStringArray(this.meshConfig.raw[key]) : [];
+      if (list.length === 0) return '*';
+    }
+    const own = obj.namespace ?? this.defaultNamespace;
+    const out = new Set<string>();
+    for (const e of list) {
+      if (e === '*') return '*';
+      if (e === '~') continue;
+      out.add(e === '.' ? own : e);
+    }
+    return out;
+  }
+
+  /**
+   * True when the object is visible in `namespace` per {@link exportNamespaces} (spec.exportTo, the Service
+   * annotation `networking.istio.io/exportTo`, the meshConfig defaults).
    */
   public isExportedTo(obj: IndexedObject, namespace: string): boolean {
-    const exportTo = asStringArray(obj.spec.exportTo);
-    if (exportTo.length === 0) return true;
-    for (const e of exportTo) {
-      if (e === '*') return true;
-      if (e === '.' && obj.namespace === namespace) return true;
-      if (e === namespace) return true;
-    }
-    return false;
+    const e = this.exportsOf(obj);
+    return e === '*' || e.has(namespace);
+  }
+
+  /**
+   * Namespaces whose sidecars apply a mesh-bound VirtualService: those it is exported to. When exported everywhere
+   * the clients are unknown and the VirtualService's own namespace stands for them.
+   */
+  public meshClientNamespaces(vs: IndexedObject): string[] {
+    const e = this.exportNamespaces(vs);
+    return e === '*' ? [vs.namespace ?? this.defaultNamespace] : e;
   }
 
   // ----- service registry ----------------------------------------------------------------------------------------
@@ -867,27 +951,31 @@ export class MeshIndex {
   }
 
   private indexWorkloads(): void {
-    const present = new Set(this.objects.map((o) => `${o.kind}|${o.namespace ?? ''}|${o.name}`));
+    // built on first use: only Pods and ReplicaSets with ownerReferences need it
+    let present: Set<string> | undefined;
     const ownedByPresent = (o: IndexedObject) =>
       asArray(asRecord(o.raw.metadata).ownerReferences).some((r) => {
         const rr = asRecord(r);
+        present ??= new Set(this.objects.map((x) => `${x.kind}|${x.namespace ?? ''}|${x.name}`));
         return present.has(`${asString(rr.kind) ?? ''}|${o.namespace ?? ''}|${asString(rr.name) ?? ''}`);
       });
+    const found: GatewayWorkload[] = [];
     for (const o of this.objects) {
       if (o.group === '' && o.kind === 'Pod') {
         if (ownedByPresent(o)) continue;
         const w = podWorkload(o, o.labels, o.annotations, o.spec, 'pod');
-        if (w) this.addWorkload(w);
+        if (w) found.push(w);
       } else if (o.group === 'apps' && WORKLOAD_CONTROLLERS.has(o.kind)) {
         if (o.kind === 'ReplicaSet' && ownedByPresent(o)) continue;
         const tmpl = asRecord(o.spec.template);
         const tm = asRecord(tmpl.metadata);
         const w = podWorkload(o, asStringMap(tm.labels), asStringMap(tm.annotations), asRecord(tmpl.spec), 'controller');
-        if (w) this.addWorkload(w);
+        if (w) found.push(w);
       } else if (o.group === 'install.istio.io' && o.kind === 'IstioOperator') {
-        for (const w of iopWorkloads(o)) this.addWorkload(w);
+        found.push(...iopWorkloads(o));
       }
     }
+    for (const w of dedupeOperatorWorkloads(found, (ns, name) => this.serviceByName.has(`${ns}/${name}`))) this.addWorkload(w);
   }
 
   private readMeshSettings(explicit: Record<string, unknown> | undefined): MeshSettings {
@@ -942,10 +1030,12 @@ export class MeshIndex {
 // Workload derivation
 // ---------------------------------------------------------------------------------------------------------------
 
-interface Draft extends Omit<IndexedObject, 'order'> {
-  ts?: number;
-  input: number;
-  order: number;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface Draft {
+  readonly obj: Mutable<IndexedObject>;
+  readonly ts?: number;
+  readonly input: number;
 }
 
 function identity(o: { kind: string; namespace?: string; name: string; group: string }): string {
@@ -1033,7 +1123,7 @@ function iopWorkloads(iop: IndexedObject): GatewayWorkload[] {
           const tp = asNumber(p.targetPort) ?? (typeof p.targetPort === 'string' && /^\d+$/.test(p.targetPort) ? Number(p.targetPort) : port);
           return [{ name: asString(p.name), port, targetPort: tp, protocol: (asString(p.protocol) ?? 'TCP').toUpperCase(), nodePort: asNumber(p.nodePort) }];
         })
-        : role === 'ingress' ? INGRESS_DEFAULT_PORTS : EGRESS_DEFAULT_PORTS;
+        : role === 'ingress' ? (profile === 'demo' ? INGRESS_DEMO_PORTS : INGRESS_DEFAULT_PORTS) : EGRESS_DEFAULT_PORTS;
       const gwValues = asRecord(gatewaysValues[role === 'ingress' ? 'istio-ingressgateway' : 'istio-egressgateway']);
       const runAsRoot = gwValues.runAsRoot === true;
       const svcType = asString(svcSpec.type) ?? asString(gwValues.type) ?? (role === 'ingress' ? 'LoadBalancer' : 'ClusterIP');
@@ -1057,7 +1147,31 @@ function iopWorkloads(iop: IndexedObject): GatewayWorkload[] {
   return out;
 }
 
-function assumedGateway(role: 'ingress' | 'egress', namespace: string): GatewayWorkload {
+/**
+ * An IstioOperator gateway component and a controller of the same name+namespace whose pod labels carry the
+ * component's labels are one workload: the Deployment is the concrete form of the component (istioctl renders it, or
+ * the user declared it as context). The controller is kept; it inherits the component's implied Service when no
+ * manifest Service of that name exists.
+ */
+function dedupeOperatorWorkloads(found: GatewayWorkload[], hasService: (ns: string, name: string) => boolean): GatewayWorkload[] {
+  const controllers = new Map<string, GatewayWorkload>();
+  for (const w of found) if (w.origin === 'controller') controllers.set(`${w.namespace}/${w.name}`, w);
+  const replaced = new Map<GatewayWorkload, GatewayWorkload>();
+  const dropped = new Set<GatewayWorkload>();
+  for (const w of found) {
+    if (w.origin !== 'istio-operator') continue;
+    const c = controllers.get(`${w.namespace}/${w.name}`);
+    if (!c || !selectorMatches(w.labels, c.labels)) continue;
+    dropped.add(w);
+    if (!hasService(w.namespace, w.name)) {
+      const base = replaced.get(c) ?? c;
+      replaced.set(c, { ...base, impliedServices: [...base.impliedServices, ...w.impliedServices] });
+    }
+  }
+  return found.filter((w) => !dropped.has(w)).map((w) => replaced.get(w) ?? w);
+}
+
+function assumedGateway(role: 'ingress' | 'egress', namespace: string, demo = false): GatewayWorkload {
   const name = role === 'ingress' ? 'istio-ingressgateway' : 'istio-egressgateway';
   const labels = role === 'ingress' ? { ...INGRESS_DEFAULT_LABELS } : { ...EGRESS_DEFAULT_LABELS };
   const service: ServiceInfo = {
@@ -1065,7 +1179,7 @@ function assumedGateway(role: 'ingress' | 'egress', namespace: string): GatewayW
     namespace,
     selector: labels,
     type: role === 'ingress' ? 'LoadBalancer' : 'ClusterIP',
-    ports: role === 'ingress' ? INGRESS_DEFAULT_PORTS : EGRESS_DEFAULT_PORTS,
+    ports: role === 'ingress' ? (demo ? INGRESS_DEMO_PORTS : INGRESS_DEFAULT_PORTS) : EGRESS_DEFAULT_PORTS,
     origin: 'assumed',
   };
   return {
@@ -1079,6 +1193,27 @@ function assumedGateway(role: 'ingress' | 'egress', namespace: string): GatewayW
     origin: 'assumed',
     impliedServices: [service],
   };
+}
+
+/**
+ * istiod's resolveGatewayName (pilot/pkg/model/virtualservice.go): `mesh`; `ns/name` with `./name` → `vsNamespace/name`;
+ * legacy `name.ns` and `name.ns.svc.cluster.local` → `ns/name`; short name → `vsNamespace/name`.
+ */
+export function resolveGatewayName(entry: unknown, vsNamespace: string): GatewayRef | undefined {
+  if (typeof entry !== 'string' || entry.length === 0) return undefined;
+  if (entry === 'mesh') return { mesh: true };
+  const slash = entry.indexOf('/');
+  if (slash >= 0) {
+    const ns = entry.slice(0, slash);
+    return { namespace: ns === '.' ? vsNamespace : ns, name: entry.slice(slash + 1) };
+  }
+  const dot = entry.indexOf('.');
+  if (dot >= 0) {
+    const rest = entry.slice(dot + 1);
+    const next = rest.indexOf('.');
+    return { namespace: next < 0 ? rest : rest.slice(0, next), name: entry.slice(0, dot) };
+  }
+  return { namespace: vsNamespace, name: entry };
 }
 
 /** Describes a workload for messages: `istio=ingressgateway in istio-system`. */

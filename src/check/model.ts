@@ -45,7 +45,9 @@ export function asNumber(v: unknown): number | undefined {
 /** Strings of a string map (labels, selectors); non-string values are dropped. */
 export function asStringMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(asRecord(v))) {
+  if (!isRecord(v)) return out;
+  for (const k of Object.keys(v)) {
+    const val = v[k];
     if (typeof val === 'string') out[k] = val;
     else if (typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
   }
@@ -85,8 +87,8 @@ export function apiGroup(apiVersion: string): string {
 
 /** True when every key/value of `selector` is in `labels`. An empty selector matches everything. */
 export function selectorMatches(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(selector)) {
-    if (labels[k] !== v) return false;
+  for (const k of Object.keys(selector)) {
+    if (labels[k] !== selector[k]) return false;
   }
   return true;
 }

@@ -172,7 +172,7 @@ let ajvInstance: Ajv | undefined;
 
 function ajv(): Ajv {
   if (ajvInstance) return ajvInstance;
-  const a = new Ajv({ allErrors: true, strict: false, verbose: true, unicodeRegExp: false, validateFormats: true, code: { optimize: true } });
+  const a = new Ajv({ allErrors: true, strict: false, verbose: true, unicodeRegExp: false, validateFormats: true, code: { optimize: false } });
   addFormats(a, ['ipv4', 'ipv6', 'byte', 'uri', 'email', 'uuid', 'hostname']);
   // k8s does not range-check numeric formats; unknown formats are ignored by the apiserver too.
   for (const f of ['int32', 'int64', 'float', 'double', 'password']) a.addFormat(f, true);
@@ -226,6 +226,16 @@ const STD_CEL_FUNCS = new Set([
 
 /** Kubernetes' escaping of property names in CEL (`namespace` → `__namespace__`, `a-b` → `a__dash__b`). */
 export function escapeCelProperty(name: string): string | undefined {
+  // called for every field of every value handed to CEL; the field names are few, so memoize
+  if (escapeMemo.has(name)) return escapeMemo.get(name);
+  const e = escapeCelPropertyUncached(name);
+  if (escapeMemo.size < 10_000) escapeMemo.set(name, e);
+  return e;
+}
+
+const escapeMemo = new Map<string, string | undefined>();
+
+function escapeCelPropertyUncached(name: string): string | undefined {
   if (CEL_RESERVED.has(name)) return `__${name}__`;
   const escaped = name.replace(/__/g, '__underscores__').replace(/\./g, '__dot__').replace(/-/g, '__dash__').replace(/\//g, '__slash__');
   return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(escaped) ? escaped : undefined;
@@ -443,6 +453,16 @@ function child(parent: string, key: string | number): string {
   return `${parent}[${JSON.stringify(key)}]`;
 }
 
+/**
+ * A path formatted only when an issue needs it (the walks below visit every node of every object; building each
+ * node's path string eagerly cost more than the validation itself).
+ */
+type LazyPath = { readonly parent: LazyPath; readonly key: string | number } | null;
+
+function pathOf(lp: LazyPath): string {
+  return lp === null ? '' : child(pathOf(lp.parent), lp.key);
+}
+
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
@@ -503,15 +523,34 @@ function objectLike(s: K8sSchema): boolean {
   return s.type === 'object' || s.properties !== undefined || isRecord(s.additionalProperties);
 }
 
+const DEFAULTS = new WeakMap<K8sSchema, readonly (readonly [string, unknown])[]>();
+
+/** The properties of `s` that have a `default`, in schema order (computed once per schema node). */
+function defaultsOf(s: K8sSchema): readonly (readonly [string, unknown])[] {
+  let d = DEFAULTS.get(s);
+  if (!d) {
+    const out: [string, unknown][] = [];
+    if (s.properties) {
+      for (const k in s.properties) {
+        const v = s.properties[k].default;
+        if (v !== undefined) out.push([k, v]);
+      }
+    }
+    d = out;
+    DEFAULTS.set(s, d);
+  }
+  return d;
+}
+
 /** Returns `v` itself when nothing is pruned or defaulted (no copy), else a pruned and defaulted copy. */
-function prepare(v: unknown, s: K8sSchema, p: string, issues: SchemaIssue[]): unknown {
+function prepare(v: unknown, s: K8sSchema, lp: LazyPath, issues: SchemaIssue[]): unknown {
   if (Array.isArray(v)) {
     const items = s.items;
     if (!items) return v;
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
-      const y = x === null || typeof x !== 'object' ? x : prepare(x, items, child(p, i), issues);
+      const y = x === null || typeof x !== 'object' ? x : prepare(x, items, { parent: lp, key: i }, issues);
       if (y !== x) (out ??= v.slice())[i] = y;
     }
     return out ?? v;
@@ -536,6 +575,7 @@ function prepare(v: unknown, s: K8sSchema, p: string, issues: SchemaIssue[]): un
         if (out) out[k] = x;
         continue;
       }
+      const p = pathOf(lp);
       const cp = child(p, k);
       const known = Object.keys(s.properties ?? {});
       const guess = closest(k, known);
@@ -554,7 +594,7 @@ function prepare(v: unknown, s: K8sSchema, p: string, issues: SchemaIssue[]): un
       continue;
     }
     if (x === null && !ps.nullable) {
-      const cp = child(p, k);
+      const cp = child(pathOf(lp), k);
       issues.push({
         rule: SCHEMA_RULE_IDS.nullValue,
         severity: Severity.WARNING,
@@ -565,17 +605,14 @@ function prepare(v: unknown, s: K8sSchema, p: string, issues: SchemaIssue[]): un
       drop(i);
       continue;
     }
-    const y = x === null || typeof x !== 'object' ? x : prepare(x, ps, child(p, k), issues);
+    const y = x === null || typeof x !== 'object' ? x : prepare(x, ps, { parent: lp, key: k }, issues);
     if (y !== x) drop(i);
     if (out) out[k] = y;
   }
-  if (s.properties) {
-    for (const k in s.properties) {
-      const d = s.properties[k].default;
-      if (d !== undefined && !(k in (out ?? v))) {
-        drop(keys.length);
-        (out as Record<string, unknown>)[k] = structuredClone(d);
-      }
+  for (const [k, d] of defaultsOf(s)) {
+    if (!(k in (out ?? v))) {
+      drop(keys.length);
+      (out as Record<string, unknown>)[k] = structuredClone(d);
     }
   }
   return out ?? v;
@@ -745,7 +782,7 @@ function lowerFirst(s: string): string {
   return s.length > 1 && /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
 }
 
-function celWalk(v: unknown, node: CelNode, p: string, memo: Map<object, unknown>, issues: SchemaIssue[], oasPaths: readonly string[]): void {
+function celWalk(v: unknown, node: CelNode, lp: LazyPath, memo: Map<object, unknown>, issues: SchemaIssue[], oasPaths: readonly string[]): void {
   if (v === undefined || v === null) return;
   for (const r of node.rules) {
     let result: CelResult;
@@ -755,6 +792,7 @@ function celWalk(v: unknown, node: CelNode, p: string, memo: Map<object, unknown
       result = e as CelResult;
     }
     if (result === true) continue;
+    const p = pathOf(lp);
     const at = r.fieldPath ? fieldPathToPath(p, r.fieldPath) : p;
     const where = at || 'the object';
     const rule = truncate(r.rule.replace(/\s+/g, ' '), 160);
@@ -785,23 +823,25 @@ function celWalk(v: unknown, node: CelNode, p: string, memo: Map<object, unknown
   }
   const s = node.schema;
   if (Array.isArray(v)) {
-    listTypeIssues(v, s, p, issues);
-    if (node.items) v.forEach((x, i) => celWalk(x, node.items as CelNode, child(p, i), memo, issues, oasPaths));
+    listTypeIssues(v, s, lp, issues);
+    if (node.items) v.forEach((x, i) => celWalk(x, node.items as CelNode, { parent: lp, key: i }, memo, issues, oasPaths));
     return;
   }
   if (!isRecord(v)) return;
   if (node.props) {
-    for (const [k, c] of node.props) if (k in v) celWalk(v[k], c, child(p, k), memo, issues, oasPaths);
+    for (const [k, c] of node.props) if (k in v) celWalk(v[k], c, { parent: lp, key: k }, memo, issues, oasPaths);
   }
   if (node.additional) {
     for (const [k, x] of Object.entries(v)) {
-      if (!(node.props?.has(k) || s.properties?.[k])) celWalk(x, node.additional, child(p, k), memo, issues, oasPaths);
+      if (!(node.props?.has(k) || s.properties?.[k])) celWalk(x, node.additional, { parent: lp, key: k }, memo, issues, oasPaths);
     }
   }
 }
 
-function listTypeIssues(v: unknown[], s: K8sSchema, p: string, issues: SchemaIssue[]): void {
+function listTypeIssues(v: unknown[], s: K8sSchema, lp: LazyPath, issues: SchemaIssue[]): void {
   const type = s['x-kubernetes-list-type'];
+  if (type !== 'set' && type !== 'map') return;
+  const p = pathOf(lp);
   if (type === 'set') {
     const seen = new Map<string, number>();
     v.forEach((x, i) => {
@@ -1083,9 +1123,9 @@ function validateInto(obj: Record<string, unknown>, issues: SchemaIssue[]): void
   const c = compileKind(api.crd);
   const root = c.root;
   const body: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (!ENVELOPE.has(k)) body[k] = v;
-  const prepared = prepare(body, root, '', issues);
+  for (const k of Object.keys(obj)) if (!ENVELOPE.has(k)) body[k] = obj[k];
+  const prepared = prepare(body, root, null, issues);
   const oas = c.validate(prepared) ? [] : ajvIssues(c.validate.errors, prepared);
   issues.push(...oas);
-  if (c.cel) celWalk(prepared, c.cel, '', new Map(), issues, oas.map((i) => i.path));
+  if (c.cel) celWalk(prepared, c.cel, null, new Map(), issues, oas.map((i) => i.path));
 }

@@ -9,11 +9,13 @@
  *
  * Cost: validation runs 1 + (number of charts) times per `app.synth()`. The result is cached on the synthesized
  * manifests themselves (plus a version counter bumped by registerContext/suppress/configure), so `analyze` runs once
- * per synth; the repeated validations only re-serialize the ApiObjects (measured in test/check/synth-hook.test.ts).
+ * per synth and again only after a change; within one `app.synth()`/`synthYaml()` only the first validation
+ * collects the manifests, the repeated ones reuse its result (measured in test/check/synth-hook.test.ts, bench/).
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IstioGatewaysError } from '../errors';
+import { orderOwnedObjects } from '../internal/ordering';
 import { SUPPRESS_ANNOTATION, analyze, parseSuppressions } from './analyze';
 import { Finding, Severity, formatFindingLine } from './findings';
 import type { AssumeInstall } from './mesh-index';
@@ -45,6 +47,15 @@ interface AppState {
   /** how many times analyze() ran (for tests and benchmarks) */
   analyzeRuns: number;
   validations: number;
+  /** > 0 while App.synth()/synthYaml() of this App runs */
+  synthDepth: number;
+  /** the checks already ran in the current App.synth()/synthYaml() */
+  evaluatedInSynth: boolean;
+  /** the library's L2 constructs (they called installChecks): findings on their objects are reported on them */
+  owners: Set<IConstruct>;
+  ownerPaths: Set<string>;
+  /** error messages of the last root validation, by owner path (read by the owners' validations in the same pass) */
+  ownedErrors: Map<string, string[]>;
 }
 
 const STATES = new WeakMap<IConstruct, AppState>();
@@ -66,6 +77,11 @@ function stateOf(scope: IConstruct): AppState {
       printed: new Set(),
       analyzeRuns: 0,
       validations: 0,
+      synthDepth: 0,
+      evaluatedInSynth: false,
+      owners: new Set(),
+      ownerPaths: new Set(),
+      ownedErrors: new Map(),
     };
     STATES.set(root, s);
   }
@@ -91,13 +107,55 @@ export function registerContext(scope: IConstruct, objects: KubeObject[]): void 
   installChecks(scope);
 }
 
-/** Makes sure the App that contains `scope` runs the checks once per synth. Idempotent; every L2 calls it. */
+/**
+ * Makes sure the App that contains `scope` runs the checks once per synth, and makes `scope` (an L2 construct of
+ * this library) the construct that error findings on its objects are reported on: cdk8s prefixes each validation
+ * message with the path of the construct that returned it. Idempotent; every L2 calls it in its constructor.
+ */
 export function installChecks(scope: IConstruct): void {
+  const s = ensureInstalled(scope);
+  if (scope === scope.node.root || Chart.isChart(scope) || s.owners.has(scope)) return;
+  s.owners.add(scope);
+  s.ownerPaths.add(scope.node.path);
+  scope.node.addValidation({ validate: () => ownerErrors(scope) });
+}
+
+/** Adds the App-root validation once. */
+function ensureInstalled(scope: IConstruct): AppState {
   const s = stateOf(scope);
-  if (s.installed) return;
+  if (s.installed) return s;
   s.installed = true;
   const root = scope.node.root;
   root.node.addValidation({ validate: () => runChecks(root) });
+  scopeSynth(root, s);
+  return s;
+}
+
+/**
+ * cdk8s validates the whole App 1 + (number of charts) times in one `App.synth()` (once itself, then in every
+ * `Chart.toJson()`), with no user code in between. Marking the App's synth() and synthYaml() calls lets
+ * {@link runChecks} collect and check the manifests on the first of those validations only; the others reuse the
+ * result instead of re-serializing every ApiObject for the cache key (linear in the App per validation, so
+ * (charts + 1) × objects per synth).
+ */
+function scopeSynth(root: IConstruct, s: AppState): void {
+  const target = root as unknown as Record<string, unknown>;
+  for (const method of ['synth', 'synthYaml']) {
+    const original = target[method];
+    if (typeof original !== 'function') continue;
+    Object.defineProperty(root, method, {
+      configurable: true,
+      writable: true,
+      value: function (this: unknown, ...args: unknown[]) {
+        if (s.synthDepth++ === 0) s.evaluatedInSynth = false;
+        try {
+          return (original as (...a: unknown[]) => unknown).apply(this, args);
+        } finally {
+          if (--s.synthDepth === 0) s.evaluatedInSynth = false;
+        }
+      },
+    });
+  }
 }
 
 /** Merges App-wide settings. */
@@ -106,7 +164,7 @@ export function configureChecks(scope: IConstruct, settings: CheckSettings): voi
   const defined = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as CheckSettings;
   s.settings = { ...s.settings, ...defined };
   s.version++;
-  installChecks(scope);
+  ensureInstalled(scope);
 }
 
 /** Adds `ruleId: reason` to the suppress annotation of every ApiObject under `scope`, now and at synth. */
@@ -124,7 +182,7 @@ export function addSuppression(scope: IConstruct, ruleId: string, reason: string
   s.suppressions.push({ scope, line });
   s.version++;
   applySuppression(scope, line);
-  installChecks(scope);
+  ensureInstalled(scope);
 }
 
 function applySuppression(scope: IConstruct, line: string): void {
@@ -150,8 +208,14 @@ function safe<T>(fn: () => T): T | undefined {
   }
 }
 
-/** The construct a finding on `o` is attributed to: the L2 that owns the ApiObject, else the ApiObject. */
-function ownerPath(o: ApiObject): string {
+/**
+ * The construct a finding on `o` is attributed to: the nearest enclosing L2 of this library, else the construct
+ * that owns the ApiObject, else the ApiObject.
+ */
+function ownerPath(s: AppState, o: ApiObject): string {
+  for (let c: IConstruct | undefined = o.node.scope; c; c = c.node.scope) {
+    if (s.owners.has(c)) return c.node.path;
+  }
   const parent = o.node.scope;
   if (!parent || Chart.isChart(parent) || !parent.node.scope) return o.node.path;
   return parent.node.path;
@@ -168,7 +232,7 @@ function evaluate(root: IConstruct): AppState {
     const json: unknown = safe(() => c.toJson());
     if (json === undefined || typeof json !== 'object' || json === null) continue; // cdk8s reports it on its own
     manifests.push(json as KubeObject);
-    sources.push({ constructPath: ownerPath(c) });
+    sources.push({ constructPath: ownerPath(s, c) });
   }
   const key = `${s.version}|${JSON.stringify(manifests)}|${JSON.stringify(sources)}`;
   if (key === s.cacheKey) return s;
@@ -195,14 +259,23 @@ export function formatSynthMessage(f: Finding): string {
   return `${f.rule}${code} ${res}${path}: ${f.message} — fix: ${f.fix}${cp}`;
 }
 
+/**
+ * The App-root validation. cdk8s validates the root first in every pass, so this one orders the library's objects,
+ * runs the checks, prints warnings, and reports the errors that no L2 of this library owns (e.g. on the user's own
+ * ApiObjects); {@link ownerErrors} reports the rest on the L2 constructs.
+ */
 function runChecks(root: IConstruct): string[] {
   const s = stateOf(root);
   s.validations++;
+  const firstInSynth = !(s.synthDepth > 0 && s.evaluatedInSynth);
+  if (firstInSynth) orderOwnedObjects(root, s.owners);
   if (s.settings.disabled) return [];
-  evaluate(root);
-  const strict = s.settings.strict === true;
-  const failing = s.findings.filter((f) => f.severity === Severity.ERROR || (strict && f.severity === Severity.WARNING));
-  const warnings = strict ? [] : s.findings.filter((f) => f.severity === Severity.WARNING);
+  if (firstInSynth) {
+    evaluate(root);
+    if (s.synthDepth > 0) s.evaluatedInSynth = true;
+  }
+  const failing = failingFindings(s);
+  const warnings = s.settings.strict === true ? [] : s.findings.filter((f) => f.severity === Severity.WARNING);
   if (warnings.length > 0) {
     const text = warnings.map((f) => `${formatFindingLine(f)}${f.constructPath ? ` [${f.constructPath}]` : ''}`).join('\n');
     if (!s.printed.has(text)) {
@@ -211,7 +284,35 @@ function runChecks(root: IConstruct): string[] {
       out(`cdk8s-istio-gateways: ${warnings.length} warning(s):\n${text}\n`);
     }
   }
-  return failing.map(formatSynthMessage);
+  const unowned: string[] = [];
+  s.ownedErrors = new Map();
+  for (const f of failing) {
+    if (!f.constructPath || !s.ownerPaths.has(f.constructPath)) {
+      unowned.push(formatSynthMessage(f));
+      continue;
+    }
+    const list = s.ownedErrors.get(f.constructPath);
+    if (list) list.push(formatOwnedMessage(f));
+    else s.ownedErrors.set(f.constructPath, [formatOwnedMessage(f)]);
+  }
+  return unowned;
+}
+
+function failingFindings(s: AppState): Finding[] {
+  const strict = s.settings.strict === true;
+  return s.findings.filter((f) => f.severity === Severity.ERROR || (strict && f.severity === Severity.WARNING));
+}
+
+/** Errors on the objects of one L2 construct, from the root validation that ran first in this validation pass. */
+function ownerErrors(owner: IConstruct): string[] {
+  const s = stateOf(owner);
+  if (s.settings.disabled) return [];
+  return s.ownedErrors.get(owner.node.path) ?? [];
+}
+
+/** Like {@link formatSynthMessage} without the construct path, which cdk8s puts in front of the message. */
+function formatOwnedMessage(f: Finding): string {
+  return formatSynthMessage({ ...f, constructPath: undefined });
 }
 
 /** Current findings of the App that contains `scope` (runs the checks if the App changed since the last run). */

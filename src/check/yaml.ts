@@ -94,6 +94,9 @@ const numberType = new jsyaml.Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
   resolve: (d: string) => {
     if (d === null) return false;
+    // only scalars starting with a digit, sign or dot can be numbers (or .inf/.nan): skip the rest at once
+    const c = d.charCodeAt(0);
+    if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return false;
     if (INF_NAN.has(d)) return true;
     return typeof resolvePlainScalar(d) === 'number';
   },

@@ -96,7 +96,8 @@ export class HttpRouting {
 
   private ensureDestinationRule(host: string): void {
     if (this.destinationRules.has(host)) return;
-    const id = `DestinationRule-${host}`;
+    // a construct id without dots: cdk8s derives the object name from it, and a truncated FQDN is no DNS label
+    const id = `DestinationRule-${host.replace(/[^a-zA-Z0-9-]+/g, '-')}`;
     const dr = createDestinationRule(this.scope, id, {
       namespace: this.props.namespace,
       spec: () => ({

@@ -3,6 +3,7 @@
  * Cross-object facts are not checked here: they belong to the rule engine in src/check.
  * Internal: not exported from index.ts.
  */
+import { createHash } from 'crypto';
 import { IConstruct } from 'constructs';
 import { gatewayHostProblem, isDnsLabel } from '../check/hosts';
 import { IstioGatewaysError } from '../errors';
@@ -66,3 +67,18 @@ export function defaultPortName(port: number): string {
   }
 }
 
+
+/**
+ * A DNS-label-safe slug of a host for derived names (port names, subset names), at most `max` characters, with
+ * `prefix`: dots become dashes (readable: `https-webapp-istioinaction-io`); a slug that would be truncated ends in
+ * a short hash of the host instead. A pure function of its input, so derived names do not depend on creation order.
+ * The mapping is not injective (`a-b.x.com` and `a.b.x.com` meet): callers detect the clash and ask for an explicit name.
+ */
+export function hostSlug(prefix: string, host: string, max = 63): string {
+  const h = host.toLowerCase();
+  const plain = (h === '*' ? 'any' : h.replace(/^\*\./, 'wildcard.')).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const base = prefix ? `${prefix}-${plain}` : plain;
+  if (base.length <= max) return base;
+  const hash = createHash('sha256').update(h).digest('hex').slice(0, 6);
+  return `${base.slice(0, max - 7).replace(/-+$/, '')}-${hash}`;
+}

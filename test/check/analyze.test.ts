@@ -38,8 +38,21 @@ describe('analyze', () => {
     ]);
   });
 
-  test('parseSuppressions', () => {
-    expect(parseSuppressions('A-1: x;B-2\n  C-3 : why  ')).toEqual({ ids: new Set(['A-1', 'C-3']), missingReason: ['B-2'] });
+  test('parseSuppressions: one `RULE-ID: reason` per line, only newlines separate entries', () => {
+    expect(parseSuppressions('A-1: x;B-2\n  C-3 : why  \r\nD-4')).toEqual({ ids: new Set(['A-1', 'C-3']), missingReason: ['D-4'] });
+    // reasons with `;`, `:` and commas stay whole (no CHK-SUP-001 for the tail)
+    expect(parseSuppressions('GWX-PORT-001: NodePort; managed by team-a: see ADR-12, ADR-13\nGW-SEC-001: demo, local only; ok'))
+      .toEqual({ ids: new Set(['GWX-PORT-001', 'GW-SEC-001']), missingReason: [] });
+  });
+
+  test('a reason containing `;` `:` and commas suppresses and raises no CHK-SUP-001', () => {
+    const g = gateway('gw', { servers: [server(7070, 'HTTP', ['*'])] }, {
+      annotations: { [SUPPRESS_ANNOTATION]: 'GWX-PORT-001: NodePort; owned by infra: see ADR-7, ADR-9\nGW-SEC-001: demo; local' },
+    });
+    const f = check([g]);
+    expect(only(f, 'GWX-PORT-001')).toEqual([]);
+    expect(only(f, 'GW-SEC-001')).toEqual([]);
+    expect(only(f, 'CHK-SUP-001')).toEqual([]);
   });
 
   test('a throwing rule becomes CHK-INT-001 and the others still run', () => {

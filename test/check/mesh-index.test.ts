@@ -220,6 +220,46 @@ describe('name resolution, visibility, registry, mesh config', () => {
     expect(ix.isExportedTo(ix.ofKind('VirtualService')[0], 'anywhere')).toBe(true);
   });
 
+  test('resolveGatewayRef follows istiod resolveGatewayName: ./name and name.ns.svc.cluster.local', () => {
+    expect(ix.resolveGatewayRef('./gw', 'bookinfo')).toEqual({ namespace: 'bookinfo', name: 'gw' });
+    expect(ix.resolveGatewayRef('gw.istio-system.svc.cluster.local', 'bookinfo')).toEqual({ namespace: 'istio-system', name: 'gw' });
+    expect(ix.resolveGatewayRef('gw.istio-system', 'bookinfo')).toEqual({ namespace: 'istio-system', name: 'gw' });
+    expect(ix.resolveGatewayRef('gw', 'bookinfo')).toEqual({ namespace: 'bookinfo', name: 'gw' });
+    expect(ix.resolveGatewayRef('mesh', 'bookinfo')).toEqual({ mesh: true });
+  });
+
+  test('exportTo: Service annotation networking.istio.io/exportTo and meshConfig defaults; own namespace not implied', () => {
+    const iy = new MeshIndex([
+      service('hidden', { selector: { app: 'h' }, ports: [{ port: 80 }] }, { namespace: 'a', annotations: { 'networking.istio.io/exportTo': '., b' } }),
+      service('open', { selector: { app: 'o' }, ports: [{ port: 80 }] }, { namespace: 'a' }),
+      vs('v', ['x.example.com'], {}, { namespace: 'a' }),
+      vs('elsewhere', ['y.example.com'], { exportTo: ['b'] }, { namespace: 'a' }),
+      serviceEntry('se', { hosts: ['ext.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] }, { namespace: 'a' }),
+    ], { meshConfig: { defaultVirtualServiceExportTo: ['.'], defaultServiceExportTo: ['a', 'c'] } });
+    const [hidden, open] = iy.ofKind('Service');
+    expect(iy.exportNamespaces(hidden)).toEqual(['a', 'b']);
+    expect(iy.lookupHost('hidden.a.svc.cluster.local', 'c')).toEqual([]);
+    expect(iy.lookupHost('hidden.a.svc.cluster.local', 'b')).toHaveLength(1);
+    expect(iy.isExportedTo(open, 'c')).toBe(true);
+    expect(iy.isExportedTo(open, 'd')).toBe(false);
+    const [v, elsewhere] = iy.ofKind('VirtualService');
+    expect(iy.isExportedTo(v, 'a')).toBe(true);
+    expect(iy.isExportedTo(v, 'b')).toBe(false);
+    expect(iy.isExportedTo(elsewhere, 'a')).toBe(false);
+    expect(iy.meshClientNamespaces(elsewhere)).toEqual(['b']);
+    expect(iy.lookupHost('ext.example.com', 'd')).toEqual([]);
+    expect(iy.lookupHost('ext.example.com', 'c')).toHaveLength(1);
+  });
+
+  test('an IstioOperator component and a Deployment of the same name+namespace are one workload', () => {
+    const iy = new MeshIndex([
+      istioOperator('iop', { profile: 'empty', components: { ingressGateways: [{ name: 'istio-ingressgateway', enabled: true }] } }),
+      deployment('istio-ingressgateway', { labels: { app: 'istio-ingressgateway', istio: 'ingressgateway' } }, { namespace: 'istio-system' }),
+    ]);
+    expect(iy.gatewayWorkloads().map((w) => w.origin)).toEqual(['controller']);
+    expect(iy.resolveServerPort(iy.gatewayWorkloads()[0], 443).listenPort).toBe(8443);
+  });
+
   test('lookupHost: Services, wildcard ServiceEntries, visibility', () => {
     expect(ix.lookupHost('reviews.bookinfo.svc.cluster.local', 'istio-system').map((e) => e.origin)).toEqual(['service']);
     expect(ix.lookupHost('edition.cnn.com', 'egress').map((e) => e.host)).toEqual(['*.cnn.com']);

@@ -19,8 +19,16 @@ const q = (v: unknown) => JSON.stringify(v);
 
 /** Istio DestinationRules, oldest first. */
 function destinationRules(index: MeshIndex): readonly IndexedObject[] {
-  return index.ofKind('DestinationRule').filter((d) => d.group === 'networking.istio.io');
+  let l = drListCache.get(index);
+  if (!l) {
+    l = index.ofKind('DestinationRule').filter((d) => d.group === 'networking.istio.io');
+    drListCache.set(index, l);
+  }
+  return l;
 }
+
+/** {@link destinationRules}, filtered once per index (every DR rule starts from it). */
+const drListCache = new WeakMap<MeshIndex, readonly IndexedObject[]>();
 
 /** One place a traffic policy can sit. */
 interface PolicyAt {
@@ -644,7 +652,8 @@ export const DRX_VIS_001 = defineRule({
       const callers = new Map<string, string>(); // namespace → who calls from there
       for (const ref of index.virtualServiceGateways(vs)) {
         if (ref.mesh) {
-          callers.set(vsNs, `clients of virtualservice ${vsNs}/${vs.name}`);
+          // sidecars of the namespaces the VirtualService is exported to (not implicitly its own)
+          for (const ns of index.meshClientNamespaces(vs)) callers.set(ns, `clients of virtualservice ${vsNs}/${vs.name}`);
           continue;
         }
         const gw = index.gatewayByRef(ref);
@@ -693,11 +702,18 @@ function destinationHosts(spec: Record<string, unknown>): string[] {
   return Array.from(out);
 }
 
+/**
+ * DRX-TLS-001 (istioctl IST0128 destination level / IST0129 port level, "no caCertificates are set to validate server
+ * identity"). Since Istio 1.20-ish (VERIFY_CERTIFICATE_AT_CLIENT on by default) origination without caCertificates
+ * verifies against the proxy's system roots, so a missing CA alone is not a finding; what still matters is naming the
+ * server: `sni` (the name sent, and the default verified name) and `subjectAltNames` (the names accepted). Warned
+ * when either is missing; nothing when both are set, when a CA/credentialName is set, or with insecureSkipVerify.
+ */
 export const DRX_TLS_001 = defineRule({
   id: 'DRX-TLS-001',
   code: 'IST0128',
   severity: Severity.WARNING,
-  summary: 'TLS origination (SIMPLE/MUTUAL) without caCertificates verifies against system roots; set sni and subjectAltNames',
+  summary: 'TLS origination (SIMPLE/MUTUAL) without caCertificates verifies against system roots; still set sni and subjectAltNames (IST0128 destination level, IST0129 port level)',
   check(ctx) {
     eachPolicy(ctx, ({ dr, policy, path, level }) => {
       const tls = policy.tls;
@@ -705,14 +721,15 @@ export const DRX_TLS_001 = defineRule({
       const mode = asString(tls.mode);
       if (mode !== 'SIMPLE' && mode !== 'MUTUAL') return;
       if (asString(tls.caCertificates) || asString(tls.credentialName) || tls.insecureSkipVerify === true) return;
-      const portLevel = level === 'port' || level === 'subset-port';
       const missing = [!asString(tls.sni) ? 'sni' : '', asArray(tls.subjectAltNames).length === 0 ? 'subjectAltNames' : ''].filter(Boolean);
+      if (missing.length === 0) return;
+      const portLevel = level === 'port' || level === 'subset-port';
       ctx.report({
         object: dr,
         path: `${path}.tls`,
-        message: `tls.mode ${mode} has no caCertificates${portLevel ? ' at port level (IST0129)' : ''}: the server certificate is verified against the proxy's system roots only` +
-          (missing.length ? `, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set` : ''),
-        fix: `set caCertificates (or credentialName with ca.crt) for a private CA${missing.length ? `, and set ${missing.join(' and ')} to the server name` : ''}; set insecureSkipVerify: true only to opt out knowingly`,
+        code: portLevel ? 'IST0129' : 'IST0128',
+        message: `tls.mode ${mode}${portLevel ? ' at port level' : ''} has no caCertificates, so the server certificate is verified against the proxy's system roots, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: the server identity is not pinned to the intended name`,
+        fix: `set ${missing.join(' and ')} to the server's name (e.g. sni: <host>, subjectAltNames: [<host>]); set caCertificates (or credentialName with ca.crt) for a private CA`,
       });
     });
   },

@@ -467,14 +467,17 @@ export const EGR_DR_001 = defineRule({
         for (const d of rule.dests) {
           if (!d.resolvedHost || !m.services.has(d.resolvedHost)) continue;
           const all = drs.get(d.resolvedHost) ?? [];
-          const visible = all.filter((dr) => ctx.index.isExportedTo(dr, f.namespace));
-          if (all.length > 0 && visible.length === 0) {
+          // the mesh leg runs in the sidecars of the namespaces it is exported to (not implicitly its own)
+          const clientNss = ctx.index.meshClientNamespaces(f.vs);
+          const hiddenIn = clientNss.filter((ns) => !all.some((dr) => ctx.index.isExportedTo(dr, ns)));
+          const visible = all.filter((dr) => clientNss.some((ns) => ctx.index.isExportedTo(dr, ns)));
+          if (all.length > 0 && hiddenIn.length > 0) {
             for (const dr of all) {
               ctx.report({
                 object: dr,
                 path: Array.isArray(dr.spec.exportTo) ? 'spec.exportTo' : 'metadata.namespace',
-                message: `destinationRule for the egress gateway Service ${d.resolvedHost} is not visible in namespace ${q(f.namespace)}, where VirtualService ${f.vs.name} routes to it; clients ignore its subsets and TLS settings`,
-                fix: `add ${q(f.namespace)} to exportTo (or use "*"), or move it to the client namespace`,
+                message: `destinationRule for the egress gateway Service ${d.resolvedHost} is not visible in namespace ${hiddenIn.map((n) => q(n)).join(', ')}, where VirtualService ${f.vs.name} routes to it; clients ignore its subsets and TLS settings`,
+                fix: `add ${hiddenIn.map((n) => q(n)).join(', ')} to exportTo (or use "*"), or move it to the client namespace`,
               });
             }
           }
@@ -488,7 +491,7 @@ export const EGR_DR_001 = defineRule({
             message: all.length === 0
               ? `subset ${q(d.subset)} of ${d.resolvedHost}: no DestinationRule for the egress gateway Service exists (503 NC)`
               : `subset ${q(d.subset)} is not defined by the DestinationRule(s) for ${d.resolvedHost} (${visible.map((x) => x.name).join(', ')}) (503 NC)`,
-            fix: `add a DestinationRule with host ${q(d.resolvedHost)} and subsets: [{name: ${d.subset}}], exported to ${q(f.namespace)}`,
+            fix: `add a DestinationRule with host ${q(d.resolvedHost)} and subsets: [{name: ${d.subset}}], exported to ${clientNss.map((n) => q(n)).join(', ')}`,
           });
         }
       }

@@ -11,6 +11,7 @@ import {
 } from '../mesh-index';
 import { asArray, asNumber, asRecord, asStringArray, isRecord } from '../model';
 import { Rule, defineRule } from '../rule';
+import { egressModel } from './egress';
 import { ownGateways } from './gateway';
 
 const q = (v: unknown) => JSON.stringify(v);
@@ -409,9 +410,19 @@ export const GWX_SVC_001 = defineRule({
   needsContext: true,
   check(ctx) {
     const ix = ctx.index;
+    // egress workloads that sidecars route to (the mesh leg of the egress pattern): their Gateways serve egress
+    const em = egressModel(ix);
+    const routedTo = new Set<GatewayWorkload>();
+    for (const f of em.meshLegs) {
+      for (const r of f.rules) for (const d of r.dests) {
+        const e = d.resolvedHost ? em.services.get(d.resolvedHost) : undefined;
+        if (e) e.workloads.forEach((w) => routedTo.add(w));
+      }
+    }
     for (const gw of ownGateways(ix)) {
       for (const w of ix.workloadsFor(gw)) {
         if (w.role === 'egress') {
+          if (routedTo.has(w)) continue;
           const publicHosts = ix.serversOf(gw).flatMap((s) => s.hosts).filter((h) =>
             h.host !== '*' && !h.host.endsWith('.svc.cluster.local') && !ix.lookupHost(h.host, w.namespace).some((e) => e.origin === 'service-entry'),
           );

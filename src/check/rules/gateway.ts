@@ -91,21 +91,24 @@ export const GW_PORT_001 = defineRule({
     eachServer(ctx, (s, raw) => {
       const port = raw.port;
       if (!isRecord(port)) {
-        ctx.report({ object: s.gateway, path: `${s.path}.port`, message: `${s.path}.port is missing`, fix: 'set port: {number, protocol, name}, e.g. {number: 80, protocol: HTTP, name: http}' });
+        ctx.report({ object: s.gateway, path: `${s.path}.port`, message: port === undefined || port === null ? `${s.path}.port is missing` : `${s.path}.port is ${q(port)}, not an object`, fix: 'set port: {number, protocol, name}, e.g. {number: 80, protocol: HTTP, name: http}' });
         return;
       }
       const n = port.number;
       const unixBind = (s.bind ?? '').startsWith('unix://');
-      if (n === undefined) {
+      if (n === undefined || n === null) {
         ctx.report({ object: s.gateway, path: `${s.path}.port.number`, message: 'port.number is missing', fix: 'set port.number to the port clients connect to (1–65535)' });
+      } else if (typeof n === 'string') {
+        ctx.report({ object: s.gateway, path: `${s.path}.port.number`, message: `port.number is the string ${q(n)}; the schema requires an integer, so the apiserver rejects the Gateway`, fix: /^\d+$/.test(n) ? `write it unquoted: number: ${Number(n)}` : 'use a port number between 1 and 65535' });
       } else if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65535 || (n === 0 && !unixBind)) {
         ctx.report({ object: s.gateway, path: `${s.path}.port.number`, message: `port.number ${q(n)} is not a port in 1–65535`, fix: 'use a port number between 1 and 65535 (0 only with a unix:// bind)' });
       }
+      const absent = (v: unknown) => v === undefined || v === null || v === '';
       if (typeof port.protocol !== 'string' || port.protocol === '') {
-        ctx.report({ object: s.gateway, path: `${s.path}.port.protocol`, message: 'port.protocol is missing', fix: 'set port.protocol, e.g. HTTP, HTTPS, TCP or TLS' });
+        ctx.report({ object: s.gateway, path: `${s.path}.port.protocol`, message: absent(port.protocol) ? 'port.protocol is missing' : `port.protocol ${q(port.protocol)} is not a string`, fix: 'set port.protocol, e.g. HTTP, HTTPS, TCP or TLS' });
       }
       if (typeof port.name !== 'string' || port.name === '') {
-        ctx.report({ object: s.gateway, path: `${s.path}.port.name`, message: 'port.name is missing', fix: 'set a port.name unique within the Gateway, e.g. http or https-example' });
+        ctx.report({ object: s.gateway, path: `${s.path}.port.name`, message: absent(port.name) ? 'port.name is missing' : `port.name ${q(port.name)} is not a string`, fix: 'set a port.name unique within the Gateway, e.g. http or https-example' });
       }
     });
   },

@@ -444,20 +444,29 @@ export const IOP_MESH_001 = defineRule({
 
 const CONTROLLERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 
+/**
+ * IOP-INJ-001. istioctl codes, per finding (pkg/config/analysis/msg/messages.yaml, analyzer injection/image-auto.go):
+ * IST0146 ImageAutoWithoutInjectionWarning = a Deployment with `image: auto` that no injection webhook selects;
+ * IST0147 ImageAutoWithoutInjectionError = a Pod with `image: auto` (injection did not happen). Findings without an
+ * istioctl counterpart (missing gateway template annotation, pinned proxy image, no istio-proxy container) carry no code.
+ */
 export const IOP_INJ_001 = defineRule({
   id: 'IOP-INJ-001',
-  code: 'IST0146',
   severity: Severity.ERROR,
   summary: 'Injected gateway: pod label sidecar.istio.io/inject "true" (or istio.io/rev), annotation inject.istio.io/templates: gateway, image auto; namespace not istio-injection=disabled',
   needsContext: true,
   check(ctx) {
     for (const o of ctx.index.objects) {
-      if (o.isContext || o.group !== 'apps' || !CONTROLLERS.has(o.kind)) continue;
-      const tmpl = asRecord(o.spec.template);
+      const isPod = o.group === '' && o.kind === 'Pod';
+      if (o.isContext || (!isPod && (o.group !== 'apps' || !CONTROLLERS.has(o.kind)))) continue;
+      const tmpl = isPod ? { metadata: o.raw.metadata, spec: o.raw.spec } : asRecord(o.spec.template);
       const tm = asRecord(tmpl.metadata);
       const labels = asStringMap(tm.labels);
       const annotations = asStringMap(tm.annotations);
       const containers = asArray(asRecord(tmpl.spec).containers);
+      const base = isPod ? 'metadata' : 'spec.template.metadata';
+      const specBase = isPod ? 'spec' : 'spec.template.spec';
+      const injectionCode = isPod ? 'IST0147' : o.kind === 'Deployment' ? 'IST0146' : undefined;
       const gatewayTemplate = (annotations['inject.istio.io/templates'] ?? '').split(',').map((s) => s.trim()).includes('gateway');
       const autoIdx = containers.findIndex((c) => asString(asRecord(c).image) === 'auto');
       if (!gatewayTemplate && autoIdx < 0) continue;
@@ -473,20 +482,23 @@ export const IOP_INJ_001 = defineRule({
         ctx.report({
           object: o,
           path: 'metadata.namespace',
+          ...(autoIdx >= 0 && injectionCode ? { code: injectionCode } : {}),
           message: `${what} ${o.name} is in namespace ${q(ns)}, labelled istio-injection=disabled; the injector skips it and the pod runs the literal image "auto" (ImagePullBackOff)`,
           fix: `deploy the gateway into a namespace without istio-injection=disabled, or relabel ${q(ns)}`,
         });
       } else if (podLabel === 'false') {
         ctx.report({
           object: o,
-          path: 'spec.template.metadata.labels["sidecar.istio.io/inject"]',
+          path: `${base}.labels["sidecar.istio.io/inject"]`,
+          ...(autoIdx >= 0 && injectionCode ? { code: injectionCode } : {}),
           message: `${what} ${o.name} has pod label sidecar.istio.io/inject: "false", so it is never injected`,
           fix: 'set the pod label sidecar.istio.io/inject: "true"',
         });
       } else if (!targeted) {
         ctx.report({
           object: o,
-          path: 'spec.template.metadata.labels',
+          path: `${base}.labels`,
+          ...(autoIdx >= 0 && injectionCode ? { code: injectionCode } : {}),
           message: `${what} ${o.name} is not selected for injection: no pod label sidecar.istio.io/inject: "true" or istio.io/rev, and namespace ${q(ns)} is not labelled for injection`,
           fix: 'add the pod label sidecar.istio.io/inject: "true" (or istio.io/rev: <revision>)',
         });
@@ -494,7 +506,7 @@ export const IOP_INJ_001 = defineRule({
       if (!gatewayTemplate) {
         ctx.report({
           object: o,
-          path: 'spec.template.metadata.annotations',
+          path: `${base}.annotations`,
           message: `pod template of ${o.kind} ${o.name} uses image "auto" without the pod annotation inject.istio.io/templates: gateway; the sidecar template would inject a second proxy`,
           fix: 'add the pod annotation inject.istio.io/templates: gateway',
         });
@@ -504,14 +516,14 @@ export const IOP_INJ_001 = defineRule({
       if (proxyIdx < 0) {
         ctx.report({
           object: o,
-          path: 'spec.template.spec.containers',
+          path: `${specBase}.containers`,
           message: `injected gateway ${o.name} has no container named istio-proxy; the gateway template only fills in that container`,
           fix: 'declare a container {name: istio-proxy, image: auto}',
         });
       } else if (asString(asRecord(containers[proxyIdx]).image) !== 'auto') {
         ctx.report({
           object: o,
-          path: `spec.template.spec.containers[${proxyIdx}].image`,
+          path: `${specBase}.containers[${proxyIdx}].image`,
           message: `injected gateway ${o.name} pins istio-proxy image ${q(asRecord(containers[proxyIdx]).image)}; it should be "auto" so the injector sets the proxy image of the control plane`,
           fix: 'set image: auto',
         });

@@ -17,6 +17,32 @@ const META: readonly RuleMeta[] = [
   { id: SCHEMA_RULE_IDS.cel, severity: Severity.ERROR, summary: 'Every x-kubernetes-validations CEL rule of the CRD holds (transition rules excepted)' },
 ];
 
+/**
+ * Schema/CEL issues that a semantic rule owns: one mistake, one finding. The semantic rule carries the istioctl/webhook
+ * view and a better message, and fires on every input the schema issue fires on; both would otherwise report the
+ * same field. Everything not listed here is reported by the SCH rules even when a semantic rule also looks at it,
+ * because then they mean different things (e.g. an unknown field pruned by the apiserver vs. a webhook rule).
+ */
+export const SCHEMA_FIELDS_OWNED_BY_SEMANTIC_RULES: readonly {
+  readonly kind: string;
+  readonly schemaRule: string;
+  readonly path: RegExp;
+  readonly message?: RegExp;
+  readonly owner: string;
+}[] = [
+  // quoted/missing/out-of-range port.number, missing protocol or name
+  { kind: 'Gateway', schemaRule: SCHEMA_RULE_IDS.oas, path: /^spec\.servers\[\d+\]\.port(\.(number|protocol|name))?$/, owner: 'GW-PORT-001' },
+  // credentialName + credentialNames, credentialName(s) + tlsCertificates (CEL exclusivity rules)
+  { kind: 'Gateway', schemaRule: SCHEMA_RULE_IDS.cel, path: /^spec\.servers\[\d+\]\.tls$/, message: /only one of (credentialName|credentialNames|tlsCertificates) or (credentialName|credentialNames|tlsCertificates)/, owner: 'GW-TLS-006' },
+  // 0 or more than 2 credentialNames / tlsCertificates (minItems/maxItems)
+  { kind: 'Gateway', schemaRule: SCHEMA_RULE_IDS.oas, path: /^spec\.servers\[\d+\]\.tls\.(credentialNames|tlsCertificates)$/, owner: 'GW-TLS-008' },
+];
+
+function ownedBySemanticRule(kind: string, group: string, rule: string, path: string, message: string): boolean {
+  if (group !== 'networking.istio.io') return false;
+  return SCHEMA_FIELDS_OWNED_BY_SEMANTIC_RULES.some((x) => x.kind === kind && x.schemaRule === rule && x.path.test(path) && (!x.message || x.message.test(message)));
+}
+
 function schemaRule(meta: RuleMeta): Rule {
   return defineRule({
     ...meta,
@@ -25,6 +51,7 @@ function schemaRule(meta: RuleMeta): Rule {
         if (o.isContext) continue;
         for (const issue of validateManifest(o.raw)) {
           if (issue.rule !== meta.id) continue;
+          if (ownedBySemanticRule(o.kind, o.group, issue.rule, issue.path, issue.message)) continue;
           const severity = issue.severity !== meta.severity ? { severity: issue.severity } : {};
           ctx.report({ object: o, path: issue.path, message: issue.message, fix: issue.fix, ...severity });
         }

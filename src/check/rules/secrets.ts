@@ -123,6 +123,17 @@ function facts(index: MeshIndex): SecretFacts {
   return f;
 }
 
+/**
+ * Annotation of the context Secret that Credential.fromSecretName declares: the Secret exists with the listed keys,
+ * but its values are placeholders (managed outside the app: external-secrets, sealed-secrets, …).
+ */
+export const EXTERNAL_SECRET_ANNOTATION = 'cdk8s-istio-gateways.io/external-secret';
+
+/** True for a Secret whose values are managed elsewhere: keys present, contents unknown (never parsed). */
+export function isExternallyManaged(secret: IndexedObject): boolean {
+  return secret.annotations[EXTERNAL_SECRET_ANNOTATION] === 'true';
+}
+
 function stripScheme(name: string): string {
   return name.startsWith('kubernetes://') ? name.slice('kubernetes://'.length) : name;
 }
@@ -158,6 +169,12 @@ function inspectPair(f: SecretFacts, secret: IndexedObject, now: Date): PairInsp
   const cached = f.pairs.get(secret);
   if (cached && cached.at === now.getTime()) return cached.pair;
   const values = valuesOf(f, secret);
+  if (isExternallyManaged(secret)) {
+    // keys present, contents unknown (Credential.fromSecretName placeholders): nothing to parse
+    const res: PairInspection = { cert: values.get('tls.crt') ?? values.get('cert'), key: values.get('tls.key') ?? values.get('key'), problems: [], chain: [] };
+    f.pairs.set(secret, { at: now.getTime(), pair: res });
+    return res;
+  }
   const problems: { path: string; message: string; fix: string }[] = [];
   const name = `${secret.namespace}/${secret.name}`;
   let certKey: string | undefined;
@@ -277,7 +294,9 @@ export const SEC_NS_001 = defineRule({
             message: `secret ${q(name)} is in namespace ${elsewhere.join(', ')} but the gateway pods run in ${ns}; istiod reads credentials only from the pods' namespace`,
             fix: `create the secret in ${ns} (or issue the cert-manager Certificate there)`,
           });
-        } else if (f.namespacesWithSecrets.has(ns)) {
+        } else if (f.namespacesWithSecrets.has(ns) && !ctx.index.secret(ns, `${name}-cacert`)) {
+          // (a `<name>-cacert` Secret in the input means the key pair itself is created out of band, as in the
+          // istio.io secure ingress task)
           ctx.report({
             object: use.gateway,
             path,
@@ -418,6 +437,7 @@ export const SEC_CA_001 = defineRule({
       const values = valuesOf(f, secret);
       const v = hasValue(values, 'cacert') ? values.get('cacert')! : hasValue(values, 'ca.crt') ? values.get('ca.crt')! : undefined;
       if (!v) return false;
+      if (isExternallyManaged(secret)) return true; // the CA key is declared; its contents are unknown
       const key = `${secret.namespace}/${secret.name}`;
       if (checkedCa.has(key)) return true;
       checkedCa.add(key);
@@ -549,4 +569,32 @@ export const SEC_EXP_001 = defineRule({
   },
 });
 
-export const SECRET_RULES = [SEC_NS_001, SEC_RBAC_001, SEC_KEY_001, SEC_TYPE_001, SEC_CA_001, SEC_SAN_001, SEC_EXP_001];
+const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+
+/**
+ * SEC-GIT-001: a private key written into the manifests. The library writes one only with
+ * `Credential.fromPem({ allowPrivateKeyInManifest: true })`, and then says so with this warning; GitOps repositories
+ * with plain Secrets get the same. Context Secrets (declared facts, e.g. Credential.fromSecretName placeholders) and
+ * Secrets annotated as externally managed are not reported.
+ */
+export const SEC_GIT_001 = defineRule({
+  id: 'SEC-GIT-001',
+  severity: Severity.WARNING,
+  summary: 'A Secret in the manifests carries a private key (PEM PRIVATE KEY in data/stringData): it ends up in Git and CI logs; use cert-manager, sealed-secrets or external-secrets',
+  check(ctx) {
+    for (const secret of ctx.index.ofKind('Secret')) {
+      if (secret.isContext || secret.group !== '' || isExternallyManaged(secret)) continue;
+      const values = secretValues(secret.raw);
+      const keys = Array.from(values.values()).filter((v) => !v.problem && PEM_PRIVATE_KEY.test(v.text));
+      if (keys.length === 0) continue;
+      ctx.report({
+        object: secret,
+        path: keys[0].path,
+        message: `secret ${secret.namespace}/${secret.name} carries a private key in ${keys.map((k) => k.path).join(', ')}: whoever reads the manifests (Git history, CI logs, artifact stores) holds the key`,
+        fix: 'issue the certificate in-cluster with cert-manager (Credential.fromCertManager), or keep the key out of the manifests with sealed-secrets / external-secrets (Credential.fromSecretName); rotate a key that was ever committed',
+      });
+    }
+  },
+});
+
+export const SECRET_RULES = [SEC_NS_001, SEC_RBAC_001, SEC_KEY_001, SEC_TYPE_001, SEC_CA_001, SEC_SAN_001, SEC_EXP_001, SEC_GIT_001];

@@ -354,27 +354,21 @@ export const SEX_REG_001 = defineRule({
     const index = ctx.index;
     if (index.meshConfig.outboundTrafficPolicyMode !== 'REGISTRY_ONLY') return;
     const m = egressModel(index);
+    // one finding per object and host, at the first place the host is used, naming every namespace that misses it
+    const pending = new Map<string, { object: IndexedObject; path: string; host: string; what: string; missing: string[] }>();
     const need = (object: IndexedObject, path: string, host: string, namespaces: Iterable<string>, what: string) => {
       if (!isExternalHost(host)) return;
+      const key = `${object.order}|${host.toLowerCase()}`;
       for (const ns of namespaces) {
         if (index.lookupHost(host, ns).length > 0) continue;
-        const elsewhere = index.registryEntries(host).filter((e) => e.object);
-        const hint = elsewhere.length > 0
-          ? ` (ServiceEntry ${elsewhere[0].namespace}/${elsewhere[0].object!.name} exists but is not exported to ${q(ns)})`
-          : '';
-        ctx.report({
-          object,
-          path,
-          message: `${what} ${q(host)} has no ServiceEntry visible in namespace ${q(ns)}${hint}; with outboundTrafficPolicy REGISTRY_ONLY its traffic goes to BlackHoleCluster (HTTP 502, TCP reset)`,
-          fix: elsewhere.length > 0
-            ? `add ${q(ns)} to the ServiceEntry's exportTo (or use "*")`
-            : `add a ServiceEntry for ${q(host)} with its port and protocol, exported to ${q(ns)}`,
-        });
+        let p = pending.get(key);
+        if (!p) pending.set(key, (p = { object, path, host, what, missing: [] }));
+        if (!p.missing.includes(ns)) p.missing.push(ns);
       }
     };
     for (const f of m.virtualServices) {
       const callers = new Set<string>();
-      if (f.hasMesh) callers.add(f.namespace);
+      if (f.hasMesh) index.meshClientNamespaces(f.vs).forEach((n) => callers.add(n));
       const egressNs = new Set<string>();
       for (const g of f.egressGateways) for (const w of index.workloadsFor(g)) egressNs.add(w.namespace);
       egressNs.forEach((n) => callers.add(n));
@@ -390,6 +384,21 @@ export const SEX_REG_001 = defineRule({
     for (const g of m.gateways) {
       const nss = new Set(index.workloadsFor(g).filter((w) => w.role === 'egress').map((w) => w.namespace));
       for (const s of index.serversOf(g)) for (const h of s.hosts) need(g, `${s.path}.hosts[${h.index}]`, h.host, nss, 'egress gateway host');
+    }
+    for (const p of pending.values()) {
+      const elsewhere = index.registryEntries(p.host).filter((e) => e.object);
+      const nss = p.missing.map((n) => q(n)).join(', ');
+      const hint = elsewhere.length > 0
+        ? ` (ServiceEntry ${elsewhere[0].namespace}/${elsewhere[0].object!.name} exists but is not exported to ${nss})`
+        : '';
+      ctx.report({
+        object: p.object,
+        path: p.path,
+        message: `${p.what} ${q(p.host)} has no ServiceEntry visible in namespace ${nss}${hint}; with outboundTrafficPolicy REGISTRY_ONLY its traffic goes to BlackHoleCluster (HTTP 502, TCP reset)`,
+        fix: elsewhere.length > 0
+          ? `add ${nss} to the ServiceEntry's exportTo (or use "*")`
+          : `add a ServiceEntry for ${q(p.host)} with its port and protocol, exported to ${nss}`,
+      });
     }
   },
 });

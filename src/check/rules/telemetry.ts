@@ -153,7 +153,8 @@ export const TEL_DUP_001 = defineRule({
         ctx.report({
           object: t,
           path: 'spec',
-          message: `namespace ${q(ns)} already has the selector-less Telemetry ${list[0].name}; with several, which one applies is undefined (IST0160)`,
+          code: 'IST0160',
+          message: `namespace ${q(ns)} already has the selector-less Telemetry ${list[0].name}; with several, which one applies is undefined`,
           fix: `merge the settings into ${list[0].name}, or add a selector to target specific workloads`,
         });
       }
@@ -164,7 +165,8 @@ export const TEL_DUP_001 = defineRule({
         ctx.report({
           object: t,
           path: 'spec.selector',
-          message: `gateway ${describeWorkload(w)} is also selected by Telemetry ${list[0].name}; with several, which one applies is undefined (IST0159)`,
+          code: 'IST0159',
+          message: `gateway ${describeWorkload(w)} is also selected by Telemetry ${list[0].name}; with several, which one applies is undefined`,
           fix: `merge the settings into one Telemetry for this workload (${list[0].name})`,
         });
       }

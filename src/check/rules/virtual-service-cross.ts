@@ -9,12 +9,12 @@
  */
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
-import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, describeWorkload } from '../mesh-index';
+import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, describeWorkload, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { Rule, defineRule } from '../rule';
 import {
   DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, eachDestination, eachMatch, hostsOf, nameSubsetOf,
-  nsOf, ownVirtualServices, q, refKey, resolveGatewayName, rulesOf, topGateways, virtualServices,
+  nsOf, ownVirtualServices, q, refKey, rulesOf, topGateways, virtualServices,
 } from './virtual-service';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -66,11 +66,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
-function gatewayOf(index: MeshIndex, ref: GatewayRef): IndexedObject | undefined {
-  if (ref.mesh) return undefined;
-  const g = index.get('Gateway', ref.namespace, ref.name);
-  return g && g.group === 'networking.istio.io' ? g : undefined;
-}
+const gatewayOf = (index: MeshIndex, ref: GatewayRef): IndexedObject | undefined => index.gatewayByRef(ref);
 
 function facts(index: MeshIndex): Facts {
   let f = factsCache.get(index);
@@ -125,26 +121,51 @@ function binding(index: MeshIndex, vf: VsFacts, gw: IndexedObject): Binding {
   return b;
 }
 
-/** exportTo of an object, falling back to the meshConfig default for its kind (absent = `*`). */
-function exportToOf(index: MeshIndex, o: IndexedObject, meshDefaultKey: string): string[] {
-  const own = asStringArray(o.spec.exportTo);
-  if (own.length > 0) return own;
-  const def = asStringArray(index.meshConfig.raw[meshDefaultKey]);
-  return def.length > 0 ? def : ['*'];
+const boundCache = new WeakMap<Facts, Map<IndexedObject, Map<GatewayServer, VsFacts[]>>>();
+
+/**
+ * The VirtualServices bound to each server of `gw` (those naming `gw` whose hosts the server admits), oldest first:
+ * the inverse of {@link binding}, so per-server loops do not scan every VirtualService of the gateway (quadratic on a
+ * shared gateway with one server per tenant).
+ */
+function boundToServer(index: MeshIndex, f: Facts, gw: IndexedObject): Map<GatewayServer, VsFacts[]> {
+  let perGw = boundCache.get(f);
+  if (!perGw) {
+    perGw = new Map();
+    boundCache.set(f, perGw);
+  }
+  let m = perGw.get(gw);
+  if (!m) {
+    m = new Map();
+    for (const vf of f.byGateway.get(gw) ?? []) {
+      for (const s of binding(index, vf, gw).servers) push(m, s, vf);
+    }
+    perGw.set(gw, m);
+  }
+  return m;
 }
 
-function visibleIn(index: MeshIndex, o: IndexedObject, namespace: string, meshDefaultKey: string): boolean {
-  const ns = o.namespace ?? index.defaultNamespace;
-  return exportToOf(index, o, meshDefaultKey).some((e) => e === '*' || e === namespace || (e === '.' && ns === namespace));
+/** exportTo as written, for messages (`*` when the object and the meshConfig default leave it unset). */
+function exportToOf(index: MeshIndex, o: IndexedObject): string[] {
+  const e = index.exportNamespaces(o);
+  return e === '*' ? ['*'] : e;
 }
 
-const vsVisibleIn = (index: MeshIndex, vs: IndexedObject, ns: string) => visibleIn(index, vs, ns, 'defaultVirtualServiceExportTo');
-const drVisibleIn = (index: MeshIndex, dr: IndexedObject, ns: string) => visibleIn(index, dr, ns, 'defaultDestinationRuleExportTo');
+const vsVisibleIn = (index: MeshIndex, vs: IndexedObject, ns: string) => index.isExportedTo(vs, ns);
+const drVisibleIn = (index: MeshIndex, dr: IndexedObject, ns: string) => index.isExportedTo(dr, ns);
 
 /** Namespaces of the gateway pods a Gateway configures (empty when no workload is known). */
-function podNamespaces(index: MeshIndex, gw: IndexedObject): string[] {
-  return Array.from(new Set(index.workloadsFor(gw).map((w) => w.namespace))).sort();
+function podNamespaces(index: MeshIndex, gw: IndexedObject): readonly string[] {
+  let nss = podNsCache.get(gw);
+  if (!nss) {
+    nss = Array.from(new Set(index.workloadsFor(gw).map((w) => w.namespace))).sort();
+    podNsCache.set(gw, nss);
+  }
+  return nss;
 }
+
+/** {@link podNamespaces} per Gateway (indexed objects belong to one index, so the key implies the index). */
+const podNsCache = new WeakMap<IndexedObject, readonly string[]>();
 
 /** True when gateway pods of `gw` can see the VS (istiod's VirtualServicesForGateway uses the pod namespace). */
 function visibleToGateway(index: MeshIndex, vs: IndexedObject, gw: IndexedObject): boolean {
@@ -307,7 +328,7 @@ export const VSX_GW_003 = defineRule({
         }
       }
       if (missing.size === 0) continue;
-      const exportTo = exportToOf(index, vs, 'defaultVirtualServiceExportTo');
+      const exportTo = exportToOf(index, vs);
       const nss = Array.from(missing.keys()).sort();
       ctx.report({
         object: vs,
@@ -531,8 +552,8 @@ export const VSX_TCP_001 = defineRule({
       for (const s of index.serversOf(gw)) {
         if (s.kind !== 'tcp') continue;
         let winner: { vf: VsFacts; path: string } | undefined;
-        for (const vf of bound) {
-          if (!binding(index, vf, gw).servers.has(s) || !visibleToGateway(index, vf.vs, gw)) continue;
+        for (const vf of boundToServer(index, f, gw).get(s) ?? []) {
+          if (!visibleToGateway(index, vf.vs, gw)) continue;
           const hit = rulesOf(vf.vs, 'tcp').find((r) => {
             const ms = asArray(r.rule.match).filter(isRecord);
             return asArray(r.rule.match).length === 0 || ms.some((m) => l4Matches(m, s.port.number, key, vf.ns));
@@ -580,8 +601,8 @@ export const VSX_SNI_001 = defineRule({
       const done = new Set<string>();
       for (const { gw, server } of entries) {
         const key = gwName(gw);
-        for (const vf of f.byGateway.get(gw) ?? []) {
-          if (!binding(index, vf, gw).servers.has(server) || !visibleToGateway(index, vf.vs, gw)) continue;
+        for (const vf of boundToServer(index, f, gw).get(server) ?? []) {
+          if (!visibleToGateway(index, vf.vs, gw)) continue;
           for (const r of rulesOf(vf.vs, 'tls')) {
             asArray(r.rule.match).forEach((m, j) => {
               if (!isRecord(m)) return;
@@ -884,7 +905,24 @@ function drIndex(index: MeshIndex): HostIndex<DrInfo> {
 }
 
 /** Namespaces of the proxies that apply a rule: gateway pod namespaces, and the VS namespace for the mesh. */
-function callerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<string, unknown>, section: Section): { ns: string; who: string }[] {
+function callerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<string, unknown>, section: Section): readonly { ns: string; who: string }[] {
+  // asked once per destination of the rule: computed once per (VirtualService, rule)
+  let perVs = callerCache.get(vf);
+  if (!perVs) {
+    perVs = new Map();
+    callerCache.set(vf, perVs);
+  }
+  let hit = perVs.get(rule);
+  if (!hit || hit.section !== section) {
+    hit = { section, out: computeCallerNamespaces(index, vf, rule, section) };
+    perVs.set(rule, hit);
+  }
+  return hit.out;
+}
+
+const callerCache = new WeakMap<VsFacts, Map<Record<string, unknown>, { section: Section; out: readonly { ns: string; who: string }[] }>>();
+
+function computeCallerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<string, unknown>, section: Section): { ns: string; who: string }[] {
   const matches = asArray(rule.match).filter(isRecord);
   let mesh = vf.mesh;
   let gws = vf.gateways.map((g) => g.gateway).filter((g): g is IndexedObject => g !== undefined);
@@ -899,7 +937,7 @@ function callerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<string, un
     gws = Array.from(set);
   }
   const out = new Map<string, string>();
-  if (mesh) out.set(vf.ns, 'sidecars');
+  if (mesh) for (const n of index.meshClientNamespaces(vf.vs)) out.set(n, 'sidecars');
   for (const g of gws) {
     const nss = podNamespaces(index, g);
     for (const n of nss.length ? nss : [g.namespace ?? index.defaultNamespace]) if (!out.has(n)) out.set(n, `gateway ${gwName(g)}`);
@@ -959,19 +997,27 @@ export const VSX_ING_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
+    // mesh VSs whose subset destinations are subsets of the VS host itself (reviews → reviews v1/v2). The egress
+    // pattern's mesh leg (edition.cnn.com → egress gateway Service, subset cnn) splits the gateway Service, not the host.
     const splitting = new HostIndex<VsFacts>();
     for (const vf of f.all) {
       if (!vf.mesh) continue;
-      let subsets = false;
+      const split = new Set<string>();
       eachDestination(vf.vs, (d) => {
-        if (!d.mirror && asString(d.destination.subset)) subsets = true;
+        const sub = asString(d.destination.subset);
+        const dh = destHost(d);
+        if (d.mirror || !sub || !dh) return;
+        const dfqdn = resolveShortName(dh, vf.ns);
+        for (const h of vf.hosts) if (nameSubsetOf(dfqdn, h.resolved) || nameSubsetOf(h.resolved, dfqdn)) split.add(h.resolved);
       });
-      if (!subsets) continue;
-      for (const h of vf.hosts) splitting.add(h.resolved, vf);
+      for (const h of split) splitting.add(h, vf);
     }
+    // IST0140 concerns ingress: a VS bound only to egress gateways forwards to the external host by design
+    const ingressBound = (vf: VsFacts) => vf.gateways.some((g) => !g.gateway || index.workloadsFor(g.gateway).length === 0 ||
+      index.workloadsFor(g.gateway).some((w) => w.role !== 'egress'));
     for (const vs of ownVirtualServices(index)) {
       const vf = f.byVs.get(vs);
-      if (!vf || vf.gateways.length === 0) continue;
+      if (!vf || vf.gateways.length === 0 || !ingressBound(vf)) continue;
       eachDestination(vs, (d) => {
         if (d.mirror || asString(d.destination.subset)) return;
         const host = destHost(d);

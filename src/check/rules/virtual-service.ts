@@ -5,7 +5,7 @@
  */
 import { Severity } from '../findings';
 import { isIpAddress } from '../hosts';
-import { GatewayRef, IndexedObject, MeshIndex } from '../mesh-index';
+import { GatewayRef, IndexedObject, MeshIndex, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../model';
 import { Rule, defineRule } from '../rule';
 
@@ -16,13 +16,26 @@ import { Rule, defineRule } from '../rule';
 export const q = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
 /** Every Istio VirtualService, oldest first (context objects included: they take part in cross-resource facts). */
-export function virtualServices(index: MeshIndex): IndexedObject[] {
-  return index.ofKind('VirtualService').filter((o) => o.group === 'networking.istio.io');
+export function virtualServices(index: MeshIndex): readonly IndexedObject[] {
+  return vsLists(index).all;
 }
 
 /** VirtualServices rules report on (not context objects). */
-export function ownVirtualServices(index: MeshIndex): IndexedObject[] {
-  return virtualServices(index).filter((o) => !o.isContext);
+export function ownVirtualServices(index: MeshIndex): readonly IndexedObject[] {
+  return vsLists(index).own;
+}
+
+const vsListCache = new WeakMap<MeshIndex, { all: readonly IndexedObject[]; own: readonly IndexedObject[] }>();
+
+/** Both lists, filtered once per index (most VS/VSX rules start from them). */
+function vsLists(index: MeshIndex): { all: readonly IndexedObject[]; own: readonly IndexedObject[] } {
+  let l = vsListCache.get(index);
+  if (!l) {
+    const all = index.ofKind('VirtualService').filter((o) => o.group === 'networking.istio.io');
+    l = { all, own: all.filter((o) => !o.isContext) };
+    vsListCache.set(index, l);
+  }
+  return l;
 }
 
 export function nsOf(index: MeshIndex, o: IndexedObject): string {
@@ -33,29 +46,65 @@ export type Section = 'http' | 'tcp' | 'tls';
 export const SECTIONS: readonly Section[] = ['http', 'tcp', 'tls'];
 
 /** Records of `spec[section]` with their original indices. */
-export function rulesOf(vs: IndexedObject, section: Section): { rule: Record<string, unknown>; index: number; path: string }[] {
-  const out: { rule: Record<string, unknown>; index: number; path: string }[] = [];
-  asArray(vs.spec[section]).forEach((r, i) => {
-    if (isRecord(r)) out.push({ rule: r, index: i, path: `spec.${section}[${i}]` });
-  });
+export function rulesOf(vs: IndexedObject, section: Section): readonly RuleAt[] {
+  let bySection = rulesCache.get(vs);
+  if (!bySection) {
+    bySection = {};
+    rulesCache.set(vs, bySection);
+  }
+  let out = bySection[section];
+  if (!out) {
+    const list: RuleAt[] = [];
+    asArray(vs.spec[section]).forEach((r, i) => {
+      if (isRecord(r)) list.push({ rule: r, index: i, path: `spec.${section}[${i}]` });
+    });
+    out = list;
+    bySection[section] = out;
+  }
   return out;
 }
 
-/** Calls `fn` for every match entry (records only) of every http/tcp/tls rule. */
-export function eachMatch(
-  vs: IndexedObject,
-  fn: (m: {
-    section: Section; rule: Record<string, unknown>; ruleIndex: number; match: Record<string, unknown>; index: number; path: string;
-  }) => void,
-): void {
-  for (const section of SECTIONS) {
-    for (const r of rulesOf(vs, section)) {
-      asArray(r.rule.match).forEach((m, j) => {
-        if (isRecord(m)) fn({ section, rule: r.rule, ruleIndex: r.index, match: m, index: j, path: `${r.path}.match[${j}]` });
-      });
-    }
-  }
+/** A rule of `spec.http`/`tcp`/`tls` with its index and path. */
+export interface RuleAt {
+  readonly rule: Record<string, unknown>;
+  readonly index: number;
+  readonly path: string;
 }
+
+/** {@link rulesOf} per object (every VS rule walks the same sections; indexed objects never change). */
+const rulesCache = new WeakMap<IndexedObject, { -readonly [S in Section]?: readonly RuleAt[] }>();
+
+/** A match entry of an http/tcp/tls rule. */
+export interface MatchAt {
+  readonly section: Section;
+  readonly rule: Record<string, unknown>;
+  readonly ruleIndex: number;
+  readonly match: Record<string, unknown>;
+  readonly index: number;
+  readonly path: string;
+}
+
+/** Calls `fn` for every match entry (records only) of every http/tcp/tls rule. */
+export function eachMatch(vs: IndexedObject, fn: (m: MatchAt) => void): void {
+  let list = matchCache.get(vs);
+  if (!list) {
+    const out: MatchAt[] = [];
+    for (const section of SECTIONS) {
+      for (const r of rulesOf(vs, section)) {
+        asArray(r.rule.match).forEach((m, j) => {
+          if (isRecord(m)) out.push({ section, rule: r.rule, ruleIndex: r.index, match: m, index: j, path: `${r.path}.match[${j}]` });
+        });
+      }
+    }
+    list = out;
+    matchCache.set(vs, list);
+  }
+  for (const m of list) fn(m);
+}
+
+/** {@link eachMatch} and {@link eachDestination} walk each VirtualService once; many rules ask. */
+const matchCache = new WeakMap<IndexedObject, readonly MatchAt[]>();
+const destinationCache = new WeakMap<IndexedObject, readonly DestinationUse[]>();
 
 /** A destination of a route or mirror. */
 export interface DestinationUse {
@@ -70,20 +119,27 @@ export interface DestinationUse {
 
 /** Every route and mirror destination of a VirtualService. */
 export function eachDestination(vs: IndexedObject, fn: (d: DestinationUse) => void): void {
-  for (const section of SECTIONS) {
-    for (const r of rulesOf(vs, section)) {
-      asArray(r.rule.route).forEach((rd, k) => {
-        const d = asRecord(rd).destination;
-        if (isRecord(d)) fn({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: `${r.path}.route[${k}].destination`, mirror: false });
-      });
-      if (section !== 'http') continue;
-      if (isRecord(r.rule.mirror)) fn({ section, ruleIndex: r.index, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true });
-      asArray(r.rule.mirrors).forEach((m, k) => {
-        const d = asRecord(m).destination;
-        if (isRecord(d)) fn({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: `${r.path}.mirrors[${k}].destination`, mirror: true });
-      });
+  let list = destinationCache.get(vs);
+  if (!list) {
+    const out: DestinationUse[] = [];
+    for (const section of SECTIONS) {
+      for (const r of rulesOf(vs, section)) {
+        asArray(r.rule.route).forEach((rd, k) => {
+          const d = asRecord(rd).destination;
+          if (isRecord(d)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: `${r.path}.route[${k}].destination`, mirror: false });
+        });
+        if (section !== 'http') continue;
+        if (isRecord(r.rule.mirror)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true });
+        asArray(r.rule.mirrors).forEach((m, k) => {
+          const d = asRecord(m).destination;
+          if (isRecord(d)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: `${r.path}.mirrors[${k}].destination`, mirror: true });
+        });
+      }
     }
+    list = out;
+    destinationCache.set(vs, list);
   }
+  for (const d of list) fn(d);
 }
 
 /** `spec.hosts` strings with their indices. */
@@ -98,27 +154,6 @@ export function hostsOf(vs: IndexedObject): { host: string; index: number }[] {
 /** True when the VirtualService has no hosts (a delegate). */
 export function isDelegate(vs: IndexedObject): boolean {
   return asArray(vs.spec.hosts).length === 0;
-}
-
-/**
- * istiod's resolveGatewayName: `mesh`; `ns/name` (`./name` = VS namespace); legacy `name.ns[.svc.cluster.local]` →
- * `ns/name`; short name → VS namespace. (MeshIndex.resolveGatewayRef does not handle `./` and `name.ns.svc…`.)
- */
-export function resolveGatewayName(entry: unknown, vsNamespace: string): GatewayRef | undefined {
-  if (typeof entry !== 'string' || entry.length === 0) return undefined;
-  if (entry === 'mesh') return { mesh: true };
-  const slash = entry.indexOf('/');
-  if (slash >= 0) {
-    const ns = entry.slice(0, slash);
-    return { namespace: ns === '.' ? vsNamespace : ns, name: entry.slice(slash + 1) };
-  }
-  const dot = entry.indexOf('.');
-  if (dot >= 0) {
-    const rest = entry.slice(dot + 1);
-    const next = rest.indexOf('.');
-    return { namespace: next < 0 ? rest : rest.slice(0, next), name: entry.slice(0, dot) };
-  }
-  return { namespace: vsNamespace, name: entry };
 }
 
 export function refKey(ref: GatewayRef): string {

@@ -154,10 +154,18 @@ const cases: Case[] = [
   {
     rule: 'DRX-TLS-001',
     code: 'IST0128',
-    bad: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' }, portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE', sni: 'api.example.com' } }] } })],
-    paths: ['spec.trafficPolicy.portLevelSettings[0].tls', 'spec.trafficPolicy.tls'],
-    message: /tls.mode SIMPLE has no caCertificates.*(sni and subjectAltNames are not set|at port level \(IST0129\))/,
+    bad: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } })],
+    paths: ['spec.trafficPolicy.tls'],
+    message: /tls.mode SIMPLE has no caCertificates.*sni and subjectAltNames are not set/,
     good: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE', caCertificates: '/etc/ssl/ca.pem', sni: 'api.example.com' }, portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE', credentialName: 'api-client' } }] } })],
+  },
+  {
+    rule: 'DRX-TLS-001',
+    code: 'IST0129',
+    bad: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE', sni: 'api.example.com' } }] } })],
+    paths: ['spec.trafficPolicy.portLevelSettings[0].tls'],
+    message: /tls.mode SIMPLE at port level has no caCertificates.*subjectAltNames is not set/,
+    good: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE', sni: 'api.example.com', subjectAltNames: ['api.example.com'] } }] } })],
   },
   {
     rule: 'DRX-POOL-001',
@@ -217,6 +225,28 @@ describe('specific behaviour', () => {
       destinationRule('egress', { host: 'istio-egressgateway.istio-system.svc.cluster.local', exportTo: ['.'], subsets: [{ name: 'cnn' }] }, { namespace: 'istio-system' }),
     ];
     expect(brief(only(run(objs), 'DRX-VIS-001'))).toStrictEqual([{ rule: 'DRX-VIS-001', kind: 'DestinationRule', name: 'egress', path: 'spec.exportTo' }]);
+  });
+
+  test('DRX-TLS-001: a public host with sni and subjectAltNames is fine (system roots verify it); per-level codes', () => {
+    const pub = destinationRule('pub', { host: 'edition.cnn.com', trafficPolicy: { tls: { mode: 'SIMPLE', sni: 'edition.cnn.com', subjectAltNames: ['edition.cnn.com'] }, portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'MUTUAL', sni: 'edition.cnn.com', subjectAltNames: ['edition.cnn.com'], clientCertificate: '/c.pem', privateKey: '/k.pem' } }] } });
+    expect(only(run([pub]), 'DRX-TLS-001')).toStrictEqual([]);
+    const mixed = destinationRule('mixed', { host: 'a.example.com', trafficPolicy: { tls: { mode: 'SIMPLE', sni: 'a.example.com' }, portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE' } }] } });
+    expect(brief(only(run([mixed]), 'DRX-TLS-001'))).toStrictEqual([
+      { rule: 'DRX-TLS-001', code: 'IST0129', kind: 'DestinationRule', name: 'mixed', path: 'spec.trafficPolicy.portLevelSettings[0].tls' },
+      { rule: 'DRX-TLS-001', code: 'IST0128', kind: 'DestinationRule', name: 'mixed', path: 'spec.trafficPolicy.tls' },
+    ]);
+  });
+
+  test('DRX-VIS-001: a mesh VS exported only to other namespaces does not make its own namespace a client', () => {
+    const objs = [
+      vs('reviews', ['reviews'], { exportTo: ['frontend'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' } }] }] }),
+      dr({ exportTo: ['frontend'], subsets: [{ name: 'v1', labels: { version: 'v1' } }] }),
+    ];
+    expect(only(run(objs), 'DRX-VIS-001')).toStrictEqual([]);
+    // …but the namespaces it is exported to are clients
+    const hidden = [objs[0], dr({ exportTo: ['.'], subsets: [{ name: 'v1', labels: { version: 'v1' } }] })];
+    const f = only(run(hidden), 'DRX-VIS-001');
+    expect(f.map((x) => x.message)).toEqual([expect.stringMatching(/not exported to namespace frontend/)]);
   });
 
   test('durationMs', () => {

@@ -166,6 +166,17 @@ describe('EGR-* rules', () => {
     ]);
   });
 
+  test('EGR-DR-001: a mesh leg exported only to its clients\' namespace needs the DR there, not in its own namespace', () => {
+    const meshLeg = vs('cnn-mesh', ['edition.cnn.com'], { gateways: ['mesh'], exportTo: ['apps'], http: undefined, tls: [meshRule()] });
+    const gwLeg = vs('cnn-egress', ['edition.cnn.com'], { gateways: ['istio-egressgateway'], http: undefined, tls: [gwRule()] });
+    const visibleToApps = egressDr({ exportTo: ['apps'] }, 'egress-dr', 'default');
+    expect(only(run([se(), egressGw(), visibleToApps, meshLeg, gwLeg]), 'EGR-DR-001')).toStrictEqual([]);
+    const onlyOwn = egressDr({ exportTo: ['.'] }, 'egress-dr', 'default');
+    const f = only(run([se(), egressGw(), onlyOwn, meshLeg, gwLeg]), 'EGR-DR-001');
+    expect(brief(f)).toStrictEqual([{ rule: 'EGR-DR-001', kind: 'DestinationRule', name: 'egress-dr', path: 'spec.exportTo' }]);
+    expect(f[0].message).toMatch(/not visible in namespace "apps"/);
+  });
+
   test('no egress pattern, no findings', () => {
     expect(run([se(), vs('plain', ['edition.cnn.com'], { http: [{ route: [{ destination: { host: 'edition.cnn.com' } }] }] })], { assumeInstall: 'none' })).toEqual([]);
   });

@@ -11,7 +11,7 @@ beforeAll(async () => {
   certs = await testCerts();
 });
 
-const run = (objs: KubeObject[]): Finding[] => analyze(objs, { now: NOW, rules: SECRET_RULES });
+const run = (objs: KubeObject[], o: { context?: KubeObject[] } = {}): Finding[] => analyze(objs, { now: NOW, rules: SECRET_RULES, ...o });
 const https = (tls: Obj, hosts = ['app.example.com']) => server(443, 'HTTPS', hosts, { tls });
 const simpleGw = (cred = 'app-cert', hosts?: string[], o: Obj = {}) => gateway('gw', { servers: [https({ mode: 'SIMPLE', credentialName: cred }, hosts)], ...o });
 const mutualGw = (tls: Obj = {}) => gateway('gw', { servers: [https({ mode: 'MUTUAL', credentialName: 'app-cert', ...tls })] });
@@ -58,6 +58,12 @@ describe('SEC-NS-001', () => {
     ]);
     const fixed = [...objs.slice(0, -1), tlsSecret(certs.leaf, 'app-cert', 'istio-ingress')];
     expect(only(run(fixed), 'SEC-NS-001')).toStrictEqual([]);
+  });
+
+  test('clean: only the <name>-cacert companion is in the input (the key pair is created out of band, istio.io task)', () => {
+    const f = run([gateway('gw', { servers: [https({ mode: 'MUTUAL', credentialName: 'app-cert' })] }), secret('app-cert-cacert', { 'ca.crt': certs.ca.cert })]);
+    expect(only(f, 'SEC-NS-001')).toStrictEqual([]);
+    expect(only(f, 'SEC-CA-001')).toStrictEqual([]);
   });
 
   test('secret missing while the pod namespace declares other secrets', () => {
@@ -241,6 +247,46 @@ describe('SEC-EXP-001', () => {
   });
 });
 
+describe('SEC-GIT-001', () => {
+  test('a private key in data or stringData (tls.key, key, any PEM PRIVATE KEY) warns once per Secret', () => {
+    const f = run([
+      tlsSecret(certs.leaf, 'in-data', 'istio-system'),
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'in-string-data', namespace: 'apps' }, stringData: { key: certs.leaf.key, cert: certs.leaf.cert } },
+      secret('odd-name', { 'signing.pem': certs.leaf.key }, { namespace: 'apps' }),
+    ]);
+    expect(brief(only(f, 'SEC-GIT-001')).map((x) => `${x.name} ${x.path}`).sort()).toStrictEqual([
+      'in-data data.tls.key', 'in-string-data stringData.key', 'odd-name data.signing.pem',
+    ]);
+    expect(only(f, 'SEC-GIT-001').every((x) => x.severity === Severity.WARNING && /cert-manager/.test(x.fix))).toBe(true);
+  });
+
+  test('clean: certificate-only or CA secrets, context Secrets, externally managed placeholders', () => {
+    const placeholder = {
+      apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
+      metadata: { name: 'app-cert', namespace: 'istio-system', annotations: { 'cdk8s-istio-gateways.io/external-secret': 'true' } },
+      stringData: { 'tls.crt': '(managed outside this app)', 'tls.key': '(managed outside this app)' },
+    };
+    expect(only(run([secret('ca-only', { 'ca.crt': certs.ca.cert }), placeholder]), 'SEC-GIT-001')).toStrictEqual([]);
+    expect(only(run([], { context: [tlsSecret(certs.leaf)] }), 'SEC-GIT-001')).toStrictEqual([]);
+  });
+});
+
+describe('Credential.fromSecretName placeholders: keys present, contents unknown', () => {
+  const placeholder = (ca: boolean): KubeObject => ({
+    apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
+    metadata: { name: 'app-cert', namespace: 'istio-system', annotations: { 'cdk8s-istio-gateways.io/external-secret': 'true' } },
+    stringData: { 'tls.crt': '(managed outside this app)', 'tls.key': '(managed outside this app)', ...(ca ? { 'ca.crt': '(managed outside this app)' } : {}) },
+  });
+  test('no certificate rule parses them, as context or as a manifest', () => {
+    expect(run([simpleGw(), placeholder(false)])).toStrictEqual([]);
+    expect(run([mutualGw(), placeholder(true)])).toStrictEqual([]);
+    expect(run([mutualGw()], { context: [placeholder(true)] })).toStrictEqual([]);
+  });
+  test('a MUTUAL server still needs the CA key to be declared', () => {
+    expect(brief(run([mutualGw()], { context: [placeholder(false)] })).map((x) => x.rule)).toStrictEqual(['SEC-CA-001']);
+  });
+});
+
 describe('robustness', () => {
   test('a valid mutual setup is clean across all SEC rules', () => {
     const objs = [
@@ -248,7 +294,9 @@ describe('robustness', () => {
       gateway('gw', { selector: { istio: 'my-gw' }, servers: [https({ mode: 'MUTUAL', credentialName: 'app-cert' })] }),
       tlsSecret(certs.leaf, 'app-cert', 'istio-ingress', { 'ca.crt': certs.ca.cert }),
     ];
-    expect(run(objs)).toStrictEqual([]);
+    // …except that the key sits in the manifests (SEC-GIT-001), which is the point of that warning
+    expect(brief(run(objs))).toStrictEqual([{ rule: 'SEC-GIT-001', kind: 'Secret', name: 'app-cert', path: 'data.tls.key' }]);
+    expect(run(objs.slice(0, -1), { context: [objs[objs.length - 1]] })).toStrictEqual([]);
   });
 
   test('no rule throws on garbage', () => {

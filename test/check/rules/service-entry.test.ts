@@ -111,11 +111,8 @@ const cases: Case[] = [
       vs('cnn', ['edition.cnn.com'], { http: undefined, tls: [{ match: [{ port: 443, sniHosts: ['edition.cnn.com'] }], route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }] }] }),
       cnn({ exportTo: ['.'] }, 'cnn', 'egress-only'),
     ],
-    expected: [
-      { name: 'cnn', path: 'spec.hosts[0]' },
-      { name: 'cnn', path: 'spec.tls[0].match[0].sniHosts[0]' },
-      { name: 'cnn', path: 'spec.tls[0].route[0].destination.host' },
-    ],
+    // one finding per object and host (at its first use), not one per sniHost/destination repeating it
+    expected: [{ name: 'cnn', path: 'spec.hosts[0]' }],
     message: /"edition.cnn.com" has no ServiceEntry visible in namespace "default" \(ServiceEntry egress-only\/cnn exists but is not exported to "default"\); with outboundTrafficPolicy REGISTRY_ONLY/,
     good: [
       vs('cnn', ['edition.cnn.com'], { http: undefined, tls: [{ match: [{ port: 443, sniHosts: ['edition.cnn.com'] }], route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }] }] }),
@@ -176,7 +173,23 @@ describe('SE-*/SEX-* rules', () => {
   test('SEX-REG-001 is silent with ALLOW_ANY', () => {
     const objs = [vs('cnn', ['edition.cnn.com'], { http: [{ route: [{ destination: { host: 'edition.cnn.com' } }] }] })];
     expect(only(run(objs), 'SEX-REG-001')).toEqual([]);
-    expect(only(run(objs, registryOnly), 'SEX-REG-001').length).toBe(2);
+    expect(only(run(objs, registryOnly), 'SEX-REG-001').length).toBe(1);
+  });
+
+  test('SEX-REG-001: one finding per object and host, naming every namespace that misses the ServiceEntry', () => {
+    const objs = [
+      gateway('istio-egressgateway', { selector: { istio: 'egressgateway' }, servers: [server(443, 'TLS', ['edition.cnn.com'], { tls: { mode: 'PASSTHROUGH' } })] }, { namespace: 'default' }),
+      vs('cnn', ['edition.cnn.com'], {
+        gateways: ['mesh', 'istio-egressgateway'], http: undefined,
+        tls: [
+          { match: [{ gateways: ['mesh'], port: 443, sniHosts: ['edition.cnn.com'] }], route: [{ destination: { host: 'istio-egressgateway.istio-system.svc.cluster.local', port: { number: 443 } } }] },
+          { match: [{ gateways: ['istio-egressgateway'], port: 443, sniHosts: ['edition.cnn.com'] }], route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }] },
+        ],
+      }),
+    ];
+    const f = only(run(objs, registryOnly), 'SEX-REG-001');
+    expect(brief(f).map((x) => `${x.kind}/${x.name} ${x.path}`).sort()).toEqual(['Gateway/istio-egressgateway spec.servers[0].hosts[0]', 'VirtualService/cnn spec.hosts[0]']);
+    expect(f.find((x) => x.resource.kind === 'VirtualService')!.message).toMatch(/visible in namespace "default", "istio-system"/);
   });
 
   test('SEX-REG-001 ignores ingress-bound hosts and cluster-local destinations', () => {

@@ -13,7 +13,7 @@ interface Case {
   readonly rule: string;
   readonly code?: string;
   readonly bad: KubeObject[];
-  readonly expected: { name: string; path: string }[];
+  readonly expected: { name: string; path: string; code?: string }[];
   readonly good: KubeObject[];
   readonly opts?: AnalyzeOptions;
   readonly message?: RegExp;
@@ -61,7 +61,7 @@ const cases: Case[] = [
       telemetry('ns-a', envoyLogs, { namespace: 'bookinfo' }),
       telemetry('ns-b', { tracing: [{ randomSamplingPercentage: 1 }] }, { namespace: 'bookinfo' }),
     ],
-    expected: [{ name: 'logs-b', path: 'spec.selector' }, { name: 'ns-b', path: 'spec' }],
+    expected: [{ name: 'logs-b', path: 'spec.selector' }, { name: 'ns-b', path: 'spec', code: 'IST0160' }],
     good: [
       ...istioctlIngress(),
       telemetry('logs-a', { selector: ingressSel, ...envoyLogs }),
@@ -96,7 +96,7 @@ describe('TEL-* rules', () => {
     test(`${c.rule} flags the violation`, () => {
       const f = only(run(c.bad, c.opts), c.rule);
       expect(brief(f).sort((a, b) => key(a).localeCompare(key(b))))
-        .toEqual(c.expected.map((e) => ({ rule: c.rule, ...(c.code ? { code: c.code } : {}), kind: 'Telemetry', ...e })).sort((a, b) => key(a).localeCompare(key(b))));
+        .toEqual(c.expected.map((e) => ({ rule: c.rule, ...((e.code ?? c.code) ? { code: e.code ?? c.code } : {}), kind: 'Telemetry', name: e.name, path: e.path })).sort((a, b) => key(a).localeCompare(key(b))));
       for (const x of f) expect(x.message).toMatch(/^[a-z0-9"]/);
       if (c.message) expect(f.some((x) => c.message!.test(x.message))).toBe(true);
     });

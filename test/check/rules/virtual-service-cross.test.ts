@@ -269,6 +269,34 @@ describe('VSX-* rules', () => {
     expect(f).toEqual([]);
   });
 
+  test('VSX-ING-001: the egress pattern split into two VSs is not IST0140 (the subset belongs to the egress gateway Service)', () => {
+    const egress = 'istio-egressgateway.istio-system.svc.cluster.local';
+    const objs = [
+      serviceEntry('cnn', { hosts: ['edition.cnn.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' }),
+      gateway('istio-egressgateway', { selector: { istio: 'egressgateway' }, servers: [server(443, 'TLS', ['edition.cnn.com'], { tls: { mode: 'PASSTHROUGH' } })] }, { namespace: 'default' }),
+      destinationRule('egressgateway-for-cnn', { host: egress, subsets: [{ name: 'cnn' }] }),
+      vs('cnn-mesh', ['edition.cnn.com'], { gateways: ['mesh'], http: undefined, tls: [{ match: [{ gateways: ['mesh'], port: 443, sniHosts: ['edition.cnn.com'] }], route: [{ destination: { host: egress, subset: 'cnn', port: { number: 443 } } }] }] }),
+      vs('cnn-egress', ['edition.cnn.com'], { gateways: ['istio-egressgateway'], http: undefined, tls: [{ match: [{ gateways: ['istio-egressgateway'], port: 443, sniHosts: ['edition.cnn.com'] }], route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }] }] }),
+    ];
+    expect(only(run(objs), 'VSX-ING-001')).toEqual([]);
+    // an ingress VS to a mesh host whose mesh VS splits that host's own subsets is still reported
+    const ingress = [
+      http80(['*']),
+      vs('ext', ['edition.cnn.com'], { http: [{ route: [{ destination: { host: 'edition.cnn.com', subset: 'a' } }] }] }),
+      vs('in', ['in.example.com'], { gateways: ['istio-system/gw'], http: [{ route: to('edition.cnn.com') }] }),
+    ];
+    expect(where(only(run(ingress), 'VSX-ING-001'))).toEqual(['VirtualService/default/in spec.http[0].route[0].destination.host']);
+  });
+
+  test('VSX-GW-001: legacy gateway names name.ns.svc.cluster.local and ./name resolve like istiod', () => {
+    const f = only(run([
+      http80(['a.example.com']),
+      vs('legacy', ['a.example.com'], { gateways: ['gw.istio-system.svc.cluster.local'] }),
+      vs('dot', ['a.example.com'], { gateways: ['./gw'] }, { namespace: 'istio-system' }),
+    ]), 'VSX-GW-001');
+    expect(f).toEqual([]);
+  });
+
   test('VSX-DEST-001: a Service that is not exported to the VS namespace', () => {
     const f = only(run([
       serviceEntry('ext', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], exportTo: ['.'] }, { namespace: 'egress' }),
