@@ -53,7 +53,7 @@ test('"*" hosts only when asked (and a GW-SEC-001 warning then)', () => {
   expect(Checks.findings(app).filter((f) => f.rule === 'GW-SEC-001').map((f) => f.severity)).toEqual(['warning']);
 });
 
-test('private keys never in Git without opt-in; with the opt-in the key is written (the checker has no warning for it)', async () => {
+test('private keys never in Git without opt-in; with the opt-in the key is written and SEC-GIT-001 warns', async () => {
   const c = await constructCerts();
   const { app, gw } = setup();
   expect(() => gw.addSecureHost('web', { hosts: ['webapp.istioinaction.io'], tls: ServerTls.simple(Credential.fromPem({ ...c.valid, secretName: 'pem' })), routes: routes() }))
@@ -63,6 +63,8 @@ test('private keys never in Git without opt-in; with the opt-in the key is writt
   const secret = synth(ok.app).find((m) => m.kind === 'Secret')!;
   expect(secret.metadata.namespace).toBe('istio-system');
   expect(Object.keys(secret.stringData).sort()).toEqual(['tls.crt', 'tls.key']);
+  expect(Checks.findings(ok.app).filter((f) => f.rule === 'SEC-GIT-001').map((f) => [f.severity, f.resource.kind, f.path]))
+    .toEqual([['warning', 'Secret', 'stringData.tls.key']]);
   expect(app.charts.length).toBe(1);
 });
 
