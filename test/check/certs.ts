@@ -3,7 +3,7 @@
  * Generated once per process (`await testCerts()` returns the same promise), relative to {@link NOW}, so tests
  * pass `now: NOW` to analyze() and stay independent of the wall clock.
  */
-import './reflect-shim';
+import 'reflect-metadata'; // tsyringe (a dependency of @peculiar/x509) needs it loaded first
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 

@@ -1,6 +1,6 @@
 /**
  * PEM material for the property tests: a CA and a leaf for `*.pem.example.com` (+ `pem.example.com`) signed by it,
- * generated once per process with @peculiar/x509 (test/util/certs.ts installs the reflect-metadata shim it needs).
+ * generated once per process with @peculiar/x509 (test/util/certs.ts loads the reflect-metadata polyfill it needs).
  */
 import { webcrypto } from 'node:crypto';
 import { constructCerts } from '../util/certs';

@@ -7,25 +7,8 @@
  */
 import { webcrypto } from 'node:crypto';
 
-// tsyringe (a dependency of @peculiar/x509) needs a reflect-metadata API to load; the repo does not ship one.
-const metadata = new WeakMap<object, Map<unknown, unknown>>();
-const R = Reflect as unknown as Record<string, unknown>;
-if (typeof R.getMetadata !== 'function') {
-  const own = (key: unknown, target: object): unknown => metadata.get(target)?.get(key);
-  R.defineMetadata = (key: unknown, value: unknown, target: object): void => {
-    let m = metadata.get(target);
-    if (!m) metadata.set(target, (m = new Map()));
-    m.set(key, value);
-  };
-  R.getOwnMetadata = own;
-  R.getMetadata = (key: unknown, target: object): unknown => {
-    for (let t: object | null = target; t; t = Object.getPrototypeOf(t)) {
-      const v = own(key, t);
-      if (v !== undefined) return v;
-    }
-    return undefined;
-  };
-}
+// tsyringe (a dependency of @peculiar/x509) needs the Reflect.metadata polyfill loaded first.
+import 'reflect-metadata';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const x509 = require('@peculiar/x509') as typeof import('@peculiar/x509');
 
