@@ -87,8 +87,13 @@ export function synthTenants(tenants: number, checks: boolean, outdir: string): 
     errors,
     warnings,
     detail: {
-      totalMs: t2 - t0, constructMs: t1 - t0, synthMs: t2 - t1, ...mem, files: countFiles(outdir),
-      analyzeRuns: stats.analyzeRuns, validations: stats.validations,
+      totalMs: t2 - t0,
+      constructMs: t1 - t0,
+      synthMs: t2 - t1,
+      ...mem,
+      files: countFiles(outdir),
+      analyzeRuns: stats.analyzeRuns,
+      validations: stats.validations,
     },
   };
 }
@@ -101,7 +106,8 @@ export function synthTenants(tenants: number, checks: boolean, outdir: string): 
 export const CLI_CONTEXT_FILE = 'installed-egress-gateway.yaml';
 const CLI_CONTEXT = [
   {
-    apiVersion: 'apps/v1', kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     metadata: { name: 'istio-egressgateway', namespace: 'istio-system', labels: { istio: 'egressgateway' } },
     spec: {
       selector: { matchLabels: { istio: 'egressgateway' } },
@@ -109,7 +115,9 @@ const CLI_CONTEXT = [
         metadata: { labels: { istio: 'egressgateway' } },
         spec: {
           containers: [{
-            name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.24.0', args: ['proxy', 'router'],
+            name: 'istio-proxy',
+            image: 'docker.io/istio/proxyv2:1.24.0',
+            args: ['proxy', 'router'],
             env: [{ name: 'ISTIO_META_UNPRIVILEGED_POD', value: 'true' }],
           }],
         },
@@ -117,10 +125,12 @@ const CLI_CONTEXT = [
     },
   },
   {
-    apiVersion: 'v1', kind: 'Service',
+    apiVersion: 'v1',
+    kind: 'Service',
     metadata: { name: 'istio-egressgateway', namespace: 'istio-system' },
     spec: {
-      type: 'ClusterIP', selector: { istio: 'egressgateway' },
+      type: 'ClusterIP',
+      selector: { istio: 'egressgateway' },
       ports: [{ name: 'http2', port: 80, targetPort: 8080, protocol: 'TCP' }, { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' }],
     },
   },

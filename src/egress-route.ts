@@ -228,10 +228,11 @@ export class EgressRoute extends Construct {
 
     // (2) egress Gateway server
     gateway.workload.exposePort(gatewayPort);
+    const portName = props.portName;
     this.server = protocol === EgressProtocol.TLS
-      ? gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.TLS, hosts: [host], tls: ServerTls.passthrough(), portName: props.portName })
+      ? gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.TLS, hosts: [host], tls: ServerTls.passthrough(), portName })
       : mutual
-        ? gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.HTTPS, hosts: [host], tls: ServerTls.istioMutual(), portName: props.portName })
+        ? gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.HTTPS, hosts: [host], tls: ServerTls.istioMutual(), portName })
         : gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.HTTP, hosts: [host] });
 
     // (3) mesh leg: sidecars → egress gateway Service

@@ -7,9 +7,9 @@ import {
   Checks, Credential, Destination, EgressGateway, EgressProtocol, GatewayWorkload, HttpRoute, IngressGateway, IstioOperator,
   OutboundTrafficPolicyMode, ServerTls,
 } from '../src';
+import { constructCerts } from './util/certs';
 import { analyze } from '../src/check/analyze';
 import { configureChecks } from '../src/check/synth-hook';
-import { constructCerts } from './util/certs';
 
 type M = { kind: string; metadata: { name: string; namespace?: string }; [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -15,11 +15,11 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IstioGatewaysError } from '../errors';
-import { orderOwnedObjects } from '../internal/ordering';
 import { SUPPRESS_ANNOTATION, analyze, parseSuppressions } from './analyze';
 import { Finding, Severity, formatFindingLine } from './findings';
 import type { AssumeInstall } from './mesh-index';
 import { KubeObject, SourceRef, asRecord, asString, meta } from './model';
+import { orderOwnedObjects } from '../internal/ordering';
 
 /** App-wide settings of the checks (set through `Checks.configure`). */
 export interface CheckSettings {

@@ -5,10 +5,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { VirtualServiceSpecHttp } from '../../imports/networking.istio.io';
+import type { Destination } from '../destination';
 import { IstioGatewaysError } from '../errors';
 import type { GatewayBase } from '../gateway-base';
 import type { HttpRoute } from '../http-route';
-import type { Destination } from '../destination';
 import { createDestinationRule, createVirtualService } from './virtual-service';
 
 /** What a rendered rule references, for the DestinationRule the host construct emits. */

@@ -9,16 +9,16 @@
  */
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import type {
+  AppConfig, DestinationConfig, HttpHostConfig, IngressItem, MatchConfig, RouteConfig, SecureHostConfig, SniConfig,
+  StringMatchConfig, TcpRouteConfig, TlsConfig,
+} from './arbitraries';
 import {
   AccessLogging, CertManagerIssuerKind, Credential, Destination, EgressGateway, EgressProtocol, GatewayRole,
   GatewayWorkload, HttpMatch, HttpMethod, HttpRoute, ICredential, IGatewayWorkload, IngressGateway, IstioOperator,
   IstioProfile, OutboundTrafficPolicyMode, RedirectScheme, ServerTls, StringMatch, TlsVersion,
 } from '../../src';
 import { configureChecks } from '../../src/check/synth-hook';
-import type {
-  AppConfig, DestinationConfig, HttpHostConfig, IngressItem, MatchConfig, RouteConfig, SecureHostConfig, SniConfig,
-  StringMatchConfig, TcpRouteConfig, TlsConfig,
-} from './arbitraries';
 
 /** PEM material for Credential.fromPem: a leaf for `*.pem.example.com` + `pem.example.com`, and a CA. */
 export interface PemMaterial {

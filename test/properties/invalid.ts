@@ -6,13 +6,13 @@
  */
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
+import { dnsLabel, fqdn, weights } from './arbitraries';
 import {
   Credential, Destination, EgressGateway, EgressProtocol, GatewayRole, GatewayWorkload, HttpMatch, HttpRoute,
   IngressGateway, IstioOperator, ServerTls, StringMatch, TlsVersion,
 } from '../../src';
 import { configureChecks } from '../../src/check/synth-hook';
 import { IstioGatewaysError } from '../../src/errors';
-import { dnsLabel, fqdn, weights } from './arbitraries';
 
 /** One invalid configuration: `build` creates the app (and may throw); `expect` matches the message. */
 export interface InvalidCase {
@@ -121,11 +121,15 @@ const badWeights: fc.Arbitrary<number[]> = fc
 export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
   badHostname.chain((h) => fc.constantFrom<InvalidCase>(
     {
-      name: 'HttpHost bad hostname', value: h, expect: /hosts\[0\]/,
+      name: 'HttpHost bad hostname',
+      value: h,
+      expect: /hosts\[0\]/,
       build: () => { const b = base(); b.gw.addHttpHost('web', { hosts: [h], routes: ok() }); return b.app; },
     },
     {
-      name: 'SecureHost bad hostname', value: h, expect: /hosts\[0\]/,
+      name: 'SecureHost bad hostname',
+      value: h,
+      expect: /hosts\[0\]/,
       build: () => {
         const b = base();
         b.gw.addSecureHost('web', { hosts: [h], tls: ServerTls.simple(Credential.fromSecretName('web-cred')), routes: ok() });
@@ -133,11 +137,15 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
       },
     },
     {
-      name: 'SniPassthrough bad hostname', value: h, expect: /sniHosts\[0\]|at least one SNI host/,
+      name: 'SniPassthrough bad hostname',
+      value: h,
+      expect: /sniHosts\[0\]|at least one SNI host/,
       build: () => { const b = base(); b.gw.addSniPassthrough('sni', { sniHosts: [h], destination: Destination.service('tls', 443) }); return b.app; },
     },
     {
-      name: 'EgressRoute bad host', value: h, expect: /host: /,
+      name: 'EgressRoute bad host',
+      value: h,
+      expect: /host: /,
       build: () => {
         const app = Testing.app();
         const chart = new Chart(app, 'egress', { namespace: 'default' });
@@ -149,19 +157,27 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
   )),
   badPort.chain((p) => fc.constantFrom<InvalidCase>(
     {
-      name: 'HttpHost bad port', value: p, expect: /port .* is out of range/,
+      name: 'HttpHost bad port',
+      value: p,
+      expect: /port .* is out of range/,
       build: () => { const b = base(); b.gw.addHttpHost('web', { hosts: ['web.example.com'], port: p, routes: ok() }); return b.app; },
     },
     {
-      name: 'TcpRoute bad port', value: p, expect: /port .* is out of range/,
+      name: 'TcpRoute bad port',
+      value: p,
+      expect: /port .* is out of range/,
       build: () => { const b = base(); b.gw.addTcpRoute('tcp', { port: p, destination: Destination.service('echo', 2701) }); return b.app; },
     },
     {
-      name: 'Destination bad port', value: p, expect: /port .* is out of range/,
+      name: 'Destination bad port',
+      value: p,
+      expect: /port .* is out of range/,
       build: () => { const b = base(); b.gw.addHttpHost('web', { hosts: ['web.example.com'], routes: [HttpRoute.to([Destination.service('web', p)])] }); return b.app; },
     },
     {
-      name: 'EgressRoute bad port', value: p, expect: /port .* is out of range/,
+      name: 'EgressRoute bad port',
+      value: p,
+      expect: /port .* is out of range/,
       build: () => {
         const app = Testing.app();
         const chart = new Chart(app, 'egress', { namespace: 'default' });
@@ -171,7 +187,9 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
       },
     },
     {
-      name: 'installed workload bad port', value: p, expect: /ports\[0\]\.port: port .* is out of range/,
+      name: 'installed workload bad port',
+      value: p,
+      expect: /ports\[0\]\.port: port .* is out of range/,
       build: () => {
         const app = Testing.app();
         GatewayWorkload.fromInstalled(new Chart(app, 'c'), 'w', { selector: { istio: 'x' }, namespace: 'x', ports: [{ port: p }] });
@@ -180,7 +198,9 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   )),
   badWeights.map((w): InvalidCase => ({
-    name: 'weights not summing to 100', value: w, expect: /add up to \d+, not 100/,
+    name: 'weights not summing to 100',
+    value: w,
+    expect: /add up to \d+, not 100/,
     build: () => {
       const b = base();
       const dests = w.map((weight, i) => Destination.service(`svc${i}`, 80, { weight }));
@@ -189,7 +209,9 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fc.tuple(fqdn, fc.constantFrom('http', 'secure', 'sni')).map(([h, second]): InvalidCase => ({
-    name: `duplicate host on a port (${second})`, value: h, expect: /already served by|listed twice/,
+    name: `duplicate host on a port (${second})`,
+    value: h,
+    expect: /already served by|listed twice/,
     build: () => {
       const b = base();
       const upper = h.toUpperCase();
@@ -208,7 +230,9 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fc.tuple(fqdn, fc.constantFrom('secretName', 'certManager')).map(([h, kind]): InvalidCase => ({
-    name: `MUTUAL without CA (${kind})`, value: h, expect: /has no CA/,
+    name: `MUTUAL without CA (${kind})`,
+    value: h,
+    expect: /has no CA/,
     build: () => {
       const b = base();
       const cred = kind === 'secretName'
@@ -219,15 +243,21 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fc.record({ code: fc.option(fc.constantFrom(301, 302), { nil: undefined }) }).map((r): InvalidCase => ({
-    name: 'redirect with nothing', value: r, expect: /redirect with nothing/,
+    name: 'redirect with nothing',
+    value: r,
+    expect: /redirect with nothing/,
     build: () => { const b = base(); b.gw.addHttpHost('web', { hosts: ['web.example.com'], routes: [HttpRoute.redirect(r)] }); return b.app; },
   })),
   fc.constant<InvalidCase>({
-    name: 'empty sniHosts', value: [], expect: /at least one SNI host/,
+    name: 'empty sniHosts',
+    value: [],
+    expect: /at least one SNI host/,
     build: () => { const b = base(); b.gw.addSniPassthrough('sni', { sniHosts: [], destination: Destination.service('tls', 443) }); return b.app; },
   }),
   ipv4.map((ip): InvalidCase => ({
-    name: 'IP egress host with resolution DNS', value: ip, expect: /is an IP address/,
+    name: 'IP egress host with resolution DNS',
+    value: ip,
+    expect: /is an IP address/,
     build: () => {
       const app = Testing.app();
       const chart = new Chart(app, 'egress', { namespace: 'default' });
@@ -237,7 +267,9 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fc.tuple(fc.constantFrom('ingressgateway', 'egressgateway'), fc.boolean()).map(([label, ingress]): InvalidCase => ({
-    name: 'default istio label on an IstioOperator gateway', value: label, expect: /IOP-LBL-001/,
+    name: 'default istio label on an IstioOperator gateway',
+    value: label,
+    expect: /IOP-LBL-001/,
     build: () => {
       const app = Testing.app();
       const iop = new IstioOperator(app, 'install', { name: 'gateways' });
@@ -247,7 +279,9 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fc.constantFrom('ingressgateway', 'egressgateway').map((label): InvalidCase => ({
-    name: 'deployed workload with a default istio label', value: label, expect: /label of the istioctl default gateway/,
+    name: 'deployed workload with a default istio label',
+    value: label,
+    expect: /label of the istioctl default gateway/,
     build: () => {
       const app = Testing.app();
       new GatewayWorkload(new Chart(app, 'c'), 'w', { label, namespace: 'gw', role: label.startsWith('egress') ? GatewayRole.EGRESS : GatewayRole.INGRESS });
@@ -255,7 +289,9 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fqdn.map((h): InvalidCase => ({
-    name: 'wildcard on a TLS server without allowWildcardHosts', value: h, expect: /allowWildcardHosts/,
+    name: 'wildcard on a TLS server without allowWildcardHosts',
+    value: h,
+    expect: /allowWildcardHosts/,
     build: () => {
       const b = base();
       b.gw.addSecureHost('web', { hosts: [`*.${h}`], tls: ServerTls.simple(Credential.fromSecretName('wild')), routes: ok() });
@@ -263,11 +299,15 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fc.constant<InvalidCase>({
-    name: '"*" without allowAnyHost', value: '*', expect: /allowAnyHost/,
+    name: '"*" without allowAnyHost',
+    value: '*',
+    expect: /allowAnyHost/,
     build: () => { const b = base(); b.gw.addHttpHost('web', { hosts: ['*'], routes: ok() }); return b.app; },
   }),
   fc.constantFrom(TlsVersion.TLSV1_0, TlsVersion.TLSV1_1).map((v): InvalidCase => ({
-    name: 'TLS below 1.2 without cipher suites', value: v, expect: /insecure/,
+    name: 'TLS below 1.2 without cipher suites',
+    value: v,
+    expect: /insecure/,
     build: () => {
       const b = base();
       b.gw.addSecureHost('web', { hosts: ['web.example.com'], tls: ServerTls.simple(Credential.fromSecretName('c'), { minProtocolVersion: v }), routes: ok() });
@@ -275,7 +315,9 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fc.stringMatching(/^[a-z0-9][a-z0-9/]{0,10}$/).map((p): InvalidCase => ({
-    name: 'uri without leading slash', value: p, expect: /must begin with a "\/"/,
+    name: 'uri without leading slash',
+    value: p,
+    expect: /must begin with a "\/"/,
     build: () => {
       const b = base();
       b.gw.addHttpHost('web', { hosts: ['web.example.com'], routes: [HttpRoute.to([Destination.service('web', 80)], { matches: [HttpMatch.prefix(p)] })] });
@@ -283,7 +325,9 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fc.stringMatching(/^X-[A-Z][a-z]{1,8}$/).map((n): InvalidCase => ({
-    name: 'uppercase header name', value: n, expect: /lowercase HTTP header name/,
+    name: 'uppercase header name',
+    value: n,
+    expect: /lowercase HTTP header name/,
     build: () => {
       const b = base();
       b.gw.addHttpHost('web', { hosts: ['web.example.com'], routes: [HttpRoute.to([Destination.service('web', 80)], { matches: [HttpMatch.of({ headers: { [n]: StringMatch.exact('1') } })] })] });
@@ -291,15 +335,21 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fc.oneof(fc.integer({ min: -1000, max: 199 }), fc.integer({ min: 600, max: 100000 })).map((s): InvalidCase => ({
-    name: 'direct response status out of range', value: s, expect: /must be an HTTP status/,
+    name: 'direct response status out of range',
+    value: s,
+    expect: /must be an HTTP status/,
     build: () => { const b = base(); b.gw.addHttpHost('web', { hosts: ['web.example.com'], routes: [HttpRoute.directResponse(s)] }); return b.app; },
   })),
   fc.integer({ min: 100, max: 599 }).filter((c) => ![301, 302, 303, 307, 308].includes(c)).map((code): InvalidCase => ({
-    name: 'redirect code not a redirect', value: code, expect: /is not a redirect status/,
+    name: 'redirect code not a redirect',
+    value: code,
+    expect: /is not a redirect status/,
     build: () => { const b = base(); b.gw.addHttpHost('web', { hosts: ['web.example.com'], routes: [HttpRoute.redirect({ uri: '/x', code })] }); return b.app; },
   })),
   fc.integer({ min: -100, max: -1 }).map((a): InvalidCase => ({
-    name: 'negative retry attempts', value: a, expect: /retries\.attempts/,
+    name: 'negative retry attempts',
+    value: a,
+    expect: /retries\.attempts/,
     build: () => {
       const b = base();
       b.gw.addHttpHost('web', { hosts: ['web.example.com'], routes: [HttpRoute.to([Destination.service('web', 80)], { retries: { attempts: a } })] });
@@ -309,7 +359,9 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
   // CONSTRAINT (construct bug, see known-bugs.test.ts): a fractional millisecond makes cdk8s' Duration.toMilliseconds()
   // throw a plain Error without construct path; only whole milliseconds are generated here.
   fc.constant(0).map((ms): InvalidCase => ({
-    name: 'timeout below 1ms', value: ms, expect: /below Istio's minimum of 1ms/,
+    name: 'timeout below 1ms',
+    value: ms,
+    expect: /below Istio's minimum of 1ms/,
     build: () => {
       const b = base();
       b.gw.addHttpHost('web', { hosts: ['web.example.com'], routes: [HttpRoute.to([Destination.service('web', 80)], { timeout: Duration.millis(ms) })] });
@@ -317,7 +369,9 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fc.oneof(fc.stringMatching(/^[A-Z][a-z]{1,8}$/), fqdn).map((name): InvalidCase => ({
-    name: 'Gateway name not a DNS label', value: name, expect: /name: .* is not a DNS-1123 label/,
+    name: 'Gateway name not a DNS label',
+    value: name,
+    expect: /name: .* is not a DNS-1123 label/,
     build: () => {
       const app = Testing.app();
       const chart = new Chart(app, 'c', { namespace: 'x' });
@@ -326,7 +380,9 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fc.stringMatching(/^[A-Z_][A-Za-z_]{0,10}$/).map((secretName): InvalidCase => ({
-    name: 'secret name not a DNS subdomain', value: secretName, expect: /is not a valid Secret name/,
+    name: 'secret name not a DNS subdomain',
+    value: secretName,
+    expect: /is not a valid Secret name/,
     build: () => {
       const b = base();
       b.gw.addSecureHost('web', { hosts: ['web.example.com'], tls: ServerTls.simple(Credential.fromSecretName(secretName)), routes: ok() });
@@ -334,7 +390,9 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fqdn.map((h): InvalidCase => ({
-    name: 'PEM without allowPrivateKeyInManifest', value: h, expect: /allowPrivateKeyInManifest/,
+    name: 'PEM without allowPrivateKeyInManifest',
+    value: h,
+    expect: /allowPrivateKeyInManifest/,
     build: () => {
       const b = base();
       b.gw.addSecureHost('web', { hosts: [h], tls: ServerTls.simple(Credential.fromPem({ cert: 'x', key: 'y', secretName: 'pem' })), routes: ok() });
@@ -342,7 +400,9 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fqdn.map((h): InvalidCase => ({
-    name: 'same TLS host on one workload port from Gateways in two charts', value: h, expect: /GWX-DUP-001/,
+    name: 'same TLS host on one workload port from Gateways in two charts',
+    value: h,
+    expect: /GWX-DUP-001/,
     build: () => {
       const app = Testing.app();
       configureChecks(app, { warn: () => undefined });
@@ -357,11 +417,15 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
     },
   })),
   fqdn.map((h): InvalidCase => ({
-    name: 'overlapping hosts in one construct', value: h, expect: /VS-HOST-002/,
+    name: 'overlapping hosts in one construct',
+    value: h,
+    expect: /VS-HOST-002/,
     build: () => { const b = base(); b.gw.addHttpHost('web', { hosts: [`*.${h}`, `www.${h}`], routes: ok() }); return b.app; },
   })),
   weights(3).map((w): InvalidCase => ({
-    name: 'weight on a single destination', value: w[0], expect: /weight .* on the only destination|weight .* must be an integer/,
+    name: 'weight on a single destination',
+    value: w[0],
+    expect: /weight .* on the only destination|weight .* must be an integer/,
     build: () => {
       const b = base();
       b.gw.addHttpHost('web', { hosts: ['web.example.com'], routes: [HttpRoute.to([Destination.service('web', 80, { weight: w[0] === 100 ? 50 : w[0] })])] });

@@ -4,10 +4,10 @@
  * refers to (test/properties/arbitraries.ts, build.ts, invalid.ts).
  */
 import { Duration } from 'cdk8s';
-import { Destination, EgressGateway, EgressProtocol, GatewayWorkload, HttpMatch, HttpRoute, StringMatch } from '../../src';
-import { IstioGatewaysError } from '../../src/errors';
-import { loadManifests } from '../../src/check/yaml';
 import { base } from './invalid';
+import { Destination, EgressGateway, EgressProtocol, GatewayWorkload, HttpMatch, HttpRoute, StringMatch } from '../../src';
+import { loadManifests } from '../../src/check/yaml';
+import { IstioGatewaysError } from '../../src/errors';
 
 describe('known construct bugs', () => {
   test('a sub-millisecond timeout throws an IstioGatewaysError naming the construct', () => {

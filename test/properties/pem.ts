@@ -3,9 +3,9 @@
  * generated once per process with @peculiar/x509 (test/util/certs.ts loads the reflect-metadata polyfill it needs).
  */
 import { webcrypto } from 'node:crypto';
-import { constructCerts } from '../util/certs';
 import type { PemMaterial } from './build';
 import { PEM_DOMAIN } from './build';
+import { constructCerts } from '../util/certs';
 
 const DAY = 86_400_000;
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };

@@ -414,9 +414,11 @@ export const GWX_SVC_001 = defineRule({
     const em = egressModel(ix);
     const routedTo = new Set<GatewayWorkload>();
     for (const f of em.meshLegs) {
-      for (const r of f.rules) for (const d of r.dests) {
-        const e = d.resolvedHost ? em.services.get(d.resolvedHost) : undefined;
-        if (e) e.workloads.forEach((w) => routedTo.add(w));
+      for (const r of f.rules) {
+        for (const d of r.dests) {
+          const e = d.resolvedHost ? em.services.get(d.resolvedHost) : undefined;
+          if (e) e.workloads.forEach((w) => routedTo.add(w));
+        }
       }
     }
     for (const gw of ownGateways(ix)) {

@@ -40,7 +40,9 @@ export const SCHEMA_FIELDS_OWNED_BY_SEMANTIC_RULES: readonly {
 
 function ownedBySemanticRule(kind: string, group: string, rule: string, path: string, message: string): boolean {
   if (group !== 'networking.istio.io') return false;
-  return SCHEMA_FIELDS_OWNED_BY_SEMANTIC_RULES.some((x) => x.kind === kind && x.schemaRule === rule && x.path.test(path) && (!x.message || x.message.test(message)));
+  return SCHEMA_FIELDS_OWNED_BY_SEMANTIC_RULES.some(
+    (x) => x.kind === kind && x.schemaRule === rule && x.path.test(path) && (!x.message || x.message.test(message)),
+  );
 }
 
 function schemaRule(meta: RuleMeta): Rule {

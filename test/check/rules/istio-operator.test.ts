@@ -189,7 +189,9 @@ describe('IOP-*/MESH-* rules', () => {
 
   test('IOP-INJ-001: IST0146 for a Deployment with image auto not selected for injection, IST0147 for such a Pod, no code otherwise', () => {
     const pod: KubeObject = {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'raw-gw', namespace: 'edge', labels: { istio: 'raw' }, annotations: { 'inject.istio.io/templates': 'gateway' } },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'raw-gw', namespace: 'edge', labels: { istio: 'raw' }, annotations: { 'inject.istio.io/templates': 'gateway' } },
       spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] },
     };
     const f = only(run([

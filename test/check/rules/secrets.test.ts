@@ -262,7 +262,9 @@ describe('SEC-GIT-001', () => {
 
   test('clean: certificate-only or CA secrets, context Secrets, externally managed placeholders', () => {
     const placeholder = {
-      apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/tls',
       metadata: { name: 'app-cert', namespace: 'istio-system', annotations: { 'cdk8s-istio-gateways.io/external-secret': 'true' } },
       stringData: { 'tls.crt': '(managed outside this app)', 'tls.key': '(managed outside this app)' },
     };
@@ -273,7 +275,9 @@ describe('SEC-GIT-001', () => {
 
 describe('Credential.fromSecretName placeholders: keys present, contents unknown', () => {
   const placeholder = (ca: boolean): KubeObject => ({
-    apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/tls',
     metadata: { name: 'app-cert', namespace: 'istio-system', annotations: { 'cdk8s-istio-gateways.io/external-secret': 'true' } },
     stringData: { 'tls.crt': '(managed outside this app)', 'tls.key': '(managed outside this app)', ...(ca ? { 'ca.crt': '(managed outside this app)' } : {}) },
   });

@@ -180,7 +180,8 @@ describe('SE-*/SEX-* rules', () => {
     const objs = [
       gateway('istio-egressgateway', { selector: { istio: 'egressgateway' }, servers: [server(443, 'TLS', ['edition.cnn.com'], { tls: { mode: 'PASSTHROUGH' } })] }, { namespace: 'default' }),
       vs('cnn', ['edition.cnn.com'], {
-        gateways: ['mesh', 'istio-egressgateway'], http: undefined,
+        gateways: ['mesh', 'istio-egressgateway'],
+        http: undefined,
         tls: [
           { match: [{ gateways: ['mesh'], port: 443, sniHosts: ['edition.cnn.com'] }], route: [{ destination: { host: 'istio-egressgateway.istio-system.svc.cluster.local', port: { number: 443 } } }] },
           { match: [{ gateways: ['istio-egressgateway'], port: 443, sniHosts: ['edition.cnn.com'] }], route: [{ destination: { host: 'edition.cnn.com', port: { number: 443 } } }] },

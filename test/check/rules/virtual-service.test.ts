@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
-import { KubeObject } from '../../../src/check/model';
 import { resolveGatewayName } from '../../../src/check/mesh-index';
+import { KubeObject } from '../../../src/check/model';
 import { VIRTUAL_SERVICE_RULES, parseGoDuration, re2Problem } from '../../../src/check/rules/virtual-service';
 import { brief, check, gateway, only, server, vs } from '../fixtures';
 
