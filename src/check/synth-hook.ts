@@ -7,11 +7,13 @@
  * the registered context, runs {@link analyze}, and turns error findings into validation errors that name the
  * construct path. Warnings go to stderr once per distinct set (strict mode turns them into errors).
  *
- * Cost: validation runs 1 + (number of charts) times per `app.synth()`. The result is cached on the synthesized
- * manifests themselves (plus a version counter bumped by registerContext/suppress/configure), so `analyze` runs once
+ * Cost: validation runs 1 + (number of charts) times per `app.synth()`. The result is cached on a digest of the
+ * synthesized manifests (plus a version counter bumped by registerContext/suppress/configure), so `analyze` runs once
  * per synth and again only after a change; within one `app.synth()`/`synthYaml()` only the first validation
- * collects the manifests, the repeated ones reuse its result (measured in test/check/synth-hook.test.ts, bench/).
+ * collects the manifests, the repeated ones reuse its result, and cdk8s's own serialization of each ApiObject in that
+ * synth reuses the manifest the checks built (measured in test/check/synth-hook.test.ts, bench/).
  */
+import { createHash } from 'crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IstioGatewaysError } from '../errors';
@@ -40,7 +42,13 @@ interface AppState {
   suppressions: { scope: IConstruct; line: string }[];
   /** bumped by every change that is not visible in the manifests */
   version: number;
+  /** digest of the version and of the manifests and sources analyze last ran on (see {@link evaluate}) */
   cacheKey?: string;
+  /**
+   * During one App.synth()/synthYaml(): the manifest the checks serialized for each ApiObject, handed to cdk8s's own
+   * serialization of that object in the same synth instead of resolving it again (see {@link reuseInSynth}).
+   */
+  synthJson?: WeakMap<ApiObject, unknown>;
   findings: Finding[];
   errors: string[];
   printed: Set<string>;
@@ -151,7 +159,10 @@ function scopeSynth(root: IConstruct, s: AppState): void {
         try {
           return (original as (...a: unknown[]) => unknown).apply(this, args);
         } finally {
-          if (--s.synthDepth === 0) s.evaluatedInSynth = false;
+          if (--s.synthDepth === 0) {
+            s.evaluatedInSynth = false;
+            s.synthJson = undefined;
+          }
         }
       },
     });
@@ -221,20 +232,57 @@ function ownerPath(s: AppState, o: ApiObject): string {
   return parent.node.path;
 }
 
+/** ApiObjects whose `toJson` was given the in-synth reuse of {@link reuseInSynth}. */
+const REUSING = new WeakSet<ApiObject>();
+
+/**
+ * In one `App.synth()`/`synthYaml()`, cdk8s serializes every ApiObject again (chart by chart) after the validation in
+ * which the checks serialized it, with only dependency resolution and validations in between. The object's next
+ * `toJson()` in that synth returns the manifest the checks built (once: later calls serialize again), so a synth with
+ * checks resolves each object once, not twice. The reuse is an own, non-enumerable `toJson` on the instance that
+ * defers to the class's method whenever no manifest is pending; manifests are dropped when the synth ends.
+ */
+function reuseInSynth(s: AppState, pending: WeakMap<ApiObject, unknown>, o: ApiObject, json: unknown): void {
+  pending.set(o, json);
+  if (REUSING.has(o)) return;
+  REUSING.add(o);
+  Object.defineProperty(o, 'toJson', {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value: function (this: ApiObject): unknown {
+      const m = s.synthJson;
+      const j = m?.get(this);
+      if (m && j !== undefined) {
+        m.delete(this);
+        return j;
+      }
+      return (Object.getPrototypeOf(this) as ApiObject).toJson.call(this);
+    },
+  });
+}
+
 /** Collects manifests and runs analyze (cached). Returns the findings. */
 function evaluate(root: IConstruct): AppState {
   const s = stateOf(root);
   for (const sup of s.suppressions) applySuppression(sup.scope, sup.line);
   const manifests: KubeObject[] = [];
   const sources: SourceRef[] = [];
+  // The cache key is a digest, not the manifests themselves: keeping JSON.stringify of every manifest between
+  // synths cost as much memory as the manifests. JSON text has no raw tab or newline, so the records are unambiguous.
+  const digest = createHash('sha256').update(`${s.version}\n`);
+  const reuse = s.synthDepth > 0 ? (s.synthJson = new WeakMap()) : undefined;
   for (const c of root.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     const json: unknown = safe(() => c.toJson());
     if (json === undefined || typeof json !== 'object' || json === null) continue; // cdk8s reports it on its own
+    const constructPath = ownerPath(s, c);
     manifests.push(json as KubeObject);
-    sources.push({ constructPath: ownerPath(s, c) });
+    sources.push({ constructPath });
+    digest.update(`${JSON.stringify(json)}\t${JSON.stringify(constructPath)}\n`);
+    if (reuse) reuseInSynth(s, reuse, c, json);
   }
-  const key = `${s.version}|${JSON.stringify(manifests)}|${JSON.stringify(sources)}`;
+  const key = digest.digest('base64');
   if (key === s.cacheKey) return s;
   const context = Array.from(s.context.values());
   s.analyzeRuns++;
@@ -268,7 +316,7 @@ function runChecks(root: IConstruct): string[] {
   const s = stateOf(root);
   s.validations++;
   const firstInSynth = !(s.synthDepth > 0 && s.evaluatedInSynth);
-  if (firstInSynth) orderOwnedObjects(root, s.owners);
+  if (firstInSynth) orderOwnedObjects(s.owners);
   if (s.settings.disabled) return [];
   if (firstInSynth) {
     evaluate(root);

@@ -3,13 +3,13 @@
  *
  * cdk8s writes a chart's objects in the topological order of their dependencies, visiting constructs in creation
  * order. So `addHttpHost('a'); addHttpHost('b')` and the reverse give the same documents in a different order, and
- * GitOps diffs get noisy. This module chains the objects this library creates, per chart, by explicit dependencies
- * in a sorted order (kind, namespace, name) and hangs the chain from one anchor construct created at the end of the
- * chart: cdk8s then writes them sorted, after the chart's other objects. Every added edge points from a later to an
- * earlier object of the sorted order, so edges added at earlier synths never form a cycle; objects that carry
- * dependencies of their own (or are the target of one) keep cdk8s's order and are left out of the chain.
+ * GitOps diffs get noisy. Before each synth this module gives every chart one fresh anchor construct (created last,
+ * so it is visited last) that depends on the library's objects in sorted order (kind, namespace, name): cdk8s then
+ * writes them in that order, after the chart's other objects. The anchor fans out (depth 1, no chain), so cdk8s's
+ * cycle check and topological walk stay linear, and since nothing depends on the anchor it can never close a cycle;
+ * where the user made one object depend on another, cdk8s still writes the dependency first.
  *
- * Internal: called by the synth hook before each validation pass.
+ * Internal: called by the synth hook before each validation pass that evaluates the checks.
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
@@ -22,9 +22,6 @@ const KIND_RANK = [
   'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'IstioOperator', 'Gateway', 'VirtualService', 'DestinationRule',
   'ServiceEntry', 'Telemetry',
 ];
-
-/** Edges this module added, per dependent object (so later passes can tell them from the user's). */
-const OUR_EDGES = new WeakMap<IConstruct, Set<IConstruct>>();
 
 function rankOf(kind: string): number {
   const i = KIND_RANK.indexOf(kind);
@@ -44,22 +41,11 @@ function compare(a: ApiObject, b: ApiObject): number {
   return 0;
 }
 
-function addEdge(from: IConstruct, to: IConstruct): void {
-  let ours = OUR_EDGES.get(from);
-  if (!ours) {
-    ours = new Set();
-    OUR_EDGES.set(from, ours);
-  }
-  if (ours.has(to)) return;
-  ours.add(to);
-  from.node.addDependency(to);
-}
-
 /**
- * Sorts the ApiObjects under `owners` (the library's L2 constructs) within each chart of the App rooted at `root`.
+ * Sorts the ApiObjects under `owners` (the library's L2 constructs) within each chart.
  * Idempotent; cost linear in the App plus n log n for the sort.
  */
-export function orderOwnedObjects(root: IConstruct, owners: Iterable<IConstruct>): void {
+export function orderOwnedObjects(owners: Iterable<IConstruct>): void {
   const owned = new Set<ApiObject>();
   for (const owner of owners) {
     for (const c of owner.node.findAll()) {
@@ -68,26 +54,8 @@ export function orderOwnedObjects(root: IConstruct, owners: Iterable<IConstruct>
   }
   if (owned.size === 0) return;
 
-  // Objects under a construct that has (or is the target of) a dependency that is not ours keep cdk8s's order:
-  // cdk8s turns construct dependencies into ApiObject dependencies, and a chain edge against one would be a cycle.
-  const constrained = new Set<IConstruct>();
-  const constrain = (c: IConstruct) => {
-    for (const x of c.node.findAll()) {
-      if (ApiObject.isApiObject(x)) constrained.add(x);
-    }
-  };
-  for (const c of root.node.findAll()) {
-    const ours = OUR_EDGES.get(c);
-    for (const dep of c.node.dependencies) {
-      if (ours?.has(dep)) continue;
-      constrain(c);
-      constrain(dep);
-    }
-  }
-
   const byChart = new Map<Chart, ApiObject[]>();
   for (const o of owned) {
-    if (constrained.has(o)) continue;
     const chart = Chart.of(o);
     const list = byChart.get(chart);
     if (list) list.push(o);
@@ -95,10 +63,10 @@ export function orderOwnedObjects(root: IConstruct, owners: Iterable<IConstruct>
   }
 
   for (const [chart, objects] of byChart) {
+    chart.node.tryRemoveChild(ANCHOR_ID);
     if (objects.length < 2) continue;
     objects.sort(compare);
-    for (let i = 1; i < objects.length; i++) addEdge(objects[i], objects[i - 1]);
-    const anchor = chart.node.tryFindChild(ANCHOR_ID) ?? new Construct(chart, ANCHOR_ID);
-    addEdge(anchor, objects[objects.length - 1]);
+    const anchor = new Construct(chart, ANCHOR_ID);
+    for (const o of objects) anchor.node.addDependency(o);
   }
 }
