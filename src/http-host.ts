@@ -115,9 +115,9 @@ export class HttpHost extends Construct {
       namespace: this.namespace,
       name: props.virtualServiceName,
       mesh: includeMesh,
+      routes: props.routes,
     });
     this.virtualService = this.routing.virtualService;
-    (props.routes ?? []).forEach((r) => this.routing.add(r));
   }
 
   /** Appends a rule to the VirtualService (after the existing ones: first match wins). */

@@ -147,9 +147,9 @@ export class SecureHost extends Construct {
       namespace: this.namespace,
       name: props.virtualServiceName,
       mesh: false,
+      routes: props.routes,
     });
     this.virtualService = this.routing.virtualService;
-    (props.routes ?? []).forEach((r) => this.routing.add(r));
   }
 
   /** Appends a rule to the VirtualService (after the existing ones: first match wins). */

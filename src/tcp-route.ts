@@ -1,13 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DestinationRuleSpec, VirtualServiceSpec } from '../imports/networking.istio.io';
+import { VirtualServiceSpec } from '../imports/networking.istio.io';
 import { installChecks } from './check/synth-hook';
 import { Destination } from './destination';
 import { IstioGatewaysError } from './errors';
 import { GatewayProtocol, GatewayServerRef } from './gateway-base';
 import type { IngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validatePort } from './internal/validate';
-import { createDestinationRule, createVirtualService, namespaceFor } from './internal/virtual-service';
+import { createSubsetRule, createVirtualService, namespaceFor, routeDestination } from './internal/virtual-service';
 
 /** Options for {@link IngressGateway.addTcpRoute}. */
 export interface TcpRouteOptions {
@@ -97,21 +97,17 @@ export class TcpRoute extends Construct {
 
     this.namespace = namespaceFor(this, props.namespace, gateway.namespace);
     validateDnsLabel(this, 'namespace', this.namespace);
-    const dest = props.destination;
-    const host = dest._fqdn(this.namespace);
+    const destination = routeDestination(props.destination, this.namespace);
     const spec: VirtualServiceSpec = {
       hosts: [...hosts].sort(),
       gateways: [gateway.ref],
       tcp: [{
         match: [{ port: props.port }],
-        route: [{ destination: { host, port: dest.port !== undefined ? { number: dest.port } : undefined, subset: dest.subset } }],
+        route: [{ destination }],
       }],
     };
     this.apiObject = createVirtualService(this, 'Resource', { name: props.name, namespace: this.namespace, spec: () => spec });
     this.name = this.apiObject.name;
-    if (dest.subset !== undefined && dest.subsetLabels !== undefined) {
-      const drSpec: DestinationRuleSpec = { host, subsets: [{ name: dest.subset, labels: { ...dest.subsetLabels } }] };
-      this.destinationRule = createDestinationRule(this, 'DestinationRule', { namespace: this.namespace, spec: () => drSpec });
-    }
+    this.destinationRule = createSubsetRule(this, props.destination, this.namespace);
   }
 }

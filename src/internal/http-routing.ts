@@ -29,6 +29,8 @@ export interface HttpRoutingProps {
   readonly name?: string;
   /** Also bind the VirtualService to sidecars (`mesh`). */
   readonly mesh: boolean;
+  /** Rules to start with, in order. */
+  readonly routes?: HttpRoute[];
 }
 
 /**
@@ -58,6 +60,7 @@ export class HttpRouting {
         ? ['the host has no routes, so the gateway answers 404; pass routes or call addRoute(HttpRoute.to(...))']
         : [],
     });
+    (props.routes ?? []).forEach((r) => this.add(r));
   }
 
   /** Number of rules added. */

@@ -6,8 +6,9 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   DestinationRule as DestinationRuleL1, DestinationRuleSpec, toJson_DestinationRuleSpec,
-  toJson_VirtualServiceSpec, VirtualService as VirtualServiceL1, VirtualServiceSpec,
+  toJson_VirtualServiceSpec, VirtualService as VirtualServiceL1, VirtualServiceSpec, VirtualServiceSpecTcpRouteDestination,
 } from '../../imports/networking.istio.io';
+import type { Destination } from '../destination';
 
 /** Props of {@link createVirtualService}. */
 export interface VirtualServiceObjectProps {
@@ -55,4 +56,16 @@ export function objectMetadata(name: string | undefined, namespace: string): { n
 /** The namespace for objects a construct creates: explicit, else the chart's, else the fallback. */
 export function namespaceFor(scope: Construct, explicit: string | undefined, fallback: string): string {
   return explicit ?? Chart.of(scope).namespace ?? fallback;
+}
+
+/** The wire `destination` of a route to `dest`, with a Service name resolved from `namespace`. */
+export function routeDestination(dest: Destination, namespace: string): VirtualServiceSpecTcpRouteDestination {
+  return { host: dest._fqdn(namespace), port: dest.port !== undefined ? { number: dest.port } : undefined, subset: dest.subset };
+}
+
+/** A DestinationRule defining the destination's subset (id `DestinationRule`), when the destination names its labels. */
+export function createSubsetRule(scope: Construct, dest: Destination, namespace: string): ApiObject | undefined {
+  if (dest.subset === undefined || dest.subsetLabels === undefined) return undefined;
+  const spec: DestinationRuleSpec = { host: dest._fqdn(namespace), subsets: [{ name: dest.subset, labels: { ...dest.subsetLabels } }] };
+  return createDestinationRule(scope, 'DestinationRule', { namespace, spec: () => spec });
 }

@@ -86,8 +86,7 @@ export interface MatchAt {
 
 /** Calls `fn` for every match entry (records only) of every http/tcp/tls rule. */
 export function eachMatch(vs: IndexedObject, fn: (m: MatchAt) => void): void {
-  let list = matchCache.get(vs);
-  if (!list) {
+  for (const at of walkOnce(matchCache, vs, () => {
     const out: MatchAt[] = [];
     for (const section of SECTIONS) {
       for (const r of rulesOf(vs, section)) {
@@ -96,10 +95,18 @@ export function eachMatch(vs: IndexedObject, fn: (m: MatchAt) => void): void {
         });
       }
     }
-    list = out;
-    matchCache.set(vs, list);
+    return out;
+  })) fn(at);
+}
+
+/** The result of `walk` for `vs`, computed once per object (untrusted manifests are never mutated by rules). */
+function walkOnce<T>(cache: WeakMap<IndexedObject, readonly T[]>, vs: IndexedObject, walk: () => T[]): readonly T[] {
+  let list = cache.get(vs);
+  if (!list) {
+    list = walk();
+    cache.set(vs, list);
   }
-  for (const m of list) fn(m);
+  return list;
 }
 
 /** {@link eachMatch} and {@link eachDestination} walk each VirtualService once; many rules ask. */
@@ -119,8 +126,7 @@ export interface DestinationUse {
 
 /** Every route and mirror destination of a VirtualService. */
 export function eachDestination(vs: IndexedObject, fn: (d: DestinationUse) => void): void {
-  let list = destinationCache.get(vs);
-  if (!list) {
+  for (const use of walkOnce(destinationCache, vs, () => {
     const out: DestinationUse[] = [];
     for (const section of SECTIONS) {
       for (const r of rulesOf(vs, section)) {
@@ -136,10 +142,8 @@ export function eachDestination(vs: IndexedObject, fn: (d: DestinationUse) => vo
         });
       }
     }
-    list = out;
-    destinationCache.set(vs, list);
-  }
-  for (const d of list) fn(d);
+    return out;
+  })) fn(use);
 }
 
 /** `spec.hosts` strings with their indices. */
