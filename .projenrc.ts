@@ -25,7 +25,20 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // Non-jsii runtime dependencies must be bundled into the jsii package.
-  bundledDeps: ['ajv@^8.17.1', 'ajv-formats@^3.0.1', '@bufbuild/cel@^0.6.1', 'yaml@^2.9.1', 'js-yaml@^4.1.0'],
+  // @bufbuild/protobuf is a peer dependency of @bufbuild/cel: bundle it too, or `require()` fails in a user's app.
+  bundledDeps: ['ajv@^8.17.1', 'ajv-formats@^3.0.1', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2', 'yaml@^2.9.1', 'js-yaml@^4.1.0'],
+
+  // jsii targets: names for Python, Java, .NET and Go. Their packages need PyPI/Maven/NuGet/Go proxies, which this
+  // project's machines do not reach: `.ci/run` only generates the Python bindings (`npm run bindings`) and compiles
+  // them, which catches API names other languages cannot express. See README "Other languages".
+  publishToPypi: { distName: 'cdk8s-istio-gateways', module: 'cdk8s_istio_gateways' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8s_istio_gateways',
+    mavenGroupId: 'io.github.cdk8s-istio-gateways',
+    mavenArtifactId: 'cdk8s-istio-gateways',
+  },
+  publishToNuget: { dotNetNamespace: 'Cdk8sIstioGateways', packageId: 'Cdk8sIstioGateways' },
+  publishToGo: { moduleName: 'github.com/cdk8s-istio-gateways/cdk8s-istio-gateways-go' },
   devDeps: [
     'cdk8s-plus-28@2.5.6',
     'cdk8s-cli@^2.207.60',
@@ -126,5 +139,15 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
 project.testTask.prependSpawn(typecheck);
+
+// `npm run bindings`: generate the Python bindings offline (no PyPI) and byte-compile them: fails when the public API
+// has a name or shape Python cannot express. The other targets' builds need registries we do not reach.
+project.addTask('bindings', {
+  description: 'Generate the Python bindings (code only, offline) and compile them with python3',
+  steps: [
+    { exec: 'rm -rf dist/bindings && jsii-pacmak --code-only -t python -o dist/bindings' },
+    { exec: 'python3 -m compileall -q dist/bindings/python' },
+  ],
+});
 
 project.synth();

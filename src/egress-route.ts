@@ -126,6 +126,7 @@ export interface EgressRouteProps extends EgressRouteOptions {
  *    verification.
  *
  * @example
+ * const egressGw = new EgressGateway(chart, 'egress', { workload: GatewayWorkload.istioEgressGateway(chart, 'egress-workload') });
  * new EgressRoute(chart, 'cnn', { gateway: egressGw, host: 'edition.cnn.com', port: 443, protocol: EgressProtocol.TLS, maxConnections: 1 });
  *
  * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/

@@ -6,7 +6,10 @@ import { IConstruct } from 'constructs';
  * The message starts with the construct path, then names the prop, the value and the fix:
  * `[app/chart/webapp] hosts[0]: "webapp" is a short name; use a fully qualified domain name such as webapp.example.com`.
  *
- * Internal on purpose (jsii cannot export Error subclasses); tests and property tests check `instanceof`.
+ * Exported for TypeScript/JavaScript users (`err instanceof IstioGatewaysError`, `err.constructPath`). jsii cannot
+ * model Error subclasses, so other languages see the JavaScript error message only.
+ *
+ * @jsii ignore
  */
 export class IstioGatewaysError extends Error {
   /** Construct path of the construct whose props were wrong. */

@@ -18,6 +18,7 @@ export interface IngressGatewayProps extends GatewayBaseProps {}
  * @example
  * const ingress = GatewayWorkload.istioIngressGateway(chart, 'ingress');
  * const gw = new IngressGateway(chart, 'coolstore', { workload: ingress, name: 'coolstore-gateway' });
+ * gw.addHttpHost('catalog', { hosts: ['catalog.istioinaction.io'], routes: [HttpRoute.to([Destination.service('catalog', 80)])] });
  *
  * @see https://istio.io/latest/docs/reference/config/networking/gateway/
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/ingress-control/

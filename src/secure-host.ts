@@ -71,6 +71,7 @@ export interface SecureHostProps extends SecureHostOptions {
  * share port 443 side by side (SNI picks the server).
  *
  * @example
+ * const gw = new IngressGateway(chart, 'gw', { workload: GatewayWorkload.istioIngressGateway(chart, 'ingress') });
  * new SecureHost(chart, 'webapp', {
  *   gateway: gw,
  *   hosts: ['webapp.istioinaction.io'],

@@ -64,6 +64,9 @@ export interface SniPassthroughProps extends SniPassthroughOptions {
  * per port. SNI hosts must be names a client can send in SNI: no `*`, no IP addresses, no short names.
  *
  * @example
+ * // a gateway installed with Istio's Helm chart, with 31400 added to its Service
+ * const workload = GatewayWorkload.helmGateway(chart, 'ingress', { name: 'edge', namespace: 'istio-ingress', extraPorts: [{ port: 31400 }] });
+ * const gw = new IngressGateway(chart, 'gw', { workload });
  * new SniPassthrough(chart, 'simple', {
  *   gateway: gw,
  *   port: 31400,

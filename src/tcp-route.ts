@@ -58,7 +58,9 @@ export interface TcpRouteProps extends TcpRouteOptions {
  * Gateway. When the gateway workload is deployed by this library, the port is added to its Service.
  *
  * @example
- * const gw = new IngressGateway(chart, 'echo', { workload: GatewayWorkload.istioIngressGateway(chart, 'ingress') });
+ * // the istioctl default ingress exposes only 80 and 443: declare the gateway's Service with 31400
+ * const workload = GatewayWorkload.helmGateway(chart, 'ingress', { name: 'edge', namespace: 'istio-ingress', extraPorts: [{ port: 31400 }] });
+ * const gw = new IngressGateway(chart, 'echo', { workload });
  * new TcpRoute(chart, 'tcp-echo', { gateway: gw, port: 31400, destination: Destination.service('tcp-echo-service', 2701) });
  *
  * @see https://istio.io/latest/docs/tasks/traffic-management/tcp-traffic-shifting/
