@@ -177,7 +177,7 @@ describe('EgressRoute', () => {
       const { gateway } = setup();
       gateway.addRoute('a', { host: 'a.example.com', port: 80, protocol: EgressProtocol.HTTP });
       expect(() => gateway.addRoute('b', { host: 'b.example.com', port: 443, protocol: EgressProtocol.TLS, gatewayPort: 80 }))
-        .toThrow(/port 80: a TLS server cannot share the port with the HTTP server "http-80"; use another port/);
+        .toThrow(/^\[chart\/gw\/b\] port 80 of gateway default\/istio-egressgateway \(chart\/gw\): a TLS server cannot share the port with the HTTP server "http-80", added by chart\/gw\/a; use another port$/);
     });
   });
 
