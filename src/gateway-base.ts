@@ -117,6 +117,26 @@ export interface GatewayBaseProps {
   readonly namespaceScopedHosts?: boolean;
 }
 
+/** Attributes of a Gateway owned elsewhere (e.g. a platform team's shared gateway in another repository). */
+export interface GatewayAttributes {
+  /** metadata.name of the Gateway. */
+  readonly name: string;
+  /** Namespace of the Gateway. */
+  readonly namespace: string;
+  /**
+   * The gateway pods the Gateway configures, e.g. `GatewayWorkload.fromInstalled(...)` or a preset such as
+   * `GatewayWorkload.istioIngressGateway(...)`: their namespace is where TLS secrets must live.
+   */
+  readonly workload: IGatewayWorkload;
+  /**
+   * The hosts the Gateway's servers accept, as written in its servers (`shop.example.com`, `*.example.com`,
+   * `team-a/*.example.com`). When given, a route for a host none of them admits (for the route's namespace)
+   * throws. Routes still declare the servers they need to the checks.
+   * @default - unknown: any host is accepted (the owner of the Gateway is trusted to serve it)
+   */
+  readonly hosts?: string[];
+}
+
 /**
  * A Gateway that routes can bind to: one created in this app ({@link IngressGateway}, {@link EgressGateway}) or
  * one owned elsewhere, e.g. a platform team's shared gateway imported with

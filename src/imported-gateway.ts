@@ -3,30 +3,10 @@ import { Gateway as GatewayL1, toJson_GatewaySpecServers } from '../imports/netw
 import { gatewayHostProblem, hostCovers, parseServerHost, serverHostAdmitsNamespace } from './check/hosts';
 import { installChecks, registerContext } from './check/synth-hook';
 import { IstioGatewaysError } from './errors';
-import type { GatewayServerOptions, GatewayServerRef, IGateway } from './gateway-base';
+import type { GatewayAttributes, GatewayServerOptions, GatewayServerRef, IGateway } from './gateway-base';
 import { GatewayRole, IGatewayWorkload } from './gateway-workload';
 import { GatewayServers } from './internal/gateway-servers';
 import { validateDnsLabel } from './internal/validate';
-
-/** Attributes of a Gateway owned elsewhere (e.g. a platform team's shared gateway in another repository). */
-export interface GatewayAttributes {
-  /** metadata.name of the Gateway. */
-  readonly name: string;
-  /** Namespace of the Gateway. */
-  readonly namespace: string;
-  /**
-   * The gateway pods the Gateway configures, e.g. `GatewayWorkload.fromInstalled(...)` or a preset such as
-   * `GatewayWorkload.istioIngressGateway(...)`: their namespace is where TLS secrets must live.
-   */
-  readonly workload: IGatewayWorkload;
-  /**
-   * The hosts the Gateway's servers accept, as written in its servers (`shop.example.com`, `*.example.com`,
-   * `team-a/*.example.com`). When given, a route for a host none of them admits (for the route's namespace)
-   * throws. Routes still declare the servers they need to the checks.
-   * @default - unknown: any host is accepted (the owner of the Gateway is trusted to serve it)
-   */
-  readonly hosts?: string[];
-}
 
 const TABLES = new WeakMap<IConstruct, Map<string, GatewayServers>>();
 

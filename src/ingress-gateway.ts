@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { GatewayBase, GatewayBaseProps, IGateway } from './gateway-base';
+import { GatewayAttributes, GatewayBase, GatewayBaseProps, IGateway } from './gateway-base';
 import { GatewayRole } from './gateway-workload';
 import { HttpHost, HttpHostOptions } from './http-host';
-import { GatewayAttributes, ImportedGateway } from './imported-gateway';
+import { ImportedGateway } from './imported-gateway';
 import { SecureHost, SecureHostOptions } from './secure-host';
 import { SniPassthrough, SniPassthroughOptions } from './sni-passthrough';
 import { TcpRoute, TcpRouteOptions } from './tcp-route';

@@ -8,10 +8,20 @@ import type { GatewaySpecServers } from '../../imports/networking.istio.io';
 import { IstioGatewaysError } from '../errors';
 import type { GatewayProtocol, GatewayServerOptions, GatewayServerRef } from '../gateway-base';
 import type { IGatewayWorkload } from '../gateway-workload';
-import type { RenderedServerTls } from '../server-tls';
 import { hostSlug, validateDnsLabel, validateGatewayHosts, validatePort } from './validate';
 
 type Family = 'http' | 'tls' | 'tcp';
+
+/** The `tls` block of a rendered Gateway server (wire format). */
+export interface RenderedServerTls {
+  readonly mode: string;
+  readonly credentialName?: string;
+  readonly caCertCredentialName?: string;
+  readonly minProtocolVersion?: string;
+  readonly maxProtocolVersion?: string;
+  readonly cipherSuites?: string[];
+  readonly subjectAltNames?: string[];
+}
 
 /** One server host and the namespace of the VirtualServices it is meant for (undefined: any namespace). */
 interface HostState {

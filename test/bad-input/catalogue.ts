@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
-import {
+import { ClientCa,
   CertManagerIssuerKind, Credential, Destination, EgressGateway, EgressProtocol, GatewayRole, GatewayWorkload, HttpMatch,
   HttpRoute, IngressGateway, IstioOperator, IstioProfile, ServerTls, AccessLogging, StringMatch, TlsVersion, HttpHost,
   SecureHost, TcpRoute, SniPassthrough,
@@ -426,7 +426,7 @@ function constructEntries(): BadInput[] {
     {
       id: 'mutual-no-ca-secret',
       description: 'MUTUAL with a secret without CA',
-      run: () => { const b = ingress(); b.gw.addSecureHost('web', { hosts: ['web.example.com'], tls: ServerTls.mutual(Credential.fromSecretName('c')), routes: routes() }); return b.app; },
+      run: () => { const b = ingress(); b.gw.addSecureHost('web', { hosts: ['web.example.com'], tls: ServerTls.mutual(Credential.fromSecretName('c'), ClientCa.fromServerCredential()), routes: routes() }); return b.app; },
       expect: /MUTUAL credential "c" has no CA/,
     },
     {
@@ -434,7 +434,7 @@ function constructEntries(): BadInput[] {
       description: 'OPTIONAL_MUTUAL with a cert-manager credential without ca',
       run: () => {
         const b = ingress();
-        b.gw.addSecureHost('web', { hosts: ['web.example.com'], tls: ServerTls.mutual(Credential.fromCertManager({ issuer: { name: 'ca' }, secretName: 'c' }), { optional: true }), routes: routes() });
+        b.gw.addSecureHost('web', { hosts: ['web.example.com'], tls: ServerTls.mutual(Credential.fromCertManager({ issuer: { name: 'ca' }, secretName: 'c' }), ClientCa.fromServerCredential(), { optional: true }), routes: routes() });
         return b.app;
       },
       expect: /OPTIONAL_MUTUAL credential "c" has no CA/,

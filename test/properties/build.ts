@@ -13,7 +13,7 @@ import type {
   AppConfig, DestinationConfig, HttpHostConfig, IngressItem, MatchConfig, RouteConfig, SecureHostConfig, SniConfig,
   StringMatchConfig, TcpRouteConfig, TlsConfig,
 } from './arbitraries';
-import {
+import { ClientCa,
   AccessLogging, CertManagerIssuerKind, Credential, Destination, EgressGateway, EgressProtocol, GatewayRole,
   GatewayWorkload, HttpMatch, HttpMethod, HttpRoute, ICredential, IGatewayWorkload, IngressGateway, IstioOperator,
   IstioProfile, OutboundTrafficPolicyMode, RedirectScheme, ServerTls, StringMatch, TlsVersion,
@@ -494,7 +494,7 @@ function serverTls(t: TlsConfig, credential: ICredential): ServerTls {
     maxProtocolVersion: t.maxVersion as TlsVersion | undefined,
   };
   return t.mode === 'mutual'
-    ? ServerTls.mutual(credential, { ...versions, optional: t.optional, subjectAltNames: t.subjectAltNames })
+    ? ServerTls.mutual(credential, ClientCa.fromServerCredential(), { ...versions, optional: t.optional, subjectAltNames: t.subjectAltNames })
     : ServerTls.simple(credential, versions);
 }
 
