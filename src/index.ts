@@ -16,5 +16,11 @@ export * from './egress-route';
 export * from './istio-operator';
 export * from './access-logging';
 export * from './checks';
+// The error every construct throws, for TypeScript/JavaScript (`err instanceof IstioGatewaysError`,
+// `err.constructPath`). jsii cannot represent Error subclasses, so it is exported as a value and a type, outside the
+// jsii type model: in the other languages the error arrives as the runtime's error type with the same message.
+import { IstioGatewaysError as IstioGatewaysErrorClass } from './errors';
+export const IstioGatewaysError = IstioGatewaysErrorClass;
+export type IstioGatewaysError = IstioGatewaysErrorClass;
 export type { Finding, ResourceRef } from './check/findings';
 export { Severity } from './check/findings';
