@@ -16,6 +16,7 @@ export * from './egress-route';
 export * from './istio-operator';
 export * from './access-logging';
 export * from './checks';
+export * from './mesh-config';
 // The error every construct throws, for TypeScript/JavaScript (`err instanceof IstioGatewaysError`,
 // `err.constructPath`). jsii cannot represent Error subclasses, so it is exported as a value and a type, outside the
 // jsii type model: in the other languages the error arrives as the runtime's error type with the same message.
