@@ -231,11 +231,12 @@ export class EgressRoute extends Construct {
     // (2) egress Gateway server
     gateway.workload.exposePort(gatewayPort);
     const portName = props.portName;
+    const serverOf = { port: gatewayPort, hosts: [host], namespace: this.namespace, owner: this };
     this.server = protocol === EgressProtocol.TLS
-      ? gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.TLS, hosts: [host], tls: ServerTls.passthrough(), portName, namespace: this.namespace, owner: this })
+      ? gateway.addServer({ ...serverOf, protocol: GatewayProtocol.TLS, tls: ServerTls.passthrough(), portName })
       : mutual
-        ? gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.HTTPS, hosts: [host], tls: ServerTls.istioMutual(), portName, namespace: this.namespace, owner: this })
-        : gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.HTTP, hosts: [host], namespace: this.namespace, owner: this });
+        ? gateway.addServer({ ...serverOf, protocol: GatewayProtocol.HTTPS, tls: ServerTls.istioMutual(), portName })
+        : gateway.addServer({ ...serverOf, protocol: GatewayProtocol.HTTP });
 
     // (3) mesh leg: sidecars → egress gateway Service
     const toGateway = { host: gateway.workload.serviceFqdn, subset: this.subsetName, port: { number: gatewayPort } };

@@ -113,7 +113,8 @@ export class ServerTls {
   private readonly subjectAltNames?: string[];
   private readonly clientCa?: ClientCa;
 
-  private constructor(mode: TlsMode, credential: ICredential | undefined, options: SimpleServerTlsOptions, subjectAltNames: string[] | undefined, clientCa?: ClientCa) {
+  private constructor(mode: TlsMode, credential: ICredential | undefined, options: SimpleServerTlsOptions,
+    subjectAltNames: string[] | undefined, clientCa?: ClientCa) {
     this.mode = mode;
     this.clientCa = clientCa;
     this.credential = credential;
@@ -143,7 +144,9 @@ export class ServerTls {
     let caCertCredentialName: string | undefined;
     if (this.credential) {
       binding = this.credential.bind(scope, { hosts, workload, mutual });
-      if (mutual) caCertCredentialName = this.clientCa!._bind(scope, this.credential, binding.credentialName, workload, this.mode).caCertCredentialName;
+      if (mutual) {
+        caCertCredentialName = this.clientCa!._bind(scope, this.credential, binding.credentialName, workload, this.mode).caCertCredentialName;
+      }
     }
     return {
       mode: this.mode,

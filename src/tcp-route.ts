@@ -99,7 +99,9 @@ export class TcpRoute extends Construct {
     this.namespace = namespaceFor(this, props.namespace, gateway.namespace);
     validateDnsLabel(this, 'namespace', this.namespace);
     gateway.workload.exposePort(props.port, props.targetPort);
-    this.server = gateway.addServer({ port: props.port, protocol: GatewayProtocol.TCP, hosts, allowAnyHost: true, namespace: this.namespace, owner: this });
+    this.server = gateway.addServer({
+      port: props.port, protocol: GatewayProtocol.TCP, hosts, allowAnyHost: true, namespace: this.namespace, owner: this,
+    });
 
     const destination = routeDestination(props.destination, this.namespace);
     const spec: VirtualServiceSpec = {

@@ -1,6 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { GatewayRole, GatewayServiceType, GatewayWorkload, IngressGateway } from '../src';
 import { ofKind, one, synth, testChart } from './util/manifests';

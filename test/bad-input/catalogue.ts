@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
-import { ClientCa,
+import {
+  ClientCa,
   CertManagerIssuerKind, Credential, Destination, EgressGateway, EgressProtocol, GatewayRole, GatewayWorkload, HttpMatch,
   HttpRoute, IngressGateway, IstioOperator, IstioProfile, ServerTls, AccessLogging, StringMatch, TlsVersion, HttpHost,
   SecureHost, TcpRoute, SniPassthrough,

@@ -13,7 +13,8 @@ import type {
   AppConfig, DestinationConfig, HttpHostConfig, IngressItem, MatchConfig, RouteConfig, SecureHostConfig, SniConfig,
   StringMatchConfig, TcpRouteConfig, TlsConfig,
 } from './arbitraries';
-import { ClientCa,
+import {
+  ClientCa,
   AccessLogging, CertManagerIssuerKind, Credential, Destination, EgressGateway, EgressProtocol, GatewayRole,
   GatewayWorkload, HttpMatch, HttpMethod, HttpRoute, ICredential, IGatewayWorkload, IngressGateway, IstioOperator,
   IstioProfile, OutboundTrafficPolicyMode, RedirectScheme, ServerTls, StringMatch, TlsVersion,

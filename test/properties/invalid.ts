@@ -7,7 +7,8 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { dnsLabel, fqdn, weights } from './arbitraries';
-import { ClientCa,
+import {
+  ClientCa,
   Credential, Destination, EgressGateway, EgressProtocol, GatewayRole, GatewayWorkload, HttpMatch, HttpRoute,
   IngressGateway, IstioOperator, ServerTls, StringMatch, TlsVersion,
 } from '../../src';
