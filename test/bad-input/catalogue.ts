@@ -532,7 +532,7 @@ function constructEntries(): BadInput[] {
         b.gw.addSecureHost('b', { hosts: ['b.example.com'], tls: mk(), routes: routes() });
         return b.app;
       },
-      expect: /another credential already creates a Certificate/,
+      expect: /another credential \(first used by [^)]+\) already writes secret istio-system\/shared with a cert-manager Certificate/,
     },
     {
       id: 'weights-not-100',
