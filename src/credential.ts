@@ -48,7 +48,7 @@ export interface PemCredentialProps {
   /** The private key of the leaf certificate, PEM (PKCS#1, PKCS#8 or SEC1). */
   readonly key: string;
   /**
-   * CA bundle (PEM) that verifies client certificates, written as `ca.crt`. Required for {@link ServerTls.mutual}.
+   * CA bundle (PEM) that verifies client certificates, written as `ca.crt`. Needed for `ServerTls.mutual(credential, ClientCa.fromServerCredential())`.
    * @default - no CA: the credential serves SIMPLE TLS only
    */
   readonly ca?: string;
@@ -66,7 +66,7 @@ export interface PemCredentialProps {
 /** Options for {@link Credential.fromSecretName}. */
 export interface SecretNameCredentialOptions {
   /**
-   * Whether the Secret carries a `ca.crt` that verifies client certificates (needed for {@link ServerTls.mutual}).
+   * Whether the Secret carries a `ca.crt` that verifies client certificates (needed for `ServerTls.mutual(credential, ClientCa.fromServerCredential())`).
    * @default false
    */
   readonly hasCa?: boolean;
@@ -119,7 +119,7 @@ export interface CertManagerCredentialProps {
   readonly renewBefore?: Duration;
   /**
    * Whether the issuer writes a `ca.crt` that should verify client certificates (CA and Vault issuers do).
-   * Required for {@link ServerTls.mutual}.
+   * Needed for `ServerTls.mutual(credential, ClientCa.fromServerCredential())`.
    * @default false
    */
   readonly ca?: boolean;

@@ -10,7 +10,7 @@ import { ServerTls, TlsMode } from './server-tls';
 export interface SecureHostOptions {
   /** Hostnames (FQDNs; `*.suffix` only with `allowWildcardHosts`). */
   readonly hosts: string[];
-  /** How the HTTPS server terminates TLS: `ServerTls.simple(credential)` or `ServerTls.mutual(credential)`. */
+  /** How the HTTPS server terminates TLS: `ServerTls.simple(credential)` or `ServerTls.mutual(credential, clientCa)`. */
   readonly tls: ServerTls;
   /**
    * Rules of the VirtualService, in order (first match wins). More can be added with {@link SecureHost.addRoute}.

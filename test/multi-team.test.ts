@@ -156,7 +156,11 @@ describe('a team\'s mistake on the shared gateway names the team\'s construct an
   test('MUTUAL without a client CA does not type-check', () => {
     const cred = Credential.fromSecretName('shop-credential');
     // @ts-expect-error ServerTls.mutual requires a ClientCa
-    expect(() => ServerTls.mutual(cred)).not.toThrow();
+    const untyped = ServerTls.mutual(cred);
+    // a JavaScript caller without types gets the error when the server is added
+    const { gateway, teamA } = platformApp();
+    expect(() => new SecureHost(teamA, 'mtls', { gateway, hosts: ['mtls.example.com'], tls: untyped, routes: [toApi] }))
+      .toThrow('[team-a/mtls] tls: MUTUAL needs a client CA; use ServerTls.mutual(credential, ClientCa.fromServerCredential()) or a ClientCa with its own secret');
     expect(ServerTls.mutual(cred, ClientCa.fromSecretName('partners-ca')).mode).toBe('MUTUAL');
   });
 });
