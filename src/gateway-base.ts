@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Gateway as GatewayL1, GatewaySpecServers, toJson_GatewaySpec } from '../imports/networking.istio.io';
-import { installChecks } from './check/synth-hook';
+import { installChecks, registerServerOwners } from './check/synth-hook';
 import { IstioGatewaysError } from './errors';
 import { GatewayRole, IGatewayWorkload } from './gateway-workload';
 import { GatewayServers } from './internal/gateway-servers';
@@ -200,6 +200,8 @@ export abstract class GatewayBase extends Construct implements IGateway {
       spec: Lazy.any({ produce: () => toJson_GatewaySpec({ selector: { ...this.workload.selector }, servers: this.renderServers() }) }),
     });
     this.name = this.apiObject.name;
+    // findings on a server of the Gateway name the construct that added it (e.g. a team's route)
+    registerServerOwners(this, () => this.servers.ownerPaths());
     this.node.addValidation({
       validate: () => this.servers.size === 0
         ? ['the Gateway has no servers; add a host or a route to it (e.g. addServer, addHttpHost, addSecureHost, addTcpRoute, addSniPassthrough)']

@@ -123,6 +123,20 @@ describe('a team\'s mistake on the shared gateway names the team\'s construct an
       .toThrow('[team-b/shop2] portName: "https-shop-example-com" is already used by the server on port 443, added by team-a/shop on gateway istio-ingress/shared-gateway; port names must be unique within a Gateway: pass an explicit portName');
   });
 
+  test('a synth-time finding on a server of the shared Gateway is reported on the team\'s construct that added it', () => {
+    const app = newApp();
+    const platform = new Chart(app, 'platform', { namespace: 'istio-ingress' });
+    const workload = GatewayWorkload.fromInstalled(platform, 'workload', { selector: { istio: 'shared-gateway' }, namespace: 'istio-ingress', ports: [{ port: 80 }, { port: 443 }] });
+    const gateway = new IngressGateway(platform, 'gateway', { workload, name: 'shared-gateway' });
+    const teamA = new Chart(app, 'team-a', { namespace: 'team-a' });
+    new HttpHost(teamA, 'web', { gateway, hosts: ['web.example.com'], routes: [toApi] });
+    const teamB = new Chart(app, 'team-b', { namespace: 'team-b' });
+    new TcpRoute(teamB, 'tcp', { gateway, port: 31400, destination: Destination.service('db', 5432) });
+    const port = errors(app).filter((f) => f.rule === 'GWX-PORT-001');
+    expect(port.map((f) => [f.resource.name, f.path, f.constructPath])).toStrictEqual([['shared-gateway', 'spec.servers[1].port.number', 'team-b/tcp']]);
+    expect(() => app.synthYaml()).toThrow(/\[team-b\/tcp\] GWX-PORT-001 \(IST0162\) Gateway istio-ingress\/shared-gateway spec\.servers\[1\]\.port\.number: /);
+  });
+
   test('a destination port the team\'s cdk8s-plus Service does not have fails synth on the route', () => {
     const { app, gateway, teamA } = platformApp();
     const shop = teamA.node.findChild('shop-service') as kplus.Service;

@@ -200,13 +200,21 @@ export class GatewayServers {
     return refOf(state);
   }
 
+  /** The construct paths that added the servers, in the order {@link render} writes them. */
+  public ownerPaths(): string[] {
+    return this.sorted().map((s) => s.owner.node.path);
+  }
+
+  private sorted(): ServerState[] {
+    return [...this.servers].sort((a, b) => a.port - b.port || (a.portName < b.portName ? -1 : a.portName > b.portName ? 1 : 0));
+  }
+
   /**
    * The wire servers, sorted by port and name. With `scoped`, a host added for a namespace is written
    * `<namespace>/<host>` (only VirtualServices in that namespace may bind to it).
    */
   public render(scoped: boolean): GatewaySpecServers[] {
-    const sorted = [...this.servers].sort((a, b) => a.port - b.port || (a.portName < b.portName ? -1 : a.portName > b.portName ? 1 : 0));
-    return sorted.map((s) => {
+    return this.sorted().map((s) => {
       const tls = s.tls
         ? { ...s.tls }
         : s.httpsRedirect ? { httpsRedirect: true } : undefined;

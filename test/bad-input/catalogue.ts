@@ -380,7 +380,8 @@ function constructEntries(): BadInput[] {
         }
         return app;
       },
-      expect: /\[team-(a|b)\/gateway\] GWX-DUP-001 \(IST0145\)/,
+      // reported on the SecureHost that added the dropped server (not only on its Gateway)
+      expect: /\[team-b\/gateway\/web\] GWX-DUP-001 \(IST0145\)/,
     },
     {
       id: 'tcp-two-on-port',
