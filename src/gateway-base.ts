@@ -201,7 +201,7 @@ export abstract class GatewayBase extends Construct implements IGateway {
     });
     this.name = this.apiObject.name;
     // findings on a server of the Gateway name the construct that added it (e.g. a team's route)
-    registerServerOwners(this, () => this.servers.ownerPaths());
+    registerServerOwners(this, () => this.servers.owners(this.scopedHosts()));
     this.node.addValidation({
       validate: () => this.servers.size === 0
         ? ['the Gateway has no servers; add a host or a route to it (e.g. addServer, addHttpHost, addSecureHost, addTcpRoute, addSniPassthrough)']
@@ -230,7 +230,10 @@ export abstract class GatewayBase extends Construct implements IGateway {
   }
 
   private renderServers(): GatewaySpecServers[] {
-    const scoped = this.namespaceScopedHosts ?? this.servers.namespaces.size > 1;
-    return this.servers.render(scoped);
+    return this.servers.render(this.scopedHosts());
+  }
+
+  private scopedHosts(): boolean {
+    return this.namespaceScopedHosts ?? this.servers.namespaces.size > 1;
   }
 }

@@ -7,11 +7,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import * as fc from 'fast-check';
 import { build, buildTeamC } from '../examples/09-multi-team/main';
 import {
   Checks, ClientCa, Credential, Destination, GatewayProtocol, GatewayWorkload, HttpHost, HttpRoute, IGateway, IngressGateway,
   IstioGatewaysError, IstioOperator, SecureHost, ServerTls, SniPassthrough, TcpRoute,
 } from '../src';
+import { fcParams } from './properties/arbitraries';
 import { Manifest, one } from './util/manifests';
 
 // Apps write nothing unless synth() is called; the one test that does synthesizes into its own temp dir and removes it
@@ -135,6 +137,16 @@ describe('a team\'s mistake on the shared gateway names the team\'s construct an
     const port = errors(app).filter((f) => f.rule === 'GWX-PORT-001');
     expect(port.map((f) => [f.resource.name, f.path, f.constructPath])).toStrictEqual([['shared-gateway', 'spec.servers[1].port.number', 'team-b/tcp']]);
     expect(() => app.synthYaml()).toThrow(/\[team-b\/tcp\] GWX-PORT-001 \(IST0162\) Gateway istio-ingress\/shared-gateway spec\.servers\[1\]\.port\.number: /);
+  });
+
+  test('a finding on one host of a merged server is reported on the team construct that added that host', () => {
+    const app = newApp();
+    const platform = new Chart(app, 'platform', { namespace: 'istio-system' });
+    const gateway = new IngressGateway(platform, 'gw', { workload: GatewayWorkload.istioIngressGateway(platform, 'ingress'), name: 'shared', namespaceScopedHosts: false });
+    new HttpHost(new Chart(app, 'team-a', { namespace: 'team-a' }), 'web', { gateway, hosts: ['web.example.com'], routes: [toApi] });
+    new HttpHost(new Chart(app, 'team-b', { namespace: 'team-b' }), 'any', { gateway, hosts: ['*'], allowAnyHost: true, routes: [toApi] });
+    const sec = Checks.findings(app).filter((f) => f.rule === 'GW-SEC-001');
+    expect(sec.map((f) => [f.resource.name, f.path, f.constructPath])).toStrictEqual([['shared', 'spec.servers[0].hosts[0]', 'team-b/any']]);
   });
 
   test('a destination port the team\'s cdk8s-plus Service does not have fails synth on the route', () => {
@@ -283,5 +295,59 @@ describe('IstioOperator output layout', () => {
     const app = newApp({ yamlOutputType });
     new IstioOperator(app, 'istio-install', { name: 'control-plane' });
     expect(() => app.synthYaml()).toThrow(`[istio-install] the App's yamlOutputType ${yamlOutputType} writes the IstioOperator (istioctl input) next to the manifests Argo CD applies; use YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE (one folder per chart: point one Argo CD Application at each folder except this one) or FILE_PER_CHART`);
+  });
+});
+
+describe('property: teams adding hosts to one shared gateway', () => {
+  const team = fc.constantFrom('team-a', 'team-b', 'team-c');
+  const host = fc.constantFrom('a.example.com', 'b.example.com', 'c.example.com', '*.example.com');
+  const step = fc.record({ team, hosts: fc.uniqueArray(host, { minLength: 1, maxLength: 2 }), port: fc.constantFrom(80, 8080), secure: fc.boolean() });
+
+  test('a conflict is reported on the team construct being added and names the construct that added the clashing host; '
+    + 'otherwise every host is rendered scoped to its team iff more than one team binds', () => {
+    fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), (steps) => {
+      const app = newApp();
+      // the eager checks and the rendering are under test here; the rule engine (e.g. overlapping wildcard hosts) is not
+      Checks.configure(app, { disabled: true });
+      const platform = new Chart(app, 'platform', { namespace: 'istio-ingress' });
+      const gateway = new IngressGateway(platform, 'gw', { workload: GatewayWorkload.istioIngressGateway(platform, 'ingress'), name: 'shared' });
+      const charts = new Map<string, Chart>();
+      /** `port/host` → path of the construct that added it */
+      const added = new Map<string, { path: string; team: string }>();
+      steps.forEach((st, i) => {
+        let chart = charts.get(st.team);
+        if (!chart) {
+          chart = new Chart(app, st.team, { namespace: st.team });
+          charts.set(st.team, chart);
+        }
+        const id = `r${i}`;
+        const constructPath = `${st.team}/${id}`;
+        const port = st.secure ? st.port + 363 : st.port; // 443 / 8443 for HTTPS
+        const clash = st.hosts.map((h) => added.get(`${port}/${h}`)).find((x) => x !== undefined);
+        const make = () => st.secure
+          ? new SecureHost(chart!, id, { gateway, hosts: st.hosts, port, redirect: false, allowWildcardHosts: true, portName: `https-r${i}`, tls: ServerTls.simple(Credential.fromSecretName(`cred-${i}`)), routes: [toApi] })
+          : new HttpHost(chart!, id, { gateway, hosts: st.hosts, port, routes: [toApi] });
+        if (clash) {
+          const err = thrown(make);
+          expect(err).toBeInstanceOf(IstioGatewaysError);
+          expect((err as IstioGatewaysError).constructPath).toBe(constructPath);
+          const m = /host "([^"]+)" is already served by "[^"]+", added by ([^;]+); a host may appear once per gateway port$/.exec(err.message);
+          expect(m).not.toBeNull();
+          expect(st.hosts).toContain(m![1]);
+          expect(added.get(`${port}/${m![1]}`)?.path).toBe(m![2]);
+          return;
+        }
+        make();
+        st.hosts.forEach((h) => added.set(`${port}/${h}`, { path: constructPath, team: st.team }));
+      });
+      const teams = new Set([...added.values()].map((a) => a.team));
+      const rendered = (one(platform.toJson() as Manifest[], 'Gateway').spec.servers as Array<{ port: { number: number }; hosts: string[] }>)
+        .flatMap((srv) => srv.hosts.map((h) => `${srv.port.number}/${h}`)).sort();
+      const expected = [...added.entries()].map(([k, a]) => {
+        const [port, h] = k.split('/');
+        return `${port}/${teams.size > 1 ? `${a.team}/` : ''}${h}`;
+      }).sort();
+      expect(rendered).toStrictEqual(expected);
+    }), fcParams(100));
   });
 });

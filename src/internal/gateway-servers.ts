@@ -27,6 +27,14 @@ export interface RenderedServerTls {
 interface HostState {
   readonly host: string;
   readonly namespace?: string;
+  /** the construct that added the host (plain HTTP servers merge the hosts of several constructs) */
+  readonly owner: IConstruct;
+}
+
+/** Who added a rendered server and each of its rendered hosts (construct paths), for findings on them. */
+export interface RenderedServerOwners {
+  readonly owner: string;
+  readonly hostOwners: string[];
 }
 
 /** One server, as allocated. */
@@ -103,7 +111,7 @@ export class GatewayServers {
     throw new IstioGatewaysError(owner, message.replace(/^port (\d+):/, `port $1${where}:`));
   }
 
-  private addedBy(s: ServerState): string {
+  private addedBy(s: { readonly owner: IConstruct }): string {
     return s.owner === this.gateway ? '' : `, added by ${s.owner.node.path}`;
   }
 
@@ -150,13 +158,14 @@ export class GatewayServers {
         if (o && (!conflict || o.index < conflict.index)) conflict = o;
       }
       if (conflict) {
-        const lower = new Set(conflict.hosts.map((x) => x.host.toLowerCase()));
-        const h = options.hosts.find((x) => lower.has(x.toLowerCase()))!;
-        this.fail(owner, `port ${options.port}: host "${h}" is already served by "${conflict.portName}"${this.addedBy(conflict)}; a host may appear once per gateway port`);
+        const byHost = new Map(conflict.hosts.map((x) => [x.host.toLowerCase(), x]));
+        const h = options.hosts.find((x) => byHost.has(x.toLowerCase()))!;
+        const earlier = byHost.get(h.toLowerCase())!;
+        this.fail(owner, `port ${options.port}: host "${h}" is already served by "${conflict.portName}"${this.addedBy(earlier)}; a host may appear once per gateway port`);
       }
     }
 
-    const hostStates = options.hosts.map((host) => ({ host, namespace: options.namespace }));
+    const hostStates: HostState[] = options.hosts.map((host) => ({ host, namespace: options.namespace, owner }));
     const mergeable = family === 'http' && !options.portName;
     if (mergeable) {
       const target = samePort.find((s) => s.mergeable && s.protocol === options.protocol && s.httpsRedirect === (options.httpsRedirect ?? false));
@@ -200,9 +209,19 @@ export class GatewayServers {
     return refOf(state);
   }
 
-  /** The construct paths that added the servers, in the order {@link render} writes them. */
-  public ownerPaths(): string[] {
-    return this.sorted().map((s) => s.owner.node.path);
+  /** The construct paths that added the servers and their hosts, in the order {@link render} writes them. */
+  public owners(scoped: boolean): RenderedServerOwners[] {
+    return this.sorted().map((s) => ({
+      owner: s.owner.node.path,
+      hostOwners: this.renderedHosts(s, scoped).map((h) => h.owner.node.path),
+    }));
+  }
+
+  /** A server's hosts in rendered order, with their rendered text. */
+  private renderedHosts(s: ServerState, scoped: boolean): (HostState & { readonly text: string })[] {
+    return s.hosts
+      .map((h) => ({ ...h, text: scoped && h.namespace !== undefined ? `${h.namespace}/${h.host}` : h.host }))
+      .sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   }
 
   private sorted(): ServerState[] {
@@ -220,7 +239,7 @@ export class GatewayServers {
         : s.httpsRedirect ? { httpsRedirect: true } : undefined;
       return {
         port: { number: s.port, name: s.portName, protocol: s.protocol },
-        hosts: s.hosts.map((h) => (scoped && h.namespace !== undefined ? `${h.namespace}/${h.host}` : h.host)).sort(),
+        hosts: this.renderedHosts(s, scoped).map((h) => h.text),
         tls: tls as GatewaySpecServers['tls'],
       };
     });
