@@ -3,9 +3,10 @@ import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { Certificate as CertificateL1, toJson_CertificateSpec } from '../imports/cert-manager.io';
-import { installChecks, registerContext } from './check/synth-hook';
+import { installChecks } from './check/synth-hook';
 import { IstioGatewaysError } from './errors';
 import type { IGatewayWorkload } from './gateway-workload';
+import { declareExternalSecret, pemCertificates, validateSecretName } from './internal/secrets';
 import { validateDnsLabel } from './internal/validate';
 
 /** What a gateway server needs to know to use a credential, handed to {@link ICredential.bind}. */
@@ -47,7 +48,7 @@ export interface PemCredentialProps {
   /** The private key of the leaf certificate, PEM (PKCS#1, PKCS#8 or SEC1). */
   readonly key: string;
   /**
-   * CA bundle (PEM) that verifies client certificates, written as `ca.crt`. Required for {@link ServerTls.mutual}.
+   * CA bundle (PEM) that verifies client certificates, written as `ca.crt`. Needed for `ServerTls.mutual(credential, ClientCa.fromServerCredential())`.
    * @default - no CA: the credential serves SIMPLE TLS only
    */
   readonly ca?: string;
@@ -65,7 +66,7 @@ export interface PemCredentialProps {
 /** Options for {@link Credential.fromSecretName}. */
 export interface SecretNameCredentialOptions {
   /**
-   * Whether the Secret carries a `ca.crt` that verifies client certificates (needed for {@link ServerTls.mutual}).
+   * Whether the Secret carries a `ca.crt` that verifies client certificates (needed for `ServerTls.mutual(credential, ClientCa.fromServerCredential())`).
    * @default false
    */
   readonly hasCa?: boolean;
@@ -118,7 +119,7 @@ export interface CertManagerCredentialProps {
   readonly renewBefore?: Duration;
   /**
    * Whether the issuer writes a `ca.crt` that should verify client certificates (CA and Vault issuers do).
-   * Required for {@link ServerTls.mutual}.
+   * Needed for `ServerTls.mutual(credential, ClientCa.fromServerCredential())`.
    * @default false
    */
   readonly ca?: boolean;
@@ -129,29 +130,31 @@ export interface CertManagerCredentialProps {
   readonly extraDnsNames?: string[];
 }
 
-/**
- * Annotation on the context Secret that {@link Credential.fromSecretName} declares to the checker: the Secret
- * exists with the listed keys, but its values are managed outside this app (unknown at synth time). The checker
- * (src/check/rules/secrets.ts `isExternallyManaged`) never parses such values.
- */
-const EXTERNAL_SECRET_ANNOTATION = 'cdk8s-istio-gateways.io/external-secret';
-
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-function validateSecretName(scope: IConstruct, name: string): void {
-  if (typeof name !== 'string' || !DNS_SUBDOMAIN.test(name)) {
-    throw new IstioGatewaysError(scope, `secretName: "${String(name)}" is not a valid Secret name; use a DNS-1123 subdomain such as webapp-credential`);
-  }
+/** Who writes a Secret of the App: the credential object, the construct that first bound it, and what it writes. */
+interface SecretClaim {
+  readonly credential: ICredential;
+  readonly path: string;
+  /** what the Secret holds (PEM credentials) or how it is issued (cert-manager), to tell a same-content duplicate */
+  readonly fingerprint: string;
+  /** the object created for the Secret (a Secret or a Certificate) */
+  readonly object: IConstruct;
 }
 
-/** The chart-level scope that owns a credential's objects, so two servers (or gateways) share one object. */
+/** `<namespace>/<secretName>` → who writes it, per App: one writer per Secret across all charts. */
+const CLAIMS = new WeakMap<IConstruct, Map<string, SecretClaim>>();
+
+function claimsOf(scope: IConstruct): Map<string, SecretClaim> {
+  let m = CLAIMS.get(scope.node.root);
+  if (!m) {
+    m = new Map();
+    CLAIMS.set(scope.node.root, m);
+  }
+  return m;
+}
+
+/** The chart-level scope for a credential's object (the chart of the first construct that binds it). */
 function ownerOf(scope: IConstruct, kind: string, namespace: string, secretName: string): { chart: Chart; id: string } {
   return { chart: Chart.of(scope), id: `${kind}-${namespace}-${secretName}` };
-}
-
-/** Splits a PEM bundle into its certificate blocks. */
-function pemCertificates(pem: string): string[] {
-  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }
 
 /** Renders a Duration the Go way cert-manager expects (`2160h`, `90m`, `30s`). */
@@ -177,8 +180,15 @@ class PemCredential implements ICredential {
       throw new IstioGatewaysError(scope, `credential "${p.secretName}": Credential.fromPem would write the private key into the synthesized YAML (and so into Git); use Credential.fromCertManager(...) or an existing secret with Credential.fromSecretName("${p.secretName}"), or set allowPrivateKeyInManifest: true if the manifests never leave a trusted place`);
     }
     const namespace = options.workload.namespace;
+    const claims = claimsOf(scope);
+    const key = `${namespace}/${p.secretName}`;
+    const fingerprint = JSON.stringify(['pem', p.cert, p.key, p.ca ?? null]);
+    const claim = claims.get(key);
+    if (claim) {
+      if (claim.credential === this || claim.fingerprint === fingerprint) return { credentialName: p.secretName };
+      throw new IstioGatewaysError(scope, `credential "${p.secretName}": secret ${key} is already written by ${claim.path} with ${claim.fingerprint.startsWith('["pem"') ? 'a different certificate, key or CA' : 'a cert-manager Certificate'}; one Secret holds one certificate: give this credential its own secretName, or reuse the first credential object`);
+    }
     const { chart, id } = ownerOf(scope, 'Secret', namespace, p.secretName);
-    if (chart.node.tryFindChild(id)) return { credentialName: p.secretName };
 
     const certs = pemCertificates(p.cert ?? '');
     let leaf: X509Certificate;
@@ -214,7 +224,8 @@ class PemCredential implements ICredential {
     secret.addStringData('tls.crt', p.cert);
     secret.addStringData('tls.key', p.key);
     if (p.ca !== undefined) secret.addStringData('ca.crt', p.ca);
-    // created under the chart (one per chart and secret): register it for sorted output and for findings
+    claims.set(key, { credential: this, path: scope.node.path, fingerprint, object: secret });
+    // created under the chart (one per App and secret): register it for sorted output and for findings
     installChecks(secret);
     return { credentialName: p.secretName };
   }
@@ -229,21 +240,9 @@ class SecretNameCredential implements ICredential {
   public bind(scope: IConstruct, options: CredentialBindOptions): CredentialBinding {
     validateSecretName(scope, this.secretName);
     // Nothing is synthesized. The checker is told that the Secret exists in the workload's namespace with the
-    // keys Istio needs; the annotation marks the values as unknown (managed outside this app).
-    const placeholder = '(managed outside this app)';
-    const stringData: { [key: string]: string } = { 'tls.crt': placeholder, 'tls.key': placeholder };
-    if (this.hasCa) stringData['ca.crt'] = placeholder;
-    registerContext(scope, [{
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: {
-        name: this.secretName,
-        namespace: options.workload.namespace,
-        annotations: { [EXTERNAL_SECRET_ANNOTATION]: 'true' },
-      },
-      type: 'kubernetes.io/tls',
-      stringData,
-    }]);
+    // keys Istio needs; its values are unknown (managed outside this app).
+    const keys = this.hasCa ? ['tls.crt', 'tls.key', 'ca.crt'] : ['tls.crt', 'tls.key'];
+    declareExternalSecret(scope, options.workload.namespace, this.secretName, keys, 'kubernetes.io/tls');
     return { credentialName: this.secretName };
   }
 }
@@ -251,7 +250,8 @@ class SecretNameCredential implements ICredential {
 class CertManagerCredential implements ICredential {
   public readonly secretName: string;
   public readonly hasCa: boolean;
-  private readonly hostsByOwner = new Map<string, Set<string>>();
+  /** namespace → the hosts of the Certificate this credential created there */
+  private readonly hostsByNamespace = new Map<string, Set<string>>();
   constructor(private readonly props: CertManagerCredentialProps) {
     this.secretName = props.secretName;
     this.hasCa = props.ca ?? false;
@@ -269,18 +269,21 @@ class CertManagerCredential implements ICredential {
     }
     if (p.certificateName !== undefined) validateDnsLabel(scope, 'certificateName', p.certificateName);
     const namespace = options.workload.namespace;
+    const claims = claimsOf(scope);
+    const key = `${namespace}/${p.secretName}`;
+    const claim = claims.get(key);
+    if (claim) {
+      const existing = this.hostsByNamespace.get(namespace);
+      if (claim.credential === this && existing) {
+        // one Certificate per credential and namespace, wherever (in whichever chart) the servers that use it are
+        options.hosts.forEach((h) => existing.add(h));
+        return { credentialName: p.secretName };
+      }
+      throw new IstioGatewaysError(scope, `credential "${p.secretName}": another credential (first used by ${claim.path}) already writes secret ${key}${claim.fingerprint.startsWith('["pem"') ? ' from PEM' : ' with a cert-manager Certificate'}; reuse that credential object for every server, or give this one its own secretName`);
+    }
     const { chart, id } = ownerOf(scope, 'Certificate', namespace, p.secretName);
-    const key = `${chart.node.addr}/${id}`;
-    const existing = this.hostsByOwner.get(key);
-    if (existing && chart.node.tryFindChild(id)) {
-      options.hosts.forEach((h) => existing.add(h));
-      return { credentialName: p.secretName };
-    }
-    if (chart.node.tryFindChild(id)) {
-      throw new IstioGatewaysError(scope, `credential "${p.secretName}": another credential already creates a Certificate for secret ${namespace}/${p.secretName}; reuse that credential object for every server`);
-    }
     const hosts = new Set<string>([...options.hosts, ...(p.extraDnsNames ?? [])]);
-    this.hostsByOwner.set(key, hosts);
+    this.hostsByNamespace.set(namespace, hosts);
     const created = new ApiObject(chart, id, {
       ...CertificateL1.GVK,
       metadata: { name: p.certificateName ?? p.secretName, namespace },
@@ -294,7 +297,9 @@ class CertManagerCredential implements ICredential {
         }),
       }),
     });
-    // created under the chart (one per chart and secret): register it for sorted output and for findings
+    claims.set(key, { credential: this, path: scope.node.path, fingerprint: JSON.stringify(['cert-manager', p]), object: created });
+    // created under the chart of the first server that uses it (one per App and secret): register it for sorted
+    // output and for findings
     installChecks(created);
     return { credentialName: p.secretName };
   }
@@ -303,8 +308,9 @@ class CertManagerCredential implements ICredential {
 /**
  * Factories for TLS server credentials: where the certificate, key and (for MUTUAL) CA of a Gateway server
  * come from. The Secret always lives in the gateway workload's namespace (Istio reads `credentialName` there,
- * not in the Gateway's namespace). One credential may be used by several servers: it is bound once per chart
- * and namespace.
+ * not in the Gateway's namespace). One credential may be used by several servers, in several charts: its Secret or
+ * Certificate is created once per App and namespace (in the chart of the first server that uses it). Two
+ * credentials that would write one Secret differently throw, naming the construct that used the first.
  *
  * @example
  * // an existing Secret (external-secrets, sealed-secrets)

@@ -85,7 +85,7 @@ export interface EgressRouteOptions {
   readonly portName?: string;
   /**
    * Namespaces of the applications that call the host. When set, every object is exported only where it is
-   * needed: the ServiceEntry to the clients and the egress gateway's namespace, the mesh VirtualService and the
+   * needed: the ServiceEntry to the clients, the egress gateway's namespace and the route's own namespace, the mesh VirtualService and the
    * egress gateway DestinationRule to the clients, the gateway VirtualService and the TLS origination
    * DestinationRule to the egress gateway's namespace.
    * @default - objects are visible in every namespace (no exportTo)
@@ -219,7 +219,9 @@ export class EgressRoute extends Construct {
       ports: sePorts.sort((a, b) => a.number - b.number),
       resolution: ServiceEntrySpecResolution.DNS,
       location: ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
-      exportTo: exportTo(...(clients ?? []), gwNs),
+      // the route's own namespace too: its gateway-leg VirtualService and TLS origination DestinationRule live there
+      // and name the host, which Istio resolves only where the ServiceEntry is visible
+      exportTo: exportTo(...(clients ?? []), gwNs, this.namespace),
     };
     this.serviceEntry = new ApiObject(this, 'ServiceEntry', {
       ...ServiceEntryL1.GVK,
@@ -230,11 +232,12 @@ export class EgressRoute extends Construct {
     // (2) egress Gateway server
     gateway.workload.exposePort(gatewayPort);
     const portName = props.portName;
+    const serverOf = { port: gatewayPort, hosts: [host], namespace: this.namespace, owner: this };
     this.server = protocol === EgressProtocol.TLS
-      ? gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.TLS, hosts: [host], tls: ServerTls.passthrough(), portName })
+      ? gateway.addServer({ ...serverOf, protocol: GatewayProtocol.TLS, tls: ServerTls.passthrough(), portName })
       : mutual
-        ? gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.HTTPS, hosts: [host], tls: ServerTls.istioMutual(), portName })
-        : gateway.addServer({ port: gatewayPort, protocol: GatewayProtocol.HTTP, hosts: [host] });
+        ? gateway.addServer({ ...serverOf, protocol: GatewayProtocol.HTTPS, tls: ServerTls.istioMutual(), portName })
+        : gateway.addServer({ ...serverOf, protocol: GatewayProtocol.HTTP });
 
     // (3) mesh leg: sidecars → egress gateway Service
     const toGateway = { host: gateway.workload.serviceFqdn, subset: this.subsetName, port: { number: gatewayPort } };

@@ -1,11 +1,12 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Gateway as GatewayL1, GatewaySpecServers, toJson_GatewaySpec } from '../imports/networking.istio.io';
-import { installChecks } from './check/synth-hook';
+import { installChecks, registerServerOwners } from './check/synth-hook';
 import { IstioGatewaysError } from './errors';
 import { GatewayRole, IGatewayWorkload } from './gateway-workload';
-import { hostSlug, validateDnsLabel, validateGatewayHosts, validatePort } from './internal/validate';
-import { RenderedServerTls, ServerTls } from './server-tls';
+import { GatewayServers } from './internal/gateway-servers';
+import { validateDnsLabel } from './internal/validate';
+import { ServerTls } from './server-tls';
 
 /** Protocols of a Gateway server port. */
 export enum GatewayProtocol {
@@ -36,10 +37,23 @@ export interface GatewayServerOptions {
   /** Protocol of the port. */
   readonly protocol: GatewayProtocol;
   /**
-   * Hosts the server accepts: FQDNs or `*.suffix` (optionally `ns/host`-scoped is not supported here:
-   * hosts are bound by the VirtualServices this library creates).
+   * Hosts the server accepts: FQDNs or `*.suffix`, without a namespace (give the namespace in `namespace`).
    */
   readonly hosts: string[];
+  /**
+   * Namespace of the VirtualServices that bind to these hosts. When the Gateway scopes its hosts
+   * (`namespaceScopedHosts`), the hosts are written `<namespace>/<host>` so that no VirtualService in another
+   * namespace can bind to them.
+   * @default - any namespace (hosts are written without a namespace)
+   * @see https://istio.io/latest/docs/reference/config/networking/gateway/#Server
+   */
+  readonly namespace?: string;
+  /**
+   * The construct that adds the server (e.g. a team's route on a shared gateway): errors about the server (a host
+   * or port conflict) are reported on it, and later conflicts name it.
+   * @default - the gateway
+   */
+  readonly owner?: IConstruct;
   /**
    * Port name, unique within the Gateway.
    * @default - `<protocol>-<port>` for plaintext servers, `<protocol>-<first host>` for TLS servers
@@ -93,43 +107,58 @@ export interface GatewayBaseProps {
    * @default - the chart's namespace, else the workload's namespace
    */
   readonly namespace?: string;
+  /**
+   * Write server hosts as `<namespace>/<host>`, the namespace of the VirtualService that routes them, as Istio
+   * recommends for shared gateways: a VirtualService in another namespace cannot then bind to a team's host.
+   * `false` writes plain hosts (any namespace may bind).
+   * @default - true when the gateway serves routes from more than one namespace, else false
+   * @see https://istio.io/latest/docs/ops/best-practices/traffic-management/#cross-namespace-configuration
+   */
+  readonly namespaceScopedHosts?: boolean;
 }
 
-type Family = 'http' | 'tls' | 'tcp';
-
-interface ServerState {
-  readonly port: number;
-  readonly protocol: GatewayProtocol;
-  portName: string;
-  readonly hosts: Set<string>;
-  readonly tls?: RenderedServerTls;
-  readonly httpsRedirect: boolean;
-  readonly mergeable: boolean;
-  /** position in `servers` (the order conflicts are reported in) */
-  readonly index: number;
+/** Attributes of a Gateway owned elsewhere (e.g. a platform team's shared gateway in another repository). */
+export interface GatewayAttributes {
+  /** metadata.name of the Gateway. */
+  readonly name: string;
+  /** Namespace of the Gateway. */
+  readonly namespace: string;
+  /**
+   * The gateway pods the Gateway configures, e.g. `GatewayWorkload.fromInstalled(...)` or a preset such as
+   * `GatewayWorkload.istioIngressGateway(...)`: their namespace is where TLS secrets must live.
+   */
+  readonly workload: IGatewayWorkload;
+  /**
+   * The hosts the Gateway's servers accept, as written in its servers (`shop.example.com`, `*.example.com`,
+   * `team-a/*.example.com`). When given, a route for a host none of them admits (for the route's namespace)
+   * throws. Routes still declare the servers they need to the checks.
+   * @default - unknown: any host is accepted (the owner of the Gateway is trusted to serve it)
+   */
+  readonly hosts?: string[];
 }
 
-/** The servers on one port, indexed for addServer's conflict checks (linear scans made it quadratic). */
-interface PortState {
-  readonly servers: ServerState[];
-  /** lowercase host → the server on this port that has it (a host appears once per port) */
-  readonly hostOwner: Map<string, ServerState>;
+/**
+ * A Gateway that routes can bind to: one created in this app ({@link IngressGateway}, {@link EgressGateway}) or
+ * one owned elsewhere, e.g. a platform team's shared gateway imported with
+ * {@link IngressGateway.fromGatewayAttributes}.
+ */
+export interface IGateway extends IConstruct {
+  /** metadata.name of the Gateway. */
+  readonly name: string;
+  /** Namespace of the Gateway. */
+  readonly namespace: string;
+  /** The gateway pods the Gateway configures. */
+  readonly workload: IGatewayWorkload;
+  /** `<namespace>/<name>`: how VirtualServices reference the Gateway. */
+  readonly ref: string;
+  /** Ports that have at least one server (known to this app), sorted. */
+  readonly serverPorts: number[];
+  /**
+   * Adds a server (port + hosts + TLS) to the Gateway; for an imported Gateway, declares a server the Gateway's
+   * owner must provide (checked against its known hosts). Throws on local conflicts.
+   */
+  addServer(options: GatewayServerOptions): GatewayServerRef;
 }
-
-function familyOf(p: GatewayProtocol): Family {
-  switch (p) {
-    case GatewayProtocol.HTTP:
-    case GatewayProtocol.HTTP2:
-    case GatewayProtocol.GRPC:
-      return 'http';
-    case GatewayProtocol.HTTPS:
-    case GatewayProtocol.TLS:
-      return 'tls';
-    default:
-      return 'tcp';
-  }
-}
-
 
 /**
  * One Istio Gateway (networking.istio.io/v1) bound to one gateway workload. Servers are allocated as hosts and
@@ -138,7 +167,7 @@ function familyOf(p: GatewayProtocol): Family {
  *
  * @see https://istio.io/latest/docs/reference/config/networking/gateway/
  */
-export abstract class GatewayBase extends Construct {
+export abstract class GatewayBase extends Construct implements IGateway {
   /** The gateway workload. */
   public readonly workload: IGatewayWorkload;
   /** metadata.name of the Gateway. */
@@ -147,9 +176,8 @@ export abstract class GatewayBase extends Construct {
   public readonly namespace: string;
   /** The L1 Gateway object. */
   public readonly apiObject: ApiObject;
-  private readonly servers: ServerState[] = [];
-  private readonly ports = new Map<number, PortState>();
-  private readonly portNames = new Map<string, ServerState>();
+  private readonly servers: GatewayServers;
+  private readonly namespaceScopedHosts?: boolean;
 
   protected constructor(scope: Construct, id: string, props: GatewayBaseProps, role: GatewayRole) {
     super(scope, id);
@@ -161,6 +189,8 @@ export abstract class GatewayBase extends Construct {
       throw new IstioGatewaysError(this, `workload: ${props.workload.node.path} is an ${props.workload.role} gateway workload and cannot serve ${role} traffic; use ${role === GatewayRole.INGRESS ? 'an ingress workload such as GatewayWorkload.istioIngressGateway()' : 'an egress workload such as GatewayWorkload.istioEgressGateway()'}`);
     }
     this.workload = props.workload;
+    this.servers = new GatewayServers(this);
+    this.namespaceScopedHosts = props.namespaceScopedHosts;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? props.workload.namespace;
     validateDnsLabel(this, 'namespace', this.namespace);
     if (props.name !== undefined) validateDnsLabel(this, 'name', props.name);
@@ -170,8 +200,10 @@ export abstract class GatewayBase extends Construct {
       spec: Lazy.any({ produce: () => toJson_GatewaySpec({ selector: { ...this.workload.selector }, servers: this.renderServers() }) }),
     });
     this.name = this.apiObject.name;
+    // findings on a server of the Gateway name the construct that added it (e.g. a team's route)
+    registerServerOwners(this, () => this.servers.owners(this.scopedHosts()));
     this.node.addValidation({
-      validate: () => this.servers.length === 0
+      validate: () => this.servers.size === 0
         ? ['the Gateway has no servers; add a host or a route to it (e.g. addServer, addHttpHost, addSecureHost, addTcpRoute, addSniPassthrough)']
         : [],
     });
@@ -186,128 +218,22 @@ export abstract class GatewayBase extends Construct {
    * Adds a server (port + hosts + TLS) to the Gateway. Plaintext HTTP servers on the same port merge their
    * hosts; every other server is its own entry. Throws on local conflicts: a host twice on one port, a port
    * name twice, protocols of different families (HTTP / TLS / TCP) on one port, two TCP servers on one port.
+   * The error is reported on `options.owner` and names the construct that added the conflicting server.
    */
   public addServer(options: GatewayServerOptions): GatewayServerRef {
-    validatePort(this, 'port', options.port);
-    const family = familyOf(options.protocol);
-    const tls = options.tls;
-    if (family === 'tls' && !tls) {
-      throw new IstioGatewaysError(this, `port ${options.port}: a ${options.protocol} server needs tls settings; pass tls: ServerTls.simple(credential) or ServerTls.passthrough()`);
-    }
-    if (family !== 'tls' && tls) {
-      throw new IstioGatewaysError(this, `port ${options.port}: tls settings are only valid on HTTPS or TLS servers, not ${options.protocol}`);
-    }
-    if (options.protocol === GatewayProtocol.HTTPS && tls && !tls.terminates && tls.mode !== 'ISTIO_MUTUAL') {
-      throw new IstioGatewaysError(this, `port ${options.port}: an HTTPS server must terminate TLS; use protocol TLS for ${tls.mode}`);
-    }
-    if (options.httpsRedirect && family !== 'http') {
-      throw new IstioGatewaysError(this, `port ${options.port}: httpsRedirect only applies to plain HTTP servers, not ${options.protocol}`);
-    }
-    const isTlsServer = family === 'tls';
-    validateGatewayHosts(this, `port ${options.port} hosts`, options.hosts, {
-      allowAny: options.allowAnyHost ?? false,
-      allowWildcard: isTlsServer ? options.allowWildcardHosts ?? false : true,
-    });
-
-    let portState = this.ports.get(options.port);
-    const samePort = portState?.servers ?? [];
-    // Every server on a port has the family of the first one (a mismatch throws), so the first server decides
-    // the family and TCP conflicts; a host conflict names the earliest server that has one of the hosts.
-    const first = samePort[0];
-    if (first) {
-      if (familyOf(first.protocol) !== family) {
-        throw new IstioGatewaysError(this, `port ${options.port}: a ${options.protocol} server cannot share the port with the ${first.protocol} server "${first.portName}"; use another port`);
-      }
-      if (family === 'tcp') {
-        throw new IstioGatewaysError(this, `port ${options.port}: the port already has the ${first.protocol} server "${first.portName}" and Envoy cannot tell two TCP servers on one port apart; use another port`);
-      }
-      let owner: ServerState | undefined;
-      for (const h of options.hosts) {
-        const o = portState!.hostOwner.get(h.toLowerCase());
-        if (o && (!owner || o.index < owner.index)) owner = o;
-      }
-      if (owner) {
-        const lower = new Set([...owner.hosts].map((x) => x.toLowerCase()));
-        const h = options.hosts.find((x) => lower.has(x.toLowerCase()))!;
-        throw new IstioGatewaysError(this, `port ${options.port}: host "${h}" is already served by "${owner.portName}"; a host may appear once per gateway port`);
-      }
-    }
-
-    const mergeable = family === 'http' && !options.portName;
-    if (mergeable) {
-      const target = samePort.find((s) => s.mergeable && s.protocol === options.protocol && s.httpsRedirect === (options.httpsRedirect ?? false));
-      if (target) {
-        options.hosts.forEach((h) => {
-          target.hosts.add(h);
-          portState!.hostOwner.set(h.toLowerCase(), target);
-        });
-        return this.refOf(target);
-      }
-    }
-
-    const sortedHosts = [...options.hosts].sort();
-    const portName = options.portName ?? (isTlsServer
-      ? hostSlug(options.protocol.toLowerCase(), sortedHosts[0])
-      : `${options.protocol.toLowerCase()}-${options.port}${options.httpsRedirect ? '-redirect' : ''}`);
-    validateDnsLabel(this, 'portName', portName);
-    const clash = this.portNames.get(portName);
-    if (clash) {
-      throw new IstioGatewaysError(this, `portName: "${portName}" is already used by the server on port ${clash.port}; port names must be unique within a Gateway: pass an explicit portName`);
-    }
-    const state: ServerState = {
-      port: options.port,
-      protocol: options.protocol,
-      portName,
-      hosts: new Set(options.hosts),
-      tls: tls ? tls._bind(this, sortedHosts, this.workload) : undefined,
-      httpsRedirect: options.httpsRedirect ?? false,
-      mergeable,
-      index: this.servers.length,
-    };
-    this.servers.push(state);
-    if (!portState) {
-      portState = { servers: [], hostOwner: new Map() };
-      this.ports.set(options.port, portState);
-    }
-    portState.servers.push(state);
-    for (const h of options.hosts) portState.hostOwner.set(h.toLowerCase(), state);
-    if (!this.portNames.has(portName)) this.portNames.set(portName, state);
-    return this.refOf(state);
+    return this.servers.add(options);
   }
 
   /** Ports that have at least one server, sorted. */
   public get serverPorts(): number[] {
-    return [...new Set(this.servers.map((s) => s.port))].sort((a, b) => a - b);
-  }
-
-  private refOf(s: ServerState): GatewayServerRef {
-    // The hosts as of now, sorted on first read: a shared server (e.g. the port-80 redirect server of many
-    // SecureHosts) has many hosts, and sorting them on every addServer made adding hosts quadratic. Hosts only
-    // grow, in insertion order, so the first `count` of them are the hosts at this call.
-    const count = s.hosts.size;
-    let sorted: string[] | undefined;
-    return {
-      port: s.port,
-      protocol: s.protocol,
-      portName: s.portName,
-      get hosts(): string[] {
-        if (!sorted) sorted = (count === s.hosts.size ? [...s.hosts] : [...s.hosts].slice(0, count)).sort();
-        return sorted;
-      },
-    };
+    return this.servers.serverPorts;
   }
 
   private renderServers(): GatewaySpecServers[] {
-    const sorted = [...this.servers].sort((a, b) => a.port - b.port || (a.portName < b.portName ? -1 : a.portName > b.portName ? 1 : 0));
-    return sorted.map((s) => {
-      const tls = s.tls
-        ? { ...s.tls }
-        : s.httpsRedirect ? { httpsRedirect: true } : undefined;
-      return {
-        port: { number: s.port, name: s.portName, protocol: s.protocol },
-        hosts: [...s.hosts].sort(),
-        tls: tls as GatewaySpecServers['tls'],
-      };
-    });
+    return this.servers.render(this.scopedHosts());
+  }
+
+  private scopedHosts(): boolean {
+    return this.namespaceScopedHosts ?? this.servers.namespaces.size > 1;
   }
 }

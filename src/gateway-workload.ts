@@ -446,6 +446,11 @@ export class GatewayWorkload extends Construct implements IGatewayWorkload {
       }],
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: { ...this.selector } }));
+    // cdk8s-plus labels the pod template with `cdk8s.io/metadata.addr: <construct address>`, which changes whenever the
+    // construct tree is refactored (a new chart, a renamed id) and so restarts every gateway pod for nothing. The
+    // value is set to the Deployment's name instead: stable, unique within the namespace, and still what
+    // cdk8s-plus selectors (network policies, affinity) that read the label match.
+    this.deployment.podMetadata.addLabel(kplus.Pod.ADDRESS_LABEL, name);
 
     this.secretReaderRole = new kplus.Role(this, 'Role', { metadata: { ...metadata, name } });
     this.secretReaderRole.allow(['get', 'watch', 'list'], kplus.ApiResource.SECRETS);

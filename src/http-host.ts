@@ -1,12 +1,9 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { installChecks } from './check/synth-hook';
 import { IstioGatewaysError } from './errors';
-import { GatewayBase, GatewayProtocol, GatewayServerRef } from './gateway-base';
+import { GatewayProtocol, GatewayServerRef, IGateway } from './gateway-base';
+import { HttpHostBase } from './http-host-base';
 import { HttpRoute } from './http-route';
-import { HttpRouting } from './internal/http-routing';
-import { validateDnsLabel, validatePort } from './internal/validate';
-import { namespaceFor } from './internal/virtual-service';
+import { validatePort } from './internal/validate';
 
 /** Options of {@link IngressGateway.addHttpHost}. */
 export interface HttpHostOptions {
@@ -52,8 +49,11 @@ export interface HttpHostOptions {
 
 /** Props of {@link HttpHost}. */
 export interface HttpHostProps extends HttpHostOptions {
-  /** The Gateway whose plain HTTP server takes the hosts. */
-  readonly gateway: GatewayBase;
+  /**
+   * The Gateway whose plain HTTP server takes the hosts: one of this app, or a shared one imported with
+   * {@link IngressGateway.fromGatewayAttributes}.
+   */
+  readonly gateway: IGateway;
 }
 
 /**
@@ -72,57 +72,33 @@ export interface HttpHostProps extends HttpHostOptions {
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/ingress-control/
  */
-export class HttpHost extends Construct {
-  /** The Gateway. */
-  public readonly gateway: GatewayBase;
+export class HttpHost extends HttpHostBase {
   /** The Gateway server the hosts were added to (shared with other plain HTTP hosts on the port). */
   public readonly server: GatewayServerRef;
-  /** The hosts, sorted. */
-  public readonly hosts: string[];
-  /** Namespace of the VirtualService. */
-  public readonly namespace: string;
-  /** The VirtualService. */
-  public readonly virtualService: ApiObject;
-  private readonly routing: HttpRouting;
 
   constructor(scope: Construct, id: string, props: HttpHostProps) {
-    super(scope, id);
-    installChecks(this);
-    if (!props.gateway) {
-      throw new IstioGatewaysError(this, 'gateway: an HttpHost needs the Gateway it adds its hosts to');
-    }
+    super(scope, id, props);
     const port = props.port ?? 80;
     validatePort(this, 'port', port);
     const includeMesh = props.includeMesh ?? false;
     if (includeMesh && (props.hosts ?? []).includes('*')) {
       throw new IstioGatewaysError(this, 'hosts: "*" cannot be bound to mesh (it would capture every outbound request of every sidecar); list exact hosts or set includeMesh: false');
     }
-    this.gateway = props.gateway;
-    this.namespace = namespaceFor(this, props.namespace, props.gateway.namespace);
-    validateDnsLabel(this, 'namespace', this.namespace);
-    if (props.virtualServiceName !== undefined) validateDnsLabel(this, 'virtualServiceName', props.virtualServiceName);
-    this.server = props.gateway.addServer({
+    this.server = this.gateway.addServer({
       port,
       protocol: GatewayProtocol.HTTP,
       hosts: props.hosts,
       portName: props.portName,
       allowAnyHost: props.allowAnyHost,
-    });
-    this.hosts = [...props.hosts].sort();
-    this.routing = new HttpRouting(this, {
-      gateway: props.gateway,
-      hosts: this.hosts,
       namespace: this.namespace,
-      name: props.virtualServiceName,
-      mesh: includeMesh,
-      routes: props.routes,
+      owner: this,
     });
-    this.virtualService = this.routing.virtualService;
+    this._bindRoutes(props.routes, includeMesh, props.virtualServiceName);
   }
 
   /** Appends a rule to the VirtualService (after the existing ones: first match wins). */
   public addRoute(route: HttpRoute): HttpHost {
-    this.routing.add(route);
+    this._addRoute(route);
     return this;
   }
 }

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { GatewayBase, GatewayBaseProps } from './gateway-base';
+import { GatewayAttributes, GatewayBase, GatewayBaseProps, IGateway } from './gateway-base';
 import { GatewayRole } from './gateway-workload';
 import { HttpHost, HttpHostOptions } from './http-host';
+import { ImportedGateway } from './imported-gateway';
 import { SecureHost, SecureHostOptions } from './secure-host';
 import { SniPassthrough, SniPassthroughOptions } from './sni-passthrough';
 import { TcpRoute, TcpRouteOptions } from './tcp-route';
@@ -24,6 +25,24 @@ export interface IngressGatewayProps extends GatewayBaseProps {}
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/ingress-control/
  */
 export class IngressGateway extends GatewayBase {
+  /**
+   * A Gateway owned elsewhere (e.g. the platform team's shared gateway, in another App or repository) that this
+   * app's routes bind to: `new HttpHost(chart, 'shop', { gateway, ... })`. Nothing is synthesized for the Gateway;
+   * the servers the routes need are declared to the synth-time checks as facts of the Gateway, checked against
+   * `hosts` when given, and routes of this app that conflict with each other still throw.
+   *
+   * @example
+   * const gateway = IngressGateway.fromGatewayAttributes(chart, 'shared', {
+   *   name: 'shared-gateway',
+   *   namespace: 'istio-ingress',
+   *   workload: GatewayWorkload.istioIngressGateway(chart, 'ingress'),
+   *   hosts: ['team-c/*.shop.example.com'],
+   * });
+   */
+  public static fromGatewayAttributes(scope: Construct, id: string, attrs: GatewayAttributes): IGateway {
+    return new ImportedGateway(scope, id, attrs, GatewayRole.INGRESS);
+  }
+
   constructor(scope: Construct, id: string, props: IngressGatewayProps) {
     super(scope, id, props, GatewayRole.INGRESS);
   }

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, App, Chart, Lazy, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioGatewaysError } from './errors';
 import { GatewayRole, GatewayServicePort, GatewayServiceType, IGatewayWorkload } from './gateway-workload';
@@ -206,8 +206,10 @@ interface ComponentState {
  *
  * The in-cluster operator is gone (deprecated in 1.23, removed in 1.24): an IstioOperator applied with kubectl
  * or Argo CD does nothing (IOP-CTRL-001). This construct therefore *is* a Chart, so the object lands in its own
- * file (`<id>.k8s.yaml`) that you pass to istioctl and keep out of the Argo CD application; synth fails if
- * anything else is added to the chart.
+ * output: its own folder with `YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE` (recommended for Argo CD: one
+ * Application per folder, none for this one), its own file `<id>.k8s.yaml` with `FILE_PER_CHART`. Synth fails if
+ * anything else is added to the chart, or if the App writes one file per App or per resource in one folder (the
+ * IstioOperator would be applied with the rest).
  *
  * It sets the mesh's outbound traffic policy, the mesh-wide access log, `PILOT_FILTER_GATEWAY_CLUSTER_CONFIG`,
  * the default gateways' ports, and extra ingress/egress gateways. Each gateway it declares is returned as an
@@ -275,6 +277,22 @@ export class IstioOperator extends Chart {
         .filter((c) => c instanceof ApiObject && c !== this.apiObject)
         .map((c) => `${c.node.path}: an IstioOperator chart holds only the IstioOperator (an istioctl install -f input that Argo CD cannot apply); move this object to another chart`),
     });
+    this.node.addValidation({ validate: () => this.outputLayoutErrors() });
+  }
+
+  /**
+   * The IstioOperator must not land in a file or folder that Argo CD applies: with one file per App, or one file per
+   * resource in one folder, it would be mixed with the manifests of the other charts.
+   */
+  private outputLayoutErrors(): string[] {
+    let type: YamlOutputType | undefined;
+    try {
+      type = App.of(this).yamlOutputType;
+    } catch {
+      return [];
+    }
+    if (type !== YamlOutputType.FILE_PER_APP && type !== YamlOutputType.FILE_PER_RESOURCE) return [];
+    return [`the App's yamlOutputType ${type} writes the IstioOperator (istioctl input) next to the manifests Argo CD applies; use YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE (one folder per chart: point one Argo CD Application at each folder except this one) or FILE_PER_CHART`];
   }
 
   /**

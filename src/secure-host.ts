@@ -1,19 +1,16 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { installChecks } from './check/synth-hook';
 import { IstioGatewaysError } from './errors';
-import { GatewayBase, GatewayProtocol, GatewayServerRef } from './gateway-base';
+import { GatewayProtocol, GatewayServerRef, IGateway } from './gateway-base';
+import { HttpHostBase } from './http-host-base';
 import { HttpRoute } from './http-route';
-import { HttpRouting } from './internal/http-routing';
-import { validateDnsLabel, validatePort } from './internal/validate';
-import { namespaceFor } from './internal/virtual-service';
+import { validatePort } from './internal/validate';
 import { ServerTls, TlsMode } from './server-tls';
 
 /** Options of {@link IngressGateway.addSecureHost}. */
 export interface SecureHostOptions {
   /** Hostnames (FQDNs; `*.suffix` only with `allowWildcardHosts`). */
   readonly hosts: string[];
-  /** How the HTTPS server terminates TLS: `ServerTls.simple(credential)` or `ServerTls.mutual(credential)`. */
+  /** How the HTTPS server terminates TLS: `ServerTls.simple(credential)` or `ServerTls.mutual(credential, clientCa)`. */
   readonly tls: ServerTls;
   /**
    * Rules of the VirtualService, in order (first match wins). More can be added with {@link SecureHost.addRoute}.
@@ -60,8 +57,11 @@ export interface SecureHostOptions {
 
 /** Props of {@link SecureHost}. */
 export interface SecureHostProps extends SecureHostOptions {
-  /** The Gateway that terminates TLS for the hosts. */
-  readonly gateway: GatewayBase;
+  /**
+   * The Gateway that terminates TLS for the hosts: one of this app, or a shared one imported with
+   * {@link IngressGateway.fromGatewayAttributes}.
+   */
+  readonly gateway: IGateway;
 }
 
 /**
@@ -83,27 +83,14 @@ export interface SecureHostProps extends SecureHostOptions {
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/secure-ingress/
  * @see https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings
  */
-export class SecureHost extends Construct {
-  /** The Gateway. */
-  public readonly gateway: GatewayBase;
+export class SecureHost extends HttpHostBase {
   /** The HTTPS server. */
   public readonly server: GatewayServerRef;
   /** The HTTP→HTTPS redirect server, when enabled. */
   public readonly redirectServer?: GatewayServerRef;
-  /** The hosts, sorted. */
-  public readonly hosts: string[];
-  /** Namespace of the VirtualService. */
-  public readonly namespace: string;
-  /** The VirtualService. */
-  public readonly virtualService: ApiObject;
-  private readonly routing: HttpRouting;
 
   constructor(scope: Construct, id: string, props: SecureHostProps) {
-    super(scope, id);
-    installChecks(this);
-    if (!props.gateway) {
-      throw new IstioGatewaysError(this, 'gateway: a SecureHost needs the Gateway that terminates TLS for its hosts');
-    }
+    super(scope, id, props);
     if (!props.tls) {
       throw new IstioGatewaysError(this, 'tls: a SecureHost needs TLS settings, e.g. ServerTls.simple(Credential.fromSecretName("webapp-credential"))');
     }
@@ -121,41 +108,32 @@ export class SecureHost extends Construct {
     if (redirect && redirectPort === port) {
       throw new IstioGatewaysError(this, `redirectPort: ${redirectPort} is also the HTTPS port; use another port for the redirect server (usually 80) or set redirect: false`);
     }
-    this.gateway = props.gateway;
-    this.namespace = namespaceFor(this, props.namespace, props.gateway.namespace);
-    validateDnsLabel(this, 'namespace', this.namespace);
-    if (props.virtualServiceName !== undefined) validateDnsLabel(this, 'virtualServiceName', props.virtualServiceName);
-    this.server = props.gateway.addServer({
+    this.server = this.gateway.addServer({
       port,
       protocol: GatewayProtocol.HTTPS,
       hosts: props.hosts,
       portName: props.portName,
       tls: props.tls,
       allowWildcardHosts: props.allowWildcardHosts,
+      namespace: this.namespace,
+      owner: this,
     });
     if (redirect) {
-      this.redirectServer = props.gateway.addServer({
+      this.redirectServer = this.gateway.addServer({
         port: redirectPort,
         protocol: GatewayProtocol.HTTP,
         hosts: props.hosts,
         httpsRedirect: true,
+        namespace: this.namespace,
+        owner: this,
       });
     }
-    this.hosts = [...props.hosts].sort();
-    this.routing = new HttpRouting(this, {
-      gateway: props.gateway,
-      hosts: this.hosts,
-      namespace: this.namespace,
-      name: props.virtualServiceName,
-      mesh: false,
-      routes: props.routes,
-    });
-    this.virtualService = this.routing.virtualService;
+    this._bindRoutes(props.routes, false, props.virtualServiceName);
   }
 
   /** Appends a rule to the VirtualService (after the existing ones: first match wins). */
   public addRoute(route: HttpRoute): SecureHost {
-    this.routing.add(route);
+    this._addRoute(route);
     return this;
   }
 }

@@ -1,7 +1,9 @@
 import { IConstruct } from 'constructs';
+import type { ClientCa } from './client-ca';
 import type { CredentialBinding, ICredential } from './credential';
 import { IstioGatewaysError } from './errors';
 import type { IGatewayWorkload } from './gateway-workload';
+import type { RenderedServerTls } from './internal/gateway-servers';
 
 /** TLS protocol versions a gateway server accepts. */
 export enum TlsVersion {
@@ -64,23 +66,17 @@ export interface MutualServerTlsOptions extends SimpleServerTlsOptions {
   readonly subjectAltNames?: string[];
 }
 
-/** The `tls` block of a rendered Gateway server (wire format). */
-export interface RenderedServerTls {
-  readonly mode: string;
-  readonly credentialName?: string;
-  readonly minProtocolVersion?: string;
-  readonly maxProtocolVersion?: string;
-  readonly cipherSuites?: string[];
-  readonly subjectAltNames?: string[];
-}
-
 /**
  * How a Gateway server handles TLS. A union of the valid combinations: a credential exists exactly for the
- * modes that need one, so illegal states (MUTUAL without a CA, PASSTHROUGH with a certificate) cannot be written.
+ * modes that need one, and a mutual server takes a {@link ClientCa}, so illegal states (MUTUAL without a CA,
+ * PASSTHROUGH with a certificate) cannot be written.
  *
  * @example
  * ServerTls.simple(Credential.fromSecretName('webapp-credential'));
- * ServerTls.mutual(Credential.fromCertManager({ issuer: { name: 'ca-issuer' }, secretName: 'webapp-credential', ca: true }));
+ * // the client CA in the server credential's own secret (ca.crt)
+ * ServerTls.mutual(Credential.fromCertManager({ issuer: { name: 'ca-issuer' }, secretName: 'webapp-credential', ca: true }), ClientCa.fromServerCredential());
+ * // a client CA that is not the server certificate's issuer, in its own secret
+ * ServerTls.mutual(Credential.fromSecretName('webapp-credential'), ClientCa.fromSecretName('partners-ca'));
  *
  * @see https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings
  */
@@ -91,11 +87,12 @@ export class ServerTls {
   }
 
   /**
-   * Terminate TLS and verify client certificates against the credential's CA (`ca.crt` in the secret).
-   * The credential must carry a CA.
+   * Terminate TLS and verify client certificates against `clientCa`: the server credential's own `ca.crt`
+   * ({@link ClientCa.fromServerCredential}) or a separate CA Secret ({@link ClientCa.fromSecretName},
+   * {@link ClientCa.cacertSecret}, {@link ClientCa.fromPem}).
    */
-  public static mutual(credential: ICredential, options: MutualServerTlsOptions = {}): ServerTls {
-    return new ServerTls(options.optional ? TlsMode.OPTIONAL_MUTUAL : TlsMode.MUTUAL, credential, options, options.subjectAltNames);
+  public static mutual(credential: ICredential, clientCa: ClientCa, options: MutualServerTlsOptions = {}): ServerTls {
+    return new ServerTls(options.optional ? TlsMode.OPTIONAL_MUTUAL : TlsMode.MUTUAL, credential, options, options.subjectAltNames, clientCa);
   }
 
   /** Do not terminate TLS: route by SNI to a backend that terminates it (for {@link SniPassthrough}). */
@@ -114,9 +111,12 @@ export class ServerTls {
   public readonly credential?: ICredential;
   private readonly options: SimpleServerTlsOptions;
   private readonly subjectAltNames?: string[];
+  private readonly clientCa?: ClientCa;
 
-  private constructor(mode: TlsMode, credential: ICredential | undefined, options: SimpleServerTlsOptions, subjectAltNames: string[] | undefined) {
+  private constructor(mode: TlsMode, credential: ICredential | undefined, options: SimpleServerTlsOptions,
+    subjectAltNames: string[] | undefined, clientCa?: ClientCa) {
     this.mode = mode;
+    this.clientCa = clientCa;
     this.credential = credential;
     this.options = options;
     this.subjectAltNames = subjectAltNames;
@@ -133,20 +133,25 @@ export class ServerTls {
    */
   public _bind(scope: IConstruct, hosts: string[], workload: IGatewayWorkload): RenderedServerTls {
     const mutual = this.mode === TlsMode.MUTUAL || this.mode === TlsMode.OPTIONAL_MUTUAL;
-    if (mutual && this.credential && !this.credential.hasCa) {
-      throw new IstioGatewaysError(scope, `tls: ${this.mode} credential "${this.credential.secretName}" has no CA to verify client certificates; give the credential a CA (Credential.fromPem({ ..., ca }), Credential.fromSecretName(name, { hasCa: true }) or cert-manager with ca: true), or use ServerTls.simple`);
+    if (mutual && !this.clientCa) {
+      throw new IstioGatewaysError(scope, `tls: ${this.mode} needs a client CA; use ServerTls.mutual(credential, ClientCa.fromServerCredential()) or a ClientCa with its own secret`);
     }
     const min = this.options.minProtocolVersion ?? (this.terminates ? TlsVersion.TLSV1_2 : undefined);
     if ((min === TlsVersion.TLSV1_0 || min === TlsVersion.TLSV1_1) && !(this.options.cipherSuites && this.options.cipherSuites.length > 0)) {
       throw new IstioGatewaysError(scope, `tls.minProtocolVersion: ${min} is insecure and Envoy needs explicit cipherSuites for it; use TlsVersion.TLSV1_2 or list cipherSuites`);
     }
     let binding: CredentialBinding | undefined;
+    let caCertCredentialName: string | undefined;
     if (this.credential) {
       binding = this.credential.bind(scope, { hosts, workload, mutual });
+      if (mutual) {
+        caCertCredentialName = this.clientCa!._bind(scope, this.credential, binding.credentialName, workload, this.mode).caCertCredentialName;
+      }
     }
     return {
       mode: this.mode,
       credentialName: binding?.credentialName,
+      caCertCredentialName,
       minProtocolVersion: this.terminates ? min : undefined,
       maxProtocolVersion: this.terminates ? this.options.maxProtocolVersion : undefined,
       cipherSuites: this.terminates && this.options.cipherSuites?.length ? [...this.options.cipherSuites] : undefined,

@@ -5,7 +5,8 @@ import { classifyHost } from './check/hosts';
 import { installChecks } from './check/synth-hook';
 import { Destination } from './destination';
 import { IstioGatewaysError } from './errors';
-import { GatewayProtocol, GatewayServerRef } from './gateway-base';
+import { GatewayProtocol, GatewayServerRef, IGateway } from './gateway-base';
+import { GatewayRole } from './gateway-workload';
 import type { IngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validatePort } from './internal/validate';
 import { createSubsetRule, createVirtualService, namespaceFor, routeDestination } from './internal/virtual-service';
@@ -51,8 +52,8 @@ export interface SniPassthroughOptions {
 
 /** Props of {@link SniPassthrough}. */
 export interface SniPassthroughProps extends SniPassthroughOptions {
-  /** The Gateway that gets the TLS PASSTHROUGH server. */
-  readonly gateway: IngressGateway;
+  /** The Gateway that gets the TLS PASSTHROUGH server: an {@link IngressGateway}, or one imported with `IngressGateway.fromGatewayAttributes`. */
+  readonly gateway: IGateway;
 }
 
 /**
@@ -96,6 +97,9 @@ export class SniPassthrough extends Construct {
     if (!gateway) {
       throw new IstioGatewaysError(this, 'gateway: an SNI passthrough route needs the IngressGateway it binds to');
     }
+    if (gateway.workload.role !== GatewayRole.INGRESS) {
+      throw new IstioGatewaysError(this, `gateway: ${gateway.ref} runs on the ${gateway.workload.role} workload ${gateway.workload.node.path}; an SNI passthrough route binds to an ingress gateway`);
+    }
     const port = props.port ?? 443;
     validatePort(this, 'port', port);
     if (props.targetPort !== undefined) validatePort(this, 'targetPort', props.targetPort);
@@ -107,6 +111,8 @@ export class SniPassthrough extends Construct {
     if (props.name !== undefined) validateDnsLabel(this, 'name', props.name);
 
     const sniHosts = [...props.sniHosts].sort();
+    this.namespace = namespaceFor(this, props.namespace, gateway.namespace);
+    validateDnsLabel(this, 'namespace', this.namespace);
     gateway.workload.exposePort(port, props.targetPort);
     this.server = gateway.addServer({
       port,
@@ -114,10 +120,10 @@ export class SniPassthrough extends Construct {
       hosts: sniHosts,
       tls: ServerTls.passthrough(),
       allowWildcardHosts: props.allowWildcardHosts ?? false,
+      namespace: this.namespace,
+      owner: this,
     });
 
-    this.namespace = namespaceFor(this, props.namespace, gateway.namespace);
-    validateDnsLabel(this, 'namespace', this.namespace);
     const destination = routeDestination(props.destination, this.namespace);
     const spec: VirtualServiceSpec = {
       hosts: sniHosts,

@@ -4,7 +4,8 @@ import { VirtualServiceSpec } from '../imports/networking.istio.io';
 import { installChecks } from './check/synth-hook';
 import { Destination } from './destination';
 import { IstioGatewaysError } from './errors';
-import { GatewayProtocol, GatewayServerRef } from './gateway-base';
+import { GatewayProtocol, GatewayServerRef, IGateway } from './gateway-base';
+import { GatewayRole } from './gateway-workload';
 import type { IngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validatePort } from './internal/validate';
 import { createSubsetRule, createVirtualService, namespaceFor, routeDestination } from './internal/virtual-service';
@@ -46,8 +47,8 @@ export interface TcpRouteOptions {
 
 /** Props of {@link TcpRoute}. */
 export interface TcpRouteProps extends TcpRouteOptions {
-  /** The Gateway that gets the TCP server. */
-  readonly gateway: IngressGateway;
+  /** The Gateway that gets the TCP server: an {@link IngressGateway}, or one imported with `IngressGateway.fromGatewayAttributes`. */
+  readonly gateway: IGateway;
 }
 
 /**
@@ -85,6 +86,9 @@ export class TcpRoute extends Construct {
     if (!gateway) {
       throw new IstioGatewaysError(this, 'gateway: a TCP route needs the IngressGateway it binds to');
     }
+    if (gateway.workload.role !== GatewayRole.INGRESS) {
+      throw new IstioGatewaysError(this, `gateway: ${gateway.ref} runs on the ${gateway.workload.role} workload ${gateway.workload.node.path}; a TCP route binds to an ingress gateway`);
+    }
     validatePort(this, 'port', props.port);
     if (props.targetPort !== undefined) validatePort(this, 'targetPort', props.targetPort);
     if (!props.destination) {
@@ -94,11 +98,13 @@ export class TcpRoute extends Construct {
     if (props.name !== undefined) validateDnsLabel(this, 'name', props.name);
     const hosts = props.hosts ?? ['*'];
 
-    gateway.workload.exposePort(props.port, props.targetPort);
-    this.server = gateway.addServer({ port: props.port, protocol: GatewayProtocol.TCP, hosts, allowAnyHost: true });
-
     this.namespace = namespaceFor(this, props.namespace, gateway.namespace);
     validateDnsLabel(this, 'namespace', this.namespace);
+    gateway.workload.exposePort(props.port, props.targetPort);
+    this.server = gateway.addServer({
+      port: props.port, protocol: GatewayProtocol.TCP, hosts, allowAnyHost: true, namespace: this.namespace, owner: this,
+    });
+
     const destination = routeDestination(props.destination, this.namespace);
     const spec: VirtualServiceSpec = {
       hosts: [...hosts].sort(),

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { EgressGateway, EgressProtocol, EgressRoute, EgressRouteOptions, GatewayWorkload } from '../src';
+import { Checks, EgressGateway, EgressProtocol, EgressRoute, EgressRouteOptions, GatewayWorkload } from '../src';
 import { IstioGatewaysError } from '../src/errors';
 
 const EGRESS_FQDN = 'istio-egressgateway.istio-system.svc.cluster.local';
@@ -112,6 +112,21 @@ describe('EgressRoute', () => {
     expect(byKind(out, 'DestinationRule').find((d) => d.spec.host === EGRESS_FQDN).spec.exportTo).toStrictEqual(['default', 'shop']);
   });
 
+  test('clients in another namespace than the route: the ServiceEntry is exported to the route\'s own namespace too, no findings', () => {
+    // the gateway-leg VirtualService and the TLS origination DestinationRule live in the route's namespace (shop) and
+    // name the host; before, the ServiceEntry was exported to the clients and the gateway only (VSX-DEST-001, DRX-HOST-001)
+    const app = Testing.app();
+    const platform = new Chart(app, 'platform', { namespace: 'istio-system' });
+    const gw = new EgressGateway(platform, 'gw', { workload: GatewayWorkload.istioEgressGateway(platform, 'egress'), name: 'egress' });
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    new EgressRoute(shop, 'cnn', { gateway: gw, host: 'edition.cnn.com', port: 443, protocol: EgressProtocol.TLS, clientNamespaces: ['web'], name: 'cnn' });
+    new EgressRoute(shop, 'httpbin', { gateway: gw, host: 'httpbin.org', port: 80, protocol: EgressProtocol.TLS_ORIGINATION, mutualTlsToGateway: true, clientNamespaces: ['web'], name: 'httpbin' });
+    const out = Testing.synth(shop);
+    expect(named(out, 'cnn').spec.exportTo).toStrictEqual(['istio-system', 'shop', 'web']);
+    expect(named(out, 'httpbin').spec.exportTo).toStrictEqual(['istio-system', 'shop', 'web']);
+    expect(Checks.findings(app).filter((f) => f.severity === 'error')).toStrictEqual([]);
+  });
+
   test('snapshot', () => {
     const { chart, gateway } = setup();
     gateway.addRoute('cnn', { host: 'edition.cnn.com', port: 443, protocol: EgressProtocol.TLS, maxConnections: 1 });
@@ -177,7 +192,7 @@ describe('EgressRoute', () => {
       const { gateway } = setup();
       gateway.addRoute('a', { host: 'a.example.com', port: 80, protocol: EgressProtocol.HTTP });
       expect(() => gateway.addRoute('b', { host: 'b.example.com', port: 443, protocol: EgressProtocol.TLS, gatewayPort: 80 }))
-        .toThrow(/port 80: a TLS server cannot share the port with the HTTP server "http-80"; use another port/);
+        .toThrow(/^\[chart\/gw\/b\] port 80 of gateway default\/istio-egressgateway \(chart\/gw\): a TLS server cannot share the port with the HTTP server "http-80", added by chart\/gw\/a; use another port$/);
     });
   });
 

@@ -1,5 +1,6 @@
-import { Duration } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { GatewayRole, GatewayServiceType, GatewayWorkload, IngressGateway } from '../src';
 import { ofKind, one, synth, testChart } from './util/manifests';
@@ -11,6 +12,17 @@ function deploy(props: Partial<ConstructorParameters<typeof GatewayWorkload>[2]>
 }
 
 describe('GatewayWorkload (deployed)', () => {
+  test('the pod template carries no label that depends on the construct tree (refactoring restarts no pods)', () => {
+    const podLabels = (chartId: string, id: string) => {
+      const chart = new Chart(Testing.app(), chartId, { namespace: 'apps' });
+      new GatewayWorkload(new Construct(chart, 'nested'), id, { label: 'my-user-gateway', namespace: 'istioinaction' });
+      return one(synth(chart), 'Deployment').spec.template.metadata.labels;
+    };
+    const before = podLabels('chart', 'gw');
+    expect(before).toStrictEqual({ 'cdk8s.io/metadata.addr': 'my-user-gateway', 'istio': 'my-user-gateway', 'sidecar.istio.io/inject': 'true' });
+    expect(podLabels('platform', 'ingress-workload')).toStrictEqual(before);
+  });
+
   test('an injected Deployment: labels, annotation, image auto, explicit pod and container settings', () => {
     const { chart } = deploy();
     const d = one(synth(chart), 'Deployment');

@@ -51,15 +51,15 @@ describe('HttpHost', () => {
     ]);
   });
 
-  test('port, port name, any host, mesh and namespace options', () => {
+  test('port, port name, any host, mesh and namespace options (two namespaces: hosts are namespace-scoped)', () => {
     const { chart, gateway } = setup(null);
     gateway.addHttpHost('any', { hosts: ['*'], allowAnyHost: true, port: 8080, virtualServiceName: 'any', routes: [HttpRoute.to([Destination.service('web', 80, { namespace: 'apps' })])] });
     gateway.addHttpHost('mesh', { hosts: ['api.example.com'], portName: 'http-api', includeMesh: true, namespace: 'team', virtualServiceName: 'api', routes: [toWeb] });
     const m = synth(chart);
     expect(one(m, 'Gateway').metadata.namespace).toBe('istio-system');
     expect(one(m, 'Gateway').spec.servers).toStrictEqual([
-      { port: { number: 80, name: 'http-api', protocol: 'HTTP' }, hosts: ['api.example.com'] },
-      { port: { number: 8080, name: 'http-8080', protocol: 'HTTP' }, hosts: ['*'] },
+      { port: { number: 80, name: 'http-api', protocol: 'HTTP' }, hosts: ['team/api.example.com'] },
+      { port: { number: 8080, name: 'http-8080', protocol: 'HTTP' }, hosts: ['istio-system/*'] },
     ]);
     expect(one(m, 'VirtualService', 'any').metadata.namespace).toBe('istio-system');
     expect(one(m, 'VirtualService', 'api').metadata.namespace).toBe('team');

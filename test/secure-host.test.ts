@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { Credential, Destination, GatewayWorkload, HttpRoute, IngressGateway, SecureHost, ServerTls, TlsVersion } from '../src';
+import { ClientCa, Credential, Destination, GatewayWorkload, HttpRoute, IngressGateway, SecureHost, ServerTls, TlsVersion } from '../src';
 import { IstioGatewaysError } from '../src/errors';
 import { one, synth, testChart } from './util/manifests';
 
@@ -49,7 +49,7 @@ describe('SecureHost', () => {
       allowWildcardHosts: true,
       port: 8443,
       redirect: false,
-      tls: ServerTls.mutual(Credential.fromSecretName('api-credential', { hasCa: true }), { minProtocolVersion: TlsVersion.TLSV1_3, subjectAltNames: ['spiffe://client'] }),
+      tls: ServerTls.mutual(Credential.fromSecretName('api-credential', { hasCa: true }), ClientCa.fromServerCredential(), { minProtocolVersion: TlsVersion.TLSV1_3, subjectAltNames: ['spiffe://client'] }),
       routes: [toWeb],
     });
     expect(one(synth(chart), 'Gateway').spec.servers).toStrictEqual([
@@ -72,7 +72,7 @@ describe('eager errors', () => {
     ['missing tls', { hosts: ['a.example.com'], tls: undefined as never }, /tls: a SecureHost needs TLS settings/],
     ['redirect on the HTTPS port', { hosts: ['a.example.com'], tls: simple('c'), redirectPort: 443 }, /redirectPort: 443 is also the HTTPS port/],
     ['redirect port out of range', { hosts: ['a.example.com'], tls: simple('c'), redirectPort: 0 }, /redirectPort: port 0 is out of range/],
-    ['mutual without CA', { hosts: ['a.example.com'], tls: ServerTls.mutual(Credential.fromSecretName('c')) }, /MUTUAL credential "c" has no CA/],
+    ['mutual without CA', { hosts: ['a.example.com'], tls: ServerTls.mutual(Credential.fromSecretName('c'), ClientCa.fromServerCredential()) }, /MUTUAL credential "c" has no CA/],
     ['short name', { hosts: ['webapp'], tls: simple('c') }, /"webapp" is a short name/],
   ])('%s', (_n, options, message) => {
     const { gateway } = setup();
@@ -102,7 +102,7 @@ describe('properties', () => {
         const { chart, gateway } = setup();
         names.forEach((n) => {
           const cred = Credential.fromSecretName(`${n}-cred`, { hasCa: mode !== 'simple' });
-          const tls = mode === 'simple' ? ServerTls.simple(cred, { minProtocolVersion: min }) : ServerTls.mutual(cred, { optional: mode === 'optional', minProtocolVersion: min });
+          const tls = mode === 'simple' ? ServerTls.simple(cred, { minProtocolVersion: min }) : ServerTls.mutual(cred, ClientCa.fromServerCredential(), { optional: mode === 'optional', minProtocolVersion: min });
           gateway.addSecureHost(n, { hosts: [`${n}.example.com`], tls, redirect, routes: [toWeb] });
         });
         const servers = one(synth(chart), 'Gateway').spec.servers as Array<{ port: { number: number }; tls: { mode?: string; minProtocolVersion?: string } }>;

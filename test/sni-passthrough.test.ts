@@ -110,12 +110,12 @@ describe('SniPassthrough', () => {
     test('SNI port that has an HTTP server', () => {
       const { gateway } = setup();
       gateway.addServer({ port: 80, protocol: GatewayProtocol.HTTP, hosts: ['web.example.com'] });
-      expect(() => gateway.addSniPassthrough('x', { port: 80, sniHosts: ['a.example.com'], destination: dest })).toThrow(/port 80: a TLS server cannot share the port with the HTTP server "http-80"; use another port/);
+      expect(() => gateway.addSniPassthrough('x', { port: 80, sniHosts: ['a.example.com'], destination: dest })).toThrow(/^\[chart\/gw\/x\] port 80 of gateway [a-z-]+\/[a-z-]+ \(chart\/gw\): a TLS server cannot share the port with the HTTP server "http-80"; use another port$/);
     });
     test('SNI port that has a TCP route', () => {
       const { gateway } = setup();
       gateway.addTcpRoute('t', { port: 31400, destination: dest });
-      expect(() => gateway.addSniPassthrough('x', { port: 31400, sniHosts: ['a.example.com'], destination: dest })).toThrow(/port 31400: a TLS server cannot share the port with the TCP server "tcp-31400"/);
+      expect(() => gateway.addSniPassthrough('x', { port: 31400, sniHosts: ['a.example.com'], destination: dest })).toThrow(/port 31400 of gateway .* a TLS server cannot share the port with the TCP server "tcp-31400", added by chart\/gw\/t; use another port/);
     });
     test('same host twice on one port', () => {
       const { gateway } = setup();

@@ -98,7 +98,7 @@ describe('TcpRoute', () => {
     test('TCP on a port that has an HTTP server', () => {
       const { gateway } = setup();
       gateway.addServer({ port: 80, protocol: GatewayProtocol.HTTP, hosts: ['web.example.com'] });
-      expect(() => gateway.addTcpRoute('x', { port: 80, destination: Destination.service('a', 1) })).toThrow(/port 80: a TCP server cannot share the port with the HTTP server "http-80"; use another port/);
+      expect(() => gateway.addTcpRoute('x', { port: 80, destination: Destination.service('a', 1) })).toThrow(/^\[chart\/gw\/x\] port 80 of gateway istioinaction\/echo-tcp-gateway \(chart\/gw\): a TCP server cannot share the port with the HTTP server "http-80"; use another port$/);
     });
     test('two TCP routes on one port', () => {
       const { gateway } = setup();

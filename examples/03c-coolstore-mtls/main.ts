@@ -3,7 +3,7 @@
  * Secret carries tls.crt, tls.key and the ca.crt that verifies client certificates.
  */
 import { App, Chart } from 'cdk8s';
-import { Credential, Destination, GatewayWorkload, HttpRoute, IngressGateway, ServerTls } from '../../src';
+import { ClientCa, Credential, Destination, GatewayWorkload, HttpRoute, IngressGateway, ServerTls } from '../../src';
 
 export function build(app: App): void {
   const chart = new Chart(app, 'coolstore', { namespace: 'istioinaction' });
@@ -11,7 +11,7 @@ export function build(app: App): void {
   const gateway = new IngressGateway(chart, 'gateway', { workload: ingress, name: 'coolstore-gateway' });
   gateway.addSecureHost('webapp', {
     hosts: ['webapp.istioinaction.io'],
-    tls: ServerTls.mutual(Credential.fromSecretName('webapp-credential-mtls', { hasCa: true })),
+    tls: ServerTls.mutual(Credential.fromSecretName('webapp-credential-mtls', { hasCa: true }), ClientCa.fromServerCredential()),
     virtualServiceName: 'webapp-vs-from-gw',
     routes: [HttpRoute.to([Destination.service('webapp', 80)])],
   });

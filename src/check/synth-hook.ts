@@ -64,6 +64,8 @@ interface AppState {
   ownerPaths: Set<string>;
   /** error messages of the last root validation, by owner path (read by the owners' validations in the same pass) */
   ownedErrors: Map<string, string[]>;
+  /** by Gateway construct path: the construct paths that added each rendered server (`spec.servers[i]`) and host */
+  serverOwners: Map<string, () => readonly ServerOwners[]>;
 }
 
 const STATES = new WeakMap<IConstruct, AppState>();
@@ -90,6 +92,7 @@ function stateOf(scope: IConstruct): AppState {
       owners: new Set(),
       ownerPaths: new Set(),
       ownedErrors: new Map(),
+      serverOwners: new Map(),
     };
     STATES.set(root, s);
   }
@@ -167,6 +170,31 @@ function scopeSynth(root: IConstruct, s: AppState): void {
       },
     });
   }
+}
+
+/** Construct paths that added one rendered Gateway server and each of its rendered hosts. */
+export interface ServerOwners {
+  readonly owner: string;
+  readonly hostOwners: readonly string[];
+}
+
+/**
+ * Declares which construct added each server (and host) of the Gateway that `gateway` (an L2 of this library)
+ * renders, in render order: a finding on `spec.servers[i]` (or `spec.servers[i].hosts[j]`) of its Gateway is then
+ * reported on that construct (e.g. a team's route on a shared gateway) instead of on the gateway.
+ */
+export function registerServerOwners(gateway: IConstruct, owners: () => readonly ServerOwners[]): void {
+  stateOf(gateway).serverOwners.set(gateway.node.path, owners);
+}
+
+/** The construct a finding is reported on: the one that added the Gateway server (or host) its path points at. */
+function refineOwner(s: AppState, f: Finding): Finding {
+  if (!f.constructPath || s.serverOwners.size === 0) return f;
+  const owners = s.serverOwners.get(f.constructPath);
+  const m = owners && /^spec\.servers\[(\d+)\](?:\.hosts\[(\d+)\])?/.exec(f.path);
+  const server = m ? owners!()[Number(m[1])] : undefined;
+  const owner = server && m![2] !== undefined ? server.hostOwners[Number(m![2])] ?? server.owner : server?.owner;
+  return owner && owner !== f.constructPath && s.ownerPaths.has(owner) ? { ...f, constructPath: owner } : f;
 }
 
 /** Merges App-wide settings. */
@@ -293,7 +321,7 @@ function evaluate(root: IConstruct): AppState {
     meshConfig: s.settings.meshConfig,
     assumeInstall: s.settings.assumeInstall,
     disabledRules: s.settings.disabledRules,
-  });
+  }).map((f) => refineOwner(s, f));
   s.cacheKey = key;
   return s;
 }

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { VirtualServiceSpecHttp } from '../../imports/networking.istio.io';
 import type { Destination } from '../destination';
 import { IstioGatewaysError } from '../errors';
-import type { GatewayBase } from '../gateway-base';
+import type { IGateway } from '../gateway-base';
 import type { HttpRoute } from '../http-route';
 import { createDestinationRule, createVirtualService } from './virtual-service';
 
@@ -23,7 +23,7 @@ interface SubsetState {
 
 /** Options of {@link HttpRouting}. */
 export interface HttpRoutingProps {
-  readonly gateway: GatewayBase;
+  readonly gateway: IGateway;
   readonly hosts: string[];
   readonly namespace: string;
   readonly name?: string;

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import {
+  ClientCa,
   CertManagerIssuerKind, Credential, Destination, EgressGateway, EgressProtocol, GatewayRole, GatewayWorkload, HttpMatch,
   HttpRoute, IngressGateway, IstioOperator, IstioProfile, ServerTls, AccessLogging, StringMatch, TlsVersion, HttpHost,
   SecureHost, TcpRoute, SniPassthrough,
@@ -379,7 +380,8 @@ function constructEntries(): BadInput[] {
         }
         return app;
       },
-      expect: /\[team-(a|b)\/gateway\] GWX-DUP-001 \(IST0145\)/,
+      // reported on the SecureHost that added the dropped server (not only on its Gateway)
+      expect: /\[team-b\/gateway\/web\] GWX-DUP-001 \(IST0145\)/,
     },
     {
       id: 'tcp-two-on-port',
@@ -426,7 +428,7 @@ function constructEntries(): BadInput[] {
     {
       id: 'mutual-no-ca-secret',
       description: 'MUTUAL with a secret without CA',
-      run: () => { const b = ingress(); b.gw.addSecureHost('web', { hosts: ['web.example.com'], tls: ServerTls.mutual(Credential.fromSecretName('c')), routes: routes() }); return b.app; },
+      run: () => { const b = ingress(); b.gw.addSecureHost('web', { hosts: ['web.example.com'], tls: ServerTls.mutual(Credential.fromSecretName('c'), ClientCa.fromServerCredential()), routes: routes() }); return b.app; },
       expect: /MUTUAL credential "c" has no CA/,
     },
     {
@@ -434,7 +436,7 @@ function constructEntries(): BadInput[] {
       description: 'OPTIONAL_MUTUAL with a cert-manager credential without ca',
       run: () => {
         const b = ingress();
-        b.gw.addSecureHost('web', { hosts: ['web.example.com'], tls: ServerTls.mutual(Credential.fromCertManager({ issuer: { name: 'ca' }, secretName: 'c' }), { optional: true }), routes: routes() });
+        b.gw.addSecureHost('web', { hosts: ['web.example.com'], tls: ServerTls.mutual(Credential.fromCertManager({ issuer: { name: 'ca' }, secretName: 'c' }), ClientCa.fromServerCredential(), { optional: true }), routes: routes() });
         return b.app;
       },
       expect: /OPTIONAL_MUTUAL credential "c" has no CA/,
@@ -531,7 +533,7 @@ function constructEntries(): BadInput[] {
         b.gw.addSecureHost('b', { hosts: ['b.example.com'], tls: mk(), routes: routes() });
         return b.app;
       },
-      expect: /another credential already creates a Certificate/,
+      expect: /another credential \(first used by [^)]+\) already writes secret istio-system\/shared with a cert-manager Certificate/,
     },
     {
       id: 'weights-not-100',

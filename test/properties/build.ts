@@ -14,6 +14,7 @@ import type {
   StringMatchConfig, TcpRouteConfig, TlsConfig,
 } from './arbitraries';
 import {
+  ClientCa,
   AccessLogging, CertManagerIssuerKind, Credential, Destination, EgressGateway, EgressProtocol, GatewayRole,
   GatewayWorkload, HttpMatch, HttpMethod, HttpRoute, ICredential, IGatewayWorkload, IngressGateway, IstioOperator,
   IstioProfile, OutboundTrafficPolicyMode, RedirectScheme, ServerTls, StringMatch, TlsVersion,
@@ -494,7 +495,7 @@ function serverTls(t: TlsConfig, credential: ICredential): ServerTls {
     maxProtocolVersion: t.maxVersion as TlsVersion | undefined,
   };
   return t.mode === 'mutual'
-    ? ServerTls.mutual(credential, { ...versions, optional: t.optional, subjectAltNames: t.subjectAltNames })
+    ? ServerTls.mutual(credential, ClientCa.fromServerCredential(), { ...versions, optional: t.optional, subjectAltNames: t.subjectAltNames })
     : ServerTls.simple(credential, versions);
 }
 

@@ -8,6 +8,7 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { dnsLabel, fqdn, weights } from './arbitraries';
 import {
+  ClientCa,
   Credential, Destination, EgressGateway, EgressProtocol, GatewayRole, GatewayWorkload, HttpMatch, HttpRoute,
   IngressGateway, IstioOperator, ServerTls, StringMatch, TlsVersion,
 } from '../../src';
@@ -238,7 +239,7 @@ export const invalidCase: fc.Arbitrary<InvalidCase> = fc.oneof(
       const cred = kind === 'secretName'
         ? Credential.fromSecretName('mtls-cred')
         : Credential.fromCertManager({ issuer: { name: 'ca' }, secretName: 'mtls-cred' });
-      b.gw.addSecureHost('web', { hosts: [h], tls: ServerTls.mutual(cred), routes: ok() });
+      b.gw.addSecureHost('web', { hosts: [h], tls: ServerTls.mutual(cred, ClientCa.fromServerCredential()), routes: ok() });
       return b.app;
     },
   })),
