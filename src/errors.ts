@@ -6,10 +6,8 @@ import { IConstruct } from 'constructs';
  * The message starts with the construct path, then names the prop, the value and the fix:
  * `[app/chart/webapp] hosts[0]: "webapp" is a short name; use a fully qualified domain name such as webapp.example.com`.
  *
- * Exported for TypeScript/JavaScript users (`err instanceof IstioGatewaysError`, `err.constructPath`). jsii cannot
- * model Error subclasses, so other languages see the JavaScript error message only.
- *
- * @jsii ignore
+ * Exported from the index for TypeScript/JavaScript users (`err instanceof IstioGatewaysError`, `err.constructPath`)
+ * outside the jsii type model: jsii cannot model Error subclasses, so other languages see the message only.
  */
 export class IstioGatewaysError extends Error {
   /** Construct path of the construct whose props were wrong. */

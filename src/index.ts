@@ -25,4 +25,3 @@ export const IstioGatewaysError = IstioGatewaysErrorClass;
 export type IstioGatewaysError = IstioGatewaysErrorClass;
 export type { Finding, ResourceRef } from './check/findings';
 export { Severity } from './check/findings';
-export { IstioGatewaysError } from './errors';

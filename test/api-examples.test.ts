@@ -3,8 +3,8 @@
  * that is an app is code users copy: each must type-check against the public API and synthesize without an error
  * finding.
  *
- * Convention for `@example` blocks: they may use `app` (a cdk8s App) and `chart` (a Chart with namespace `demo`)
- * and every name the package exports; anything else they declare themselves.
+ * Convention for `@example` blocks: they may use `app` (a cdk8s App), `chart` (a Chart with namespace `demo`),
+ * `kplus` (cdk8s-plus-28) and every name the package exports; anything else they declare themselves.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -82,10 +82,11 @@ function moduleText(example: Example, names: readonly string[]): string {
   const used = names.filter((n) => new RegExp(`\\b${n}\\b`).test(example.code));
   return [
     "import { App, Chart } from 'cdk8s';",
+    "import * as kplus from 'cdk8s-plus-28';",
     used.length ? `import { ${used.join(', ')} } from 'cdk8s-istio-gateways';` : '',
     '// eslint-disable-next-line',
     'export function run(app: App, chart: Chart): void {',
-    '  void app; void chart;',
+    '  void app; void chart; void kplus;',
     example.code,
     '}',
   ].join('\n');
