@@ -4,7 +4,7 @@
  * TypeError, never a message with `undefined`/`NaN`/`[object Object]` (unless that is the bad value), never YAML.
  */
 import * as fc from 'fast-check';
-import { fcParams } from './arbitraries';
+import { fcParams } from '../util/property';
 import { assertRejected, invalidCase } from './invalid';
 
 export const INVALID_RUNS = 1000;

@@ -5,6 +5,7 @@ import { KubeObject } from '../../../src/check/model';
 import { SECRET_RULES } from '../../../src/check/rules/secrets';
 import { NOW, TestCerts, TestPair, testCerts } from '../certs';
 import { Obj, brief, gateway, injectedGateway, only, secret, server } from '../fixtures';
+import { fcParams } from '../../util/property';
 
 let certs: TestCerts;
 beforeAll(async () => {
@@ -319,6 +320,6 @@ describe('robustness', () => {
     fc.assert(fc.property(arb, (objs) => {
       const f = run(objs as KubeObject[]);
       expect(f.filter((x) => x.rule === 'CHK-INT-001')).toStrictEqual([]);
-    }), { numRuns: 300 });
+    }), fcParams(300));
   });
 });

@@ -4,6 +4,7 @@ import { KubeObject } from '../../../src/check/model';
 import { VIRTUAL_SERVICE_RULES } from '../../../src/check/rules/virtual-service';
 import { VIRTUAL_SERVICE_CROSS_RULES } from '../../../src/check/rules/virtual-service-cross';
 import { at, brief, check, destinationRule, gateway, injectedGateway, only, server, service, serviceEntry, vs } from '../fixtures';
+import { fcParams } from '../../util/property';
 
 interface Case {
   readonly rule: string;
@@ -341,7 +342,7 @@ describe('garbage input', () => {
       ];
       const f = run(objs);
       expect(f.filter((x) => x.rule === 'CHK-INT-001')).toEqual([]);
-    }), { numRuns: 150 });
+    }), fcParams(150));
   });
 });
 
