@@ -55,6 +55,7 @@ export interface Inputs {
 }
 
 const MANIFEST_EXT = /\.ya?ml$/i;
+const MIB = 2 ** 20;
 
 function errnoCode(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? String(e);
@@ -193,6 +194,7 @@ class InputReader {
     let fd: number;
     try {
       // O_NONBLOCK: opening a FIFO must not wait for a writer (it is rejected right after, by fstat)
+      // eslint-disable-next-line no-bitwise
       fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     } catch (e) {
       throw new InputError(`${file}: cannot read the file (${errnoCode(e)})`);
@@ -217,7 +219,7 @@ class InputReader {
     const chunks: Buffer[] = [];
     let total = 0;
     // a regular file's size is known (but /proc files report 0): read it in one piece when possible
-    let chunk = Buffer.allocUnsafe(Math.min(this.remaining + 1, size !== undefined && size > 0 ? size + 1 : 1 << 20, 1 << 28));
+    let chunk = Buffer.allocUnsafe(Math.min(this.remaining + 1, size !== undefined && size > 0 ? size + 1 : MIB, 256 * MIB));
     for (;;) {
       let n: number;
       try {
@@ -237,7 +239,7 @@ class InputReader {
       if (total > this.remaining) throw this.tooLarge(name);
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
       // the next read fills the rest of this buffer, or a new one: no copy per read (pipes give 64 KiB at a time)
-      chunk = n === chunk.length ? Buffer.allocUnsafe(Math.min(this.remaining - total + 1, 1 << 20)) : chunk.subarray(n);
+      chunk = n === chunk.length ? Buffer.allocUnsafe(Math.min(this.remaining - total + 1, MIB)) : chunk.subarray(n);
     }
     this.remaining -= total;
     return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);

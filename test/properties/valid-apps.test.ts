@@ -10,10 +10,10 @@ import * as YAML from 'yaml';
 import { appConfig, AppConfig } from './arbitraries';
 import { buildApp, PemMaterial } from './build';
 import { pemMaterial } from './pem';
-import { fcParams } from '../util/property';
 import { Checks } from '../../src';
 import { Finding } from '../../src/check/findings';
 import { loadManifests } from '../../src/check/yaml';
+import { fcParams } from '../util/property';
 
 export const VALID_APP_RUNS = 900;
 

@@ -3,8 +3,8 @@ import { analyze } from '../../../src/check/analyze';
 import { Finding, Severity } from '../../../src/check/findings';
 import { KubeObject } from '../../../src/check/model';
 import { DESTINATION_RULE_RULES, durationMs } from '../../../src/check/rules/destination-rule';
-import { Obj, brief, deployment, destinationRule, gateway, injectedGateway, only, server, service, serviceEntry, vs } from '../fixtures';
 import { fcParams } from '../../util/property';
+import { Obj, brief, deployment, destinationRule, gateway, injectedGateway, only, server, service, serviceEntry, vs } from '../fixtures';
 
 const run = (objs: KubeObject[]): Finding[] => analyze(objs, { rules: DESTINATION_RULE_RULES });
 const dr = (spec: Obj, o: Obj = {}) => destinationRule('dr', { host: 'reviews', ...spec }, o);

@@ -2,8 +2,8 @@ import * as fc from 'fast-check';
 import { AnalyzeOptions } from '../../../src/check/analyze';
 import { KubeObject } from '../../../src/check/model';
 import { ISTIO_OPERATOR_RULES } from '../../../src/check/rules/istio-operator';
-import { brief, check, deployment, gateway, istioOperator, namespace, only, server } from '../fixtures';
 import { fcParams } from '../../util/property';
+import { brief, check, deployment, gateway, istioOperator, namespace, only, server } from '../fixtures';
 
 const run = (objs: KubeObject[], opts: AnalyzeOptions = {}) => check(objs, { rules: ISTIO_OPERATOR_RULES, ...opts });
 

@@ -3,9 +3,9 @@ import { analyze } from '../../../src/check/analyze';
 import { Finding, Severity } from '../../../src/check/findings';
 import { KubeObject } from '../../../src/check/model';
 import { SECRET_RULES } from '../../../src/check/rules/secrets';
+import { fcParams } from '../../util/property';
 import { NOW, TestCerts, TestPair, testCerts } from '../certs';
 import { Obj, brief, gateway, injectedGateway, only, secret, server } from '../fixtures';
-import { fcParams } from '../../util/property';
 
 let certs: TestCerts;
 beforeAll(async () => {

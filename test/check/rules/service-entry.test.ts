@@ -2,8 +2,8 @@ import * as fc from 'fast-check';
 import { AnalyzeOptions } from '../../../src/check/analyze';
 import { KubeObject } from '../../../src/check/model';
 import { SERVICE_ENTRY_RULES } from '../../../src/check/rules/service-entry';
-import { brief, check, destinationRule, gateway, istioOperator, only, server, serviceEntry, vs } from '../fixtures';
 import { fcParams } from '../../util/property';
+import { brief, check, destinationRule, gateway, istioOperator, only, server, serviceEntry, vs } from '../fixtures';
 
 const run = (objs: KubeObject[], opts: AnalyzeOptions = {}) => check(objs, { rules: SERVICE_ENTRY_RULES, ...opts });
 

@@ -2,8 +2,8 @@ import * as fc from 'fast-check';
 import { AnalyzeOptions } from '../../../src/check/analyze';
 import { KubeObject } from '../../../src/check/model';
 import { TELEMETRY_RULES } from '../../../src/check/rules/telemetry';
-import { brief, check, injectedGateway, istioctlIngress, only, telemetry } from '../fixtures';
 import { fcParams } from '../../util/property';
+import { brief, check, injectedGateway, istioctlIngress, only, telemetry } from '../fixtures';
 
 const run = (objs: KubeObject[], opts: AnalyzeOptions = {}) => check(objs, { rules: TELEMETRY_RULES, ...opts });
 

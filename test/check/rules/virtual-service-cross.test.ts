@@ -3,8 +3,8 @@ import { AnalyzeOptions } from '../../../src/check/analyze';
 import { KubeObject } from '../../../src/check/model';
 import { VIRTUAL_SERVICE_RULES } from '../../../src/check/rules/virtual-service';
 import { VIRTUAL_SERVICE_CROSS_RULES } from '../../../src/check/rules/virtual-service-cross';
-import { at, brief, check, destinationRule, gateway, injectedGateway, only, server, service, serviceEntry, vs } from '../fixtures';
 import { fcParams } from '../../util/property';
+import { at, brief, check, destinationRule, gateway, injectedGateway, only, server, service, serviceEntry, vs } from '../fixtures';
 
 interface Case {
   readonly rule: string;

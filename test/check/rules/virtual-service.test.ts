@@ -2,8 +2,8 @@ import * as fc from 'fast-check';
 import { resolveGatewayName } from '../../../src/check/mesh-index';
 import { KubeObject } from '../../../src/check/model';
 import { VIRTUAL_SERVICE_RULES, parseGoDuration, re2Problem } from '../../../src/check/rules/virtual-service';
-import { brief, check, gateway, only, server, vs } from '../fixtures';
 import { fcParams } from '../../util/property';
+import { brief, check, gateway, only, server, vs } from '../fixtures';
 
 interface Case {
   readonly rule: string;
