@@ -58,7 +58,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       collectCoverage: false,
       testTimeout: 120_000,
       // every test process writes its temp files (cdk8s.outdir.* of Testing.app()) into one folder per run, removed
-      // at the end; the teardown fails a --ci run that left any cdk8s.outdir.* in the temp folder
+      // at the end; on CI the teardown fails a run that left any cdk8s.outdir.* in the temp folder
       globalSetup: '<rootDir>/test/util/jest-global-setup.ts',
       globalTeardown: '<rootDir>/test/util/jest-global-teardown.ts',
     },
