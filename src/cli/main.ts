@@ -3,7 +3,8 @@
  * `cdk8s-istio-gateways check [options] PATH...`: the rule engine over any YAML (GitOps repos, Helm output).
  *
  * Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 bad usage or unreadable input.
- * `run()` does everything but process I/O so tests call it in-process.
+ * `run()` does everything but process I/O so tests call it in-process. Commands are dispatched by {@link dispatch}
+ * (one case per command, each parsing its own arguments with ./args.ts); inputs are read by ./inputs.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -123,7 +124,7 @@ export function run(argv: readonly string[], io: CliIo): number {
     } else if (e instanceof ManifestLoadError || e instanceof InputError) {
       io.stderr.write(`${e.message}\n`);
     } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      io.stderr.write(`error: the input is nested too deeply to be checked (${e.message}); Kubernetes objects are never nested this deep\n`);
+      io.stderr.write(`error: the input is nested too deeply or is too large to be checked (${e.message}); if it is a valid manifest, please report it\n`);
     } else if (e instanceof RangeError && /string length|array length|allocation failed/i.test(e.message)) {
       io.stderr.write(`error: the input or the report is too large to be handled in memory (${e.message}); check fewer files at a time\n`);
     } else {
