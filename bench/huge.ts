@@ -190,7 +190,8 @@ function measureInChild(job: Job): HugeMeasurement {
   }
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  return { op: job.op, ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024, exitCode, counts, stderr: stderr.slice(0, 2000) };
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  return { op: job.op, ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb, exitCode, counts, stderr: stderr.slice(0, 2000) };
 }
 
 /** Runs one measurement in a fresh Node.js (default heap settings, as users run the CLI). */
