@@ -7,6 +7,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { writeHugeManifest } from '../../bench/huge';
+import { analyze } from '../../src/check/analyze';
+import { formatJson } from '../../src/check/findings';
+import { readInputs } from '../../src/cli/inputs';
 import { CliIo, run } from '../../src/cli/main';
 import { IstioGatewaysValidation } from '../../src/validation-plugin';
 
@@ -80,6 +84,24 @@ describe('huge input', () => {
     expect(violations).toEqual([]);
     expect(submitted).toEqual([{ status: 'success', metadata: { errors: '0', warnings: '0', info: '0', objects: '130000' } }]);
   });
+});
+
+test('the huge benchmark\'s input (bench/huge.ts), at 2,001 objects, is a valid mesh: exit 0, no findings', () => {
+  const file = path.join(dir, 'huge-bench.yaml');
+  expect(writeHugeManifest(file, 2001)).toEqual({ objects: 2001, bytes: fs.statSync(file).size });
+  const r = cli(['check', '--format', 'json', file]);
+  expect(r).toMatchObject({ code: 0, stdout: '{"findings":[]}\n', stderr: '' });
+});
+
+test('a JSON report of more than 1,000 findings, written in pieces, is byte-identical to formatJson', () => {
+  // namespace "n" is the YAML 1.1 boolean false: one SCH-META-001 error per object
+  const file = write('many-findings.yaml', manyConfigMaps(2_500, false).replace(/namespace: team/g, 'namespace: n'));
+  const r = cli(['check', '--format', 'json', file]);
+  expect(r.code).toBe(1);
+  const inputs = readInputs([file]);
+  const expected = `${formatJson(analyze(inputs.objects, { sources: inputs.sources }))}\n`;
+  expect(JSON.parse(r.stdout).findings).toHaveLength(2_500);
+  expect(r.stdout).toBe(expected);
 });
 
 describe('only regular files', () => {
