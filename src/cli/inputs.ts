@@ -139,7 +139,8 @@ export function expandPaths(paths: readonly string[], notice: (message: string) 
   };
   for (const p of paths) {
     if (p === '-') {
-      out.push(p);
+      // stdin is one input however often it is named
+      if (!out.includes('-')) out.push(p);
       continue;
     }
     let st: fs.Stats;
