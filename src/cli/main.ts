@@ -191,23 +191,29 @@ function runCheck(args: readonly string[], io: CliIo): number {
 }
 
 const JSON_HEAD = '{"findings":[';
-const JSON_BATCH = 1000;
+/** Output is written in pieces of about this many characters. */
+const WRITE_CHUNK = 2 ** 20;
 
 /**
- * `formatJson(findings)` plus a newline, written in pieces of {@link JSON_BATCH} findings: byte-identical, and no
- * single string grows with the number of findings (a V8 string holds at most ~512 MB).
+ * `formatJson(findings)` plus a newline, written finding by finding in pieces of about {@link WRITE_CHUNK}
+ * characters: byte-identical, and no single string grows with the number or size of the findings (a V8 string holds
+ * at most ~512 MB).
  */
 function writeJson(findings: readonly Finding[], write: (s: string) => void): void {
-  if (findings.length <= JSON_BATCH) {
+  if (findings.length <= 100) {
     write(`${formatJson(findings)}\n`);
     return;
   }
-  write(JSON_HEAD);
-  for (let i = 0; i < findings.length; i += JSON_BATCH) {
-    const batch = formatJson(findings.slice(i, i + JSON_BATCH));
-    write(`${i > 0 ? ',' : ''}${batch.slice(JSON_HEAD.length, batch.length - 2)}`);
-  }
-  write(']}\n');
+  let buffer = JSON_HEAD;
+  findings.forEach((f, i) => {
+    const one = formatJson([f]);
+    buffer += `${i > 0 ? ',' : ''}${one.slice(JSON_HEAD.length, one.length - 2)}`;
+    if (buffer.length >= WRITE_CHUNK) {
+      write(buffer);
+      buffer = '';
+    }
+  });
+  write(`${buffer}]}\n`);
 }
 
 function sourceLookup(objects: readonly unknown[], sources: readonly SourceRef[], defaultNs: string): (f: Finding) => SourceRef | undefined {
