@@ -8,6 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as tty from 'tty';
 import { UsageError, oneOf, parseByteSize, parseCommandArgs } from './args';
 import { writeText } from './format';
 import { DEFAULT_MAX_INPUT_BYTES, InputError, readInputs, readMeshConfig } from './inputs';
@@ -25,6 +26,9 @@ export interface CliIo {
 }
 
 export { UsageError } from './args';
+
+/** The report could not be written (disk full, …): exit 2 with the reason. */
+class OutputError extends Error {}
 
 export const USAGE = `usage: cdk8s-istio-gateways check [options] PATH...
 
@@ -121,7 +125,7 @@ export function run(argv: readonly string[], io: CliIo): number {
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`error: ${e.message}\n\n${USAGE}`);
-    } else if (e instanceof ManifestLoadError || e instanceof InputError) {
+    } else if (e instanceof ManifestLoadError || e instanceof InputError || e instanceof OutputError) {
       io.stderr.write(`${e.message}\n`);
     } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
       io.stderr.write(`error: the input is nested too deeply or is too large to be checked (${e.message}); if it is a valid manifest, please report it\n`);
@@ -230,6 +234,43 @@ function sourceLookup(objects: readonly unknown[], sources: readonly SourceRef[]
   return (f) => byId.get(`${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}`);
 }
 
+/**
+ * A synchronous writer to a file descriptor, for the binary's stdout and stderr. process.stdout queues in memory
+ * what a slow pipe does not take yet: a report of hundreds of MB then fails with ENOBUFS and an unhandled 'error'
+ * event (a stack trace). Written synchronously, nothing is queued; a closed pipe (`| head`) ends the output quietly.
+ */
+export function fdWriter(fd: number): { write(s: string): boolean } {
+  let closed = false;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  return {
+    write(s: string): boolean {
+      if (closed) return false;
+      const buf = Buffer.from(s, 'utf8');
+      for (let off = 0; off < buf.length;) {
+        try {
+          off += fs.writeSync(fd, buf, off);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'EAGAIN') {
+            Atomics.wait(pause, 0, 0, 1); // a non-blocking pipe is full: let the reader catch up
+          } else if (code === 'EPIPE') {
+            closed = true;
+            return false;
+          } else {
+            throw new OutputError(`cannot write the output (${code ?? String(e)})`);
+          }
+        }
+      }
+      return true;
+    },
+  };
+}
+
 if (require.main === module) {
-  process.exitCode = run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+  const stdout = fdWriter(1);
+  process.exitCode = run(process.argv.slice(2), {
+    stdout: { isTTY: tty.isatty(1), write: (s: string) => stdout.write(s) },
+    stderr: fdWriter(2),
+    env: process.env,
+  });
 }

@@ -241,6 +241,14 @@ describe('stdin and arguments', () => {
     expect(JSON.parse(r.stdout).findings.map((f: { rule: string }) => f.rule)).toContain('SCH-PRUNE-001');
   });
 
+  (fs.existsSync('/bin/bash') ? test : test.skip)('the binary writes a large report into a pipe closed early (| head) without an error or a stack trace', () => {
+    const file = write('pipe/many.yaml', manyConfigMaps(2_500, false).replace(/namespace: team/g, 'namespace: n'));
+    const cmd = [process.execPath, ...binary, 'check', '--format', 'json', file].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('/bin/bash', ['-c', `${cmd} | head -c 13; echo " \${PIPESTATUS[0]}"`], { cwd: repo, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('{"findings":[ 1\n');
+  });
+
   test('options in every form util.parseArgs accepts: --opt value, --opt=value, -n value, and paths after --', () => {
     const file = write('args/gateway.yaml', BROKEN_GATEWAY);
     expect(JSON.parse(cli(['check', '--format=json', '-n', 'team-a', '--', file]).stdout).findings.length).toBeGreaterThan(0);
