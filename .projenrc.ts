@@ -70,6 +70,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       collectCoverage: false,
       testTimeout: 120_000,
+      // every test process writes its temp files (cdk8s.outdir.* of Testing.app()) into one folder per run, removed
+      // at the end; on CI the teardown fails a run that left any cdk8s.outdir.* in the temp folder
+      globalSetup: '<rootDir>/test/util/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/test/util/jest-global-teardown.ts',
     },
   },
   eslintOptions: {
@@ -131,6 +135,14 @@ project.addTask('bench', {
   description: 'Run the synth and check benchmarks; writes bench/results.json',
   exec: 'node --expose-gc -r ts-node/register/transpile-only bench/run.ts',
   env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
+});
+
+// `npm run soak`: every property test (fast-check, test/util/property.ts) and the CLI fuzz test at 100,000 runs each.
+project.addTask('soak', {
+  description: 'Run the property and fuzz tests at PROPERTY_RUNS=100000 (FC_SEED=<n> to replay a failure)',
+  exec: 'jest --ci --testTimeout=604800000',
+  env: { PROPERTY_RUNS: '100000' },
+  receiveArgs: true,
 });
 
 // Tests are transpiled without type checks (isolatedModules); this checks test/, examples/ and bench/ types.

@@ -18,6 +18,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Stat, VARIANT_LABELS, Variant, stat } from './harness';
+import { runHugeBenchmark } from './huge';
 import { JS_DIR, transpileAll } from './transpile';
 import type { Job, Measurement } from './worker';
 
@@ -167,6 +168,13 @@ async function main(): Promise<void> {
       fs.writeFileSync(path.join(BENCH_DIR, 'RESULTS.md'), md);
     }
   }
+
+  // issue #13: one CLI run over 200,000 objects vs a js-yaml parse (bench/huge.ts), merged into results.json
+  runHugeBenchmark({
+    script: path.join(JS_DIR, 'bench', 'huge.js'),
+    objects: QUICK ? 20_000 : undefined,
+    resultsFile: WRITE ? path.join(BENCH_DIR, 'results.json') : undefined,
+  });
 }
 
 main().catch((e) => {

@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { AccessLogging, GatewayWorkload } from '../src';
 import { IstioGatewaysError } from '../src/errors';
+import { fcParams } from './util/property';
 
 function setup() {
   const app = Testing.app();
@@ -80,7 +81,7 @@ describe('AccessLogging', () => {
       expect(t.metadata.namespace).toBe(ns);
       expect(t.spec.selector).toStrictEqual({ matchLabels: { istio } });
       expect(t.spec.accessLogging[0].filter).toStrictEqual(filter === undefined ? undefined : { expression: filter });
-    }), { numRuns: 30 });
+    }), fcParams(30));
   });
 
   test('errors are IstioGatewaysError', () => {

@@ -11,10 +11,11 @@ import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { exampleNames, loadExample } from '../examples/synth-all';
 import { Destination, HttpRoute } from '../src';
-import { appConfig, AppConfig, fcParams } from './properties/arbitraries';
+import { appConfig, AppConfig } from './properties/arbitraries';
 import { buildApp, BuildOptions, PemMaterial } from './properties/build';
 import { base } from './properties/invalid';
 import { pemMaterial } from './properties/pem';
+import { fcParams } from './util/property';
 import { configureChecks } from '../src/check/synth-hook';
 
 let pem: PemMaterial;

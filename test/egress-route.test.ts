@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { Checks, EgressGateway, EgressProtocol, EgressRoute, EgressRouteOptions, GatewayWorkload } from '../src';
 import { IstioGatewaysError } from '../src/errors';
+import { fcParams } from './util/property';
 
 const EGRESS_FQDN = 'istio-egressgateway.istio-system.svc.cluster.local';
 
@@ -226,13 +227,13 @@ describe('EgressRoute', () => {
         const externalPort = protocol === EgressProtocol.TLS_ORIGINATION ? 443 : port;
         expect(leg.spec[kind][0].route[0].destination).toStrictEqual({ host, port: { number: externalPort } });
         expect(byKind(out, 'DestinationRule').some((d) => d.spec.host === host)).toBe(protocol === EgressProtocol.TLS_ORIGINATION);
-      }), { numRuns: 40 });
+      }), fcParams(40));
   });
 
   test('property: IP hosts always throw', () => {
     fc.assert(fc.property(fc.oneof(fc.ipV4(), fc.ipV6()), (ip) => {
       const { gateway } = setup();
       expect(() => gateway.addRoute('r', { host: ip, port: 443, protocol: EgressProtocol.TLS })).toThrow(IstioGatewaysError);
-    }), { numRuns: 30 });
+    }), fcParams(30));
   });
 });

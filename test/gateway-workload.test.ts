@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { GatewayRole, GatewayServiceType, GatewayWorkload, IngressGateway } from '../src';
 import { ofKind, one, synth, testChart } from './util/manifests';
+import { fcParams } from './util/property';
 
 function deploy(props: Partial<ConstructorParameters<typeof GatewayWorkload>[2]> = {}) {
   const chart = testChart('apps');
@@ -134,7 +135,7 @@ describe('GatewayWorkload (deployed)', () => {
       const b = deploy();
       [...ports].reverse().forEach((p) => b.workload.exposePort(p));
       expect(JSON.stringify(synth(a.chart))).toBe(JSON.stringify(synth(b.chart)));
-    }), { numRuns: 15 });
+    }), fcParams(15));
   });
 });
 

@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { Destination, GatewayWorkload, HttpHost, HttpMatch, HttpRoute, IngressGateway } from '../src';
 import { IstioGatewaysError } from '../src/errors';
 import { ofKind, one, synth, testChart } from './util/manifests';
+import { fcParams } from './util/property';
 
 function setup(namespace: string | null = 'apps') {
   const chart = testChart(namespace ?? undefined);
@@ -162,7 +163,7 @@ describe('properties', () => {
       hosts.forEach((h, i) => gateway.addHttpHost(`h${i}`, { hosts: [h], port, routes: [toWeb] }));
       const servers = one(synth(chart), 'Gateway').spec.servers;
       expect(servers).toStrictEqual([{ port: { number: port, name: `http-${port}`, protocol: 'HTTP' }, hosts: [...hosts].sort() }]);
-    }), { numRuns: 30 });
+    }), fcParams(30));
   });
 
   test('any partial wildcard throws', () => {
@@ -170,13 +171,13 @@ describe('properties', () => {
       const partial = [`${a}*.${b}.com`, `*${a}.${b}.com`, `${a}.*.${b}.com`, `${a}.${b}.*`][where];
       const { gateway } = setup();
       expect(() => gateway.addHttpHost('x', { hosts: [partial] })).toThrow(IstioGatewaysError);
-    }), { numRuns: 40 });
+    }), fcParams(40));
   });
 
   test('any port outside 1..65535 throws', () => {
     fc.assert(fc.property(fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 65536 }), fc.double({ min: 1.1, max: 65534.9, noInteger: true })), (port) => {
       const { gateway } = setup();
       expect(() => gateway.addHttpHost('x', { hosts: ['a.example.com'], port })).toThrow(/is out of range/);
-    }), { numRuns: 40 });
+    }), fcParams(40));
   });
 });

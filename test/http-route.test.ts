@@ -5,6 +5,7 @@ import {
 } from '../src';
 import { IstioGatewaysError } from '../src/errors';
 import { Manifest, one, synth, testChart } from './util/manifests';
+import { fcParams } from './util/property';
 
 /** Synthesizes one HttpHost with `routes` and returns its VirtualService `http` rules. */
 function rules(...routes: HttpRoute[]): Manifest[] {
@@ -151,14 +152,14 @@ describe('properties', () => {
       const dests = weights.map((w, i) => Destination.service(`svc-${i}`, 80, { weight: w }));
       const http = rules(HttpRoute.to(dests));
       expect(http[0].route.map((r: Manifest) => r.weight)).toStrictEqual(weights);
-    }), { numRuns: 60 });
+    }), fcParams(60));
   });
 
   test('any weight vector not summing to 100 throws', () => {
     fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 2, maxLength: 6 }).filter((w) => w.reduce((a, b) => a + b, 0) !== 100), (weights) => {
       const dests = weights.map((w, i) => Destination.service(`svc-${i}`, 80, { weight: w }));
       expect(() => build(HttpRoute.to(dests))).toThrow(/not 100/);
-    }), { numRuns: 60 });
+    }), fcParams(60));
   });
 
   test('redirect codes: 3xx redirect codes pass, everything else throws', () => {
@@ -166,13 +167,13 @@ describe('properties', () => {
       const ok = [301, 302, 303, 307, 308].includes(code);
       if (ok) expect(() => build(HttpRoute.redirect({ uri: '/', code }))).not.toThrow();
       else expect(() => build(HttpRoute.redirect({ uri: '/', code }))).toThrow(/is not a redirect status/);
-    }), { numRuns: 80 });
+    }), fcParams(80));
   });
 
   test('durations render as whole seconds or milliseconds', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 3_600_000 }), (ms) => {
       const t = rules(HttpRoute.to([web], { timeout: Duration.millis(ms) }))[0].timeout;
       expect(t).toBe(ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
-    }), { numRuns: 40 });
+    }), fcParams(40));
   });
 });

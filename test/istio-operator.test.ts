@@ -2,6 +2,7 @@ import { ApiObject, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { EgressGateway, EgressProtocol, GatewayRole, GatewayServiceType, IngressGateway, IstioOperator, IstioProfile, OutboundTrafficPolicyMode } from '../src';
 import { IstioGatewaysError } from '../src/errors';
+import { fcParams } from './util/property';
 
 const synthIop = (iop: IstioOperator) => {
   const out = Testing.synth(iop);
@@ -240,7 +241,7 @@ describe('IstioOperator', () => {
         const expected = [...ports, 15021].sort((a, b) => a - b);
         expect(rendered).toStrictEqual(expected);
         expect(wl.ports.map((p) => p.port)).toStrictEqual(expected);
-      }), { numRuns: 40 });
+      }), fcParams(40));
   });
 
   test('property: mesh settings are accepted with every profile but empty', () => {
@@ -249,6 +250,6 @@ describe('IstioOperator', () => {
       const build = () => new IstioOperator(Testing.app(), 'i', { name: 'cp', profile, outboundTrafficPolicy: mode });
       if (profile === IstioProfile.EMPTY) expect(build).toThrow(/IOP-MESH-001/);
       else expect(synthIop(build()).spec.meshConfig).toStrictEqual({ outboundTrafficPolicy: { mode } });
-    }));
+    }), fcParams(100));
   });
 });

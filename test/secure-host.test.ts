@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { ClientCa, Credential, Destination, GatewayWorkload, HttpRoute, IngressGateway, SecureHost, ServerTls, TlsVersion } from '../src';
 import { IstioGatewaysError } from '../src/errors';
 import { one, synth, testChart } from './util/manifests';
+import { fcParams } from './util/property';
 
 function setup() {
   const chart = testChart('shop');
@@ -111,7 +112,7 @@ describe('properties', () => {
         expect(new Set(https.map((s) => s.tls.mode))).toStrictEqual(new Set([{ simple: 'SIMPLE', mutual: 'MUTUAL', optional: 'OPTIONAL_MUTUAL' }[mode]]));
         expect(https.every((s) => s.tls.minProtocolVersion === (min ?? 'TLSV1_2'))).toBe(true);
         expect(servers.filter((s) => s.port.number === 80)).toHaveLength(redirect ? 1 : 0);
-      }), { numRuns: 40 });
+      }), fcParams(40));
   });
 
   test('any error is an IstioGatewaysError', () => {
@@ -122,6 +123,6 @@ describe('properties', () => {
       } catch (e) {
         expect(e).toBeInstanceOf(IstioGatewaysError);
       }
-    }), { numRuns: 50 });
+    }), fcParams(50));
   });
 });

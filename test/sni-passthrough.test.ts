@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { Credential, Destination, GatewayProtocol, GatewayWorkload, IngressGateway, ServerTls, SniPassthrough } from '../src';
 import { IstioGatewaysError } from '../src/errors';
+import { fcParams } from './util/property';
 
 function setup(extraPort?: number) {
   const app = Testing.app();
@@ -142,13 +143,13 @@ describe('SniPassthrough', () => {
         const vs = byKind(out, 'VirtualService')[0];
         expect(vs.spec.hosts).toStrictEqual(sorted);
         expect(vs.spec.tls[0].match).toStrictEqual([{ port, sniHosts: sorted }]);
-      }), { numRuns: 30 });
+      }), fcParams(30));
   });
 
   test('property: "*", IPs and short names are always rejected', () => {
     fc.assert(fc.property(fc.oneof(fc.constant('*'), fc.ipV4(), label), (host) => {
       const { gateway } = setup();
       expect(() => gateway.addSniPassthrough('r', { sniHosts: [host], destination: Destination.service('b', 1) })).toThrow(IstioGatewaysError);
-    }), { numRuns: 30 });
+    }), fcParams(30));
   });
 });

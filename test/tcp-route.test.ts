@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { Destination, GatewayProtocol, GatewayWorkload, IngressGateway, TcpRoute } from '../src';
 import { IstioGatewaysError } from '../src/errors';
+import { fcParams } from './util/property';
 
 function setup(extraPort?: number, namespace = 'istioinaction') {
   const app = Testing.app();
@@ -136,7 +137,7 @@ describe('TcpRoute', () => {
         const vs = byKind(out, 'VirtualService')[0];
         expect(server.port).toStrictEqual({ number: port, name: `tcp-${port}`, protocol: 'TCP' });
         expect(vs.spec.tcp).toStrictEqual([{ match: [{ port }], route: [{ destination: { host: `${svc}.istioinaction.svc.cluster.local`, port: { number: destPort } } }] }]);
-      }), { numRuns: 40 });
+      }), fcParams(40));
   });
 
   test('property: out-of-range ports always throw IstioGatewaysError', () => {
@@ -144,6 +145,6 @@ describe('TcpRoute', () => {
     fc.assert(fc.property(bad, (port) => {
       const { gateway } = setup();
       expect(() => gateway.addTcpRoute('r', { port, destination: Destination.service('a', 1) })).toThrow(IstioGatewaysError);
-    }), { numRuns: 40 });
+    }), fcParams(40));
   });
 });

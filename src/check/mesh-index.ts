@@ -972,7 +972,7 @@ export class MeshIndex {
         const w = podWorkload(o, asStringMap(tm.labels), asStringMap(tm.annotations), asRecord(tmpl.spec), 'controller');
         if (w) found.push(w);
       } else if (o.group === 'install.istio.io' && o.kind === 'IstioOperator') {
-        found.push(...iopWorkloads(o));
+        for (const w of iopWorkloads(o)) found.push(w);
       }
     }
     for (const w of dedupeOperatorWorkloads(found, (ns, name) => this.serviceByName.has(`${ns}/${name}`))) this.addWorkload(w);

@@ -1118,7 +1118,7 @@ function validateInto(obj: Record<string, unknown>, issues: SchemaIssue[]): void
   metaIssues(obj, group, kind, isCrd, issues);
   if (!apiVersion || !kind) return;
   const api = apiIssues(group, version, kind, apiVersion);
-  issues.push(...api.issues);
+  for (const i of api.issues) issues.push(i);
   if (!api.crd) return;
   const c = compileKind(api.crd);
   const root = c.root;
@@ -1126,6 +1126,6 @@ function validateInto(obj: Record<string, unknown>, issues: SchemaIssue[]): void
   for (const k of Object.keys(obj)) if (!ENVELOPE.has(k)) body[k] = obj[k];
   const prepared = prepare(body, root, null, issues);
   const oas = c.validate(prepared) ? [] : ajvIssues(c.validate.errors, prepared);
-  issues.push(...oas);
+  for (const i of oas) issues.push(i); // not push(...oas): unbounded on hostile input
   if (c.cel) celWalk(prepared, c.cel, null, new Map(), issues, oas.map((i) => i.path));
 }

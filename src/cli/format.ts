@@ -25,15 +25,31 @@ function severityLabel(s: Severity, color: boolean): string {
 
 /** Findings (already sorted) as text, grouped by resource in first-appearance order, then a summary line. */
 export function formatText(findings: readonly Finding[], opts: TextOptions): string {
+  const parts: string[] = [];
+  writeText(findings, opts, (s) => parts.push(s));
+  return parts.join('');
+}
+
+/**
+ * {@link formatText}, written group by group: no single string grows with the number of findings (a V8 string holds
+ * at most ~512 MB, and a large report is printed as it is produced).
+ */
+export function writeText(findings: readonly Finding[], opts: TextOptions, write: (s: string) => void): void {
   const groups = new Map<string, Finding[]>();
+  let e = 0;
+  let w = 0;
+  let i = 0;
   for (const f of findings) {
+    if (f.severity === Severity.ERROR) e++;
+    else if (f.severity === Severity.WARNING) w++;
+    else if (f.severity === Severity.INFO) i++;
     const key = `${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}|${f.resource.apiVersion}`;
-    const list = groups.get(key) ?? [];
-    list.push(f);
-    groups.set(key, list);
+    const list = groups.get(key);
+    if (list) list.push(f);
+    else groups.set(key, [f]);
   }
-  const lines: string[] = [];
   for (const list of groups.values()) {
+    const lines: string[] = [];
     const r = list[0].resource;
     const src = opts.sourceOf?.(list[0]);
     const where = src?.file ? ` (${src.file}${src.line ? `:${src.line}` : ''})` : src?.constructPath ? ` (${src.constructPath})` : '';
@@ -45,14 +61,10 @@ export function formatText(findings: readonly Finding[], opts: TextOptions): str
       lines.push(`          fix: ${f.fix}`);
     }
     lines.push('');
+    write(`${lines.join('\n')}\n`);
   }
-  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
-  const e = count(Severity.ERROR);
-  const w = count(Severity.WARNING);
-  const i = count(Severity.INFO);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const summary = `${plural(e, 'error')}, ${plural(w, 'warning')}, ${i} info in ${plural(opts.objectCount, 'object')} from ${plural(opts.fileCount, 'file')}`;
   const colored = e > 0 ? paint(opts.color, COLORS.red + COLORS.bold, summary) : w > 0 ? paint(opts.color, COLORS.yellow, summary) : summary;
-  lines.push(findings.length === 0 ? `no problems found: ${summary}` : colored);
-  return lines.join('\n') + '\n';
+  write(`${findings.length === 0 ? `no problems found: ${summary}` : colored}\n`);
 }

@@ -3,12 +3,15 @@
  * `cdk8s-istio-gateways check [options] PATH...`: the rule engine over any YAML (GitOps repos, Helm output).
  *
  * Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 bad usage or unreadable input.
- * `run()` does everything but process I/O so tests call it in-process.
+ * `run()` does everything but process I/O so tests call it in-process. Commands are dispatched by {@link dispatch}
+ * (one case per command, each parsing its own arguments with ./args.ts); inputs are read by ./inputs.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatText } from './format';
-import { InputError, readInputs, readMeshConfig } from './inputs';
+import * as tty from 'tty';
+import { UsageError, oneOf, parseByteSize, parseCommandArgs } from './args';
+import { writeText } from './format';
+import { DEFAULT_MAX_INPUT_BYTES, InputError, readInputs, readMeshConfig } from './inputs';
 import { analyze } from '../check/analyze';
 import { Finding, Severity, formatJson } from '../check/findings';
 import type { AssumeInstall } from '../check/mesh-index';
@@ -22,84 +25,78 @@ export interface CliIo {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+export { UsageError } from './args';
+
+/** The report could not be written (disk full, …): exit 2 with the reason. */
+class OutputError extends Error {}
+
 export const USAGE = `usage: cdk8s-istio-gateways check [options] PATH...
 
 Checks Kubernetes manifests (Istio, Gateway API, cert-manager, plus Services, Deployments,
 Pods, Secrets, Namespaces as context) the way the apiserver, istiod and istioctl analyze would.
-PATH is a file or a directory (searched recursively for *.yaml and *.yml); "-" reads stdin.
+PATH is a file or a directory (searched recursively for *.yaml and *.yml, following symbolic
+links to files but not to directories, as kubectl apply -f -R does); "-" reads stdin.
+Only regular files are read.
 
 options:
   --format text|json          output format (default text); json prints {"findings":[...]}
   --mesh-config FILE          MeshConfig YAML (the istio ConfigMap's "mesh" key, or the ConfigMap)
   --fail-on error|warning     lowest severity that makes the exit code 1 (default error)
-  --namespace NS              namespace of objects without metadata.namespace (default "default")
+  --namespace NS, -n NS       namespace of objects without metadata.namespace (default "default")
   --assume-install demo|default|none
                               gateway install to assume when the input declares none (default demo)
+  --max-input-bytes SIZE      limit on the bytes read from all inputs together, e.g. 1Gi
+                              (default ${DEFAULT_MAX_INPUT_BYTES / 2 ** 20}Mi)
   -h, --help                  show this help
   -V, --version               show the version
 
 exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 bad usage or unreadable input
 `;
 
-class UsageError extends Error {}
-
-interface Options {
-  format: 'text' | 'json';
-  meshConfig?: string;
-  failOn: Severity;
-  namespace?: string;
-  assumeInstall?: AssumeInstall;
-  paths: string[];
+interface CheckOptions {
+  readonly format: 'text' | 'json';
+  readonly meshConfig?: string;
+  readonly failOn: Severity;
+  readonly namespace?: string;
+  readonly assumeInstall?: AssumeInstall;
+  readonly maxInputBytes: number;
+  readonly help: boolean;
+  readonly paths: readonly string[];
 }
 
-function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${value}"`);
-}
+const CHECK_OPTIONS = {
+  'format': { type: 'string' },
+  'mesh-config': { type: 'string' },
+  'fail-on': { type: 'string' },
+  'namespace': { type: 'string', short: 'n' },
+  'assume-install': { type: 'string' },
+  'max-input-bytes': { type: 'string' },
+  'help': { type: 'boolean', short: 'h' },
+} as const;
 
-function parseCheckArgs(args: readonly string[]): Options {
-  const o: Options = { format: 'text', failOn: Severity.ERROR, paths: [] };
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i];
-    let value: string | undefined;
-    if (a.startsWith('--') && a.includes('=')) {
-      value = a.slice(a.indexOf('=') + 1);
-      a = a.slice(0, a.indexOf('='));
-    }
-    const next = () => {
-      if (value !== undefined) return value;
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case '--format':
-        o.format = oneOf(a, next(), ['text', 'json'] as const);
-        break;
-      case '--mesh-config':
-        o.meshConfig = next();
-        break;
-      case '--fail-on':
-        o.failOn = oneOf(a, next(), ['error', 'warning'] as const) === 'warning' ? Severity.WARNING : Severity.ERROR;
-        break;
-      case '--namespace':
-      case '-n':
-        o.namespace = next();
-        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.namespace)) throw new UsageError(`--namespace "${o.namespace}" is not a valid namespace name`);
-        break;
-      case '--assume-install':
-        o.assumeInstall = oneOf(a, next(), ['demo', 'default', 'none'] as const);
-        break;
-      case '--':
-        o.paths.push(...args.slice(i + 1));
-        i = args.length;
-        break;
-      default:
-        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
-        o.paths.push(a);
-    }
+function parseCheckArgs(args: readonly string[]): CheckOptions {
+  const { values: v, positionals } = parseCommandArgs(args, CHECK_OPTIONS);
+  const str = (name: keyof typeof CHECK_OPTIONS) => (typeof v[name] === 'string' ? v[name] as string : undefined);
+  const help = v.help === true;
+  const namespace = str('namespace');
+  if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
+    throw new UsageError(`--namespace "${namespace}" is not a valid namespace name`);
   }
-  if (o.paths.length === 0) throw new UsageError('no PATH given: pass manifest files or directories');
+  const format = str('format');
+  const failOn = str('fail-on');
+  const assume = str('assume-install');
+  const max = str('max-input-bytes');
+  const o: CheckOptions = {
+    format: format === undefined ? 'text' : oneOf('--format', format, ['text', 'json'] as const),
+    ...(str('mesh-config') !== undefined ? { meshConfig: str('mesh-config') } : {}),
+    failOn: failOn === undefined ? Severity.ERROR : oneOf('--fail-on', failOn, ['error', 'warning'] as const) === 'warning' ? Severity.WARNING : Severity.ERROR,
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(assume !== undefined ? { assumeInstall: oneOf('--assume-install', assume, ['demo', 'default', 'none'] as const) } : {}),
+    maxInputBytes: max === undefined ? DEFAULT_MAX_INPUT_BYTES : parseByteSize('--max-input-bytes', max),
+    help,
+    paths: positionals,
+  };
+  if (!help && o.paths.length === 0) throw new UsageError('no PATH given: pass manifest files or directories');
   return o;
 }
 
@@ -121,15 +118,19 @@ function atOrAbove(s: Severity, min: Severity): boolean {
   return rank(s) >= rank(min);
 }
 
-/** Runs the CLI and returns its exit code (0, 1 or 2). Never throws. */
+/** Runs the CLI and returns its exit code (0, 1 or 2). Never throws, never prints a stack trace. */
 export function run(argv: readonly string[], io: CliIo): number {
   try {
-    return runUnsafe(argv, io);
+    return dispatch(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`error: ${e.message}\n\n${USAGE}`);
-    } else if (e instanceof ManifestLoadError || e instanceof InputError) {
+    } else if (e instanceof ManifestLoadError || e instanceof InputError || e instanceof OutputError) {
       io.stderr.write(`${e.message}\n`);
+    } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      io.stderr.write(`error: the input is nested too deeply or is too large to be checked (${e.message}); if it is a valid manifest, please report it\n`);
+    } else if (e instanceof RangeError && /string length|array length|allocation failed/i.test(e.message)) {
+      io.stderr.write(`error: the input or the report is too large to be handled in memory (${e.message}); check fewer files at a time\n`);
     } else {
       io.stderr.write(`internal error: ${e instanceof Error ? e.message : String(e)} (please report it)\n`);
     }
@@ -137,43 +138,86 @@ export function run(argv: readonly string[], io: CliIo): number {
   }
 }
 
-function runUnsafe(argv: readonly string[], io: CliIo): number {
+/** The commands: one case each (each command parses its own arguments). */
+function dispatch(argv: readonly string[], io: CliIo): number {
   const [cmd, ...rest] = argv;
-  if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
-    (cmd === undefined ? io.stderr : io.stdout).write(USAGE);
-    return cmd === undefined ? 2 : 0;
+  switch (cmd) {
+    case undefined:
+      io.stderr.write(USAGE);
+      return 2;
+    case '-h':
+    case '--help':
+    case 'help':
+      io.stdout.write(USAGE);
+      return 0;
+    case '-V':
+    case '--version':
+    case 'version':
+      io.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    case 'check':
+      return runCheck(rest, io);
+    default:
+      throw new UsageError(`unknown command "${cmd}"`);
   }
-  if (cmd === '-V' || cmd === '--version' || cmd === 'version') {
-    io.stdout.write(`${packageVersion()}\n`);
-    return 0;
-  }
-  if (cmd !== 'check') throw new UsageError(`unknown command "${cmd}"`);
-  if (rest.includes('-h') || rest.includes('--help')) {
+}
+
+/** `check [options] PATH...` */
+function runCheck(args: readonly string[], io: CliIo): number {
+  const opts = parseCheckArgs(args);
+  if (opts.help || args.includes('-h') || args.includes('--help')) {
     io.stdout.write(USAGE);
     return 0;
   }
-  const opts = parseCheckArgs(rest);
-  const meshConfig = opts.meshConfig !== undefined ? readMeshConfig(opts.meshConfig) : undefined;
-  const inputs = readInputs(opts.paths);
+  const read = { maxInputBytes: opts.maxInputBytes, notice: (m: string) => io.stderr.write(`note: ${m}\n`) };
+  const meshConfig = opts.meshConfig !== undefined ? readMeshConfig(opts.meshConfig, read) : undefined;
+  const inputs = readInputs(opts.paths, read);
   const findings = analyze(inputs.objects, {
     sources: inputs.sources,
     ...(meshConfig ? { meshConfig } : {}),
     ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}),
     ...(opts.assumeInstall ? { assumeInstall: opts.assumeInstall } : {}),
   });
+  const write = (s: string) => io.stdout.write(s);
   if (opts.format === 'json') {
-    io.stdout.write(`${formatJson(findings)}\n`);
+    writeJson(findings, write);
   } else {
     const env = io.env ?? {};
     const color = io.stdout.isTTY === true && env.NO_COLOR === undefined;
-    io.stdout.write(formatText(findings, {
+    writeText(findings, {
       color,
       sourceOf: sourceLookup(inputs.objects, inputs.sources, opts.namespace ?? 'default'),
       objectCount: inputs.objects.length,
       fileCount: inputs.files.length,
-    }));
+    }, write);
   }
   return findings.some((f) => atOrAbove(f.severity, opts.failOn)) ? 1 : 0;
+}
+
+const JSON_HEAD = '{"findings":[';
+/** Output is written in pieces of about this many characters. */
+const WRITE_CHUNK = 2 ** 20;
+
+/**
+ * `formatJson(findings)` plus a newline, written finding by finding in pieces of about {@link WRITE_CHUNK}
+ * characters: byte-identical, and no single string grows with the number or size of the findings (a V8 string holds
+ * at most ~512 MB).
+ */
+function writeJson(findings: readonly Finding[], write: (s: string) => void): void {
+  if (findings.length <= 100) {
+    write(`${formatJson(findings)}\n`);
+    return;
+  }
+  let buffer = JSON_HEAD;
+  findings.forEach((f, i) => {
+    const one = formatJson([f]);
+    buffer += `${i > 0 ? ',' : ''}${one.slice(JSON_HEAD.length, one.length - 2)}`;
+    if (buffer.length >= WRITE_CHUNK) {
+      write(buffer);
+      buffer = '';
+    }
+  });
+  write(`${buffer}]}\n`);
 }
 
 function sourceLookup(objects: readonly unknown[], sources: readonly SourceRef[], defaultNs: string): (f: Finding) => SourceRef | undefined {
@@ -190,6 +234,43 @@ function sourceLookup(objects: readonly unknown[], sources: readonly SourceRef[]
   return (f) => byId.get(`${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}`);
 }
 
+/**
+ * A synchronous writer to a file descriptor, for the binary's stdout and stderr. process.stdout queues in memory
+ * what a slow pipe does not take yet: a report of hundreds of MB then fails with ENOBUFS and an unhandled 'error'
+ * event (a stack trace). Written synchronously, nothing is queued; a closed pipe (`| head`) ends the output quietly.
+ */
+export function fdWriter(fd: number): { write(s: string): boolean } {
+  let closed = false;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  return {
+    write(s: string): boolean {
+      if (closed) return false;
+      const buf = Buffer.from(s, 'utf8');
+      for (let off = 0; off < buf.length;) {
+        try {
+          off += fs.writeSync(fd, buf, off);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'EAGAIN') {
+            Atomics.wait(pause, 0, 0, 1); // a non-blocking pipe is full: let the reader catch up
+          } else if (code === 'EPIPE') {
+            closed = true;
+            return false;
+          } else {
+            throw new OutputError(`cannot write the output (${code ?? String(e)})`);
+          }
+        }
+      }
+      return true;
+    },
+  };
+}
+
 if (require.main === module) {
-  process.exitCode = run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+  const stdout = fdWriter(1);
+  process.exitCode = run(process.argv.slice(2), {
+    stdout: { isTTY: tty.isatty(1), write: (s: string) => stdout.write(s) },
+    stderr: fdWriter(2),
+    env: process.env,
+  });
 }

@@ -5,6 +5,7 @@ import { Severity, compareFindings } from '../../src/check/findings';
 import { KubeObject } from '../../src/check/model';
 import { defineRule } from '../../src/check/rule';
 import { ALL_RULES } from '../../src/check/rules';
+import { fcParams } from '../util/property';
 
 const bad = () => gateway('gw', { servers: [server(7070, 'HTTP', ['*'])] });
 
@@ -104,7 +105,7 @@ describe('no rule throws on garbage', () => {
     fc.assert(fc.property(fc.array(object, { maxLength: 8 }), (objs) => {
       const f = analyze(objs as KubeObject[]);
       expect(only(f, 'CHK-INT-001')).toEqual([]);
-    }), { numRuns: 300 });
+    }), fcParams(300));
   });
 
   test('structurally broken gateway servers and VirtualServices produce no CHK-INT-001', () => {
@@ -118,6 +119,6 @@ describe('no rule throws on garbage', () => {
       const objs = lists.map((s, i) => gateway(`g${i}`, { servers: s }));
       objs.push(vs('v', ['a.com', '*'], { gateways: ['istio-system/g0', 'g1', 'mesh', 'x.y'] }));
       expect(only(analyze(objs), 'CHK-INT-001')).toEqual([]);
-    }), { numRuns: 200 });
+    }), fcParams(200));
   });
 });

@@ -12,6 +12,7 @@ import {
   validityAt,
   CertificateInfo,
 } from '../../src/check/certificates';
+import { fcParams } from '../util/property';
 
 let certs: TestCerts;
 beforeAll(async () => {
@@ -129,7 +130,7 @@ describe('never throws on garbage', () => {
         parsePrivateKey('-----BEGIN PRIVATE KEY-----\n' + s + '\n-----END PRIVATE KEY-----');
         expect(typeof parseCertificate(s)).toBe('string');
       }),
-      { numRuns: 200 },
+      fcParams(200),
     );
   });
 });

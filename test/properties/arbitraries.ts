@@ -13,24 +13,8 @@ import * as fc from 'fast-check';
 // ---------------------------------------------------------------------------------------------------------------
 // Run counts
 
-/**
- * numRuns for a property: `PROPERTY_RUNS` overrides the CI default (e.g. PROPERTY_RUNS=100000 for a soak);
- * `PROPERTY_RUNS=x4` multiplies it.
- */
-export function runs(ciDefault: number): number {
-  const env = process.env.PROPERTY_RUNS;
-  if (!env) return ciDefault;
-  const mul = /^x(\d+(?:\.\d+)?)$/i.exec(env.trim());
-  if (mul) return Math.max(1, Math.round(ciDefault * Number(mul[1])));
-  const n = Number(env);
-  return Number.isFinite(n) && n > 0 ? Math.round(n) : ciDefault;
-}
-
-/** fast-check parameters shared by the property tests (seed from FC_SEED to replay a failure). */
-export function fcParams(ciDefault: number): fc.Parameters<unknown> {
-  const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
-  return { numRuns: runs(ciDefault), ...(seed !== undefined ? { seed } : {}), endOnFailure: false, maxSkipsPerRun: 100, ...(process.env.FC_NO_SHRINK ? { endOnFailure: true } : {}) };
-}
+/** Run counts and seeds: one helper for every property of the suite (PROPERTY_RUNS, FC_SEED). */
+export { fcParams, runs } from '../util/property';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Names and hosts

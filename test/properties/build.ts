@@ -157,6 +157,21 @@ export function buildApp(cfg: AppConfig, options: BuildOptions = {}): BuiltApp {
   type Planned = { readonly id: string; readonly create: (gw: IngressGateway) => void };
   const plannedGateways: { readonly chart: Chart; readonly index: number; readonly named: boolean; readonly items: Planned[] }[] = [];
   let tcpCursor = 0;
+  // Target ports (Envoy listeners) of the TCP routes planned on the ingress workload. Two Service ports with one
+  // targetPort share one listener in istiod, so a second TCP server there is skipped (GWX-PORT-004, correctly): a
+  // valid app gives every TCP route its own target port. A TCP port without an offset listens on itself.
+  const tcpTargets = new Set<number>();
+  const tcpTargetPort = (port: number, offset: number | undefined): number | undefined => {
+    if (cfg.ingressWorkload !== 'deployed' || offset === undefined) {
+      tcpTargets.add(port);
+      return undefined;
+    }
+    // skip targets taken by an earlier route and the other TCP ports (a later route without an offset listens there)
+    let target = port + offset;
+    while (tcpTargets.has(target) || (target !== port && TCP_PORTS.includes(target))) target++;
+    tcpTargets.add(target);
+    return target;
+  };
   cfg.gateways.forEach((g, gi) => {
     const chart = charts[g.chart % charts.length];
     const ns = chart.namespace!;
@@ -282,14 +297,14 @@ export function buildApp(cfg: AppConfig, options: BuildOptions = {}): BuiltApp {
 
     function planTcp(t: TcpRouteConfig, routeNs: string, id: string, port: number): Planned {
       const dest = destination(t.destination, routeNs, false);
-      const deployed = cfg.ingressWorkload === 'deployed';
+      // only a deployed workload can choose the target port of a new Service port
+      const targetPort = tcpTargetPort(port, t.targetPortOffset);
       return {
         id,
         create: (gw) => gw.addTcpRoute(id, {
           port,
           destination: dest(),
-          // only a deployed workload can choose the target port of a new Service port
-          targetPort: deployed && t.targetPortOffset !== undefined ? port + t.targetPortOffset : undefined,
+          targetPort,
           name: t.named ? `tcp-${gi}-${id}` : undefined,
         }),
       };

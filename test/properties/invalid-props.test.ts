@@ -4,8 +4,8 @@
  * TypeError, never a message with `undefined`/`NaN`/`[object Object]` (unless that is the bad value), never YAML.
  */
 import * as fc from 'fast-check';
-import { fcParams } from './arbitraries';
 import { assertRejected, invalidCase } from './invalid';
+import { fcParams } from '../util/property';
 
 export const INVALID_RUNS = 1000;
 

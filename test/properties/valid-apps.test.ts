@@ -7,12 +7,13 @@
  */
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
-import { appConfig, AppConfig, fcParams } from './arbitraries';
+import { appConfig, AppConfig } from './arbitraries';
 import { buildApp, PemMaterial } from './build';
 import { pemMaterial } from './pem';
 import { Checks } from '../../src';
 import { Finding } from '../../src/check/findings';
 import { loadManifests } from '../../src/check/yaml';
+import { fcParams } from '../util/property';
 
 export const VALID_APP_RUNS = 900;
 

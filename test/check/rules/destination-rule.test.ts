@@ -3,6 +3,7 @@ import { analyze } from '../../../src/check/analyze';
 import { Finding, Severity } from '../../../src/check/findings';
 import { KubeObject } from '../../../src/check/model';
 import { DESTINATION_RULE_RULES, durationMs } from '../../../src/check/rules/destination-rule';
+import { fcParams } from '../../util/property';
 import { Obj, brief, deployment, destinationRule, gateway, injectedGateway, only, server, service, serviceEntry, vs } from '../fixtures';
 
 const run = (objs: KubeObject[]): Finding[] => analyze(objs, { rules: DESTINATION_RULE_RULES });
@@ -284,6 +285,6 @@ describe('specific behaviour', () => {
       fc.record({ apiVersion: fc.constant('networking.istio.io/v1'), kind: fc.constant('VirtualService'), metadata: fc.record({ name: fc.constant('v') }), spec: fc.anything() })), { maxLength: 6 });
     fc.assert(fc.property(arb, (objs) => {
       expect(run(objs as KubeObject[]).filter((x) => x.rule === 'CHK-INT-001')).toStrictEqual([]);
-    }), { numRuns: 300 });
+    }), fcParams(300));
   });
 });

@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { AnalyzeOptions } from '../../../src/check/analyze';
 import { KubeObject } from '../../../src/check/model';
 import { EGRESS_RULES } from '../../../src/check/rules/egress';
+import { fcParams } from '../../util/property';
 import { brief, check, destinationRule, gateway, injectedGateway, only, server, serviceEntry, vs } from '../fixtures';
 
 const run = (objs: KubeObject[], opts: AnalyzeOptions = {}) => check(objs, { rules: EGRESS_RULES, ...opts });
@@ -212,6 +213,6 @@ describe('EGR-* rules', () => {
     fc.assert(fc.property(arb, (objs) => {
       const f = run(objs as KubeObject[]);
       expect(f.filter((x) => x.rule === 'CHK-INT-001')).toStrictEqual([]);
-    }), { numRuns: 300 });
+    }), fcParams(300));
   });
 });

@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { AnalyzeOptions } from '../../../src/check/analyze';
 import { KubeObject } from '../../../src/check/model';
 import { ISTIO_OPERATOR_RULES } from '../../../src/check/rules/istio-operator';
+import { fcParams } from '../../util/property';
 import { brief, check, deployment, gateway, istioOperator, namespace, only, server } from '../fixtures';
 
 const run = (objs: KubeObject[], opts: AnalyzeOptions = {}) => check(objs, { rules: ISTIO_OPERATOR_RULES, ...opts });
@@ -272,6 +273,6 @@ describe('IOP-*/MESH-* rules', () => {
     fc.assert(fc.property(arb, (objs) => {
       const f = run(objs as KubeObject[]);
       expect(f.filter((x) => x.rule === 'CHK-INT-001')).toStrictEqual([]);
-    }), { numRuns: 300 });
+    }), fcParams(300));
   });
 });

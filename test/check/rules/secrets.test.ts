@@ -3,6 +3,7 @@ import { analyze } from '../../../src/check/analyze';
 import { Finding, Severity } from '../../../src/check/findings';
 import { KubeObject } from '../../../src/check/model';
 import { SECRET_RULES } from '../../../src/check/rules/secrets';
+import { fcParams } from '../../util/property';
 import { NOW, TestCerts, TestPair, testCerts } from '../certs';
 import { Obj, brief, gateway, injectedGateway, only, secret, server } from '../fixtures';
 
@@ -319,6 +320,6 @@ describe('robustness', () => {
     fc.assert(fc.property(arb, (objs) => {
       const f = run(objs as KubeObject[]);
       expect(f.filter((x) => x.rule === 'CHK-INT-001')).toStrictEqual([]);
-    }), { numRuns: 300 });
+    }), fcParams(300));
   });
 });

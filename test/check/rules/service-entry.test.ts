@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { AnalyzeOptions } from '../../../src/check/analyze';
 import { KubeObject } from '../../../src/check/model';
 import { SERVICE_ENTRY_RULES } from '../../../src/check/rules/service-entry';
+import { fcParams } from '../../util/property';
 import { brief, check, destinationRule, gateway, istioOperator, only, server, serviceEntry, vs } from '../fixtures';
 
 const run = (objs: KubeObject[], opts: AnalyzeOptions = {}) => check(objs, { rules: SERVICE_ENTRY_RULES, ...opts });
@@ -242,6 +243,6 @@ describe('SE-*/SEX-* rules', () => {
     fc.assert(fc.property(arb, fc.boolean(), (objs, reg) => {
       const f = run(objs as KubeObject[], reg ? registryOnly : {});
       expect(f.filter((x) => x.rule === 'CHK-INT-001')).toStrictEqual([]);
-    }), { numRuns: 300 });
+    }), fcParams(300));
   });
 });

@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { AnalyzeOptions } from '../../../src/check/analyze';
 import { KubeObject } from '../../../src/check/model';
 import { TELEMETRY_RULES } from '../../../src/check/rules/telemetry';
+import { fcParams } from '../../util/property';
 import { brief, check, injectedGateway, istioctlIngress, only, telemetry } from '../fixtures';
 
 const run = (objs: KubeObject[], opts: AnalyzeOptions = {}) => check(objs, { rules: TELEMETRY_RULES, ...opts });
@@ -137,6 +138,6 @@ describe('TEL-* rules', () => {
     fc.assert(fc.property(arb, (objs) => {
       const f = run(objs as KubeObject[], { meshConfig: { accessLogFile: '/dev/stdout' } });
       expect(f.filter((x) => x.rule === 'CHK-INT-001')).toStrictEqual([]);
-    }), { numRuns: 300 });
+    }), fcParams(300));
   });
 });

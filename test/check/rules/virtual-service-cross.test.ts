@@ -3,6 +3,7 @@ import { AnalyzeOptions } from '../../../src/check/analyze';
 import { KubeObject } from '../../../src/check/model';
 import { VIRTUAL_SERVICE_RULES } from '../../../src/check/rules/virtual-service';
 import { VIRTUAL_SERVICE_CROSS_RULES } from '../../../src/check/rules/virtual-service-cross';
+import { fcParams } from '../../util/property';
 import { at, brief, check, destinationRule, gateway, injectedGateway, only, server, service, serviceEntry, vs } from '../fixtures';
 
 interface Case {
@@ -341,7 +342,7 @@ describe('garbage input', () => {
       ];
       const f = run(objs);
       expect(f.filter((x) => x.rule === 'CHK-INT-001')).toEqual([]);
-    }), { numRuns: 150 });
+    }), fcParams(150));
   });
 });
 

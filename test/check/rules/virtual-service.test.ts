@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { resolveGatewayName } from '../../../src/check/mesh-index';
 import { KubeObject } from '../../../src/check/model';
 import { VIRTUAL_SERVICE_RULES, parseGoDuration, re2Problem } from '../../../src/check/rules/virtual-service';
+import { fcParams } from '../../util/property';
 import { brief, check, gateway, only, server, vs } from '../fixtures';
 
 interface Case {
@@ -314,6 +315,6 @@ describe('garbage input', () => {
       const objs: KubeObject[] = specs.map((s, i) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: `v${i}`, namespace: i % 2 ? 'a' : 'b' }, spec: s as unknown }));
       const f = check([gw, ...objs], { rules: VIRTUAL_SERVICE_RULES });
       expect(f.filter((x) => x.rule === 'CHK-INT-001')).toEqual([]);
-    }), { numRuns: 120 });
+    }), fcParams(120));
   });
 });
