@@ -2,24 +2,17 @@
  * ObjectMeta as the apiserver checks it for every object: type meta present, known metadata fields, the name grammar
  * of the kind (SCH-NAME-001), namespace, labels and annotations (SCH-META-002).
  */
+import {
+  DNS1035_LABEL_TEXT, DNS1123_LABEL_TEXT, DNS1123_SUBDOMAIN_TEXT, isDns1035Label, isDns1123Label, isDns1123Subdomain,
+} from '../../internal/dns-names';
 import { Severity } from '../findings';
 import { isRecord } from '../model';
 import { child, closest, describe, show } from './paths';
 import { SCHEMA_RULE_IDS, SchemaIssue } from './types';
 
 const OBJECT_META_FIELDS = new Set(['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields']);
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-function isDns1123Subdomain(s: string): boolean {
-  return s.length <= 253 && s.split('.').every((l) => l.length <= 63 && DNS1123_LABEL.test(l)) && s.length > 0;
-}
-
-function isDns1123Label(s: string): boolean {
-  return s.length <= 63 && DNS1123_LABEL.test(s);
-}
 
 function suggestName(s: string): string {
   const n = s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
@@ -68,11 +61,11 @@ function nameRuleFor(group: string, kind: string, isCrd: boolean): NameRule {
 function nameProblem(name: string, rule: NameRule): string | undefined {
   switch (rule) {
     case 'subdomain':
-      return isDns1123Subdomain(name) ? undefined : 'a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", starting and ending alphanumeric, at most 253 characters)';
+      return isDns1123Subdomain(name) ? undefined : DNS1123_SUBDOMAIN_TEXT;
     case 'label':
-      return isDns1123Label(name) ? undefined : 'a DNS-1123 label (lowercase letters, digits and "-", starting and ending alphanumeric, at most 63 characters)';
+      return isDns1123Label(name) ? undefined : DNS1123_LABEL_TEXT;
     case 'dns1035':
-      return name.length <= 63 && DNS1035_LABEL.test(name) ? undefined : 'a DNS-1035 label (lowercase letters, digits and "-", starting with a letter, at most 63 characters)';
+      return isDns1035Label(name) ? undefined : DNS1035_LABEL_TEXT;
     case 'path':
       return name !== '.' && name !== '..' && !/[/%]/.test(name) ? undefined : 'a path segment (no "/" or "%", not "." or "..")';
     default:
@@ -89,6 +82,10 @@ export function metaIssues(o: Record<string, unknown>, group: string, kind: stri
     issues.push({ rule: SCHEMA_RULE_IDS.meta, severity: E, path: 'kind', message: o.kind === undefined ? 'kind is missing' : `kind is ${describe(o.kind)}, not a kind name`, fix: 'set kind, e.g. Gateway' });
   }
   const m = o.metadata;
+  // istioctl install/manifest read an IstioOperator from a file, where metadata.name is optional (Istio's own profiles
+  // have no metadata); the IOP rules judge when two IstioOperators would need names.
+  const unnamedOk = group === 'install.istio.io' && kind === 'IstioOperator';
+  if (m === undefined && unnamedOk) return;
   if (!isRecord(m)) {
     issues.push({ rule: SCHEMA_RULE_IDS.meta, severity: E, path: 'metadata', message: m === undefined ? 'metadata is missing, so the object has no name' : `metadata is ${describe(m)}, not an object`, fix: 'add metadata with a name (and a namespace)' });
     return;
@@ -101,7 +98,9 @@ export function metaIssues(o: Record<string, unknown>, group: string, kind: stri
   }
   const name = m.name;
   if (name === undefined || name === null || name === '') {
-    if (typeof m.generateName !== 'string' || m.generateName === '') {
+    // istioctl install/manifest read an IstioOperator from a file, where the name is optional (Istio's own profiles
+    // have none); only an IstioOperator applied to the cluster for the in-cluster operator needs one (IOP rules).
+    if (!unnamedOk && (typeof m.generateName !== 'string' || m.generateName === '')) {
       issues.push({ rule: SCHEMA_RULE_IDS.meta, severity: E, path: 'metadata.name', message: 'metadata.name is missing', fix: 'set metadata.name (kubectl apply and GitOps tools need a fixed name)' });
     }
   } else if (typeof name !== 'string') {
