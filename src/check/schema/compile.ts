@@ -7,6 +7,7 @@ import { isRecord } from '../model';
 import { loadCatalog } from './catalogue';
 import { CelNode, Stats, compileCelTree } from './cel';
 import { ajv, rootForValidation, toJsonSchema } from './openapi';
+import { precompiledValidator } from './precompiled';
 import { CelRuleStats, CrdVersion, K8sSchema } from './types';
 
 export interface CompiledKind {
@@ -21,12 +22,17 @@ export interface CompiledKind {
 
 const compiled = new Map<string, CompiledKind>();
 
-export function compileKind(crd: CrdVersion): CompiledKind {
-  const key = `${crd.group}/${crd.version}/${crd.kind}`;
+/**
+ * The compiled form of a served CRD version, on first use: the build-time validator when there is one (precompiled.ts),
+ * else compiled now; `options.precompiled: false` always compiles (tests compare both).
+ */
+export function compileKind(crd: CrdVersion, options: { precompiled?: boolean } = {}): CompiledKind {
+  const usePrecompiled = options.precompiled !== false;
+  const key = `${crd.group}/${crd.version}/${crd.kind}${usePrecompiled ? '' : ' (compiled)'}`;
   const hit = compiled.get(key);
   if (hit) return hit;
   const root = rootForValidation(crd.schema);
-  const validate = ajv().compile(toJsonSchema(root));
+  const validate = (usePrecompiled ? precompiledValidator(crd) : undefined) ?? ajv().compile(toJsonSchema(root));
   const stats: Stats = { total: 0, evaluated: 0, skipped: [] };
   const cel = compileCelTree(root, stats);
   const c: CompiledKind = { crd, root, validate, cel, stats };

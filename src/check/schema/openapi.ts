@@ -2,23 +2,41 @@
  * OpenAPI v3 (Kubernetes structural schema) → JSON Schema for ajv: the value validations the apiserver runs
  * (types, enums, patterns, formats, bounds, combinators). Pruning and defaults are in prune.ts, CEL in cel.ts.
  */
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import type Ajv from 'ajv';
+import type { Options } from 'ajv';
 import { isRecord } from '../model';
 import { K8sSchema } from './types';
 
 let ajvInstance: Ajv | undefined;
 
+/** The ajv options of the schema checks (shared with the build-time precompilation in precompiled.ts). */
+export const AJV_OPTIONS: Options = {
+  allErrors: true, strict: false, verbose: true, unicodeRegExp: false, validateFormats: true, code: { optimize: false },
+};
+/** Formats taken from ajv-formats (its `full` mode). */
+export const AJV_FORMATS_FULL = ['ipv4', 'ipv6', 'byte', 'uri', 'email', 'uuid', 'hostname'] as const;
+/** k8s does not range-check numeric formats; unknown formats are ignored by the apiserver too. */
+export const AJV_FORMATS_ANY = ['int32', 'int64', 'float', 'double', 'password'] as const;
+/** The apiserver's date-time (RFC 3339, lenient separator). */
+export const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
+
+/** Adds the formats the apiserver knows to `a`. */
+export function addK8sFormats(a: Ajv): Ajv {
+  // loaded on first use: a check whose kinds are all precompiled (precompiled.ts) never loads the ajv compiler
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+  addFormats(a, [...AJV_FORMATS_FULL]);
+  for (const f of AJV_FORMATS_ANY) a.addFormat(f, true);
+  a.addFormat('date-time', DATE_TIME);
+  return a;
+}
+
 /** The shared ajv instance, configured like the apiserver (formats it knows, others ignored). */
 export function ajv(): Ajv {
-  if (ajvInstance) return ajvInstance;
-  const a = new Ajv({ allErrors: true, strict: false, verbose: true, unicodeRegExp: false, validateFormats: true, code: { optimize: false } });
-  addFormats(a, ['ipv4', 'ipv6', 'byte', 'uri', 'email', 'uuid', 'hostname']);
-  // k8s does not range-check numeric formats; unknown formats are ignored by the apiserver too.
-  for (const f of ['int32', 'int64', 'float', 'double', 'password']) a.addFormat(f, true);
-  a.addFormat('date-time', /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/);
-  ajvInstance = a;
-  return a;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const AjvClass = (require('ajv') as typeof import('ajv')).default;
+  ajvInstance ??= addK8sFormats(new AjvClass(AJV_OPTIONS));
+  return ajvInstance;
 }
 
 const KNOWN_FORMATS = new Set(['ipv4', 'ipv6', 'byte', 'uri', 'email', 'uuid', 'hostname', 'int32', 'int64', 'float', 'double', 'password', 'date-time']);
