@@ -3,9 +3,7 @@
  * compiled per schema node, evaluated where the node exists in the object (SCH-CEL-001), plus the list-type
  * constraints (`x-kubernetes-list-type: set|map`) walked along the same tree.
  */
-import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import type { CelEnv, CelResult } from '@bufbuild/cel';
-import { K8S_CEL_FUNCS, K8S_CEL_FUNC_NAMES } from '../cel-k8s';
 import { Severity } from '../findings';
 import { isRecord } from '../model';
 import { LazyPath, child, lastSegment, pathOf, show, truncate } from './paths';
@@ -53,9 +51,23 @@ export interface CelNode {
   readonly additional?: CelNode;
 }
 
+/**
+ * @bufbuild/cel and the Kubernetes CEL library, loaded when the first rule is compiled: a check whose kinds carry no
+ * CEL rule (core objects, cert-manager) does not pay their start-up (~95 ms of module loading).
+ */
+function cel(): typeof import('@bufbuild/cel') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@bufbuild/cel') as typeof import('@bufbuild/cel');
+}
+
+function k8sLibrary(): typeof import('../cel-k8s') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../cel-k8s') as typeof import('../cel-k8s');
+}
+
 let envInstance: CelEnv | undefined;
 function env(): CelEnv {
-  envInstance ??= celEnv({ funcs: [...K8S_CEL_FUNCS] });
+  envInstance ??= cel().celEnv({ funcs: [...k8sLibrary().K8S_CEL_FUNCS] });
   return envInstance;
 }
 
@@ -64,7 +76,7 @@ function skipReason(rule: string): string | undefined {
   const stripped = rule.replace(/r?"""[\s\S]*?"""|r?'''[\s\S]*?'''|r?"(?:[^"\\]|\\.)*"|r?'(?:[^'\\]|\\.)*'/g, '""');
   for (const m of stripped.matchAll(/([A-Za-z_][A-Za-z0-9_.]*)\s*\(/g)) {
     const name = m[1].split('.').pop() as string;
-    if (!STD_CEL_FUNCS.has(name) && !K8S_CEL_FUNC_NAMES.has(name)) return `uses the function ${name}(), which this checker does not implement`;
+    if (!STD_CEL_FUNCS.has(name) && !k8sLibrary().K8S_CEL_FUNC_NAMES.has(name)) return `uses the function ${name}(), which this checker does not implement`;
   }
   return undefined;
 }
@@ -85,6 +97,7 @@ export function compileCelTree(s: K8sSchema, stats: Stats): CelNode | undefined 
       continue;
     }
     try {
+      const { plan, parse } = cel();
       const program = plan(env(), parse(v.rule)) as CompiledRule['program'];
       let messageProgram: CompiledRule['messageProgram'];
       if (v.messageExpression) {
@@ -182,7 +195,7 @@ export function celWalk(
     const at = r.fieldPath ? fieldPathToPath(p, r.fieldPath) : p;
     const where = at || 'the object';
     const rule = truncate(r.rule.replace(/\s+/g, ' '), 160);
-    if (isCelError(result) || result instanceof Error) {
+    if (result instanceof Error || cel().isCelError(result)) {
       // A value of the wrong type (already an SCH-OAS-001 finding) makes rules over it fail to evaluate: say it once.
       if (oasPaths.some((o) => o === p || o.startsWith(p === '' ? '' : `${p}.`) || o.startsWith(`${p}[`))) continue;
       issues.push({
