@@ -70,6 +70,8 @@ interface AppState {
   /** the library's L2 constructs (they called installChecks): findings on their objects are reported on them */
   owners: Set<IConstruct>;
   ownerPaths: Set<string>;
+  /** per ApiObject: the construct its findings are attributed to, and that construct's path as a JSON string */
+  attribution: WeakMap<ApiObject, { owner: IConstruct; path: string; pathJson: string }>;
   /** error messages of the last root validation, by owner path (read by the owners' validations in the same pass) */
   ownedErrors: Map<string, string[]>;
 }
@@ -95,6 +97,7 @@ function stateOf(scope: IConstruct): AppState {
       validations: 0,
       owners: new Set(),
       ownerPaths: new Set(),
+      attribution: new WeakMap(),
       ownedErrors: new Map(),
     };
     STATES.set(root, s);
@@ -131,6 +134,7 @@ export function installChecks(scope: IConstruct): void {
   if (scope === scope.node.root || Chart.isChart(scope) || s.owners.has(scope)) return;
   s.owners.add(scope);
   s.ownerPaths.add(scope.node.path);
+  s.attribution = new WeakMap(); // a new owner may be the nearest one of existing objects
   scope.node.addValidation({ validate: () => ownerErrors(scope) });
 }
 
@@ -223,12 +227,18 @@ function evaluate(root: IConstruct): AppState {
     if (!ApiObject.isApiObject(c)) continue;
     const json: unknown = safe(() => c.toJson());
     if (json === undefined || typeof json !== 'object' || json === null) continue; // cdk8s reports it on its own
-    const owner = ownerOf(s, c);
-    const constructPath = owner.node.path;
-    constructs.set(constructPath, owner);
+    let a = s.attribution.get(c);
+    if (!a) {
+      // construct paths never change (ids are fixed, the tree only grows), and owners only change through
+      // installChecks, which resets this cache
+      const owner = ownerOf(s, c);
+      a = { owner, path: owner.node.path, pathJson: JSON.stringify(owner.node.path) };
+      s.attribution.set(c, a);
+    }
+    constructs.set(a.path, a.owner);
     manifests.push(json as KubeObject);
-    sources.push({ constructPath });
-    digest.update(`${JSON.stringify(json)}\t${JSON.stringify(constructPath)}\n`);
+    sources.push({ constructPath: a.path });
+    digest.update(`${JSON.stringify(json)}\t${a.pathJson}\n`);
   }
   const key = digest.digest('base64');
   if (key === s.cacheKey) return s;
