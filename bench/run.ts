@@ -6,14 +6,17 @@
  *   (a) our synth with every check, (b) our synth with checks disabled, (c) the floor: the manifests captured from
  *   (a) created as plain cdk8s ApiObjects in the same charts; each synthesized with app.synth() to a temp outdir.
  * At the largest N also (d) the CLI `check` on the synthesized YAML vs (e) parsing that YAML with js-yaml only.
+ * And a small repo (SMALL_TENANTS tenants, ≈ 60 objects): (f) `node main.js check <dir>` vs (g) `node parse-files.js
+ * <dir>` (js-yaml only), each a fresh process timed by the parent, start-up included (ratios.smallCheckVsParse).
  *
  * Prints a table, writes bench/results.json (gitignored) and bench/RESULTS.md (committed).
  *
- * Env: BENCH_QUICK=1 (N=100, 1 repetition, smoke), BENCH_TENANTS=100,500 (override N), BENCH_REPS=5 (at the
+ * Env: BENCH_SMALL_REPO_REPS=9 (small-repo repetitions; process start-up is noisy),
+ * BENCH_QUICK=1 (N=100, 1 repetition, smoke), BENCH_TENANTS=100,500 (override N), BENCH_REPS=5 (at the
  * largest N), BENCH_SMALL_REPS=3 (below it),
  * BENCH_NO_WRITE=1 (do not write results files).
  */
-import { fork } from 'child_process';
+import { fork, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -31,6 +34,9 @@ const REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 1 : 5));
 const SMALL_REPS = Number(process.env.BENCH_SMALL_REPS ?? Math.min(REPS, 3));
 const WRITE = process.env.BENCH_NO_WRITE !== '1';
 const SYNTH_VARIANTS: Variant[] = ['checks', 'noChecks', 'raw'];
+/** tenants of the small repo: 6 tenants synthesize 61 objects (+ 2 context documents) */
+const SMALL_TENANTS = 6;
+const SMALL_REPO_REPS = Number(process.env.BENCH_SMALL_REPO_REPS ?? (QUICK ? 3 : 9));
 const CLI_VARIANTS: Variant[] = ['cliCheck', 'parseYaml'];
 
 const BENCH_DIR = __dirname;
@@ -50,6 +56,15 @@ function runChild(job: Job): Promise<unknown> {
       else reject(new Error(`worker ${job.variant} N=${job.tenants} exited with ${code}`));
     });
   });
+}
+
+/** Wall time (ms) of a fresh `node <script> <args>` process, start-up included; throws on a crash (exit ≥ 2). */
+function timeProcess(script: string, args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [script, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - t0;
+  if (r.status === null || r.status >= 2) throw new Error(`${script} ${args.join(' ')} exited with ${r.status}: ${r.stderr?.toString() ?? ''}`);
+  return ms;
 }
 
 function rotate<T>(xs: readonly T[], k: number): T[] {
@@ -109,6 +124,8 @@ async function main(): Promise<void> {
   const runs: Measurement[] = [];
   const capture: Record<number, { errors: number; warnings: number; objects: number }> = {};
   const largest = Math.max(...TENANTS);
+  const small = { smallCheck: [] as number[], smallParse: [] as number[] };
+  let smallObjects = 0;
   try {
     for (const n of TENANTS) {
       const yamlDir = path.join(tmp, `yaml-${n}`);
@@ -131,6 +148,19 @@ async function main(): Promise<void> {
         }
       }
     }
+    // small repo: CLI start-up and lazy compilation, against a process that only parses the same files
+    const smallDir = path.join(tmp, 'yaml-small');
+    const sc = await runChild({ variant: 'capture', tenants: SMALL_TENANTS, outdir: smallDir, manifests: path.join(tmp, 'manifests-small.json') }) as { objects: number };
+    smallObjects = sc.objects;
+    const cli = path.join(JS_DIR, 'src', 'cli', 'main.js');
+    const parser = path.join(JS_DIR, 'bench', 'parse-files.js');
+    for (let rep = 0; rep < SMALL_REPO_REPS; rep++) {
+      for (const v of rotate(['smallCheck', 'smallParse'] as const, rep)) {
+        const ms = v === 'smallCheck' ? timeProcess(cli, ['check', '--format', 'json', smallDir]) : timeProcess(parser, [smallDir]);
+        small[v].push(ms);
+        process.stderr.write(`  small repo (${sc.objects} objects) rep ${rep + 1}/${SMALL_REPO_REPS} ${v}: ${f0(ms)} ms\n`);
+      }
+    }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -147,22 +177,26 @@ async function main(): Promise<void> {
     checkVsParse: med(largest, 'cliCheck', 'ms') / med(largest, 'parseYaml', 'ms'),
     [`scaling${largest}vs${lower}`]: med(largest, 'checks', 'ms') / med(lower, 'checks', 'ms'),
     scaling5000vs500: med(5000, 'checks', 'ms') / med(500, 'checks', 'ms'),
+    smallCheckVsParse: stat(small.smallCheck).median / stat(small.smallParse).median,
   };
   const targets = [
     { name: `(a)/(c) time at N=${largest}`, value: ratios.synthWithChecksVsRaw, target: 1.3 },
     { name: `time (a) N=${largest} / N=${lower}`, value: med(largest, 'checks', 'ms') / med(lower, 'checks', 'ms'), target: 11 * (largest / lower) / 10 },
     { name: `peak RSS (a)/(c) at N=${largest}`, value: ratios.rssWithChecksVsRaw, target: 1.5 },
     { name: `(d)/(e) time at N=${largest}`, value: ratios.checkVsParse, target: 2 },
+    { name: `(f)/(g) small repo (${smallObjects} objects), start-up included`, value: ratios.smallCheckVsParse, target: 2 },
   ];
   const env = `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${f0(os.totalmem() / 1024 ** 3)} GB`;
   const tableText = table(rows);
   const targetText = targets.map((t) => `| ${t.name} | ${f2(t.value)} | ≤ ${f2(t.target)} | ${t.value <= t.target ? 'met' : '**missed**'} |`).join('\n');
   const captureText = TENANTS.map((n) => `N=${n}: ${capture[n].objects} objects, ${capture[n].errors} errors, ${capture[n].warnings} warnings`).join('; ');
-  const report = `${tableText}\n\n| target | value | target | |\n|---|---:|---:|---|\n${targetText}\n\nFindings of the tenant app (a): ${captureText}.\n`;
+  const smallRows = (['smallCheck', 'smallParse'] as const).map((v) => `| ${v === 'smallCheck' ? '(f) `node main.js check <dir>`' : '(g) `node parse-files.js <dir>`'} | ${small[v].length} | ${smallObjects} | ${range(stat(small[v]), f0)} |`);
+  const smallText = `| small repo (fresh process each) | reps | objects | time ms, median (min–max) |\n|---|---:|---:|---:|\n${smallRows.join('\n')}`;
+  const report = `${tableText}\n\n${smallText}\n\n| target | value | target | |\n|---|---:|---:|---|\n${targetText}\n\nFindings of the tenant app (a): ${captureText}.\n`;
   process.stdout.write(`\n${report}\n(${env}; ${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
 
   if (WRITE) {
-    fs.writeFileSync(path.join(BENCH_DIR, 'results.json'), `${JSON.stringify({ env, tenants: TENANTS, reps: REPS, ratios, capture, rows, runs }, null, 2)}\n`);
+    fs.writeFileSync(path.join(BENCH_DIR, 'results.json'), `${JSON.stringify({ env, tenants: TENANTS, reps: REPS, ratios, capture, rows, small: { objects: smallObjects, ...small }, runs }, null, 2)}\n`);
     if (!QUICK) {
       const md = `# Benchmark results\n\nLatest \`npm run bench\` (${new Date().toISOString().slice(0, 10)}; ${env}; ${REPS} repetitions per variant at N=${largest}, ${SMALL_REPS} below, one child process per measurement, variants alternating).\nSee bench/run.ts for what each variant measures; time is the whole operation (constructs + synth, or CLI run).\n\n${report}`;
       fs.writeFileSync(path.join(BENCH_DIR, 'RESULTS.md'), md);

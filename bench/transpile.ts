@@ -9,7 +9,7 @@ export const JS_DIR = path.join(__dirname, 'out', 'js');
 /**
  * Transpiles src/, imports/ and bench/ to JavaScript once (as ts-node --transpile-only would, file by file), so the
  * children start in a fraction of a second and their memory is not inflated by the TypeScript compiler: ts-node
- * costs each child ~5 s and ~120 MB. The layout mirrors lib/ (src/check/schema.ts finds ../../crds).
+ * costs each child ~5 s and ~120 MB. The layout mirrors lib/ (src/check/schema/catalogue.ts finds ../../../crds).
  */
 export function transpileAll(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

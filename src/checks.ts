@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { Finding } from './check/findings';
-import { addSuppression, configureChecks, currentFindings } from './check/synth-hook';
+import { WARNING_METADATA, addSuppression, configureChecks, currentFindings } from './check/synth-hook';
 
 /** What to assume about the cluster when no gateway workload is declared (no IngressGateway/GatewayWorkload context). */
 export enum AssumeInstall {
@@ -10,6 +10,21 @@ export enum AssumeInstall {
   DEFAULT = 'default',
   /** Nothing: Gateways select no workload unless one is declared. */
   NONE = 'none',
+}
+
+/**
+ * Receives the warning findings of the synth-time checks (instead of stderr), e.g. to collect them in a test or to
+ * forward them to a logger. Implement it in any jsii language.
+ */
+export interface IWarningSink {
+  /**
+   * Called during validation with the warnings of the App, once per distinct set of warnings (a repeated synth of an
+   * unchanged App does not call it again).
+   *
+   * @param warnings the warning findings, sorted (severity, resource, path, rule)
+   * @param text the same warnings as the lines that would have been printed to stderr
+   */
+  warn(warnings: Finding[], text: string): void;
 }
 
 /** App-wide options of the synth-time checks. */
@@ -41,6 +56,12 @@ export interface ChecksOptions {
    * @default - all rules run
    */
   readonly disabledRules?: string[];
+  /**
+   * Receives warnings instead of stderr. Whatever the sink, each warning is also recorded as construct metadata
+   * (type `Checks.WARNING_METADATA`) on the construct it is attributed to (see `Checks.warningsOf`).
+   * @default - warnings are printed to stderr
+   */
+  readonly warningSink?: IWarningSink;
 }
 
 /**
@@ -50,6 +71,9 @@ export interface ChecksOptions {
  * @see https://github.com/cdk8s-istio-gateways/cdk8s-istio-gateways#rules
  */
 export class Checks {
+  /** Construct metadata type of the warnings recorded on constructs (`node.metadata`, entry data is the message). */
+  public static readonly WARNING_METADATA: string = WARNING_METADATA;
+
   /**
    * Suppresses one rule on every Kubernetes object under `scope`, with a reason that is written into the
    * `checks.cdk8s-istio-gateways.io/suppress` annotation (visible to reviewers in the YAML).
@@ -74,12 +98,21 @@ export class Checks {
       meshConfig: options.meshConfig,
       assumeInstall: options.assumeInstall === undefined ? undefined : (`${options.assumeInstall}` as 'demo' | 'default' | 'none'),
       disabledRules: options.disabledRules,
+      warningSink: options.warningSink,
     });
   }
 
   /** The findings of the App that contains `scope`, as of its current state (the same as the next synth reports). */
   public static findings(scope: IConstruct): Finding[] {
     return currentFindings(scope);
+  }
+
+  /**
+   * The warnings recorded on `scope` itself by past synths (construct metadata of type `Checks.WARNING_METADATA`),
+   * each as `<rule> (<code>) <kind> <ns>/<name> <path>: <message> — fix: <fix>`.
+   */
+  public static warningsOf(scope: IConstruct): string[] {
+    return scope.node.metadata.filter((m) => m.type === WARNING_METADATA).map((m) => String(m.data));
   }
 
   private constructor() {}

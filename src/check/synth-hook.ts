@@ -1,17 +1,24 @@
 /**
- * Runs the rule engine on every synth of a cdk8s App.
+ * Runs the rule engine on every synth of a cdk8s App, through cdk8s's public validation mechanism only.
  *
- * cdk8s calls `node.validate()` on every construct of the App in `App.synth()` and in every `Chart.toJson()` (which
- * `Testing.synth(chart)` calls). {@link installChecks} adds one validation to the App's root node that collects every
- * ApiObject of the App (via `apiObject.toJson()`, never `chart.toJson()`, which would recurse into validation), adds
- * the registered context, runs {@link analyze}, and turns error findings into validation errors that name the
- * construct path. Warnings go to stderr once per distinct set (strict mode turns them into errors).
+ * cdk8s calls `node.validate()` on every construct of the App in `App.synth()` (once before writing, then once more in
+ * every `Chart.toJson()`: 1 + charts passes), in `App.synthYaml()` (likewise) and in `Chart.toJson()` /
+ * `Testing.synth(chart)` (one pass). {@link installChecks} adds ONE validation to the App's root node (`addValidation`,
+ * the root is validated first in every pass) that serializes every ApiObject of the App with its public `toJson()`
+ * (never `chart.toJson()`, which would recurse into validation), adds the registered context, runs {@link analyze}, and
+ * turns error findings into validation errors that name the construct path. Each L2 construct of this library adds a
+ * validation of its own that returns the errors on its objects, so cdk8s prefixes them with the L2's path.
  *
- * Cost: validation runs 1 + (number of charts) times per `app.synth()`. The result is cached on a digest of the
- * synthesized manifests (plus a version counter bumped by registerContext/suppress/configure), so `analyze` runs once
- * per synth and again only after a change; within one `app.synth()`/`synthYaml()` only the first validation
- * collects the manifests, the repeated ones reuse its result, and cdk8s's own serialization of each ApiObject in that
- * synth reuses the manifest the checks built (measured in test/check/synth-hook.test.ts, bench/).
+ * Nothing is patched: no own property is added to the App, a chart or any ApiObject, no construct is added or removed,
+ * `synth` is not intercepted. State lives in module-level WeakMaps keyed by the root construct.
+ *
+ * Cache key: a SHA-256 digest of the serialized manifests (with their construct paths) and of a version counter bumped
+ * by registerContext/suppress/configure. It is recomputed in every validation pass — a pass cannot tell whether user
+ * code ran since the previous one without intercepting synth — but `analyze` runs only when the key changed, i.e. once
+ * per synth, and again only after a change. Cost per pass: one serialization of the App (measured in bench/).
+ *
+ * Warnings reach users through three public channels: an {@link IWarningSinkLike} given to `Checks.configure`
+ * (else stderr), and construct metadata of type {@link WARNING_METADATA} on the construct the finding is attributed to.
  */
 import { createHash } from 'crypto';
 import { ApiObject, Chart } from 'cdk8s';
@@ -21,7 +28,14 @@ import { SUPPRESS_ANNOTATION, analyze, parseSuppressions } from './analyze';
 import { Finding, Severity, formatFindingLine } from './findings';
 import type { AssumeInstall } from './mesh-index';
 import { KubeObject, SourceRef, asRecord, asString, meta } from './model';
-import { orderOwnedObjects } from '../internal/ordering';
+
+/** Construct metadata type under which warnings are recorded on the construct a warning finding is attributed to. */
+export const WARNING_METADATA = 'cdk8s-istio-gateways/warning';
+
+/** Where warning findings go (the public `IWarningSink` of src/checks.ts has this shape). */
+export interface IWarningSinkLike {
+  warn(warnings: Finding[], text: string): void;
+}
 
 /** App-wide settings of the checks (set through `Checks.configure`). */
 export interface CheckSettings {
@@ -30,7 +44,9 @@ export interface CheckSettings {
   meshConfig?: Record<string, unknown>;
   assumeInstall?: AssumeInstall;
   disabledRules?: string[];
-  /** Where warnings go. @default process.stderr */
+  /** Receives warnings instead of stderr. */
+  warningSink?: IWarningSinkLike;
+  /** Where warnings go as text when no sink is set (tests, benchmarks). @default process.stderr */
   warn?: (text: string) => void;
 }
 
@@ -44,24 +60,18 @@ interface AppState {
   version: number;
   /** digest of the version and of the manifests and sources analyze last ran on (see {@link evaluate}) */
   cacheKey?: string;
-  /**
-   * During one App.synth()/synthYaml(): the manifest the checks serialized for each ApiObject, handed to cdk8s's own
-   * serialization of that object in the same synth instead of resolving it again (see {@link reuseInSynth}).
-   */
-  synthJson?: WeakMap<ApiObject, unknown>;
   findings: Finding[];
-  errors: string[];
+  /** constructs by path that findings were attributed to in the last analysis (for warning metadata) */
+  constructs: Map<string, IConstruct>;
   printed: Set<string>;
   /** how many times analyze() ran (for tests and benchmarks) */
   analyzeRuns: number;
   validations: number;
-  /** > 0 while App.synth()/synthYaml() of this App runs */
-  synthDepth: number;
-  /** the checks already ran in the current App.synth()/synthYaml() */
-  evaluatedInSynth: boolean;
   /** the library's L2 constructs (they called installChecks): findings on their objects are reported on them */
   owners: Set<IConstruct>;
   ownerPaths: Set<string>;
+  /** per ApiObject: the construct its findings are attributed to, and that construct's path as a JSON string */
+  attribution: WeakMap<ApiObject, { owner: IConstruct; path: string; pathJson: string }>;
   /** error messages of the last root validation, by owner path (read by the owners' validations in the same pass) */
   ownedErrors: Map<string, string[]>;
   /** by Gateway construct path: the construct paths that added each rendered server (`spec.servers[i]`) and host */
@@ -83,14 +93,13 @@ function stateOf(scope: IConstruct): AppState {
       suppressions: [],
       version: 0,
       findings: [],
-      errors: [],
+      constructs: new Map(),
       printed: new Set(),
       analyzeRuns: 0,
       validations: 0,
-      synthDepth: 0,
-      evaluatedInSynth: false,
       owners: new Set(),
       ownerPaths: new Set(),
+      attribution: new WeakMap(),
       ownedErrors: new Map(),
       serverOwners: new Map(),
     };
@@ -119,7 +128,7 @@ export function registerContext(scope: IConstruct, objects: KubeObject[]): void 
 }
 
 /**
- * Makes sure the App that contains `scope` runs the checks once per synth, and makes `scope` (an L2 construct of
+ * Makes sure the App that contains `scope` runs the checks in its validation, and makes `scope` (an L2 construct of
  * this library) the construct that error findings on its objects are reported on: cdk8s prefixes each validation
  * message with the path of the construct that returned it. Idempotent; every L2 calls it in its constructor.
  */
@@ -128,6 +137,7 @@ export function installChecks(scope: IConstruct): void {
   if (scope === scope.node.root || Chart.isChart(scope) || s.owners.has(scope)) return;
   s.owners.add(scope);
   s.ownerPaths.add(scope.node.path);
+  s.attribution = new WeakMap(); // a new owner may be the nearest one of existing objects
   scope.node.addValidation({ validate: () => ownerErrors(scope) });
 }
 
@@ -138,38 +148,7 @@ function ensureInstalled(scope: IConstruct): AppState {
   s.installed = true;
   const root = scope.node.root;
   root.node.addValidation({ validate: () => runChecks(root) });
-  scopeSynth(root, s);
   return s;
-}
-
-/**
- * cdk8s validates the whole App 1 + (number of charts) times in one `App.synth()` (once itself, then in every
- * `Chart.toJson()`), with no user code in between. Marking the App's synth() and synthYaml() calls lets
- * {@link runChecks} collect and check the manifests on the first of those validations only; the others reuse the
- * result instead of re-serializing every ApiObject for the cache key (linear in the App per validation, so
- * (charts + 1) × objects per synth).
- */
-function scopeSynth(root: IConstruct, s: AppState): void {
-  const target = root as unknown as Record<string, unknown>;
-  for (const method of ['synth', 'synthYaml']) {
-    const original = target[method];
-    if (typeof original !== 'function') continue;
-    Object.defineProperty(root, method, {
-      configurable: true,
-      writable: true,
-      value: function (this: unknown, ...args: unknown[]) {
-        if (s.synthDepth++ === 0) s.evaluatedInSynth = false;
-        try {
-          return (original as (...a: unknown[]) => unknown).apply(this, args);
-        } finally {
-          if (--s.synthDepth === 0) {
-            s.evaluatedInSynth = false;
-            s.synthJson = undefined;
-          }
-        }
-      },
-    });
-  }
 }
 
 /** Construct paths that added one rendered Gateway server and each of its rendered hosts. */
@@ -251,64 +230,43 @@ function safe<T>(fn: () => T): T | undefined {
  * The construct a finding on `o` is attributed to: the nearest enclosing L2 of this library, else the construct
  * that owns the ApiObject, else the ApiObject.
  */
-function ownerPath(s: AppState, o: ApiObject): string {
+function ownerOf(s: AppState, o: ApiObject): IConstruct {
   for (let c: IConstruct | undefined = o.node.scope; c; c = c.node.scope) {
-    if (s.owners.has(c)) return c.node.path;
+    if (s.owners.has(c)) return c;
   }
   const parent = o.node.scope;
-  if (!parent || Chart.isChart(parent) || !parent.node.scope) return o.node.path;
-  return parent.node.path;
+  if (!parent || Chart.isChart(parent) || !parent.node.scope) return o;
+  return parent;
 }
-
-/** ApiObjects whose `toJson` was given the in-synth reuse of {@link reuseInSynth}. */
-const REUSING = new WeakSet<ApiObject>();
 
 /**
- * In one `App.synth()`/`synthYaml()`, cdk8s serializes every ApiObject again (chart by chart) after the validation in
- * which the checks serialized it, with only dependency resolution and validations in between. The object's next
- * `toJson()` in that synth returns the manifest the checks built (once: later calls serialize again), so a synth with
- * checks resolves each object once, not twice. The reuse is an own, non-enumerable `toJson` on the instance that
- * defers to the class's method whenever no manifest is pending; manifests are dropped when the synth ends.
+ * Collects the manifests and runs analyze when the cache key changed. The key is a digest, not the manifests
+ * themselves: keeping JSON.stringify of every manifest between synths cost as much memory as the manifests. JSON text
+ * has no raw tab or newline, so the records are unambiguous.
  */
-function reuseInSynth(s: AppState, pending: WeakMap<ApiObject, unknown>, o: ApiObject, json: unknown): void {
-  pending.set(o, json);
-  if (REUSING.has(o)) return;
-  REUSING.add(o);
-  Object.defineProperty(o, 'toJson', {
-    configurable: true,
-    enumerable: false,
-    writable: true,
-    value: function (this: ApiObject): unknown {
-      const m = s.synthJson;
-      const j = m?.get(this);
-      if (m && j !== undefined) {
-        m.delete(this);
-        return j;
-      }
-      return (Object.getPrototypeOf(this) as ApiObject).toJson.call(this);
-    },
-  });
-}
-
-/** Collects manifests and runs analyze (cached). Returns the findings. */
 function evaluate(root: IConstruct): AppState {
   const s = stateOf(root);
   for (const sup of s.suppressions) applySuppression(sup.scope, sup.line);
   const manifests: KubeObject[] = [];
   const sources: SourceRef[] = [];
-  // The cache key is a digest, not the manifests themselves: keeping JSON.stringify of every manifest between
-  // synths cost as much memory as the manifests. JSON text has no raw tab or newline, so the records are unambiguous.
+  const constructs = new Map<string, IConstruct>();
   const digest = createHash('sha256').update(`${s.version}\n`);
-  const reuse = s.synthDepth > 0 ? (s.synthJson = new WeakMap()) : undefined;
   for (const c of root.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     const json: unknown = safe(() => c.toJson());
     if (json === undefined || typeof json !== 'object' || json === null) continue; // cdk8s reports it on its own
-    const constructPath = ownerPath(s, c);
+    let a = s.attribution.get(c);
+    if (!a) {
+      // construct paths never change (ids are fixed, the tree only grows), and owners only change through
+      // installChecks, which resets this cache
+      const owner = ownerOf(s, c);
+      a = { owner, path: owner.node.path, pathJson: JSON.stringify(owner.node.path) };
+      s.attribution.set(c, a);
+    }
+    constructs.set(a.path, a.owner);
     manifests.push(json as KubeObject);
-    sources.push({ constructPath });
-    digest.update(`${JSON.stringify(json)}\t${JSON.stringify(constructPath)}\n`);
-    if (reuse) reuseInSynth(s, reuse, c, json);
+    sources.push({ constructPath: a.path });
+    digest.update(`${JSON.stringify(json)}\t${a.pathJson}\n`);
   }
   const key = digest.digest('base64');
   if (key === s.cacheKey) return s;
@@ -322,6 +280,7 @@ function evaluate(root: IConstruct): AppState {
     assumeInstall: s.settings.assumeInstall,
     disabledRules: s.settings.disabledRules,
   }).map((f) => refineOwner(s, f));
+  s.constructs = constructs;
   s.cacheKey = key;
   return s;
 }
@@ -336,33 +295,20 @@ export function formatSynthMessage(f: Finding): string {
 }
 
 /**
- * The App-root validation. cdk8s validates the root first in every pass, so this one orders the library's objects,
- * runs the checks, prints warnings, and reports the errors that no L2 of this library owns (e.g. on the user's own
- * ApiObjects); {@link ownerErrors} reports the rest on the L2 constructs.
+ * The App-root validation. cdk8s validates the root first in every pass, so this one runs the checks (cached),
+ * reports warnings, and returns the errors that no L2 of this library owns (e.g. on the user's own ApiObjects);
+ * {@link ownerErrors} reports the rest on the L2 constructs.
  */
 function runChecks(root: IConstruct): string[] {
   const s = stateOf(root);
   s.validations++;
-  const firstInSynth = !(s.synthDepth > 0 && s.evaluatedInSynth);
-  if (firstInSynth) orderOwnedObjects(s.owners);
   if (s.settings.disabled) return [];
-  if (firstInSynth) {
-    evaluate(root);
-    if (s.synthDepth > 0) s.evaluatedInSynth = true;
-  }
-  const failing = failingFindings(s);
+  evaluate(root);
   const warnings = s.settings.strict === true ? [] : s.findings.filter((f) => f.severity === Severity.WARNING);
-  if (warnings.length > 0) {
-    const text = warnings.map((f) => `${formatFindingLine(f)}${f.constructPath ? ` [${f.constructPath}]` : ''}`).join('\n');
-    if (!s.printed.has(text)) {
-      s.printed.add(text);
-      const out = s.settings.warn ?? ((t: string) => process.stderr.write(t));
-      out(`cdk8s-istio-gateways: ${warnings.length} warning(s):\n${text}\n`);
-    }
-  }
+  if (warnings.length > 0) reportWarnings(s, warnings);
   const unowned: string[] = [];
   s.ownedErrors = new Map();
-  for (const f of failing) {
+  for (const f of failingFindings(s)) {
     if (!f.constructPath || !s.ownerPaths.has(f.constructPath)) {
       unowned.push(formatSynthMessage(f));
       continue;
@@ -372,6 +318,27 @@ function runChecks(root: IConstruct): string[] {
     else s.ownedErrors.set(f.constructPath, [formatOwnedMessage(f)]);
   }
   return unowned;
+}
+
+/**
+ * Hands warnings to the sink (or stderr) once per distinct set, and records each on the construct it is attributed
+ * to as construct metadata ({@link WARNING_METADATA}; once per construct and text).
+ */
+function reportWarnings(s: AppState, warnings: Finding[]): void {
+  const lines = warnings.map((f) => `${formatFindingLine(f)}${f.constructPath ? ` [${f.constructPath}]` : ''}`);
+  const text = lines.join('\n');
+  if (s.printed.has(text)) return;
+  s.printed.add(text);
+  for (const f of warnings) {
+    const target = f.constructPath ? s.constructs.get(f.constructPath) : undefined;
+    if (!target) continue;
+    const data = formatSynthMessage({ ...f, constructPath: undefined });
+    if (target.node.metadata.some((m) => m.type === WARNING_METADATA && m.data === data)) continue;
+    target.node.addMetadata(WARNING_METADATA, data);
+  }
+  const message = `cdk8s-istio-gateways: ${warnings.length} warning(s):\n${text}\n`;
+  if (s.settings.warningSink) s.settings.warningSink.warn([...warnings], message);
+  else (s.settings.warn ?? ((t: string) => process.stderr.write(t)))(message);
 }
 
 function failingFindings(s: AppState): Finding[] {

@@ -5,8 +5,9 @@
  */
 import { createHash } from 'crypto';
 import { IConstruct } from 'constructs';
-import { gatewayHostProblem, isDnsLabel } from '../check/hosts';
+import { gatewayHostProblem } from '../check/hosts';
 import { IstioGatewaysError } from '../errors';
+import { isDns1123Label } from './dns-names';
 
 /** Throws unless `port` is an integer from 1 to 65535. */
 export function validatePort(scope: IConstruct, field: string, port: number): void {
@@ -52,7 +53,7 @@ export function validateGatewayHosts(
 
 /** Throws unless `name` is a DNS-1123 label (object names that Istio requires to be labels, port names). */
 export function validateDnsLabel(scope: IConstruct, field: string, name: string): void {
-  if (typeof name !== 'string' || !isDnsLabel(name)) {
+  if (typeof name !== 'string' || !isDns1123Label(name)) {
     throw new IstioGatewaysError(scope, `${field}: "${String(name)}" is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)`);
   }
 }

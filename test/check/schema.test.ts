@@ -101,6 +101,25 @@ describe('SCH-META-002 labels and annotations', () => {
   });
 });
 
+describe('SCH-META-001 and IstioOperator (istioctl input)', () => {
+  const iop = { apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', spec: { profile: 'demo' } };
+
+  test('an IstioOperator without metadata.name, or without metadata, is valid istioctl input (issue 10)', () => {
+    expect(issues(iop, 'SCH-META-001')).toEqual([]);
+    expect(issues({ ...iop, metadata: { namespace: 'istio-system' } }, 'SCH-META-001')).toEqual([]);
+  });
+
+  test('its metadata is still checked when present', () => {
+    expect(issues({ ...iop, metadata: { namespace: 'Istio_System' } }, 'SCH-NAME-001').map((i) => i.path)).toEqual(['metadata.namespace']);
+    expect(issues({ ...iop, metadata: { labels: { 'bad key': 'x' } } }, 'SCH-META-002').map((i) => i.path)).toEqual(['metadata.labels["bad key"]']);
+    expect(issues({ ...iop, metadata: 'x' }, 'SCH-META-001').map((i) => i.path)).toEqual(['metadata']);
+  });
+
+  test('other kinds still need a name', () => {
+    expect(issues({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { namespace: 'shop' } }, 'SCH-META-001').map((i) => i.path)).toEqual(['metadata.name']);
+  });
+});
+
 describe('SCH-NAME-001 names', () => {
   test('custom resources need a DNS-1123 subdomain', () => {
     const vs = { ...cleanVs, metadata: { name: 'Shop_VS', namespace: 'shop' } };
@@ -114,6 +133,29 @@ describe('SCH-NAME-001 names', () => {
 
   test('an Istio Gateway name is left to GW-NAME-001 (not reported twice)', () => {
     expect(issues({ ...gateway([httpServer]), metadata: { name: 'Bad_Name', namespace: 'istio-system' } }, 'SCH-NAME-001')).toEqual([]);
+  });
+
+  test('object names are DNS-1123 subdomains: 253 characters in total, no 63-character limit per part (issue 10)', () => {
+    const long = `reviews-${'a'.repeat(58)}`; // 66 characters, no dot
+    expect(long).toHaveLength(66);
+    expect(issues({ ...cleanVs, metadata: { name: long, namespace: 'shop' } }, 'SCH-NAME-001')).toEqual([]);
+    expect(issues({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${long}.${long}`, namespace: 'shop' } }, 'SCH-NAME-001')).toEqual([]);
+    expect(issues({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a'.repeat(253), namespace: 'shop' } }, 'SCH-NAME-001')).toEqual([]);
+    const tooLong = issues({ ...cleanVs, metadata: { name: 'a'.repeat(254), namespace: 'shop' } }, 'SCH-NAME-001');
+    expect(tooLong.map((i) => i.message)).toEqual([
+      `metadata.name "${'a'.repeat(78)}… is not a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", starting and ending alphanumeric, at most 253 characters)`,
+    ]);
+  });
+
+  test('label kinds keep the 63-character limit: Service (DNS-1035), Namespace (DNS-1123 label)', () => {
+    const long = `reviews-${'a'.repeat(58)}`;
+    expect(issues({ apiVersion: 'v1', kind: 'Service', metadata: { name: long, namespace: 'shop' } }, 'SCH-NAME-001').map((i) => i.message)).toEqual([
+      `metadata.name "${long}" is not a DNS-1035 label (lowercase letters, digits and "-", starting with a letter, at most 63 characters)`,
+    ]);
+    expect(issues({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: long } }, 'SCH-NAME-001').map((i) => i.message)).toEqual([
+      `metadata.name "${long}" is not a DNS-1123 label (lowercase letters, digits and "-", starting and ending alphanumeric, at most 63 characters)`,
+    ]);
+    expect(issues({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a.b' } }, 'SCH-NAME-001')).toHaveLength(1);
   });
 
   test('clean: dotted subdomain names for custom resources, colons for RBAC', () => {

@@ -1,0 +1,266 @@
+/**
+ * The CRDs' `x-kubernetes-validations` CEL rules (@bufbuild/cel + the Kubernetes CEL library of ../cel-k8s.ts):
+ * compiled per schema node, evaluated where the node exists in the object (SCH-CEL-001), plus the list-type
+ * constraints (`x-kubernetes-list-type: set|map`) walked along the same tree.
+ */
+import type { CelEnv, CelResult } from '@bufbuild/cel';
+import { Severity } from '../findings';
+import { isRecord } from '../model';
+import { LazyPath, child, lastSegment, pathOf, show, truncate } from './paths';
+import { K8sSchema, SCHEMA_RULE_IDS, SchemaIssue } from './types';
+
+const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var']);
+const STD_CEL_FUNCS = new Set([
+  'size', 'has', 'all', 'exists', 'exists_one', 'filter', 'map', 'matches', 'startsWith', 'endsWith', 'contains',
+  'duration', 'timestamp', 'int', 'uint', 'double', 'string', 'bool', 'bytes', 'dyn', 'type', 'getFullYear', 'getMonth',
+  'getDate', 'getDayOfMonth', 'getDayOfWeek', 'getDayOfYear', 'getHours', 'getMinutes', 'getSeconds', 'getMilliseconds',
+]);
+
+/** Kubernetes' escaping of property names in CEL (`namespace` → `__namespace__`, `a-b` → `a__dash__b`). */
+export function escapeCelProperty(name: string): string | undefined {
+  // called for every field of every value handed to CEL; the field names are few, so memoize
+  if (escapeMemo.has(name)) return escapeMemo.get(name);
+  const e = escapeCelPropertyUncached(name);
+  if (escapeMemo.size < 10_000) escapeMemo.set(name, e);
+  return e;
+}
+
+const escapeMemo = new Map<string, string | undefined>();
+
+function escapeCelPropertyUncached(name: string): string | undefined {
+  if (CEL_RESERVED.has(name)) return `__${name}__`;
+  const escaped = name.replace(/__/g, '__underscores__').replace(/\./g, '__dot__').replace(/-/g, '__dash__').replace(/\//g, '__slash__');
+  return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(escaped) ? escaped : undefined;
+}
+
+export interface CompiledRule {
+  readonly rule: string;
+  readonly message?: string;
+  readonly fieldPath?: string;
+  readonly reason?: string;
+  readonly program: (bindings: { self: unknown }) => CelResult;
+  readonly messageProgram?: (bindings: { self: unknown }) => CelResult;
+}
+
+/** CEL rules and list-type constraints along the schema, pruned to the subtrees that have any. */
+export interface CelNode {
+  readonly schema: K8sSchema;
+  readonly rules: CompiledRule[];
+  readonly props?: Map<string, CelNode>;
+  readonly items?: CelNode;
+  readonly additional?: CelNode;
+}
+
+/**
+ * @bufbuild/cel and the Kubernetes CEL library, loaded when the first rule is compiled: a check whose kinds carry no
+ * CEL rule (core objects, cert-manager) does not pay their start-up (~95 ms of module loading).
+ */
+function cel(): typeof import('@bufbuild/cel') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@bufbuild/cel') as typeof import('@bufbuild/cel');
+}
+
+function k8sLibrary(): typeof import('../cel-k8s') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../cel-k8s') as typeof import('../cel-k8s');
+}
+
+let envInstance: CelEnv | undefined;
+function env(): CelEnv {
+  envInstance ??= cel().celEnv({ funcs: [...k8sLibrary().K8S_CEL_FUNCS] });
+  return envInstance;
+}
+
+function skipReason(rule: string): string | undefined {
+  if (/\boldSelf\b/.test(rule)) return 'transition rule (references oldSelf): needs the stored object, only evaluated on update';
+  const stripped = rule.replace(/r?"""[\s\S]*?"""|r?'''[\s\S]*?'''|r?"(?:[^"\\]|\\.)*"|r?'(?:[^'\\]|\\.)*'/g, '""');
+  for (const m of stripped.matchAll(/([A-Za-z_][A-Za-z0-9_.]*)\s*\(/g)) {
+    const name = m[1].split('.').pop() as string;
+    if (!STD_CEL_FUNCS.has(name) && !k8sLibrary().K8S_CEL_FUNC_NAMES.has(name)) return `uses the function ${name}(), which this checker does not implement`;
+  }
+  return undefined;
+}
+
+export interface Stats {
+  total: number;
+  evaluated: number;
+  skipped: { rule: string; reason: string }[];
+}
+
+export function compileCelTree(s: K8sSchema, stats: Stats): CelNode | undefined {
+  const rules: CompiledRule[] = [];
+  for (const v of s['x-kubernetes-validations'] ?? []) {
+    stats.total++;
+    const reason = skipReason(v.rule);
+    if (reason) {
+      stats.skipped.push({ rule: v.rule, reason });
+      continue;
+    }
+    try {
+      const { plan, parse } = cel();
+      const program = plan(env(), parse(v.rule)) as CompiledRule['program'];
+      let messageProgram: CompiledRule['messageProgram'];
+      if (v.messageExpression) {
+        try {
+          messageProgram = plan(env(), parse(v.messageExpression)) as CompiledRule['program'];
+        } catch {
+          messageProgram = undefined;
+        }
+      }
+      rules.push({ rule: v.rule, message: v.message, fieldPath: v.fieldPath, reason: v.reason, program, messageProgram });
+      stats.evaluated++;
+    } catch (e) {
+      stats.skipped.push({ rule: v.rule, reason: `does not parse: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+  let props: Map<string, CelNode> | undefined;
+  for (const [k, v] of Object.entries(s.properties ?? {})) {
+    const sub = compileCelTree(v, stats);
+    if (sub) (props ??= new Map()).set(k, sub);
+  }
+  const items = s.items ? compileCelTree(s.items, stats) : undefined;
+  const additional = isRecord(s.additionalProperties) ? compileCelTree(s.additionalProperties as K8sSchema, stats) : undefined;
+  const listConstraint = s['x-kubernetes-list-type'] === 'set' || s['x-kubernetes-list-type'] === 'map';
+  if (rules.length === 0 && !props && !items && !additional && !listConstraint) return undefined;
+  return { schema: s, rules, props, items, additional };
+}
+
+/** Converts a JSON value to a CEL value typed by its schema: integers → int, objects → maps with escaped fields. */
+function toCel(v: unknown, s: K8sSchema | undefined, memo: Map<object, unknown>): unknown {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') {
+    const isInt = s ? s.type === 'integer' || (s['x-kubernetes-int-or-string'] === true) || (s.type === undefined && Number.isInteger(v)) : Number.isInteger(v);
+    return isInt && Number.isSafeInteger(v) ? BigInt(v) : v;
+  }
+  if (typeof v !== 'object') return v;
+  const cached = memo.get(v as object);
+  if (cached !== undefined) return cached;
+  let out: unknown;
+  if (Array.isArray(v)) {
+    out = v.map((x) => toCel(x, s?.items, memo));
+  } else {
+    const m = new Map<string, unknown>();
+    const rec = v as Record<string, unknown>;
+    if (s?.properties) {
+      for (const [k, x] of Object.entries(rec)) {
+        const ps = s.properties[k];
+        if (ps) {
+          const ek = escapeCelProperty(k);
+          if (ek !== undefined) m.set(ek, toCel(x, ps, memo));
+        } else if (s['x-kubernetes-preserve-unknown-fields']) {
+          const ek = escapeCelProperty(k);
+          if (ek !== undefined) m.set(ek, toCel(x, undefined, memo));
+        }
+      }
+    } else {
+      const add = isRecord(s?.additionalProperties) ? (s?.additionalProperties as K8sSchema) : undefined;
+      for (const [k, x] of Object.entries(rec)) m.set(k, toCel(x, add, memo));
+    }
+    out = m;
+  }
+  memo.set(v as object, out);
+  return out;
+}
+
+
+function fieldPathToPath(base: string, fieldPath: string): string {
+  let p = base;
+  const re = /\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*'([^']*)'\s*\]|\[\s*"([^"]*)"\s*\]|\[(\d+)\]/g;
+  for (const m of fieldPath.matchAll(re)) {
+    if (m[1] !== undefined) p = child(p, m[1]);
+    else if (m[2] !== undefined) p = child(p, m[2]);
+    else if (m[3] !== undefined) p = child(p, m[3]);
+    else p = child(p, Number(m[4]));
+  }
+  return p;
+}
+
+function lowerFirst(s: string): string {
+  return s.length > 1 && /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
+}
+
+export function celWalk(
+  v: unknown, node: CelNode, lp: LazyPath, memo: Map<object, unknown>, issues: SchemaIssue[], oasPaths: readonly string[],
+): void {
+  if (v === undefined || v === null) return;
+  for (const r of node.rules) {
+    let result: CelResult;
+    try {
+      result = r.program({ self: toCel(v, node.schema, memo) });
+    } catch (e) {
+      result = e as CelResult;
+    }
+    if (result === true) continue;
+    const p = pathOf(lp);
+    const at = r.fieldPath ? fieldPathToPath(p, r.fieldPath) : p;
+    const where = at || 'the object';
+    const rule = truncate(r.rule.replace(/\s+/g, ' '), 160);
+    if (result instanceof Error || cel().isCelError(result)) {
+      // A value of the wrong type (already an SCH-OAS-001 finding) makes rules over it fail to evaluate: say it once.
+      if (oasPaths.some((o) => o === p || o.startsWith(p === '' ? '' : `${p}.`) || o.startsWith(`${p}[`))) continue;
+      issues.push({
+        rule: SCHEMA_RULE_IDS.cel,
+        severity: Severity.ERROR,
+        path: at,
+        message: `${lastSegment(at) || 'object'}: the CRD validation rule "${rule}" fails to evaluate (${(result as Error).message}); the apiserver rejects the object${r.message ? `: ${lowerFirst(r.message)}` : ''}`,
+        fix: r.message ? `make ${where} satisfy: ${lowerFirst(r.message)}` : 'set the fields the rule reads, or fix their types',
+      });
+      continue;
+    }
+    let message = r.message ?? `failed rule: ${rule}`;
+    if (r.messageProgram) {
+      const m = r.messageProgram({ self: toCel(v, node.schema, memo) });
+      if (typeof m === 'string' && m.trim() !== '') message = m;
+    }
+    issues.push({
+      rule: SCHEMA_RULE_IDS.cel,
+      severity: Severity.ERROR,
+      path: at,
+      message: `${lastSegment(at) || 'object'}: ${lowerFirst(message)}${r.reason && r.reason !== 'FieldValueInvalid' ? ` (${r.reason})` : ''}`,
+      fix: `change ${where} so that the CRD rule holds: ${rule}`,
+    });
+  }
+  const s = node.schema;
+  if (Array.isArray(v)) {
+    listTypeIssues(v, s, lp, issues);
+    if (node.items) v.forEach((x, i) => celWalk(x, node.items as CelNode, { parent: lp, key: i }, memo, issues, oasPaths));
+    return;
+  }
+  if (!isRecord(v)) return;
+  if (node.props) {
+    for (const [k, c] of node.props) if (k in v) celWalk(v[k], c, { parent: lp, key: k }, memo, issues, oasPaths);
+  }
+  if (node.additional) {
+    for (const [k, x] of Object.entries(v)) {
+      if (!(node.props?.has(k) || s.properties?.[k])) celWalk(x, node.additional, { parent: lp, key: k }, memo, issues, oasPaths);
+    }
+  }
+}
+
+function listTypeIssues(v: unknown[], s: K8sSchema, lp: LazyPath, issues: SchemaIssue[]): void {
+  const type = s['x-kubernetes-list-type'];
+  if (type !== 'set' && type !== 'map') return;
+  const p = pathOf(lp);
+  if (type === 'set') {
+    const seen = new Map<string, number>();
+    v.forEach((x, i) => {
+      const k = JSON.stringify(x);
+      const first = seen.get(k);
+      if (first !== undefined) {
+        issues.push({ rule: SCHEMA_RULE_IDS.oas, severity: Severity.ERROR, path: child(p, i), message: `${child(p, i)} duplicates ${child(p, first)} (${show(x)}); ${p} is a set`, fix: `remove the duplicate ${show(x)}` });
+      } else {seen.set(k, i);}
+    });
+  } else if (type === 'map') {
+    const keys = s['x-kubernetes-list-map-keys'] ?? [];
+    const seen = new Map<string, number>();
+    v.forEach((x, i) => {
+      if (!isRecord(x)) return;
+      const k = JSON.stringify(keys.map((key) => x[key] ?? s.items?.properties?.[key]?.default ?? null));
+      const first = seen.get(k);
+      if (first !== undefined) {
+        const desc = keys.map((key) => `${key}=${show(x[key])}`).join(', ');
+        issues.push({ rule: SCHEMA_RULE_IDS.oas, severity: Severity.ERROR, path: child(p, i), message: `${child(p, i)} has the same ${desc} as ${child(p, first)}; entries of ${p} must be unique by ${keys.join('+')}`, fix: `merge the two entries or change ${keys.join('/')}` });
+      } else {seen.set(k, i);}
+    });
+  }
+}

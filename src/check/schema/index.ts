@@ -1,0 +1,76 @@
+/**
+ * Schema conformance as the apiserver checks it: the vendored CRDs' OpenAPI v3 schemas (ajv) and their
+ * `x-kubernetes-validations` CEL rules (@bufbuild/cel + ../cel-k8s.ts), plus ObjectMeta checks for every object.
+ *
+ * The apiserver's order is kept: prune unknown fields (here: reported, SCH-PRUNE-001) and nulls of non-nullable
+ * fields (SCH-NULL-001) → apply `default`s → validate the OpenAPI value validations (SCH-OAS-001) → evaluate the CEL
+ * rules (SCH-CEL-001) where the schema node exists in the object.
+ *
+ * CRDs are read from the package's `crds/` directory on first use; each (group, version, kind) is compiled once,
+ * lazily. Every served version is validated, not only the ones the library imports.
+ *
+ * Modules: types (shapes, rule IDs), catalogue (vendored CRDs), api-version (SCH-API-001), object-meta (ObjectMeta,
+ * names), openapi (→ JSON Schema for ajv), prune (prune, null-prune, defaults), messages (ajv errors → issues),
+ * cel (CEL rules, list types), compile (per-kind compilation, rule statistics), paths (paths and descriptions).
+ */
+import { Severity } from '../findings';
+import { KubeObject, isRecord } from '../model';
+import { apiIssues } from './api-version';
+import { isKnownCrdKind } from './catalogue';
+import { celWalk } from './cel';
+import { compileKind } from './compile';
+import { ajvIssues } from './messages';
+import { metaIssues } from './object-meta';
+import { prepare } from './prune';
+import { SCHEMA_RULE_IDS, SchemaIssue } from './types';
+
+export { SCHEMA_RULE_IDS } from './types';
+export type { CelRuleStats, SchemaIssue } from './types';
+export { crdDirectory, isKnownCrdKind } from './catalogue';
+export { escapeCelProperty } from './cel';
+export { celRuleStats } from './compile';
+
+const resultCache = new WeakMap<object, SchemaIssue[]>();
+/** Top-level fields the apiserver handles itself (type meta, ObjectMeta, status subresource). */
+const ENVELOPE = new Set(['apiVersion', 'kind', 'metadata', 'status']);
+
+/**
+ * Everything the apiserver would reject (or silently drop) in one object: ObjectMeta and names for every object;
+ * apiVersion, OpenAPI schema, unknown fields and CEL rules for kinds of the vendored CRDs. Never throws.
+ * Results are cached per object identity (the object must not be mutated afterwards).
+ */
+export function validateManifest(obj: KubeObject): SchemaIssue[] {
+  if (!isRecord(obj)) return [];
+  const hit = resultCache.get(obj);
+  if (hit) return hit;
+  const issues: SchemaIssue[] = [];
+  try {
+    validateInto(obj, issues);
+  } catch (e) {
+    issues.push({ rule: SCHEMA_RULE_IDS.oas, severity: Severity.WARNING, path: '', message: `the schema check failed internally and was skipped: ${e instanceof Error ? e.message : String(e)}`, fix: 'report this with the manifest that triggers it' });
+  }
+  resultCache.set(obj, issues);
+  return issues;
+}
+
+function validateInto(obj: Record<string, unknown>, issues: SchemaIssue[]): void {
+  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+  const kind = typeof obj.kind === 'string' ? obj.kind : '';
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+  const isCrd = isKnownCrdKind(group, kind);
+  metaIssues(obj, group, kind, isCrd, issues);
+  if (!apiVersion || !kind) return;
+  const api = apiIssues(group, version, kind, apiVersion);
+  for (const i of api.issues) issues.push(i);
+  if (!api.crd) return;
+  const c = compileKind(api.crd);
+  const root = c.root;
+  const body: Record<string, unknown> = {};
+  for (const k of Object.keys(obj)) if (!ENVELOPE.has(k)) body[k] = obj[k];
+  const prepared = prepare(body, root, null, issues);
+  const oas = c.validate(prepared) ? [] : ajvIssues(c.validate.errors, prepared);
+  for (const i of oas) issues.push(i); // not push(...oas): unbounded on hostile input
+  if (c.cel) celWalk(prepared, c.cel, null, new Map(), issues, oas.map((i) => i.path));
+}
