@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Finding } from './check/findings';
 import { WARNING_METADATA, addSuppression, configureChecks, currentFindings } from './check/synth-hook';
+import { MeshConfig } from './mesh-config';
 
 /** What to assume about the cluster when no gateway workload is declared (no IngressGateway/GatewayWorkload context). */
 export enum AssumeInstall {
@@ -40,12 +41,13 @@ export interface ChecksOptions {
    */
   readonly disabled?: boolean;
   /**
-   * The mesh configuration the gateways run under, as in the `mesh` key of the `istio` ConfigMap, e.g.
-   * `{ outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } }`. istiod environment variables may be given under
-   * `pilotEnv`, e.g. `{ pilotEnv: { PILOT_SCOPE_GATEWAY_TO_NAMESPACE: 'true' } }`.
+   * The mesh configuration the gateways run under (the `mesh` key of the `istio` ConfigMap and the istiod
+   * environment variables the checks depend on), e.g.
+   * `new MeshConfig({ outboundTrafficPolicy: OutboundTrafficPolicyMode.REGISTRY_ONLY })`.
    * @default - Istio defaults, or what an IstioOperator in the App declares
+   * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/
    */
-  readonly meshConfig?: { [key: string]: unknown };
+  readonly meshConfig?: MeshConfig;
   /**
    * What to assume when no gateway workload is declared.
    * @default AssumeInstall.DEMO
@@ -95,7 +97,7 @@ export class Checks {
     configureChecks(scope, {
       strict: options.strict,
       disabled: options.disabled,
-      meshConfig: options.meshConfig,
+      meshConfig: options.meshConfig?._toCheckSettings(),
       assumeInstall: options.assumeInstall === undefined ? undefined : (`${options.assumeInstall}` as 'demo' | 'default' | 'none'),
       disabledRules: options.disabledRules,
       warningSink: options.warningSink,

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
-  Checks, Destination, Finding, GatewayWorkload, HttpRoute, IWarningSink, IngressGateway, Severity,
+  Checks, Destination, Finding, GatewayWorkload, HttpHost, HttpRoute, IWarningSink, IngressGateway, Severity,
 } from '../src';
 
 let outdir: string;
@@ -27,7 +27,7 @@ class Collector implements IWarningSink {
   }
 }
 
-function build(): { app: App; charts: Chart[]; user: ApiObject; sink: Collector; gateway: IngressGateway } {
+function build(): { app: App; charts: Chart[]; user: ApiObject; sink: Collector; gateway: IngressGateway; host: HttpHost } {
   const app = new App({ outdir });
   const sink = new Collector();
   Checks.configure(app, { warningSink: sink });
@@ -36,14 +36,14 @@ function build(): { app: App; charts: Chart[]; user: ApiObject; sink: Collector;
   const workload = GatewayWorkload.istioIngressGateway(edge, 'ingress');
   const gateway = new IngressGateway(edge, 'gateway', { workload, name: 'shop-gateway' });
   // `hosts: ['*']` is valid but warned (GW-SEC-001)
-  gateway.addHttpHost('any', { hosts: ['*'], allowAnyHost: true, routes: [HttpRoute.to([Destination.service('web', 80, { namespace: 'shop' })])] });
+  const host = gateway.addHttpHost('any', { hosts: ['*'], allowAnyHost: true, routes: [HttpRoute.to([Destination.service('web', 80, { namespace: 'shop' })])] });
   const user = new ApiObject(apps, 'web', {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'web' },
     spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] },
   });
-  return { app, charts: [edge, apps], user, sink, gateway };
+  return { app, charts: [edge, apps], user, sink, gateway, host };
 }
 
 /** Own property names and symbols of an object, sorted (symbols by description). */
@@ -138,19 +138,20 @@ describe('warnings reach the user through public channels', () => {
     expect(sink.calls).toHaveLength(1);
     const [call] = sink.calls;
     expect(call.warnings.map((f) => [f.rule, f.severity, f.resource.kind, f.resource.name, f.path, f.constructPath])).toContainEqual(
-      ['GW-SEC-001', Severity.WARNING, 'Gateway', 'shop-gateway', 'spec.servers[0].hosts[0]', 'edge/gateway'],
+      // on the construct that added the host (the HttpHost), not only the gateway
+      ['GW-SEC-001', Severity.WARNING, 'Gateway', 'shop-gateway', 'spec.servers[0].hosts[0]', 'edge/gateway/any'],
     );
     expect(call.text).toMatch(/^cdk8s-istio-gateways: \d+ warning\(s\):\n/);
     expect(call.text).toContain('warning GW-SEC-001 Gateway istio-system/shop-gateway spec.servers[0].hosts[0]: ');
   });
 
   test('each warning is recorded as construct metadata on the construct it is attributed to', () => {
-    const { app, gateway } = build();
+    const { app, host } = build();
     app.synth();
     app.synth();
-    const recorded = Checks.warningsOf(gateway);
+    const recorded = Checks.warningsOf(host);
     expect(recorded.filter((w) => w.startsWith('GW-SEC-001 Gateway istio-system/shop-gateway spec.servers[0].hosts[0]: '))).toHaveLength(1);
-    expect(gateway.node.metadata.filter((m) => m.type === Checks.WARNING_METADATA).map((m) => m.data)).toStrictEqual(recorded);
+    expect(host.node.metadata.filter((m) => m.type === Checks.WARNING_METADATA).map((m) => m.data)).toStrictEqual(recorded);
     expect(recorded.every((w) => / — fix: /.test(w))).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { injectedGateway } from './fixtures';
 import { SUPPRESS_ANNOTATION } from '../../src/check/analyze';
 import { checkStats, configureChecks, installChecks, registerContext } from '../../src/check/synth-hook';
 import { AssumeInstall, Checks } from '../../src/checks';
+import { MeshConfig } from '../../src/mesh-config';
 
 /** A stand-in L2: one Gateway ApiObject under a construct, calling installChecks like the real constructs. */
 class Web extends Construct {
@@ -99,7 +100,7 @@ describe('synth hook', () => {
     expect(Checks.findings(chart).map((f) => f.rule)).not.toContain('GWX-SEL-001');
     Checks.configure(chart, { assumeInstall: AssumeInstall.DEFAULT });
     expect(Checks.findings(chart).map((f) => f.rule)).toContain('GWX-SEL-001');
-    Checks.configure(chart, { meshConfig: { pilotEnv: { PILOT_SCOPE_GATEWAY_TO_NAMESPACE: 'true' } }, assumeInstall: AssumeInstall.DEMO });
+    Checks.configure(chart, { meshConfig: new MeshConfig({ scopeGatewayToNamespace: true }), assumeInstall: AssumeInstall.DEMO });
     expect(Checks.findings(chart).map((f) => f.rule)).not.toContain('GWX-SEL-001');
   });
 
