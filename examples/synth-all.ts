@@ -5,9 +5,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
+import { GatewayApi } from '../src';
 
 export interface ExampleModule {
-  build(app: App): void;
+  build(app: App, api?: GatewayApi): void;
 }
 
 /** Example folder names, sorted. */

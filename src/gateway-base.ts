@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { Gateway as GatewayL1, GatewaySpecServers, toJson_GatewaySpec } from '../imports/networking.istio.io';
 import { installChecks } from './check/synth-hook';
 import { IstioGatewaysError } from './errors';
+import { GatewayApi } from './gateway-api/api';
+import { KubernetesGateway } from './gateway-api/gateway';
 import { GatewayRole, IGatewayWorkload } from './gateway-workload';
 import { hostSlug, validateDnsLabel, validateGatewayHosts, validatePort } from './internal/validate';
 import { RenderedServerTls, ServerTls } from './server-tls';
@@ -93,6 +95,14 @@ export interface GatewayBaseProps {
    * @default - the chart's namespace, else the workload's namespace
    */
   readonly namespace?: string;
+  /**
+   * The API the gateway and every construct bound to it render: Istio's (Gateway, VirtualService) or the Kubernetes
+   * Gateway API (Gateway with `gatewayClassName: istio` bound to the workload's Service through `spec.addresses`,
+   * HTTPRoute, TLSRoute, TCPRoute, ReferenceGrant). Options without a Gateway API equivalent throw.
+   * @default GatewayApi.ISTIO
+   * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/
+   */
+  readonly api?: GatewayApi;
 }
 
 type Family = 'http' | 'tls' | 'tcp';
@@ -145,8 +155,15 @@ export abstract class GatewayBase extends Construct {
   public readonly name: string;
   /** Namespace of the Gateway. */
   public readonly namespace: string;
-  /** The L1 Gateway object. */
+  /** The L1 Gateway object (networking.istio.io or gateway.networking.k8s.io, per `api`). */
   public readonly apiObject: ApiObject;
+  /** The API the gateway renders. */
+  public readonly api: GatewayApi;
+  /**
+   * The Gateway API renderer, when `api` is KUBERNETES.
+   * @internal
+   */
+  public readonly _kubernetes?: KubernetesGateway;
   private readonly servers: ServerState[] = [];
   private readonly ports = new Map<number, PortState>();
   private readonly portNames = new Map<string, ServerState>();
@@ -164,7 +181,11 @@ export abstract class GatewayBase extends Construct {
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? props.workload.namespace;
     validateDnsLabel(this, 'namespace', this.namespace);
     if (props.name !== undefined) validateDnsLabel(this, 'name', props.name);
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.api = props.api ?? GatewayApi.ISTIO;
+    if (this.api === GatewayApi.KUBERNETES) {
+      this._kubernetes = new KubernetesGateway(this, { name: props.name, namespace: this.namespace, workload: props.workload, servers: () => this.servers });
+    }
+    this.apiObject = this._kubernetes?.apiObject ?? new ApiObject(this, 'Resource', {
       ...GatewayL1.GVK,
       metadata: props.name !== undefined ? { name: props.name, namespace: this.namespace } : { namespace: this.namespace },
       spec: Lazy.any({ produce: () => toJson_GatewaySpec({ selector: { ...this.workload.selector }, servers: this.renderServers() }) }),
@@ -241,6 +262,7 @@ export abstract class GatewayBase extends Construct {
           target.hosts.add(h);
           portState!.hostOwner.set(h.toLowerCase(), target);
         });
+        this._kubernetes?.serverAdded(this, target, this.servers);
         return this.refOf(target);
       }
     }
@@ -272,6 +294,7 @@ export abstract class GatewayBase extends Construct {
     portState.servers.push(state);
     for (const h of options.hosts) portState.hostOwner.set(h.toLowerCase(), state);
     if (!this.portNames.has(portName)) this.portNames.set(portName, state);
+    this._kubernetes?.serverAdded(this, state, this.servers);
     return this.refOf(state);
   }
 

@@ -116,6 +116,7 @@ export class HttpHost extends Construct {
       name: props.virtualServiceName,
       mesh: includeMesh,
       routes: props.routes,
+      port,
     });
     this.virtualService = this.routing.virtualService;
   }

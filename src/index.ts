@@ -16,3 +16,4 @@ export * from './access-logging';
 export * from './checks';
 export type { Finding, ResourceRef } from './check/findings';
 export { Severity } from './check/findings';
+export * from './gateway-api/api';

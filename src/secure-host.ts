@@ -148,6 +148,7 @@ export class SecureHost extends Construct {
       name: props.virtualServiceName,
       mesh: false,
       routes: props.routes,
+      port,
     });
     this.virtualService = this.routing.virtualService;
   }

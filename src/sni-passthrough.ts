@@ -8,6 +8,7 @@ import { IstioGatewaysError } from './errors';
 import { GatewayProtocol, GatewayServerRef } from './gateway-base';
 import type { IngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validatePort } from './internal/validate';
+import { createTlsRoute } from './gateway-api/l4-route';
 import { createSubsetRule, createVirtualService, namespaceFor, routeDestination } from './internal/virtual-service';
 import { ServerTls } from './server-tls';
 
@@ -124,9 +125,12 @@ export class SniPassthrough extends Construct {
         route: [{ destination }],
       }],
     };
-    this.apiObject = createVirtualService(this, 'Resource', { name: props.name, namespace: this.namespace, spec: () => spec });
+    const k8s = gateway._kubernetes;
+    this.apiObject = k8s
+      ? createTlsRoute(this, 'Resource', { gateway: k8s, name: props.name, namespace: this.namespace, port, hosts: sniHosts, destination: props.destination })
+      : createVirtualService(this, 'Resource', { name: props.name, namespace: this.namespace, spec: () => spec });
     this.name = this.apiObject.name;
-    this.destinationRule = createSubsetRule(this, props.destination, this.namespace);
+    this.destinationRule = k8s ? undefined : createSubsetRule(this, props.destination, this.namespace);
   }
 }
 

@@ -7,6 +7,7 @@ import { IstioGatewaysError } from './errors';
 import { GatewayProtocol, GatewayServerRef } from './gateway-base';
 import type { IngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validatePort } from './internal/validate';
+import { createTcpRoute } from './gateway-api/l4-route';
 import { createSubsetRule, createVirtualService, namespaceFor, routeDestination } from './internal/virtual-service';
 
 /** Options for {@link IngressGateway.addTcpRoute}. */
@@ -106,8 +107,11 @@ export class TcpRoute extends Construct {
         route: [{ destination }],
       }],
     };
-    this.apiObject = createVirtualService(this, 'Resource', { name: props.name, namespace: this.namespace, spec: () => spec });
+    const k8s = gateway._kubernetes;
+    this.apiObject = k8s
+      ? createTcpRoute(this, 'Resource', { gateway: k8s, name: props.name, namespace: this.namespace, port: props.port, hosts, destination: props.destination })
+      : createVirtualService(this, 'Resource', { name: props.name, namespace: this.namespace, spec: () => spec });
     this.name = this.apiObject.name;
-    this.destinationRule = createSubsetRule(this, props.destination, this.namespace);
+    this.destinationRule = k8s ? undefined : createSubsetRule(this, props.destination, this.namespace);
   }
 }

@@ -4,9 +4,9 @@
  * (stdout of the gateway pods). Only failed requests are logged (`response.code >= 400`).
  */
 import { App, Chart } from 'cdk8s';
-import { AccessLogging, GatewayWorkload } from '../../src';
+import { AccessLogging, GatewayWorkload, GatewayApi } from '../../src';
 
-export function build(app: App): void {
+export function build(app: App, api: GatewayApi = GatewayApi.ISTIO): void {
   const chart = new Chart(app, 'access-logging', { namespace: 'istio-system' });
   const ingress = GatewayWorkload.istioIngressGateway(chart, 'ingress');
   new AccessLogging(chart, 'ingress-access-logs', {

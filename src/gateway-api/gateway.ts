@@ -1,0 +1,272 @@
+/**
+ * The Gateway API rendering of a gateway (`api: GatewayApi.KUBERNETES`): the constructs keep their model (servers,
+ * hosts, routes) and this renderer writes a gateway.networking.k8s.io/v1 Gateway with one listener per server host,
+ * the HTTP→HTTPS redirect HTTPRoute and the ReferenceGrants for cross-namespace certificate references.
+ * Internal: not exported from index.ts.
+ *
+ * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/
+ */
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { GATEWAY_API_GROUP } from './util';
+import { ReferenceGrants } from './reference-grant';
+import {
+  Gateway as GatewayL1, GatewaySpec, GatewaySpecListeners, GatewaySpecListenersAllowedRoutesNamespacesFrom,
+  GatewaySpecListenersTlsMode, GatewaySpecTlsFrontendPerPortTlsValidationMode, HttpRoute as HttpRouteL1,
+  HttpRouteSpecRulesFiltersRequestRedirectScheme, HttpRouteSpecRulesFiltersRequestRedirectStatusCode,
+  HttpRouteSpecRulesFiltersType, toJson_GatewaySpec, toJson_HttpRouteSpec,
+} from '../../imports/gateway.networking.k8s.io';
+import { IstioGatewaysError } from '../errors';
+import type { IGatewayWorkload } from '../gateway-workload';
+import { hostSlug } from '../internal/validate';
+import type { RenderedServerTls } from '../server-tls';
+
+/** What the renderer reads of a gateway server (GatewayBase's server state). */
+export interface ServerView {
+  readonly port: number;
+  readonly protocol: string;
+  readonly portName: string;
+  readonly hosts: ReadonlySet<string>;
+  readonly tls?: RenderedServerTls;
+  readonly httpsRedirect: boolean;
+}
+
+/** Route kinds a listener admits. */
+export type RouteKindName = 'HTTPRoute' | 'TLSRoute' | 'TCPRoute';
+
+/** Props of {@link KubernetesGateway}. */
+export interface KubernetesGatewayProps {
+  readonly name?: string;
+  readonly namespace: string;
+  readonly workload: IGatewayWorkload;
+  /** The gateway's servers, read at synth time. */
+  readonly servers: () => readonly ServerView[];
+}
+
+/** One rendered listener, with the server it comes from. */
+interface ListenerPlan {
+  readonly listener: GatewaySpecListeners;
+  readonly server: ServerView;
+  /** lower-cased host of the server this listener serves (`*` for any). */
+  readonly host: string;
+}
+
+const ISTIO_DEFAULT_MIN_TLS = new Set([undefined, 'TLSV1_2', 'TLS_AUTO']);
+
+function listenerProtocol(s: ServerView): string {
+  switch (s.protocol) {
+    case 'HTTP': case 'HTTP2': case 'GRPC':
+      return 'HTTP';
+    case 'HTTPS':
+      return 'HTTPS';
+    case 'TLS':
+      return 'TLS';
+    default:
+      return 'TCP';
+  }
+}
+
+/** The route kind a listener of this server takes. */
+export function routeKindFor(s: ServerView): RouteKindName {
+  const p = listenerProtocol(s);
+  if (p === 'HTTP' || p === 'HTTPS') return 'HTTPRoute';
+  if (p === 'TLS' && s.tls?.mode === 'PASSTHROUGH') return 'TLSRoute';
+  return 'TCPRoute';
+}
+
+/**
+ * A gateway.networking.k8s.io/v1 Gateway (`gatewayClassName: istio`) bound to the gateway workload's Service through
+ * `spec.addresses` (Istio's manual deployment), with listeners derived from the servers.
+ */
+export class KubernetesGateway {
+  public readonly apiObject: ApiObject;
+  public readonly grants: ReferenceGrants;
+  /** `port|host` → namespaces of the routes that attach there. */
+  private readonly attachments = new Map<string, Set<string>>();
+  private readonly redirectRoutes = new Map<number, ApiObject>();
+
+  constructor(private readonly scope: Construct, private readonly props: KubernetesGatewayProps) {
+    this.grants = new ReferenceGrants(scope);
+    this.apiObject = new ApiObject(scope, 'Resource', {
+      ...GatewayL1.GVK,
+      metadata: props.name !== undefined ? { name: props.name, namespace: props.namespace } : { namespace: props.namespace },
+      spec: Lazy.any({ produce: () => toJson_GatewaySpec(this.renderSpec()) }),
+    });
+  }
+
+  /** metadata.name of the Gateway. */
+  public get name(): string {
+    return this.apiObject.name;
+  }
+
+  /**
+   * Called by GatewayBase.addServer after a server was added or extended: rejects what the Gateway API cannot
+   * express, grants cross-namespace certificate references and creates the redirect route of a redirect server.
+   */
+  public serverAdded(scope: IConstruct, server: ServerView, servers: readonly ServerView[]): void {
+    const tls = server.tls;
+    if (tls) {
+      if (tls.mode === 'ISTIO_MUTUAL') {
+        throw new IstioGatewaysError(scope, `tls: ${tls.mode} (Istio mTLS from sidecars) has no Gateway API listener equivalent; use api: GatewayApi.ISTIO for this gateway`);
+      }
+      if (!ISTIO_DEFAULT_MIN_TLS.has(tls.minProtocolVersion) || tls.maxProtocolVersion !== undefined || tls.cipherSuites !== undefined) {
+        throw new IstioGatewaysError(scope, `tls: minProtocolVersion ${tls.minProtocolVersion ?? '-'}, maxProtocolVersion ${tls.maxProtocolVersion ?? '-'}, cipherSuites ${tls.cipherSuites?.join(',') ?? '-'}: the Gateway API has no portable TLS version or cipher settings (Envoy's server default is TLS 1.2+); remove them or use api: GatewayApi.ISTIO`);
+      }
+      if (tls.subjectAltNames !== undefined) {
+        throw new IstioGatewaysError(scope, 'tls.subjectAltNames: the Gateway API frontend validation has no client SAN allow-list; remove subjectAltNames or use api: GatewayApi.ISTIO');
+      }
+      const mutual = tls.mode === 'MUTUAL' || tls.mode === 'OPTIONAL_MUTUAL';
+      const samePort = servers.filter((s) => s.port === server.port && s.tls && s.tls.mode !== 'PASSTHROUGH' && s !== server);
+      for (const other of samePort) {
+        const om = other.tls!.mode === 'MUTUAL' || other.tls!.mode === 'OPTIONAL_MUTUAL';
+        if ((om || mutual) && (other.tls!.mode !== tls.mode || other.tls!.credentialName !== tls.credentialName)) {
+          throw new IstioGatewaysError(scope, `tls: port ${server.port} already has the ${other.tls!.mode} server "${other.portName}"; the Gateway API validates client certificates per port (spec.tls.frontend.perPort), so servers with different client validation cannot share a port: use another port or api: GatewayApi.ISTIO`);
+        }
+      }
+      if (tls.credentialName) {
+        this.grants.add({
+          fromKind: 'Gateway', fromNamespace: this.props.namespace,
+          toGroup: '', toKind: 'Secret', toNamespace: this.props.workload.namespace, toName: tls.credentialName,
+        });
+      }
+    }
+    if (server.httpsRedirect && !this.redirectRoutes.has(server.port)) {
+      const port = server.port;
+      const route = new ApiObject(this.scope, `HTTPRoute-redirect-${port}`, {
+        ...HttpRouteL1.GVK,
+        metadata: { name: `${this.name}-https-redirect-${port}`, namespace: this.props.namespace },
+        spec: Lazy.any({
+          produce: () => {
+            const plans = this.plan().filter((p) => p.server.port === port && p.server.httpsRedirect);
+            return toJson_HttpRouteSpec({
+              parentRefs: plans.map((p) => ({ group: GATEWAY_API_GROUP, kind: 'Gateway', name: this.name, sectionName: p.listener.name })),
+              hostnames: plans.filter((p) => p.listener.hostname !== undefined).map((p) => p.listener.hostname!),
+              rules: [{
+                filters: [{
+                  type: HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT,
+                  requestRedirect: {
+                    scheme: HttpRouteSpecRulesFiltersRequestRedirectScheme.HTTPS,
+                    statusCode: HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301,
+                  },
+                }],
+              }],
+            });
+          },
+        }),
+      });
+      this.redirectRoutes.set(port, route);
+    }
+    if (server.httpsRedirect) {
+      for (const h of server.hosts) this.attach(server.port, [h], this.props.namespace);
+    }
+  }
+
+  /** Records that a route in `namespace` attaches to the listeners of `hosts` on `port`. */
+  public attach(port: number, hosts: readonly string[], namespace: string): void {
+    for (const h of hosts) {
+      const key = `${port}|${h.toLowerCase()}`;
+      let s = this.attachments.get(key);
+      if (!s) {
+        s = new Set();
+        this.attachments.set(key, s);
+      }
+      s.add(namespace);
+    }
+  }
+
+  /** parentRefs of a route for `hosts` on `port` (one per listener), resolved at synth time. */
+  public parentRefs(port: number, hosts: readonly string[], routeNamespace: string): { group: string; kind: string; name: string; namespace?: string; sectionName: string }[] {
+    const wanted = new Set(hosts.map((h) => h.toLowerCase()));
+    return this.plan()
+      .filter((p) => p.server.port === port && (wanted.has(p.host) || (p.host === '*' && routeKindFor(p.server) === 'TCPRoute')))
+      .map((p) => ({
+        group: GATEWAY_API_GROUP,
+        kind: 'Gateway',
+        name: this.name,
+        namespace: routeNamespace !== this.props.namespace ? this.props.namespace : undefined,
+        sectionName: p.listener.name,
+      }));
+  }
+
+  private plan(): ListenerPlan[] {
+    const servers = [...this.props.servers()].sort((a, b) => a.port - b.port || (a.portName < b.portName ? -1 : a.portName > b.portName ? 1 : 0));
+    const out: ListenerPlan[] = [];
+    const names = new Set<string>();
+    for (const s of servers) {
+      const protocol = listenerProtocol(s);
+      const kind = routeKindFor(s);
+      const hosts = protocol === 'TCP' ? ['*'] : [...s.hosts].map((h) => h.toLowerCase()).sort();
+      for (const host of hosts) {
+        let name = hosts.length === 1 ? s.portName : hostSlug(s.portName, host);
+        for (let i = 2; names.has(name); i++) name = `${hosts.length === 1 ? s.portName : hostSlug(s.portName, host, 58)}-${i}`;
+        names.add(name);
+        const attached = new Set<string>([...(this.attachments.get(`${s.port}|${host}`) ?? [])]);
+        if (protocol === 'TCP') {
+          for (const h of s.hosts) for (const n of this.attachments.get(`${s.port}|${h.toLowerCase()}`) ?? []) attached.add(n);
+        }
+        const others = [...attached].filter((n) => n !== this.props.namespace).sort();
+        const tls = s.tls;
+        const listener: GatewaySpecListeners = {
+          name,
+          port: s.port,
+          protocol,
+          hostname: host === '*' ? undefined : host,
+          tls: tls ? (tls.mode === 'PASSTHROUGH'
+            ? { mode: GatewaySpecListenersTlsMode.PASSTHROUGH }
+            : {
+              mode: GatewaySpecListenersTlsMode.TERMINATE,
+              certificateRefs: tls.credentialName ? [{
+                group: '',
+                kind: 'Secret',
+                name: tls.credentialName,
+                namespace: this.props.workload.namespace !== this.props.namespace ? this.props.workload.namespace : undefined,
+              }] : undefined,
+            }) : undefined,
+          allowedRoutes: {
+            kinds: [{ group: GATEWAY_API_GROUP, kind }],
+            namespaces: others.length === 0
+              ? { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SAME }
+              : {
+                from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR,
+                selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...new Set([...attached])].sort() }] },
+              },
+          },
+        };
+        out.push({ listener, server: s, host });
+      }
+    }
+    return out;
+  }
+
+  private renderSpec(): GatewaySpec {
+    const plans = this.plan();
+    const perPort = new Map<number, RenderedServerTls>();
+    for (const p of plans) {
+      const t = p.server.tls;
+      if (t && (t.mode === 'MUTUAL' || t.mode === 'OPTIONAL_MUTUAL')) perPort.set(p.server.port, t);
+    }
+    const wlNs = this.props.workload.namespace;
+    return {
+      gatewayClassName: 'istio',
+      addresses: [{ type: 'Hostname', value: this.props.workload.serviceFqdn }],
+      listeners: plans.map((p) => p.listener),
+      tls: perPort.size === 0 ? undefined : {
+        frontend: {
+          // no default validation: only the ports of MUTUAL servers verify client certificates
+          default: {},
+          perPort: [...perPort.entries()].sort(([a], [b]) => a - b).map(([port, t]) => ({
+            port,
+            tls: {
+              validation: {
+                // Istio reads the CA from the `ca.crt` key (or `<name>-cacert`) of the credential Secret, as for
+                // Istio Gateways: an implementation-specific kind (the portable one is a ConfigMap).
+                caCertificateRefs: [{ group: '', kind: 'Secret', name: t.credentialName!, namespace: wlNs !== this.props.namespace ? wlNs : undefined }],
+                mode: t.mode === 'OPTIONAL_MUTUAL' ? GatewaySpecTlsFrontendPerPortTlsValidationMode.ALLOW_INSECURE_FALLBACK : undefined,
+              },
+            },
+          })),
+        },
+      },
+    };
+  }
+}
