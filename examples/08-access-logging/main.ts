@@ -6,7 +6,10 @@
 import { App, Chart } from 'cdk8s';
 import { AccessLogging, GatewayWorkload, GatewayApi } from '../../src';
 
-export function build(app: App, api: GatewayApi = GatewayApi.ISTIO): void {
+/** Why this example has no Gateway API form. */
+export const istioOnly = 'AccessLogging selects the gateway workload; a Telemetry with targetRefs to a Gateway API Gateway is not implemented';
+
+export function build(app: App, _api: GatewayApi = GatewayApi.ISTIO): void {
   const chart = new Chart(app, 'access-logging', { namespace: 'istio-system' });
   const ingress = GatewayWorkload.istioIngressGateway(chart, 'ingress');
   new AccessLogging(chart, 'ingress-access-logs', {

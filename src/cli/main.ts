@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatText } from './format';
 import { InputError, readInputs, readMeshConfig } from './inputs';
+import { runRoutes } from './routes';
 import { analyze } from '../check/analyze';
 import { Finding, Severity, formatJson } from '../check/findings';
 import type { AssumeInstall } from '../check/mesh-index';
@@ -147,6 +148,7 @@ function runUnsafe(argv: readonly string[], io: CliIo): number {
     io.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
+  if (cmd === 'routes') return runRoutes(rest, io);
   if (cmd !== 'check') throw new UsageError(`unknown command "${cmd}"`);
   if (rest.includes('-h') || rest.includes('--help')) {
     io.stdout.write(USAGE);

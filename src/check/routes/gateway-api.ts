@@ -125,7 +125,7 @@ function backends(refs: unknown, routeNs: string): RouteAction['backends'] {
   return backendsWithPercent(list.length === 1 ? [{ ...list[0], weight: undefined }] : list);
 }
 
-function httpAction(index: MeshIndex, rule: Record<string, unknown>, routeNs: string): RouteAction {
+function httpAction(rule: Record<string, unknown>, routeNs: string): RouteAction {
   const out: { -readonly [K in keyof RouteAction]: RouteAction[K] } = {};
   for (const f of asArray(rule.filters).filter(isRecord)) {
     if (f.type === 'RequestRedirect' && isRecord(f.requestRedirect)) {
@@ -213,7 +213,7 @@ export function gatewayApiRows(index: MeshIndex): RouteRow[] {
               const headers = compareList(m.headers);
               const query = compareList(m.queryParams);
               list.push({
-                entry: { match: routeMatch(p.cmp, asString(m.method), headers, query), action: httpAction(index, rule, routeNs), source: label(a.route) },
+                entry: { match: routeMatch(p.cmp, asString(m.method), headers, query), action: httpAction(rule, routeNs), source: label(a.route) },
                 rank: [p.rank, p.length, m.method ? 1 : 0, Object.keys(headers ?? {}).length, Object.keys(query ?? {}).length],
               });
             }
