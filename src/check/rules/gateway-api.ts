@@ -1,0 +1,194 @@
+/**
+ * GAPI-*: Kubernetes Gateway API objects (gateway.networking.k8s.io) as Istio serves them: listeners of a Gateway,
+ * route attachment (parentRefs, allowedRoutes, hostnames) and cross-namespace references (ReferenceGrant).
+ *
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/
+ * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/
+ */
+import { Severity } from '../findings';
+import { hostsIntersect } from '../hosts';
+import { IndexedObject, MeshIndex } from '../mesh-index';
+import { asArray, asNumber, asRecord, asString, isRecord } from '../model';
+import { Rule, defineRule } from '../rule';
+import { listenersForParentRef, listenersOf } from '../routes/gateway-api';
+
+const GROUP = 'gateway.networking.k8s.io';
+const ROUTE_KINDS = ['HTTPRoute', 'TLSRoute', 'TCPRoute'];
+const q = (v: unknown) => JSON.stringify(v);
+
+function own(index: MeshIndex, kind: string): IndexedObject[] {
+  return index.ofKind(`${kind}.${GROUP}`).filter((o) => !o.isContext);
+}
+
+function routes(index: MeshIndex): IndexedObject[] {
+  return ROUTE_KINDS.flatMap((k) => own(index, k));
+}
+
+export const GAPI_LST_001 = defineRule({
+  id: 'GAPI-LST-001',
+  severity: Severity.ERROR,
+  summary: 'Gateway API listener names are unique within a Gateway (routes attach by sectionName)',
+  check(ctx) {
+    for (const gw of own(ctx.index, 'Gateway')) {
+      const seen = new Set<string>();
+      listenersOf(gw).forEach((l, i) => {
+        if (seen.has(l.name)) {
+          ctx.report({ object: gw, path: `spec.listeners[${i}].name`, message: `listener name ${q(l.name)} is used twice; the apiserver rejects the Gateway`, fix: 'give every listener its own name' });
+        }
+        seen.add(l.name);
+      });
+    }
+  },
+});
+
+export const GAPI_LST_002 = defineRule({
+  id: 'GAPI-LST-002',
+  severity: Severity.ERROR,
+  summary: 'No two listeners of a Gateway share port, protocol and hostname (Istio marks them Conflicted and serves only the first)',
+  check(ctx) {
+    for (const gw of own(ctx.index, 'Gateway')) {
+      const seen = new Map<string, string>();
+      listenersOf(gw).forEach((l, i) => {
+        const key = `${l.port}|${l.protocol}|${(l.hostname ?? '').toLowerCase()}`;
+        const first = seen.get(key);
+        if (first !== undefined) {
+          ctx.report({
+            object: gw,
+            path: `spec.listeners[${i}]`,
+            message: `listener ${q(l.name)} has the port ${l.port}, protocol ${l.protocol} and hostname ${q(l.hostname ?? '*')} of listener ${q(first)}; it is Conflicted and gets no traffic`,
+            fix: 'merge the two listeners or give them different hostnames or ports',
+          });
+        } else {
+          seen.set(key, l.name);
+        }
+      });
+    }
+  },
+});
+
+export const GAPI_TLS_001 = defineRule({
+  id: 'GAPI-TLS-001',
+  severity: Severity.ERROR,
+  summary: 'HTTPS and TLS Terminate listeners have certificateRefs; HTTP and TCP listeners have no tls; Passthrough only on TLS',
+  check(ctx) {
+    for (const gw of own(ctx.index, 'Gateway')) {
+      listenersOf(gw).forEach((l, i) => {
+        const tls = isRecord(l.spec.tls) ? l.spec.tls : undefined;
+        const mode = tls ? asString(tls.mode) ?? 'Terminate' : undefined;
+        const path = `spec.listeners[${i}].tls`;
+        if ((l.protocol === 'HTTP' || l.protocol === 'TCP' || l.protocol === 'UDP') && tls) {
+          ctx.report({ object: gw, path, message: `listener ${q(l.name)} is ${l.protocol} but has tls; it is invalid`, fix: 'remove tls, or use protocol HTTPS/TLS' });
+        } else if (l.protocol === 'HTTPS' && mode === 'Passthrough') {
+          ctx.report({ object: gw, path: `${path}.mode`, message: `listener ${q(l.name)} is HTTPS with tls.mode Passthrough; HTTPS terminates TLS`, fix: 'use protocol TLS with a TLSRoute for passthrough' });
+        } else if ((l.protocol === 'HTTPS' || (l.protocol === 'TLS' && mode === 'Terminate')) && asArray(tls?.certificateRefs).length === 0) {
+          ctx.report({ object: gw, path, message: `listener ${q(l.name)} terminates TLS without certificateRefs; it has no certificate to serve`, fix: 'add certificateRefs to the Secret with tls.crt and tls.key' });
+        } else if (l.protocol === 'TLS' && !tls) {
+          ctx.report({ object: gw, path, message: `TLS listener ${q(l.name)} has no tls block`, fix: 'set tls.mode Passthrough (TLSRoute) or Terminate with certificateRefs (TCPRoute)' });
+        }
+      });
+    }
+  },
+});
+
+export const GAPI_ATT_001 = defineRule({
+  id: 'GAPI-ATT-001',
+  severity: Severity.ERROR,
+  summary: 'A route attaches: its parentRef Gateway and sectionName/port exist, allowedRoutes admit its namespace and kind, and its hostnames intersect the listener hostname',
+  check(ctx) {
+    const index = ctx.index;
+    for (const r of routes(index)) {
+      const routeNs = r.namespace ?? index.defaultNamespace;
+      const hostnames = asArray(r.spec.hostnames).map((h) => String(h).toLowerCase());
+      asArray(r.spec.parentRefs).forEach((ref, i) => {
+        if (!isRecord(ref)) return;
+        if ((asString(ref.group) ?? GROUP) !== GROUP || (asString(ref.kind) ?? 'Gateway') !== 'Gateway') return; // mesh (Service/ServiceEntry) parents
+        const path = `spec.parentRefs[${i}]`;
+        const sel = listenersForParentRef(index, ref, r);
+        const gwName = `${asString(ref.namespace) ?? routeNs}/${asString(ref.name)}`;
+        if (!sel) {
+          ctx.report({ object: r, path, message: `Gateway ${gwName} is not in the input; the ${r.kind} attaches nowhere`, fix: 'reference an existing Gateway (namespace defaults to the route\'s)' });
+          return;
+        }
+        if (sel.listeners.length === 0) {
+          ctx.report({ object: r, path, message: `Gateway ${gwName} has no listener ${asString(ref.sectionName) !== undefined ? `named ${q(ref.sectionName)}` : ''}${asNumber(ref.port) !== undefined ? ` on port ${ref.port}` : ''}`, fix: 'use a sectionName/port of one of its listeners' });
+          return;
+        }
+        const kindOk = sel.listeners.filter((l) => {
+          const kinds = asArray(asRecord(l.spec.allowedRoutes).kinds).filter(isRecord).map((k) => asString(k.kind));
+          const defaults: Record<string, string> = { HTTP: 'HTTPRoute', HTTPS: 'HTTPRoute', TLS: asString(asRecord(l.spec.tls).mode) === 'Passthrough' ? 'TLSRoute' : 'TCPRoute', TCP: 'TCPRoute' };
+          return kinds.length > 0 ? kinds.includes(r.kind) : defaults[l.protocol] === r.kind;
+        });
+        if (kindOk.length === 0) {
+          ctx.report({ object: r, path, message: `no listener of ${gwName} it names admits a ${r.kind} (protocol, TLS mode or allowedRoutes.kinds)`, fix: 'attach HTTPRoutes to HTTP/HTTPS, TLSRoutes to TLS Passthrough and TCPRoutes to TCP listeners' });
+          return;
+        }
+        const nsOk = kindOk.filter((l) => {
+          const ns = asRecord(asRecord(l.spec.allowedRoutes).namespaces);
+          const from = asString(ns.from) ?? 'Same';
+          if (from === 'All') return true;
+          if (from === 'Same') return routeNs === (sel.gateway.namespace ?? index.defaultNamespace);
+          const exprs = asArray(asRecord(ns.selector).matchExpressions).filter(isRecord);
+          const labels = asRecord(asRecord(ns.selector).matchLabels);
+          const nsLabels: Record<string, string> = { 'kubernetes.io/metadata.name': routeNs, ...(index.get('Namespace', undefined, routeNs)?.labels ?? {}) };
+          return Object.entries(labels).every(([k, v]) => nsLabels[k] === v)
+            && exprs.every((e) => e.operator !== 'In' || asArray(e.values).map(String).includes(nsLabels[asString(e.key) ?? '']));
+        });
+        if (nsOk.length === 0) {
+          ctx.report({ object: r, path, message: `the listeners of ${gwName} do not admit routes from namespace ${q(routeNs)} (allowedRoutes.namespaces)`, fix: `admit ${routeNs} in allowedRoutes.namespaces of the listener, or move the route` });
+          return;
+        }
+        if (hostnames.length > 0 && !nsOk.some((l) => l.protocol === 'TCP' || hostnames.some((h) => hostsIntersect(h, (l.hostname ?? '*').toLowerCase())))) {
+          ctx.report({
+            object: r,
+            path: 'spec.hostnames',
+            message: `hostnames ${q(hostnames)} intersect no listener hostname of ${gwName} (${nsOk.map((l) => l.hostname ?? '*').join(', ')}); the route is silently not attached`,
+            fix: 'use hostnames the listener serves, or change the listener hostname',
+          });
+        }
+      });
+    }
+  },
+});
+
+function granted(index: MeshIndex, fromKind: string, fromNs: string, toGroup: string, toKind: string, toNs: string, toName: string): boolean {
+  return index.ofKind(`ReferenceGrant.${GROUP}`).some((g) => (g.namespace ?? index.defaultNamespace) === toNs
+    && asArray(g.spec.from).filter(isRecord).some((f) => asString(f.group) === GROUP && asString(f.kind) === fromKind && asString(f.namespace) === fromNs)
+    && asArray(g.spec.to).filter(isRecord).some((t) => (asString(t.group) ?? '') === toGroup && asString(t.kind) === toKind && (asString(t.name) === undefined || asString(t.name) === toName)));
+}
+
+export const GAPI_REF_001 = defineRule({
+  id: 'GAPI-REF-001',
+  severity: Severity.ERROR,
+  summary: 'A cross-namespace backendRef, certificateRef or caCertificateRef has a ReferenceGrant in the target namespace',
+  check(ctx) {
+    const index = ctx.index;
+    const check = (obj: IndexedObject, path: string, ref: Record<string, unknown>, defaultKind: string) => {
+      const fromNs = obj.namespace ?? index.defaultNamespace;
+      const toNs = asString(ref.namespace);
+      if (toNs === undefined || toNs === fromNs) return;
+      const group = asString(ref.group) ?? '';
+      const kind = asString(ref.kind) ?? defaultKind;
+      const name = asString(ref.name) ?? '';
+      if (granted(index, obj.kind, fromNs, group, kind, toNs, name)) return;
+      ctx.report({
+        object: obj,
+        path,
+        message: `${kind} ${toNs}/${name} is in another namespace and no ReferenceGrant in ${toNs} allows ${obj.kind}s from ${fromNs} to use it; the reference is refused (RefNotPermitted)`,
+        fix: `add a ReferenceGrant in ${toNs} from ${obj.kind} in ${fromNs} to ${kind} ${name}`,
+      });
+    };
+    for (const gw of own(index, 'Gateway')) {
+      listenersOf(gw).forEach((l, i) => asArray(asRecord(l.spec.tls).certificateRefs).forEach((c, j) => {
+        if (isRecord(c)) check(gw, `spec.listeners[${i}].tls.certificateRefs[${j}]`, c, 'Secret');
+      }));
+    }
+    for (const r of routes(index)) {
+      asArray(r.spec.rules).forEach((rule, i) => asArray(asRecord(rule).backendRefs).forEach((b, j) => {
+        if (isRecord(b)) check(r, `spec.rules[${i}].backendRefs[${j}]`, b, 'Service');
+      }));
+    }
+  },
+});
+
+/** Gateway API rules, in the README table order. */
+export const GATEWAY_API_RULES: readonly Rule[] = [GAPI_LST_001, GAPI_LST_002, GAPI_TLS_001, GAPI_ATT_001, GAPI_REF_001];
