@@ -9,9 +9,9 @@ import { App, YamlOutputType } from 'cdk8s';
 import { GatewayApi } from '../src';
 
 export interface ExampleModule {
-  build(app: App, api?: GatewayApi): void;
   /** Set when the example has no Gateway API form: the reason. */
   readonly istioOnly?: string;
+  build(app: App, api?: GatewayApi): void;
 }
 
 /** Example folder names, sorted. */

@@ -186,7 +186,8 @@ export abstract class GatewayBase extends Construct {
       if (role === GatewayRole.EGRESS) {
         throw new IstioGatewaysError(this, 'api: egress through the Kubernetes Gateway API (a route with the ServiceEntry as parentRef and Hostname backendRefs) is not implemented; use api: GatewayApi.ISTIO for an EgressGateway');
       }
-      this._kubernetes = new KubernetesGateway(this, { name: props.name, namespace: this.namespace, workload: props.workload, servers: () => this.servers });
+      const servers = () => this.servers;
+      this._kubernetes = new KubernetesGateway(this, { name: props.name, namespace: this.namespace, workload: props.workload, servers });
     }
     this.apiObject = this._kubernetes?.apiObject ?? new ApiObject(this, 'Resource', {
       ...GatewayL1.GVK,

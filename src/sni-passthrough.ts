@@ -5,10 +5,10 @@ import { classifyHost } from './check/hosts';
 import { installChecks } from './check/synth-hook';
 import { Destination } from './destination';
 import { IstioGatewaysError } from './errors';
+import { createTlsRoute } from './gateway-api/l4-route';
 import { GatewayProtocol, GatewayServerRef } from './gateway-base';
 import type { IngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validatePort } from './internal/validate';
-import { createTlsRoute } from './gateway-api/l4-route';
 import { createSubsetRule, createVirtualService, namespaceFor, routeDestination } from './internal/virtual-service';
 import { ServerTls } from './server-tls';
 

@@ -4,10 +4,10 @@ import { VirtualServiceSpec } from '../imports/networking.istio.io';
 import { installChecks } from './check/synth-hook';
 import { Destination } from './destination';
 import { IstioGatewaysError } from './errors';
+import { createTcpRoute } from './gateway-api/l4-route';
 import { GatewayProtocol, GatewayServerRef } from './gateway-base';
 import type { IngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validatePort } from './internal/validate';
-import { createTcpRoute } from './gateway-api/l4-route';
 import { createSubsetRule, createVirtualService, namespaceFor, routeDestination } from './internal/virtual-service';
 
 /** Options for {@link IngressGateway.addTcpRoute}. */

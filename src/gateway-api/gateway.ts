@@ -8,8 +8,8 @@
  */
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { GATEWAY_API_GROUP } from './util';
 import { ReferenceGrants } from './reference-grant';
+import { GATEWAY_API_GROUP } from './util';
 import {
   Gateway as GatewayL1, GatewaySpec, GatewaySpecListeners, GatewaySpecListenersAllowedRoutesNamespacesFrom,
   GatewaySpecListenersTlsMode, GatewaySpecTlsFrontendPerPortTlsValidationMode, HttpRoute as HttpRouteL1,
@@ -29,6 +29,15 @@ export interface ServerView {
   readonly hosts: ReadonlySet<string>;
   readonly tls?: RenderedServerTls;
   readonly httpsRedirect: boolean;
+}
+
+/** A parentRef to one listener of the Gateway. */
+export interface ParentRef {
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly sectionName: string;
 }
 
 /** Route kinds a listener admits. */
@@ -125,8 +134,12 @@ export class KubernetesGateway {
       }
       if (tls.credentialName) {
         this.grants.add({
-          fromKind: 'Gateway', fromNamespace: this.props.namespace,
-          toGroup: '', toKind: 'Secret', toNamespace: this.props.workload.namespace, toName: tls.credentialName,
+          fromKind: 'Gateway',
+          fromNamespace: this.props.namespace,
+          toGroup: '',
+          toKind: 'Secret',
+          toNamespace: this.props.workload.namespace,
+          toName: tls.credentialName,
         });
       }
     }
@@ -175,7 +188,7 @@ export class KubernetesGateway {
   }
 
   /** parentRefs of a route for `hosts` on `port` (one per listener), resolved at synth time. */
-  public parentRefs(port: number, hosts: readonly string[], routeNamespace: string): { group: string; kind: string; name: string; namespace?: string; sectionName: string }[] {
+  public parentRefs(port: number, hosts: readonly string[], routeNamespace: string): ParentRef[] {
     const wanted = new Set(hosts.map((h) => h.toLowerCase()));
     return this.plan()
       .filter((p) => p.server.port === port && (wanted.has(p.host) || (p.host === '*' && routeKindFor(p.server) === 'TCPRoute')))

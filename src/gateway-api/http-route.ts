@@ -8,9 +8,9 @@
  */
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { escapeRegex } from './util';
 import { backendRef } from './backend-ref';
 import type { KubernetesGateway } from './gateway';
+import { escapeRegex } from './util';
 import {
   HttpRoute as HttpRouteL1, HttpRouteSpecRules, HttpRouteSpecRulesFilters, HttpRouteSpecRulesFiltersRequestRedirectScheme,
   HttpRouteSpecRulesFiltersRequestRedirectStatusCode, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType,
@@ -46,8 +46,7 @@ function renderMatch(scope: Construct, field: string, m: VirtualServiceSpecHttpM
   }
   let path: HttpRouteSpecRulesMatches['path'];
   if (m.uri) {
-    if (m.uri.prefix === '/') path = { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: '/' };
-    else {
+    if (m.uri.prefix === '/') {path = { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: '/' };} else {
       const s = stringMatch(scope, `${field}.uri`, m.uri);
       path = { type: s.type === 'Exact' ? HttpRouteSpecRulesMatchesPathType.EXACT : HttpRouteSpecRulesMatchesPathType.REGULAR_EXPRESSION, value: s.value };
     }
@@ -65,7 +64,8 @@ function renderMatch(scope: Construct, field: string, m: VirtualServiceSpecHttpM
  * Translates one rendered VirtualService http rule to an HTTPRoute rule, or throws naming the option that has no
  * Gateway API equivalent.
  */
-export function toHttpRouteRule(scope: Construct, field: string, rendered: RenderedHttpRule, namespace: string, gateway: KubernetesGateway): HttpRouteSpecRules {
+export function toHttpRouteRule(scope: Construct, field: string, rendered: RenderedHttpRule, namespace: string,
+  gateway: KubernetesGateway): HttpRouteSpecRules {
   const r = rendered.rule;
   if (r.directResponse) {
     throw new IstioGatewaysError(scope, `${field}: HttpRoute.directResponse has no Gateway API equivalent (HTTPRoute has no direct response filter); use api: GatewayApi.ISTIO for this gateway`);
@@ -96,7 +96,9 @@ export function toHttpRouteRule(scope: Construct, field: string, rendered: Rende
       type: HttpRouteSpecRulesFiltersType.URL_REWRITE,
       urlRewrite: {
         hostname: r.rewrite.authority,
-        path: r.rewrite.uri !== undefined ? { type: HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_FULL_PATH, replaceFullPath: r.rewrite.uri } : undefined,
+        path: r.rewrite.uri !== undefined
+          ? { type: HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_FULL_PATH, replaceFullPath: r.rewrite.uri }
+          : undefined,
       },
     });
   }

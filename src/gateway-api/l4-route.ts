@@ -5,14 +5,13 @@
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#tcproute
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#tlsroute
  */
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { backendRef } from './backend-ref';
 import type { KubernetesGateway } from './gateway';
 import {
   TcpRoute as TcpRouteL1, TlsRoute as TlsRouteL1, toJson_TcpRouteSpec, toJson_TlsRouteSpec,
 } from '../../imports/gateway.networking.k8s.io';
-import { Lazy } from 'cdk8s';
 import type { Destination } from '../destination';
 import { objectMetadata } from '../internal/virtual-service';
 

@@ -3,12 +3,12 @@
  * table (canonical form: entries with disjoint matches may swap), and both pass every check (schema + CEL included)
  * without an error finding.
  */
+import { exampleManifests } from './util';
+import { exampleNames, gatewayApiExampleNames, loadExample } from '../../examples/synth-all';
 import { GatewayApi } from '../../src';
 import { analyze } from '../../src/check/analyze';
 import { Severity } from '../../src/check/findings';
 import { canonicalRoutes, effectiveRoutes } from '../../src/check/routes';
-import { exampleNames, gatewayApiExampleNames, loadExample } from '../../examples/synth-all';
-import { exampleManifests } from './util';
 
 const names = gatewayApiExampleNames();
 

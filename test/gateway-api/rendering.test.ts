@@ -1,10 +1,10 @@
 /** Gateway API rendering (`api: GatewayApi.KUBERNETES`): the fields that carry meaning, and one test per refusal. */
 import { Duration } from 'cdk8s';
+import { chartManifests } from './util';
 import {
   Credential, Destination, GatewayApi, GatewayWorkload, HttpMatch, HttpMethod, HttpRoute, StringMatch, IngressGateway, ServerTls, EgressGateway, TlsVersion,
 } from '../../src';
 import { one, ofKind } from '../util/manifests';
-import { chartManifests } from './util';
 
 function gateway(chart: any, name = 'edge'): IngressGateway {
   return new IngressGateway(chart, 'gw', { workload: GatewayWorkload.istioIngressGateway(chart, 'ingress'), name, api: GatewayApi.KUBERNETES });

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { GatewayApi } from '../../src';
 import { loadExample } from '../../examples/synth-all';
+import { GatewayApi } from '../../src';
 import { Manifest } from '../util/manifests';
 
 /** Runs `fn` with an App whose outdir is a temp dir removed afterwards. */

@@ -73,7 +73,8 @@ function allowed(index: MeshIndex, l: Listener, routeKind: string, routeNs: stri
 }
 
 /** Listeners of `gw` a parentRef of `route` selects (before allowedRoutes and hostname checks). */
-export function listenersForParentRef(index: MeshIndex, ref: Record<string, unknown>, route: IndexedObject): { gateway: IndexedObject; listeners: Listener[] } | undefined {
+export function listenersForParentRef(index: MeshIndex, ref: Record<string, unknown>, route: IndexedObject):
+{ gateway: IndexedObject; listeners: Listener[] } | undefined {
   if ((asString(ref.group) ?? GROUP) !== GROUP || (asString(ref.kind) ?? 'Gateway') !== 'Gateway') return undefined;
   const ns = asString(ref.namespace) ?? route.namespace ?? index.defaultNamespace;
   const gw = index.get(`Gateway.${GROUP}`, ns, asString(ref.name) ?? '');
@@ -131,7 +132,13 @@ function httpAction(rule: Record<string, unknown>, routeNs: string): RouteAction
     if (f.type === 'RequestRedirect' && isRecord(f.requestRedirect)) {
       const r = f.requestRedirect;
       const path = asRecord(r.path);
-      out.redirect = { scheme: asString(r.scheme), host: asString(r.hostname), port: asNumber(r.port), path: asString(path.replaceFullPath), code: asNumber(r.statusCode) ?? 302 };
+      out.redirect = {
+        scheme: asString(r.scheme),
+        host: asString(r.hostname),
+        port: asNumber(r.port),
+        path: asString(path.replaceFullPath),
+        code: asNumber(r.statusCode) ?? 302,
+      };
     }
     if (f.type === 'URLRewrite' && isRecord(f.urlRewrite)) {
       out.rewrite = { path: asString(asRecord(f.urlRewrite.path).replaceFullPath), host: asString(f.urlRewrite.hostname) };

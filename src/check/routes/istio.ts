@@ -42,7 +42,13 @@ function httpAction(index: MeshIndex, rule: Record<string, unknown>, ns: string)
   const out: { -readonly [K in keyof RouteAction]: RouteAction[K] } = {};
   if (isRecord(rule.redirect)) {
     const r = rule.redirect;
-    out.redirect = { scheme: asString(r.scheme), host: asString(r.authority), port: asNumber(r.port), path: asString(r.uri), code: asNumber(r.redirectCode) ?? 301 };
+    out.redirect = {
+      scheme: asString(r.scheme),
+      host: asString(r.authority),
+      port: asNumber(r.port),
+      path: asString(r.uri),
+      code: asNumber(r.redirectCode) ?? 301,
+    };
   } else if (isRecord(rule.directResponse)) {
     out.directResponse = { status: asNumber(rule.directResponse.status) ?? 0 };
   } else {
@@ -113,7 +119,9 @@ export function istioRows(index: MeshIndex): RouteRow[] {
             for (const rule of asArray(vs.spec[section]).filter(isRecord)) {
               const matches = asArray(rule.match).filter(isRecord);
               if (server.kind === 'http') {
-                if (matches.length === 0) entries.push({ match: routeMatch(undefined, undefined), action: httpAction(index, rule, ns), source: label(vs) });
+                if (matches.length === 0) {
+                  entries.push({ match: routeMatch(undefined, undefined), action: httpAction(index, rule, ns), source: label(vs) });
+                }
                 for (const m of matches) {
                   if (!matchApplies(m, server, gwRef)) continue;
                   entries.push({
@@ -123,7 +131,8 @@ export function istioRows(index: MeshIndex): RouteRow[] {
                   });
                 }
               } else if (server.kind === 'tls') {
-                const ok = matches.some((m) => matchApplies(m, server, gwRef) && asArray(m.sniHosts).map(String).some((s) => hostsIntersect(s, host)));
+                const ok = matches.some((m) => matchApplies(m, server, gwRef)
+                  && asArray(m.sniHosts).map(String).some((s) => hostsIntersect(s, host)));
                 if (ok && entries.length === 0) entries.push({ action: { backends: destinations(index, rule.route, ns) }, source: label(vs) });
               } else if (entries.length === 0 && (matches.length === 0 || matches.some((m) => matchApplies(m, server, gwRef)))) {
                 // TCP: the first matching rule of the oldest VirtualService takes the listener

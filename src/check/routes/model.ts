@@ -110,7 +110,8 @@ function sortedRecord<T>(r: Record<string, T> | undefined): Record<string, T> | 
 }
 
 /** A match with sorted header and query maps. */
-export function routeMatch(path: StringCompare | undefined, method: string | undefined, headers?: Record<string, StringCompare>, queryParams?: Record<string, StringCompare>): RouteMatch {
+export function routeMatch(path: StringCompare | undefined, method: string | undefined,
+  headers?: Record<string, StringCompare>, queryParams?: Record<string, StringCompare>): RouteMatch {
   const p = path && (path.segmentPrefix === '/' || path.prefix === '') ? { prefix: '/' } : path ?? { prefix: '/' };
   const out: { -readonly [K in keyof RouteMatch]: RouteMatch[K] } = { path: p };
   if (method) out.method = method;
@@ -127,7 +128,8 @@ export function backendsWithPercent(list: { host: string; port?: number; subset?
   const weights = list.map((b) => (explicit ? b.weight ?? 1 : 1));
   const total = weights.reduce((a, b) => a + b, 0);
   return list.map((b, i) => {
-    const out: { -readonly [K in keyof RouteBackend]: RouteBackend[K] } = { host: b.host, percent: total > 0 ? Math.round((weights[i] / total) * 10000) / 100 : 0 };
+    const percent = total > 0 ? Math.round((weights[i] / total) * 10000) / 100 : 0;
+    const out: { -readonly [K in keyof RouteBackend]: RouteBackend[K] } = { host: b.host, percent };
     if (b.port !== undefined) out.port = b.port;
     if (b.subset !== undefined) out.subset = b.subset;
     return out;

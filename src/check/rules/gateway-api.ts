@@ -9,8 +9,8 @@ import { Severity } from '../findings';
 import { hostsIntersect } from '../hosts';
 import { IndexedObject, MeshIndex } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../model';
-import { Rule, defineRule } from '../rule';
 import { listenersForParentRef, listenersOf } from '../routes/gateway-api';
+import { Rule, defineRule } from '../rule';
 
 const GROUP = 'gateway.networking.k8s.io';
 const ROUTE_KINDS = ['HTTPRoute', 'TLSRoute', 'TCPRoute'];
@@ -152,7 +152,8 @@ export const GAPI_ATT_001 = defineRule({
 
 function granted(index: MeshIndex, fromKind: string, fromNs: string, toGroup: string, toKind: string, toNs: string, toName: string): boolean {
   return index.ofKind(`ReferenceGrant.${GROUP}`).some((g) => (g.namespace ?? index.defaultNamespace) === toNs
-    && asArray(g.spec.from).filter(isRecord).some((f) => asString(f.group) === GROUP && asString(f.kind) === fromKind && asString(f.namespace) === fromNs)
+    && asArray(g.spec.from).filter(isRecord)
+      .some((f) => asString(f.group) === GROUP && asString(f.kind) === fromKind && asString(f.namespace) === fromNs)
     && asArray(g.spec.to).filter(isRecord).some((t) => (asString(t.group) ?? '') === toGroup && asString(t.kind) === toKind && (asString(t.name) === undefined || asString(t.name) === toName)));
 }
 

@@ -5,7 +5,9 @@ import { GATEWAY_API_RULES } from '../../../src/check/rules/gateway-api';
 
 const G = 'gateway.networking.k8s.io/v1';
 const gw = (listeners: object[], extra: object = {}, ns = 'edge'): KubeObject => ({
-  apiVersion: G, kind: 'Gateway', metadata: { name: 'gw', namespace: ns },
+  apiVersion: G,
+  kind: 'Gateway',
+  metadata: { name: 'gw', namespace: ns },
   spec: { gatewayClassName: 'istio', addresses: [{ type: 'Hostname', value: 'istio-ingressgateway.istio-system.svc.cluster.local' }], listeners, ...extra },
 });
 const http = (name: string, hostname?: string, extra: object = {}) => ({ name, port: 80, protocol: 'HTTP', hostname, ...extra });
