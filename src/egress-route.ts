@@ -10,6 +10,7 @@ import { classifyHost, isDnsLabel } from './check/hosts';
 import { installChecks } from './check/synth-hook';
 import type { EgressGateway } from './egress-gateway';
 import { IstioGatewaysError } from './errors';
+import { createEgressRoutes } from './gateway-api/egress';
 import { GatewayProtocol, GatewayServerRef } from './gateway-base';
 import { hostSlug, validateDnsLabel, validatePort } from './internal/validate';
 import { createDestinationRule, createVirtualService, namespaceFor } from './internal/virtual-service';
@@ -246,7 +247,21 @@ export class EgressRoute extends Construct {
       tls: tlsLeg ? [{ match: [meshMatch as VirtualServiceSpecTlsMatch], route: [{ destination: toGateway }] }] : undefined,
       http: tlsLeg ? undefined : [{ match: [meshMatch], route: [{ destination: toGateway }] }],
     };
-    this.meshVirtualService = createVirtualService(this, 'MeshVirtualService', {
+    // Gateway API (api: GatewayApi.KUBERNETES): routes with the ServiceEntry and the egress Gateway as parents instead
+    const k8s = gateway._kubernetes && createEgressRoutes(this, {
+      gateway: gateway._kubernetes,
+      workload: gateway.workload,
+      namespace: this.namespace,
+      serviceEntryName: this.serviceEntry.name,
+      host,
+      port: props.port,
+      gatewayPort,
+      externalPort: origination ? originationPort : props.port,
+      tls: tlsLeg,
+      meshName: name('-mesh'),
+      gatewayName: name('-egress-gateway'),
+    });
+    this.meshVirtualService = k8s ? k8s.mesh : createVirtualService(this, 'MeshVirtualService', {
       name: name('-mesh'),
       namespace: this.namespace,
       spec: () => meshSpec,
@@ -262,7 +277,7 @@ export class EgressRoute extends Construct {
       tls: tlsLeg ? [{ match: [gwMatch as VirtualServiceSpecTlsMatch], route: [{ destination: external }] }] : undefined,
       http: tlsLeg ? undefined : [{ match: [gwMatch], route: [{ destination: external }] }],
     };
-    this.gatewayVirtualService = createVirtualService(this, 'GatewayVirtualService', {
+    this.gatewayVirtualService = k8s ? k8s.gateway : createVirtualService(this, 'GatewayVirtualService', {
       name: name('-egress-gateway'),
       namespace: this.namespace,
       spec: () => gwSpec,
@@ -279,7 +294,8 @@ export class EgressRoute extends Construct {
           : undefined,
       } : undefined,
     };
-    gateway._addSubset(this, subset, clients ? [...clients] : undefined);
+    if (gateway._kubernetes) gateway._kubernetes.egressPolicies.add(this, gatewayPort, host, props.maxConnections, mutual);
+    else gateway._addSubset(this, subset, clients ? [...clients] : undefined);
 
     if (origination) {
       const sans = props.subjectAltNames ?? [host];

@@ -183,9 +183,6 @@ export abstract class GatewayBase extends Construct {
     if (props.name !== undefined) validateDnsLabel(this, 'name', props.name);
     this.api = props.api ?? GatewayApi.ISTIO;
     if (this.api === GatewayApi.KUBERNETES) {
-      if (role === GatewayRole.EGRESS) {
-        throw new IstioGatewaysError(this, 'api: egress through the Kubernetes Gateway API (a route with the ServiceEntry as parentRef and Hostname backendRefs) is not implemented; use api: GatewayApi.ISTIO for an EgressGateway');
-      }
       const servers = () => this.servers;
       this._kubernetes = new KubernetesGateway(this, { name: props.name, namespace: this.namespace, workload: props.workload, servers });
     }

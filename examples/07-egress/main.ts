@@ -13,9 +13,6 @@
 import { App, Chart } from 'cdk8s';
 import { Checks, EgressGateway, EgressProtocol, IstioOperator, OutboundTrafficPolicyMode, GatewayApi } from '../../src';
 
-/** Why this example has no Gateway API form (egress through the Gateway API is not implemented). */
-export const istioOnly = 'EgressGateway with api: GatewayApi.KUBERNETES is not implemented';
-
 export function build(app: App, api: GatewayApi = GatewayApi.ISTIO): void {
   const install = new IstioOperator(app, 'istio-install', {
     name: 'control-plane',

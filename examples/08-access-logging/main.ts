@@ -6,9 +6,11 @@
 import { App, Chart } from 'cdk8s';
 import { AccessLogging, GatewayWorkload, GatewayApi } from '../../src';
 
-/** Why this example has no Gateway API form. */
-export const istioOnly = 'AccessLogging selects the gateway workload; a Telemetry with targetRefs to a Gateway API Gateway is not implemented';
-
+/**
+ * The same in both forms: the Telemetry selects the installed ingress gateway pods by label, which is also right when
+ * Gateway API Gateways bind to them through spec.addresses (Istio's manual deployment: the pods carry no
+ * `gateway.networking.k8s.io/gateway-name` label for a targetRefs policy to match).
+ */
 export function build(app: App, _api: GatewayApi = GatewayApi.ISTIO): void {
   const chart = new Chart(app, 'access-logging', { namespace: 'istio-system' });
   const ingress = GatewayWorkload.istioIngressGateway(chart, 'ingress');

@@ -8,6 +8,7 @@
  */
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { EgressPolicies } from './egress';
 import { ReferenceGrants } from './reference-grant';
 import { GATEWAY_API_GROUP } from './util';
 import {
@@ -93,6 +94,7 @@ export class KubernetesGateway {
   /** `port|host` → namespaces of the routes that attach there. */
   private readonly attachments = new Map<string, Set<string>>();
   private readonly redirectRoutes = new Map<number, ApiObject>();
+  private egress?: EgressPolicies;
 
   constructor(private readonly scope: Construct, private readonly props: KubernetesGatewayProps) {
     this.grants = new ReferenceGrants(scope);
@@ -101,6 +103,12 @@ export class KubernetesGateway {
       metadata: props.name !== undefined ? { name: props.name, namespace: props.namespace } : { namespace: props.namespace },
       spec: Lazy.any({ produce: () => toJson_GatewaySpec(this.renderSpec()) }),
     });
+  }
+
+  /** The per-port traffic policies of an egress gateway's Service (its DestinationRule), created on first use. */
+  public get egressPolicies(): EgressPolicies {
+    if (!this.egress) this.egress = new EgressPolicies(this.scope, this.name, this.props.namespace, this.props.workload);
+    return this.egress;
   }
 
   /** metadata.name of the Gateway. */
@@ -115,9 +123,6 @@ export class KubernetesGateway {
   public serverAdded(scope: IConstruct, server: ServerView, servers: readonly ServerView[]): void {
     const tls = server.tls;
     if (tls) {
-      if (tls.mode === 'ISTIO_MUTUAL') {
-        throw new IstioGatewaysError(scope, `tls: ${tls.mode} (Istio mTLS from sidecars) has no Gateway API listener equivalent; use api: GatewayApi.ISTIO for this gateway`);
-      }
       if (!ISTIO_DEFAULT_MIN_TLS.has(tls.minProtocolVersion) || tls.maxProtocolVersion !== undefined || tls.cipherSuites !== undefined) {
         throw new IstioGatewaysError(scope, `tls: minProtocolVersion ${tls.minProtocolVersion ?? '-'}, maxProtocolVersion ${tls.maxProtocolVersion ?? '-'}, cipherSuites ${tls.cipherSuites?.join(',') ?? '-'}: the Gateway API has no portable TLS version or cipher settings (Envoy's server default is TLS 1.2+); remove them or use api: GatewayApi.ISTIO`);
       }
@@ -226,7 +231,11 @@ export class KubernetesGateway {
           hostname: host === '*' ? undefined : host,
           tls: tls ? (tls.mode === 'PASSTHROUGH'
             ? { mode: GatewaySpecListenersTlsMode.PASSTHROUGH }
-            : {
+            : tls.mode === 'ISTIO_MUTUAL' ? {
+              // Istio's listener option for mTLS from sidecars (egress gateways)
+              mode: GatewaySpecListenersTlsMode.TERMINATE,
+              options: { 'gateway.istio.io/tls-terminate-mode': 'ISTIO_MUTUAL' },
+            } : {
               mode: GatewaySpecListenersTlsMode.TERMINATE,
               certificateRefs: tls.credentialName ? [{
                 group: '',

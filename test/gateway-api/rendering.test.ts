@@ -2,7 +2,7 @@
 import { Duration } from 'cdk8s';
 import { chartManifests } from './util';
 import {
-  Credential, Destination, GatewayApi, GatewayWorkload, HttpMatch, HttpMethod, HttpRoute, StringMatch, IngressGateway, ServerTls, EgressGateway, TlsVersion,
+  Credential, Destination, EgressProtocol, GatewayApi, GatewayWorkload, HttpMatch, HttpMethod, HttpRoute, StringMatch, IngressGateway, ServerTls, EgressGateway, TlsVersion,
 } from '../../src';
 import { one, ofKind } from '../util/manifests';
 
@@ -123,7 +123,11 @@ describe('options without a Gateway API equivalent throw at construction, naming
       gw.addSecureHost('a', { hosts: ['a.example.com'], tls: ServerTls.simple(Credential.fromSecretName('a')) });
       gw.addSecureHost('b', { hosts: ['b.example.com'], tls: ServerTls.mutual(Credential.fromSecretName('b', { hasCa: true })), redirect: false });
     }, /port 443 already has the SIMPLE server .*per port/],
-    ['egress', (c) => new EgressGateway(c, 'eg', { workload: GatewayWorkload.istioEgressGateway(c, 'egress'), api: GatewayApi.KUBERNETES }), /api: egress through the Kubernetes Gateway API .* is not implemented/],
+    ['egress routes with different policies on one gateway port', (c) => {
+      const eg = new EgressGateway(c, 'eg', { workload: GatewayWorkload.istioEgressGateway(c, 'egress'), api: GatewayApi.KUBERNETES });
+      eg.addRoute('a', { host: 'a.example.com', port: 443, protocol: EgressProtocol.TLS, maxConnections: 1 });
+      eg.addRoute('b', { host: 'b.example.com', port: 443, protocol: EgressProtocol.TLS, maxConnections: 2 });
+    }, /eg\/b.*gatewayPort: 443 already carries the egress route .*eg\/a with another traffic policy/],
   ];
   test.each(cases)('%s', (_name, fn, message) => {
     expect(() => chartManifests(fn)).toThrow(message);
@@ -137,4 +141,33 @@ test('the default stays the Istio API', () => {
   });
   expect(one(ms, 'Gateway').apiVersion).toBe('networking.istio.io/v1');
   expect(ofKind(ms, 'HTTPRoute')).toEqual([]);
+});
+
+test('egress as Istio documents it: mesh route with the ServiceEntry as parent, gateway route to a Hostname backend, ISTIO_MUTUAL listener option', () => {
+  const ms = chartManifests((c) => {
+    const eg = new EgressGateway(c, 'eg', { workload: GatewayWorkload.istioEgressGateway(c, 'egress'), name: 'egress', api: GatewayApi.KUBERNETES });
+    eg.addRoute('cnn', { host: 'edition.cnn.com', port: 443, protocol: EgressProtocol.TLS, name: 'cnn' });
+    eg.addRoute('httpbin', { host: 'httpbin.org', port: 80, protocol: EgressProtocol.TLS_ORIGINATION, mutualTlsToGateway: true, name: 'httpbin' });
+  }, 'default');
+  const ls = one(ms, 'Gateway').spec.listeners;
+  expect(ls.map((l: any) => [l.name, l.port, l.protocol, l.hostname, l.tls])).toEqual([
+    ['https-httpbin-org', 80, 'HTTPS', 'httpbin.org', { mode: 'Terminate', options: { 'gateway.istio.io/tls-terminate-mode': 'ISTIO_MUTUAL' } }],
+    ['tls-edition-cnn-com', 443, 'TLS', 'edition.cnn.com', { mode: 'Passthrough' }],
+  ]);
+  const mesh = one(ms, 'TLSRoute', 'cnn-mesh');
+  expect(mesh.spec.parentRefs).toEqual([{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'cnn', port: 443 }]);
+  expect(mesh.spec.rules).toEqual([{ backendRefs: [{ group: '', kind: 'Service', name: 'istio-egressgateway', namespace: 'istio-system', port: 443 }] }]);
+  const leg = one(ms, 'TLSRoute', 'cnn-egress-gateway');
+  expect(leg.spec.parentRefs[0].sectionName).toBe('tls-edition-cnn-com');
+  expect(leg.spec.rules).toEqual([{ backendRefs: [{ group: 'networking.istio.io', kind: 'Hostname', name: 'edition.cnn.com', port: 443 }] }]);
+  expect(one(ms, 'HTTPRoute', 'httpbin-egress-gateway').spec.rules[0].backendRefs).toEqual([{ group: 'networking.istio.io', kind: 'Hostname', name: 'httpbin.org', port: 443 }]);
+  expect(one(ms, 'DestinationRule', 'egress').spec).toEqual({
+    host: 'istio-egressgateway.istio-system.svc.cluster.local',
+    trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'ISTIO_MUTUAL', sni: 'httpbin.org' } }] },
+  });
+  expect(ofKind(ms, 'ReferenceGrant').map((g) => [g.metadata.namespace, g.spec.from[0].kind, g.spec.to]).sort()).toEqual([
+    ['istio-system', 'HTTPRoute', [{ group: '', kind: 'Service', name: 'istio-egressgateway' }]],
+    ['istio-system', 'TLSRoute', [{ group: '', kind: 'Service', name: 'istio-egressgateway' }]],
+  ]);
+  expect(ofKind(ms, 'VirtualService')).toEqual([]);
 });

@@ -197,9 +197,11 @@ export function gatewayApiRows(index: MeshIndex): RouteRow[] {
         const validation = perPort ? asRecord(asRecord(perPort.tls).validation) : asRecord(asRecord(frontend.default).validation);
         const ca = asArray(validation.caCertificateRefs).filter(isRecord)[0];
         const terminated = mode === 'Terminate' && (l.protocol === 'HTTPS' || l.protocol === 'TLS');
+        const istioMode = asString(asRecord(tls.options)['gateway.istio.io/tls-terminate-mode']);
         const tlsMode = l.protocol === 'HTTP' || l.protocol === 'TCP' ? undefined
           : mode === 'Passthrough' ? 'PASSTHROUGH'
-            : ca && l.protocol === 'HTTPS' ? (asString(validation.mode) === 'AllowInsecureFallback' ? 'OPTIONAL_MUTUAL' : 'MUTUAL') : 'SIMPLE';
+            : istioMode === 'ISTIO_MUTUAL' || istioMode === 'MUTUAL' ? istioMode
+              : ca && l.protocol === 'HTTPS' ? (asString(validation.mode) === 'AllowInsecureFallback' ? 'OPTIONAL_MUTUAL' : 'MUTUAL') : 'SIMPLE';
         const protocol = l.protocol === 'TLS' && mode === 'Passthrough' ? 'TLS' : l.protocol === 'TLS' ? 'TCP' : l.protocol;
         const byHost = new Map<string, { entry: RouteEntry; rank: number[] }[]>();
         const hosts = attached.length > 0 ? [...new Set(attached.map((a) => a.host))] : [lhost];

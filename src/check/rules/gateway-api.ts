@@ -15,6 +15,8 @@ import { Rule, defineRule } from '../rule';
 const GROUP = 'gateway.networking.k8s.io';
 const ROUTE_KINDS = ['HTTPRoute', 'TLSRoute', 'TCPRoute'];
 const q = (v: unknown) => JSON.stringify(v);
+/** Istio's listener option: ISTIO_MUTUAL terminates mTLS from sidecars with the workload certificate. */
+const ISTIO_TERMINATE_MODE = 'gateway.istio.io/tls-terminate-mode';
 
 function own(index: MeshIndex, kind: string): IndexedObject[] {
   return index.ofKind(`${kind}.${GROUP}`).filter((o) => !o.isContext);
@@ -69,7 +71,7 @@ export const GAPI_LST_002 = defineRule({
 export const GAPI_TLS_001 = defineRule({
   id: 'GAPI-TLS-001',
   severity: Severity.ERROR,
-  summary: 'HTTPS and TLS Terminate listeners have certificateRefs; HTTP and TCP listeners have no tls; Passthrough only on TLS',
+  summary: 'HTTPS and TLS Terminate listeners have certificateRefs (or Istio\'s ISTIO_MUTUAL terminate option); HTTP and TCP listeners have no tls; Passthrough only on TLS',
   check(ctx) {
     for (const gw of own(ctx.index, 'Gateway')) {
       listenersOf(gw).forEach((l, i) => {
@@ -80,7 +82,8 @@ export const GAPI_TLS_001 = defineRule({
           ctx.report({ object: gw, path, message: `listener ${q(l.name)} is ${l.protocol} but has tls; it is invalid`, fix: 'remove tls, or use protocol HTTPS/TLS' });
         } else if (l.protocol === 'HTTPS' && mode === 'Passthrough') {
           ctx.report({ object: gw, path: `${path}.mode`, message: `listener ${q(l.name)} is HTTPS with tls.mode Passthrough; HTTPS terminates TLS`, fix: 'use protocol TLS with a TLSRoute for passthrough' });
-        } else if ((l.protocol === 'HTTPS' || (l.protocol === 'TLS' && mode === 'Terminate')) && asArray(tls?.certificateRefs).length === 0) {
+        } else if ((l.protocol === 'HTTPS' || (l.protocol === 'TLS' && mode === 'Terminate')) && asArray(tls?.certificateRefs).length === 0
+          && asString(asRecord(tls?.options)[ISTIO_TERMINATE_MODE]) !== 'ISTIO_MUTUAL') {
           ctx.report({ object: gw, path, message: `listener ${q(l.name)} terminates TLS without certificateRefs; it has no certificate to serve`, fix: 'add certificateRefs to the Secret with tls.crt and tls.key' });
         } else if (l.protocol === 'TLS' && !tls) {
           ctx.report({ object: gw, path, message: `TLS listener ${q(l.name)} has no tls block`, fix: 'set tls.mode Passthrough (TLSRoute) or Terminate with certificateRefs (TCPRoute)' });
