@@ -5,10 +5,11 @@
  * @see https://gateway-api.sigs.k8s.io/reference/spec/
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/
  */
+import { keyMatchesCertificate, namesCover, parseCertificateChain, parsePrivateKey, secretValues } from '../certificates';
 import { Severity } from '../findings';
 import { hostsIntersect } from '../hosts';
 import { IndexedObject, MeshIndex } from '../mesh-index';
-import { asArray, asNumber, asRecord, asString, isRecord } from '../model';
+import { asArray, asNumber, asRecord, asString, asStringArray, isRecord } from '../model';
 import { listenersForParentRef, listenersOf } from '../routes/gateway-api';
 import { Rule, defineRule } from '../rule';
 
@@ -194,5 +195,126 @@ export const GAPI_REF_001 = defineRule({
   },
 });
 
+/** Annotation of Secrets whose values are managed outside the input (see Credential.fromSecretName). */
+const EXTERNAL_SECRET_ANNOTATION = 'cdk8s-istio-gateways.io/external-secret';
+
+export const GAPI_TLS_002 = defineRule({
+  id: 'GAPI-TLS-002',
+  severity: Severity.ERROR,
+  needsContext: true,
+  summary: 'A certificateRef Secret exists (when the input declares Secrets in its namespace) with a matching tls.crt/tls.key pair that covers the listener hostname',
+  check(ctx) {
+    const index = ctx.index;
+    const withSecrets = new Set(index.ofKind('Secret').filter((s) => s.group === '').map((s) => s.namespace));
+    const certificates = index.ofKind('Certificate.cert-manager.io');
+    for (const gw of own(index, 'Gateway')) {
+      const gwNs = gw.namespace ?? index.defaultNamespace;
+      listenersOf(gw).forEach((l, i) => {
+        asArray(asRecord(l.spec.tls).certificateRefs).forEach((ref, j) => {
+          if (!isRecord(ref) || (asString(ref.group) ?? '') !== '' || (asString(ref.kind) ?? 'Secret') !== 'Secret') return;
+          const ns = asString(ref.namespace) ?? gwNs;
+          const name = asString(ref.name) ?? '';
+          const path = `spec.listeners[${i}].tls.certificateRefs[${j}]`;
+          const host = l.hostname?.toLowerCase();
+          const cert = certificates.find((c) => c.namespace === ns && asString(c.spec.secretName) === name);
+          if (cert) {
+            const names = asStringArray(cert.spec.dnsNames);
+            if (host && names.length > 0 && !namesCover(names, host)) {
+              ctx.report({ object: gw, path, message: `hostname ${q(host)} is not covered by cert-manager Certificate ${ns}/${cert.name} (dnsNames ${names.join(', ')})`, fix: `add ${q(host)} to the Certificate's dnsNames` });
+            }
+            return;
+          }
+          const secret = index.secret(ns, name);
+          if (!secret) {
+            if (withSecrets.has(ns)) {
+              ctx.report({ object: gw, path, message: `Secret ${ns}/${name} is not among the Secrets declared in ${ns}; the listener has no certificate (InvalidCertificateRef)`, fix: `create Secret ${ns}/${name} with tls.crt and tls.key, or fix the reference` });
+            }
+            return;
+          }
+          if (secret.annotations[EXTERNAL_SECRET_ANNOTATION] !== undefined) return;
+          const values = secretValues(secret.raw);
+          const crt = values.get('tls.crt');
+          const key = values.get('tls.key');
+          if (!crt || !key || crt.problem || key.problem || !crt.text.trim() || !key.text.trim()) {
+            ctx.report({ object: gw, path, message: `Secret ${ns}/${name} has no usable tls.crt and tls.key (a kubernetes.io/tls key pair)`, fix: 'put the PEM certificate under tls.crt and the PEM private key under tls.key' });
+            return;
+          }
+          const chain = parseCertificateChain(crt.text);
+          const leaf = chain.certificates[0];
+          const pk = parsePrivateKey(key.text);
+          if (!leaf || chain.problems.length > 0 || pk.problem || !pk.key || !keyMatchesCertificate(leaf, pk.key)) {
+            ctx.report({ object: gw, path, message: `Secret ${ns}/${name}: ${chain.problems[0] ?? pk.problem ?? 'tls.key does not match the certificate in tls.crt'}`, fix: 'put a matching PEM certificate and private key under tls.crt and tls.key' });
+            return;
+          }
+          if (host && !namesCover(leaf.names, host)) {
+            ctx.report({ object: gw, path, message: `hostname ${q(host)} is not covered by the certificate in Secret ${ns}/${name}, which names ${leaf.names.join(', ')}`, fix: `issue the certificate with ${q(host)} as a subjectAltName` });
+          }
+        });
+      });
+    }
+  },
+});
+
+/** True when the input describes the namespace's application Services (not only a gateway's own Service). */
+function servicesKnown(index: MeshIndex, ns: string): boolean {
+  return index.servicesIn(ns).some((s) => s.origin === 'manifest' && !s.object?.isContext && index.workloadsForService(s).length === 0);
+}
+
+export const GAPI_BE_001 = defineRule({
+  id: 'GAPI-BE-001',
+  severity: Severity.ERROR,
+  needsContext: true,
+  summary: 'A Service backendRef names a Service and port that exist (checked when the input declares the namespace\'s Services)',
+  check(ctx) {
+    const index = ctx.index;
+    for (const r of routes(index)) {
+      const routeNs = r.namespace ?? index.defaultNamespace;
+      asArray(r.spec.rules).forEach((rule, i) => asArray(asRecord(rule).backendRefs).forEach((b, j) => {
+        if (!isRecord(b) || (asString(b.group) ?? '') !== '' || (asString(b.kind) ?? 'Service') !== 'Service') return;
+        const ns = asString(b.namespace) ?? routeNs;
+        const name = asString(b.name) ?? '';
+        const port = asNumber(b.port);
+        const path = `spec.rules[${i}].backendRefs[${j}]`;
+        const svc = index.service(ns, name);
+        if (!svc) {
+          if (servicesKnown(index, ns)) {
+            ctx.report({ object: r, path, message: `Service ${ns}/${name} is not in the input; the backend is unresolved and its share of requests gets 500`, fix: 'fix the name or namespace, or add the Service' });
+          }
+          return;
+        }
+        if (port !== undefined && !svc.ports.some((p) => p.port === port)) {
+          ctx.report({ object: r, path: `${path}.port`, message: `Service ${ns}/${name} has no port ${port} (ports ${svc.ports.map((p) => p.port).join(', ')})`, fix: 'use a port of the Service (its port, not the targetPort)' });
+        }
+      }));
+    }
+  },
+});
+
+const GATEWAY_POD_LABELS = ['gateway.networking.k8s.io/gateway-name', 'istio.io/gateway-name'];
+const POLICY_KINDS = ['Telemetry', 'AuthorizationPolicy', 'RequestAuthentication', 'WasmPlugin', 'PeerAuthentication'];
+
+export const GAPI_POL_001 = defineRule({
+  id: 'GAPI-POL-001',
+  severity: Severity.WARNING,
+  summary: 'Policies for Gateway API gateways use targetRefs to the Gateway, not a selector on the labels of the pods Istio deploys for it',
+  check(ctx) {
+    for (const kind of POLICY_KINDS) {
+      for (const p of ctx.index.ofKind(kind).filter((o) => !o.isContext && o.group.endsWith('istio.io'))) {
+        const labels = asRecord(asRecord(p.spec.selector).matchLabels);
+        const key = GATEWAY_POD_LABELS.find((k) => k in labels);
+        if (!key) continue;
+        ctx.report({
+          object: p,
+          path: `spec.selector.matchLabels[${q(key)}]`,
+          message: `${kind} selects the pods of Gateway ${q(labels[key])} by the label ${key}; the labels of deployed gateway pods are an implementation detail, and a selector policy ignores the Gateway's lifecycle`,
+          fix: `replace selector with targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: ${String(labels[key])} }]`,
+        });
+      }
+    }
+  },
+});
+
 /** Gateway API rules, in the README table order. */
-export const GATEWAY_API_RULES: readonly Rule[] = [GAPI_LST_001, GAPI_LST_002, GAPI_TLS_001, GAPI_ATT_001, GAPI_REF_001];
+export const GATEWAY_API_RULES: readonly Rule[] = [
+  GAPI_LST_001, GAPI_LST_002, GAPI_TLS_001, GAPI_TLS_002, GAPI_ATT_001, GAPI_REF_001, GAPI_BE_001, GAPI_POL_001,
+];

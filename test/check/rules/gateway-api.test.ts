@@ -2,6 +2,7 @@
 import { analyze } from '../../../src/check/analyze';
 import { KubeObject } from '../../../src/check/model';
 import { GATEWAY_API_RULES } from '../../../src/check/rules/gateway-api';
+import { b64, NOW, testCerts } from '../certs';
 
 const G = 'gateway.networking.k8s.io/v1';
 const gw = (listeners: object[], extra: object = {}, ns = 'edge'): KubeObject => ({
@@ -65,4 +66,57 @@ test('GAPI-ATT-001 also reports a missing Gateway, a missing sectionName, a wron
     ['ns', 'the listeners of edge/gw do not admit routes from namespace "team" (allowedRoutes.namespaces)'],
     ['section', 'Gateway edge/gw has no listener named "b"'],
   ]);
+});
+
+describe('GAPI-TLS-002', () => {
+  const listener = { name: 'https', port: 443, protocol: 'HTTPS', hostname: 'app.example.com', tls: { mode: 'Terminate', certificateRefs: [{ name: 'app-cert' }] } };
+  const secret = (name: string, pair: { cert: string; key: string }): KubeObject => ({
+    apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'edge' }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(pair.cert), 'tls.key': b64(pair.key) },
+  });
+  const findings = (objs: KubeObject[]) => analyze(objs, { rules: GATEWAY_API_RULES, now: NOW }).filter((f) => f.rule === 'GAPI-TLS-002');
+  test('violating: missing Secret, wrong SAN, mismatched key — each at the certificateRef, naming the value', async () => {
+    const c = await testCerts();
+    expect(findings([gw([listener]), secret('other', c.leaf)]).map((f) => f.message)).toEqual(['Secret edge/app-cert is not among the Secrets declared in edge; the listener has no certificate (InvalidCertificateRef)']);
+    const san = findings([gw([listener]), secret('app-cert', c.wrongSan)]);
+    expect(san.map((f) => f.path)).toEqual(['spec.listeners[0].tls.certificateRefs[0]']);
+    expect(san[0].message).toMatch(/hostname "app.example.com" is not covered by the certificate in Secret edge\/app-cert, which names other.example.com/);
+    expect(findings([gw([listener]), secret('app-cert', c.mismatchedKey)])[0].message).toMatch(/tls.key does not match the certificate/);
+  });
+  test('clean: a matching pair that covers the hostname; or no Secrets declared in the namespace', async () => {
+    const c = await testCerts();
+    expect(findings([gw([listener]), secret('app-cert', c.leaf)])).toEqual([]);
+    expect(findings([gw([listener])])).toEqual([]);
+  });
+});
+
+describe('GAPI-BE-001', () => {
+  const svc: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'edge' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } };
+  const r = (name: string, port: number) => route({ parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name, port }] }] });
+  const findings = (objs: KubeObject[]) => analyze(objs, { rules: GATEWAY_API_RULES }).filter((f) => f.rule === 'GAPI-BE-001');
+  test('violating: unknown Service, unknown port', () => {
+    expect(findings([gw([http('a')]), svc, r('api', 80)]).map((f) => [f.path, f.message])).toEqual([
+      ['spec.rules[0].backendRefs[0]', 'Service edge/api is not in the input; the backend is unresolved and its share of requests gets 500'],
+    ]);
+    expect(findings([gw([http('a')]), svc, r('web', 8080)]).map((f) => [f.path, f.message])).toEqual([
+      ['spec.rules[0].backendRefs[0].port', 'Service edge/web has no port 8080 (ports 80)'],
+    ]);
+  });
+  test('clean: the Service and port exist; or the input does not describe the namespace', () => {
+    expect(findings([gw([http('a')]), svc, r('web', 80)])).toEqual([]);
+    expect(findings([gw([http('a')]), r('api', 80)])).toEqual([]);
+  });
+});
+
+describe('GAPI-POL-001', () => {
+  const tel = (spec: object): KubeObject => ({ apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: { name: 't', namespace: 'edge' }, spec: { accessLogging: [{ providers: [{ name: 'envoy' }] }], ...spec } });
+  const findings = (objs: KubeObject[]) => analyze(objs, { rules: GATEWAY_API_RULES }).filter((f) => f.rule === 'GAPI-POL-001');
+  test('violating: a selector on the gateway-name label of Istio-deployed gateway pods', () => {
+    const f = findings([tel({ selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'gw' } } })]);
+    expect(f.map((x) => x.path)).toEqual(['spec.selector.matchLabels["gateway.networking.k8s.io/gateway-name"]']);
+    expect(f[0].fix).toBe('replace selector with targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: gw }]');
+  });
+  test('clean: targetRefs, or a selector on an installed gateway\'s labels', () => {
+    expect(findings([tel({ targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw' }] })])).toEqual([]);
+    expect(findings([tel({ selector: { matchLabels: { istio: 'ingressgateway' } } })])).toEqual([]);
+  });
 });
