@@ -1,9 +1,10 @@
 /** Gateway API rendering (`api: GatewayApi.KUBERNETES`): the fields that carry meaning, and one test per refusal. */
-import { Duration } from 'cdk8s';
-import { chartManifests } from './util';
+import { Chart, Duration } from 'cdk8s';
+import { chartManifests, withApp } from './util';
 import {
   Credential, Destination, EgressProtocol, GatewayApi, GatewayWorkload, HttpMatch, HttpMethod, HttpRoute, StringMatch, IngressGateway, ServerTls, EgressGateway, TlsVersion,
 } from '../../src';
+import { canonicalRoutes, effectiveRoutes } from '../../src/check/routes';
 import { one, ofKind } from '../util/manifests';
 
 function gateway(chart: any, name = 'edge'): IngressGateway {
@@ -170,4 +171,39 @@ test('egress as Istio documents it: mesh route with the ServiceEntry as parent, 
     ['istio-system', 'TLSRoute', [{ group: '', kind: 'Service', name: 'istio-egressgateway' }]],
   ]);
   expect(ofKind(ms, 'VirtualService')).toEqual([]);
+});
+
+describe('rule order: Istio applies rules in order, the Gateway API by precedence', () => {
+  const a = [Destination.service('a', 80)];
+  const b = [Destination.service('b', 80)];
+  const host = (c: any, routes: HttpRoute[]) => gateway(c).addHttpHost('web', { hosts: ['x.example.com'], routes });
+
+  test('a prefix before a catch-all: the catch-all becomes the RE2 "/.*" so the longer prefix keeps precedence, and both forms route alike', () => {
+    const ms = chartManifests((c) => host(c, [HttpRoute.to(a, { matches: [HttpMatch.prefix('/api')] }), HttpRoute.to(b)]));
+    expect(one(ms, 'HTTPRoute').spec.rules.map((r: any) => r.matches)).toEqual([
+      [{ path: { type: 'RegularExpression', value: '/api.*' } }],
+      [{ path: { type: 'RegularExpression', value: '/.*' } }],
+    ]);
+    const istio = withApp((app) => {
+      const c = new Chart(app, 'chart', { namespace: 'shop' });
+      new IngressGateway(c, 'gw', { workload: GatewayWorkload.istioIngressGateway(c, 'ingress'), name: 'edge' })
+        .addHttpHost('web', { hosts: ['x.example.com'], routes: [HttpRoute.to(a, { matches: [HttpMatch.prefix('/api')] }), HttpRoute.to(b)] });
+      return c.toJson();
+    });
+    expect(canonicalRoutes(effectiveRoutes(ms))).toEqual(canonicalRoutes(effectiveRoutes(istio)));
+  });
+
+  test('only exact paths and a catch-all: the catch-all stays PathPrefix "/"', () => {
+    const ms = chartManifests((c) => host(c, [HttpRoute.to(a, { matches: [HttpMatch.exact('/a')] }), HttpRoute.to(b)]));
+    expect(one(ms, 'HTTPRoute').spec.rules.map((r: any) => r.matches)).toEqual([[{ path: { type: 'Exact', value: '/a' } }], undefined]);
+  });
+
+  test('an overlapping later rule that precedence would move first throws, naming both rules', () => {
+    expect(() => chartManifests((c) => host(c, [HttpRoute.to(a, { matches: [HttpMatch.prefix('/a')] }), HttpRoute.to(b, { matches: [HttpMatch.exact('/a/b')] })])))
+      .toThrow(/gw\/web.*routes\[1\]\.matches\[0\]: this match overlaps routes\[0\]\.matches\[0\] and acts differently; the Gateway API applies matches by precedence/);
+  });
+
+  test('overlapping rules with the same action may swap', () => {
+    expect(() => chartManifests((c) => host(c, [HttpRoute.to(a, { matches: [HttpMatch.prefix('/a')] }), HttpRoute.to(a, { matches: [HttpMatch.exact('/a/b')] })]))).not.toThrow();
+  });
 });

@@ -28,14 +28,19 @@ export function fromIndex(index: MeshIndex): RouteTable {
   return { rows };
 }
 
+/** Two adjacent entries may swap when no request matches both, or when both do the same. */
+function swappable(a: RouteEntry, b: RouteEntry): boolean {
+  return matchesDisjoint(a.match, b.match) || JSON.stringify(a.action) === JSON.stringify(b.action);
+}
+
 function entryKey(e: RouteEntry): string {
   return JSON.stringify({ match: e.match, action: e.action });
 }
 
 /**
- * The table without sources, each row's entries reordered where only disjoint matches swap places (a stable
- * insertion sort that never moves an entry past one it overlaps), so two tables that route every request the same
- * way through the same ordered decisions compare equal.
+ * The table without sources, each row's entries reordered where swapping cannot change a decision (a stable
+ * insertion sort that moves an entry only past entries it shares no request with, or that act the same), so two
+ * tables that route every request the same way through the same decisions compare equal.
  */
 export function canonicalRoutes(table: RouteTable): RouteTable {
   return {
@@ -44,7 +49,7 @@ export function canonicalRoutes(table: RouteTable): RouteTable {
       for (const e0 of r.entries) {
         const e: RouteEntry = { match: e0.match, action: e0.action, source: '' };
         let i = entries.length;
-        while (i > 0 && entryKey(entries[i - 1]) > entryKey(e) && matchesDisjoint(entries[i - 1].match, e.match)) i--;
+        while (i > 0 && entryKey(entries[i - 1]) > entryKey(e) && swappable(entries[i - 1], e)) i--;
         entries.splice(i, 0, e);
       }
       // a later entry identical to an earlier one never hits
