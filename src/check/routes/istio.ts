@@ -114,8 +114,10 @@ export function istioRows(index: MeshIndex): RouteRow[] {
           for (const { vs, host: shared } of boundVirtualServices(index, server, host)) {
             const ns = vs.namespace ?? index.defaultNamespace;
             const section = server.kind === 'http' ? 'http' : server.kind;
-            const entries = byHost.get(shared) ?? [];
-            byHost.set(shared, entries);
+            if (asArray(vs.spec[section]).length === 0) continue; // no rules for this kind of server
+            const key = server.kind === 'tcp' ? '*' : shared; // opaque TCP has no host
+            const entries = byHost.get(key) ?? [];
+            byHost.set(key, entries);
             for (const rule of asArray(vs.spec[section]).filter(isRecord)) {
               const matches = asArray(rule.match).filter(isRecord);
               if (server.kind === 'http') {
