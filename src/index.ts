@@ -17,3 +17,4 @@ export * from './checks';
 export type { Finding, ResourceRef } from './check/findings';
 export { Severity } from './check/findings';
 export * from './gateway-api/api';
+export * from './gateway-api/automated-workload';

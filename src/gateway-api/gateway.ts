@@ -8,6 +8,7 @@
  */
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { AutomatedGatewayWorkload } from './automated-workload';
 import { EgressPolicies } from './egress';
 import { ReferenceGrants } from './reference-grant';
 import { GATEWAY_API_GROUP } from './util';
@@ -96,11 +97,32 @@ export class KubernetesGateway {
   private readonly redirectRoutes = new Map<number, ApiObject>();
   private egress?: EgressPolicies;
 
+  private readonly automated?: AutomatedGatewayWorkload;
+
   constructor(private readonly scope: Construct, private readonly props: KubernetesGatewayProps) {
     this.grants = new ReferenceGrants(scope);
+    let name = props.name;
+    const annotations: { [key: string]: string } = {};
+    if (props.workload instanceof AutomatedGatewayWorkload) {
+      const w = props.workload;
+      if (name !== undefined && name !== w.gatewayName) {
+        throw new IstioGatewaysError(scope, `name: "${name}" differs from the gatewayName "${w.gatewayName}" of the automated workload ${w.node.path}; Istio deploys the workload for the Gateway of that name`);
+      }
+      if (w.namespace !== props.namespace) {
+        throw new IstioGatewaysError(scope, `namespace: ${props.namespace} differs from the automated workload's namespace ${w.namespace}; Istio deploys the workload in the Gateway's namespace`);
+      }
+      name = w.gatewayName;
+      annotations['networking.istio.io/service-type'] = w.serviceType;
+      w._bind();
+      this.automated = w;
+    }
     this.apiObject = new ApiObject(scope, 'Resource', {
       ...GatewayL1.GVK,
-      metadata: props.name !== undefined ? { name: props.name, namespace: props.namespace } : { namespace: props.namespace },
+      metadata: {
+        ...(name !== undefined ? { name } : {}),
+        namespace: props.namespace,
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+      },
       spec: Lazy.any({ produce: () => toJson_GatewaySpec(this.renderSpec()) }),
     });
   }
@@ -121,6 +143,7 @@ export class KubernetesGateway {
    * express, grants cross-namespace certificate references and creates the redirect route of a redirect server.
    */
   public serverAdded(scope: IConstruct, server: ServerView, servers: readonly ServerView[]): void {
+    this.automated?.exposePort(server.port);
     const tls = server.tls;
     if (tls) {
       if (!ISTIO_DEFAULT_MIN_TLS.has(tls.minProtocolVersion) || tls.maxProtocolVersion !== undefined || tls.cipherSuites !== undefined) {
@@ -270,7 +293,8 @@ export class KubernetesGateway {
     const wlNs = this.props.workload.namespace;
     return {
       gatewayClassName: 'istio',
-      addresses: [{ type: 'Hostname', value: this.props.workload.serviceFqdn }],
+      // automated deployment: no addresses (Istio deploys <name>-istio); else bind to the installed Service
+      addresses: this.automated ? undefined : [{ type: 'Hostname', value: this.props.workload.serviceFqdn }],
       listeners: plans.map((p) => p.listener),
       tls: perPort.size === 0 ? undefined : {
         frontend: {

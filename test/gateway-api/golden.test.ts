@@ -6,8 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { withApp } from './util';
-import { GatewayApi } from '../../src';
 import { gatewayApiExampleNames, loadExample } from '../../examples/synth-all';
+import { GatewayApi } from '../../src';
 
 const GOLDEN = path.join(__dirname, 'golden');
 

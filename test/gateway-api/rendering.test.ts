@@ -2,7 +2,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { chartManifests, withApp } from './util';
 import {
-  Credential, Destination, EgressProtocol, GatewayApi, GatewayWorkload, HttpMatch, HttpMethod, HttpRoute, StringMatch, IngressGateway, ServerTls, EgressGateway, TlsVersion,
+  AutomatedGatewayWorkload, Credential, Destination, EgressProtocol, GatewayApi, GatewayServiceType, GatewayWorkload, HttpMatch, HttpMethod, HttpRoute, StringMatch, IngressGateway, ServerTls, EgressGateway, TlsVersion,
 } from '../../src';
 import { canonicalRoutes, effectiveRoutes } from '../../src/check/routes';
 import { one, ofKind } from '../util/manifests';
@@ -205,5 +205,37 @@ describe('rule order: Istio applies rules in order, the Gateway API by precedenc
 
   test('overlapping rules with the same action may swap', () => {
     expect(() => chartManifests((c) => host(c, [HttpRoute.to(a, { matches: [HttpMatch.prefix('/a')] }), HttpRoute.to(a, { matches: [HttpMatch.exact('/a/b')] })]))).not.toThrow();
+  });
+});
+
+describe('automated deployment (the Gateway is the workload)', () => {
+  test('no spec.addresses, the service-type annotation, certificates in the Gateway namespace without a grant; routes see <name>-istio', () => {
+    const ms = chartManifests((c) => {
+      const workload = new AutomatedGatewayWorkload(c, 'workload', { gatewayName: 'edge', namespace: 'shop', serviceType: GatewayServiceType.CLUSTER_IP });
+      new IngressGateway(c, 'gw', { workload, api: GatewayApi.KUBERNETES })
+        .addSecureHost('web', { hosts: ['a.example.com'], tls: ServerTls.simple(Credential.fromSecretName('a-cert')), routes: [HttpRoute.to([Destination.service('web', 80)])] });
+    });
+    const gw = one(ms, 'Gateway');
+    expect(gw.metadata).toEqual({ name: 'edge', namespace: 'shop', annotations: { 'networking.istio.io/service-type': 'ClusterIP' } });
+    expect(gw.spec.addresses).toBeUndefined();
+    expect(gw.spec.listeners[1].tls.certificateRefs).toEqual([{ group: '', kind: 'Secret', name: 'a-cert' }]);
+    expect(ofKind(ms, 'ReferenceGrant')).toEqual([]);
+    expect(ofKind(ms, 'Deployment')).toEqual([]);
+    const rows = effectiveRoutes(ms).rows.map((r) => [r.workload, r.port, r.protocol, r.host]);
+    expect(rows).toEqual([['Deployment/shop/edge-istio', 80, 'HTTP', 'a.example.com'], ['Deployment/shop/edge-istio', 443, 'HTTPS', 'a.example.com']]);
+  });
+
+  test('a gateway name other than gatewayName throws', () => {
+    expect(() => chartManifests((c) => {
+      const workload = new AutomatedGatewayWorkload(c, 'workload', { gatewayName: 'edge', namespace: 'shop' });
+      new IngressGateway(c, 'gw', { workload, name: 'other', api: GatewayApi.KUBERNETES });
+    })).toThrow(/gw.*name: "other" differs from the gatewayName "edge" of the automated workload/);
+  });
+
+  test('an automated workload that no Gateway API gateway binds fails synth', () => {
+    expect(() => chartManifests((c) => {
+      const workload = new AutomatedGatewayWorkload(c, 'workload', { gatewayName: 'edge', namespace: 'shop' });
+      new IngressGateway(c, 'gw', { workload, name: 'edge' }).addHttpHost('web', { hosts: ['a.example.com'], routes: [HttpRoute.to([Destination.service('web', 80)])] });
+    })).toThrow(/no gateway with api: GatewayApi.KUBERNETES and name "edge" binds this workload/);
   });
 });

@@ -39,7 +39,10 @@ function workloadsOf(index: MeshIndex, gw: IndexedObject): { id: string; listenP
     for (const w of index.workloadsForService(svc)) out.push({ id: w.id, listenPort: (p) => index.resolveServerPort(w, p).listenPort });
   }
   if (out.length === 0 && asArray(gw.spec.addresses).length === 0) {
-    out.push({ id: `Deployment/${gw.namespace}/${gw.name}-istio`, listenPort: (p) => p });
+    // Istio's automated deployment: Deployment and Service <name>-istio in the Gateway's namespace
+    const svc = index.servicesIn(gw.namespace ?? index.defaultNamespace).find((s) => s.name === `${gw.name}-istio`);
+    for (const w of svc ? index.workloadsForService(svc) : []) out.push({ id: w.id, listenPort: (p) => index.resolveServerPort(w, p).listenPort });
+    if (out.length === 0) out.push({ id: `Deployment/${gw.namespace}/${gw.name}-istio`, listenPort: (p) => p });
   }
   return out;
 }
