@@ -2,7 +2,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { chartManifests, withApp } from './util';
 import {
-  AutomatedGatewayWorkload, Credential, Destination, EgressProtocol, GatewayApi, GatewayServiceType, GatewayWorkload, HttpMatch, HttpMethod, HttpRoute, StringMatch, IngressGateway, ServerTls, EgressGateway, TlsVersion,
+  AccessLogging, AutomatedGatewayWorkload, Credential, Destination, EgressProtocol, GatewayApi, GatewayServiceType, GatewayWorkload, HttpMatch, HttpMethod, HttpRoute, StringMatch, IngressGateway, ServerTls, EgressGateway, TlsVersion,
 } from '../../src';
 import { canonicalRoutes, effectiveRoutes } from '../../src/check/routes';
 import { one, ofKind } from '../util/manifests';
@@ -237,5 +237,20 @@ describe('automated deployment (the Gateway is the workload)', () => {
       const workload = new AutomatedGatewayWorkload(c, 'workload', { gatewayName: 'edge', namespace: 'shop' });
       new IngressGateway(c, 'gw', { workload, name: 'edge' }).addHttpHost('web', { hosts: ['a.example.com'], routes: [HttpRoute.to([Destination.service('web', 80)])] });
     })).toThrow(/no gateway with api: GatewayApi.KUBERNETES and name "edge" binds this workload/);
+  });
+});
+
+test('AccessLogging for an automated Gateway API workload: a Telemetry with targetRefs to the Gateway, no selector', () => {
+  const ms = chartManifests((c) => {
+    const workload = new AutomatedGatewayWorkload(c, 'workload', { gatewayName: 'edge', namespace: 'shop' });
+    new IngressGateway(c, 'gw', { workload, api: GatewayApi.KUBERNETES })
+      .addHttpHost('web', { hosts: ['a.example.com'], routes: [HttpRoute.to([Destination.service('web', 80)])] });
+    new AccessLogging(c, 'logs', { workload, filter: 'response.code >= 400' });
+  });
+  const t = one(ms, 'Telemetry');
+  expect(t.metadata.namespace).toBe('shop');
+  expect(t.spec).toEqual({
+    targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge' }],
+    accessLogging: [{ providers: [{ name: 'envoy' }], filter: { expression: 'response.code >= 400' } }],
   });
 });
