@@ -40,6 +40,8 @@ options:
   -V, --version               show the version
 
 exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 bad usage or unreadable input
+
+see also: cdk8s-istio-gateways routes --help (the effective routing table of Istio and Gateway API YAML)
 `;
 
 class UsageError extends Error {}

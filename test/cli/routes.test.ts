@@ -109,3 +109,10 @@ test('usage errors exit 2', () => {
   expect(bad.code).toBe(2);
   expect(bad.err).toContain('--format must be one of text, json, not "xml"');
 });
+
+test('routes --help prints its usage; check --help points to it', () => {
+  const r = cli(['routes', '--help'], {});
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^usage: cdk8s-istio-gateways routes \[options\] PATH\.\.\./);
+  expect(cli(['--help'], {}).out).toContain('see also: cdk8s-istio-gateways routes --help');
+});
