@@ -38,30 +38,38 @@ function entryKey(e: RouteEntry): string {
 }
 
 /**
- * The table without sources, each row's entries reordered where swapping cannot change a decision (a stable
- * insertion sort that moves an entry only past entries it shares no request with, or that act the same), so two
- * tables that route every request the same way through the same decisions compare equal.
+ * The table without sources, each row's entries in a canonical order that keeps every decision: an entry must stay
+ * before a later one when some request matches both and they act differently; all other pairs may swap. The
+ * canonical order is the smallest (by entry key) order that keeps those constraints, so two tables that route every
+ * request the same way through the same decisions compare equal. Later entries with a match identical to an
+ * earlier one never hit and are dropped.
  */
 export function canonicalRoutes(table: RouteTable): RouteTable {
   return {
     rows: table.rows.map((r) => {
-      const entries: RouteEntry[] = [];
-      for (const e0 of r.entries) {
-        const e: RouteEntry = { match: e0.match, action: e0.action, source: '' };
-        let i = entries.length;
-        while (i > 0 && entryKey(entries[i - 1]) > entryKey(e) && swappable(entries[i - 1], e)) i--;
-        entries.splice(i, 0, e);
-      }
-      // a later entry identical to an earlier one never hits
       const seen = new Set<string>();
-      const dedup = entries.filter((e) => {
+      const list = r.entries.filter((e) => {
         const k = JSON.stringify(e.match ?? null);
         if (seen.has(k)) return false;
         seen.add(k);
         return true;
-      });
-      const out: RouteRow = { ...r, entries: dedup.map((e) => (e.match ? { match: e.match, action: e.action, source: '' } : { action: e.action, source: '' })) };
-      return out;
+      }).map((e): RouteEntry => (e.match ? { match: e.match, action: e.action, source: '' } : { action: e.action, source: '' }));
+      const keys = list.map(entryKey);
+      // before[j]: entries that must come before j
+      const before = list.map((_, j) => new Set(list.slice(0, j).map((__, i) => i).filter((i) => !swappable(list[i], list[j]))));
+      const out: RouteEntry[] = [];
+      const done = new Set<number>();
+      while (out.length < list.length) {
+        let pick = -1;
+        for (let j = 0; j < list.length; j++) {
+          if (done.has(j) || [...before[j]].some((i) => !done.has(i))) continue;
+          if (pick < 0 || keys[j] < keys[pick]) pick = j;
+        }
+        done.add(pick);
+        out.push(list[pick]);
+      }
+      const row: RouteRow = { ...r, entries: out };
+      return row;
     }),
   };
 }
