@@ -164,7 +164,7 @@ function granted(index: MeshIndex, fromKind: string, fromNs: string, toGroup: st
 export const GAPI_REF_001 = defineRule({
   id: 'GAPI-REF-001',
   severity: Severity.ERROR,
-  summary: 'A cross-namespace backendRef, certificateRef or caCertificateRef has a ReferenceGrant in the target namespace',
+  summary: 'A cross-namespace backendRef, certificateRef or caCertificateRef has a ReferenceGrant in the target namespace (checked when the input has objects there)',
   check(ctx) {
     const index = ctx.index;
     const check = (obj: IndexedObject, path: string, ref: Record<string, unknown>, defaultKind: string) => {
@@ -175,6 +175,8 @@ export const GAPI_REF_001 = defineRule({
       const kind = asString(ref.kind) ?? defaultKind;
       const name = asString(ref.name) ?? '';
       if (granted(index, obj.kind, fromNs, group, kind, toNs, name)) return;
+      // a namespace the input says nothing about may hold its grants elsewhere (another repository)
+      if (!index.namespaces().includes(toNs)) return;
       ctx.report({
         object: obj,
         path,
@@ -185,6 +187,13 @@ export const GAPI_REF_001 = defineRule({
     for (const gw of own(index, 'Gateway')) {
       listenersOf(gw).forEach((l, i) => asArray(asRecord(l.spec.tls).certificateRefs).forEach((c, j) => {
         if (isRecord(c)) check(gw, `spec.listeners[${i}].tls.certificateRefs[${j}]`, c, 'Secret');
+      }));
+      const frontend = asRecord(asRecord(gw.spec.tls).frontend);
+      asArray(asRecord(asRecord(frontend.default).validation).caCertificateRefs).forEach((c, j) => {
+        if (isRecord(c)) check(gw, `spec.tls.frontend.default.validation.caCertificateRefs[${j}]`, c, 'ConfigMap');
+      });
+      asArray(frontend.perPort).forEach((p, i) => asArray(asRecord(asRecord(asRecord(p).tls).validation).caCertificateRefs).forEach((c, j) => {
+        if (isRecord(c)) check(gw, `spec.tls.frontend.perPort[${i}].tls.validation.caCertificateRefs[${j}]`, c, 'ConfigMap');
       }));
     }
     for (const r of routes(index)) {

@@ -31,7 +31,8 @@ const cases: Case[] = [
   },
   {
     rule: 'GAPI-REF-001',
-    bad: [gw([http('a', 'a.example.com')]), route({ parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'web', namespace: 'shop', port: 80 }] }] })],
+    bad: [gw([http('a', 'a.example.com')]), route({ parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'web', namespace: 'shop', port: 80 }] }] }),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ port: 80 }] } }],
     path: 'spec.rules[0].backendRefs[0]',
     message: /Service shop\/web is in another namespace and no ReferenceGrant in shop allows HTTPRoutes from edge/,
     good: [gw([http('a', 'a.example.com')]), route({ parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'web', namespace: 'shop', port: 80 }] }] }),
@@ -119,4 +120,14 @@ describe('GAPI-POL-001', () => {
     expect(findings([tel({ targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw' }] })])).toEqual([]);
     expect(findings([tel({ selector: { matchLabels: { istio: 'ingressgateway' } } })])).toEqual([]);
   });
+});
+
+test('GAPI-REF-001 also covers frontend caCertificateRefs, and skips namespaces the input says nothing about', () => {
+  const ca = { group: '', kind: 'Secret', name: 'ca', namespace: 'istio-system' };
+  const mtls = gw([cert], { tls: { frontend: { default: {}, perPort: [{ port: 443, tls: { validation: { caCertificateRefs: [ca] } } }] } } });
+  const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ca', namespace: 'istio-system' }, data: {} };
+  const f = (objs: KubeObject[]) => analyze(objs, { rules: GATEWAY_API_RULES }).filter((x) => x.rule === 'GAPI-REF-001').map((x) => x.path);
+  expect(f([mtls, secret])).toEqual(['spec.tls.frontend.perPort[0].tls.validation.caCertificateRefs[0]']);
+  expect(f([mtls])).toEqual([]);
+  expect(f([mtls, secret, grant('istio-system', { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'edge' }, { group: '', kind: 'Secret', name: 'ca' })])).toEqual([]);
 });
