@@ -92,7 +92,14 @@ test('HTTPRoute rules: exact and prefix paths (prefix as an exact RE2), headers,
 
 test('TCPRoute and TLSRoute: TCP listener without hostname, TLS Passthrough listener per SNI host', () => {
   const ms = chartManifests((c) => {
-    const gw = gateway(c);
+    // the istioctl demo profile's ingress gateway (exposes 31400 and 15443)
+    const workload = GatewayWorkload.fromInstalled(c, 'ingress', {
+      selector: { app: 'istio-ingressgateway', istio: 'ingressgateway' },
+      namespace: 'istio-system',
+      serviceName: 'istio-ingressgateway',
+      ports: [{ port: 80, targetPort: 8080 }, { port: 443, targetPort: 8443 }, { port: 31400 }, { port: 15443 }],
+    });
+    const gw = new IngressGateway(c, 'gw', { workload, name: 'edge', api: GatewayApi.KUBERNETES });
     gw.addTcpRoute('echo', { port: 31400, destination: Destination.service('echo', 2701) });
     gw.addSniPassthrough('sni', { port: 15443, sniHosts: ['s.example.com'], destination: Destination.service('tls', 443) });
   });

@@ -323,7 +323,44 @@ export const GAPI_POL_001 = defineRule({
   },
 });
 
+export const GAPI_ADDR_001 = defineRule({
+  id: 'GAPI-ADDR-001',
+  severity: Severity.ERROR,
+  needsContext: true,
+  summary: 'A Gateway bound through spec.addresses (Hostname) names a gateway Service, and every listener port is a port (or targetPort) of that Service',
+  check(ctx) {
+    const index = ctx.index;
+    for (const gw of own(index, 'Gateway')) {
+      asArray(gw.spec.addresses).forEach((a, i) => {
+        if (!isRecord(a) || asString(a.type) !== 'Hostname') return;
+        const value = asString(a.value) ?? '';
+        const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/.exec(value);
+        if (!m) return; // an external hostname: nothing to check here
+        const svc = index.servicesIn(m[2]).find((x) => x.name === m[1]);
+        if (!svc) {
+          if (index.servicesIn(m[2]).length > 0) {
+            ctx.report({ object: gw, path: `spec.addresses[${i}].value`, message: `${q(value)} names no Service in ${m[2]}; the Gateway binds to no gateway pods`, fix: 'use the FQDN of the installed gateway Service, e.g. istio-ingressgateway.istio-system.svc.cluster.local' });
+          }
+          return;
+        }
+        const ports = new Set(svc.ports.map((p) => p.port));
+        // as for Istio Gateway servers, a listener on a targetPort is served too (clients reach it through the Service port)
+        const targets = new Set(svc.ports.map((p) => p.targetPort ?? p.port));
+        listenersOf(gw).forEach((l, j) => {
+          if (ports.has(l.port) || targets.has(l.port)) return;
+          ctx.report({
+            object: gw,
+            path: `spec.listeners[${j}].port`,
+            message: `listener ${q(l.name)} port ${l.port} is not a port of Service ${svc.namespace}/${svc.name} (${[...ports].sort((x, y) => x - y).join(', ')}); clients cannot reach it`,
+            fix: `use one of the Service ports, or add port ${l.port} to the gateway Service (IstioOperator: k8s.service.ports)`,
+          });
+        });
+      });
+    }
+  },
+});
+
 /** Gateway API rules, in the README table order. */
 export const GATEWAY_API_RULES: readonly Rule[] = [
-  GAPI_LST_001, GAPI_LST_002, GAPI_TLS_001, GAPI_TLS_002, GAPI_ATT_001, GAPI_REF_001, GAPI_BE_001, GAPI_POL_001,
+  GAPI_LST_001, GAPI_LST_002, GAPI_TLS_001, GAPI_TLS_002, GAPI_ADDR_001, GAPI_ATT_001, GAPI_REF_001, GAPI_BE_001, GAPI_POL_001,
 ];

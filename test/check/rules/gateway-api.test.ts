@@ -131,3 +131,20 @@ test('GAPI-REF-001 also covers frontend caCertificateRefs, and skips namespaces 
   expect(f([mtls])).toEqual([]);
   expect(f([mtls, secret, grant('istio-system', { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'edge' }, { group: '', kind: 'Secret', name: 'ca' })])).toEqual([]);
 });
+
+describe('GAPI-ADDR-001', () => {
+  const f = (objs: KubeObject[]) => analyze(objs, { rules: GATEWAY_API_RULES }).filter((x) => x.rule === 'GAPI-ADDR-001').map((x) => [x.path, x.message]);
+  test('violating: a listener port the addressed Service does not expose (the assumed istioctl demo ingress: 15021, 80, 443, 31400, 15443)', () => {
+    expect(f([gw([{ name: 'tcp', port: 9000, protocol: 'TCP' }])])).toEqual([
+      ['spec.listeners[0].port', 'listener "tcp" port 9000 is not a port of Service istio-system/istio-ingressgateway (80, 443, 15021, 15443, 31400); clients cannot reach it'],
+    ]);
+  });
+  test('violating: an address naming no Service in a namespace the input describes', () => {
+    expect(f([gw([http('a')], { addresses: [{ type: 'Hostname', value: 'nope.istio-system.svc.cluster.local' }] })])).toEqual([
+      ['spec.addresses[0].value', '"nope.istio-system.svc.cluster.local" names no Service in istio-system; the Gateway binds to no gateway pods'],
+    ]);
+  });
+  test('clean: listener ports of the Service', () => {
+    expect(f([gw([http('a'), cert])])).toEqual([]);
+  });
+});
