@@ -144,9 +144,9 @@ export class EgressRoute extends Construct {
   public readonly namespace: string;
   /** The ServiceEntry. */
   public readonly serviceEntry: ApiObject;
-  /** The VirtualService bound to `mesh` (sidecars → egress gateway). */
+  /** The VirtualService bound to `mesh` (sidecars → egress gateway); with `api` KUBERNETES the route whose parent is the ServiceEntry. */
   public readonly meshVirtualService: ApiObject;
-  /** The VirtualService bound to the egress Gateway (egress gateway → host). */
+  /** The VirtualService bound to the egress Gateway (egress gateway → host); with `api` KUBERNETES the route attached to the Gateway. */
   public readonly gatewayVirtualService: ApiObject;
   /** The DestinationRule that originates TLS to the host (TLS_ORIGINATION only). */
   public readonly tlsOriginationRule?: ApiObject;

@@ -81,7 +81,7 @@ export class HttpHost extends Construct {
   public readonly hosts: string[];
   /** Namespace of the VirtualService. */
   public readonly namespace: string;
-  /** The VirtualService. */
+  /** The VirtualService (the HTTPRoute when the gateway's `api` is KUBERNETES). */
   public readonly virtualService: ApiObject;
   private readonly routing: HttpRouting;
 

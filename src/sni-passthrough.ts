@@ -82,7 +82,7 @@ export class SniPassthrough extends Construct {
   public readonly name: string;
   /** Namespace of the VirtualService. */
   public readonly namespace: string;
-  /** The VirtualService. */
+  /** The VirtualService (the TLSRoute when the gateway's `api` is KUBERNETES). */
   public readonly apiObject: ApiObject;
   /** The DestinationRule for the destination's subset, when the destination names subset labels. */
   public readonly destinationRule?: ApiObject;
