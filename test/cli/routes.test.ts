@@ -116,3 +116,9 @@ test('routes --help prints its usage; check --help points to it', () => {
   expect(r.out).toMatch(/^usage: cdk8s-istio-gateways routes \[options\] PATH\.\.\./);
   expect(cli(['--help'], {}).out).toContain('see also: cdk8s-istio-gateways routes --help');
 });
+
+test('a VirtualService not exported to the gateway pods\' namespace does not route (Istio ignores it)', () => {
+  const hidden = ISTIO.replace('  hosts: [shop.example.com]\n  gateways: [public]', '  hosts: [shop.example.com]\n  gateways: [public]\n  exportTo: [shop]');
+  const r = cli(['routes', 'in.yaml'], { 'in.yaml': hidden.replace('namespace: istio-system}\nspec:\n  hosts', 'namespace: shop}\nspec:\n  hosts').replace('gateways: [public]', 'gateways: [istio-system/public]') });
+  expect(r.out).toContain('(no route: 404 / connection closed)');
+});

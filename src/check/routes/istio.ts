@@ -67,13 +67,14 @@ function matchApplies(m: Record<string, unknown>, server: GatewayServer, gateway
 }
 
 /** VirtualServices bound to the server's Gateway whose hosts intersect `host` (oldest first), with the shared host. */
-function boundVirtualServices(index: MeshIndex, server: GatewayServer, host: string): { vs: IndexedObject; host: string }[] {
+function boundVirtualServices(index: MeshIndex, server: GatewayServer, host: string, podNamespace: string): { vs: IndexedObject; host: string }[] {
   const gw = server.gateway;
   const out: { vs: IndexedObject; host: string }[] = [];
   for (const vs of index.ofKind('VirtualService')) {
     const ns = vs.namespace ?? index.defaultNamespace;
     const refs = index.virtualServiceGateways(vs);
     if (!refs.some((r) => !r.mesh && r.namespace === (gw.namespace ?? index.defaultNamespace) && r.name === gw.name)) continue;
+    if (!index.isExportedTo(vs, podNamespace)) continue; // hidden from the gateway pods (VSX-GW-003)
     for (const h of asArray(vs.spec.hosts).map(String)) {
       const vh = index.resolveHost(h, ns);
       if (!hostsIntersect(vh, host)) continue;
@@ -111,7 +112,7 @@ export function istioRows(index: MeshIndex): RouteRow[] {
           rowHosts.push({ host, entries: [{ match: routeMatch(undefined, undefined), action: { redirect: { scheme: 'https', code: 301 } }, source: label(gw) }] });
         } else {
           const byHost = new Map<string, RouteEntry[]>();
-          for (const { vs, host: shared } of boundVirtualServices(index, server, host)) {
+          for (const { vs, host: shared } of boundVirtualServices(index, server, host, bucket.workload.namespace)) {
             const ns = vs.namespace ?? index.defaultNamespace;
             const section = server.kind === 'http' ? 'http' : server.kind;
             if (asArray(vs.spec[section]).length === 0) continue; // no rules for this kind of server
@@ -143,6 +144,7 @@ export function istioRows(index: MeshIndex): RouteRow[] {
             }
           }
           for (const [h, entries] of byHost) rowHosts.push({ host: h, entries });
+          if (rowHosts.length === 0) rowHosts.push({ host, entries: [] }); // no VirtualService: 404 / no filter chain
         }
         for (const { host: h, entries } of rowHosts) {
           const key = `${protocol}|${h.toLowerCase()}`;
