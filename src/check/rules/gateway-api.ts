@@ -23,6 +23,16 @@ function own(index: MeshIndex, kind: string): IndexedObject[] {
   return index.ofKind(`${kind}.${GROUP}`).filter((o) => !o.isContext);
 }
 
+/** Route kinds a listener of the protocol (and TLS mode) serves; empty for protocols this checker does not know. */
+function servedKinds(protocol: string, passthrough: boolean): string[] {
+  switch (protocol) {
+    case 'HTTP': case 'HTTPS': return ['HTTPRoute', 'GRPCRoute'];
+    case 'TLS': return passthrough ? ['TLSRoute'] : ['TCPRoute', 'TLSRoute'];
+    case 'TCP': return ['TCPRoute'];
+    default: return [];
+  }
+}
+
 function routes(index: MeshIndex): IndexedObject[] {
   return ROUTE_KINDS.flatMap((k) => own(index, k));
 }
@@ -72,7 +82,7 @@ export const GAPI_LST_002 = defineRule({
 export const GAPI_TLS_001 = defineRule({
   id: 'GAPI-TLS-001',
   severity: Severity.ERROR,
-  summary: 'HTTPS and TLS Terminate listeners have certificateRefs (or Istio\'s ISTIO_MUTUAL terminate option); HTTP and TCP listeners have no tls; Passthrough only on TLS',
+  summary: 'Protocol, TLS mode and route kinds agree: HTTPS/TLS Terminate have certificateRefs (or Istio\'s ISTIO_MUTUAL option), HTTP/TCP no tls, Passthrough only on TLS, allowedRoutes.kinds served by the protocol',
   check(ctx) {
     for (const gw of own(ctx.index, 'Gateway')) {
       listenersOf(gw).forEach((l, i) => {
@@ -89,6 +99,17 @@ export const GAPI_TLS_001 = defineRule({
         } else if (l.protocol === 'TLS' && !tls) {
           ctx.report({ object: gw, path, message: `TLS listener ${q(l.name)} has no tls block`, fix: 'set tls.mode Passthrough (TLSRoute) or Terminate with certificateRefs (TCPRoute)' });
         }
+        const served = servedKinds(l.protocol, mode === 'Passthrough');
+        asArray(asRecord(l.spec.allowedRoutes).kinds).forEach((k, j) => {
+          const kind = asString(asRecord(k).kind) ?? '';
+          if (!isRecord(k) || (asString(k.group) ?? GROUP) !== GROUP || served.length === 0 || served.includes(kind)) return;
+          ctx.report({
+            object: gw,
+            path: `spec.listeners[${i}].allowedRoutes.kinds[${j}]`,
+            message: `listener ${q(l.name)} (${l.protocol}${mode ? ` ${mode}` : ''}) cannot serve ${kind}s (InvalidRouteKinds); it serves ${served.join(', ')}`,
+            fix: `list ${served.join(' or ')}, or use a listener of the protocol ${kind} needs`,
+          });
+        });
       });
     }
   },
@@ -97,7 +118,7 @@ export const GAPI_TLS_001 = defineRule({
 export const GAPI_ATT_001 = defineRule({
   id: 'GAPI-ATT-001',
   severity: Severity.ERROR,
-  summary: 'A route attaches: its parentRef Gateway and sectionName/port exist, allowedRoutes admit its namespace and kind, and its hostnames intersect the listener hostname',
+  summary: 'A route attaches: its parentRef Gateway and sectionName/port exist, the listener serves its kind (HTTPRoute on HTTP/HTTPS, TLSRoute on TLS Passthrough, TCPRoute on TCP or TLS Terminate) and allowedRoutes admit its namespace and kind, its hostnames intersect the listener hostname',
   check(ctx) {
     const index = ctx.index;
     for (const r of routes(index)) {
@@ -119,8 +140,9 @@ export const GAPI_ATT_001 = defineRule({
         }
         const kindOk = sel.listeners.filter((l) => {
           const kinds = asArray(asRecord(l.spec.allowedRoutes).kinds).filter(isRecord).map((k) => asString(k.kind));
-          const defaults: Record<string, string> = { HTTP: 'HTTPRoute', HTTPS: 'HTTPRoute', TLS: asString(asRecord(l.spec.tls).mode) === 'Passthrough' ? 'TLSRoute' : 'TCPRoute', TCP: 'TCPRoute' };
-          return kinds.length > 0 ? kinds.includes(r.kind) : defaults[l.protocol] === r.kind;
+          // the kind the protocol and TLS mode serve: allowedRoutes.kinds can only narrow it
+          const passthrough = asString(asRecord(l.spec.tls).mode) === 'Passthrough';
+          return servedKinds(l.protocol, passthrough).includes(r.kind) && (kinds.length === 0 || kinds.includes(r.kind));
         });
         if (kindOk.length === 0) {
           ctx.report({ object: r, path, message: `no listener of ${gwName} it names admits a ${r.kind} (protocol, TLS mode or allowedRoutes.kinds)`, fix: 'attach HTTPRoutes to HTTP/HTTPS, TLSRoutes to TLS Passthrough and TCPRoutes to TCP listeners' });

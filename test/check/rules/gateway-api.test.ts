@@ -59,10 +59,13 @@ test('GAPI-ATT-001 also reports a missing Gateway, a missing sectionName, a wron
     route({ parentRefs: [{ name: 'gw', sectionName: 'b' }] }, 'edge', 'section'),
     route({ parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'echo', port: 1 }] }] }, 'edge', 'kind', 'TCPRoute'),
     route({ parentRefs: [{ name: 'gw', namespace: 'edge' }] }, 'team', 'ns'),
+    route({ parentRefs: [{ name: 'gw2' }], rules: [{ backendRefs: [{ name: 'echo', port: 1 }] }] }, 'edge', 'listed', 'TCPRoute'),
+    { ...gw([http('a', 'a.example.com', { allowedRoutes: { kinds: [{ kind: 'TCPRoute' }] } })]), metadata: { name: 'gw2', namespace: 'edge' } },
   ];
   const f = analyze(objs, { rules: GATEWAY_API_RULES }).filter((x) => x.rule === 'GAPI-ATT-001');
   expect(f.map((x) => [x.resource.name, x.message.replace(/;.*/, '')]).sort()).toEqual([
     ['kind', 'no listener of edge/gw it names admits a TCPRoute (protocol, TLS mode or allowedRoutes.kinds)'],
+    ['listed', 'no listener of edge/gw2 it names admits a TCPRoute (protocol, TLS mode or allowedRoutes.kinds)'],
     ['missing', 'Gateway edge/nope is not in the input'],
     ['ns', 'the listeners of edge/gw do not admit routes from namespace "team" (allowedRoutes.namespaces)'],
     ['section', 'Gateway edge/gw has no listener named "b"'],
@@ -147,4 +150,9 @@ describe('GAPI-ADDR-001', () => {
   test('clean: listener ports of the Service', () => {
     expect(f([gw([http('a'), cert])])).toEqual([]);
   });
+});
+
+test('GAPI-TLS-001 also reports allowedRoutes.kinds the protocol cannot serve', () => {
+  const f = analyze([gw([http('a', 'a.example.com', { allowedRoutes: { kinds: [{ kind: 'HTTPRoute' }, { kind: 'TLSRoute' }] } })])], { rules: GATEWAY_API_RULES }).filter((x) => x.rule === 'GAPI-TLS-001');
+  expect(f.map((x) => [x.path, x.message])).toEqual([['spec.listeners[0].allowedRoutes.kinds[1]', 'listener "a" (HTTP) cannot serve TLSRoutes (InvalidRouteKinds); it serves HTTPRoute, GRPCRoute']]);
 });
