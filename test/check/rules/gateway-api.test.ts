@@ -2,6 +2,7 @@
 import { analyze } from '../../../src/check/analyze';
 import { KubeObject } from '../../../src/check/model';
 import { GATEWAY_API_RULES } from '../../../src/check/rules/gateway-api';
+import { SERVICE_ENTRY_RULES } from '../../../src/check/rules/service-entry';
 import { b64, NOW, testCerts } from '../certs';
 
 const G = 'gateway.networking.k8s.io/v1';
@@ -155,4 +156,12 @@ describe('GAPI-ADDR-001', () => {
 test('GAPI-TLS-001 also reports allowedRoutes.kinds the protocol cannot serve', () => {
   const f = analyze([gw([http('a', 'a.example.com', { allowedRoutes: { kinds: [{ kind: 'HTTPRoute' }, { kind: 'TLSRoute' }] } })])], { rules: GATEWAY_API_RULES }).filter((x) => x.rule === 'GAPI-TLS-001');
   expect(f.map((x) => [x.path, x.message])).toEqual([['spec.listeners[0].allowedRoutes.kinds[1]', 'listener "a" (HTTP) cannot serve TLSRoutes (InvalidRouteKinds); it serves HTTPRoute, GRPCRoute']]);
+});
+
+test('SEX-SECURE-001 counts a Gateway API egress (a route with a ServiceEntry parent) as an egress gateway', () => {
+  const mesh: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'outboundTrafficPolicy:\n  mode: REGISTRY_ONLY\n' } };
+  const egress = route({ parentRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'cnn' }], rules: [{ backendRefs: [{ name: 'istio-egressgateway', namespace: 'istio-system', port: 443 }] }] }, 'default', 'cnn', 'TLSRoute');
+  const f = (objs: KubeObject[]) => analyze(objs, { rules: SERVICE_ENTRY_RULES }).filter((x) => x.rule === 'SEX-SECURE-001');
+  expect(f([mesh])).toHaveLength(1);
+  expect(f([mesh, egress])).toEqual([]);
 });
