@@ -7,7 +7,7 @@
  *
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#httprouterule
  */
-import { RouteAction, RouteEntry, RouteRow, backendsWithPercent, canonicalRegex, routeMatch, StringCompare } from './model';
+import { RouteAction, RouteEntry, RouteRow, backendsWithPercent, canonicalRegex, narrowerHost, routeMatch, StringCompare } from './model';
 import { hostsIntersect } from '../hosts';
 import { IndexedObject, MeshIndex } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../model';
@@ -157,12 +157,6 @@ function httpAction(rule: Record<string, unknown>, routeNs: string): RouteAction
   return out;
 }
 
-function narrower(a: string, b: string): string {
-  if (a === '*') return b;
-  if (b === '*') return a;
-  return a.startsWith('*.') && !b.startsWith('*.') ? b : b.startsWith('*.') && !a.startsWith('*.') ? a : a.length >= b.length ? a : b;
-}
-
 interface Attached { readonly route: IndexedObject; readonly host: string }
 
 /** Rows of the Gateway API objects in the index. */
@@ -190,7 +184,7 @@ export function gatewayApiRows(index: MeshIndex): RouteRow[] {
           const hostnames = asArray(r.spec.hostnames).map((h) => String(h).toLowerCase());
           if (l.protocol === 'TCP') attached.push({ route: r, host: '*' });
           else if (hostnames.length === 0) attached.push({ route: r, host: lhost });
-          else for (const h of hostnames) if (hostsIntersect(h, lhost)) attached.push({ route: r, host: narrower(h, lhost) });
+          else for (const h of hostnames) if (hostsIntersect(h, lhost)) attached.push({ route: r, host: narrowerHost(h, lhost) });
         }
         const tls = asRecord(l.spec.tls);
         const mode = asString(tls.mode) ?? (l.protocol === 'HTTPS' ? 'Terminate' : undefined);

@@ -3,7 +3,7 @@
  * listener oldest Gateway first; for TLS/HTTPS hosts the oldest server keeps a host; plain HTTP hosts merge the
  * rules of every bound VirtualService oldest first; httpsRedirect answers every request with a 301 to https.
  */
-import { RouteAction, RouteEntry, RouteRow, backendsWithPercent, canonicalRegex, routeMatch, StringCompare } from './model';
+import { RouteAction, RouteEntry, RouteRow, backendsWithPercent, canonicalRegex, narrowerHost, routeMatch, StringCompare } from './model';
 import { hostsIntersect } from '../hosts';
 import { GatewayServer, IndexedObject, MeshIndex } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../model';
@@ -79,7 +79,7 @@ function boundVirtualServices(index: MeshIndex, server: GatewayServer, host: str
       const vh = index.resolveHost(h, ns);
       if (!hostsIntersect(vh, host)) continue;
       // the narrower of the two names is what the virtual host serves
-      const shared = host === '*' ? vh : vh === '*' ? host : vh.startsWith('*.') && !host.startsWith('*.') ? host : vh;
+      const shared = narrowerHost(vh, host);
       out.push({ vs, host: shared });
       break;
     }

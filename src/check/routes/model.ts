@@ -168,3 +168,13 @@ export function matchesDisjoint(a: RouteMatch | undefined, b: RouteMatch | undef
   }
   return pathDisjoint(a.path, b.path);
 }
+
+/** The narrower of two intersecting hosts (what a virtual host serves): a name over a wildcard, the longer wildcard. */
+export function narrowerHost(a: string, b: string): string {
+  if (a === '*') return b;
+  if (b === '*') return a;
+  const wa = a.startsWith('*.');
+  const wb = b.startsWith('*.');
+  if (wa !== wb) return wa ? b : a;
+  return a.length >= b.length ? a : b;
+}
