@@ -28,7 +28,8 @@ export interface ServerView {
   readonly port: number;
   readonly protocol: string;
   readonly portName: string;
-  readonly hosts: ReadonlySet<string>;
+  /** Host strings, or host states with a `host` (as GatewayBase keeps them). */
+  readonly hosts: Iterable<string | { readonly host: string }>;
   readonly tls?: RenderedServerTls;
   readonly httpsRedirect: boolean;
 }
@@ -40,6 +41,16 @@ export interface ParentRef {
   readonly name: string;
   readonly namespace?: string;
   readonly sectionName: string;
+}
+
+/** The host strings of a server. */
+function hostsOf(s: ServerView): string[] {
+  return [...s.hosts].map((h) => (typeof h === 'string' ? h : h.host));
+}
+
+/** The Secret with the client CA of a MUTUAL server: a separate CA credential when the server has one. */
+function clientCaName(t: RenderedServerTls): string | undefined {
+  return (t as RenderedServerTls & { readonly caCertCredentialName?: string }).caCertCredentialName ?? t.credentialName;
 }
 
 /** Route kinds a listener admits. */
@@ -156,9 +167,20 @@ export class KubernetesGateway {
       const samePort = servers.filter((s) => s.port === server.port && s.tls && s.tls.mode !== 'PASSTHROUGH' && s !== server);
       for (const other of samePort) {
         const om = other.tls!.mode === 'MUTUAL' || other.tls!.mode === 'OPTIONAL_MUTUAL';
-        if ((om || mutual) && (other.tls!.mode !== tls.mode || other.tls!.credentialName !== tls.credentialName)) {
+        if ((om || mutual) && (other.tls!.mode !== tls.mode || clientCaName(other.tls!) !== clientCaName(tls))) {
           throw new IstioGatewaysError(scope, `tls: port ${server.port} already has the ${other.tls!.mode} server "${other.portName}"; the Gateway API validates client certificates per port (spec.tls.frontend.perPort), so servers with different client validation cannot share a port: use another port or api: GatewayApi.ISTIO`);
         }
+      }
+      const ca = mutual ? clientCaName(tls) : undefined;
+      if (ca && ca !== tls.credentialName) {
+        this.grants.add({
+          fromKind: 'Gateway',
+          fromNamespace: this.props.namespace,
+          toGroup: '',
+          toKind: 'Secret',
+          toNamespace: this.props.workload.namespace,
+          toName: ca,
+        });
       }
       if (tls.credentialName) {
         this.grants.add({
@@ -198,7 +220,7 @@ export class KubernetesGateway {
       this.redirectRoutes.set(port, route);
     }
     if (server.httpsRedirect) {
-      for (const h of server.hosts) this.attach(server.port, [h], this.props.namespace);
+      this.attach(server.port, hostsOf(server), this.props.namespace);
     }
   }
 
@@ -236,14 +258,14 @@ export class KubernetesGateway {
     for (const s of servers) {
       const protocol = listenerProtocol(s);
       const kind = routeKindFor(s);
-      const hosts = protocol === 'TCP' ? ['*'] : [...s.hosts].map((h) => h.toLowerCase()).sort();
+      const hosts = protocol === 'TCP' ? ['*'] : hostsOf(s).map((h) => h.toLowerCase()).sort();
       for (const host of hosts) {
         let name = hosts.length === 1 ? s.portName : hostSlug(s.portName, host);
         for (let i = 2; names.has(name); i++) name = `${hosts.length === 1 ? s.portName : hostSlug(s.portName, host, 58)}-${i}`;
         names.add(name);
         const attached = new Set<string>([...(this.attachments.get(`${s.port}|${host}`) ?? [])]);
         if (protocol === 'TCP') {
-          for (const h of s.hosts) for (const n of this.attachments.get(`${s.port}|${h.toLowerCase()}`) ?? []) attached.add(n);
+          for (const h of hostsOf(s)) for (const n of this.attachments.get(`${s.port}|${h.toLowerCase()}`) ?? []) attached.add(n);
         }
         const others = [...attached].filter((n) => n !== this.props.namespace).sort();
         const tls = s.tls;
@@ -306,7 +328,7 @@ export class KubernetesGateway {
               validation: {
                 // Istio reads the CA from the `ca.crt` key (or `<name>-cacert`) of the credential Secret, as for
                 // Istio Gateways: an implementation-specific kind (the portable one is a ConfigMap).
-                caCertificateRefs: [{ group: '', kind: 'Secret', name: t.credentialName!, namespace: wlNs !== this.props.namespace ? wlNs : undefined }],
+                caCertificateRefs: [{ group: '', kind: 'Secret', name: clientCaName(t)!, namespace: wlNs !== this.props.namespace ? wlNs : undefined }],
                 mode: t.mode === 'OPTIONAL_MUTUAL' ? GatewaySpecTlsFrontendPerPortTlsValidationMode.ALLOW_INSECURE_FALLBACK : undefined,
               },
             },

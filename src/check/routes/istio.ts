@@ -161,7 +161,7 @@ export function istioRows(index: MeshIndex): RouteRow[] {
             host: h.toLowerCase(),
             ...(server.tlsMode && protocol !== 'HTTP' && protocol !== 'TCP' ? { tlsMode: server.tlsMode } : {}),
             ...(credential && terminated ? { credential } : {}),
-            ...(mutual && credential ? { clientCa: credential } : {}),
+            ...(mutual && credential ? { clientCa: asString(tls.caCertCredentialName) ? `${bucket.workload.namespace}/${asString(tls.caCertCredentialName)}` : credential } : {}),
             entries,
           };
           seen.set(key, { row, entries });
