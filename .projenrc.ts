@@ -122,6 +122,16 @@ importTask.exec(
 );
 importTask.exec('cdk8s import .cdk8s-import-tmp/istio-v1.yaml -l typescript -o imports --no-save --no-check-upgrade');
 importTask.exec('cdk8s import crds/cert-manager-certificates.yaml -l typescript -o imports --no-save --no-check-upgrade');
+// Gateway API (gateway.networking.k8s.io): the v1 version of each kind (all served by the vendored standard channel).
+importTask.exec(
+  'node -e "' +
+    "const fs=require('fs'),y=require('yaml');" +
+    "const docs=['gateways','httproutes','tlsroutes','tcproutes','referencegrants'].flatMap(k=>y.parseAllDocuments(fs.readFileSync('crds/gateway-api-'+k+'.yaml','utf8')).map(d=>d.toJS()).filter(Boolean));" +
+    "for(const d of docs){d.spec.versions=d.spec.versions.filter(v=>v.name==='v1');}" +
+    "fs.writeFileSync('.cdk8s-import-tmp/gateway-api-v1.yaml',docs.map(d=>y.stringify(d)).join('---\\n'));" +
+    '"',
+);
+importTask.exec('cdk8s import .cdk8s-import-tmp/gateway-api-v1.yaml -l typescript -o imports --no-save --no-check-upgrade');
 importTask.exec('rm -rf .cdk8s-import-tmp');
 
 // `npm run examples`: synthesize every example app under dist/examples/<name>/.

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Telemetry as TelemetryL1, TelemetrySpec, toJson_TelemetrySpec } from '../imports/telemetry.istio.io';
 import { installChecks } from './check/synth-hook';
 import { IstioGatewaysError } from './errors';
+import { AutomatedGatewayWorkload } from './gateway-api/automated-workload';
 import { IGatewayWorkload } from './gateway-workload';
 import { validateDnsLabel } from './internal/validate';
 
@@ -73,8 +74,11 @@ export class AccessLogging extends Construct {
     }
     if (props.name !== undefined) validateDnsLabel(this, 'name', props.name);
     this.namespace = props.workload.namespace;
+    // pods Istio deploys for a Gateway API Gateway are targeted through the Gateway, not their labels
+    const gatewayApi = props.workload instanceof AutomatedGatewayWorkload ? props.workload : undefined;
     const spec: TelemetrySpec = {
-      selector: { matchLabels: { ...selector } },
+      selector: gatewayApi ? undefined : { matchLabels: { ...selector } },
+      targetRefs: gatewayApi ? [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gatewayApi.gatewayName }] : undefined,
       accessLogging: [{
         providers: [{ name: provider }],
         filter: filter !== undefined ? { expression: filter } : undefined,

@@ -52,7 +52,7 @@ export class EgressGateway extends GatewayBase {
    * was added.
    */
   public get destinationRule(): ApiObject | undefined {
-    return this.subsetRule;
+    return this.subsetRule ?? this._kubernetes?.egressPolicies.destinationRule;
   }
 
   /**

@@ -10,6 +10,7 @@ import { classifyHost, isDnsLabel } from './check/hosts';
 import { installChecks } from './check/synth-hook';
 import type { EgressGateway } from './egress-gateway';
 import { IstioGatewaysError } from './errors';
+import { createEgressRoutes } from './gateway-api/egress';
 import { GatewayProtocol, GatewayServerRef } from './gateway-base';
 import { hostSlug, validateDnsLabel, validatePort } from './internal/validate';
 import { createDestinationRule, createVirtualService, namespaceFor } from './internal/virtual-service';
@@ -144,9 +145,9 @@ export class EgressRoute extends Construct {
   public readonly namespace: string;
   /** The ServiceEntry. */
   public readonly serviceEntry: ApiObject;
-  /** The VirtualService bound to `mesh` (sidecars → egress gateway). */
+  /** The VirtualService bound to `mesh` (sidecars → egress gateway); with `api` KUBERNETES the route whose parent is the ServiceEntry. */
   public readonly meshVirtualService: ApiObject;
-  /** The VirtualService bound to the egress Gateway (egress gateway → host). */
+  /** The VirtualService bound to the egress Gateway (egress gateway → host); with `api` KUBERNETES the route attached to the Gateway. */
   public readonly gatewayVirtualService: ApiObject;
   /** The DestinationRule that originates TLS to the host (TLS_ORIGINATION only). */
   public readonly tlsOriginationRule?: ApiObject;
@@ -250,7 +251,21 @@ export class EgressRoute extends Construct {
       tls: tlsLeg ? [{ match: [meshMatch as VirtualServiceSpecTlsMatch], route: [{ destination: toGateway }] }] : undefined,
       http: tlsLeg ? undefined : [{ match: [meshMatch], route: [{ destination: toGateway }] }],
     };
-    this.meshVirtualService = createVirtualService(this, 'MeshVirtualService', {
+    // Gateway API (api: GatewayApi.KUBERNETES): routes with the ServiceEntry and the egress Gateway as parents instead
+    const k8s = gateway._kubernetes && createEgressRoutes(this, {
+      gateway: gateway._kubernetes,
+      workload: gateway.workload,
+      namespace: this.namespace,
+      serviceEntryName: this.serviceEntry.name,
+      host,
+      port: props.port,
+      gatewayPort,
+      externalPort: origination ? originationPort : props.port,
+      tls: tlsLeg,
+      meshName: name('-mesh'),
+      gatewayName: name('-egress-gateway'),
+    });
+    this.meshVirtualService = k8s ? k8s.mesh : createVirtualService(this, 'MeshVirtualService', {
       name: name('-mesh'),
       namespace: this.namespace,
       spec: () => meshSpec,
@@ -266,7 +281,7 @@ export class EgressRoute extends Construct {
       tls: tlsLeg ? [{ match: [gwMatch as VirtualServiceSpecTlsMatch], route: [{ destination: external }] }] : undefined,
       http: tlsLeg ? undefined : [{ match: [gwMatch], route: [{ destination: external }] }],
     };
-    this.gatewayVirtualService = createVirtualService(this, 'GatewayVirtualService', {
+    this.gatewayVirtualService = k8s ? k8s.gateway : createVirtualService(this, 'GatewayVirtualService', {
       name: name('-egress-gateway'),
       namespace: this.namespace,
       spec: () => gwSpec,
@@ -283,7 +298,8 @@ export class EgressRoute extends Construct {
           : undefined,
       } : undefined,
     };
-    gateway._addSubset(this, subset, clients ? [...clients] : undefined);
+    if (gateway._kubernetes) gateway._kubernetes.egressPolicies.add(this, gatewayPort, host, props.maxConnections, mutual);
+    else gateway._addSubset(this, subset, clients ? [...clients] : undefined);
 
     if (origination) {
       const sans = props.subjectAltNames ?? [host];

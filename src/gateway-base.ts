@@ -3,6 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { Gateway as GatewayL1, GatewaySpecServers, toJson_GatewaySpec } from '../imports/networking.istio.io';
 import { installChecks, registerServerOwners } from './check/synth-hook';
 import { IstioGatewaysError } from './errors';
+import { GatewayApi } from './gateway-api/api';
+import { KubernetesGateway } from './gateway-api/gateway';
 import { GatewayRole, IGatewayWorkload } from './gateway-workload';
 import { GatewayServers } from './internal/gateway-servers';
 import { validateDnsLabel } from './internal/validate';
@@ -115,6 +117,14 @@ export interface GatewayBaseProps {
    * @see https://istio.io/latest/docs/ops/best-practices/traffic-management/#cross-namespace-configuration
    */
   readonly namespaceScopedHosts?: boolean;
+  /**
+   * The API the gateway and every construct bound to it render: Istio's (Gateway, VirtualService) or the Kubernetes
+   * Gateway API (Gateway with `gatewayClassName: istio` bound to the workload's Service through `spec.addresses`,
+   * HTTPRoute, TLSRoute, TCPRoute, ReferenceGrant). Options without a Gateway API equivalent throw.
+   * @default GatewayApi.ISTIO
+   * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/
+   */
+  readonly api?: GatewayApi;
 }
 
 /** Attributes of a Gateway owned elsewhere (e.g. a platform team's shared gateway in another repository). */
@@ -174,8 +184,15 @@ export abstract class GatewayBase extends Construct implements IGateway {
   public readonly name: string;
   /** Namespace of the Gateway. */
   public readonly namespace: string;
-  /** The L1 Gateway object. */
+  /** The L1 Gateway object (networking.istio.io or gateway.networking.k8s.io, per `api`). */
   public readonly apiObject: ApiObject;
+  /** The API the gateway renders. */
+  public readonly api: GatewayApi;
+  /**
+   * The Gateway API renderer, when `api` is KUBERNETES.
+   * @internal
+   */
+  public readonly _kubernetes?: KubernetesGateway;
   private readonly servers: GatewayServers;
   private readonly namespaceScopedHosts?: boolean;
 
@@ -189,12 +206,17 @@ export abstract class GatewayBase extends Construct implements IGateway {
       throw new IstioGatewaysError(this, `workload: ${props.workload.node.path} is an ${props.workload.role} gateway workload and cannot serve ${role} traffic; use ${role === GatewayRole.INGRESS ? 'an ingress workload such as GatewayWorkload.istioIngressGateway()' : 'an egress workload such as GatewayWorkload.istioEgressGateway()'}`);
     }
     this.workload = props.workload;
-    this.servers = new GatewayServers(this);
+    this.servers = new GatewayServers(this, (owner, state, all) => this._kubernetes?.serverAdded(owner, state, all));
     this.namespaceScopedHosts = props.namespaceScopedHosts;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? props.workload.namespace;
     validateDnsLabel(this, 'namespace', this.namespace);
     if (props.name !== undefined) validateDnsLabel(this, 'name', props.name);
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.api = props.api ?? GatewayApi.ISTIO;
+    if (this.api === GatewayApi.KUBERNETES) {
+      const servers = () => this.servers.states;
+      this._kubernetes = new KubernetesGateway(this, { name: props.name, namespace: this.namespace, workload: props.workload, servers });
+    }
+    this.apiObject = this._kubernetes?.apiObject ?? new ApiObject(this, 'Resource', {
       ...GatewayL1.GVK,
       metadata: props.name !== undefined ? { name: props.name, namespace: this.namespace } : { namespace: this.namespace },
       spec: Lazy.any({ produce: () => toJson_GatewaySpec({ selector: { ...this.workload.selector }, servers: this.renderServers() }) }),

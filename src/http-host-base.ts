@@ -63,10 +63,11 @@ export abstract class HttpHostBase extends Construct {
 
   /**
    * Creates the VirtualService bound to the gateway (and to `mesh` with `includeMesh`), with the first routes.
-   * Called once by the subclass after it added its servers.
+   * Called once by the subclass after it added its servers (`port`: the Gateway port of the hosts, for the Gateway
+   * API listeners the HTTPRoute attaches to).
    * @internal
    */
-  protected _bindRoutes(routes: HttpRoute[] | undefined, includeMesh: boolean, virtualServiceName: string | undefined): void {
+  protected _bindRoutes(routes: HttpRoute[] | undefined, includeMesh: boolean, virtualServiceName: string | undefined, port: number): void {
     this.routing = new HttpRouting(this, {
       gateway: this.gateway,
       hosts: this.hosts,
@@ -74,6 +75,7 @@ export abstract class HttpHostBase extends Construct {
       name: virtualServiceName,
       mesh: includeMesh,
       routes,
+      port,
     });
   }
 

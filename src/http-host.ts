@@ -93,7 +93,7 @@ export class HttpHost extends HttpHostBase {
       namespace: this.namespace,
       owner: this,
     });
-    this._bindRoutes(props.routes, includeMesh, props.virtualServiceName);
+    this._bindRoutes(props.routes, includeMesh, props.virtualServiceName, port);
   }
 
   /** Appends a rule to the VirtualService (after the existing ones: first match wins). */

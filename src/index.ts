@@ -25,3 +25,5 @@ export const IstioGatewaysError = IstioGatewaysErrorClass;
 export type IstioGatewaysError = IstioGatewaysErrorClass;
 export type { Finding, ResourceRef } from './check/findings';
 export { Severity } from './check/findings';
+export * from './gateway-api/api';
+export * from './gateway-api/automated-workload';

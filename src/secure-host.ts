@@ -128,7 +128,7 @@ export class SecureHost extends HttpHostBase {
         owner: this,
       });
     }
-    this._bindRoutes(props.routes, false, props.virtualServiceName);
+    this._bindRoutes(props.routes, false, props.virtualServiceName, port);
   }
 
   /** Appends a rule to the VirtualService (after the existing ones: first match wins). */

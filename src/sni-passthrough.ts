@@ -7,6 +7,8 @@ import { Destination } from './destination';
 import { IstioGatewaysError } from './errors';
 import { GatewayProtocol, GatewayServerRef, IGateway } from './gateway-base';
 import { GatewayRole } from './gateway-workload';
+import { kubernetesOf } from './gateway-api/gateway';
+import { createTlsRoute } from './gateway-api/l4-route';
 import type { IngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validatePort } from './internal/validate';
 import { createSubsetRule, createVirtualService, namespaceFor, routeDestination } from './internal/virtual-service';
@@ -85,7 +87,7 @@ export class SniPassthrough extends Construct {
   public readonly name: string;
   /** Namespace of the VirtualService. */
   public readonly namespace: string;
-  /** The VirtualService. */
+  /** The VirtualService (the TLSRoute when the gateway's `api` is KUBERNETES). */
   public readonly apiObject: ApiObject;
   /** The DestinationRule for the destination's subset, when the destination names subset labels. */
   public readonly destinationRule?: ApiObject;
@@ -133,9 +135,12 @@ export class SniPassthrough extends Construct {
         route: [{ destination }],
       }],
     };
-    this.apiObject = createVirtualService(this, 'Resource', { name: props.name, namespace: this.namespace, spec: () => spec });
+    const k8s = kubernetesOf(gateway);
+    this.apiObject = k8s
+      ? createTlsRoute(this, 'Resource', { gateway: k8s, name: props.name, namespace: this.namespace, port, hosts: sniHosts, destination: props.destination })
+      : createVirtualService(this, 'Resource', { name: props.name, namespace: this.namespace, spec: () => spec });
     this.name = this.apiObject.name;
-    this.destinationRule = createSubsetRule(this, props.destination, this.namespace);
+    this.destinationRule = k8s ? undefined : createSubsetRule(this, props.destination, this.namespace);
   }
 }
 

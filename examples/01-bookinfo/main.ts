@@ -4,12 +4,12 @@
  * The istioctl ingress Service exposes 8080 as the target port of 80, so clients reach the server on port 80.
  */
 import { App, Chart } from 'cdk8s';
-import { Destination, GatewayWorkload, HttpMatch, HttpRoute, IngressGateway } from '../../src';
+import { Destination, GatewayWorkload, HttpMatch, HttpRoute, IngressGateway, GatewayApi } from '../../src';
 
-export function build(app: App): void {
+export function build(app: App, api: GatewayApi = GatewayApi.ISTIO): void {
   const chart = new Chart(app, 'bookinfo', { namespace: 'default' });
   const ingress = GatewayWorkload.istioIngressGateway(chart, 'ingress');
-  const gateway = new IngressGateway(chart, 'gateway', { workload: ingress, name: 'bookinfo-gateway' });
+  const gateway = new IngressGateway(chart, 'gateway', { workload: ingress, name: 'bookinfo-gateway', api });
   gateway.addHttpHost('bookinfo', {
     hosts: ['*'],
     allowAnyHost: true,

@@ -3,12 +3,12 @@
  * helloworld. Both hosts share the Gateway's port-80 server; each has its own VirtualService.
  */
 import { App, Chart } from 'cdk8s';
-import { Destination, GatewayWorkload, HttpMatch, HttpRoute, IngressGateway } from '../../src';
+import { Destination, GatewayWorkload, HttpMatch, HttpRoute, IngressGateway, GatewayApi } from '../../src';
 
-export function build(app: App): void {
+export function build(app: App, api: GatewayApi = GatewayApi.ISTIO): void {
   const chart = new Chart(app, 'multi-host', { namespace: 'default' });
   const ingress = GatewayWorkload.istioIngressGateway(chart, 'ingress');
-  const gateway = new IngressGateway(chart, 'gateway', { workload: ingress, name: 'multi-host-gateway' });
+  const gateway = new IngressGateway(chart, 'gateway', { workload: ingress, name: 'multi-host-gateway', api });
   gateway.addHttpHost('bookinfo', {
     hosts: ['mybookinfo.com'],
     virtualServiceName: 'bookinfo',

@@ -3,12 +3,12 @@
  * Secret carries tls.crt, tls.key and the ca.crt that verifies client certificates.
  */
 import { App, Chart } from 'cdk8s';
-import { ClientCa, Credential, Destination, GatewayWorkload, HttpRoute, IngressGateway, ServerTls } from '../../src';
+import { ClientCa, Credential, Destination, GatewayApi, GatewayWorkload, HttpRoute, IngressGateway, ServerTls } from '../../src';
 
-export function build(app: App): void {
+export function build(app: App, api: GatewayApi = GatewayApi.ISTIO): void {
   const chart = new Chart(app, 'coolstore', { namespace: 'istioinaction' });
   const ingress = GatewayWorkload.istioIngressGateway(chart, 'ingress');
-  const gateway = new IngressGateway(chart, 'gateway', { workload: ingress, name: 'coolstore-gateway' });
+  const gateway = new IngressGateway(chart, 'gateway', { workload: ingress, name: 'coolstore-gateway', api });
   gateway.addSecureHost('webapp', {
     hosts: ['webapp.istioinaction.io'],
     tls: ServerTls.mutual(Credential.fromSecretName('webapp-credential-mtls', { hasCa: true }), ClientCa.fromServerCredential()),

@@ -5,13 +5,13 @@
  */
 import { App, Chart, Duration } from 'cdk8s';
 import {
-  CertManagerIssuerKind, Credential, Destination, GatewayWorkload, HttpRoute, IngressGateway, ServerTls,
+  CertManagerIssuerKind, Credential, Destination, GatewayWorkload, HttpRoute, IngressGateway, ServerTls, GatewayApi,
 } from '../../src';
 
-export function build(app: App): void {
+export function build(app: App, api: GatewayApi = GatewayApi.ISTIO): void {
   const chart = new Chart(app, 'coolstore', { namespace: 'istioinaction' });
   const ingress = GatewayWorkload.istioIngressGateway(chart, 'ingress');
-  const gateway = new IngressGateway(chart, 'gateway', { workload: ingress, name: 'coolstore-gateway' });
+  const gateway = new IngressGateway(chart, 'gateway', { workload: ingress, name: 'coolstore-gateway', api });
   gateway.addSecureHost('webapp', {
     hosts: ['webapp.istioinaction.io'],
     portName: 'https-webapp',

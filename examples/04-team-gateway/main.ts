@@ -5,9 +5,9 @@
  */
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Destination, GatewayWorkload, HttpRoute, IngressGateway } from '../../src';
+import { Destination, GatewayWorkload, HttpRoute, IngressGateway, GatewayApi } from '../../src';
 
-export function build(app: App): void {
+export function build(app: App, api: GatewayApi = GatewayApi.ISTIO): void {
   const chart = new Chart(app, 'team-gateway', { namespace: 'istioinaction' });
   const workload = new GatewayWorkload(chart, 'workload', {
     label: 'my-user-gateway',
@@ -20,7 +20,7 @@ export function build(app: App): void {
     selector: kplus.Pods.select(chart, 'webapp-pods', { labels: { app: 'webapp' } }),
     ports: [{ port: 80, targetPort: 8080, name: 'http' }],
   });
-  const gateway = new IngressGateway(chart, 'gateway', { workload, name: 'my-user-gateway' });
+  const gateway = new IngressGateway(chart, 'gateway', { workload, name: 'my-user-gateway', api });
   gateway.addHttpHost('webapp', {
     hosts: ['webapp.istioinaction.io'],
     virtualServiceName: 'webapp-vs-from-my-user-gateway',

@@ -14,9 +14,9 @@
  */
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Checks, Destination, GatewayWorkload, IngressGateway, IstioOperator } from '../../src';
+import { Checks, Destination, GatewayWorkload, IngressGateway, IstioOperator, GatewayApi } from '../../src';
 
-export function build(app: App): void {
+export function build(app: App, api: GatewayApi = GatewayApi.ISTIO): void {
   // istioctl input: the default ingress gateway with 31400 added to its Service
   const install = new IstioOperator(app, 'istio-install', { name: 'control-plane' });
   const ingress = install.enableIngressGateway('ingress', {
@@ -45,7 +45,7 @@ export function build(app: App): void {
 
   // Argo CD: Gateway + VirtualService on the default ingress gateway
   const chart = new Chart(app, 'tcp-echo', { namespace: 'istioinaction' });
-  const gateway = new IngressGateway(chart, 'gateway', { workload: ingress, name: 'echo-tcp-gateway' });
+  const gateway = new IngressGateway(chart, 'gateway', { workload: ingress, name: 'echo-tcp-gateway', api });
   Checks.suppress(gateway.apiObject, 'GW-SEC-001', 'opaque TCP carries no host name, so "*" as in Istio\'s tcp-echo sample');
   gateway.addTcpRoute('tcp-echo', {
     port: 31400,
@@ -56,7 +56,7 @@ export function build(app: App): void {
   // Argo CD: the my-user-gateway variant, deployed by the library; Service 30007 → pods 31400
   const user = new Chart(app, 'tcp-echo-user-gateway', { namespace: 'istioinaction' });
   const workload = new GatewayWorkload(user, 'workload', { label: 'my-user-gateway', namespace: 'istioinaction' });
-  const userGateway = new IngressGateway(user, 'gateway', { workload, name: 'echo-tcp-user-gateway' });
+  const userGateway = new IngressGateway(user, 'gateway', { workload, name: 'echo-tcp-user-gateway', api });
   Checks.suppress(userGateway.apiObject, 'GW-SEC-001', 'opaque TCP carries no host name and the team gateway serves only this route');
   userGateway.addTcpRoute('tcp-echo', {
     port: 30007,

@@ -9,9 +9,9 @@
  * (`tcp`) and 15443 (`tls`) besides 15021, 80→8080 and 443→8443; it is referenced, not deployed.
  */
 import { App, Chart } from 'cdk8s';
-import { Destination, GatewayServiceType, GatewayWorkload, IngressGateway } from '../../src';
+import { Destination, GatewayServiceType, GatewayWorkload, IngressGateway, GatewayApi } from '../../src';
 
-export function build(app: App): void {
+export function build(app: App, api: GatewayApi = GatewayApi.ISTIO): void {
   const chart = new Chart(app, 'sni-passthrough', { namespace: 'istioinaction' });
   const ingress = GatewayWorkload.fromInstalled(chart, 'ingress', {
     selector: { app: 'istio-ingressgateway', istio: 'ingressgateway' },
@@ -27,7 +27,7 @@ export function build(app: App): void {
       { port: 15443, targetPort: 15443, name: 'tls' },
     ],
   });
-  const gateway = new IngressGateway(chart, 'gateway', { workload: ingress, name: 'sni-passthrough-gateway' });
+  const gateway = new IngressGateway(chart, 'gateway', { workload: ingress, name: 'sni-passthrough-gateway', api });
   gateway.addSniPassthrough('simple', {
     port: 31400,
     sniHosts: ['simple.sni.istioinaction.io'],

@@ -11,9 +11,9 @@
  *     egress gateway to httpbin.org:443 (verified against the system roots, SNI and SAN httpbin.org).
  */
 import { App, Chart } from 'cdk8s';
-import { Checks, EgressGateway, EgressProtocol, IstioOperator, OutboundTrafficPolicyMode } from '../../src';
+import { Checks, EgressGateway, EgressProtocol, IstioOperator, OutboundTrafficPolicyMode, GatewayApi } from '../../src';
 
-export function build(app: App): void {
+export function build(app: App, api: GatewayApi = GatewayApi.ISTIO): void {
   const install = new IstioOperator(app, 'istio-install', {
     name: 'control-plane',
     outboundTrafficPolicy: OutboundTrafficPolicyMode.REGISTRY_ONLY,
@@ -22,7 +22,7 @@ export function build(app: App): void {
   const egress = install.enableEgressGateway('egress');
 
   const chart = new Chart(app, 'egress', { namespace: 'default' });
-  const gateway = new EgressGateway(chart, 'gateway', { workload: egress, name: 'istio-egressgateway' });
+  const gateway = new EgressGateway(chart, 'gateway', { workload: egress, name: 'istio-egressgateway', api });
   gateway.addRoute('cnn', {
     host: 'edition.cnn.com',
     port: 443,

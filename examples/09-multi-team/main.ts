@@ -23,6 +23,12 @@ import {
   IngressGateway, SecureHost, HttpHost, ServerTls, SniPassthrough,
 } from '../../src';
 
+/** Why this example has no Gateway API form (see examples/synth-all.ts). */
+export const istioOnly = 'team C binds to a gateway imported with IngressGateway.fromGatewayAttributes, which renders Istio VirtualServices only';
+
+/** Apps of other repositories that belong to the example: team C (see examples/synth-all.ts). */
+export const otherApps: Readonly<Record<string, (app: App) => void>> = { 'team-c': (app) => buildTeamC(app) };
+
 /** The platform team's gateway and teams A and B, in one App (one folder per chart). */
 export function build(app: App): void {
   // --- platform team: the shared gateway ---------------------------------------------------------------------------

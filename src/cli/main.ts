@@ -12,6 +12,7 @@ import * as tty from 'tty';
 import { UsageError, oneOf, parseByteSize, parseCommandArgs } from './args';
 import { writeText } from './format';
 import { DEFAULT_MAX_INPUT_BYTES, InputError, readInputs, readMeshConfig } from './inputs';
+import { runRoutes } from './routes';
 import { analyze } from '../check/analyze';
 import { Finding, Severity, formatJson } from '../check/findings';
 import type { AssumeInstall } from '../check/mesh-index';
@@ -51,6 +52,8 @@ options:
   -V, --version               show the version
 
 exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 bad usage or unreadable input
+
+see also: cdk8s-istio-gateways routes --help (the effective routing table of Istio and Gateway API YAML)
 `;
 
 interface CheckOptions {
@@ -157,6 +160,8 @@ function dispatch(argv: readonly string[], io: CliIo): number {
       return 0;
     case 'check':
       return runCheck(rest, io);
+    case 'routes':
+      return runRoutes(rest, io);
     default:
       throw new UsageError(`unknown command "${cmd}"`);
   }

@@ -86,7 +86,19 @@ export class GatewayServers {
   private readonly ports = new Map<number, PortState>();
   private readonly portNames = new Map<string, ServerState>();
 
-  constructor(private readonly gateway: ServerTableGateway) {}
+  /**
+   * @param gateway the Gateway construct the servers belong to
+   * @param onAdded called after every add (a new server or hosts merged into one), e.g. by the Gateway API renderer
+   */
+  constructor(
+    private readonly gateway: ServerTableGateway,
+    private readonly onAdded?: (owner: IConstruct, server: ServerState, servers: readonly ServerState[]) => void,
+  ) {}
+
+  /** The servers in allocation order. */
+  public get states(): readonly ServerState[] {
+    return this.servers;
+  }
 
   /** Number of servers. */
   public get size(): number {
@@ -174,6 +186,7 @@ export class GatewayServers {
           target.hosts.push(h);
           portState!.hostOwner.set(h.host.toLowerCase(), target);
         });
+        this.onAdded?.(owner, target, this.servers);
         return refOf(target);
       }
     }
@@ -206,6 +219,7 @@ export class GatewayServers {
     portState.servers.push(state);
     for (const h of options.hosts) portState.hostOwner.set(h.toLowerCase(), state);
     this.portNames.set(portName, state);
+    this.onAdded?.(owner, state, this.servers);
     return refOf(state);
   }
 

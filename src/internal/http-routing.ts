@@ -10,6 +10,8 @@ import { IstioGatewaysError } from '../errors';
 import type { IGateway } from '../gateway-base';
 import type { HttpRoute } from '../http-route';
 import { createDestinationRule, createVirtualService } from './virtual-service';
+import { kubernetesOf } from '../gateway-api/gateway';
+import { HttpRouteRenderer } from '../gateway-api/http-route';
 
 /** What a rendered rule references, for the DestinationRule the host construct emits. */
 export interface RenderedHttpRule {
@@ -31,6 +33,8 @@ export interface HttpRoutingProps {
   readonly mesh: boolean;
   /** Rules to start with, in order. */
   readonly routes?: HttpRoute[];
+  /** Gateway port of the hosts (for the Gateway API listeners the HTTPRoute attaches to). */
+  readonly port: number;
 }
 
 /**
@@ -43,10 +47,16 @@ export class HttpRouting {
   /** fqdn → subset name → labels */
   private readonly subsets = new Map<string, Map<string, SubsetState>>();
   private readonly destinationRules = new Map<string, ApiObject>();
+  private readonly httpRoute?: HttpRouteRenderer;
 
   constructor(private readonly scope: Construct, private readonly props: HttpRoutingProps) {
     const gateways = props.mesh ? [props.gateway.ref, 'mesh'].sort() : [props.gateway.ref];
-    this.virtualService = createVirtualService(scope, 'VirtualService', {
+    const k8s = kubernetesOf(props.gateway);
+    if (k8s && props.mesh) {
+      throw new IstioGatewaysError(scope, 'includeMesh: a Gateway API HTTPRoute attached to a Gateway does not apply to sidecars; add a separate HTTPRoute with the Service as parentRef, or use api: GatewayApi.ISTIO');
+    }
+    if (k8s) this.httpRoute = new HttpRouteRenderer(scope, 'HTTPRoute', { gateway: k8s, name: props.name, namespace: props.namespace, hosts: props.hosts, port: props.port });
+    this.virtualService = this.httpRoute?.apiObject ?? createVirtualService(scope, 'VirtualService', {
       name: props.name,
       namespace: props.namespace,
       spec: () => ({
@@ -72,6 +82,11 @@ export class HttpRouting {
   public add(route: HttpRoute): void {
     const field = `routes[${this.rules.length}]`;
     const rendered = route._render(this.scope, field, this.props.namespace);
+    if (this.httpRoute) {
+      this.httpRoute.add(field, rendered);
+      this.rules.push(rendered.rule);
+      return;
+    }
     rendered.destinations.forEach((d, i) => {
       if (d.subset === undefined || d.subsetLabels === undefined) return;
       const host = d._fqdn(this.props.namespace);

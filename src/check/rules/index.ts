@@ -2,6 +2,7 @@ import type { Rule } from '../rule';
 import { DESTINATION_RULE_RULES } from './destination-rule';
 import { EGRESS_RULES } from './egress';
 import { GATEWAY_RULES } from './gateway';
+import { GATEWAY_API_RULES } from './gateway-api';
 import { GATEWAY_CROSS_RULES } from './gateway-cross';
 import { ISTIO_OPERATOR_RULES } from './istio-operator';
 import { SCHEMA_RULES } from './schema';
@@ -27,4 +28,5 @@ export const ALL_RULES: readonly Rule[] = [
   ...DESTINATION_RULE_RULES,
   ...VIRTUAL_SERVICE_RULES,
   ...VIRTUAL_SERVICE_CROSS_RULES,
+  ...GATEWAY_API_RULES,
 ];

@@ -474,6 +474,10 @@ export const SEX_SECURE_001 = defineRule({
   check(ctx: RuleContext) {
     if (ctx.index.meshConfig.outboundTrafficPolicyMode !== 'REGISTRY_ONLY') return;
     if (egressModel(ctx.index).gateways.length > 0) return;
+    // Gateway API egress: a route whose parent is a ServiceEntry sends the mesh's traffic to an egress gateway
+    const gatewayApiEgress = ['HTTPRoute', 'TLSRoute', 'TCPRoute'].some((k) => ctx.index.ofKind(`${k}.gateway.networking.k8s.io`)
+      .some((r) => asArray(r.spec.parentRefs).some((p) => isRecord(p) && p.kind === 'ServiceEntry' && p.group === 'networking.istio.io')));
+    if (gatewayApiEgress) return;
     const src = outboundPolicySources(ctx.index).find((s) => String(s.mode).toUpperCase() === 'REGISTRY_ONLY');
     if (!src) return;
     ctx.report({
