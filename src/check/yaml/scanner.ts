@@ -1,0 +1,846 @@
+/**
+ * The YAML scanner of goyaml v2 (gopkg.in/yaml.v2 scannerc.go, itself a port of libyaml), ported to TypeScript
+ * function for function so that tokens — and therefore documents — come out exactly as kubectl reads them:
+ * plain scalars in flow collections end only at `: `, `,`, `?`, brackets and braces (`[fe80::]` is one scalar),
+ * NEL/LS/PS are line breaks, simple keys are limited to one line and 1024 characters, anchors are alphanumeric.
+ * Positions are 0-based lines and columns (columns in UTF-16 code units; goyaml counts code points, which only
+ * differs after an astral character on the same line and never changes indentation).
+ */
+
+export const enum Tok {
+  STREAM_START, STREAM_END, VERSION_DIRECTIVE, TAG_DIRECTIVE, DOCUMENT_START, DOCUMENT_END,
+  BLOCK_SEQUENCE_START, BLOCK_MAPPING_START, BLOCK_END, FLOW_SEQUENCE_START, FLOW_SEQUENCE_END,
+  FLOW_MAPPING_START, FLOW_MAPPING_END, BLOCK_ENTRY, FLOW_ENTRY, KEY, VALUE, ALIAS, ANCHOR, TAG, SCALAR,
+}
+
+export const enum Style { PLAIN, SINGLE, DOUBLE, LITERAL, FOLDED }
+
+export interface Token {
+  readonly type: Tok;
+  readonly line: number;
+  readonly col: number;
+  readonly pos: number;
+  /** Scalar value, anchor/alias name, tag handle, or %TAG handle. */
+  readonly value?: string;
+  /** Tag suffix, or %TAG prefix. */
+  readonly suffix?: string;
+  readonly style?: Style;
+  readonly major?: number;
+  readonly minor?: number;
+}
+
+/** A YAML syntax error at a 0-based line (goyaml's "yaml: line N: problem"). */
+export class YamlSyntaxError extends Error {
+  constructor(public readonly problem: string, public readonly line: number) {
+    super(problem);
+    this.name = 'YamlSyntaxError';
+  }
+}
+
+interface SimpleKey {
+  possible: boolean;
+  required: boolean;
+  tokenNumber: number;
+  pos: number;
+  line: number;
+  col: number;
+}
+
+const MAX_FLOW_LEVEL = 10000;
+const MAX_INDENTS = 10000;
+
+const isBlank = (c: number) => c === 32 || c === 9;
+const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
+/** End of input reads as NaN from charCodeAt. */
+const isZ = (c: number) => c !== c; // eslint-disable-line no-self-compare
+const isBreakz = (c: number) => isBreak(c) || c !== c; // eslint-disable-line no-self-compare
+const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c !== c; // eslint-disable-line no-self-compare
+const isAlpha = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+const hexVal = (c: number) => (c <= 57 ? c - 48 : c <= 70 ? c - 55 : c - 87);
+
+/** Characters after which a plain scalar in block context may not start (goyaml fetch_next_token). */
+const NOT_PLAIN_START = new Set([...'-?:,[]{}#&*!|>\'"%@`'].map((c) => c.charCodeAt(0)));
+const URI_CHARS = new Set([...';/?:@&=+$,.!~*\'()[]%'].map((c) => c.charCodeAt(0)));
+
+export class Scanner {
+  pos = 0;
+  line = 0;
+  col = 0;
+  private readonly tokens: Token[] = [];
+  private head = 0;
+  private tokensParsed = 0;
+  private tokenAvailable = false;
+  private streamStartProduced = false;
+  streamEndProduced = false;
+  private indent = -1;
+  private readonly indents: number[] = [];
+  private simpleKeyAllowed = false;
+  private readonly simpleKeys: SimpleKey[] = [];
+  private readonly simpleKeysByTok = new Map<number, number>();
+  private flowLevel = 0;
+
+  constructor(private readonly s: string) {}
+
+  // ---- the token queue (parserc.go peek_token / skip_token)
+
+  peek(): Token {
+    if (!this.tokenAvailable) this.fetchMoreTokens();
+    return this.tokens[this.head];
+  }
+
+  skip(): void {
+    this.tokenAvailable = false;
+    this.tokensParsed++;
+    this.streamEndProduced = this.tokens[this.head].type === Tok.STREAM_END;
+    this.head++;
+    if (this.head > 1024 && this.head * 2 > this.tokens.length) {
+      this.tokens.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  private fail(problem: string, line = this.line): never {
+    throw new YamlSyntaxError(problem, line);
+  }
+
+  private fetchMoreTokens(): void {
+    for (;;) {
+      if (this.head !== this.tokens.length) {
+        const idx = this.simpleKeysByTok.get(this.tokensParsed);
+        if (idx === undefined || !this.simpleKeyIsValid(this.simpleKeys[idx])) break;
+      }
+      this.fetchNextToken();
+    }
+    this.tokenAvailable = true;
+  }
+
+  private insert(number: number, t: Token): void {
+    if (number < 0) this.tokens.push(t);
+    else this.tokens.splice(this.head + number, 0, t);
+  }
+
+  private tok(type: Tok, pos = this.pos, line = this.line, col = this.col): Token {
+    return { type, pos, line, col };
+  }
+
+  private adv(): void {
+    // skip(): one character (a surrogate pair is one character)
+    const c = this.s.charCodeAt(this.pos);
+    this.pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+    this.col++;
+  }
+
+  private skipLine(): void {
+    const c = this.s.charCodeAt(this.pos);
+    if (c === 13 && this.s.charCodeAt(this.pos + 1) === 10) {
+      this.pos += 2;
+      this.col = 0;
+      this.line++;
+    } else if (isBreak(c)) {
+      this.pos++;
+      this.col = 0;
+      this.line++;
+    }
+  }
+
+  /** read_line: consumes a break, returning what it contributes to a scalar ("\n", or LS/PS themselves). */
+  private readLine(): string {
+    const c = this.s.charCodeAt(this.pos);
+    let r: string;
+    if (c === 13 && this.s.charCodeAt(this.pos + 1) === 10) {
+      this.pos += 2;
+      r = '\n';
+    } else if (c === 13 || c === 10 || c === 0x85) {
+      this.pos++;
+      r = '\n';
+    } else if (c === 0x2028 || c === 0x2029) {
+      this.pos++;
+      r = String.fromCharCode(c);
+    } else {
+      return '';
+    }
+    this.col = 0;
+    this.line++;
+    return r;
+  }
+
+  private fetchNextToken(): void {
+    const s = this.s;
+    if (!this.streamStartProduced) {
+      this.indent = -1;
+      this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, pos: 0, line: 0, col: 0 });
+      this.simpleKeyAllowed = true;
+      this.streamStartProduced = true;
+      // The reader drops a leading BOM. (goyaml's scanner also skips a character at column 0 while the start of its
+      // internal buffer holds a BOM, which only happens after a doubled BOM: not reproduced.)
+      if (s.charCodeAt(0) === 0xfeff) this.pos = 1;
+      this.insert(-1, this.tok(Tok.STREAM_START));
+      return;
+    }
+    this.scanToNextToken();
+    this.unrollIndent(this.col);
+    const c = s.charCodeAt(this.pos);
+    if (isZ(c)) return this.fetchStreamEnd();
+    if (this.col === 0 && c === 37 /* % */) return this.fetchDirective();
+    const c1 = s.charCodeAt(this.pos + 1);
+    if (this.col === 0 && (c === 45 || c === 46) && c1 === c && s.charCodeAt(this.pos + 2) === c && isBlankz(s.charCodeAt(this.pos + 3))) {
+      return this.fetchDocumentIndicator(c === 45 ? Tok.DOCUMENT_START : Tok.DOCUMENT_END);
+    }
+    switch (c) {
+      case 91: return this.fetchFlowCollectionStart(Tok.FLOW_SEQUENCE_START);
+      case 123: return this.fetchFlowCollectionStart(Tok.FLOW_MAPPING_START);
+      case 93: return this.fetchFlowCollectionEnd(Tok.FLOW_SEQUENCE_END);
+      case 125: return this.fetchFlowCollectionEnd(Tok.FLOW_MAPPING_END);
+      case 44: return this.fetchFlowEntry();
+      default:
+    }
+    if (c === 45 && isBlankz(c1)) return this.fetchBlockEntry();
+    if (c === 63 && (this.flowLevel > 0 || isBlankz(c1))) return this.fetchKey();
+    if (c === 58 && (this.flowLevel > 0 || isBlankz(c1))) return this.fetchValue();
+    if (c === 42) return this.fetchAnchor(Tok.ALIAS);
+    if (c === 38) return this.fetchAnchor(Tok.ANCHOR);
+    if (c === 33) return this.fetchTag();
+    if (c === 124 && this.flowLevel === 0) return this.fetchBlockScalar(true);
+    if (c === 62 && this.flowLevel === 0) return this.fetchBlockScalar(false);
+    if (c === 39) return this.fetchFlowScalar(true);
+    if (c === 34) return this.fetchFlowScalar(false);
+    if (!(isBlankz(c) || NOT_PLAIN_START.has(c)) || (c === 45 && !isBlank(c1)) ||
+      (this.flowLevel === 0 && (c === 63 || c === 58) && !isBlankz(c1))) {
+      return this.fetchPlainScalar();
+    }
+    this.fail('found character that cannot start any token');
+  }
+
+  private simpleKeyIsValid(k: SimpleKey): boolean {
+    if (!k.possible) return false;
+    if (k.line < this.line || (this.pos - k.pos > 1024 && codePoints(this.s, k.pos, this.pos) > 1024)) {
+      if (k.required) this.fail('could not find expected \':\'', k.line);
+      k.possible = false;
+      return false;
+    }
+    return true;
+  }
+
+  private saveSimpleKey(): void {
+    const required = this.flowLevel === 0 && this.indent === this.col;
+    if (this.simpleKeyAllowed) {
+      const k: SimpleKey = { possible: true, required, tokenNumber: this.tokensParsed + (this.tokens.length - this.head), pos: this.pos, line: this.line, col: this.col };
+      this.removeSimpleKey();
+      this.simpleKeys[this.simpleKeys.length - 1] = k;
+      this.simpleKeysByTok.set(k.tokenNumber, this.simpleKeys.length - 1);
+    }
+  }
+
+  private removeSimpleKey(): void {
+    const k = this.simpleKeys[this.simpleKeys.length - 1];
+    if (k.possible) {
+      if (k.required) this.fail('could not find expected \':\'', k.line);
+      k.possible = false;
+      this.simpleKeysByTok.delete(k.tokenNumber);
+    }
+  }
+
+  private increaseFlowLevel(): void {
+    this.simpleKeys.push({ possible: false, required: false, tokenNumber: this.tokensParsed + (this.tokens.length - this.head), pos: this.pos, line: this.line, col: this.col });
+    this.flowLevel++;
+    if (this.flowLevel > MAX_FLOW_LEVEL) this.fail(`exceeded max depth of ${MAX_FLOW_LEVEL}`);
+  }
+
+  private decreaseFlowLevel(): void {
+    if (this.flowLevel > 0) {
+      this.flowLevel--;
+      const k = this.simpleKeys.pop()!;
+      this.simpleKeysByTok.delete(k.tokenNumber);
+    }
+  }
+
+  private rollIndent(column: number, number: number, type: Tok, pos: number, line: number, col: number): void {
+    if (this.flowLevel > 0) return;
+    if (this.indent < column) {
+      this.indents.push(this.indent);
+      this.indent = column;
+      if (this.indents.length > MAX_INDENTS) this.fail(`exceeded max depth of ${MAX_INDENTS}`);
+      this.insert(number > -1 ? number - this.tokensParsed : -1, this.tok(type, pos, line, col));
+    }
+  }
+
+  private unrollIndent(column: number): void {
+    if (this.flowLevel > 0) return;
+    while (this.indent > column) {
+      this.insert(-1, this.tok(Tok.BLOCK_END));
+      this.indent = this.indents.pop()!;
+    }
+  }
+
+  private fetchStreamEnd(): void {
+    if (this.col !== 0) {
+      this.col = 0;
+      this.line++;
+    }
+    this.unrollIndent(-1);
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insert(-1, this.tok(Tok.STREAM_END));
+  }
+
+  private fetchDirective(): void {
+    this.unrollIndent(-1);
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insert(-1, this.scanDirective());
+  }
+
+  private fetchDocumentIndicator(type: Tok): void {
+    this.unrollIndent(-1);
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = false;
+    const t = this.tok(type);
+    this.adv();
+    this.adv();
+    this.adv();
+    this.insert(-1, t);
+  }
+
+  private fetchFlowCollectionStart(type: Tok): void {
+    this.saveSimpleKey();
+    this.increaseFlowLevel();
+    this.simpleKeyAllowed = true;
+    const t = this.tok(type);
+    this.adv();
+    this.insert(-1, t);
+  }
+
+  private fetchFlowCollectionEnd(type: Tok): void {
+    this.removeSimpleKey();
+    this.decreaseFlowLevel();
+    this.simpleKeyAllowed = false;
+    const t = this.tok(type);
+    this.adv();
+    this.insert(-1, t);
+  }
+
+  private fetchFlowEntry(): void {
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = true;
+    const t = this.tok(Tok.FLOW_ENTRY);
+    this.adv();
+    this.insert(-1, t);
+  }
+
+  private fetchBlockEntry(): void {
+    if (this.flowLevel === 0) {
+      if (!this.simpleKeyAllowed) this.fail('block sequence entries are not allowed in this context');
+      this.rollIndent(this.col, -1, Tok.BLOCK_SEQUENCE_START, this.pos, this.line, this.col);
+    }
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = true;
+    const t = this.tok(Tok.BLOCK_ENTRY);
+    this.adv();
+    this.insert(-1, t);
+  }
+
+  private fetchKey(): void {
+    if (this.flowLevel === 0) {
+      if (!this.simpleKeyAllowed) this.fail('mapping keys are not allowed in this context');
+      this.rollIndent(this.col, -1, Tok.BLOCK_MAPPING_START, this.pos, this.line, this.col);
+    }
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = this.flowLevel === 0;
+    const t = this.tok(Tok.KEY);
+    this.adv();
+    this.insert(-1, t);
+  }
+
+  private fetchValue(): void {
+    const k = this.simpleKeys[this.simpleKeys.length - 1];
+    if (this.simpleKeyIsValid(k)) {
+      this.insert(k.tokenNumber - this.tokensParsed, this.tok(Tok.KEY, k.pos, k.line, k.col));
+      this.rollIndent(k.col, k.tokenNumber, Tok.BLOCK_MAPPING_START, k.pos, k.line, k.col);
+      k.possible = false;
+      this.simpleKeysByTok.delete(k.tokenNumber);
+      this.simpleKeyAllowed = false;
+    } else {
+      if (this.flowLevel === 0) {
+        if (!this.simpleKeyAllowed) this.fail('mapping values are not allowed in this context');
+        this.rollIndent(this.col, -1, Tok.BLOCK_MAPPING_START, this.pos, this.line, this.col);
+      }
+      this.simpleKeyAllowed = this.flowLevel === 0;
+    }
+    const t = this.tok(Tok.VALUE);
+    this.adv();
+    this.insert(-1, t);
+  }
+
+  private fetchAnchor(type: Tok): void {
+    this.saveSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insert(-1, this.scanAnchor(type));
+  }
+
+  private fetchTag(): void {
+    this.saveSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insert(-1, this.scanTag());
+  }
+
+  private fetchBlockScalar(literal: boolean): void {
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = true;
+    this.insert(-1, this.scanBlockScalar(literal));
+  }
+
+  private fetchFlowScalar(single: boolean): void {
+    this.saveSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insert(-1, this.scanFlowScalar(single));
+  }
+
+  private fetchPlainScalar(): void {
+    this.saveSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insert(-1, this.scanPlainScalar());
+  }
+
+  private scanToNextToken(): void {
+    const s = this.s;
+    for (;;) {
+      let c = s.charCodeAt(this.pos);
+      while (c === 32 || ((this.flowLevel > 0 || !this.simpleKeyAllowed) && c === 9)) {
+        this.pos++;
+        this.col++;
+        c = s.charCodeAt(this.pos);
+      }
+      if (c === 35 /* # */) {
+        while (!isBreakz(c)) {
+          this.adv();
+          c = s.charCodeAt(this.pos);
+        }
+      }
+      if (isBreak(c)) {
+        this.skipLine();
+        if (this.flowLevel === 0) this.simpleKeyAllowed = true;
+      } else {
+        break;
+      }
+    }
+  }
+
+  private skipBlanksAndComment(context: string, line: number): void {
+    const s = this.s;
+    while (isBlank(s.charCodeAt(this.pos))) this.adv();
+    if (s.charCodeAt(this.pos) === 35) while (!isBreakz(s.charCodeAt(this.pos))) this.adv();
+    if (!isBreakz(s.charCodeAt(this.pos))) this.fail(`${context}: did not find expected comment or line break`, line);
+    if (isBreak(s.charCodeAt(this.pos))) this.skipLine();
+  }
+
+  private scanDirective(): Token {
+    const start = this.tok(Tok.VERSION_DIRECTIVE);
+    const s = this.s;
+    this.adv();
+    const name = this.readWhile(isAlpha);
+    if (name === '') this.fail('while scanning a directive: could not find expected directive name', start.line);
+    if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a directive: found unexpected non-alphabetical character', start.line);
+    let t: Token;
+    if (name === 'YAML') {
+      while (isBlank(s.charCodeAt(this.pos))) this.adv();
+      const major = this.scanVersionNumber(start.line);
+      if (s.charCodeAt(this.pos) !== 46) this.fail('while scanning a %YAML directive: did not find expected digit or \'.\' character', start.line);
+      this.adv();
+      const minor = this.scanVersionNumber(start.line);
+      t = { ...start, major, minor };
+    } else if (name === 'TAG') {
+      while (isBlank(s.charCodeAt(this.pos))) this.adv();
+      const handle = this.scanTagHandle(true, start.line);
+      if (!isBlank(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace', start.line);
+      while (isBlank(s.charCodeAt(this.pos))) this.adv();
+      const prefix = this.scanTagUri(true, '', start.line);
+      if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace or line break', start.line);
+      t = { ...start, type: Tok.TAG_DIRECTIVE, value: handle, suffix: prefix };
+    } else {
+      this.fail('while scanning a directive: found unknown directive name', start.line);
+    }
+    this.skipBlanksAndComment('while scanning a directive', start.line);
+    return t;
+  }
+
+  private scanVersionNumber(line: number): number {
+    let value = 0;
+    let length = 0;
+    for (let c = this.s.charCodeAt(this.pos); c >= 48 && c <= 57; c = this.s.charCodeAt(this.pos)) {
+      if (++length > 2) this.fail('while scanning a %YAML directive: found extremely long version number', line);
+      value = value * 10 + c - 48;
+      this.adv();
+    }
+    if (length === 0) this.fail('while scanning a %YAML directive: did not find expected version number', line);
+    return value;
+  }
+
+  private readWhile(pred: (c: number) => boolean): string {
+    const start = this.pos;
+    while (pred(this.s.charCodeAt(this.pos))) this.adv();
+    return this.s.slice(start, this.pos);
+  }
+
+  private scanAnchor(type: Tok): Token {
+    const start = this.tok(type);
+    this.adv();
+    const name = this.readWhile(isAlpha);
+    const c = this.s.charCodeAt(this.pos);
+    if (name === '' || !(isBlankz(c) || c === 63 || c === 58 || c === 44 || c === 93 || c === 125 || c === 37 || c === 64 || c === 96)) {
+      this.fail(`while scanning an ${type === Tok.ANCHOR ? 'anchor' : 'alias'}: did not find expected alphabetic or numeric character`, start.line);
+    }
+    return { ...start, value: name };
+  }
+
+  private scanTag(): Token {
+    const start = this.tok(Tok.TAG);
+    let handle: string;
+    let suffix: string;
+    if (this.s.charCodeAt(this.pos + 1) === 60 /* < */) {
+      this.adv();
+      this.adv();
+      handle = '';
+      suffix = this.scanTagUri(false, '', start.line);
+      if (this.s.charCodeAt(this.pos) !== 62) this.fail('while scanning a tag: did not find the expected \'>\'', start.line);
+      this.adv();
+    } else {
+      handle = this.scanTagHandle(false, start.line);
+      if (handle.length > 1 && handle[0] === '!' && handle[handle.length - 1] === '!') {
+        suffix = this.scanTagUri(false, '', start.line);
+      } else {
+        suffix = this.scanTagUri(false, handle, start.line);
+        handle = '!';
+        if (suffix === '') {
+          suffix = handle;
+          handle = '';
+        }
+      }
+    }
+    if (!isBlankz(this.s.charCodeAt(this.pos))) this.fail('while scanning a tag: did not find expected whitespace or line break', start.line);
+    return { ...start, value: handle, suffix };
+  }
+
+  private scanTagHandle(directive: boolean, line: number): string {
+    const ctx = directive ? 'while parsing a %TAG directive' : 'while parsing a tag';
+    if (this.s.charCodeAt(this.pos) !== 33) this.fail(`${ctx}: did not find expected '!'`, line);
+    const start = this.pos;
+    this.adv();
+    this.readWhile(isAlpha);
+    if (this.s.charCodeAt(this.pos) === 33) {
+      this.adv();
+    } else if (directive && this.pos - start !== 1) {
+      this.fail(`${ctx}: did not find expected '!'`, line);
+    }
+    return this.s.slice(start, this.pos);
+  }
+
+  private scanTagUri(directive: boolean, head: string, line: number): string {
+    const ctx = directive ? 'while parsing a %TAG directive' : 'while parsing a tag';
+    let hasTag = head.length > 0;
+    let out = head.length > 1 ? head.slice(1) : '';
+    const bytes: number[] = [];
+    const flush = () => {
+      if (bytes.length) {
+        out += Buffer.from(bytes).toString('utf8');
+        bytes.length = 0;
+      }
+    };
+    for (let c = this.s.charCodeAt(this.pos); isAlpha(c) || URI_CHARS.has(c); c = this.s.charCodeAt(this.pos)) {
+      if (c === 37) {
+        let w = 1024;
+        while (w > 0) {
+          const p = this.pos;
+          if (!(this.s.charCodeAt(p) === 37 && isHex(this.s.charCodeAt(p + 1)) && isHex(this.s.charCodeAt(p + 2)))) this.fail(`${ctx}: did not find URI escaped octet`, line);
+          const octet = (hexVal(this.s.charCodeAt(p + 1)) << 4) + hexVal(this.s.charCodeAt(p + 2));
+          if (w === 1024) {
+            w = (octet & 0x80) === 0 ? 1 : (octet & 0xe0) === 0xc0 ? 2 : (octet & 0xf0) === 0xe0 ? 3 : (octet & 0xf8) === 0xf0 ? 4 : 0;
+            if (w === 0) this.fail(`${ctx}: found an incorrect leading UTF-8 octet`, line);
+          } else if ((octet & 0xc0) !== 0x80) {
+            this.fail(`${ctx}: found an incorrect trailing UTF-8 octet`, line);
+          }
+          bytes.push(octet);
+          this.pos += 3;
+          this.col += 3;
+          w--;
+        }
+      } else {
+        flush();
+        const p = this.pos;
+        this.adv();
+        out += this.s.slice(p, this.pos);
+      }
+      hasTag = true;
+    }
+    flush();
+    if (!hasTag) this.fail(`${ctx}: did not find expected tag URI`, line);
+    return out;
+  }
+
+  private scanBlockScalar(literal: boolean): Token {
+    const s = this.s;
+    const start = this.tok(Tok.SCALAR);
+    const ctx = 'while scanning a block scalar';
+    this.adv();
+    let chomping = 0;
+    let increment = 0;
+    let c = s.charCodeAt(this.pos);
+    if (c === 43 || c === 45) {
+      chomping = c === 43 ? 1 : -1;
+      this.adv();
+      c = s.charCodeAt(this.pos);
+      if (c >= 48 && c <= 57) {
+        if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, start.line);
+        increment = c - 48;
+        this.adv();
+      }
+    } else if (c >= 48 && c <= 57) {
+      if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, start.line);
+      increment = c - 48;
+      this.adv();
+      c = s.charCodeAt(this.pos);
+      if (c === 43 || c === 45) {
+        chomping = c === 43 ? 1 : -1;
+        this.adv();
+      }
+    }
+    this.skipBlanksAndComment(ctx, start.line);
+    let indent = 0;
+    if (increment > 0) indent = this.indent >= 0 ? this.indent + increment : increment;
+    let out = '';
+    let leadingBreak = '';
+    const st = { indent, breaks: '' };
+    this.blockScalarBreaks(st, start.line);
+    let leadingBlank = false;
+    while (this.col === st.indent && !isZ(s.charCodeAt(this.pos))) {
+      const trailingBlank = isBlank(s.charCodeAt(this.pos));
+      if (!literal && !leadingBlank && !trailingBlank && leadingBreak.length > 0 && leadingBreak[0] === '\n') {
+        if (st.breaks.length === 0) out += ' ';
+      } else {
+        out += leadingBreak;
+      }
+      leadingBreak = '';
+      out += st.breaks;
+      st.breaks = '';
+      leadingBlank = isBlank(s.charCodeAt(this.pos));
+      const from = this.pos;
+      while (!isBreakz(s.charCodeAt(this.pos))) this.adv();
+      out += s.slice(from, this.pos);
+      leadingBreak = this.readLine();
+      this.blockScalarBreaks(st, start.line);
+    }
+    if (chomping !== -1) out += leadingBreak;
+    if (chomping === 1) out += st.breaks;
+    return { ...start, value: out, style: literal ? Style.LITERAL : Style.FOLDED };
+  }
+
+  private blockScalarBreaks(st: { indent: number; breaks: string }, line: number): void {
+    const s = this.s;
+    let maxIndent = 0;
+    for (;;) {
+      while ((st.indent === 0 || this.col < st.indent) && s.charCodeAt(this.pos) === 32) {
+        this.pos++;
+        this.col++;
+      }
+      if (this.col > maxIndent) maxIndent = this.col;
+      if ((st.indent === 0 || this.col < st.indent) && s.charCodeAt(this.pos) === 9) {
+        this.fail('while scanning a block scalar: found a tab character where an indentation space is expected', line);
+      }
+      if (!isBreak(s.charCodeAt(this.pos))) break;
+      st.breaks += this.readLine();
+    }
+    if (st.indent === 0) {
+      st.indent = maxIndent;
+      if (st.indent < this.indent + 1) st.indent = this.indent + 1;
+      if (st.indent < 1) st.indent = 1;
+    }
+  }
+
+  private atDocumentIndicator(): boolean {
+    const s = this.s;
+    const c = s.charCodeAt(this.pos);
+    return this.col === 0 && (c === 45 || c === 46) && s.charCodeAt(this.pos + 1) === c && s.charCodeAt(this.pos + 2) === c && isBlankz(s.charCodeAt(this.pos + 3));
+  }
+
+  private scanFlowScalar(single: boolean): Token {
+    const s = this.s;
+    const start = this.tok(Tok.SCALAR);
+    const ctx = 'while scanning a quoted scalar';
+    this.adv();
+    let out = '';
+    let leadingBreak = '';
+    let trailingBreaks = '';
+    let whitespaces = '';
+    for (;;) {
+      if (this.atDocumentIndicator()) this.fail(`${ctx}: found unexpected document indicator`, start.line);
+      if (isZ(s.charCodeAt(this.pos))) this.fail(`${ctx}: found unexpected end of stream`, start.line);
+      let leadingBlanks = false;
+      let run = this.pos;
+      for (let c = s.charCodeAt(this.pos); !isBlankz(c); c = s.charCodeAt(this.pos)) {
+        if (single && c === 39 && s.charCodeAt(this.pos + 1) === 39) {
+          out += s.slice(run, this.pos) + '\'';
+          this.pos += 2;
+          this.col += 2;
+          run = this.pos;
+        } else if (single && c === 39) {
+          break;
+        } else if (!single && c === 34) {
+          break;
+        } else if (!single && c === 92 && isBreak(s.charCodeAt(this.pos + 1))) {
+          out += s.slice(run, this.pos);
+          this.adv();
+          this.skipLine();
+          leadingBlanks = true;
+          run = this.pos;
+          break;
+        } else if (!single && c === 92) {
+          out += s.slice(run, this.pos);
+          out += this.scanEscape(start.line);
+          run = this.pos;
+        } else {
+          this.adv();
+        }
+      }
+      out += s.slice(run, this.pos);
+      const q = s.charCodeAt(this.pos);
+      if (q === (single ? 39 : 34)) break;
+      for (let c = q; isBlank(c) || isBreak(c); c = s.charCodeAt(this.pos)) {
+        if (isBlank(c)) {
+          if (!leadingBlanks) whitespaces += String.fromCharCode(c);
+          this.pos++;
+          this.col++;
+        } else if (!leadingBlanks) {
+          whitespaces = '';
+          leadingBreak = this.readLine();
+          leadingBlanks = true;
+        } else {
+          trailingBreaks += this.readLine();
+        }
+      }
+      if (leadingBlanks) {
+        if (leadingBreak.length > 0 && leadingBreak[0] === '\n') {
+          out += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
+        } else {
+          out += leadingBreak + trailingBreaks;
+        }
+        trailingBreaks = '';
+        leadingBreak = '';
+      } else {
+        out += whitespaces;
+        whitespaces = '';
+      }
+    }
+    this.adv();
+    return { ...start, value: out, style: single ? Style.SINGLE : Style.DOUBLE };
+  }
+
+  private scanEscape(line: number): string {
+    const s = this.s;
+    const e = s.charCodeAt(this.pos + 1);
+    let codeLength = 0;
+    let r = '';
+    switch (e) {
+      case 48: r = '\0'; break;
+      case 97: r = '\x07'; break;
+      case 98: r = '\b'; break;
+      case 116: case 9: r = '\t'; break;
+      case 110: r = '\n'; break;
+      case 118: r = '\v'; break;
+      case 102: r = '\f'; break;
+      case 114: r = '\r'; break;
+      case 101: r = '\x1b'; break;
+      case 32: r = ' '; break;
+      case 34: r = '"'; break;
+      case 39: r = '\''; break;
+      case 92: r = '\\'; break;
+      case 78: r = '\x85'; break;
+      case 95: r = '\xa0'; break;
+      case 76: r = '\u2028'; break;
+      case 80: r = '\u2029'; break;
+      case 120: codeLength = 2; break;
+      case 117: codeLength = 4; break;
+      case 85: codeLength = 8; break;
+      default: this.fail('while parsing a quoted scalar: found unknown escape character', line);
+    }
+    this.adv();
+    this.adv();
+    if (codeLength > 0) {
+      let value = 0;
+      for (let k = 0; k < codeLength; k++) {
+        const h = s.charCodeAt(this.pos + k);
+        if (!isHex(h)) this.fail('while parsing a quoted scalar: did not find expected hexdecimal number', line);
+        value = value * 16 + hexVal(h);
+      }
+      if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff) this.fail('while parsing a quoted scalar: found invalid Unicode character escape code', line);
+      r = String.fromCodePoint(value);
+      this.pos += codeLength;
+      this.col += codeLength;
+    }
+    return r;
+  }
+
+  private scanPlainScalar(): Token {
+    const s = this.s;
+    const start = this.tok(Tok.SCALAR);
+    let out = '';
+    let leadingBreak = '';
+    let trailingBreaks = '';
+    let whitespaces = '';
+    let leadingBlanks = false;
+    const indent = this.indent + 1;
+    const flow = this.flowLevel > 0;
+    for (;;) {
+      if (this.atDocumentIndicator()) break;
+      if (s.charCodeAt(this.pos) === 35) break;
+      let run = -1;
+      for (let c = s.charCodeAt(this.pos); !isBlankz(c); c = s.charCodeAt(this.pos)) {
+        if ((c === 58 && isBlankz(s.charCodeAt(this.pos + 1))) ||
+          (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125))) break;
+        if (leadingBlanks || whitespaces.length > 0) {
+          if (leadingBlanks) {
+            if (leadingBreak[0] === '\n') out += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
+            else out += leadingBreak + trailingBreaks;
+            trailingBreaks = '';
+            leadingBreak = '';
+            leadingBlanks = false;
+          } else {
+            out += whitespaces;
+            whitespaces = '';
+          }
+        }
+        if (run < 0) run = this.pos;
+        this.adv();
+      }
+      if (run >= 0) out += s.slice(run, this.pos);
+      const c0 = s.charCodeAt(this.pos);
+      if (!(isBlank(c0) || isBreak(c0))) break;
+      for (let c = c0; isBlank(c) || isBreak(c); c = s.charCodeAt(this.pos)) {
+        if (isBlank(c)) {
+          if (leadingBlanks && this.col < indent && c === 9) this.fail('while scanning a plain scalar: found a tab character that violates indentation', start.line);
+          if (!leadingBlanks) whitespaces += String.fromCharCode(c);
+          this.pos++;
+          this.col++;
+        } else if (!leadingBlanks) {
+          whitespaces = '';
+          leadingBreak = this.readLine();
+          leadingBlanks = true;
+        } else {
+          trailingBreaks += this.readLine();
+        }
+      }
+      if (!flow && this.col < indent) break;
+    }
+    if (leadingBlanks) this.simpleKeyAllowed = true;
+    return { ...start, value: out, style: Style.PLAIN };
+  }
+}
+
+/** Code points in s[from, to) (a surrogate pair is one). */
+function codePoints(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!(c >= 0xdc00 && c <= 0xdfff && i > from && s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) <= 0xdbff)) n++;
+  }
+  return n;
+}
