@@ -106,6 +106,14 @@ export function resolve(tag: string, input: string): Resolved {
         const f = Number(plain);
         if (Number.isFinite(f)) return { tag: FLOAT, value: f };
       }
+      // goyaml's extra binary branches: "0b" + ParseInt(rest, 2) (the rest may carry a sign), "-0b" + digits
+      const b = /^(-?)0b([-+]?)([01]+)$/.exec(plain);
+      if (b && !(b[1] === '-' && b[2] !== '')) {
+        const v = BigInt(`0b${b[3]}`);
+        const signed = b[1] === '-' || b[2] === '-' ? -v : v;
+        if (signed >= INT64_MIN && signed <= INT64_MAX) return { tag: INT, value: toJs(signed) };
+        if (b[1] === '' && b[2] === '' && v <= UINT64_MAX) return { tag: INT, value: toJs(v), uint: true };
+      }
     }
   }
   return { tag: STR, value: input };
