@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatText } from './format';
 import { InputError, readInputs, readMeshConfig } from './inputs';
+import { READ_USAGE, ReadUsageError, runRead } from './read';
 import { analyze } from '../check/analyze';
 import { Finding, Severity, formatJson } from '../check/findings';
 import type { AssumeInstall } from '../check/mesh-index';
@@ -128,6 +129,8 @@ export function run(argv: readonly string[], io: CliIo): number {
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`error: ${e.message}\n\n${USAGE}`);
+    } else if (e instanceof ReadUsageError) {
+      io.stderr.write(`error: ${e.message}\n\n${READ_USAGE}`);
     } else if (e instanceof ManifestLoadError || e instanceof InputError) {
       io.stderr.write(`${e.message}\n`);
     } else {
@@ -147,6 +150,7 @@ function runUnsafe(argv: readonly string[], io: CliIo): number {
     io.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
+  if (cmd === 'read') return runRead(rest, io);
   if (cmd !== 'check') throw new UsageError(`unknown command "${cmd}"`);
   if (rest.includes('-h') || rest.includes('--help')) {
     io.stdout.write(USAGE);
