@@ -62,7 +62,7 @@ export function exactForm(v: unknown): unknown {
 /** Runs the oracle once over all inputs. */
 export function runOracle(inputs: readonly string[]): OracleResult[] {
   requireOracle();
-  const out = execFileSync(ORACLE, ['--batch'], { input: JSON.stringify(inputs), maxBuffer: 1 << 30 }).toString('utf8');
+  const out = execFileSync(ORACLE, ['--batch'], { input: JSON.stringify(inputs), maxBuffer: 1024 * 1024 * 1024 }).toString('utf8');
   const raw = parseExact(out) as Array<{ docs?: unknown[]; error?: string; strictError?: string }>;
   return raw.map((r) => ({
     ...(r.error === undefined ? { docs: (r.docs ?? []).map(canonical) } : {}),

@@ -10,8 +10,8 @@
  * two keys of one mapping that are the same key (`a` twice, `on` and `true`) or that become the same JSON key
  * (`1` and `"1"`).
  */
-import { Scanner, Style, Tok, YamlSyntaxError } from './scanner';
 import { BINARY, decodeScalar, jsonKey, MERGE, Resolved, ResolveError, STR } from './resolve';
+import { Scanner, Style, Tok, YamlSyntaxError } from './scanner';
 
 const ALIAS_RATIO_RANGE_LOW = 400000;
 const ALIAS_RATIO_RANGE_HIGH = 4000000;
@@ -109,7 +109,8 @@ class DocumentParser {
       sc.skip();
       t = sc.peek();
       this.count(1, 0);
-      if (t.type === Tok.VERSION_DIRECTIVE || t.type === Tok.TAG_DIRECTIVE || t.type === Tok.DOCUMENT_START || t.type === Tok.DOCUMENT_END || t.type === Tok.STREAM_END) {
+      if (t.type === Tok.VERSION_DIRECTIVE || t.type === Tok.TAG_DIRECTIVE || t.type === Tok.DOCUMENT_START ||
+        t.type === Tok.DOCUMENT_END || t.type === Tok.STREAM_END) {
         value = this.empty('', true);
       } else {
         value = this.child(true, false);
@@ -304,7 +305,8 @@ class DocumentParser {
     for (let t = sc.peek(); t.type === Tok.BLOCK_ENTRY; t = sc.peek()) {
       sc.skip();
       t = sc.peek();
-      out.push(t.type !== Tok.BLOCK_ENTRY && t.type !== Tok.KEY && t.type !== Tok.VALUE && t.type !== Tok.BLOCK_END ? this.child(true, false) : this.emptyChild(t.line));
+      const hasItem = t.type !== Tok.BLOCK_ENTRY && t.type !== Tok.KEY && t.type !== Tok.VALUE && t.type !== Tok.BLOCK_END;
+      out.push(hasItem ? this.child(true, false) : this.emptyChild(t.line));
     }
     return out;
   }
@@ -411,7 +413,8 @@ class DocumentParser {
           sc.skip();
           t = sc.peek();
           const keyLine = t.line;
-          const key = t.type !== Tok.VALUE && t.type !== Tok.FLOW_ENTRY && t.type !== Tok.FLOW_MAPPING_END ? this.child(false, false) : this.emptyChild(t.line);
+          const hasKey = t.type !== Tok.VALUE && t.type !== Tok.FLOW_ENTRY && t.type !== Tok.FLOW_MAPPING_END;
+          const key = hasKey ? this.child(false, false) : this.emptyChild(t.line);
           const k = m.key(key, keyLine);
           t = sc.peek();
           let value: unknown;

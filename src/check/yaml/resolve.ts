@@ -43,7 +43,8 @@ function hint(c: number): number {
   if (c >= 48 && c <= 57) return 68;
   if (c === 46) return 46;
   // y Y n N t T f F o O ~
-  if (c === 121 || c === 89 || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70 || c === 111 || c === 79 || c === 126) return 77;
+  if (c === 121 || c === 89 || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70 || c === 111 || c === 79 ||
+    c === 126) return 77;
   return 0;
 }
 

@@ -60,6 +60,7 @@ const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c 
 const hexVal = (c: number) => (c <= 57 ? c - 48 : c <= 70 ? c - 55 : c - 87);
 
 /** Characters after which a plain scalar in block context may not start (goyaml fetch_next_token). */
+/* eslint-disable no-bitwise */ // UTF-8 octet arithmetic of %-escaped tag URIs
 const NOT_PLAIN_START = new Set([...'-?:,[]{}#&*!|>\'"%@`'].map((c) => c.charCodeAt(0)));
 const URI_CHARS = new Set([...';/?:@&=+$,.!~*\'()[]%'].map((c) => c.charCodeAt(0)));
 
@@ -225,7 +226,8 @@ export class Scanner {
   private saveSimpleKey(): void {
     const required = this.flowLevel === 0 && this.indent === this.col;
     if (this.simpleKeyAllowed) {
-      const k: SimpleKey = { possible: true, required, tokenNumber: this.tokensParsed + (this.tokens.length - this.head), pos: this.pos, line: this.line, col: this.col };
+      const tokenNumber = this.tokensParsed + (this.tokens.length - this.head);
+      const k: SimpleKey = { possible: true, required, tokenNumber, pos: this.pos, line: this.line, col: this.col };
       this.removeSimpleKey();
       this.simpleKeys[this.simpleKeys.length - 1] = k;
       this.simpleKeysByTok.set(k.tokenNumber, this.simpleKeys.length - 1);
@@ -242,7 +244,8 @@ export class Scanner {
   }
 
   private increaseFlowLevel(): void {
-    this.simpleKeys.push({ possible: false, required: false, tokenNumber: this.tokensParsed + (this.tokens.length - this.head), pos: this.pos, line: this.line, col: this.col });
+    const tokenNumber = this.tokensParsed + (this.tokens.length - this.head);
+    this.simpleKeys.push({ possible: false, required: false, tokenNumber, pos: this.pos, line: this.line, col: this.col });
     this.flowLevel++;
     if (this.flowLevel > MAX_FLOW_LEVEL) this.fail(`exceeded max depth of ${MAX_FLOW_LEVEL}`);
   }
@@ -659,7 +662,8 @@ export class Scanner {
   private atDocumentIndicator(): boolean {
     const s = this.s;
     const c = s.charCodeAt(this.pos);
-    return this.col === 0 && (c === 45 || c === 46) && s.charCodeAt(this.pos + 1) === c && s.charCodeAt(this.pos + 2) === c && isBlankz(s.charCodeAt(this.pos + 3));
+    return this.col === 0 && (c === 45 || c === 46) && s.charCodeAt(this.pos + 1) === c && s.charCodeAt(this.pos + 2) === c &&
+      isBlankz(s.charCodeAt(this.pos + 3));
   }
 
   private scanFlowScalar(single: boolean): Token {
