@@ -785,7 +785,9 @@ export class Scanner {
 
   private scanPlainScalar(): Token {
     const s = this.s;
-    const start = this.tok(Tok.SCALAR);
+    const startPos = this.pos;
+    const startLine = this.line;
+    const startCol = this.col;
     let out = '';
     let leadingBreak = '';
     let trailingBreaks = '';
@@ -793,16 +795,19 @@ export class Scanner {
     let leadingBlanks = false;
     const indent = this.indent + 1;
     const flow = this.flowLevel > 0;
+    let pos = this.pos;
+    let col = this.col;
     for (;;) {
-      if (this.atDocumentIndicator()) break;
-      if (s.charCodeAt(this.pos) === 35) break;
-      let run = -1;
-      for (let c = s.charCodeAt(this.pos); !isBlankz(c); c = s.charCodeAt(this.pos)) {
-        if ((c === 58 && isBlankz(s.charCodeAt(this.pos + 1))) ||
+      let c = s.charCodeAt(pos);
+      if (col === 0 && (c === 45 || c === 46) && s.charCodeAt(pos + 1) === c && s.charCodeAt(pos + 2) === c && isBlankz(s.charCodeAt(pos + 3))) break;
+      if (c === 35) break;
+      const run = pos;
+      while (!isBlankz(c)) {
+        if ((c === 58 && isBlankz(s.charCodeAt(pos + 1))) ||
           (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125))) break;
-        if (leadingBlanks || whitespaces.length > 0) {
+        if (pos === run && (leadingBlanks || whitespaces.length > 0)) {
           if (leadingBlanks) {
-            if (leadingBreak[0] === '\n') out += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
+            if (leadingBreak.charCodeAt(0) === 10) out += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
             else out += leadingBreak + trailingBreaks;
             trailingBreaks = '';
             leadingBreak = '';
@@ -812,30 +817,43 @@ export class Scanner {
             whitespaces = '';
           }
         }
-        if (run < 0) run = this.pos;
-        this.adv();
+        pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+        col++;
+        c = s.charCodeAt(pos);
       }
-      if (run >= 0) out += s.slice(run, this.pos);
-      const c0 = s.charCodeAt(this.pos);
-      if (!(isBlank(c0) || isBreak(c0))) break;
-      for (let c = c0; isBlank(c) || isBreak(c); c = s.charCodeAt(this.pos)) {
-        if (isBlank(c)) {
-          if (leadingBlanks && this.col < indent && c === 9) this.fail('while scanning a plain scalar: found a tab character that violates indentation', start.line);
-          if (!leadingBlanks) whitespaces += String.fromCharCode(c);
-          this.pos++;
-          this.col++;
-        } else if (!leadingBlanks) {
-          whitespaces = '';
-          leadingBreak = this.readLine();
-          leadingBlanks = true;
+      if (pos > run) out = out === '' ? s.slice(run, pos) : out + s.slice(run, pos);
+      if (!(c === 32 || c === 9 || isBreak(c))) break;
+      while (c === 32 || c === 9 || isBreak(c)) {
+        if (c === 32 || c === 9) {
+          if (leadingBlanks && col < indent && c === 9) {
+            this.pos = pos;
+            this.col = col;
+            this.fail('while scanning a plain scalar: found a tab character that violates indentation', startLine);
+          }
+          if (!leadingBlanks) whitespaces += c === 32 ? ' ' : '\t';
+          pos++;
+          col++;
         } else {
-          trailingBreaks += this.readLine();
+          this.pos = pos;
+          this.col = col;
+          if (!leadingBlanks) {
+            whitespaces = '';
+            leadingBreak = this.readLine();
+            leadingBlanks = true;
+          } else {
+            trailingBreaks += this.readLine();
+          }
+          pos = this.pos;
+          col = this.col;
         }
+        c = s.charCodeAt(pos);
       }
-      if (!flow && this.col < indent) break;
+      if (!flow && col < indent) break;
     }
+    this.pos = pos;
+    this.col = col;
     if (leadingBlanks) this.simpleKeyAllowed = true;
-    return { ...start, value: out, style: Style.PLAIN };
+    return { type: Tok.SCALAR, pos: startPos, line: startLine, col: startCol, value: out, style: Style.PLAIN };
   }
 }
 
