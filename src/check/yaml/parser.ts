@@ -71,7 +71,11 @@ class DocumentParser {
   private nonFinite: { text: string; line: number } | undefined;
   // what the last parsed node was, for keys
   private lastKind: Kind = Kind.SCALAR;
-  private lastScalar: { tag: string; text: string; implicit: boolean; line: number } | undefined;
+  /** The last node was a scalar (or an alias to one): its tag, text and implicitness, for keys and anchors. */
+  private lastIsScalar = false;
+  private lastTag = '';
+  private lastText = '';
+  private lastImplicit = false;
   private lastAlias: Anchor | undefined;
   /** Go identity of the last key when it is not a plain string (`i:1`, `b:true`...), for collision messages. */
   lastKeyId: string | undefined;
@@ -135,7 +139,7 @@ class DocumentParser {
         version = true;
       } else {
         if (tags.some(([h]) => h === t.value)) this.fail('found duplicate %TAG directive', t.line);
-        tags.push([t.value!, t.suffix!]);
+        tags.push([t.value, t.suffix]);
       }
       sc.skip();
     }
@@ -146,9 +150,16 @@ class DocumentParser {
   /** An empty scalar (goyaml process_empty_scalar, or a node with only an anchor/tag). */
   private empty(tag: string, implicit: boolean, line = this.sc.line): unknown {
     this.lastKind = Kind.SCALAR;
-    this.lastScalar = { tag, text: '', implicit, line };
+    this.setLastScalar(tag, '', implicit);
     this.lastAlias = undefined;
     return this.scalarValue(tag, '', implicit, line);
+  }
+
+  private setLastScalar(tag: string, text: string, implicit: boolean): void {
+    this.lastIsScalar = true;
+    this.lastTag = tag;
+    this.lastText = text;
+    this.lastImplicit = implicit;
   }
 
   private scalarValue(tag: string, text: string, implicit: boolean, line: number): unknown {
@@ -173,12 +184,13 @@ class DocumentParser {
     let t = sc.peek();
     if (t.type === Tok.ALIAS) {
       sc.skip();
-      const a = this.anchors.get(t.value!);
-      if (!a) this.fail(`unknown anchor '${t.value!}' referenced`, t.line);
-      if (!a.complete) this.fail(`anchor '${t.value!}' value contains itself`, t.line);
+      const a = this.anchors.get(t.value);
+      if (!a) this.fail(`unknown anchor '${t.value}' referenced`, t.line);
+      if (!a.complete) this.fail(`anchor '${t.value}' value contains itself`, t.line);
       this.count(1 + a.count, a.count);
       this.lastKind = a.kind;
-      this.lastScalar = a.kind === Kind.SCALAR ? { tag: a.tag, text: a.text, implicit: a.implicit, line: t.line } : undefined;
+      if (a.kind === Kind.SCALAR) this.setLastScalar(a.tag, a.text, a.implicit);
+      else this.lastIsScalar = false;
       this.lastAlias = a;
       return a.value;
     }
@@ -192,13 +204,13 @@ class DocumentParser {
       t = sc.peek();
       if (t.type === Tok.TAG) {
         tagHandle = t.value;
-        tagSuffix = t.suffix!;
+        tagSuffix = t.suffix;
         sc.skip();
         t = sc.peek();
       }
     } else if (t.type === Tok.TAG) {
       tagHandle = t.value;
-      tagSuffix = t.suffix!;
+      tagSuffix = t.suffix;
       sc.skip();
       t = sc.peek();
       if (t.type === Tok.ANCHOR) {
@@ -230,8 +242,8 @@ class DocumentParser {
       sc.skip();
       const implicit = (tag === '' && t.style === Style.PLAIN) || tag === '!';
       kind = Kind.SCALAR;
-      value = this.scalarValue(tag, t.value!, implicit, t.line);
-      this.lastScalar = { tag, text: t.value!, implicit, line: t.line };
+      value = this.scalarValue(tag, t.value, implicit, t.line);
+      this.setLastScalar(tag, t.value, implicit);
     } else if (t.type === Tok.FLOW_SEQUENCE_START) {
       kind = Kind.SEQUENCE;
       value = this.flowSequence(a);
@@ -251,12 +263,12 @@ class DocumentParser {
       this.fail(`while parsing a ${block ? 'block' : 'flow'} node: did not find expected node content`, t.line);
     }
     this.lastKind = kind;
-    if (kind !== Kind.SCALAR) this.lastScalar = undefined;
+    if (kind !== Kind.SCALAR) this.lastIsScalar = false;
     this.lastAlias = undefined;
     if (a) {
-      if (kind === Kind.SCALAR && this.lastScalar) {
-        a.text = this.lastScalar.text;
-        a.implicit = this.lastScalar.implicit;
+      if (kind === Kind.SCALAR && this.lastIsScalar) {
+        a.text = this.lastText;
+        a.implicit = this.lastImplicit;
       }
       a.value = value;
       a.kind = kind;
@@ -442,10 +454,12 @@ class DocumentParser {
 
   /** The last node as a map key: the JSON key, or MERGE_KEY for `<<`. */
   keyOf(line: number): string | typeof MERGE_KEY {
-    if (this.lastKind !== Kind.SCALAR || !this.lastScalar) {
+    if (this.lastKind !== Kind.SCALAR || !this.lastIsScalar) {
       this.fail('invalid map key: a mapping or sequence cannot be a key', line);
     }
-    const { tag, text, implicit } = this.lastScalar;
+    const tag = this.lastTag;
+    const text = this.lastText;
+    const implicit = this.lastImplicit;
     if (!this.lastAlias && text === '<<' && (implicit || tag === MERGE)) {
       this.decodeCount--; // goyaml does not decode a merge key
       return MERGE_KEY;

@@ -15,18 +15,21 @@ export const enum Tok {
 
 export const enum Style { PLAIN, SINGLE, DOUBLE, LITERAL, FOLDED }
 
-export interface Token {
-  readonly type: Tok;
-  readonly line: number;
-  readonly col: number;
-  readonly pos: number;
-  /** Scalar value, anchor/alias name, tag handle, or %TAG handle. */
-  readonly value?: string;
-  /** Tag suffix, or %TAG prefix. */
-  readonly suffix?: string;
-  readonly style?: Style;
-  readonly major?: number;
-  readonly minor?: number;
+/** A token; every token has the same fields (one object shape keeps the parser's property reads monomorphic). */
+export class Token {
+  constructor(
+    readonly type: Tok,
+    readonly pos: number,
+    readonly line: number,
+    readonly col: number,
+    /** Scalar value, anchor/alias name, tag handle, or %TAG handle. */
+    readonly value: string = '',
+    readonly style: Style = Style.PLAIN,
+    /** Tag suffix, or %TAG prefix. */
+    readonly suffix: string = '',
+    readonly major: number = 0,
+    readonly minor: number = 0,
+  ) {}
 }
 
 /** A YAML syntax error at a 0-based line (goyaml's "yaml: line N: problem"). */
@@ -122,7 +125,7 @@ export class Scanner {
   }
 
   private tok(type: Tok, pos = this.pos, line = this.line, col = this.col): Token {
-    return { type, pos, line, col };
+    return new Token(type, pos, line, col);
   }
 
   private adv(): void {
@@ -227,9 +230,14 @@ export class Scanner {
     const required = this.flowLevel === 0 && this.indent === this.col;
     if (this.simpleKeyAllowed) {
       const tokenNumber = this.tokensParsed + (this.tokens.length - this.head);
-      const k: SimpleKey = { possible: true, required, tokenNumber, pos: this.pos, line: this.line, col: this.col };
       this.removeSimpleKey();
-      this.simpleKeys[this.simpleKeys.length - 1] = k;
+      const k = this.simpleKeys[this.simpleKeys.length - 1]; // reused in place: no allocation per scalar
+      k.possible = true;
+      k.required = required;
+      k.tokenNumber = tokenNumber;
+      k.pos = this.pos;
+      k.line = this.line;
+      k.col = this.col;
       this.simpleKeysByTok.set(k.tokenNumber, this.simpleKeys.length - 1);
     }
   }
@@ -451,7 +459,7 @@ export class Scanner {
       if (s.charCodeAt(this.pos) !== 46) this.fail('while scanning a %YAML directive: did not find expected digit or \'.\' character', start.line);
       this.adv();
       const minor = this.scanVersionNumber(start.line);
-      t = { ...start, major, minor };
+      t = new Token(Tok.VERSION_DIRECTIVE, start.pos, start.line, start.col, '', Style.PLAIN, '', major, minor);
     } else if (name === 'TAG') {
       while (isBlank(s.charCodeAt(this.pos))) this.adv();
       const handle = this.scanTagHandle(true, start.line);
@@ -459,7 +467,7 @@ export class Scanner {
       while (isBlank(s.charCodeAt(this.pos))) this.adv();
       const prefix = this.scanTagUri(true, '', start.line);
       if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace or line break', start.line);
-      t = { ...start, type: Tok.TAG_DIRECTIVE, value: handle, suffix: prefix };
+      t = new Token(Tok.TAG_DIRECTIVE, start.pos, start.line, start.col, handle, Style.PLAIN, prefix);
     } else {
       this.fail('while scanning a directive: found unknown directive name', start.line);
     }
@@ -493,7 +501,7 @@ export class Scanner {
     if (name === '' || !(isBlankz(c) || c === 63 || c === 58 || c === 44 || c === 93 || c === 125 || c === 37 || c === 64 || c === 96)) {
       this.fail(`while scanning an ${type === Tok.ANCHOR ? 'anchor' : 'alias'}: did not find expected alphabetic or numeric character`, start.line);
     }
-    return { ...start, value: name };
+    return new Token(type, start.pos, start.line, start.col, name);
   }
 
   private scanTag(): Token {
@@ -521,7 +529,7 @@ export class Scanner {
       }
     }
     if (!isBlankz(this.s.charCodeAt(this.pos))) this.fail('while scanning a tag: did not find expected whitespace or line break', start.line);
-    return { ...start, value: handle, suffix };
+    return new Token(Tok.TAG, start.pos, start.line, start.col, handle, Style.PLAIN, suffix);
   }
 
   private scanTagHandle(directive: boolean, line: number): string {
@@ -634,7 +642,7 @@ export class Scanner {
     }
     if (chomping !== -1) out += leadingBreak;
     if (chomping === 1) out += st.breaks;
-    return { ...start, value: out, style: literal ? Style.LITERAL : Style.FOLDED };
+    return new Token(Tok.SCALAR, start.pos, start.line, start.col, out, literal ? Style.LITERAL : Style.FOLDED);
   }
 
   private blockScalarBreaks(st: { indent: number; breaks: string }, line: number): void {
@@ -735,7 +743,7 @@ export class Scanner {
       }
     }
     this.adv();
-    return { ...start, value: out, style: single ? Style.SINGLE : Style.DOUBLE };
+    return new Token(Tok.SCALAR, start.pos, start.line, start.col, out, single ? Style.SINGLE : Style.DOUBLE);
   }
 
   private scanEscape(line: number): string {
@@ -853,7 +861,7 @@ export class Scanner {
     this.pos = pos;
     this.col = col;
     if (leadingBlanks) this.simpleKeyAllowed = true;
-    return { type: Tok.SCALAR, pos: startPos, line: startLine, col: startCol, value: out, style: Style.PLAIN };
+    return new Token(Tok.SCALAR, startPos, startLine, startCol, out, Style.PLAIN);
   }
 }
 
