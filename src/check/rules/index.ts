@@ -10,6 +10,7 @@ import { SERVICE_ENTRY_RULES } from './service-entry';
 import { TELEMETRY_RULES } from './telemetry';
 import { VIRTUAL_SERVICE_RULES } from './virtual-service';
 import { VIRTUAL_SERVICE_CROSS_RULES } from './virtual-service-cross';
+import { YAML_ROUNDTRIP_RULES } from './yaml-roundtrip';
 
 /**
  * The rule registry: every rule of shared/ISTIO-RULES.md that the checker implements, in spec order.
@@ -27,4 +28,5 @@ export const ALL_RULES: readonly Rule[] = [
   ...DESTINATION_RULE_RULES,
   ...VIRTUAL_SERVICE_RULES,
   ...VIRTUAL_SERVICE_CROSS_RULES,
+  ...YAML_ROUNDTRIP_RULES,
 ];

@@ -223,3 +223,14 @@ export function formatFloat32G(f: number): string {
   if (digits.length <= exp + 1) return `${neg}${digits}${'0'.repeat(exp + 1 - digits.length)}`;
   return `${neg}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
 }
+
+/**
+ * True when goyaml v2 reads `s`, written as a plain (unquoted) scalar, back as the same string: the fast path of
+ * SYN-YAML-001 (no allocation for the common case of a string starting with a letter other than y/n/t/f/o).
+ */
+export function plainReadsAsString(s: string): boolean {
+  if (s === '') return false;
+  if (hint(s.charCodeAt(0)) === 0) return s !== '<<';
+  const r = resolve('', s);
+  return r.tag === STR || r.tag === TIMESTAMP;
+}
