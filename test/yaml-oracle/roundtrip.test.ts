@@ -5,9 +5,9 @@
  */
 import { Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
-import { roundTripProblem } from '../../src/check/rules/yaml-roundtrip';
 import { SCALARS, SPECIAL_CHARS } from './corpus';
 import { canonical, requireOracle, runOracle } from './oracle';
+import { roundTripProblem } from '../../src/check/rules/yaml-roundtrip';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : undefined;

@@ -56,9 +56,23 @@ function describe(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
 
+/** Verdicts on candidate strings (the same version strings, ports... repeat across thousands of objects). */
+const verdicts = new Map<string, string | null>();
+
 /** The problem kubectl has with `s` written by cdk8s as a value (`key` false) or a key; undefined when none. */
 export function roundTripProblem(s: string, key: boolean): string | undefined {
   if (!isCandidate(s)) return undefined;
+  const cacheKey = `${key ? 'k' : 'v'}${s}`;
+  let v = verdicts.get(cacheKey);
+  if (v === undefined) {
+    if (verdicts.size > 100_000) verdicts.clear();
+    v = computeProblem(s, key) ?? null;
+    verdicts.set(cacheKey, v);
+  }
+  return v ?? undefined;
+}
+
+function computeProblem(s: string, key: boolean): string | undefined {
   const r = readBack(key ? { [s]: 'v' } : { v: s });
   if (r.error !== undefined) return `kubectl refuses the YAML cdk8s writes for it (${r.error})`;
   const obj = r.value as Record<string, unknown> | undefined;
@@ -72,18 +86,32 @@ export function roundTripProblem(s: string, key: boolean): string | undefined {
 
 const pathKey = (k: string) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
 
-function walk(v: unknown, path: string, found: (path: string, value: string, key: boolean, problem: string) => void): void {
+/** `spec.http[0].match` from the walk's stack of keys and indexes (built only for a finding). */
+function pathOf(stack: readonly (string | number)[]): string {
+  let out = '';
+  for (const seg of stack) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? pathKey(seg).replace(/^\./, '') : pathKey(seg);
+  return out;
+}
+
+type Found = (path: string, value: string, key: boolean, problem: string) => void;
+
+function walk(v: unknown, stack: (string | number)[], found: Found): void {
   if (typeof v === 'string') {
     const p = roundTripProblem(v, false);
-    if (p) found(path, v, false, p);
+    if (p) found(pathOf(stack), v, false, p);
   } else if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) walk(v[i], `${path}[${i}]`, found);
+    for (let i = 0; i < v.length; i++) {
+      stack.push(i);
+      walk(v[i], stack, found);
+      stack.pop();
+    }
   } else if (v !== null && typeof v === 'object') {
     for (const k of Object.keys(v)) {
-      const child = path === '' ? pathKey(k).replace(/^\./, '') : `${path}${pathKey(k)}`;
+      stack.push(k);
       const p = roundTripProblem(k, true);
-      if (p) found(child, k, true, p);
-      walk((v as Record<string, unknown>)[k], child, found);
+      if (p) found(pathOf(stack), k, true, p);
+      walk((v as Record<string, unknown>)[k], stack, found);
+      stack.pop();
     }
   }
 }
@@ -98,11 +126,11 @@ export const YAML_ROUNDTRIP_RULES: readonly Rule[] = [
     check(ctx) {
       for (const o of ctx.index.objects) {
         if (!synthesized(o)) continue;
-        walk(o.raw, '', (path, value, key, problem) => ctx.report({
+        walk(o.raw, [], (path, value, key, problem) => ctx.report({
           object: o,
           path,
           message: `the ${key ? 'key' : 'string value'} ${JSON.stringify(value)} is written unquoted by cdk8s's YAML serializer and ${problem}, so the cluster would not get ${JSON.stringify(value)}`,
-          fix: `use another value (cdk8s's serializer cannot be told to quote it): e.g. avoid YAML 1.1 number/boolean spellings such as 0o17, 0X1F, 0B101, -_0, "<<", and control or line-separator characters (NEL, LS, PS, DEL) in text`,
+          fix: 'use another value (cdk8s\'s serializer cannot be told to quote it): e.g. avoid YAML 1.1 number/boolean spellings such as 0o17, 0X1F, 0B101, -_0, "<<", and control or line-separator characters (NEL, LS, PS, DEL) in text',
         }));
       }
     },

@@ -230,7 +230,9 @@ export function formatFloat32G(f: number): string {
  */
 export function plainReadsAsString(s: string): boolean {
   if (s === '') return false;
-  if (hint(s.charCodeAt(0)) === 0) return s !== '<<';
+  const h = hint(s.charCodeAt(0));
+  if (h === 0) return s !== '<<';
+  if (h === 77) return !MAP.has(s);
   const r = resolve('', s);
   return r.tag === STR || r.tag === TIMESTAMP;
 }
