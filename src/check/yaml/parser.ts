@@ -92,7 +92,7 @@ class DocumentParser {
     this.decodeCount += n;
     this.aliasCount += aliased;
     if (this.aliasCount > 100 && this.decodeCount > 1000 && this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)) {
-      this.fail('document contains excessive aliasing', this.sc.line);
+      this.fail('document contains excessive aliasing (its aliases expand to far more nodes than it holds; kubectl refuses it)', this.sc.line);
     }
   }
 

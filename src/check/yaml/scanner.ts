@@ -213,7 +213,7 @@ export class Scanner {
       (this.flowLevel === 0 && (c === 63 || c === 58) && !isBlankz(c1))) {
       return this.fetchPlainScalar();
     }
-    this.fail('found character that cannot start any token');
+    this.fail(c === 9 ? 'found character that cannot start any token (a tab: YAML does not allow tabs for indentation)' : 'found character that cannot start any token');
   }
 
   private simpleKeyIsValid(k: SimpleKey): boolean {
