@@ -2,7 +2,20 @@
  * Scalar, anchor, tag and directive scanning of the goyaml v2 scanner port (scannerc.go yaml_parser_scan_*), and the
  * reading position. The token queue and simple keys are in scanner.ts.
  */
-import { isAlpha, isBlank, isBlankz, isBreak, isBreakz, isHex, isZ, hexVal, Style, Tok, Token, YamlSyntaxError } from './tokens';
+import * as chars from './tokens';
+import { Style, Tok, Token, YamlSyntaxError } from './tokens';
+
+// module-level copies: the hot loops call local functions (V8 inlines them), not properties of the module object
+const { isAlpha, isHex, hexVal } = chars;
+// The hot predicates are declared here, not imported: V8 inlines module-local functions in the scanning loops.
+/* eslint-disable no-self-compare */ // end of input reads as NaN from charCodeAt
+const isBlank = (c: number) => c === 32 || c === 9;
+const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
+const isZ = (c: number) => c !== c;
+const isBreakz = (c: number) => isBreak(c) || c !== c;
+const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c !== c;
+/* eslint-enable no-self-compare */
+
 
 /* eslint-disable no-bitwise */ // UTF-8 octet arithmetic of %-escaped tag URIs
 const URI_CHARS = new Set([...';/?:@&=+$,.!~*\'()[]%'].map((c) => c.charCodeAt(0)));

@@ -7,7 +7,8 @@
  * differs after an astral character on the same line and never changes indentation).
  */
 import { ScalarScanner } from './scalars';
-import { isBlank, isBlankz, isBreak, isBreakz, isZ, NOT_PLAIN_START, Tok, Token } from './tokens';
+import * as chars from './tokens';
+import { Tok, Token } from './tokens';
 
 export { Style, Tok, Token, YamlSyntaxError } from './tokens';
 
@@ -19,6 +20,17 @@ interface SimpleKey {
   line: number;
   col: number;
 }
+
+const { NOT_PLAIN_START } = chars;
+// The hot predicates are declared here, not imported: V8 inlines module-local functions in the scanning loops.
+/* eslint-disable no-self-compare */ // end of input reads as NaN from charCodeAt
+const isBlank = (c: number) => c === 32 || c === 9;
+const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
+const isZ = (c: number) => c !== c;
+const isBreakz = (c: number) => isBreak(c) || c !== c;
+const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c !== c;
+/* eslint-enable no-self-compare */
+
 
 const MAX_FLOW_LEVEL = 10000;
 const MAX_INDENTS = 10000;
