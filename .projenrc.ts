@@ -82,7 +82,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     ignorePatterns: ['imports/**', 'lib/**', 'dist/**', 'node_modules/**', '*.js', '*.d.ts'],
   },
   docgen: true,
-  gitignore: ['/dist/', '/bench/results.json', '/bench/out/', '.cdk8s-import-tmp/'],
+  gitignore: ['/dist/', '/bench/results.json', '/bench/out/', '.cdk8s-import-tmp/', '/tools/kubectl-yaml/bin/'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/test/', '/.ci/', '/crds/SHA256SUMS'] },
 });
 

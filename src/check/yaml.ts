@@ -1,21 +1,30 @@
 /**
- * Manifest loading as Kubernetes reads YAML (kubectl's document reader + sigs.k8s.io/yaml, i.e. goyaml v2).
+ * Manifest loading exactly as kubectl reads YAML: k8s.io/apimachinery's YAMLReader splits the stream into documents,
+ * then sigs.k8s.io/yaml (goyaml v2) converts each document to JSON. The differential test
+ * (test/check/yaml-differential.test.ts) holds this loader to the real reader (tools/kubectl-yaml).
  *
- * Where YAML 1.1 and 1.2 disagree, goyaml v2 decides, because that is what the apiserver receives:
- * - `yes`/`no`/`on`/`off`/`y`/`n` (any of their case variants) are booleans, as keys too (`on:` → `"true"`);
- * - `0777` is octal (511), `0x1F`, `0o17`, `0b101` and `1_000` are integers; `1e3` and `.5` are floats;
- * - `.inf`/`.nan` cannot become JSON, so kubectl refuses them: a load error here;
- * - timestamps (`2024-01-01`) stay strings (goyaml v2 keeps them as strings when decoding into interface{});
- * - `[a:b]` is the one-element list `["a:b"]`, `[a: b]` a list holding the map `{a: b}`;
- * - duplicate keys are rejected (server-side strict field validation rejects them).
- * Documents are split like kubectl's YAML reader: on a line starting with `---` followed by nothing but spaces or a
- * comment; anything else after `---` is an error there and here.
+ * - Documents: a line starting with `---` ends a document; anything but spaces or a comment after `---` is an
+ *   error; `\r\n` is read as `\n`; within a document only the first YAML document counts (content after a `...`
+ *   end marker is ignored, as kubectl ignores it); empty and `null` documents are dropped.
+ * - Scalars (goyaml v2, YAML 1.1): `yes`/`no`/`on`/`off`/`y`/`n` are booleans (as keys too: `on:` is "true");
+ *   `0777` is octal, `0x1F`/`0o17`/`0b101`/`1_000` integers (int64, then uint64, then float); `.inf`/`.nan`
+ *   cannot become JSON (refused); timestamps stay strings; `!!binary` is decoded; unknown tags are ignored.
+ * - Flow collections: a plain scalar ends at `: `, `,`, `?` and brackets only, so `[fe80::]` is `["fe80::"]` and
+ *   `{a: 2001:db8::}` maps a to "2001:db8::"; `[::1]` is an error, as for kubectl.
+ * - Merge keys apply in order (`{p: 2, <<: *b}` takes p from b); aliases to an anchor that contains them, unknown
+ *   anchors and excessive alias expansion are errors.
+ * - Deliberate refusals (kubectl's strict decoding refuses them too; its non-strict one keeps one value silently):
+ *   the same key twice in one mapping, and two keys that become the same JSON key (`1` and `"1"`).
+ * - Integers above 2^53 are JavaScript numbers for the checker; `readDocuments(..., { exactIntegers: true })`
+ *   keeps them as bigint so `cdk8s-istio-gateways read` prints them exactly.
  *
- * Parser: js-yaml with a custom YAML 1.1 schema. Measured on a generated 10.5 MB manifest (17,339
- * VirtualServices, 2 cores): js-yaml ≈1.1 s vs `yaml` (version 1.1) ≈11.7 s.
+ * Parser: a port of goyaml v2's scanner and parser (src/check/yaml/), measured against js-yaml in the README.
  */
-import * as jsyaml from 'js-yaml';
 import { isRecord, KubeObject, SourceRef } from './model';
+import { parseFirstDocument } from './yaml/parser';
+import { YamlSyntaxError } from './yaml/scanner';
+
+export { resolvePlainScalar } from './yaml/resolve';
 
 /** A manifest file that Kubernetes would not accept as YAML. `file:line: message`, never a stack trace. */
 export class ManifestLoadError extends Error {
@@ -31,122 +40,27 @@ export interface LoadedManifests {
   readonly sources: SourceRef[];
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// goyaml v2 scalar resolution (resolve.go) as js-yaml implicit types.
-
-const BOOL_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
-const BOOL_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
-const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
-const INF_NAN = new Set(['.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF']);
-const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const GO_INT = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
-
-/** Parses an integer like Go's `strconv.ParseInt(s, 0, 64)` / `ParseUint` (underscores already removed). */
-function goParseInt(plain: string): number | undefined {
-  if (!GO_INT.test(plain)) return undefined;
-  let sign = 1;
-  let s = plain;
-  if (s[0] === '+' || s[0] === '-') {
-    if (s[0] === '-') sign = -1;
-    s = s.slice(1);
-  }
-  let v: number;
-  const p = s.slice(0, 2).toLowerCase();
-  if (p === '0x') v = parseInt(s.slice(2), 16);
-  else if (p === '0o') v = parseInt(s.slice(2), 8);
-  else if (p === '0b') v = parseInt(s.slice(2), 2);
-  else if (s.length > 1 && s[0] === '0') v = parseInt(s.slice(1), 8);
-  else v = parseInt(s, 10);
-  return sign * v;
+/** One YAML document as kubectl reads it, with its 1-based first line. */
+export interface ReadDocument {
+  readonly value: unknown;
+  readonly line: number;
 }
 
-/** The value goyaml v2 gives a plain (unquoted, untagged) scalar: string, number, boolean, null. */
-export function resolvePlainScalar(s: string): string | number | boolean | null {
-  if (NULLS.has(s)) return null;
-  if (BOOL_TRUE.has(s)) return true;
-  if (BOOL_FALSE.has(s)) return false;
-  const c = s.charCodeAt(0);
-  const digit = c >= 48 && c <= 57;
-  if (digit || c === 43 /* + */ || c === 45 /* - */) {
-    const plain = s.includes('_') ? s.replace(/_/g, '') : s;
-    const i = goParseInt(plain);
-    if (i !== undefined) return i;
-    if (YAML_STYLE_FLOAT.test(plain)) return Number(plain);
-    return s;
-  }
-  if (c === 46 /* . */ && /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(s)) return Number(s);
-  return s;
+/** Options of {@link readDocuments}. */
+export interface ReadOptions {
+  /** Integers outside ±2^53 as bigint instead of (rounded) numbers. */
+  readonly exactIntegers?: boolean;
 }
 
-class InfinityInYaml extends Error {}
-
-const nullType = new jsyaml.Type('tag:yaml.org,2002:null', {
-  kind: 'scalar',
-  resolve: (d: string) => d === null || NULLS.has(d),
-  construct: () => null,
-});
-const boolType = new jsyaml.Type('tag:yaml.org,2002:bool', {
-  kind: 'scalar',
-  resolve: (d: string) => d !== null && (BOOL_TRUE.has(d) || BOOL_FALSE.has(d)),
-  construct: (d: string) => BOOL_TRUE.has(d),
-});
-const numberType = new jsyaml.Type('tag:yaml.org,2002:int', {
-  kind: 'scalar',
-  resolve: (d: string) => {
-    if (d === null) return false;
-    // only scalars starting with a digit, sign or dot can be numbers (or .inf/.nan): skip the rest at once
-    const c = d.charCodeAt(0);
-    if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return false;
-    if (INF_NAN.has(d)) return true;
-    return typeof resolvePlainScalar(d) === 'number';
-  },
-  construct: (d: string) => {
-    if (INF_NAN.has(d)) throw new InfinityInYaml(d);
-    return resolvePlainScalar(d);
-  },
-});
-const floatType = new jsyaml.Type('tag:yaml.org,2002:float', {
-  kind: 'scalar',
-  resolve: (d: string) => d !== null && (INF_NAN.has(d) || typeof resolvePlainScalar(d) === 'number'),
-  construct: (d: string) => {
-    if (INF_NAN.has(d)) throw new InfinityInYaml(d);
-    return resolvePlainScalar(d);
-  },
-});
-
-/**
- * js-yaml schema that resolves plain scalars like goyaml v2: the FAILSAFE types (str/seq/map) plus null, bool,
- * int/float and `<<` merge keys. No timestamp type (they stay strings), no `!!binary`/`!!set`/`!!omap`.
- */
-const mergeType = new jsyaml.Type('tag:yaml.org,2002:merge', {
-  kind: 'scalar',
-  resolve: (d: string) => d === '<<' || d === null,
-});
-
-const SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
-  implicit: [nullType, boolType, numberType, mergeType],
-  explicit: [floatType],
-});
-
-// ---------------------------------------------------------------------------------------------------------------
-
-const MAX_ALIAS_NODES = 1_000_000;
-
-/** Decodes file bytes the way goyaml reads them (UTF-8, or UTF-16 with BOM); rejects binary input. */
+/** Decodes file bytes (UTF-8, or UTF-16 with BOM); rejects binary input. A UTF-8 BOM is kept for the reader. */
 export function decodeManifestBytes(buf: Uint8Array, file: string): string {
-  let text: string;
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) {
-    text = new TextDecoder('utf-16le').decode(buf.subarray(2));
-  } else if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
-    text = new TextDecoder('utf-16be').decode(buf.subarray(2));
-  } else {
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    } catch {
-      throw new ManifestLoadError(file, lineOfByte(buf, firstInvalidUtf8(buf)), 'the file is not UTF-8 text (binary data?); pass YAML or JSON manifests');
-    }
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder('utf-16le').decode(buf.subarray(2));
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder('utf-16be').decode(buf.subarray(2));
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf);
+  } catch {
+    throw new ManifestLoadError(file, lineOfByte(buf, firstInvalidUtf8(buf)), 'the file is not UTF-8 text (binary data?); pass YAML or JSON manifests');
   }
-  return text;
 }
 
 function firstInvalidUtf8(buf: Uint8Array): number {
@@ -169,23 +83,40 @@ function lineOfByte(buf: Uint8Array, pos: number): number {
   return line;
 }
 
+/** Go's unicode.IsSpace, as strings.TrimSpace uses it on the rest of a `---` line. */
+function isGoSpace(c: number): boolean {
+  return (c >= 9 && c <= 13) || c === 32 || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
+function goTrimSpace(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isGoSpace(s.charCodeAt(a))) a++;
+  while (b > a && isGoSpace(s.charCodeAt(b - 1))) b--;
+  return s.slice(a, b);
+}
+
+/** Characters goyaml's reader refuses ("control characters are not allowed"); lone surrogates are not UTF-8. */
+const NOT_ALLOWED = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\ud800-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function lineAt(text: string, pos: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
 /**
- * Parses a manifest file: multi-document YAML (or JSON), `kind: List` expanded, empty and comment-only documents
- * skipped. Throws {@link ManifestLoadError} with the file and 1-based line for anything Kubernetes would reject.
+ * The documents of a file exactly as kubectl reads them (apimachinery's YAMLReader + sigs.k8s.io/yaml), in order,
+ * empty and `null` documents dropped. Throws {@link ManifestLoadError} where kubectl would refuse the file (and for
+ * the deliberate refusals: duplicate keys).
  */
-export function loadManifests(text: string, file: string): LoadedManifests {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const nul = text.indexOf('\u0000');
-  if (nul >= 0) {
-    throw new ManifestLoadError(file, lineAt(text, nul), 'the file contains NUL bytes (binary data?); pass YAML or JSON manifests');
-  }
-  const objects: KubeObject[] = [];
-  const sources: SourceRef[] = [];
-  // Split on lines starting with "---" (kubectl's YAMLReader), slicing the text without copying lines.
-  const sep = /^---([^\n]*)$/gm;
-  let start = 0;
-  let startLine = 0;
-  let line = 0;
+export function readDocuments(input: string, file: string, options: ReadOptions = {}): ReadDocument[] {
+  const text = input.includes('\r\n') ? input.replace(/\r\n/g, '\n') : input;
+  const docs: ReadDocument[] = [];
+  let chunkStart = 0;
+  let chunkLine = 1;
+  let line = 1;
   let counted = 0;
   const lineOf = (pos: number) => {
     for (let i = text.indexOf('\n', counted); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) {
@@ -195,109 +126,84 @@ export function loadManifests(text: string, file: string): LoadedManifests {
     if (counted < pos) counted = pos;
     return line;
   };
-  for (let m = sep.exec(text); m; m = sep.exec(text)) {
-    const rest = m[1].trim();
-    const sepLine = lineOf(m.index);
-    if (rest !== '' && !rest.startsWith('#')) {
-      throw new ManifestLoadError(file, sepLine + 1, `invalid document separator "${m[0].trim()}": kubectl only accepts "---" alone on its line (a comment may follow); put the content on the next line`);
+  for (let sep = text.startsWith('---') ? 0 : text.indexOf('\n---'); sep >= 0; sep = text.indexOf('\n---', chunkStart - 1)) {
+    const at = text.charCodeAt(sep) === 10 ? sep + 1 : sep;
+    const eol = text.indexOf('\n', at);
+    const end = eol < 0 ? text.length : eol;
+    const sepLine = lineOf(at);
+    const rest = goTrimSpace(text.slice(at + 3, end));
+    if (rest !== '' && rest[0] !== '#') {
+      throw new ManifestLoadError(file, sepLine, `invalid document separator "${text.slice(at, end).trim()}": kubectl only accepts "---" alone on its line (a comment may follow); put the content on the next line`);
     }
-    if (m.index > start) parseChunk(text.slice(start, m.index), startLine, file, objects, sources);
-    start = m.index + m[0].length + 1;
-    startLine = sepLine + 1;
+    if (at > chunkStart) readChunk(text.slice(chunkStart, at), chunkLine, file, options, docs);
+    chunkStart = eol < 0 ? text.length : eol + 1;
+    chunkLine = sepLine + 1;
+    if (eol < 0) break;
   }
-  if (start < text.length) parseChunk(text.slice(start), startLine, file, objects, sources);
-  return { objects, sources };
+  if (chunkStart < text.length) {
+    const last = text.slice(chunkStart);
+    readChunk(last.endsWith('\n') ? last : `${last}\n`, chunkLine, file, options, docs);
+  }
+  return docs;
 }
 
-function lineAt(text: string, pos: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
-function parseChunk(chunk: string, lineOffset: number, file: string, objects: KubeObject[], sources: SourceRef[]): void {
-  if (!/\S/.test(chunk)) return;
-  let docs: unknown[];
+function readChunk(chunk: string, firstLine: number, file: string, options: ReadOptions, docs: ReadDocument[]): void {
+  const bad = NOT_ALLOWED.exec(chunk);
+  if (bad) {
+    const what = bad[0] === '\u0000' ? 'NUL bytes (binary data?)' : `the control character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new ManifestLoadError(file, firstLine + lineAt(chunk, bad.index) - 1, `the file contains ${what}, which YAML does not allow; pass YAML or JSON manifests (escape it in a double-quoted string)`);
+  }
+  let value: unknown;
   try {
-    docs = jsyaml.loadAll(chunk, null, { schema: SCHEMA, filename: file });
+    value = parseFirstDocument(chunk, { exactIntegers: options.exactIntegers === true });
   } catch (e) {
-    throw toLoadError(e, file, lineOffset, chunk);
+    if (e instanceof YamlSyntaxError) {
+      const l = e.line >= 0 ? firstLine + e.line : firstLine + firstContentLine(chunk) - 1;
+      throw new ManifestLoadError(file, l, `invalid YAML: ${hint(e.message)}`);
+    }
+    throw e;
   }
-  const present = docs.filter((d) => d !== null && d !== undefined);
-  if (docs.length > 1 && present.length > 1) {
-    const end = chunk.split('\n').findIndex((l) => l.startsWith('...'));
-    throw new ManifestLoadError(file, lineOffset + (end >= 0 ? end : 0) + 1,
-      'more than one YAML document between "---" lines (a "..." end marker?): kubectl reads only the first and drops the rest; separate documents with a "---" line');
+  if (value === undefined || value === null) return;
+  docs.push({ value, line: firstLine + firstContentLine(chunk) - 1 });
+}
+
+function hint(problem: string): string {
+  if (/tab character|could not find expected ':'|mapping values are not allowed|did not find expected key|did not find expected '-'/.test(problem)) {
+    return `${problem} (check indentation; YAML does not allow tabs for indentation)`;
   }
-  const doc = present[0];
-  if (doc === undefined) return;
-  const firstLine = lineOffset + firstContentLine(chunk);
-  if (chunk.includes('*')) checkAliasExpansion(doc, file, firstLine);
-  if (!isRecord(doc)) {
-    throw new ManifestLoadError(file, firstLine, `the document is a ${Array.isArray(doc) ? 'list' : typeof doc}, not an object; each document must be a Kubernetes object with apiVersion, kind and metadata`);
-  }
-  if (doc.kind === 'List' && Array.isArray(doc.items)) {
-    doc.items.forEach((item, i) => {
-      if (!isRecord(item)) {
-        throw new ManifestLoadError(file, firstLine, `items[${i}] of the List is not an object; each item must be a Kubernetes object`);
-      }
-      objects.push(item as KubeObject);
-      sources.push({ file, line: firstLine });
-    });
-    return;
-  }
-  objects.push(doc as KubeObject);
-  sources.push({ file, line: firstLine });
+  return problem;
 }
 
 function firstContentLine(chunk: string): number {
-  const m = /^[ \t]*[^\s#]/m.exec(chunk);
+  const m = /^[ \t\ufeff]*[^\s#\ufeff]/m.exec(chunk);
   if (!m) return 1;
   let n = 1;
   for (let i = chunk.indexOf('\n'); i >= 0 && i < m.index; i = chunk.indexOf('\n', i + 1)) n++;
   return n;
 }
 
-function toLoadError(e: unknown, file: string, lineOffset: number, chunk: string): ManifestLoadError {
-  if (e instanceof InfinityInYaml) {
-    const lit = e.message;
-    const idx = chunk.split('\n').findIndex((l) => new RegExp(`(^|[\\s:\\[,-])${lit.replace(/[.+]/g, '\\$&')}\\s*([,\\]}#]|$)`).test(l));
-    return new ManifestLoadError(file, lineOffset + (idx >= 0 ? idx : 0) + 1, `${lit} is a YAML 1.1 infinity/NaN that kubernetes cannot convert to JSON; quote it ("${e.message}") or use a number`);
-  }
-  if (e instanceof jsyaml.YAMLException) {
-    const mark = (e as unknown as { mark?: { line?: number } }).mark;
-    const line = lineOffset + (mark && typeof mark.line === 'number' ? mark.line : 0) + 1;
-    let reason = (e as unknown as { reason?: string }).reason ?? e.message.split('\n')[0];
-    if (/duplicated mapping key/.test(reason)) {
-      reason = 'duplicate key in a mapping: the apiserver rejects duplicate fields; remove one of them';
-    } else if (/tab characters must not be used|bad indentation|end of the stream or a document separator is expected/.test(reason)) {
-      reason = `${reason} (check indentation; YAML does not allow tabs for indentation)`;
-    } else if (/unknown tag/.test(reason)) {
-      reason = `${reason}; kubernetes manifests use plain YAML without custom tags`;
+/**
+ * Parses a manifest file: multi-document YAML (or JSON), `kind: List` expanded, empty documents skipped. Throws
+ * {@link ManifestLoadError} with the file and 1-based line for anything Kubernetes would reject.
+ */
+export function loadManifests(text: string, file: string): LoadedManifests {
+  const objects: KubeObject[] = [];
+  const sources: SourceRef[] = [];
+  for (const { value: doc, line } of readDocuments(text, file)) {
+    if (!isRecord(doc)) {
+      throw new ManifestLoadError(file, line, `the document is a ${Array.isArray(doc) ? 'list' : typeof doc}, not an object; each document must be a Kubernetes object with apiVersion, kind and metadata`);
     }
-    return new ManifestLoadError(file, line, `invalid YAML: ${reason}`);
-  }
-  const msg = e instanceof Error ? e.message : String(e);
-  return new ManifestLoadError(file, lineOffset + 1, `invalid YAML: ${msg}`);
-}
-
-/** Rejects alias bombs ("billion laughs"): counts the expanded size without expanding (memoised per node). */
-function checkAliasExpansion(doc: unknown, file: string, line: number): void {
-  const memo = new Map<object, number>();
-  const size = (v: unknown): number => {
-    if (typeof v !== 'object' || v === null) return 1;
-    const m = memo.get(v);
-    if (m !== undefined) return m;
-    memo.set(v, 1); // cycles (not producible by YAML aliases into plain data, but be safe)
-    let n = 1;
-    for (const c of Array.isArray(v) ? v : Object.values(v)) {
-      n += size(c);
-      if (n > MAX_ALIAS_NODES) break;
+    if (doc.kind === 'List' && Array.isArray(doc.items)) {
+      for (let i = 0; i < doc.items.length; i++) {
+        const item: unknown = doc.items[i];
+        if (!isRecord(item)) throw new ManifestLoadError(file, line, `items[${i}] of the List is not an object; each item must be a Kubernetes object`);
+        objects.push(item as KubeObject);
+        sources.push({ file, line });
+      }
+      continue;
     }
-    memo.set(v, n);
-    return n;
-  };
-  if (size(doc) > MAX_ALIAS_NODES) {
-    throw new ManifestLoadError(file, line, 'the document expands to more than 1,000,000 nodes through YAML aliases; the apiserver rejects excessive aliasing');
+    objects.push(doc as KubeObject);
+    sources.push({ file, line });
   }
+  return { objects, sources };
 }

@@ -13,6 +13,7 @@ import { UsageError, oneOf, parseByteSize, parseCommandArgs } from './args';
 import { writeText } from './format';
 import { DEFAULT_MAX_INPUT_BYTES, InputError, readInputs, readMeshConfig } from './inputs';
 import { runRoutes } from './routes';
+import { READ_USAGE, ReadUsageError, runRead } from './read';
 import { analyze } from '../check/analyze';
 import { Finding, Severity, formatJson } from '../check/findings';
 import type { AssumeInstall } from '../check/mesh-index';
@@ -128,6 +129,8 @@ export function run(argv: readonly string[], io: CliIo): number {
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`error: ${e.message}\n\n${USAGE}`);
+    } else if (e instanceof ReadUsageError) {
+      io.stderr.write(`error: ${e.message}\n\n${READ_USAGE}`);
     } else if (e instanceof ManifestLoadError || e instanceof InputError || e instanceof OutputError) {
       io.stderr.write(`${e.message}\n`);
     } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
@@ -162,6 +165,8 @@ function dispatch(argv: readonly string[], io: CliIo): number {
       return runCheck(rest, io);
     case 'routes':
       return runRoutes(rest, io);
+    case 'read':
+      return runRead(rest, io);
     default:
       throw new UsageError(`unknown command "${cmd}"`);
   }

@@ -106,7 +106,7 @@ describe('exit codes', () => {
     const r = cli(['check', file]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`${file}:7: invalid YAML: bad indentation of a mapping entry (check indentation; YAML does not allow tabs for indentation)\n`);
+    expect(r.stderr).toBe(`${file}:7: invalid YAML: mapping values are not allowed in this context (check indentation; YAML does not allow tabs for indentation)\n`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -18,7 +18,9 @@ describe('known construct bugs', () => {
     })).toThrow(IstioGatewaysError);
   });
 
-  test.failing('string values that goyaml v2 reads as integers (-_0, 0o17) are quoted in the synthesized YAML', () => {
+  // cdk8s's serializer writes `-_0` and `0o17` unquoted and kubectl reads them as the integer 0 and 15: synth fails
+  // with SYN-YAML-001 naming the construct, the field, the value and the fix (we never patch cdk8s's serializer).
+  test('string values that goyaml v2 reads as integers (-_0, 0o17) fail synth with SYN-YAML-001', () => {
     const b = base();
     b.gw.addHttpHost('web', {
       hosts: ['web.example.com'],
@@ -27,10 +29,28 @@ describe('known construct bugs', () => {
         HttpRoute.directResponse(200, { body: '0o17' }),
       ],
     });
+    let message = '';
+    try {
+      b.app.synthYaml();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/SYN-YAML-001/);
+    expect(message).toMatch(/spec\.http\[0\]\.match\[0\]\.headers\.x-version\.prefix.*"-_0".*kubectl reads it back as the number 0/);
+    expect(message).toMatch(/spec\.http\[1\]\.directResponse\.body\.string.*"0o17".*kubectl reads it back as the number 15/);
+  });
+
+  test('strings cdk8s quotes ("true", "0777", "1e3") pass; a plain-safe look-alike ("0o") passes', () => {
+    const b = base();
+    b.gw.addHttpHost('web', {
+      hosts: ['web.example.com'],
+      routes: [
+        HttpRoute.to([Destination.service('web', 80)], { matches: [HttpMatch.of({ headers: { 'x-a': StringMatch.exact('true'), 'x-b': StringMatch.exact('0777'), 'x-c': StringMatch.exact('1e3'), 'x-d': StringMatch.exact('0o') } })] }),
+      ],
+    });
     const text = b.app.synthYaml();
-    const vs = loadManifests(text, 'app.yaml').objects.find((o) => o.kind === 'VirtualService') as { spec: { http: { match?: { headers: Record<string, unknown> }[]; directResponse?: { body: { string: unknown } } }[] } };
-    expect(vs.spec.http[0].match![0].headers['x-version']).toEqual({ prefix: '-_0' });
-    expect(vs.spec.http[1].directResponse!.body.string).toBe('0o17');
+    const vs = loadManifests(text, 'app.yaml').objects.find((o) => o.kind === 'VirtualService') as { spec: { http: { match: { headers: Record<string, unknown> }[] }[] } };
+    expect(vs.spec.http[0].match[0].headers).toEqual({ 'x-a': { exact: 'true' }, 'x-b': { exact: '0777' }, 'x-c': { exact: '1e3' }, 'x-d': { exact: '0o' } });
   });
 
   // Derived names stay readable (`tls-a-b-example-com`), so two hosts can derive the same one: that is an eager error

@@ -11,6 +11,7 @@ import { SERVICE_ENTRY_RULES } from './service-entry';
 import { TELEMETRY_RULES } from './telemetry';
 import { VIRTUAL_SERVICE_RULES } from './virtual-service';
 import { VIRTUAL_SERVICE_CROSS_RULES } from './virtual-service-cross';
+import { YAML_ROUNDTRIP_RULES } from './yaml-roundtrip';
 
 /**
  * The rule registry: every rule of shared/ISTIO-RULES.md that the checker implements, in spec order.
@@ -29,4 +30,5 @@ export const ALL_RULES: readonly Rule[] = [
   ...VIRTUAL_SERVICE_RULES,
   ...VIRTUAL_SERVICE_CROSS_RULES,
   ...GATEWAY_API_RULES,
+  ...YAML_ROUNDTRIP_RULES,
 ];

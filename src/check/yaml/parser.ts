@@ -1,0 +1,477 @@
+/**
+ * goyaml v2's parser (parserc.go) and decoder into interface{} (decode.go), plus sigs.k8s.io/yaml's conversion to
+ * JSON values, in one pass: reads the FIRST document of a chunk (goyaml's Unmarshal ignores the rest) straight into
+ * JavaScript values. Semantics kept from goyaml: merge keys `<<` are applied in order (a later merge overrides an
+ * earlier key: `{p: 2, <<: *b}` takes p from b), sequences of merges give precedence to the first, aliases must
+ * point to a complete earlier anchor ("value contains itself" otherwise), excessive alias expansion is refused with
+ * goyaml's ratio rule, `.inf`/`.nan` values cannot become JSON.
+ *
+ * Deliberate refusals (kubectl's non-strict reader accepts them, its strict reader refuses or is non-deterministic):
+ * two keys of one mapping that are the same key (`a` twice, `on` and `true`) or that become the same JSON key
+ * (`1` and `"1"`).
+ */
+import { checkFinite, KeySource, MappingBuilder, MERGE_KEY } from './mapping';
+
+export { DuplicateKeyError } from './mapping';
+import { BINARY, decodeScalar, jsonKey, MERGE, Resolved, ResolveError, STR } from './resolve';
+import { Scanner, Style, Tok, YamlSyntaxError } from './scanner';
+
+const ALIAS_RATIO_RANGE_LOW = 400000;
+const ALIAS_RATIO_RANGE_HIGH = 4000000;
+const ALIAS_RATIO_RANGE = ALIAS_RATIO_RANGE_HIGH - ALIAS_RATIO_RANGE_LOW;
+
+function allowedAliasRatio(decodeCount: number): number {
+  if (decodeCount <= ALIAS_RATIO_RANGE_LOW) return 0.99;
+  if (decodeCount >= ALIAS_RATIO_RANGE_HIGH) return 0.10;
+  return 0.99 - 0.89 * ((decodeCount - ALIAS_RATIO_RANGE_LOW) / ALIAS_RATIO_RANGE);
+}
+
+
+const enum Kind { SCALAR, MAPPING, SEQUENCE }
+
+interface Anchor {
+  value: unknown;
+  kind: Kind;
+  /** For scalars: how to resolve it again as a map key. */
+  tag: string;
+  text: string;
+  implicit: boolean;
+  complete: boolean;
+  start: number;
+  count: number;
+  line: number;
+}
+
+/** Options of {@link parseFirstDocument}. */
+export interface ParseOptions {
+  /** Keep integers outside ±2^53 as bigint (for printing them exactly); default: JavaScript numbers. */
+  readonly exactIntegers?: boolean;
+}
+
+const DEFAULT_TAGS: ReadonlyArray<[string, string]> = [['!', '!'], ['!!', 'tag:yaml.org,2002:']];
+
+
+/**
+ * Parses the first YAML document of `text` like goyaml's Unmarshal into interface{} followed by sigs.k8s.io/yaml's
+ * JSON conversion. Returns undefined when the text holds no document. Throws {@link YamlSyntaxError} (0-based line).
+ */
+export function parseFirstDocument(text: string, options: ParseOptions = {}): unknown {
+  return new DocumentParser(text, options.exactIntegers === true).document();
+}
+
+class DocumentParser implements KeySource {
+  private readonly sc: Scanner;
+  private tags: Array<[string, string]> = [];
+  private readonly anchors = new Map<string, Anchor>();
+  private decodeCount = 0;
+  private aliasCount = 0;
+  private nonFinite: { text: string; line: number } | undefined;
+  // what the last parsed node was, for keys
+  private lastKind: Kind = Kind.SCALAR;
+  /** The last node was a scalar (or an alias to one): its tag, text and implicitness, for keys and anchors. */
+  private lastIsScalar = false;
+  private lastTag = '';
+  private lastText = '';
+  private lastImplicit = false;
+  private lastAlias: Anchor | undefined;
+  /** Go identity of the last key when it is not a plain string (`i:1`, `b:true`...), for collision messages. */
+  lastKeyId: string | undefined;
+
+  constructor(text: string, private readonly exact: boolean) {
+    this.sc = new Scanner(text);
+  }
+
+  private fail(problem: string, line: number): never {
+    throw new YamlSyntaxError(problem, line);
+  }
+
+  private count(n: number, aliased: number): void {
+    this.decodeCount += n;
+    this.aliasCount += aliased;
+    if (this.aliasCount > 100 && this.decodeCount > 1000 && this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)) {
+      this.fail('document contains excessive aliasing (its aliases expand to far more nodes than it holds; kubectl refuses it)', this.sc.line);
+    }
+  }
+
+  document(): unknown {
+    const sc = this.sc;
+    sc.peek(); // STREAM_START
+    sc.skip();
+    let t = sc.peek();
+    let value: unknown;
+    if (t.type !== Tok.VERSION_DIRECTIVE && t.type !== Tok.TAG_DIRECTIVE && t.type !== Tok.DOCUMENT_START && t.type !== Tok.STREAM_END) {
+      this.processDirectives();
+      this.count(1, 0);
+      value = this.child(true, false);
+    } else if (t.type !== Tok.STREAM_END) {
+      this.processDirectives();
+      t = sc.peek();
+      if (t.type !== Tok.DOCUMENT_START) this.fail('did not find expected <document start>', t.line);
+      sc.skip();
+      t = sc.peek();
+      this.count(1, 0);
+      if (t.type === Tok.VERSION_DIRECTIVE || t.type === Tok.TAG_DIRECTIVE || t.type === Tok.DOCUMENT_START ||
+        t.type === Tok.DOCUMENT_END || t.type === Tok.STREAM_END) {
+        value = this.empty('', true);
+      } else {
+        value = this.child(true, false);
+      }
+    } else {
+      return undefined;
+    }
+    t = sc.peek();
+    if (t.type === Tok.DOCUMENT_END) sc.skip();
+    if (this.nonFinite) checkFinite(value, this.nonFinite);
+    return value;
+  }
+
+  private processDirectives(): void {
+    const sc = this.sc;
+    let version = false;
+    const tags: Array<[string, string]> = [];
+    for (let t = sc.peek(); t.type === Tok.VERSION_DIRECTIVE || t.type === Tok.TAG_DIRECTIVE; t = sc.peek()) {
+      if (t.type === Tok.VERSION_DIRECTIVE) {
+        if (version) this.fail('found duplicate %YAML directive', t.line);
+        if (t.major !== 1 || t.minor !== 1) this.fail('found incompatible YAML document', t.line);
+        version = true;
+      } else {
+        if (tags.some(([h]) => h === t.value)) this.fail('found duplicate %TAG directive', t.line);
+        tags.push([t.value, t.suffix]);
+      }
+      sc.skip();
+    }
+    for (const d of DEFAULT_TAGS) if (!tags.some(([h]) => h === d[0])) tags.push(d);
+    this.tags = tags;
+  }
+
+  /** An empty scalar (goyaml process_empty_scalar, or a node with only an anchor/tag). */
+  private empty(tag: string, implicit: boolean, line = this.sc.line): unknown {
+    this.lastKind = Kind.SCALAR;
+    this.setLastScalar(tag, '', implicit);
+    this.lastAlias = undefined;
+    return this.scalarValue(tag, '', implicit, line);
+  }
+
+  private setLastScalar(tag: string, text: string, implicit: boolean): void {
+    this.lastIsScalar = true;
+    this.lastTag = tag;
+    this.lastText = text;
+    this.lastImplicit = implicit;
+  }
+
+  private scalarValue(tag: string, text: string, implicit: boolean, line: number): unknown {
+    let r: Resolved;
+    try {
+      r = decodeScalar(tag, text, implicit);
+    } catch (e) {
+      if (e instanceof ResolveError) this.fail(e.message, line);
+      throw e;
+    }
+    const v = r.value;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v) && !this.nonFinite) this.nonFinite = { text, line };
+      return v;
+    }
+    if (typeof v === 'bigint') return this.exact ? v : Number(v);
+    return v;
+  }
+
+  private node(block: boolean, indentless: boolean): unknown {
+    const sc = this.sc;
+    let t = sc.peek();
+    if (t.type === Tok.ALIAS) {
+      sc.skip();
+      const a = this.anchors.get(t.value);
+      if (!a) this.fail(`unknown anchor '${t.value}' referenced`, t.line);
+      if (!a.complete) this.fail(`anchor '${t.value}' value contains itself`, t.line);
+      this.count(1 + a.count, a.count);
+      this.lastKind = a.kind;
+      if (a.kind === Kind.SCALAR) this.setLastScalar(a.tag, a.text, a.implicit);
+      else this.lastIsScalar = false;
+      this.lastAlias = a;
+      return a.value;
+    }
+    const startLine = t.line;
+    let anchor: string | undefined;
+    let tagHandle: string | undefined;
+    let tagSuffix = '';
+    if (t.type === Tok.ANCHOR) {
+      anchor = t.value;
+      sc.skip();
+      t = sc.peek();
+      if (t.type === Tok.TAG) {
+        tagHandle = t.value;
+        tagSuffix = t.suffix;
+        sc.skip();
+        t = sc.peek();
+      }
+    } else if (t.type === Tok.TAG) {
+      tagHandle = t.value;
+      tagSuffix = t.suffix;
+      sc.skip();
+      t = sc.peek();
+      if (t.type === Tok.ANCHOR) {
+        anchor = t.value;
+        sc.skip();
+        t = sc.peek();
+      }
+    }
+    let tag = '';
+    if (tagHandle !== undefined) {
+      if (tagHandle === '') {
+        tag = tagSuffix;
+      } else {
+        const d = this.tags.find(([h]) => h === tagHandle);
+        if (!d) this.fail('while parsing a node: found undefined tag handle', startLine);
+        tag = d[1] + tagSuffix;
+      }
+    }
+    const a: Anchor | undefined = anchor !== undefined
+      ? { value: undefined, kind: Kind.SCALAR, tag, text: '', implicit: true, complete: false, start: this.decodeCount - 1, count: 0, line: startLine }
+      : undefined;
+    if (a) this.anchors.set(anchor!, a);
+    let value: unknown;
+    let kind: Kind;
+    if (indentless && t.type === Tok.BLOCK_ENTRY) {
+      kind = Kind.SEQUENCE;
+      value = this.indentlessSequence(a);
+    } else if (t.type === Tok.SCALAR) {
+      sc.skip();
+      const implicit = (tag === '' && t.style === Style.PLAIN) || tag === '!';
+      kind = Kind.SCALAR;
+      value = this.scalarValue(tag, t.value, implicit, t.line);
+      this.setLastScalar(tag, t.value, implicit);
+    } else if (t.type === Tok.FLOW_SEQUENCE_START) {
+      kind = Kind.SEQUENCE;
+      value = this.flowSequence(a);
+    } else if (t.type === Tok.FLOW_MAPPING_START) {
+      kind = Kind.MAPPING;
+      value = this.flowMapping(a);
+    } else if (block && t.type === Tok.BLOCK_SEQUENCE_START) {
+      kind = Kind.SEQUENCE;
+      value = this.blockSequence(a);
+    } else if (block && t.type === Tok.BLOCK_MAPPING_START) {
+      kind = Kind.MAPPING;
+      value = this.blockMapping(a);
+    } else if (anchor !== undefined || tag !== '') {
+      kind = Kind.SCALAR;
+      value = this.empty(tag, tag === '', t.line);
+    } else {
+      this.fail(`while parsing a ${block ? 'block' : 'flow'} node: did not find expected node content`, t.line);
+    }
+    this.lastKind = kind;
+    if (kind !== Kind.SCALAR) this.lastIsScalar = false;
+    this.lastAlias = undefined;
+    if (a) {
+      if (kind === Kind.SCALAR && this.lastIsScalar) {
+        a.text = this.lastText;
+        a.implicit = this.lastImplicit;
+      }
+      a.value = value;
+      a.kind = kind;
+      a.complete = true;
+      a.count = this.decodeCount - a.start;
+    }
+    return value;
+  }
+
+  /** The node of a collection entry, counted as one decode. */
+  private child(block: boolean, indentless: boolean): unknown {
+    this.count(1, 0);
+    return this.node(block, indentless);
+  }
+
+  private emptyChild(line: number): unknown {
+    this.count(1, 0);
+    return this.empty('', true, line);
+  }
+
+  private blockSequence(a: Anchor | undefined): unknown[] {
+    const sc = this.sc;
+    const start = sc.peek();
+    sc.skip();
+    const out: unknown[] = [];
+    if (a) a.value = out;
+    for (;;) {
+      let t = sc.peek();
+      if (t.type === Tok.BLOCK_ENTRY) {
+        sc.skip();
+        t = sc.peek();
+        out.push(t.type !== Tok.BLOCK_ENTRY && t.type !== Tok.BLOCK_END ? this.child(true, false) : this.emptyChild(t.line));
+      } else if (t.type === Tok.BLOCK_END) {
+        sc.skip();
+        return out;
+      } else {
+        this.fail(`while parsing a block collection (line ${start.line + 1}): did not find expected '-' indicator`, t.line);
+      }
+    }
+  }
+
+  private indentlessSequence(a: Anchor | undefined): unknown[] {
+    const sc = this.sc;
+    const out: unknown[] = [];
+    if (a) a.value = out;
+    for (let t = sc.peek(); t.type === Tok.BLOCK_ENTRY; t = sc.peek()) {
+      sc.skip();
+      t = sc.peek();
+      const hasItem = t.type !== Tok.BLOCK_ENTRY && t.type !== Tok.KEY && t.type !== Tok.VALUE && t.type !== Tok.BLOCK_END;
+      out.push(hasItem ? this.child(true, false) : this.emptyChild(t.line));
+    }
+    return out;
+  }
+
+  private blockMapping(a: Anchor | undefined): Record<string, unknown> {
+    const sc = this.sc;
+    const start = sc.peek();
+    sc.skip();
+    const m = new MappingBuilder(this);
+    if (a) a.value = m.obj;
+    for (;;) {
+      let t = sc.peek();
+      if (t.type === Tok.KEY) {
+        sc.skip();
+        t = sc.peek();
+        const keyLine = t.line;
+        const key = t.type !== Tok.KEY && t.type !== Tok.VALUE && t.type !== Tok.BLOCK_END ? this.child(true, true) : this.emptyChild(t.line);
+        const k = m.key(key, keyLine);
+        t = sc.peek();
+        let value: unknown;
+        if (t.type === Tok.VALUE) {
+          sc.skip();
+          t = sc.peek();
+          value = t.type !== Tok.KEY && t.type !== Tok.VALUE && t.type !== Tok.BLOCK_END ? this.child(true, true) : this.emptyChild(t.line);
+        } else {
+          value = this.emptyChild(t.line);
+        }
+        m.set(k, value, keyLine);
+      } else if (t.type === Tok.BLOCK_END) {
+        sc.skip();
+        return m.obj;
+      } else {
+        this.fail(`while parsing a block mapping (line ${start.line + 1}): did not find expected key`, t.line);
+      }
+    }
+  }
+
+  private flowSequence(a: Anchor | undefined): unknown[] {
+    const sc = this.sc;
+    const start = sc.peek();
+    sc.skip();
+    const out: unknown[] = [];
+    if (a) a.value = out;
+    for (let first = true; ; first = false) {
+      let t = sc.peek();
+      if (t.type !== Tok.FLOW_SEQUENCE_END) {
+        if (!first) {
+          if (t.type !== Tok.FLOW_ENTRY) this.fail(`while parsing a flow sequence (line ${start.line + 1}): did not find expected ',' or ']'`, t.line);
+          sc.skip();
+          t = sc.peek();
+        }
+        if (t.type === Tok.KEY) {
+          // a single-pair mapping inside a flow sequence: [a: b]
+          sc.skip();
+          this.count(1, 0);
+          const m = new MappingBuilder(this);
+          t = sc.peek();
+          const keyLine = t.line;
+          let key: unknown;
+          if (t.type !== Tok.VALUE && t.type !== Tok.FLOW_ENTRY && t.type !== Tok.FLOW_SEQUENCE_END) {
+            key = this.child(false, false);
+          } else {
+            sc.skip(); // goyaml (like libyaml) consumes this token here
+            key = this.emptyChild(t.line);
+          }
+          const k = m.key(key, keyLine);
+          t = sc.peek();
+          let value: unknown;
+          if (t.type === Tok.VALUE) {
+            sc.skip();
+            t = sc.peek();
+            value = t.type !== Tok.FLOW_ENTRY && t.type !== Tok.FLOW_SEQUENCE_END ? this.child(false, false) : this.emptyChild(t.line);
+          } else {
+            value = this.emptyChild(t.line);
+          }
+          m.set(k, value, keyLine);
+          out.push(m.obj);
+          continue;
+        } else if (t.type !== Tok.FLOW_SEQUENCE_END) {
+          out.push(this.child(false, false));
+          continue;
+        }
+      }
+      sc.skip();
+      return out;
+    }
+  }
+
+  private flowMapping(a: Anchor | undefined): Record<string, unknown> {
+    const sc = this.sc;
+    const start = sc.peek();
+    sc.skip();
+    const m = new MappingBuilder(this);
+    if (a) a.value = m.obj;
+    for (let first = true; ; first = false) {
+      let t = sc.peek();
+      if (t.type !== Tok.FLOW_MAPPING_END) {
+        if (!first) {
+          if (t.type !== Tok.FLOW_ENTRY) this.fail(`while parsing a flow mapping (line ${start.line + 1}): did not find expected ',' or '}'`, t.line);
+          sc.skip();
+          t = sc.peek();
+        }
+        if (t.type === Tok.KEY) {
+          sc.skip();
+          t = sc.peek();
+          const keyLine = t.line;
+          const hasKey = t.type !== Tok.VALUE && t.type !== Tok.FLOW_ENTRY && t.type !== Tok.FLOW_MAPPING_END;
+          const key = hasKey ? this.child(false, false) : this.emptyChild(t.line);
+          const k = m.key(key, keyLine);
+          t = sc.peek();
+          let value: unknown;
+          if (t.type === Tok.VALUE) {
+            sc.skip();
+            t = sc.peek();
+            value = t.type !== Tok.FLOW_ENTRY && t.type !== Tok.FLOW_MAPPING_END ? this.child(false, false) : this.emptyChild(t.line);
+          } else {
+            value = this.emptyChild(t.line);
+          }
+          m.set(k, value, keyLine);
+          continue;
+        } else if (t.type !== Tok.FLOW_MAPPING_END) {
+          const keyLine = t.line;
+          const key = this.child(false, false);
+          const k = m.key(key, keyLine);
+          m.set(k, this.emptyChild(keyLine), keyLine);
+          continue;
+        }
+      }
+      sc.skip();
+      return m.obj;
+    }
+  }
+
+  /** The last node as a map key: the JSON key, or MERGE_KEY for `<<`. */
+  keyOf(line: number): string | typeof MERGE_KEY {
+    if (this.lastKind !== Kind.SCALAR || !this.lastIsScalar) {
+      this.fail('invalid map key: a mapping or sequence cannot be a key', line);
+    }
+    const tag = this.lastTag;
+    const text = this.lastText;
+    const implicit = this.lastImplicit;
+    if (!this.lastAlias && text === '<<' && (implicit || tag === MERGE)) {
+      this.decodeCount--; // goyaml does not decode a merge key
+      return MERGE_KEY;
+    }
+    try {
+      const r = decodeScalar(tag, text, implicit);
+      this.lastKeyId = typeof r.value === 'string' ? undefined : `${r.tag}:${String(r.value)}`;
+      return jsonKey(r.tag === BINARY || r.tag === MERGE ? { tag: STR, value: String(r.value) } : r);
+    } catch (e) {
+      if (e instanceof ResolveError) this.fail(e.message, line);
+      throw e;
+    }
+  }
+
+  failAt(problem: string, line: number): never {
+    this.fail(problem, line);
+  }
+}

@@ -1,0 +1,509 @@
+/**
+ * Scalar, anchor, tag and directive scanning of the goyaml v2 scanner port (scannerc.go yaml_parser_scan_*), and the
+ * reading position. The token queue and simple keys are in scanner.ts.
+ */
+import * as chars from './tokens';
+import { Style, Tok, Token, YamlSyntaxError } from './tokens';
+
+// module-level copies: the hot loops call local functions (V8 inlines them), not properties of the module object
+const { isAlpha, isHex, hexVal } = chars;
+// The hot predicates are declared here, not imported: V8 inlines module-local functions in the scanning loops.
+/* eslint-disable no-self-compare */ // end of input reads as NaN from charCodeAt
+const isBlank = (c: number) => c === 32 || c === 9;
+const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
+const isZ = (c: number) => c !== c;
+const isBreakz = (c: number) => isBreak(c) || c !== c;
+const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c !== c;
+/* eslint-enable no-self-compare */
+
+
+/* eslint-disable no-bitwise */ // UTF-8 octet arithmetic of %-escaped tag URIs
+const URI_CHARS = new Set([...';/?:@&=+$,.!~*\'()[]%'].map((c) => c.charCodeAt(0)));
+
+/** The reading position and the scanning of one token's text; extended by {@link Scanner}. */
+export abstract class ScalarScanner {
+  pos = 0;
+  line = 0;
+  col = 0;
+  protected indent = -1;
+  protected simpleKeyAllowed = false;
+  protected flowLevel = 0;
+
+  constructor(protected readonly s: string) {}
+
+  protected fail(problem: string, line = this.line): never {
+    throw new YamlSyntaxError(problem, line);
+  }
+
+  protected tok(type: Tok, pos = this.pos, line = this.line, col = this.col): Token {
+    return new Token(type, pos, line, col);
+  }
+
+  protected adv(): void {
+    // skip(): one character (a surrogate pair is one character)
+    const c = this.s.charCodeAt(this.pos);
+    this.pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+    this.col++;
+  }
+
+  protected skipLine(): void {
+    const c = this.s.charCodeAt(this.pos);
+    if (c === 13 && this.s.charCodeAt(this.pos + 1) === 10) {
+      this.pos += 2;
+      this.col = 0;
+      this.line++;
+    } else if (isBreak(c)) {
+      this.pos++;
+      this.col = 0;
+      this.line++;
+    }
+  }
+
+  /** read_line: consumes a break, returning what it contributes to a scalar ("\n", or LS/PS themselves). */
+  protected readLine(): string {
+    const c = this.s.charCodeAt(this.pos);
+    let r: string;
+    if (c === 13 && this.s.charCodeAt(this.pos + 1) === 10) {
+      this.pos += 2;
+      r = '\n';
+    } else if (c === 13 || c === 10 || c === 0x85) {
+      this.pos++;
+      r = '\n';
+    } else if (c === 0x2028 || c === 0x2029) {
+      this.pos++;
+      r = String.fromCharCode(c);
+    } else {
+      return '';
+    }
+    this.col = 0;
+    this.line++;
+    return r;
+  }
+
+  protected skipBlanksAndComment(context: string, line: number): void {
+    const s = this.s;
+    while (isBlank(s.charCodeAt(this.pos))) this.adv();
+    if (s.charCodeAt(this.pos) === 35) while (!isBreakz(s.charCodeAt(this.pos))) this.adv();
+    if (!isBreakz(s.charCodeAt(this.pos))) this.fail(`${context}: did not find expected comment or line break`, line);
+    if (isBreak(s.charCodeAt(this.pos))) this.skipLine();
+  }
+
+  protected scanDirective(): Token {
+    const start = this.tok(Tok.VERSION_DIRECTIVE);
+    const s = this.s;
+    this.adv();
+    const name = this.readWhile(isAlpha);
+    if (name === '') this.fail('while scanning a directive: could not find expected directive name', start.line);
+    if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a directive: found unexpected non-alphabetical character', start.line);
+    let t: Token;
+    if (name === 'YAML') {
+      while (isBlank(s.charCodeAt(this.pos))) this.adv();
+      const major = this.scanVersionNumber(start.line);
+      if (s.charCodeAt(this.pos) !== 46) this.fail('while scanning a %YAML directive: did not find expected digit or \'.\' character', start.line);
+      this.adv();
+      const minor = this.scanVersionNumber(start.line);
+      t = new Token(Tok.VERSION_DIRECTIVE, start.pos, start.line, start.col, '', Style.PLAIN, '', major, minor);
+    } else if (name === 'TAG') {
+      while (isBlank(s.charCodeAt(this.pos))) this.adv();
+      const handle = this.scanTagHandle(true, start.line);
+      if (!isBlank(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace', start.line);
+      while (isBlank(s.charCodeAt(this.pos))) this.adv();
+      const prefix = this.scanTagUri(true, '', start.line);
+      if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace or line break', start.line);
+      t = new Token(Tok.TAG_DIRECTIVE, start.pos, start.line, start.col, handle, Style.PLAIN, prefix);
+    } else {
+      this.fail('while scanning a directive: found unknown directive name', start.line);
+    }
+    this.skipBlanksAndComment('while scanning a directive', start.line);
+    return t;
+  }
+
+  protected scanVersionNumber(line: number): number {
+    let value = 0;
+    let length = 0;
+    for (let c = this.s.charCodeAt(this.pos); c >= 48 && c <= 57; c = this.s.charCodeAt(this.pos)) {
+      if (++length > 2) this.fail('while scanning a %YAML directive: found extremely long version number', line);
+      value = value * 10 + c - 48;
+      this.adv();
+    }
+    if (length === 0) this.fail('while scanning a %YAML directive: did not find expected version number', line);
+    return value;
+  }
+
+  protected readWhile(pred: (c: number) => boolean): string {
+    const start = this.pos;
+    while (pred(this.s.charCodeAt(this.pos))) this.adv();
+    return this.s.slice(start, this.pos);
+  }
+
+  protected scanAnchor(type: Tok): Token {
+    const start = this.tok(type);
+    this.adv();
+    const name = this.readWhile(isAlpha);
+    const c = this.s.charCodeAt(this.pos);
+    if (name === '' || !(isBlankz(c) || c === 63 || c === 58 || c === 44 || c === 93 || c === 125 || c === 37 || c === 64 || c === 96)) {
+      this.fail(`while scanning an ${type === Tok.ANCHOR ? 'anchor' : 'alias'}: did not find expected alphabetic or numeric character`, start.line);
+    }
+    return new Token(type, start.pos, start.line, start.col, name);
+  }
+
+  protected scanTag(): Token {
+    const start = this.tok(Tok.TAG);
+    let handle: string;
+    let suffix: string;
+    if (this.s.charCodeAt(this.pos + 1) === 60 /* < */) {
+      this.adv();
+      this.adv();
+      handle = '';
+      suffix = this.scanTagUri(false, '', start.line);
+      if (this.s.charCodeAt(this.pos) !== 62) this.fail('while scanning a tag: did not find the expected \'>\'', start.line);
+      this.adv();
+    } else {
+      handle = this.scanTagHandle(false, start.line);
+      if (handle.length > 1 && handle[0] === '!' && handle[handle.length - 1] === '!') {
+        suffix = this.scanTagUri(false, '', start.line);
+      } else {
+        suffix = this.scanTagUri(false, handle, start.line);
+        handle = '!';
+        if (suffix === '') {
+          suffix = handle;
+          handle = '';
+        }
+      }
+    }
+    if (!isBlankz(this.s.charCodeAt(this.pos))) this.fail('while scanning a tag: did not find expected whitespace or line break', start.line);
+    return new Token(Tok.TAG, start.pos, start.line, start.col, handle, Style.PLAIN, suffix);
+  }
+
+  protected scanTagHandle(directive: boolean, line: number): string {
+    const ctx = directive ? 'while parsing a %TAG directive' : 'while parsing a tag';
+    if (this.s.charCodeAt(this.pos) !== 33) this.fail(`${ctx}: did not find expected '!'`, line);
+    const start = this.pos;
+    this.adv();
+    this.readWhile(isAlpha);
+    if (this.s.charCodeAt(this.pos) === 33) {
+      this.adv();
+    } else if (directive && this.pos - start !== 1) {
+      this.fail(`${ctx}: did not find expected '!'`, line);
+    }
+    return this.s.slice(start, this.pos);
+  }
+
+  protected scanTagUri(directive: boolean, head: string, line: number): string {
+    const ctx = directive ? 'while parsing a %TAG directive' : 'while parsing a tag';
+    let hasTag = head.length > 0;
+    let out = head.length > 1 ? head.slice(1) : '';
+    const bytes: number[] = [];
+    const flush = () => {
+      if (bytes.length) {
+        out += Buffer.from(bytes).toString('utf8');
+        bytes.length = 0;
+      }
+    };
+    for (let c = this.s.charCodeAt(this.pos); isAlpha(c) || URI_CHARS.has(c); c = this.s.charCodeAt(this.pos)) {
+      if (c === 37) {
+        let w = 1024;
+        while (w > 0) {
+          const p = this.pos;
+          if (!(this.s.charCodeAt(p) === 37 && isHex(this.s.charCodeAt(p + 1)) && isHex(this.s.charCodeAt(p + 2)))) this.fail(`${ctx}: did not find URI escaped octet`, line);
+          const octet = (hexVal(this.s.charCodeAt(p + 1)) << 4) + hexVal(this.s.charCodeAt(p + 2));
+          if (w === 1024) {
+            w = (octet & 0x80) === 0 ? 1 : (octet & 0xe0) === 0xc0 ? 2 : (octet & 0xf0) === 0xe0 ? 3 : (octet & 0xf8) === 0xf0 ? 4 : 0;
+            if (w === 0) this.fail(`${ctx}: found an incorrect leading UTF-8 octet`, line);
+          } else if ((octet & 0xc0) !== 0x80) {
+            this.fail(`${ctx}: found an incorrect trailing UTF-8 octet`, line);
+          }
+          bytes.push(octet);
+          this.pos += 3;
+          this.col += 3;
+          w--;
+        }
+      } else {
+        flush();
+        const p = this.pos;
+        this.adv();
+        out += this.s.slice(p, this.pos);
+      }
+      hasTag = true;
+    }
+    flush();
+    if (!hasTag) this.fail(`${ctx}: did not find expected tag URI`, line);
+    return out;
+  }
+
+  protected scanBlockScalar(literal: boolean): Token {
+    const s = this.s;
+    const start = this.tok(Tok.SCALAR);
+    const ctx = 'while scanning a block scalar';
+    this.adv();
+    let chomping = 0;
+    let increment = 0;
+    let c = s.charCodeAt(this.pos);
+    if (c === 43 || c === 45) {
+      chomping = c === 43 ? 1 : -1;
+      this.adv();
+      c = s.charCodeAt(this.pos);
+      if (c >= 48 && c <= 57) {
+        if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, start.line);
+        increment = c - 48;
+        this.adv();
+      }
+    } else if (c >= 48 && c <= 57) {
+      if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, start.line);
+      increment = c - 48;
+      this.adv();
+      c = s.charCodeAt(this.pos);
+      if (c === 43 || c === 45) {
+        chomping = c === 43 ? 1 : -1;
+        this.adv();
+      }
+    }
+    this.skipBlanksAndComment(ctx, start.line);
+    let indent = 0;
+    if (increment > 0) indent = this.indent >= 0 ? this.indent + increment : increment;
+    let out = '';
+    let leadingBreak = '';
+    const st = { indent, breaks: '' };
+    this.blockScalarBreaks(st, start.line);
+    let leadingBlank = false;
+    while (this.col === st.indent && !isZ(s.charCodeAt(this.pos))) {
+      const trailingBlank = isBlank(s.charCodeAt(this.pos));
+      if (!literal && !leadingBlank && !trailingBlank && leadingBreak.length > 0 && leadingBreak[0] === '\n') {
+        if (st.breaks.length === 0) out += ' ';
+      } else {
+        out += leadingBreak;
+      }
+      leadingBreak = '';
+      out += st.breaks;
+      st.breaks = '';
+      leadingBlank = isBlank(s.charCodeAt(this.pos));
+      const from = this.pos;
+      while (!isBreakz(s.charCodeAt(this.pos))) this.adv();
+      out += s.slice(from, this.pos);
+      leadingBreak = this.readLine();
+      this.blockScalarBreaks(st, start.line);
+    }
+    if (chomping !== -1) out += leadingBreak;
+    if (chomping === 1) out += st.breaks;
+    return new Token(Tok.SCALAR, start.pos, start.line, start.col, out, literal ? Style.LITERAL : Style.FOLDED);
+  }
+
+  protected blockScalarBreaks(st: { indent: number; breaks: string }, line: number): void {
+    const s = this.s;
+    let maxIndent = 0;
+    for (;;) {
+      while ((st.indent === 0 || this.col < st.indent) && s.charCodeAt(this.pos) === 32) {
+        this.pos++;
+        this.col++;
+      }
+      if (this.col > maxIndent) maxIndent = this.col;
+      if ((st.indent === 0 || this.col < st.indent) && s.charCodeAt(this.pos) === 9) {
+        this.fail('while scanning a block scalar: found a tab character where an indentation space is expected', line);
+      }
+      if (!isBreak(s.charCodeAt(this.pos))) break;
+      st.breaks += this.readLine();
+    }
+    if (st.indent === 0) {
+      st.indent = maxIndent;
+      if (st.indent < this.indent + 1) st.indent = this.indent + 1;
+      if (st.indent < 1) st.indent = 1;
+    }
+  }
+
+  protected atDocumentIndicator(): boolean {
+    const s = this.s;
+    const c = s.charCodeAt(this.pos);
+    return this.col === 0 && (c === 45 || c === 46) && s.charCodeAt(this.pos + 1) === c && s.charCodeAt(this.pos + 2) === c &&
+      isBlankz(s.charCodeAt(this.pos + 3));
+  }
+
+  protected scanFlowScalar(single: boolean): Token {
+    const s = this.s;
+    const start = this.tok(Tok.SCALAR);
+    const ctx = 'while scanning a quoted scalar';
+    this.adv();
+    let out = '';
+    let leadingBreak = '';
+    let trailingBreaks = '';
+    let whitespaces = '';
+    for (;;) {
+      if (this.atDocumentIndicator()) this.fail(`${ctx}: found unexpected document indicator`, start.line);
+      if (isZ(s.charCodeAt(this.pos))) this.fail(`${ctx}: found unexpected end of stream`, start.line);
+      let leadingBlanks = false;
+      let run = this.pos;
+      for (let c = s.charCodeAt(this.pos); !isBlankz(c); c = s.charCodeAt(this.pos)) {
+        if (single && c === 39 && s.charCodeAt(this.pos + 1) === 39) {
+          out += s.slice(run, this.pos) + '\'';
+          this.pos += 2;
+          this.col += 2;
+          run = this.pos;
+        } else if (single && c === 39) {
+          break;
+        } else if (!single && c === 34) {
+          break;
+        } else if (!single && c === 92 && isBreak(s.charCodeAt(this.pos + 1))) {
+          out += s.slice(run, this.pos);
+          this.adv();
+          this.skipLine();
+          leadingBlanks = true;
+          run = this.pos;
+          break;
+        } else if (!single && c === 92) {
+          out += s.slice(run, this.pos);
+          out += this.scanEscape(start.line);
+          run = this.pos;
+        } else {
+          this.adv();
+        }
+      }
+      out += s.slice(run, this.pos);
+      const q = s.charCodeAt(this.pos);
+      if (q === (single ? 39 : 34)) break;
+      for (let c = q; isBlank(c) || isBreak(c); c = s.charCodeAt(this.pos)) {
+        if (isBlank(c)) {
+          if (!leadingBlanks) whitespaces += String.fromCharCode(c);
+          this.pos++;
+          this.col++;
+        } else if (!leadingBlanks) {
+          whitespaces = '';
+          leadingBreak = this.readLine();
+          leadingBlanks = true;
+        } else {
+          trailingBreaks += this.readLine();
+        }
+      }
+      if (leadingBlanks) {
+        if (leadingBreak.length > 0 && leadingBreak[0] === '\n') {
+          out += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
+        } else {
+          out += leadingBreak + trailingBreaks;
+        }
+        trailingBreaks = '';
+        leadingBreak = '';
+      } else {
+        out += whitespaces;
+        whitespaces = '';
+      }
+    }
+    this.adv();
+    return new Token(Tok.SCALAR, start.pos, start.line, start.col, out, single ? Style.SINGLE : Style.DOUBLE);
+  }
+
+  protected scanEscape(line: number): string {
+    const s = this.s;
+    const e = s.charCodeAt(this.pos + 1);
+    let codeLength = 0;
+    let r = '';
+    switch (e) {
+      case 48: r = '\0'; break;
+      case 97: r = '\x07'; break;
+      case 98: r = '\b'; break;
+      case 116: case 9: r = '\t'; break;
+      case 110: r = '\n'; break;
+      case 118: r = '\v'; break;
+      case 102: r = '\f'; break;
+      case 114: r = '\r'; break;
+      case 101: r = '\x1b'; break;
+      case 32: r = ' '; break;
+      case 34: r = '"'; break;
+      case 39: r = '\''; break;
+      case 92: r = '\\'; break;
+      case 78: r = '\x85'; break;
+      case 95: r = '\xa0'; break;
+      case 76: r = '\u2028'; break;
+      case 80: r = '\u2029'; break;
+      case 120: codeLength = 2; break;
+      case 117: codeLength = 4; break;
+      case 85: codeLength = 8; break;
+      default: this.fail('while parsing a quoted scalar: found unknown escape character', line);
+    }
+    this.adv();
+    this.adv();
+    if (codeLength > 0) {
+      let value = 0;
+      for (let k = 0; k < codeLength; k++) {
+        const h = s.charCodeAt(this.pos + k);
+        if (!isHex(h)) this.fail('while parsing a quoted scalar: did not find expected hexdecimal number', line);
+        value = value * 16 + hexVal(h);
+      }
+      if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff) this.fail('while parsing a quoted scalar: found invalid Unicode character escape code', line);
+      r = String.fromCodePoint(value);
+      this.pos += codeLength;
+      this.col += codeLength;
+    }
+    return r;
+  }
+
+  protected scanPlainScalar(): Token {
+    const s = this.s;
+    const startPos = this.pos;
+    const startLine = this.line;
+    const startCol = this.col;
+    let out = '';
+    let leadingBreak = '';
+    let trailingBreaks = '';
+    let whitespaces = '';
+    let leadingBlanks = false;
+    const indent = this.indent + 1;
+    const flow = this.flowLevel > 0;
+    let pos = this.pos;
+    let col = this.col;
+    for (;;) {
+      let c = s.charCodeAt(pos);
+      if (col === 0 && (c === 45 || c === 46) && s.charCodeAt(pos + 1) === c && s.charCodeAt(pos + 2) === c && isBlankz(s.charCodeAt(pos + 3))) break;
+      if (c === 35) break;
+      const run = pos;
+      while (!isBlankz(c)) {
+        if ((c === 58 && isBlankz(s.charCodeAt(pos + 1))) ||
+          (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125))) break;
+        if (pos === run && (leadingBlanks || whitespaces.length > 0)) {
+          if (leadingBlanks) {
+            if (leadingBreak.charCodeAt(0) === 10) out += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
+            else out += leadingBreak + trailingBreaks;
+            trailingBreaks = '';
+            leadingBreak = '';
+            leadingBlanks = false;
+          } else {
+            out += whitespaces;
+            whitespaces = '';
+          }
+        }
+        pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+        col++;
+        c = s.charCodeAt(pos);
+      }
+      if (pos > run) out = out === '' ? s.slice(run, pos) : out + s.slice(run, pos);
+      if (!(c === 32 || c === 9 || isBreak(c))) break;
+      while (c === 32 || c === 9 || isBreak(c)) {
+        if (c === 32 || c === 9) {
+          if (leadingBlanks && col < indent && c === 9) {
+            this.pos = pos;
+            this.col = col;
+            this.fail('while scanning a plain scalar: found a tab character that violates indentation', startLine);
+          }
+          if (!leadingBlanks) whitespaces += c === 32 ? ' ' : '\t';
+          pos++;
+          col++;
+        } else {
+          this.pos = pos;
+          this.col = col;
+          if (!leadingBlanks) {
+            whitespaces = '';
+            leadingBreak = this.readLine();
+            leadingBlanks = true;
+          } else {
+            trailingBreaks += this.readLine();
+          }
+          pos = this.pos;
+          col = this.col;
+        }
+        c = s.charCodeAt(pos);
+      }
+      if (!flow && col < indent) break;
+    }
+    this.pos = pos;
+    this.col = col;
+    if (leadingBlanks) this.simpleKeyAllowed = true;
+    return new Token(Tok.SCALAR, startPos, startLine, startCol, out, Style.PLAIN);
+  }
+}

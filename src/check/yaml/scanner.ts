@@ -1,0 +1,365 @@
+/**
+ * The YAML scanner of goyaml v2 (gopkg.in/yaml.v2 scannerc.go, itself a port of libyaml), ported to TypeScript
+ * function for function so that tokens — and therefore documents — come out exactly as kubectl reads them:
+ * plain scalars in flow collections end only at `: `, `,`, `?`, brackets and braces (`[fe80::]` is one scalar),
+ * NEL/LS/PS are line breaks, simple keys are limited to one line and 1024 characters, anchors are alphanumeric.
+ * Positions are 0-based lines and columns (columns in UTF-16 code units; goyaml counts code points, which only
+ * differs after an astral character on the same line and never changes indentation).
+ */
+import { ScalarScanner } from './scalars';
+import * as chars from './tokens';
+import { Tok, Token } from './tokens';
+
+export { Style, Tok, Token, YamlSyntaxError } from './tokens';
+
+interface SimpleKey {
+  possible: boolean;
+  required: boolean;
+  tokenNumber: number;
+  pos: number;
+  line: number;
+  col: number;
+}
+
+const { NOT_PLAIN_START } = chars;
+// The hot predicates are declared here, not imported: V8 inlines module-local functions in the scanning loops.
+/* eslint-disable no-self-compare */ // end of input reads as NaN from charCodeAt
+const isBlank = (c: number) => c === 32 || c === 9;
+const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
+const isZ = (c: number) => c !== c;
+const isBreakz = (c: number) => isBreak(c) || c !== c;
+const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c !== c;
+/* eslint-enable no-self-compare */
+
+
+const MAX_FLOW_LEVEL = 10000;
+const MAX_INDENTS = 10000;
+
+export class Scanner extends ScalarScanner {
+  private readonly tokens: Token[] = [];
+  private head = 0;
+  private tokensParsed = 0;
+  private tokenAvailable = false;
+  private streamStartProduced = false;
+  streamEndProduced = false;
+  private readonly indents: number[] = [];
+  private readonly simpleKeys: SimpleKey[] = [];
+  private readonly simpleKeysByTok = new Map<number, number>();
+
+  constructor(s: string) {
+    super(s);
+  }
+
+  // ---- the token queue (parserc.go peek_token / skip_token)
+
+  peek(): Token {
+    if (!this.tokenAvailable) this.fetchMoreTokens();
+    return this.tokens[this.head];
+  }
+
+  skip(): void {
+    this.tokenAvailable = false;
+    this.tokensParsed++;
+    this.streamEndProduced = this.tokens[this.head].type === Tok.STREAM_END;
+    this.head++;
+    if (this.head > 1024 && this.head * 2 > this.tokens.length) {
+      this.tokens.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  private fetchMoreTokens(): void {
+    for (;;) {
+      if (this.head !== this.tokens.length) {
+        const idx = this.simpleKeysByTok.get(this.tokensParsed);
+        if (idx === undefined || !this.simpleKeyIsValid(this.simpleKeys[idx])) break;
+      }
+      this.fetchNextToken();
+    }
+    this.tokenAvailable = true;
+  }
+
+  private insert(number: number, t: Token): void {
+    if (number < 0) this.tokens.push(t);
+    else this.tokens.splice(this.head + number, 0, t);
+  }
+
+  private fetchNextToken(): void {
+    const s = this.s;
+    if (!this.streamStartProduced) {
+      this.indent = -1;
+      this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, pos: 0, line: 0, col: 0 });
+      this.simpleKeyAllowed = true;
+      this.streamStartProduced = true;
+      // The reader drops a leading BOM. (goyaml's scanner also skips a character at column 0 while the start of its
+      // internal buffer holds a BOM, which only happens after a doubled BOM: not reproduced.)
+      if (s.charCodeAt(0) === 0xfeff) this.pos = 1;
+      this.insert(-1, this.tok(Tok.STREAM_START));
+      return;
+    }
+    this.scanToNextToken();
+    this.unrollIndent(this.col);
+    const c = s.charCodeAt(this.pos);
+    if (isZ(c)) return this.fetchStreamEnd();
+    if (this.col === 0 && c === 37 /* % */) return this.fetchDirective();
+    const c1 = s.charCodeAt(this.pos + 1);
+    if (this.col === 0 && (c === 45 || c === 46) && c1 === c && s.charCodeAt(this.pos + 2) === c && isBlankz(s.charCodeAt(this.pos + 3))) {
+      return this.fetchDocumentIndicator(c === 45 ? Tok.DOCUMENT_START : Tok.DOCUMENT_END);
+    }
+    switch (c) {
+      case 91: return this.fetchFlowCollectionStart(Tok.FLOW_SEQUENCE_START);
+      case 123: return this.fetchFlowCollectionStart(Tok.FLOW_MAPPING_START);
+      case 93: return this.fetchFlowCollectionEnd(Tok.FLOW_SEQUENCE_END);
+      case 125: return this.fetchFlowCollectionEnd(Tok.FLOW_MAPPING_END);
+      case 44: return this.fetchFlowEntry();
+      default:
+    }
+    if (c === 45 && isBlankz(c1)) return this.fetchBlockEntry();
+    if (c === 63 && (this.flowLevel > 0 || isBlankz(c1))) return this.fetchKey();
+    if (c === 58 && (this.flowLevel > 0 || isBlankz(c1))) return this.fetchValue();
+    if (c === 42) return this.fetchAnchor(Tok.ALIAS);
+    if (c === 38) return this.fetchAnchor(Tok.ANCHOR);
+    if (c === 33) return this.fetchTag();
+    if (c === 124 && this.flowLevel === 0) return this.fetchBlockScalar(true);
+    if (c === 62 && this.flowLevel === 0) return this.fetchBlockScalar(false);
+    if (c === 39) return this.fetchFlowScalar(true);
+    if (c === 34) return this.fetchFlowScalar(false);
+    if (!(isBlankz(c) || NOT_PLAIN_START.has(c)) || (c === 45 && !isBlank(c1)) ||
+      (this.flowLevel === 0 && (c === 63 || c === 58) && !isBlankz(c1))) {
+      return this.fetchPlainScalar();
+    }
+    this.fail(c === 9 ? 'found character that cannot start any token (a tab: YAML does not allow tabs for indentation)' : 'found character that cannot start any token');
+  }
+
+  private simpleKeyIsValid(k: SimpleKey): boolean {
+    if (!k.possible) return false;
+    if (k.line < this.line || (this.pos - k.pos > 1024 && codePoints(this.s, k.pos, this.pos) > 1024)) {
+      if (k.required) this.fail('could not find expected \':\'', k.line);
+      k.possible = false;
+      return false;
+    }
+    return true;
+  }
+
+  private saveSimpleKey(): void {
+    const required = this.flowLevel === 0 && this.indent === this.col;
+    if (this.simpleKeyAllowed) {
+      const tokenNumber = this.tokensParsed + (this.tokens.length - this.head);
+      this.removeSimpleKey();
+      const k = this.simpleKeys[this.simpleKeys.length - 1]; // reused in place: no allocation per scalar
+      k.possible = true;
+      k.required = required;
+      k.tokenNumber = tokenNumber;
+      k.pos = this.pos;
+      k.line = this.line;
+      k.col = this.col;
+      this.simpleKeysByTok.set(k.tokenNumber, this.simpleKeys.length - 1);
+    }
+  }
+
+  private removeSimpleKey(): void {
+    const k = this.simpleKeys[this.simpleKeys.length - 1];
+    if (k.possible) {
+      if (k.required) this.fail('could not find expected \':\'', k.line);
+      k.possible = false;
+      this.simpleKeysByTok.delete(k.tokenNumber);
+    }
+  }
+
+  private increaseFlowLevel(): void {
+    const tokenNumber = this.tokensParsed + (this.tokens.length - this.head);
+    this.simpleKeys.push({ possible: false, required: false, tokenNumber, pos: this.pos, line: this.line, col: this.col });
+    this.flowLevel++;
+    if (this.flowLevel > MAX_FLOW_LEVEL) this.fail(`exceeded max depth of ${MAX_FLOW_LEVEL}`);
+  }
+
+  private decreaseFlowLevel(): void {
+    if (this.flowLevel > 0) {
+      this.flowLevel--;
+      const k = this.simpleKeys.pop()!;
+      this.simpleKeysByTok.delete(k.tokenNumber);
+    }
+  }
+
+  private rollIndent(column: number, number: number, type: Tok, pos: number, line: number, col: number): void {
+    if (this.flowLevel > 0) return;
+    if (this.indent < column) {
+      this.indents.push(this.indent);
+      this.indent = column;
+      if (this.indents.length > MAX_INDENTS) this.fail(`exceeded max depth of ${MAX_INDENTS}`);
+      this.insert(number > -1 ? number - this.tokensParsed : -1, this.tok(type, pos, line, col));
+    }
+  }
+
+  private unrollIndent(column: number): void {
+    if (this.flowLevel > 0) return;
+    while (this.indent > column) {
+      this.insert(-1, this.tok(Tok.BLOCK_END));
+      this.indent = this.indents.pop()!;
+    }
+  }
+
+  private fetchStreamEnd(): void {
+    if (this.col !== 0) {
+      this.col = 0;
+      this.line++;
+    }
+    this.unrollIndent(-1);
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insert(-1, this.tok(Tok.STREAM_END));
+  }
+
+  private fetchDirective(): void {
+    this.unrollIndent(-1);
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insert(-1, this.scanDirective());
+  }
+
+  private fetchDocumentIndicator(type: Tok): void {
+    this.unrollIndent(-1);
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = false;
+    const t = this.tok(type);
+    this.adv();
+    this.adv();
+    this.adv();
+    this.insert(-1, t);
+  }
+
+  private fetchFlowCollectionStart(type: Tok): void {
+    this.saveSimpleKey();
+    this.increaseFlowLevel();
+    this.simpleKeyAllowed = true;
+    const t = this.tok(type);
+    this.adv();
+    this.insert(-1, t);
+  }
+
+  private fetchFlowCollectionEnd(type: Tok): void {
+    this.removeSimpleKey();
+    this.decreaseFlowLevel();
+    this.simpleKeyAllowed = false;
+    const t = this.tok(type);
+    this.adv();
+    this.insert(-1, t);
+  }
+
+  private fetchFlowEntry(): void {
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = true;
+    const t = this.tok(Tok.FLOW_ENTRY);
+    this.adv();
+    this.insert(-1, t);
+  }
+
+  private fetchBlockEntry(): void {
+    if (this.flowLevel === 0) {
+      if (!this.simpleKeyAllowed) this.fail('block sequence entries are not allowed in this context');
+      this.rollIndent(this.col, -1, Tok.BLOCK_SEQUENCE_START, this.pos, this.line, this.col);
+    }
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = true;
+    const t = this.tok(Tok.BLOCK_ENTRY);
+    this.adv();
+    this.insert(-1, t);
+  }
+
+  private fetchKey(): void {
+    if (this.flowLevel === 0) {
+      if (!this.simpleKeyAllowed) this.fail('mapping keys are not allowed in this context');
+      this.rollIndent(this.col, -1, Tok.BLOCK_MAPPING_START, this.pos, this.line, this.col);
+    }
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = this.flowLevel === 0;
+    const t = this.tok(Tok.KEY);
+    this.adv();
+    this.insert(-1, t);
+  }
+
+  private fetchValue(): void {
+    const k = this.simpleKeys[this.simpleKeys.length - 1];
+    if (this.simpleKeyIsValid(k)) {
+      this.insert(k.tokenNumber - this.tokensParsed, this.tok(Tok.KEY, k.pos, k.line, k.col));
+      this.rollIndent(k.col, k.tokenNumber, Tok.BLOCK_MAPPING_START, k.pos, k.line, k.col);
+      k.possible = false;
+      this.simpleKeysByTok.delete(k.tokenNumber);
+      this.simpleKeyAllowed = false;
+    } else {
+      if (this.flowLevel === 0) {
+        if (!this.simpleKeyAllowed) this.fail('mapping values are not allowed in this context');
+        this.rollIndent(this.col, -1, Tok.BLOCK_MAPPING_START, this.pos, this.line, this.col);
+      }
+      this.simpleKeyAllowed = this.flowLevel === 0;
+    }
+    const t = this.tok(Tok.VALUE);
+    this.adv();
+    this.insert(-1, t);
+  }
+
+  private fetchAnchor(type: Tok): void {
+    this.saveSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insert(-1, this.scanAnchor(type));
+  }
+
+  private fetchTag(): void {
+    this.saveSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insert(-1, this.scanTag());
+  }
+
+  private fetchBlockScalar(literal: boolean): void {
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = true;
+    this.insert(-1, this.scanBlockScalar(literal));
+  }
+
+  private fetchFlowScalar(single: boolean): void {
+    this.saveSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insert(-1, this.scanFlowScalar(single));
+  }
+
+  private fetchPlainScalar(): void {
+    this.saveSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insert(-1, this.scanPlainScalar());
+  }
+
+  private scanToNextToken(): void {
+    const s = this.s;
+    for (;;) {
+      let c = s.charCodeAt(this.pos);
+      while (c === 32 || ((this.flowLevel > 0 || !this.simpleKeyAllowed) && c === 9)) {
+        this.pos++;
+        this.col++;
+        c = s.charCodeAt(this.pos);
+      }
+      if (c === 35 /* # */) {
+        while (!isBreakz(c)) {
+          this.adv();
+          c = s.charCodeAt(this.pos);
+        }
+      }
+      if (isBreak(c)) {
+        this.skipLine();
+        if (this.flowLevel === 0) this.simpleKeyAllowed = true;
+      } else {
+        break;
+      }
+    }
+  }
+
+}
+
+/** Code points in s[from, to) (a surrogate pair is one). */
+function codePoints(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!(c >= 0xdc00 && c <= 0xdfff && i > from && s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) <= 0xdbff)) n++;
+  }
+  return n;
+}

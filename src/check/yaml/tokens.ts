@@ -1,0 +1,51 @@
+/**
+ * Tokens and character classes of the goyaml v2 scanner port (see scanner.ts).
+ */
+
+export const enum Tok {
+  STREAM_START, STREAM_END, VERSION_DIRECTIVE, TAG_DIRECTIVE, DOCUMENT_START, DOCUMENT_END,
+  BLOCK_SEQUENCE_START, BLOCK_MAPPING_START, BLOCK_END, FLOW_SEQUENCE_START, FLOW_SEQUENCE_END,
+  FLOW_MAPPING_START, FLOW_MAPPING_END, BLOCK_ENTRY, FLOW_ENTRY, KEY, VALUE, ALIAS, ANCHOR, TAG, SCALAR,
+}
+
+export const enum Style { PLAIN, SINGLE, DOUBLE, LITERAL, FOLDED }
+
+/** A token; every token has the same fields (one object shape keeps the parser's property reads monomorphic). */
+export class Token {
+  constructor(
+    readonly type: Tok,
+    readonly pos: number,
+    readonly line: number,
+    readonly col: number,
+    /** Scalar value, anchor/alias name, tag handle, or %TAG handle. */
+    readonly value: string = '',
+    readonly style: Style = Style.PLAIN,
+    /** Tag suffix, or %TAG prefix. */
+    readonly suffix: string = '',
+    readonly major: number = 0,
+    readonly minor: number = 0,
+  ) {}
+}
+
+/** A YAML syntax error at a 0-based line (goyaml's "yaml: line N: problem"). */
+export class YamlSyntaxError extends Error {
+  constructor(public readonly problem: string, public readonly line: number) {
+    super(problem);
+    this.name = 'YamlSyntaxError';
+  }
+}
+
+/* eslint-disable no-self-compare */
+export const isBlank = (c: number) => c === 32 || c === 9;
+export const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
+/** End of input reads as NaN from charCodeAt. */
+export const isZ = (c: number) => c !== c;
+export const isBreakz = (c: number) => isBreak(c) || c !== c;
+export const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c !== c;
+export const isAlpha = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+export const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+export const hexVal = (c: number) => (c <= 57 ? c - 48 : c <= 70 ? c - 55 : c - 87);
+/* eslint-enable no-self-compare */
+
+/** Characters after which a plain scalar in block context may not start (goyaml fetch_next_token). */
+export const NOT_PLAIN_START = new Set([...'-?:,[]{}#&*!|>\'"%@`'].map((c) => c.charCodeAt(0)));
