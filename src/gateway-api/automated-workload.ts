@@ -36,8 +36,10 @@ export interface AutomatedGatewayWorkloadProps {
  * Deployment and Service as facts.
  *
  * @example
- * const workload = new AutomatedGatewayWorkload(chart, 'workload', { gatewayName: 'edge', namespace: 'shop' });
- * new IngressGateway(chart, 'edge', { workload, name: 'edge', api: GatewayApi.KUBERNETES });
+ * const shop = new Chart(app, 'shop', { namespace: 'shop' });
+ * const workload = new AutomatedGatewayWorkload(shop, 'workload', { gatewayName: 'edge', namespace: 'shop' });
+ * const edge = new IngressGateway(shop, 'edge', { workload, name: 'edge', api: GatewayApi.KUBERNETES });
+ * edge.addHttpHost('web', { hosts: ['shop.example.com'], routes: [HttpRoute.to([Destination.service('web', 8080)])] });
  *
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/#automated-deployment
  */
