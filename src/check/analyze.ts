@@ -5,7 +5,7 @@
  * suppressions, and returns the findings sorted deterministically.
  */
 import { Finding, Severity, compareFindings } from './findings';
-import { AssumeInstall, IndexedObject, MeshIndex } from './mesh-index';
+import { IndexedObject, InstallAssumption, MeshIndex } from './mesh-index';
 import { KubeObject, SourceRef } from './model';
 import type { Report, Rule, RuleMeta } from './rule';
 import { ALL_RULES } from './rules';
@@ -43,7 +43,7 @@ export interface AnalyzeOptions {
   /** @default 'default' */
   readonly defaultNamespace?: string;
   /** What to assume when no gateway workload is declared. @default 'demo' */
-  readonly assumeInstall?: AssumeInstall;
+  readonly assumeInstall?: InstallAssumption;
   /** "Now" for certificate expiry. @default new Date() */
   readonly now?: Date;
   /** Rules to run. @default ALL_RULES */

@@ -11,7 +11,7 @@ import { formatText } from './format';
 import { InputError, readInputs, readMeshConfig } from './inputs';
 import { analyze } from '../check/analyze';
 import { Finding, Severity, formatJson } from '../check/findings';
-import type { AssumeInstall } from '../check/mesh-index';
+import type { InstallAssumption } from '../check/mesh-index';
 import { SourceRef, isRecord } from '../check/model';
 import { ManifestLoadError } from '../check/yaml';
 
@@ -48,7 +48,7 @@ interface Options {
   meshConfig?: string;
   failOn: Severity;
   namespace?: string;
-  assumeInstall?: AssumeInstall;
+  assumeInstall?: InstallAssumption;
   paths: string[];
 }
 

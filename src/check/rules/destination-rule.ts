@@ -7,7 +7,7 @@
  */
 import { Severity } from '../findings';
 import { classifyHost, hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } from '../hosts';
-import { GatewayWorkload, HostIndex, IndexedObject, MeshIndex } from '../mesh-index';
+import { WorkloadInfo, HostIndex, IndexedObject, MeshIndex } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { RuleContext, defineRule } from '../rule';
 
@@ -658,7 +658,7 @@ export const DRX_VIS_001 = defineRule({
         }
         const gw = index.gatewayByRef(ref);
         if (!gw) continue;
-        for (const w of index.workloadsFor(gw) as GatewayWorkload[]) callers.set(w.namespace, `gateway ${ref.namespace}/${ref.name} pods`);
+        for (const w of index.workloadsFor(gw) as WorkloadInfo[]) callers.set(w.namespace, `gateway ${ref.namespace}/${ref.name} pods`);
       }
       if (callers.size === 0) continue;
       for (const host of destinationHosts(vs.spec)) {

@@ -6,7 +6,7 @@
 import { Severity } from '../findings';
 import { hostCovers } from '../hosts';
 import {
-  GatewayServer, GatewayServerHost, GatewayWorkload, HostIndex, IndexedObject, ListenerBucket, MeshIndex,
+  GatewayServer, GatewayServerHost, WorkloadInfo, HostIndex, IndexedObject, ListenerBucket, MeshIndex,
   describeWorkload, isHttpFamily,
 } from '../mesh-index';
 import { asArray, asNumber, asRecord, asStringArray, isRecord } from '../model';
@@ -412,7 +412,7 @@ export const GWX_SVC_001 = defineRule({
     const ix = ctx.index;
     // egress workloads that sidecars route to (the mesh leg of the egress pattern): their Gateways serve egress
     const em = egressModel(ix);
-    const routedTo = new Set<GatewayWorkload>();
+    const routedTo = new Set<WorkloadInfo>();
     for (const f of em.meshLegs) {
       for (const r of f.rules) {
         for (const d of r.dests) {
@@ -488,8 +488,8 @@ export const GWX_REDIR_001 = defineRule({
   needsContext: true,
   check(ctx) {
     const ix = ctx.index;
-    const tlsHosts = new Map<GatewayWorkload, HostIndex<string>>();
-    const tlsIndex = (w: GatewayWorkload) => {
+    const tlsHosts = new Map<WorkloadInfo, HostIndex<string>>();
+    const tlsIndex = (w: WorkloadInfo) => {
       let idx = tlsHosts.get(w);
       if (!idx) {
         idx = new HostIndex<string>();
