@@ -44,6 +44,13 @@ export interface AnalyzeOptions {
   readonly defaultNamespace?: string;
   /** What to assume when no gateway workload is declared. @default 'demo' */
   readonly assumeInstall?: InstallAssumption;
+  /**
+   * Closed world: the input is a complete cluster snapshot, as `istioctl analyze` sees it; IST-coded findings then
+   * follow istioctl to the letter (shared/ISTIOCTL-PARITY.md). Open world (default, and synth time): the input is
+   * desired state from Git, and no conclusion is drawn that needs a fact the input cannot have.
+   * @default false
+   */
+  readonly closedWorld?: boolean;
   /** "Now" for certificate expiry. @default new Date() */
   readonly now?: Date;
   /** Rules to run. @default ALL_RULES */
@@ -90,6 +97,7 @@ export function analyze(manifests: readonly KubeObject[], options: AnalyzeOption
     defaultNamespace: options.defaultNamespace,
     assumeInstall: options.assumeInstall,
     meshConfig: options.meshConfig,
+    closedWorld: options.closedWorld,
   });
   return analyzeIndex(index, options);
 }

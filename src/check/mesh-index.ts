@@ -12,11 +12,13 @@ export type { ServiceInfo, ServicePortInfo } from './index/services';
 export { describeWorkload } from './index/workloads';
 export type { InstallAssumption, WorkloadInfo, WorkloadRole } from './index/workloads';
 export type { ResolvedPort } from './index/ports';
+export type { PodInfo } from './index/pods';
 export { isHttpFamily, routeKindOf } from './index/servers';
 export type { GatewayServer, GatewayServerHost, ListenerBucket, RouteKind } from './index/servers';
 export { resolveGatewayName } from './index/gateway-refs';
 export type { GatewayRef } from './index/gateway-refs';
-export type { RegistryEntry } from './index/registry';
+export type { RegistryEntry, ScopedEntry } from './index/registry';
+export { parityFqdn } from './index/registry';
 
 /**
  * @deprecated use {@link InstallAssumption}; kept only so that importers outside the checker (synth-hook.ts) compile

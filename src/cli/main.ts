@@ -35,6 +35,8 @@ options:
   --namespace NS              namespace of objects without metadata.namespace (default "default")
   --assume-install demo|default|none
                               gateway install to assume when the input declares none (default demo)
+  --closed-world              the input is a complete cluster snapshot (as istioctl analyze sees it): what is absent
+                              does not exist (default: desired state from Git, absent facts are unknown)
   -h, --help                  show this help
   -V, --version               show the version
 
@@ -49,6 +51,7 @@ interface Options {
   failOn: Severity;
   namespace?: string;
   assumeInstall?: InstallAssumption;
+  closedWorld?: boolean;
   paths: string[];
 }
 
@@ -89,6 +92,9 @@ function parseCheckArgs(args: readonly string[]): Options {
         break;
       case '--assume-install':
         o.assumeInstall = oneOf(a, next(), ['demo', 'default', 'none'] as const);
+        break;
+      case '--closed-world':
+        o.closedWorld = true;
         break;
       case '--':
         o.paths.push(...args.slice(i + 1));
@@ -160,6 +166,7 @@ function runUnsafe(argv: readonly string[], io: CliIo): number {
     ...(meshConfig ? { meshConfig } : {}),
     ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}),
     ...(opts.assumeInstall ? { assumeInstall: opts.assumeInstall } : {}),
+    ...(opts.closedWorld ? { closedWorld: true } : {}),
   });
   if (opts.format === 'json') {
     io.stdout.write(`${formatJson(findings)}\n`);

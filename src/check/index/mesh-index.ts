@@ -21,10 +21,12 @@
 import { resolveShortName } from '../hosts';
 import { KubeObject, SourceRef, asArray, asRecord, asString, asStringMap, selectorMatches } from '../model';
 import { GatewayRef, resolveGatewayName } from './gateway-refs';
+import { implicitIngressObjects } from './implicit';
 import { MeshSettings, readMeshSettings } from './mesh-config';
 import { IndexedObject, ObjectStore } from './objects';
+import { PodInfo, readPods } from './pods';
 import { PortResolver, ResolvedPort } from './ports';
-import { RegistryEntry, ServiceRegistry } from './registry';
+import { RegistryEntry, ScopedEntry, ServiceRegistry } from './registry';
 import { GatewayHosts, GatewayServer, GatewayServerHost, ListenerBucket, readServers } from './servers';
 import { ServiceInfo, readServices } from './services';
 import { push } from './util';
@@ -50,7 +52,18 @@ export interface MeshIndexOptions {
    * (the `istio` ConfigMap, istiod Deployment env, an IstioOperator that installs istiod, in that order).
    */
   readonly meshConfig?: Record<string, unknown>;
+  /**
+   * Closed world: the input is a complete snapshot of a cluster, as `istioctl analyze` sees it (what is absent does not
+   * exist; Pods are Pod objects only; istioctl's implicit ingress Pod and Service are added; objects of kube-system,
+   * kube-public, kube-node-lease and local-path-storage are dropped). Open world (default): desired state from Git;
+   * pod templates of workload controllers count as Pods, absent facts are unknown.
+   * @default false
+   */
+  readonly closedWorld?: boolean;
 }
+
+/** Namespaces istioctl analyze ignores entirely. */
+const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
 
 export class MeshIndex {
   /** Every indexed object (manifests and context), oldest first. */
@@ -61,6 +74,8 @@ export class MeshIndex {
   public readonly meshConfig: MeshSettings;
   /** True when no gateway workload was declared and one was assumed (see {@link InstallAssumption}). */
   public readonly assumedInstall: boolean;
+  /** See {@link MeshIndexOptions.closedWorld}. */
+  public readonly closedWorld: boolean;
 
   private readonly store: ObjectStore;
   private readonly workloadList: WorkloadInfo[] = [];
@@ -72,6 +87,7 @@ export class MeshIndex {
   private readonly workloadsForCache = new Map<IndexedObject, WorkloadInfo[]>();
   private readonly serversCache = new Map<IndexedObject, GatewayServer[]>();
   private bucketCache?: ListenerBucket[];
+  private podList?: PodInfo[];
   private readonly ports: PortResolver;
   private readonly gatewayHosts: GatewayHosts;
   private readonly visibility: Visibility;
@@ -79,22 +95,44 @@ export class MeshIndex {
 
   constructor(manifests: readonly KubeObject[], options: MeshIndexOptions = {}) {
     this.defaultNamespace = options.defaultNamespace ?? 'default';
-    this.store = new ObjectStore({
+    this.closedWorld = options.closedWorld === true;
+    const init = {
       manifests,
       context: options.context ?? [],
       sources: options.sources,
       contextSources: options.contextSources,
       defaultNamespace: this.defaultNamespace,
-    });
+    };
+    let store = new ObjectStore(init);
+    let meshConfig = readMeshSettings(store, options.meshConfig);
+    if (this.closedWorld) {
+      const kept = (o: KubeObject) => !IGNORED_NAMESPACES.has(asString(asRecord(o.metadata).namespace) ?? '');
+      const keep = (list: readonly KubeObject[], src?: readonly (SourceRef | undefined)[]) => {
+        const idx = list.map((o, i) => (kept(o) ? i : -1)).filter((i) => i >= 0);
+        return { objects: idx.map((i) => list[i]), sources: src ? idx.map((i) => src[i]) : undefined };
+      };
+      const m = keep(manifests, options.sources);
+      const c = keep(init.context, options.contextSources);
+      const implicit = implicitIngressObjects(meshConfig.raw);
+      store = new ObjectStore({
+        ...init,
+        manifests: m.objects,
+        sources: m.sources,
+        context: [...c.objects, ...implicit],
+        contextSources: c.sources ? [...c.sources, ...implicit.map(() => undefined)] : undefined,
+      });
+      meshConfig = readMeshSettings(store, options.meshConfig);
+    }
+    this.store = store;
     this.objects = this.store.objects;
-    this.meshConfig = readMeshSettings(this.store, options.meshConfig);
+    this.meshConfig = meshConfig;
     for (const svc of readServices(this.store)) {
       this.addService(svc);
       this.serviceByName.set(`${svc.namespace}/${svc.name}`, svc);
     }
     this.indexWorkloads();
     this.assumedInstall = false;
-    if (this.workloadList.length === 0) {
+    if (this.workloadList.length === 0 && !this.closedWorld) {
       const mode = options.assumeInstall ?? 'demo';
       if (mode !== 'none') {
         this.assumedInstall = true;
@@ -154,6 +192,17 @@ export class MeshIndex {
       if (l.length < candidates.length) candidates = l;
     }
     return candidates.filter((w) => selectorMatches(selector, w.labels) && (namespace === undefined || w.namespace === namespace));
+  }
+
+  /** Pods as this world sees them (see pods.ts), in input order. */
+  public pods(): readonly PodInfo[] {
+    this.podList ??= readPods(this.objects, this.closedWorld, this.defaultNamespace, this.workloadList);
+    return this.podList;
+  }
+
+  /** Pods whose labels match `selector` (every Pod when it is empty), optionally only in `namespace`. */
+  public podsMatching(selector: Record<string, string>, namespace?: string): PodInfo[] {
+    return this.pods().filter((p) => (namespace === undefined || p.namespace === namespace) && selectorMatches(selector, p.labels));
   }
 
   /** Services by namespace (manifest Services and implied ones), in input order. */
@@ -360,6 +409,11 @@ export class MeshIndex {
     return this.registry.lookupHost(fqdn, fromNamespace);
   }
 
+  /** istioctl's registry lookup (ISTIOCTL-PARITY §0), with the referencing object's own exportTo. */
+  public lookupScoped(sourceNs: string, exportTo: readonly string[], host: string): ScopedEntry | undefined {
+    return this.registry.lookupScoped(sourceNs, exportTo, host);
+  }
+
   /** Every registry entry for a host regardless of visibility (for "exists but not exported" messages). */
   public registryEntries(fqdn: string): RegistryEntry[] {
     return this.registry.registryEntries(fqdn);
@@ -387,6 +441,14 @@ export class MeshIndex {
         return present.has(`${asString(rr.kind) ?? ''}|${o.namespace ?? ''}|${asString(rr.name) ?? ''}`);
       });
     const found: WorkloadInfo[] = [];
+    if (this.closedWorld) {
+      // istioctl: every Pod is a workload, whatever it looks like; nothing else is
+      for (const o of this.objects) {
+        if (o.group === '' && o.kind === 'Pod') found.push(podWorkload(o, o.labels, o.annotations, o.spec, 'pod', true)!);
+      }
+      for (const w of found) this.addWorkload(w);
+      return;
+    }
     for (const o of this.objects) {
       if (o.group === '' && o.kind === 'Pod') {
         if (ownedByPresent(o)) continue;

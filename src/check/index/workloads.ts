@@ -3,6 +3,7 @@
  * gateway component, or the assumed install), with the Services their origin implies.
  */
 import { asArray, asNumber, asRecord, asString, asStringMap, isRecord, selectorMatches } from '../model';
+import { overlaidPodLabels, overlaidServiceSpec } from './iop-overlays';
 import { containerEnv } from './mesh-config';
 import type { IndexedObject } from './objects';
 import type { ServiceInfo, ServicePortInfo } from './services';
@@ -68,6 +69,12 @@ const EGRESS_DEFAULT_PORTS: ServicePortInfo[] = [
   { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' },
 ];
 
+/** A port number given as a number or a numeric string. */
+function numeric(v: unknown): number | undefined {
+  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  return asNumber(v);
+}
+
 function roleOf(labels: Record<string, string>): WorkloadRole {
   const istio = labels.istio ?? labels.app ?? '';
   if (istio.includes('egress')) return 'egress';
@@ -77,12 +84,12 @@ function roleOf(labels: Record<string, string>): WorkloadRole {
 
 export function podWorkload(
   o: IndexedObject, labels: Record<string, string>, annotations: Record<string, string>,
-  podSpec: Record<string, unknown>, origin: 'pod' | 'controller',
+  podSpec: Record<string, unknown>, origin: 'pod' | 'controller', anyPod = false,
 ): WorkloadInfo | undefined {
   const containers = asArray(podSpec.containers);
   const injected = annotations['inject.istio.io/templates'] === 'gateway';
   const proxyImage = containers.some((c) => (asString(asRecord(c).image) ?? '').includes('proxyv2'));
-  if (!injected && !proxyImage && labels.istio === undefined) return undefined;
+  if (!anyPod && !injected && !proxyImage && labels.istio === undefined) return undefined;
   let unprivileged = false;
   const containerPorts = new Map<string, number>();
   for (const c of containers) {
@@ -128,28 +135,32 @@ export function iopWorkloads(iop: IndexedObject): WorkloadInfo[] {
       if (!enabled) continue;
       const namespace = asString(e.namespace) ?? iopNs;
       const labels = { ...(role === 'ingress' ? INGRESS_DEFAULT_LABELS : EGRESS_DEFAULT_LABELS), ...asStringMap(e.label) };
-      const k8s = asRecord(e.k8s);
-      const svcSpec = asRecord(k8s.service);
-      const declaredPorts = Array.isArray(svcSpec.ports) ? svcSpec.ports : undefined;
-      const ports: ServicePortInfo[] = declaredPorts
-        ? declaredPorts.filter(isRecord).flatMap((p) => {
-          const port = asNumber(p.port);
-          if (port === undefined) return [];
-          const tp = asNumber(p.targetPort) ?? (typeof p.targetPort === 'string' && /^\d+$/.test(p.targetPort) ? Number(p.targetPort) : port);
-          return [{ name: asString(p.name), port, targetPort: tp, protocol: (asString(p.protocol) ?? 'TCP').toUpperCase(), nodePort: asNumber(p.nodePort) }];
-        })
-        : role === 'ingress' ? (profile === 'demo' ? INGRESS_DEMO_PORTS : INGRESS_DEFAULT_PORTS) : EGRESS_DEFAULT_PORTS;
+      const podLabels = overlaidPodLabels(e, name, labels);
       const gwValues = asRecord(gatewaysValues[role === 'ingress' ? 'istio-ingressgateway' : 'istio-egressgateway']);
       const runAsRoot = gwValues.runAsRoot === true;
-      const svcType = asString(svcSpec.type) ?? asString(gwValues.type) ?? (role === 'ingress' ? 'LoadBalancer' : 'ClusterIP');
+      const k8s = asRecord(e.k8s);
+      const declared = asRecord(k8s.service);
+      const defaultPorts = role === 'ingress' ? (profile === 'demo' ? INGRESS_DEMO_PORTS : INGRESS_DEFAULT_PORTS) : EGRESS_DEFAULT_PORTS;
+      const svcSpec = overlaidServiceSpec(e, name, {
+        ...declared,
+        ports: Array.isArray(declared.ports) ? declared.ports : defaultPorts.map((p) => ({ ...p })),
+        selector: labels,
+        type: asString(declared.type) ?? asString(gwValues.type) ?? (role === 'ingress' ? 'LoadBalancer' : 'ClusterIP'),
+      });
+      const ports: ServicePortInfo[] = asArray(svcSpec.ports).filter(isRecord).flatMap((p) => {
+        const port = numeric(p.port);
+        if (port === undefined) return [];
+        const tp = numeric(p.targetPort) ?? port;
+        return [{ name: asString(p.name), port, targetPort: tp, protocol: (asString(p.protocol) ?? 'TCP').toUpperCase(), nodePort: asNumber(p.nodePort) }];
+      });
       const service: ServiceInfo = {
-        name, namespace, selector: labels, type: svcType, ports, object: iop, origin: 'istio-operator',
+        name, namespace, selector: asStringMap(svcSpec.selector), type: asString(svcSpec.type) ?? 'ClusterIP', ports, object: iop, origin: 'istio-operator',
       };
       out.push({
         id: `IstioOperator/${iop.namespace ?? ''}/${iop.name}/${name}`,
         name,
         namespace,
-        labels,
+        labels: podLabels,
         unprivileged: !runAsRoot,
         role,
         containerPorts: new Map(),

@@ -10,6 +10,7 @@ import { classifyHost, hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } fro
 import { WorkloadInfo, HostIndex, IndexedObject, MeshIndex } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { RuleContext, defineRule } from '../rule';
+import { eachDestination } from './virtual-service';
 
 const q = (v: unknown) => JSON.stringify(v);
 
@@ -533,21 +534,101 @@ export const DRX_HOST_001 = defineRule({
   },
 });
 
+/**
+ * (host, subset) pairs some VirtualService route or mirror sends traffic to, keyed `fqdn|subset` (short hosts resolved
+ * in the VirtualService namespace, lower-cased).
+ */
+function targetedSubsets(index: MeshIndex): Set<string> {
+  let out = targetedCache.get(index);
+  if (!out) {
+    out = new Set();
+    for (const vs of index.ofKind('VirtualService')) {
+      if (vs.group !== 'networking.istio.io') continue;
+      const ns = vs.namespace ?? index.defaultNamespace;
+      eachDestination(vs, (d) => {
+        const host = asString(d.destination.host);
+        const subset = asString(d.destination.subset);
+        if (host && subset) out!.add(`${index.resolveHost(host, ns).toLowerCase()}|${subset}`);
+      });
+    }
+    targetedCache.set(index, out);
+  }
+  return out;
+}
+const targetedCache = new WeakMap<MeshIndex, Set<string>>();
+
+/** Pod labels augmented with the topology of their Node (ISTIOCTL-PARITY §15). */
+function augmentedPodLabels(index: MeshIndex): Record<string, string>[] {
+  return index.pods().map((p) => {
+    if (!p.nodeName) return p.labels;
+    const labels: Record<string, string> = { ...p.labels, 'kubernetes.io/hostname': p.nodeName };
+    const node = index.get('Node', undefined, p.nodeName);
+    if (node) {
+      const region = node.labels['topology.kubernetes.io/region'];
+      const zone = node.labels['topology.kubernetes.io/zone'];
+      const subzone = node.labels['topology.istio.io/subzone'];
+      if (region) labels['topology.kubernetes.io/region'] = region;
+      if (zone) {
+        labels['topology.kubernetes.io/zone'] = zone;
+        if (subzone) labels['topology.istio.io/subzone'] = subzone;
+      }
+    }
+    return labels;
+  });
+}
+
+const SUBSET_FIX = 'fix the subset labels to match pod labels, or deploy the missing version; routes to this subset get 503 (no healthy upstream)';
+
+/**
+ * DRX-SUB-001 (IST0173). Severity rule: a subset that selects no pods is an error only when a VirtualService route or
+ * mirror sends traffic to it (503 no healthy upstream); otherwise a warning (istioctl: Error), as in Istio's own
+ * destination-rule-all.yaml, which defines subsets for versions not deployed.
+ *
+ * Closed world (ISTIOCTL-PARITY §15): DestinationRules whose host the scoped registry lookup finds; every Pod in the
+ * input, in any namespace, with Node topology labels; the subset selector merges a ServiceEntry workloadSelector.
+ * Open world: Pods and pod templates of the host's Service, in its namespace, checked only when some are in the input.
+ */
 export const DRX_SUB_001 = defineRule({
   id: 'DRX-SUB-001',
   code: 'IST0173',
   severity: Severity.ERROR,
   needsContext: true,
-  summary: 'Subset labels select pods of the host\'s service (checked only when its pods are in the input)',
+  summary: 'Subset labels select pods (error when a route or mirror uses the subset, else warning; checked only when pods of the host are in the input)',
   check(ctx) {
     const index = ctx.index;
     const f = drFacts(index);
+    const targeted = targetedSubsets(index);
+    const severityOf = (fqdn: string, name: string) => (targeted.has(`${fqdn.toLowerCase()}|${name}`) ? Severity.ERROR : Severity.WARNING);
+    const usedNote = (sev: Severity) => (sev === Severity.ERROR ? '; a route or mirror sends traffic to it' : '; no route uses it yet');
+    if (index.closedWorld) {
+      const pods = augmentedPodLabels(index);
+      for (const r of f.resolved) {
+        if (r.dr.isContext) continue;
+        const entry = index.lookupScoped(r.namespace, asStringArray(r.dr.spec.exportTo), r.host);
+        if (!entry) continue;
+        asArray(r.dr.spec.subsets).forEach((s, i) => {
+          if (!isRecord(s)) return;
+          const name = asString(s.name) ?? '';
+          const sel = { ...entry.workloadLabels, ...asStringMap(s.labels) };
+          if (pods.some((p) => selectorMatches(sel, p))) return;
+          const sev = severityOf(r.fqdn, name);
+          ctx.report({
+            object: r.dr,
+            path: `spec.subsets[${i}]`,
+            severity: sev,
+            message: `subset ${q(name)} (${Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',') || 'no labels'}) selects no pod of the input${usedNote(sev)}`,
+            fix: SUBSET_FIX,
+          });
+        });
+      }
+      return;
+    }
     const gatewayHosts = gatewayServiceHosts(index);
     for (const r of f.resolved) {
       if (r.dr.isContext) continue;
       const svc = serviceOf(index, r.fqdn);
       if (!svc || Object.keys(svc.selector).length === 0) continue;
-      const pods = (f.podLabels.get(svc.namespace) ?? []).filter((l) => selectorMatches(svc.selector, l));
+      const pods = index.podsMatching(svc.selector, svc.namespace).map((p) => p.labels);
       if (pods.length === 0) continue;
       asArray(r.dr.spec.subsets).forEach((s, i) => {
         if (!isRecord(s)) return;
@@ -559,6 +640,7 @@ export const DRX_SUB_001 = defineRule({
             object: r.dr,
             path: `spec.subsets[${i}]`,
             severity: Severity.WARNING,
+            code: '',
             message: `subset ${q(name)} has no labels, so it selects every pod of service ${svc.namespace}/${svc.name}`,
             fix: 'add labels that tell this subset apart (e.g. version: v1), or route without a subset',
           });
@@ -566,12 +648,14 @@ export const DRX_SUB_001 = defineRule({
         }
         if (pods.some((p) => selectorMatches(labels, p))) return;
         const seen = Array.from(new Set(pods.flatMap((p) => Object.keys(labels).filter((k) => p[k] !== undefined).map((k) => `${k}=${p[k]}`)))).sort();
+        const sev = severityOf(r.fqdn, name);
         ctx.report({
           object: r.dr,
           path: `spec.subsets[${i}].labels`,
-          message: `subset ${q(name)} labels ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')} select none of the ${pods.length} pod template(s) of service ${svc.namespace}/${svc.name}` +
-            (seen.length ? ` (they carry ${seen.join(', ')})` : ''),
-          fix: 'fix the subset labels to match pod labels, or deploy the missing version; routes to this subset get 503 (no healthy upstream)',
+          severity: sev,
+          message: `subset ${q(name)} labels ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')} select none of the ${pods.length} pod(s) or pod template(s) of service ${svc.namespace}/${svc.name}` +
+            (seen.length ? ` (they carry ${seen.join(', ')})` : '') + usedNote(sev),
+          fix: SUBSET_FIX,
         });
       });
     }

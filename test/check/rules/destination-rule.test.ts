@@ -3,7 +3,7 @@ import { analyze } from '../../../src/check/analyze';
 import { Finding, Severity } from '../../../src/check/findings';
 import { KubeObject } from '../../../src/check/model';
 import { DESTINATION_RULE_RULES, durationMs } from '../../../src/check/rules/destination-rule';
-import { Obj, brief, deployment, destinationRule, gateway, injectedGateway, only, server, service, serviceEntry, vs } from '../fixtures';
+import { Obj, brief, check, deployment, destinationRule, gateway, injectedGateway, only, server, service, serviceEntry, vs } from '../fixtures';
 
 const run = (objs: KubeObject[]): Finding[] => analyze(objs, { rules: DESTINATION_RULE_RULES });
 const dr = (spec: Obj, o: Obj = {}) => destinationRule('dr', { host: 'reviews', ...spec }, o);
@@ -118,7 +118,7 @@ const cases: Case[] = [
     code: 'IST0173',
     bad: [dr({ subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v9', labels: { version: 'v9' } }] }), reviews(), deployment('reviews-v1', { labels: { app: 'reviews', version: 'v1' } })],
     paths: ['spec.subsets[1].labels'],
-    message: /subset "v9" labels version=v9 select none of the 1 pod template\(s\) of service default\/reviews \(they carry version=v1\)/,
+    message: /subset "v9" labels version=v9 select none of the 1 pod\(s\) or pod template\(s\) of service default\/reviews \(they carry version=v1\)/,
     // no pods for the service in the input: say nothing
     good: [dr({ subsets: [{ name: 'v9', labels: { version: 'v9' } }] }), reviews()],
   },
@@ -207,6 +207,28 @@ describe('specific behaviour', () => {
     const f = only(run([destinationRule('x', { host: 'reviews.default' }), reviews()]), 'DRX-HOST-001');
     expect(f.map((x) => x.severity)).toStrictEqual([Severity.ERROR]);
     expect(f[0].message).toMatch(/did you mean reviews.default.svc.cluster.local\?/);
+  });
+
+  test('DRX-SUB-001 severity: error when a route or mirror sends traffic to the empty subset, else warning', () => {
+    const base = [dr({ subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] }), reviews(), deployment('reviews-v1', { labels: { app: 'reviews', version: 'v1' } })];
+    const sev = (objs: KubeObject[]) => only(check(objs), 'DRX-SUB-001').map((f) => [f.path, f.severity]);
+    expect(sev(base)).toEqual([['spec.subsets[1].labels', Severity.WARNING]]);
+    const route = vs('reviews', ['reviews'], { http: [{ route: [{ destination: { host: 'reviews', subset: 'v2' } }] }] });
+    expect(sev([...base, route])).toEqual([['spec.subsets[1].labels', Severity.ERROR]]);
+    const mirror = vs('reviews', ['reviews'], { http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' } }], mirror: { host: 'reviews.default.svc.cluster.local', subset: 'v2' } }] });
+    expect(sev([...base, mirror])).toEqual([['spec.subsets[1].labels', Severity.ERROR]]);
+  });
+
+  test('DRX-SUB-001 closed world: every Pod of the input counts (not templates), Node topology labels are added, no Pods means every subset', () => {
+    const zoned = dr({ subsets: [{ name: 'east', labels: { 'topology.kubernetes.io/zone': 'east-1a' } }, { name: 'v1', labels: { version: 'v1' } }] });
+    const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'r1', namespace: 'other', labels: { version: 'v1' } }, spec: { nodeName: 'n1' } };
+    const node: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', labels: { 'topology.kubernetes.io/zone': 'east-1a' } } };
+    const paths = (objs: KubeObject[]) => only(check(objs, { closedWorld: true }), 'DRX-SUB-001').map((f) => f.path);
+    expect(paths([zoned, reviews(), pod, node])).toEqual([]);
+    expect(paths([zoned, reviews(), pod])).toEqual(['spec.subsets[0]']);
+    expect(paths([zoned, reviews(), deployment('reviews-v1', { labels: { app: 'reviews', version: 'v1' } })])).toEqual(['spec.subsets[0]', 'spec.subsets[1]']);
+    // host not in the registry: IST0174 instead
+    expect(paths([zoned])).toEqual([]);
   });
 
   test('DRX-SUB-001: label-less subset warns for app services, not for the egress gateway', () => {
