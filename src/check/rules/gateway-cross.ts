@@ -10,7 +10,7 @@ import {
   describeWorkload, isHttpFamily,
 } from '../mesh-index';
 import { asArray, asNumber, asRecord, asStringArray, isRecord } from '../model';
-import { Rule, defineRule } from '../rule';
+import { Rule, RuleContext, defineRule } from '../rule';
 import { egressModel } from './egress';
 import { ownGateways } from './gateway';
 
@@ -37,24 +37,42 @@ function once(): (key: string) => boolean {
   };
 }
 
+/**
+ * GWX-SEL-001. IST0101 (`selector`) as istioctl computes it (ISTIOCTL-PARITY §1): no Pod anywhere carries the selector's
+ * labels (namespace and gateway-ness irrelevant; an empty selector needs any Pod). Pods are Pod objects in the closed
+ * world; pod templates, IstioOperator gateways and the assumed install count too in the open world. Uncoded warning:
+ * the selector matches only pods that do not look like gateways (no proxyv2 image, gateway injection template or
+ * `istio` label), so no gateway proxy applies the Gateway.
+ */
 export const GWX_SEL_001 = defineRule({
   id: 'GWX-SEL-001',
   code: 'IST0101',
   severity: Severity.ERROR,
-  summary: 'Gateway selector matches at least one gateway pod, else the Gateway does nothing',
+  summary: 'Gateway selector matches at least one pod (IST0101, any pod with those labels), else the Gateway does nothing; uncoded warning when it matches only pods that do not look like gateways',
   needsContext: true,
   check(ctx) {
     const ix = ctx.index;
     for (const gw of ownGateways(ix)) {
-      if (ix.workloadsFor(gw).length > 0) continue;
       const sel = ix.gatewaySelector(gw);
-      if (ix.meshConfig.scopeGatewayToNamespace && ix.workloadsMatching(sel).length > 0) continue; // GWX-SEL-003
-      const known = ix.gatewayWorkloads().map(describeWorkload);
+      const pods = ix.podsMatching(sel);
+      if (pods.length === 0) {
+        const known = ix.gatewayWorkloads().map(describeWorkload);
+        ctx.report({
+          object: gw,
+          path: 'spec.selector',
+          message: `selector ${selectorText(sel)} (${selectorString(sel)}) matches no pod${ix.closedWorld ? ' of the input' : ' or pod template of the input'} (${known.length ? `known gateway workloads: ${bounded(known)}` : 'no gateway workload is declared'})`,
+          fix: 'select the labels of an installed gateway (e.g. istio: ingressgateway), or declare the gateway workload (Deployment/Service or IstioOperator) as context',
+        });
+        continue;
+      }
+      if (ix.closedWorld || ix.workloadsMatching(sel).length > 0) continue;
       ctx.report({
         object: gw,
         path: 'spec.selector',
-        message: `selector ${selectorText(sel)} matches no gateway pod (${known.length ? `known gateway workloads: ${known.join('; ')}` : 'no gateway workload is declared'})`,
-        fix: 'select the labels of an installed gateway (e.g. istio: ingressgateway), or declare the gateway workload (Deployment/Service or IstioOperator) as context',
+        code: '',
+        severity: Severity.WARNING,
+        message: `selector ${selectorText(sel)} matches only pods that do not look like gateways (${bounded(pods.map((p) => `${p.object?.kind ?? 'pod'} ${p.namespace}/${p.object?.name ?? ''}`))}); sidecars ignore Gateways, so this one does nothing unless those pods run a gateway proxy`,
+        fix: 'select the labels of a gateway deployment (proxyv2 image, inject.istio.io/templates: gateway, or an istio label)',
       });
     }
   },
@@ -236,13 +254,104 @@ export const GWX_PORT_004 = defineRule({
   },
 });
 
+/** Canonical selector string of ISTIOCTL-PARITY §0: `k1=v1,k2=v2`, keys sorted; empty for an empty selector. */
+export function selectorString(sel: Record<string, string>): string {
+  return Object.keys(sel).sort().map((k) => `${k}=${sel[k]}`).join(',');
+}
+
+/** True when some Pod (of this world) carries the labels of both selectors. */
+function podMatchesBoth(ix: MeshIndex, a: Record<string, string>, b: Record<string, string>): boolean {
+  for (const k of Object.keys(a)) if (k in b && b[k] !== a[k]) return false;
+  return ix.podsMatching({ ...a, ...b }).length > 0;
+}
+
+interface KeyedServer {
+  readonly hosts: Map<string, string>;
+  readonly tls: boolean;
+}
+
+/**
+ * IST0145 as istioctl computes it (ISTIOCTL-PARITY §10): servers keyed by (canonical selector, port as written);
+ * a server of G conflicts with another Gateway under a related key (equal selector, or one selector string contains
+ * the other and a Pod matches both) when a host string is equal and the bind is identical. One message per server,
+ * on both Gateways of a pair. Returns the reported servers.
+ */
+function reportConflictingGateways(ctx: RuleContext): Set<GatewayServer> {
+  const ix = ctx.index;
+  const reported = new Set<GatewayServer>();
+  const byKey = new Map<string, Map<IndexedObject, KeyedServer>>();
+  const selectors = new Map<string, Record<string, string>>();
+  for (const g of ix.gateways()) {
+    const sel = ix.gatewaySelector(g);
+    const ss = selectorString(sel);
+    selectors.set(ss, sel);
+    for (const srv of ix.serversOf(g)) {
+      const key = `${ss}|${srv.port.number ?? 0}`;
+      let m = byKey.get(key);
+      if (!m) byKey.set(key, (m = new Map()));
+      m.set(g, { hosts: new Map(srv.hosts.map((h) => [h.raw, srv.bind ?? ''])), tls: srv.tls !== undefined });
+    }
+  }
+  const related = new Map<string, string[]>();
+  const relatedOf = (ss: string): string[] => {
+    let r = related.get(ss);
+    if (!r) {
+      const sel = selectors.get(ss) ?? {};
+      r = Array.from(selectors.keys()).filter((o) => o === ss || ((o.includes(ss) || ss.includes(o)) && podMatchesBoth(ix, sel, selectors.get(o) ?? {})));
+      related.set(ss, r);
+    }
+    return r;
+  };
+  for (const g of ownGateways(ix)) {
+    const ss = selectorString(ix.gatewaySelector(g));
+    for (const srv of ix.serversOf(g)) {
+      const port = srv.port.number ?? 0;
+      const bind = srv.bind ?? '';
+      const others: IndexedObject[] = [];
+      let anyTls = false;
+      let hostHit = '';
+      for (const rs of relatedOf(ss)) {
+        const m = byKey.get(`${rs}|${port}`);
+        if (!m) continue;
+        for (const [x, ks] of m) {
+          if (x === g || others.includes(x)) continue;
+          const h = srv.hosts.find((hh) => ks.hosts.has(hh.raw) && ks.hosts.get(hh.raw) === bind);
+          if (!h) continue;
+          others.push(x);
+          hostHit ||= h.raw;
+          anyTls ||= ks.tls;
+        }
+      }
+      if (others.length === 0) continue;
+      reported.add(srv);
+      const tls = anyTls && srv.tls !== undefined;
+      ctx.report({
+        object: g,
+        path: srv.path,
+        severity: tls ? Severity.ERROR : Severity.WARNING,
+        message: `server on port ${port} declares host ${q(hostHit)}${bind ? ` (bind ${bind})` : ''} that ${bounded(others.map(gwName))} also declare${others.length === 1 ? 's' : ''} for the same workload selector and port` +
+          (tls ? '; with tls, istiod keeps the older server and drops the newer' : '; plaintext routes of both concatenate oldest first'),
+        fix: 'serve each host from one Gateway per port and selector: merge the servers, or remove the host from one of them',
+      });
+    }
+  }
+  return reported;
+}
+
+/** "a, b, c and N more": at most 10 names. */
+export function bounded(names: readonly string[], max = 10): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
 export const GWX_DUP_001 = defineRule({
   id: 'GWX-DUP-001',
   code: 'IST0145',
   severity: Severity.ERROR,
-  summary: 'Same host string on one listener in servers with a `tls` block: the newer server is dropped',
+  summary: 'Same host and bind on the same port and selector in ≥2 Gateways (istioctl IST0145, both Gateways; error with tls, else warning); uncoded: the same tls host on one listener reached through port translation or overlapping selectors',
   needsContext: true,
   check(ctx) {
+    const coded = reportConflictingGateways(ctx);
     const first = once();
     for (const b of buckets(ctx.index)) {
       const seen = new Map<string, GatewayServer>();
@@ -254,11 +363,12 @@ export const GWX_DUP_001 = defineRule({
             seen.set(h.raw, s);
             continue;
           }
-          if (older === s || !first(`${s.gateway.order}|${s.index}|${h.index}`)) continue;
+          if (older === s || coded.has(s) || !first(`${s.gateway.order}|${s.index}|${h.index}`)) continue;
           ctx.report({
             object: s.gateway,
             path: `${s.path}.hosts[${h.index}]`,
-            message: `host ${q(h.raw)} on port ${s.port.number} is already served with tls by ${where(older, s.gateway)} (older) on ${describeWorkload(b.workload)}, so this server is dropped`,
+            code: '',
+            message: `host ${q(h.raw)} on port ${s.port.number} is already served with tls by ${where(older, s.gateway)} (older) on the same listener ${b.listenPort} of ${describeWorkload(b.workload)}, so this server is dropped`,
             fix: 'serve each host with TLS from one server only: merge the servers, or remove the host here',
           });
         }
@@ -269,7 +379,6 @@ export const GWX_DUP_001 = defineRule({
 
 export const GWX_DUP_002 = defineRule({
   id: 'GWX-DUP-002',
-  code: 'IST0145',
   severity: Severity.WARNING,
   summary: 'Overlapping hosts on one plain HTTP listener in ≥2 Gateways: routes concatenate oldest-first',
   needsContext: true,
