@@ -9,7 +9,7 @@ import {
   GatewayServer, GatewayServerHost, WorkloadInfo, HostIndex, IndexedObject, ListenerBucket, MeshIndex,
   describeWorkload, isHttpFamily,
 } from '../mesh-index';
-import { asArray, asNumber, asRecord, asStringArray, isRecord } from '../model';
+import { asArray, asNumber, asRecord, asString, asStringArray, isRecord, selectorMatches } from '../model';
 import { Rule, RuleContext, defineRule } from '../rule';
 import { egressModel } from './egress';
 import { ownGateways } from './gateway';
@@ -136,29 +136,65 @@ export const GWX_SEL_003 = defineRule({
   },
 });
 
+/**
+ * GWX-PORT-001. IST0162 as istioctl computes it (ISTIOCTL-PARITY §13): for Gateways whose selector matches a Pod, the
+ * accepted ports are the TCP ports of every Service in a matching Pod's namespace that selects that Pod (a non-zero
+ * numeric targetPort is accepted and its port maps to it; otherwise the port itself); one message per server whose
+ * port is neither. Closed world: Service ports without `protocol` are not TCP (no API defaulting); open world: they are
+ * (the API server defaults them when the manifest is applied). Error (istioctl: Warning): the port is unreachable.
+ */
 export const GWX_PORT_001 = defineRule({
   id: 'GWX-PORT-001',
   code: 'IST0162',
   severity: Severity.ERROR,
-  summary: 'Server port is a TCP port or targetPort of a Service selecting the gateway pods',
+  summary: 'Server port is a TCP port or targetPort of a Service selecting the gateway pods (IST0162, per server; istioctl: Warning, ours error: the port is unreachable)',
   needsContext: true,
   check(ctx) {
     const ix = ctx.index;
     for (const gw of ownGateways(ix)) {
-      for (const w of ix.workloadsFor(gw)) {
-        for (const s of ix.serversOf(gw)) {
-          const n = validPort(s);
-          if (n === undefined || ix.resolveServerPort(w, n).exposed) continue;
-          const exposed = ix.exposedPorts(w);
-          ctx.report({
-            object: gw,
-            path: `${s.path}.port.number`,
-            message: `port ${n} is not exposed by any Service selecting the gateway pods (${describeWorkload(w)} ${exposed.length ? `exposes ${exposed.join(', ')}` : 'has no Service'})`,
-            fix: exposed.length
-              ? `use one of the exposed ports (${exposed.join(', ')}) or add port ${n} to the gateway Service (IstioOperator: k8s.service.ports)`
-              : `declare the gateway Service (as context if installed elsewhere) with port ${n}`,
+      const pods = ix.podsMatching(ix.gatewaySelector(gw));
+      if (pods.length === 0) continue; // GWX-SEL-001
+      const accepted = new Set<number>();
+      const mapped = new Set<number>();
+      const services: string[] = [];
+      const servicePorts: number[] = [];
+      for (const pod of pods) {
+        for (const svc of ix.servicesIn(pod.namespace)) {
+          if (!selectorMatches(svc.selector, pod.labels)) continue;
+          const name = `${svc.namespace}/${svc.name}`;
+          if (!services.includes(name)) services.push(name);
+          const rawPorts = svc.object && svc.origin === 'manifest' ? asArray(svc.object.spec.ports).filter(isRecord) : undefined;
+          svc.ports.forEach((p) => {
+            const raw = rawPorts?.find((r) => asNumber(r.port) === p.port);
+            const declared = raw ? asString(raw.protocol) : p.protocol;
+            const protocol = ix.closedWorld ? declared ?? '' : (declared ?? 'TCP').toUpperCase();
+            if (protocol !== 'TCP') return;
+            if (!servicePorts.includes(p.port)) servicePorts.push(p.port);
+            const rawTarget = raw ? raw.targetPort : p.targetPort;
+            const target = typeof rawTarget === 'number' ? rawTarget : typeof rawTarget === 'string' && /^\d+$/.test(rawTarget) ? Number(rawTarget) : 0;
+            if (target !== 0) {
+              accepted.add(target);
+              mapped.add(p.port);
+            } else {
+              accepted.add(p.port);
+            }
           });
         }
+      }
+      for (const s of ix.serversOf(gw)) {
+        const n = s.port.number;
+        if (n === undefined || accepted.has(n) || mapped.has(n)) continue;
+        const ports = servicePorts;
+        ctx.report({
+          object: gw,
+          path: `${s.path}.port.number`,
+          message: `port ${n} is not exposed by any Service selecting the gateway pods (` + (services.length
+            ? `${bounded(services)} ${services.length === 1 ? 'exposes' : 'expose'} ${ports.join(', ') || 'no TCP port'})`
+            : `${bounded(Array.from(new Set(pods.map((p) => `${p.namespace}/${p.object?.name ?? p.origin}`))))} has no Service)`),
+          fix: services.length
+            ? `use one of the exposed ports (${ports.join(', ')}) or add port ${n} to the gateway Service (IstioOperator: k8s.service.ports)`
+            : `declare the gateway Service (as context if installed elsewhere) with port ${n}`,
+        });
       }
     }
   },

@@ -61,7 +61,7 @@ const cases: Case[] = [
     title: 'port 7070 on the default ingress',
     bad: [gateway('gw', { servers: [server(7070, 'HTTP', ['a.example.com'])] })],
     expect: ['Gateway/gw spec.servers[0].port.number'],
-    message: /^port 7070 is not exposed by any Service selecting the gateway pods \(istio=ingressgateway in istio-system exposes 15021, 80, 443, 31400, 15443\)$/,
+    message: /^port 7070 is not exposed by any Service selecting the gateway pods \(istio-system\/istio-ingressgateway exposes 15021, 80, 443, 31400, 15443\)$/,
     good: [gateway('gw', { servers: [server(80, 'HTTP', ['a.example.com']), server(8443, 'HTTPS', ['b.example.com'], simple('b'))] })],
   },
   {
@@ -255,7 +255,7 @@ describe('GWX-* rules', () => {
       deployment('gw', { labels: { istio: 'lonely' } }, { namespace: 'edge' }),
       gateway('gw', { selector: { istio: 'lonely' }, servers: [server(80, 'HTTP', ['a.example.com'])] }, { namespace: 'edge' }),
     ]), 'GWX-PORT-001');
-    expect(f.map((x) => x.message)).toEqual(['port 80 is not exposed by any Service selecting the gateway pods (istio=lonely in edge has no Service)']);
+    expect(f.map((x) => x.message)).toEqual(['port 80 is not exposed by any Service selecting the gateway pods (edge/gw has no Service)']);
   });
 
   test('conflict rules on 2000 gateways sharing one listener report each newer duplicate (speed lives in bench/)', () => {
