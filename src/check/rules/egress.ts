@@ -407,7 +407,6 @@ export const EGR_VS_002 = defineRule({
 
 export const EGR_VS_003 = defineRule({
   id: 'EGR-VS-003',
-  code: 'IST0109',
   severity: Severity.ERROR,
   summary: 'Split egress VirtualServices: only the mesh leg lists mesh',
   check(ctx) {

@@ -9,7 +9,7 @@
  */
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
-import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, describeWorkload, resolveGatewayName } from '../mesh-index';
+import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, describeWorkload, parityFqdn, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { Rule, defineRule } from '../rule';
 import {
@@ -775,49 +775,70 @@ export const VSX_SNI_001 = defineRule({
   },
 });
 
-/** True when exportTo makes the object visible in every namespace (istioctl IsExportToAllNamespaces). */
-function exportsToAll(o: IndexedObject): boolean {
-  const e = asStringArray(o.spec.exportTo);
-  return e.length === 0 || e.includes('*');
-}
-
+/**
+ * VSX-DUP-001. IST0109 as istioctl computes it (ISTIOCTL-PARITY §2): mesh VirtualServices keyed by each export scope
+ * (`*` when exportTo is empty or has `*`) and host as written (short hosts in the VS namespace); a scoped key also
+ * conflicts with every `*`-scoped VS whose host overlaps it; each VS of a conflict set of ≥2 entries is reported once
+ * overall, with a bounded list of the others (a VS listing a host twice conflicts with itself).
+ */
 export const VSX_DUP_001 = defineRule({
   id: 'VSX-DUP-001',
   code: 'IST0109',
   severity: Severity.ERROR,
-  summary: 'At most one mesh VirtualService per host (per export scope)',
+  summary: 'At most one mesh VirtualService per host and export scope (IST0109, once per VirtualService; wildcards of `*`-exported VirtualServices overlap)',
   check(ctx) {
     const { index } = ctx;
-    const f = facts(index);
-    const groups = new Map<string, { vf: VsFacts; index: number }[]>();
-    for (const vf of f.all) {
-      if (!vf.mesh) continue;
-      const scope = exportsToAll(vf.vs) ? '*' : vf.ns;
-      const seen = new Set<string>();
-      for (const h of vf.hosts) {
-        if (h.host === '*') continue;
-        const key = `${scope}/${h.resolved}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        push(groups, key, { vf, index: h.index });
-      }
+    interface Member { readonly vs: IndexedObject; readonly index: number; readonly host: string }
+    const keys = new Map<string, Member[]>();
+    const starHosts = new Map<string, Member[]>();
+    for (const vs of virtualServices(index)) {
+      if (!appliesToMesh(vs)) continue;
+      const ns = nsOf(index, vs);
+      const exportTo = asStringArray(vs.spec.exportTo);
+      const scopes = exportTo.length === 0 || exportTo.includes('*') ? ['*'] : Array.from(new Set(exportTo.map((e) => (e === '.' ? ns : e))));
+      asArray(vs.spec.hosts).forEach((h, i) => {
+        if (typeof h !== 'string') return;
+        const host = parityFqdn(ns, h);
+        for (const sc of scopes) {
+          const m: Member = { vs, index: i, host };
+          push(keys, `${sc}/${host}`, m);
+          if (sc === '*') push(starHosts, host, m);
+        }
+      });
     }
-    for (const [key, list] of groups) {
-      if (list.length < 2) continue;
-      const names = list.map((e) => `${e.vf.ns}/${e.vf.vs.name}`);
+    const starWild = Array.from(starHosts.keys()).filter((h) => h.startsWith('*'));
+    const reported = new Set<IndexedObject>();
+    for (const [key, list] of keys) {
+      const scope = key.slice(0, key.indexOf('/'));
       const host = key.slice(key.indexOf('/') + 1);
-      for (const e of list) {
-        if (e.vf.vs.isContext) continue;
+      let set = list;
+      if (scope !== '*') {
+        const extra: Member[] = [...(starHosts.get(host) ?? [])];
+        const candidates = host.startsWith('*') ? Array.from(starHosts.keys()) : starWild;
+        for (const h of candidates) if (h !== host && parityOverlap(h, host)) extra.push(...(starHosts.get(h) ?? []));
+        set = [...list, ...extra];
+      }
+      if (set.length < 2) continue;
+      for (const m of set) {
+        if (reported.has(m.vs)) continue;
+        reported.add(m.vs);
+        const others = Array.from(new Set(set.filter((o) => o !== m).map((o) => `${nsOf(index, o.vs)}/${o.vs.name}`)));
         ctx.report({
-          object: e.vf.vs,
-          path: `spec.hosts[${e.index}]`,
-          message: `mesh virtual services ${names.join(', ')} all define host ${q(host)}; sidecars use only one of them`,
-          fix: 'merge the rules into one virtual service per host for the mesh',
+          object: m.vs,
+          path: `spec.hosts[${m.index}]`,
+          message: `mesh virtual services ${bounded(others)} also define host ${q(m.host)}${scope === '*' ? '' : ` for namespace ${scope}`}; sidecars use only one of them`,
+          fix: 'merge the rules into one virtual service per host for the mesh (or export them to different namespaces)',
         });
       }
     }
   },
 });
+
+/** "a, b, c and N more": at most 10 names. */
+function bounded(names: readonly string[], max = 10): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
 
 export const VSX_DUP_002 = defineRule({
   id: 'VSX-DUP-002',

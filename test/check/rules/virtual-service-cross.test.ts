@@ -323,6 +323,28 @@ describe('VSX-* rules', () => {
     expect(only(f, 'VSX-GW-001').map((x) => [x.path, x.code, x.severity])).toEqual([['spec.gateways[1]', 'IST0101', 'error']]);
   });
 
+  test('VSX-DUP-001 (IST0109): exportTo scopes, `*` absorption with wildcard overlap, once per VirtualService', () => {
+    const objs = [
+      vs('a', ['reviews'], { exportTo: ['.'] }, { namespace: 'bookinfo' }),
+      vs('b', ['reviews.bookinfo.svc.cluster.local'], { exportTo: ['other'] }, { namespace: 'bookinfo' }),
+      vs('c', ['*.bookinfo.svc.cluster.local'], {}, { namespace: 'team' }),
+      vs('d', ['x.example.com', 'x.example.com'], {}, { namespace: 'team' }),
+    ];
+    expect(where(only(run(objs), 'VSX-DUP-001')).sort()).toEqual([
+      'VirtualService/bookinfo/a spec.hosts[0]', 'VirtualService/bookinfo/b spec.hosts[0]', 'VirtualService/team/c spec.hosts[0]', 'VirtualService/team/d spec.hosts[0]',
+    ]);
+    // different scopes and no `*` member: no conflict
+    expect(only(run(objs.slice(0, 2)), 'VSX-DUP-001')).toEqual([]);
+  });
+
+  test('VSX-DUP-001: 3000 mesh VirtualServices on one host give 3000 findings with bounded lists (linear output)', () => {
+    const objs = Array.from({ length: 3000 }, (_, i) => vs(`v${i}`, ['reviews'], {}, { namespace: 'bookinfo' }));
+    const f = only(run(objs), 'VSX-DUP-001');
+    expect(f.length).toBe(3000);
+    expect(Math.max(...f.map((x) => x.message.length))).toBeLessThan(400);
+    expect(f[0].message).toMatch(/and 2989 more also define host "reviews.bookinfo.svc.cluster.local"/);
+  });
+
   test('open world: a gateway of a namespace the input does not describe is unknown, not missing', () => {
     const objs = [vs('v', ['a.example.com'], { gateways: ['shared-gateways/public'] })];
     expect(only(run(objs), 'VSX-GW-001')).toEqual([]);
