@@ -24,8 +24,13 @@ export interface Report {
   readonly fix: string;
   /** Overrides the rule's default severity (rules with a W/E split). */
   readonly severity?: Severity;
-  /** Overrides the rule's istioctl code (rules with two codes, e.g. VS-ORDER-001 IST0130/IST0131). */
+  /**
+   * Overrides the rule's istioctl code (rules with two codes, e.g. VS-ORDER-001 IST0130/IST0131); `''` for a finding
+   * that istioctl would not give (knowledge beyond istioctl, reported without the code).
+   */
   readonly code?: string;
+  /** IST0101 only: the reference type istioctl names (see {@link Finding.refType}). */
+  readonly refType?: string;
 }
 
 /** Handed to each rule's `check`. */

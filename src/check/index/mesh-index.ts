@@ -161,6 +161,11 @@ export class MeshIndex {
     return this.store.get(kind, namespace, name);
   }
 
+  /** Manifests given twice: the later copy replaced the earlier (CHK-DUP-001). */
+  public duplicates(): ObjectStore['duplicates'] {
+    return this.store.duplicates;
+  }
+
   /** Namespaces that appear in the input (as Namespace objects or as object namespaces), sorted. */
   public namespaces(): string[] {
     return this.store.namespaces();

@@ -91,6 +91,11 @@ export class ObjectStore {
   private readonly byId = new Map<string, IndexedObject>();
   private readonly namespaceSet = new Set<string>();
   private readonly secrets = new Map<string, IndexedObject>();
+  /**
+   * Manifests that appear twice (same API group, kind, namespace and name): the later replaces the earlier, as
+   * `kubectl apply` does; `replaced` is the earlier copy's source.
+   */
+  public readonly duplicates: { readonly object: IndexedObject; readonly replaced: SourceRef; readonly copies: number }[] = [];
 
   constructor(init: ObjectStoreInput) {
     const { manifests, context, defaultNamespace } = init;
@@ -126,13 +131,29 @@ export class ObjectStore {
       };
       return { obj, ts: Number.isFinite(ts) ? ts : undefined, input };
     };
+    // the later of two manifests with one identity replaces the earlier (unnamed objects are never merged)
+    const latest = new Map<string, { draft: Draft; replaced?: SourceRef; copies: number }>();
+    const manifestDrafts: Draft[] = [];
     manifests.forEach((o, i) => {
       const d = mk(o, false, init.sources?.[i], context.length + i);
-      if (d) {
-        drafts.push(d);
-        if (context.length > 0) manifestIds.add(identity(d.obj));
+      if (!d) return;
+      if (d.obj.name !== '') {
+        const id = `${d.obj.group}|${d.obj.kind}|${d.obj.namespace ?? ''}|${d.obj.name}`;
+        const prev = latest.get(id);
+        latest.set(id, { draft: d, replaced: prev ? prev.draft.obj.source : undefined, copies: (prev?.copies ?? 1) + (prev ? 1 : 0) });
       }
+      manifestDrafts.push(d);
     });
+    const dropped = new Set<Draft>();
+    if (latest.size < manifestDrafts.filter((d) => d.obj.name !== '').length) {
+      const keep = new Set(Array.from(latest.values()).map((l) => l.draft));
+      for (const d of manifestDrafts) if (d.obj.name !== '' && !keep.has(d)) dropped.add(d);
+    }
+    for (const d of manifestDrafts) {
+      if (dropped.has(d)) continue;
+      drafts.push(d);
+      if (context.length > 0) manifestIds.add(identity(d.obj));
+    }
     context.forEach((o, i) => {
       const d = mk(o, true, init.contextSources?.[i], i);
       // A manifest wins over a context object of the same identity.
@@ -148,6 +169,9 @@ export class ObjectStore {
       d.obj.order = i;
       return d.obj;
     });
+    if (dropped.size > 0) {
+      for (const l of latest.values()) if (l.replaced) this.duplicates.push({ object: l.draft.obj, replaced: l.replaced, copies: l.copies });
+    }
     for (const o of this.objects) {
       push(this.byKind, kindKey(o.group, o.kind), o);
       const id = identity(o);

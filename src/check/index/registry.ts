@@ -141,10 +141,10 @@ export class ServiceRegistry {
       }
       for (const list of this.services()) {
         for (const svc of list) {
-          if (svc.origin !== 'manifest' || !svc.object) continue;
-          const a = svc.object.annotations['networking.istio.io/exportTo'];
+          // implied Services (IstioOperator components, the assumed install) are exported everywhere
+          const a = svc.origin === 'manifest' && svc.object ? svc.object.annotations['networking.istio.io/exportTo'] : undefined;
           const scopes = a === undefined ? ['*'] : a.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => (x === '.' ? svc.namespace : x));
-          const entry: ScopedEntry = { host: `${svc.name}.${svc.namespace}.svc.cluster.local`, ports: svc.ports.map((p) => p.port), workloadLabels: {}, object: svc.object };
+          const entry: ScopedEntry = { host: `${svc.name}.${svc.namespace}.svc.cluster.local`, ports: svc.ports.map((p) => p.port), workloadLabels: {}, object: svc.origin === 'manifest' ? svc.object : undefined };
           for (const sc of scopes) put(sc, entry);
         }
       }

@@ -60,6 +60,7 @@ export const GWX_SEL_001 = defineRule({
         ctx.report({
           object: gw,
           path: 'spec.selector',
+          refType: 'selector',
           message: `selector ${selectorText(sel)} (${selectorString(sel)}) matches no pod${ix.closedWorld ? ' of the input' : ' or pod template of the input'} (${known.length ? `known gateway workloads: ${bounded(known)}` : 'no gateway workload is declared'})`,
           fix: 'select the labels of an installed gateway (e.g. istio: ingressgateway), or declare the gateway workload (Deployment/Service or IstioOperator) as context',
         });

@@ -280,8 +280,12 @@ export const SEC_NS_001 = defineRule({
   code: 'IST0101',
   severity: Severity.ERROR,
   needsContext: true,
-  summary: 'credentialName secret lives in the gateway pod namespace (not the Gateway\'s); cross-namespace is denied',
+  summary: 'credentialName secret lives in the gateway pod namespace (not the Gateway\'s); cross-namespace is denied (IST0101 credentialName; closed world: every tls server, Secret absent from the input)',
   check(ctx) {
+    if (ctx.index.closedWorld) {
+      closedWorldCredentials(ctx);
+      return;
+    }
     const f = facts(ctx.index);
     const checkName = (use: CredentialUse, name: string, path: string) => {
       for (const ns of use.podNamespaces) {
@@ -291,6 +295,7 @@ export const SEC_NS_001 = defineRule({
           ctx.report({
             object: use.gateway,
             path,
+            ...(path.endsWith('caCertCredentialName') ? { code: '' } : { refType: 'credentialName' }),
             message: `secret ${q(name)} is in namespace ${elsewhere.join(', ')} but the gateway pods run in ${ns}; istiod reads credentials only from the pods' namespace`,
             fix: `create the secret in ${ns} (or issue the cert-manager Certificate there)`,
           });
@@ -300,6 +305,7 @@ export const SEC_NS_001 = defineRule({
           ctx.report({
             object: use.gateway,
             path,
+            ...(path.endsWith('caCertCredentialName') ? { code: '' } : { refType: 'credentialName' }),
             message: `secret ${q(name)} is not among the secrets declared in ${ns}, the gateway pods' namespace`,
             fix: `create secret ${ns}/${name} with tls.crt and tls.key, or fix the name`,
           });
@@ -315,6 +321,35 @@ export const SEC_NS_001 = defineRule({
     }
   },
 });
+
+/**
+ * SEC-NS-001 in the closed world, as istioctl (ISTIOCTL-PARITY §1 `credentialName`): for Gateways whose selector
+ * matches a Pod, each server with a tls block and a non-empty `tls.credentialName` (any mode) names the Secret
+ * `<ns>/<name>` when it contains `/`, else `<namespace of the first matching Pod>/<name>`; absent → one message per server.
+ */
+function closedWorldCredentials(ctx: RuleContext): void {
+  const ix = ctx.index;
+  for (const gw of ix.gateways()) {
+    if (gw.isContext) continue;
+    const pods = ix.podsMatching(ix.gatewaySelector(gw));
+    if (pods.length === 0) continue;
+    const podNs = pods[0].namespace;
+    for (const srv of ix.serversOf(gw)) {
+      const cn = srv.tls ? asString(srv.tls.credentialName) : undefined;
+      if (!cn) continue;
+      const slash = cn.indexOf('/');
+      const [ns, name] = slash >= 0 ? [cn.slice(0, slash), cn.slice(slash + 1)] : [podNs, cn];
+      if (ix.secret(ns, name)) continue;
+      ctx.report({
+        object: gw,
+        path: `${srv.path}.tls.credentialName`,
+        refType: 'credentialName',
+        message: `secret ${q(cn)} is not in the input (looked up as ${ns}/${name}${slash < 0 ? ', the namespace of the gateway pods' : ''})`,
+        fix: `create secret ${ns}/${name} with tls.crt and tls.key, or fix the name`,
+      });
+    }
+  }
+}
 
 export const SEC_RBAC_001 = defineRule({
   id: 'SEC-RBAC-001',

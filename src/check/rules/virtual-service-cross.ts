@@ -275,6 +275,7 @@ export const VSX_GW_001 = defineRule({
         ctx.report({
           object: vs,
           path: `spec.gateways[${e.index}]`,
+          refType: 'gateway',
           severity: resolved ? Severity.WARNING : Severity.ERROR,
           message: resolved
             ? `gateway ${q(e.raw)} is looked up as ${e.namespace}/${e.name} by istioctl analyze, which reports it missing; istiod resolves the legacy form to ${gwName(resolved)}`
@@ -922,28 +923,26 @@ function registryKnown(index: MeshIndex, fqdn: string): boolean {
   return reg.hasServiceEntries;
 }
 
-/** Ports of the registry entries for a host: exact entries merged, else the first wildcard entry. */
-function registryPorts(index: MeshIndex, fqdn: string, fromNs: string): { found: boolean; ports: number[]; wildcard: boolean } {
-  const hits = index.lookupHost(fqdn, fromNs);
-  if (hits.length === 0) return { found: false, ports: [], wildcard: false };
-  const exact = hits.filter((e) => e.host.toLowerCase() === fqdn.toLowerCase());
-  const use = exact.length ? exact : [hits[0]];
-  const ports = new Set<number>();
-  for (const e of use) for (const p of e.ports) if (p.number > 0) ports.add(p.number);
-  return { found: true, ports: Array.from(ports).sort((a, b) => a - b), wildcard: exact.length === 0 };
-}
-
 function destHost(d: DestinationUse): string | undefined {
   const h = asString(d.destination.host);
   if (!h || h === '*' || isIpAddress(h)) return undefined;
   return h;
 }
 
+/** The VirtualService's own exportTo as written (the lookup scopes of ISTIOCTL-PARITY §0). */
+const ownExportTo = (vs: IndexedObject): string[] => asStringArray(vs.spec.exportTo);
+
+/**
+ * VSX-DEST-001. IST0101 `host` / `mirror host` as istioctl computes it (ISTIOCTL-PARITY §1): the scoped registry lookup
+ * with the VirtualService's namespace and own exportTo finds nothing. Closed world: every destination, IP and `*`
+ * hosts included. Open world: only when the input declares enough of the registry (an application Service of the
+ * host's namespace, a Service of that name elsewhere, or any ServiceEntry for other hosts); IP and `*` hosts skipped.
+ */
 export const VSX_DEST_001 = defineRule({
   id: 'VSX-DEST-001',
   code: 'IST0101',
   severity: Severity.ERROR,
-  summary: 'Destination and mirror hosts exist (Service/ServiceEntry) and are visible; short names resolve in the VS namespace',
+  summary: 'Destination and mirror hosts are in the registry (IST0101 host / mirror host: Service or ServiceEntry, scoped by the VirtualService exportTo); short names resolve in the VS namespace',
   needsContext: true,
   check(ctx) {
     const { index } = ctx;
@@ -951,17 +950,20 @@ export const VSX_DEST_001 = defineRule({
     for (const vs of ownVirtualServices(index)) {
       const ns = nsOf(index, vs);
       eachDestination(vs, (d) => {
-        const host = destHost(d);
-        if (!host) return;
-        const fqdn = resolveShortName(host, ns);
-        if (index.lookupHost(fqdn, ns).length > 0) return;
+        const raw = asString(d.destination.host) ?? '';
+        const host = index.closedWorld ? raw : destHost(d);
+        if (host === undefined) return;
+        if (index.lookupScoped(ns, ownExportTo(vs), host)) return;
+        const refType = d.mirror ? 'mirror host' : 'host';
         const what = d.mirror ? 'mirror host' : 'destination host';
-        const hidden = index.registryEntries(fqdn);
+        const fqdn = parityFqdn(ns, host);
+        const hidden = index.registryEntries(resolveShortName(host, ns));
         if (hidden.length > 0) {
           const e = hidden[0];
           ctx.report({
             object: vs,
             path: `${d.path}.host`,
+            refType,
             message: `${what} ${q(host)} is ${e.origin === 'service' ? 'a Service' : 'a ServiceEntry host'} in ${e.namespace} that is not exported to ${ns}`,
             fix: `add ${q(ns)} to the exportTo of ${e.object ? `${e.object.kind} ${e.namespace}/${e.object.name}` : 'the registry entry'}`,
           });
@@ -973,17 +975,19 @@ export const VSX_DEST_001 = defineRule({
           ctx.report({
             object: vs,
             path: `${d.path}.host`,
+            refType,
             message: `${what} ${q(host)} is not a registry host; the Service is ${partial[1]}.${partial[2]}.svc.cluster.local`,
             fix: `use ${q(`${partial[1]}.${partial[2]}.svc.cluster.local`)}${partial[2] === ns ? ` or the short name ${q(partial[1])}` : ''}`,
           });
           return;
         }
-        if (!registryKnown(index, fqdn)) return;
+        if (!index.closedWorld && !registryKnown(index, resolveShortName(host, ns))) return;
         const m = CLUSTER_HOST.exec(fqdn);
         const elsewhere = m && host === m[1] ? Array.from(reg.serviceNamespaces.get(m[1]) ?? []).filter((n) => n !== m[2]).sort() : [];
         ctx.report({
           object: vs,
           path: `${d.path}.host`,
+          refType,
           message: elsewhere.length
             ? `${what} ${q(host)} resolves to ${q(fqdn)} (short names resolve in the virtual service namespace ${ns}), but the Service ${q(host)} is in ${elsewhere.join(', ')}`
             : `${what} ${q(host)}${fqdn !== host ? ` (${fqdn})` : ''} matches no Service or ServiceEntry`,
@@ -996,41 +1000,46 @@ export const VSX_DEST_001 = defineRule({
   },
 });
 
+/**
+ * VSX-DEST-002. For a destination the scoped registry lookup finds (ISTIOCTL-PARITY §1, §3): IST0112 when it has no
+ * `port` field and the entry has more than one port; IST0101 `host:port` when `port` is present (even 0) and no port of
+ * the entry has that number. Every Service port counts, whatever its protocol; the single entry found is used.
+ */
 export const VSX_DEST_002 = defineRule({
   id: 'VSX-DEST-002',
   code: 'IST0112',
   severity: Severity.ERROR,
-  summary: 'Destination of a multi-port host names a port, and the port exists',
+  summary: 'Destination of a multi-port host names a port (IST0112), and the port exists (IST0101 host:port)',
   needsContext: true,
   check(ctx) {
     const { index } = ctx;
     for (const vs of ownVirtualServices(index)) {
       const ns = nsOf(index, vs);
       eachDestination(vs, (d) => {
-        const host = destHost(d);
-        if (!host || host.startsWith('*')) return;
-        const fqdn = resolveShortName(host, ns);
-        const reg = registryPorts(index, fqdn, ns);
-        if (!reg.found || reg.ports.length === 0) return;
-        const port = asNumber(asRecord(d.destination.port).number);
-        if (port === undefined || port === 0) {
-          if (reg.ports.length > 1) {
+        const host = asString(d.destination.host) ?? '';
+        const entry = index.lookupScoped(ns, ownExportTo(vs), host);
+        if (!entry) return;
+        const ports = Array.from(new Set(entry.ports)).sort((a, b) => a - b);
+        if (!('port' in d.destination)) {
+          if (ports.length > 1) {
             ctx.report({
               object: vs,
               path: d.path,
-              message: `destination ${q(host)} exposes several ports (${reg.ports.join(', ')}) but destination.port is not set`,
-              fix: `set destination.port.number to one of ${reg.ports.join(', ')}`,
+              message: `destination ${q(host)} exposes several ports (${ports.join(', ')}) but destination.port is not set`,
+              fix: `set destination.port.number to one of ${ports.join(', ')}`,
             });
           }
           return;
         }
-        if (reg.ports.includes(port)) return;
+        const port = asNumber(asRecord(d.destination.port).number) ?? 0;
+        if (ports.includes(port)) return;
         ctx.report({
           object: vs,
           path: `${d.path}.port.number`,
           code: 'IST0101',
-          message: `destination ${q(host)} has no port ${port} (ports: ${reg.ports.join(', ')})`,
-          fix: `use one of the ports ${reg.ports.join(', ')} (the Service port, not the targetPort)`,
+          refType: 'host:port',
+          message: `destination ${q(host)} has no port ${port} (ports: ${ports.join(', ') || 'none'})`,
+          fix: `use one of the ports ${ports.join(', ')} (the Service port, not the targetPort)`,
         });
       });
     }
@@ -1107,42 +1116,86 @@ function computeCallerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<str
   return Array.from(out.entries()).map(([ns, who]) => ({ ns, who }));
 }
 
+/** `key(ns, h)` of ISTIOCTL-PARITY §1: `name.ns.svc.cluster.local` → (ns, name), else (ns, h). */
+function subsetKey(ns: string, h: string): string {
+  const m = /^(.+)\.(.+)\.svc\.cluster\.local$/.exec(h);
+  return m ? `${m[2]}/${m[1]}` : `${ns}/${h}`;
+}
+
+const definedSubsetsCache = new WeakMap<MeshIndex, Set<string>>();
+function definedSubsets(index: MeshIndex): Set<string> {
+  let out = definedSubsetsCache.get(index);
+  if (!out) {
+    out = new Set();
+    for (const dr of index.ofKind('DestinationRule')) {
+      if (dr.group !== 'networking.istio.io') continue;
+      const key = subsetKey(dr.namespace ?? index.defaultNamespace, asString(dr.spec.host) ?? '');
+      for (const sub of asArray(dr.spec.subsets)) out.add(`${key}|${asString(asRecord(sub).name) ?? ''}`);
+    }
+    definedSubsetsCache.set(index, out);
+  }
+  return out;
+}
+
+/**
+ * VSX-SUB-001. IST0101 `host+subset in destinationrule` / `mirror+subset in destinationrule` as istioctl computes it
+ * (ISTIOCTL-PARITY §1): the (key(VS namespace, host), subset) pair is defined by no DestinationRule (exportTo,
+ * workloadSelector and wildcards not consulted). When istiod would still find it (a wildcard or cross-namespace
+ * DestinationRule), the coded finding is a warning. Uncoded: the defining DestinationRule is not exported to a
+ * calling proxy's namespace.
+ */
 export const VSX_SUB_001 = defineRule({
   id: 'VSX-SUB-001',
   code: 'IST0101',
   severity: Severity.ERROR,
-  summary: 'Destination subset is defined in a DestinationRule for the host visible to the calling proxy',
+  summary: 'Destination subset is defined in a DestinationRule for the host (IST0101 host+subset) and visible to the calling proxy (uncoded)',
   needsContext: true,
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
     const drs = drIndex(index);
+    const defined = definedSubsets(index);
     for (const vs of ownVirtualServices(index)) {
       const vf = f.byVs.get(vs);
       if (!vf) continue;
       eachDestination(vs, (d) => {
         const subset = asString(d.destination.subset);
-        const host = destHost(d);
-        if (!subset || !host) return;
+        const host = asString(d.destination.host) ?? '';
+        if (!subset) return;
+        const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
         const fqdn = resolveShortName(host, vf.ns);
-        const defining = drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.host) && e.subsets.has(subset));
-        if (defining.length === 0) {
-          const any = drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.host));
-          ctx.report({
-            object: vs,
-            path: `${d.path}.subset`,
-            message: any.length
-              ? `subset ${q(subset)} of ${q(host)} is not defined by DestinationRule ${any.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} (subsets: ${Array.from(new Set(any.flatMap((e) => Array.from(e.subsets)))).join(', ') || 'none'}); requests fail with 503 NC`
-              : `subset ${q(subset)} of ${q(host)} is not defined: no DestinationRule for ${q(fqdn)} is in the input; requests fail with 503 NC`,
-            fix: any.length ? `add subset ${q(subset)} (with its labels) to the DestinationRule, or fix the subset name` : `add a DestinationRule for ${q(fqdn)} with subset ${q(subset)}`,
-          });
+        const defining = host ? drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.host) && e.subsets.has(subset)) : [];
+        if (!defined.has(`${subsetKey(vf.ns, host)}|${subset}`)) {
+          if (defining.length > 0) {
+            ctx.report({
+              object: vs,
+              path: `${d.path}.subset`,
+              refType,
+              severity: Severity.WARNING,
+              message: `subset ${q(subset)} of ${q(host)} is defined only by DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} for ${q(defining[0].host)}, which istioctl analyze does not match to this host (it reports the subset missing); istiod applies it`,
+              fix: `define the subset in a DestinationRule whose host is ${q(host)}${CLUSTER_HOST.test(fqdn) ? '' : ` in namespace ${vf.ns}`}, if istioctl analyze runs in CI`,
+            });
+          } else {
+            const any = host ? drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.host)) : [];
+            ctx.report({
+              object: vs,
+              path: `${d.path}.subset`,
+              refType,
+              message: any.length
+                ? `subset ${q(subset)} of ${q(host)} is not defined by DestinationRule ${any.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} (subsets: ${Array.from(new Set(any.flatMap((e) => Array.from(e.subsets)))).join(', ') || 'none'}); requests fail with 503 NC`
+                : `subset ${q(subset)} of ${q(host)} is not defined: no DestinationRule for ${q(fqdn)} is in the input; requests fail with 503 NC`,
+              fix: any.length ? `add subset ${q(subset)} (with its labels) to the DestinationRule, or fix the subset name` : `add a DestinationRule for ${q(fqdn)} with subset ${q(subset)}`,
+            });
+          }
           return;
         }
+        if (defining.length === 0) return;
         const hidden = callerNamespaces(index, vf, d.rule, d.section).filter((c) => !defining.some((e) => drVisibleIn(index, e.dr, c.ns)));
         if (hidden.length === 0) return;
         ctx.report({
           object: vs,
           path: `${d.path}.subset`,
+          code: '',
           message: `subset ${q(subset)} of ${q(host)} is defined in DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')}, which is not exported to ${hidden.map((c) => `${c.ns} (${c.who})`).join(', ')}`,
           fix: `add ${hidden.map((c) => q(c.ns)).join(', ')} to the DestinationRule exportTo (or remove exportTo)`,
         });

@@ -183,6 +183,8 @@ const cases: Case[] = [
       vs('v', ['bookinfo.example.com'], { gateways: ['istio-system/gw'], http: [{ route: to('reviews', { subset: 'v1' }) }, { route: to('productpage', { subset: 'v1' }) }] }, { namespace: 'bookinfo' }),
     ],
     expect: ['VirtualService/bookinfo/v spec.http[0].route[0].destination.subset', 'VirtualService/bookinfo/v spec.http[1].route[0].destination.subset'],
+    // the exportTo finding is knowledge beyond istioctl: uncoded
+    codes: [undefined as unknown as string, 'IST0101'],
     message: /not exported to istio-system \(gateway istio-system\/gw\)|no DestinationRule for "productpage.bookinfo.svc.cluster.local"/,
     good: [
       ...bookinfoSvcs, http80(['*']),
@@ -343,6 +345,28 @@ describe('VSX-* rules', () => {
     expect(f.length).toBe(3000);
     expect(Math.max(...f.map((x) => x.message.length))).toBeLessThan(400);
     expect(f[0].message).toMatch(/and 2989 more also define host "reviews.bookinfo.svc.cluster.local"/);
+  });
+
+  test('IST0101 refType per reference (JSON), host:port and IST0112 from the single registry entry found', () => {
+    const objs = [
+      ...bookinfoSvcs,
+      service('multi', { selector: { app: 'multi' }, ports: [{ port: 80, protocol: 'UDP' }, { port: 81 }] }, { namespace: 'bookinfo' }),
+      vs('v', ['x.example.com'], {
+        http: [{
+          route: [{ destination: { host: 'reviews', port: { number: 0 } } }, { destination: { host: 'multi' } }, { destination: { host: 'nope' } }, { destination: { host: 'reviews', subset: 'v9' } }],
+          mirror: { host: 'nope-mirror' },
+        }],
+      }, { namespace: 'bookinfo' }),
+    ];
+    const f = run(objs, { closedWorld: true });
+    const got = f.filter((x) => x.code === 'IST0101' || x.code === 'IST0112').map((x) => `${x.code} ${x.refType ?? ''} ${x.path}`).sort();
+    expect(got).toEqual([
+      'IST0101 host spec.http[0].route[2].destination.host',
+      'IST0101 host+subset in destinationrule spec.http[0].route[3].destination.subset',
+      'IST0101 host:port spec.http[0].route[0].destination.port.number',
+      'IST0101 mirror host spec.http[0].mirror.host',
+      'IST0112  spec.http[0].route[1].destination',
+    ]);
   });
 
   test('open world: a gateway of a namespace the input does not describe is unknown, not missing', () => {
