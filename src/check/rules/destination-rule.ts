@@ -493,12 +493,23 @@ export const DRX_HOST_001 = defineRule({
   code: 'IST0174',
   severity: Severity.ERROR,
   needsContext: true,
-  summary: 'The DestinationRule host matches a Service or ServiceEntry',
+  summary: 'The DestinationRule host matches a Service or ServiceEntry (IST0174: istioctl\'s scoped lookup with the DR exportTo; open world: only for namespaces the input describes)',
   check(ctx) {
     const index = ctx.index;
     for (const r of drFacts(index).resolved) {
-      if (r.dr.isContext || r.fqdn.startsWith('*') || isIpAddress(r.fqdn)) continue;
-      if (index.lookupHost(r.fqdn, r.namespace).length > 0) continue;
+      if (r.dr.isContext) continue;
+      if (index.lookupScoped(r.namespace, asStringArray(r.dr.spec.exportTo), r.host)) continue;
+      if (index.closedWorld) {
+        ctx.report({
+          object: r.dr,
+          path: 'spec.host',
+          severity: Severity.WARNING,
+          message: `host ${q(r.host)} matches no Service or ServiceEntry of the input visible to the DestinationRule, so it applies to nothing`,
+          fix: 'fix the host name, or add the Service / a ServiceEntry for it',
+        });
+        continue;
+      }
+      if (r.fqdn.startsWith('*') || isIpAddress(r.fqdn)) continue;
       const hidden = index.registryEntries(r.fqdn);
       if (hidden.length > 0) {
         ctx.report({
@@ -787,33 +798,41 @@ function destinationHosts(spec: Record<string, unknown>): string[] {
 }
 
 /**
- * DRX-TLS-001 (istioctl IST0128 destination level / IST0129 port level, "no caCertificates are set to validate server
- * identity"). Since Istio 1.20-ish (VERIFY_CERTIFICATE_AT_CLIENT on by default) origination without caCertificates
- * verifies against the proxy's system roots, so a missing CA alone is not a finding; what still matters is naming the
- * server: `sni` (the name sent, and the default verified name) and `subjectAltNames` (the names accepted). Warned
- * when either is missing; nothing when both are set, when a CA/credentialName is set, or with insecureSkipVerify.
+ * DRX-TLS-001. IST0128 / IST0129 as istioctl computes them (ISTIOCTL-PARITY §4): `spec.trafficPolicy.tls` (IST0128) and
+ * each `spec.trafficPolicy.portLevelSettings[]` tls (IST0129) with mode SIMPLE or MUTUAL and no caCertificates, unless
+ * credentialName is set and the DR has a workloadSelector. Uncoded: the same at subset level, which istioctl does not
+ * check, only when neither sni nor subjectAltNames pins the server identity.
  */
 export const DRX_TLS_001 = defineRule({
   id: 'DRX-TLS-001',
   code: 'IST0128',
   severity: Severity.WARNING,
-  summary: 'TLS origination (SIMPLE/MUTUAL) without caCertificates verifies against system roots; still set sni and subjectAltNames (IST0128 destination level, IST0129 port level)',
+  summary: 'TLS origination (SIMPLE/MUTUAL) without caCertificates verifies against system roots (IST0128 destination level, IST0129 port level; uncoded at subset level without sni/subjectAltNames)',
   check(ctx) {
     eachPolicy(ctx, ({ dr, policy, path, level }) => {
       const tls = policy.tls;
       if (!isRecord(tls)) return;
       const mode = asString(tls.mode);
       if (mode !== 'SIMPLE' && mode !== 'MUTUAL') return;
-      if (asString(tls.caCertificates) || asString(tls.credentialName) || tls.insecureSkipVerify === true) return;
-      const missing = [!asString(tls.sni) ? 'sni' : '', asArray(tls.subjectAltNames).length === 0 ? 'subjectAltNames' : ''].filter(Boolean);
-      if (missing.length === 0) return;
+      if (asString(tls.caCertificates)) return;
+      const coded = level === 'top' || level === 'port';
+      if (coded) {
+        if (asString(tls.credentialName) && isRecord(dr.spec.workloadSelector)) return;
+      } else {
+        if (asString(tls.credentialName) || tls.insecureSkipVerify === true) return;
+        if (asString(tls.sni) && asArray(tls.subjectAltNames).length > 0) return;
+      }
       const portLevel = level === 'port' || level === 'subset-port';
+      const missing = [!asString(tls.sni) ? 'sni' : '', asArray(tls.subjectAltNames).length === 0 ? 'subjectAltNames' : ''].filter(Boolean);
       ctx.report({
         object: dr,
         path: `${path}.tls`,
-        code: portLevel ? 'IST0129' : 'IST0128',
-        message: `tls.mode ${mode}${portLevel ? ' at port level' : ''} has no caCertificates, so the server certificate is verified against the proxy's system roots, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: the server identity is not pinned to the intended name`,
-        fix: `set ${missing.join(' and ')} to the server's name (e.g. sni: <host>, subjectAltNames: [<host>]); set caCertificates (or credentialName with ca.crt) for a private CA`,
+        code: coded ? (portLevel ? 'IST0129' : 'IST0128') : '',
+        message: `tls.mode ${mode}${portLevel ? ' at port level' : ''} has no caCertificates, so the server certificate is verified against the proxy's system roots` +
+          (missing.length ? `, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: the server identity is not pinned to the intended name` : ''),
+        fix: missing.length
+          ? `set ${missing.join(' and ')} to the server's name (e.g. sni: <host>, subjectAltNames: [<host>]); set caCertificates (or credentialName with ca.crt) for a private CA`
+          : 'set caCertificates (or credentialName with ca.crt) when the server uses a private CA; for a public server, system roots are what you want',
       });
     });
   },

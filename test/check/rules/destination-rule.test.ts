@@ -157,7 +157,7 @@ const cases: Case[] = [
     bad: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } })],
     paths: ['spec.trafficPolicy.tls'],
     message: /tls.mode SIMPLE has no caCertificates.*sni and subjectAltNames are not set/,
-    good: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE', caCertificates: '/etc/ssl/ca.pem', sni: 'api.example.com' }, portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE', credentialName: 'api-client' } }] } })],
+    good: [destinationRule('dr', { host: 'api.example.com', workloadSelector: { matchLabels: { app: 'client' } }, trafficPolicy: { tls: { mode: 'SIMPLE', caCertificates: '/etc/ssl/ca.pem', sni: 'api.example.com' }, portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE', credentialName: 'api-client' } }] } })],
   },
   {
     rule: 'DRX-TLS-001',
@@ -165,7 +165,7 @@ const cases: Case[] = [
     bad: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE', sni: 'api.example.com' } }] } })],
     paths: ['spec.trafficPolicy.portLevelSettings[0].tls'],
     message: /tls.mode SIMPLE at port level has no caCertificates.*subjectAltNames is not set/,
-    good: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE', sni: 'api.example.com', subjectAltNames: ['api.example.com'] } }] } })],
+    good: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE', caCertificates: '/etc/ssl/ca.pem' } }] } })],
   },
   {
     rule: 'DRX-POOL-001',
@@ -249,9 +249,11 @@ describe('specific behaviour', () => {
     expect(brief(only(run(objs), 'DRX-VIS-001'))).toStrictEqual([{ rule: 'DRX-VIS-001', kind: 'DestinationRule', name: 'egress', path: 'spec.exportTo' }]);
   });
 
-  test('DRX-TLS-001: a public host with sni and subjectAltNames is fine (system roots verify it); per-level codes', () => {
+  test('DRX-TLS-001: as istioctl, sni and subjectAltNames do not exempt (warnings); subset level is uncoded and exempt when pinned; per-level codes', () => {
     const pub = destinationRule('pub', { host: 'edition.cnn.com', trafficPolicy: { tls: { mode: 'SIMPLE', sni: 'edition.cnn.com', subjectAltNames: ['edition.cnn.com'] }, portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'MUTUAL', sni: 'edition.cnn.com', subjectAltNames: ['edition.cnn.com'], clientCertificate: '/c.pem', privateKey: '/k.pem' } }] } });
-    expect(only(run([pub]), 'DRX-TLS-001')).toStrictEqual([]);
+    expect(only(run([pub]), 'DRX-TLS-001').map((f) => [f.code, f.severity])).toStrictEqual([['IST0129', Severity.WARNING], ['IST0128', Severity.WARNING]]);
+    const subsets = destinationRule('sub', { host: 'edition.cnn.com', subsets: [{ name: 'a', trafficPolicy: { tls: { mode: 'SIMPLE' } } }, { name: 'b', trafficPolicy: { tls: { mode: 'SIMPLE', sni: 'x', subjectAltNames: ['x'] } } }] });
+    expect(only(run([subsets]), 'DRX-TLS-001').map((f) => [f.path, f.code])).toStrictEqual([['spec.subsets[0].trafficPolicy.tls', undefined]]);
     const mixed = destinationRule('mixed', { host: 'a.example.com', trafficPolicy: { tls: { mode: 'SIMPLE', sni: 'a.example.com' }, portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE' } }] } });
     expect(brief(only(run([mixed]), 'DRX-TLS-001'))).toStrictEqual([
       { rule: 'DRX-TLS-001', code: 'IST0129', kind: 'DestinationRule', name: 'mixed', path: 'spec.trafficPolicy.portLevelSettings[0].tls' },
