@@ -17,6 +17,8 @@ export function implicitIngressObjects(mesh: Record<string, unknown>): KubeObjec
       kind: 'Service',
       metadata: { name, namespace: 'istio-system' },
       spec: {
+        // istioctl leaves the type unset; LoadBalancer keeps uncoded reachability rules quiet about this stand-in
+        type: 'LoadBalancer',
         selector: labels,
         ports: [80, 443, 31400, 15443].map((port) => ({ port, targetPort: port, protocol: 'TCP' })),
       },

@@ -271,10 +271,14 @@ export const IOP_OWN_001 = defineRule({
   },
 });
 
-/** `k8s.service.ports` of a component after its Service overlays; undefined when neither declares ports. */
+/**
+ * `k8s.service.ports` of a component after its Service overlays; undefined when the component keeps the default
+ * ports (overlays may patch those; IOP-PORT-001 is about a list that replaces them).
+ */
 function servicePorts(c: Component): unknown[] | undefined {
   const declared = asRecord(asRecord(c.raw.k8s).service).ports;
-  const spec = overlaidServiceSpec(c.raw, c.name ?? '', Array.isArray(declared) ? { ports: declared } : {});
+  if (!Array.isArray(declared)) return undefined;
+  const spec = overlaidServiceSpec(c.raw, c.name ?? '', { ports: declared });
   return Array.isArray(spec.ports) ? spec.ports : undefined;
 }
 
