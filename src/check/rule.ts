@@ -9,6 +9,11 @@ export interface RuleMeta {
   readonly code?: string;
   /** Default severity of the rule's findings. */
   readonly severity: Severity;
+  /**
+   * Where our severity differs from istioctl's level for the code: istioctl's level and why ours differs (README
+   * rules table). Our rule: `error` only when the configuration as written breaks traffic or is ignored.
+   */
+  readonly istioctlLevel?: string;
   /** One line for the README table. */
   readonly summary: string;
   /** True when the rule needs facts outside the Istio object (pods, Services, Secrets, mesh config). */

@@ -492,6 +492,7 @@ export const DRX_HOST_001 = defineRule({
   id: 'DRX-HOST-001',
   code: 'IST0174',
   severity: Severity.ERROR,
+  istioctlLevel: 'warning — ours error when the host is a mistyped or partial name of a Service in the input (the rule applies to nothing while traffic goes on unpoliced)',
   needsContext: true,
   summary: 'The DestinationRule host matches a Service or ServiceEntry (IST0174: istioctl\'s scoped lookup with the DR exportTo; open world: only for namespaces the input describes)',
   check(ctx) {
@@ -603,6 +604,7 @@ export const DRX_SUB_001 = defineRule({
   id: 'DRX-SUB-001',
   code: 'IST0173',
   severity: Severity.ERROR,
+  istioctlLevel: 'error — ours error only when a route or mirror sends traffic to the subset (503 no healthy upstream), else warning (e.g. bookinfo\'s destination-rule-all.yaml)',
   needsContext: true,
   summary: 'Subset labels select pods (error when a route or mirror uses the subset, else warning; checked only when pods of the host are in the input)',
   check(ctx) {

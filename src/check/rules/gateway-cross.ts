@@ -148,7 +148,8 @@ export const GWX_PORT_001 = defineRule({
   id: 'GWX-PORT-001',
   code: 'IST0162',
   severity: Severity.ERROR,
-  summary: 'Server port is a TCP port or targetPort of a Service selecting the gateway pods (IST0162, per server; istioctl: Warning, ours error: the port is unreachable)',
+  istioctlLevel: 'warning — ours error: no Service port reaches the listener, so the server is unreachable',
+  summary: 'Server port is a TCP port or targetPort of a Service selecting the gateway pods (IST0162, one finding per server)',
   needsContext: true,
   check(ctx) {
     const ix = ctx.index;
@@ -385,6 +386,7 @@ export const GWX_DUP_001 = defineRule({
   id: 'GWX-DUP-001',
   code: 'IST0145',
   severity: Severity.ERROR,
+  istioctlLevel: 'error — ours warning when neither server has tls: plaintext routes of both Gateways concatenate and traffic still flows',
   summary: 'Same host and bind on the same port and selector in ≥2 Gateways (istioctl IST0145, both Gateways; error with tls, else warning); uncoded: the same tls host on one listener reached through port translation or overlapping selectors',
   needsContext: true,
   check(ctx) {

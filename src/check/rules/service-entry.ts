@@ -265,6 +265,7 @@ export const SE_ADDR_002 = defineRule({
   id: 'SE-ADDR-002',
   code: 'IST0134',
   severity: Severity.WARNING,
+  istioctlLevel: 'warning — ours info (uncoded) when the ServiceEntry asks for allocation with networking.istio.io/enable-autoallocate-ip',
   summary: 'TCP/unset-protocol port without addresses or auto-allocation (IST0134, per port; uncoded when the SE label networking.istio.io/enable-autoallocate-ip, which istioctl ignores, asks for allocation)',
   check(ctx) {
     if (meshAutoAllocates(ctx.index)) return;

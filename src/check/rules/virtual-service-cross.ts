@@ -261,6 +261,7 @@ export const VSX_GW_001 = defineRule({
   id: 'VSX-GW-001',
   code: 'IST0101',
   severity: Severity.ERROR,
+  istioctlLevel: 'error — ours warning when istiod\'s own resolution (legacy name.ns, ./name) finds the Gateway: traffic works',
   summary: 'Referenced gateway exists (IST0101: top-level entries, Istio or Gateway API Gateway, `ns/name` or the VS namespace); uncoded for match.gateways',
   check(ctx) {
     const { index } = ctx;
@@ -401,6 +402,7 @@ export const VSX_GW_002 = defineRule({
   id: 'VSX-GW-002',
   code: 'IST0132',
   severity: Severity.ERROR,
+  istioctlLevel: 'warning — ours error: the gateway ignores the VirtualService for that binding, so its hosts are not routed there (warning when the gateway is missing: IST0101 is the error)',
   summary: 'Each referenced gateway admits a VirtualService host (IST0132, per gateway entry, missing gateways included); uncoded per host when only some hosts are admitted',
   check(ctx) {
     const { index } = ctx;
@@ -1148,6 +1150,7 @@ export const VSX_SUB_001 = defineRule({
   id: 'VSX-SUB-001',
   code: 'IST0101',
   severity: Severity.ERROR,
+  istioctlLevel: 'error — ours warning when a wildcard or cross-namespace DestinationRule defines the subset: istiod applies it',
   summary: 'Destination subset is defined in a DestinationRule for the host (IST0101 host+subset) and visible to the calling proxy (uncoded)',
   needsContext: true,
   check(ctx) {
