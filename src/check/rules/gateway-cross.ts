@@ -452,48 +452,62 @@ export const GWX_DUP_002 = defineRule({
   },
 });
 
-function credentialKeys(tls: Record<string, unknown>): { key: string; label: string; path: string }[] {
-  const out: { key: string; label: string; path: string }[] = [];
-  if (typeof tls.credentialName === 'string' && tls.credentialName) {
-    out.push({ key: `cred:${tls.credentialName}`, label: `credentialName ${q(tls.credentialName)}`, path: 'tls.credentialName' });
-  }
-  asStringArray(tls.credentialNames).forEach((c, i) => out.push({ key: `cred:${c}`, label: `credentialName ${q(c)}`, path: `tls.credentialNames[${i}]` }));
-  if (typeof tls.serverCertificate === 'string' && typeof tls.privateKey === 'string') {
-    out.push({ key: `file:${tls.serverCertificate}|${tls.privateKey}`, label: `certificate file ${q(tls.serverCertificate)}`, path: 'tls.serverCertificate' });
-  }
-  return out;
-}
-
+/**
+ * GWX-CERT-001. IST0138 as istioctl computes it (ISTIOCTL-PARITY §8): servers with a tls block (any mode) of two
+ * Gateways share a certificate (equal non-empty credentialName, or both without one and equal non-empty
+ * serverCertificate and privateKey); reported on G for every other Gateway X whose selector contains G's (G's empty
+ * selector: any X; with PILOT_SCOPE_GATEWAY_TO_NAMESPACE only X in G's namespace). Pods are not consulted. One finding
+ * per Gateway naming a bounded list of the others (istioctl: one message per pair).
+ */
 export const GWX_CERT_001 = defineRule({
   id: 'GWX-CERT-001',
   code: 'IST0138',
   severity: Severity.WARNING,
-  summary: 'Same certificate on two Gateways of one workload: HTTP/2 connection reuse leads to 404s',
+  summary: 'Same certificate on two Gateways whose selectors overlap (IST0138, on the Gateway whose selector is contained): HTTP/2 connection reuse leads to 404s',
   needsContext: true,
   check(ctx) {
     const ix = ctx.index;
-    const first = once();
-    for (const w of ix.gatewayWorkloads()) {
-      const holders = new Map<string, GatewayServer>();
-      for (const gw of ix.gatewaysFor(w)) {
-        for (const s of ix.serversOf(gw)) {
-          if (!s.tls || !['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'].includes(s.tlsMode ?? '')) continue;
-          for (const c of credentialKeys(s.tls)) {
-            const older = holders.get(c.key);
-            if (!older) {
-              holders.set(c.key, s);
-              continue;
-            }
-            if (older.gateway === gw || !first(`${gw.order}|${s.index}|${c.key}`)) continue;
-            ctx.report({
-              object: gw,
-              path: `${s.path}.${c.path}`,
-              message: `${c.label} is also used by gateway ${gwName(older.gateway)} on ${describeWorkload(w)}; browsers reuse one HTTP/2 connection for both hosts and get 404s`,
-              fix: 'serve hosts that share a certificate from one Gateway, or give each Gateway its own certificate',
-            });
-          }
+    const byCert = new Map<string, { gw: IndexedObject; server: GatewayServer }[]>();
+    for (const gw of ix.gateways()) {
+      for (const s of ix.serversOf(gw)) {
+        if (!s.tls) continue;
+        const cn = typeof s.tls.credentialName === 'string' ? s.tls.credentialName : '';
+        const cert = typeof s.tls.serverCertificate === 'string' ? s.tls.serverCertificate : '';
+        const key = typeof s.tls.privateKey === 'string' ? s.tls.privateKey : '';
+        const k = cn ? `cred:${cn}` : cert && key ? `file:${cert}|${key}` : undefined;
+        if (!k) continue;
+        const l = byCert.get(k) ?? [];
+        l.push({ gw, server: s });
+        byCert.set(k, l);
+      }
+    }
+    const hits = new Map<IndexedObject, { server: GatewayServer; label: string; others: Set<string> }>();
+    const subset = (a: Record<string, string>, b: Record<string, string>) => Object.keys(a).every((k) => b[k] === a[k]);
+    for (const [k, list] of byCert) {
+      const gws = Array.from(new Set(list.map((e) => e.gw)));
+      if (gws.length < 2) continue;
+      for (const e of list) {
+        if (e.gw.isContext) continue;
+        const sel = ix.gatewaySelector(e.gw);
+        for (const x of gws) {
+          if (x === e.gw) continue;
+          if (ix.meshConfig.scopeGatewayToNamespace && x.namespace !== e.gw.namespace) continue;
+          if (!subset(sel, ix.gatewaySelector(x))) continue;
+          let h = hits.get(e.gw);
+          if (!h) hits.set(e.gw, (h = { server: e.server, label: k.startsWith('cred:') ? `credentialName ${q(k.slice(5))}` : `certificate file ${q(k.slice(5, k.indexOf('|')))}`, others: new Set() }));
+          h.others.add(gwName(x));
         }
       }
+    }
+    for (const [gw, h] of hits) {
+      const others = Array.from(h.others);
+      const cn = h.label.startsWith('credentialName');
+      ctx.report({
+        object: gw,
+        path: `${h.server.path}.tls.${cn ? 'credentialName' : 'serverCertificate'}`,
+        message: `${h.label} is also used by gateway ${bounded(others)}, which ${others.length === 1 ? 'selects' : 'select'} the same gateway pods; browsers reuse one HTTP/2 connection for both hosts and get 404s`,
+        fix: 'serve hosts that share a certificate from one Gateway, or give each Gateway its own certificate',
+      });
     }
   },
 });

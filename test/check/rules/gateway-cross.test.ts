@@ -132,7 +132,8 @@ const cases: Case[] = [
       gateway('gw1', { servers: [server(443, 'HTTPS', ['a.example.com'], simple('wildcard'))] }),
       gateway('gw2', { servers: [server(443, 'HTTPS', ['b.example.com'], simple('wildcard'))] }),
     ],
-    expect: ['Gateway/gw2 spec.servers[0].tls.credentialName'],
+    // equal selectors contain each other: both Gateways are reported (istioctl)
+    expect: ['Gateway/gw1 spec.servers[0].tls.credentialName', 'Gateway/gw2 spec.servers[0].tls.credentialName'],
     good: [
       gateway('gw1', { servers: [server(443, 'HTTPS', ['a.example.com'], simple('a'))] }),
       gateway('gw2', { servers: [server(443, 'HTTPS', ['b.example.com'], simple('b'))] }),
@@ -230,6 +231,12 @@ describe('GWX-* rules', () => {
     expect(only(check([custom, gw], { closedWorld: true }), 'GWX-SEL-001').map((x) => x.code)).toEqual(['IST0101']);
     const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'elsewhere', labels: { myapp: 'private-ingress' } }, spec: {} };
     expect(only(check([pod, gw], { closedWorld: true }), 'GWX-SEL-001')).toEqual([]);
+  });
+
+  test('GWX-CERT-001 (IST0138): reported on the Gateway whose selector is contained in the other\'s; any tls mode; pods not consulted', () => {
+    const narrow = gateway('narrow', { selector: { istio: 'ingressgateway' }, servers: [server(443, 'TLS', ['a.example.com'], { tls: { mode: 'PASSTHROUGH', credentialName: 'shared' } })] });
+    const wide = gateway('wide', { selector: { istio: 'ingressgateway', zone: 'a' }, servers: [server(443, 'HTTPS', ['b.example.com'], simple('shared'))] });
+    expect(only(check([narrow, wide]), 'GWX-CERT-001').map((x) => x.resource.name)).toEqual(['narrow']);
   });
 
   test('GWX-PORT-004: a plaintext newcomer on a TLS-held listener is skipped too', () => {
