@@ -9,7 +9,7 @@
  */
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
-import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, describeWorkload, parityFqdn, resolveGatewayName } from '../mesh-index';
+import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, parityFqdn, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { Rule, defineRule } from '../rule';
 import {
@@ -1207,14 +1207,53 @@ export const VSX_SUB_001 = defineRule({
   },
 });
 
+/**
+ * VSX-ING-001. IST0140 as istioctl computes it (ISTIOCTL-PARITY §9): a VirtualService R with non-empty spec.gateways
+ * routes (http) to a host without subset, and some VirtualService V (R included) routes that exact host string — one
+ * of V's own hosts as written — to a subset: once per (R, V). Uncoded: the same with FQDN-normalised or wildcard hosts,
+ * for ingress-bound R and mesh V only.
+ */
 export const VSX_ING_001 = defineRule({
   id: 'VSX-ING-001',
   code: 'IST0140',
   severity: Severity.WARNING,
-  summary: 'Gateway VirtualService to a host whose mesh VirtualService splits subsets: the mesh rules do not apply to ingress traffic',
+  summary: 'Gateway VirtualService to a host whose mesh VirtualService splits subsets: the mesh rules do not apply to ingress traffic (IST0140 on exact host strings; uncoded with FQDN/wildcard matching)',
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
+    const coded = new Set<string>();
+    const subsetDests = new Map<string, IndexedObject[]>();
+    for (const v of virtualServices(index)) {
+      const hosts = new Set(asStringArray(v.spec.hosts));
+      for (const r of rulesOf(v, 'http')) {
+        for (const rd of asArray(r.rule.route)) {
+          const d = asRecord(asRecord(rd).destination);
+          const h = asString(d.host);
+          if (h && asString(d.subset) && hosts.has(h)) push(subsetDests, h, v);
+        }
+      }
+    }
+    for (const vs of ownVirtualServices(index)) {
+      if (asArray(vs.spec.gateways).length === 0) continue;
+      for (const r of rulesOf(vs, 'http')) {
+        asArray(r.rule.route).forEach((rd, k) => {
+          const d = asRecord(asRecord(rd).destination);
+          const h = asString(d.host) ?? '';
+          if (asString(d.subset)) return;
+          for (const v of subsetDests.get(h) ?? []) {
+            const key = `${vs.order}|${v.order}`;
+            if (coded.has(key)) continue;
+            coded.add(key);
+            ctx.report({
+              object: vs,
+              path: `${r.path}.route[${k}].destination.host`,
+              message: `traffic of this gateway virtual service to ${q(h)} does not use the subset routing of virtual service ${nsOf(index, v)}/${v.name}: gateways apply only their own virtual service`,
+              fix: 'repeat the subset split (destination subsets and weights) in this gateway virtual service, or add the gateway to the mesh virtual service gateways',
+            });
+          }
+        });
+      }
+    }
     // mesh VSs whose subset destinations are subsets of the VS host itself (reviews → reviews v1/v2). The egress
     // pattern's mesh leg (edition.cnn.com → egress gateway Service, subset cnn) splits the gateway Service, not the host.
     const splitting = new HostIndex<VsFacts>();
@@ -1241,11 +1280,12 @@ export const VSX_ING_001 = defineRule({
         const host = destHost(d);
         if (!host) return;
         const fqdn = resolveShortName(host, vf.ns);
-        const mesh = splitting.query(fqdn).filter((m) => m !== vf && m.hosts.some((h) => nameSubsetOf(fqdn, h.resolved)));
+        const mesh = splitting.query(fqdn).filter((m) => m !== vf && m.hosts.some((h) => nameSubsetOf(fqdn, h.resolved)) && !coded.has(`${vs.order}|${m.vs.order}`));
         if (mesh.length === 0) return;
         ctx.report({
           object: vs,
           path: `${d.path}.host`,
+          code: '',
           message: `gateway traffic to ${q(host)} does not use the subset routing of mesh virtual service ${mesh.map((m) => `${m.ns}/${m.vs.name}`).join(', ')}: gateways apply only their own virtual service`,
           fix: 'repeat the subset split (destination subsets and weights) in this gateway virtual service, or add the gateway to the mesh virtual service gateways',
         });
@@ -1254,41 +1294,39 @@ export const VSX_ING_001 = defineRule({
   },
 });
 
+/**
+ * VSX-JWT-001. IST0149 as istioctl computes it (ISTIOCTL-PARITY §11): a VirtualService with a JWT claim match, for each
+ * top-level gateway entry naming an Istio Gateway, each Pod matching the Gateway selector that no RequestAuthentication
+ * covers (candidates in istio-system and the Pod's namespace; `selector.matchLabels` matches, an absent selector —
+ * targetRef included — matches all): one finding per (gateway entry, Pod). Open world: pod templates count as Pods.
+ */
 export const VSX_JWT_001 = defineRule({
   id: 'VSX-JWT-001',
   code: 'IST0149',
   severity: Severity.ERROR,
-  summary: 'JWT claim routing needs a RequestAuthentication on the gateway pods',
+  summary: 'JWT claim routing needs a RequestAuthentication on the gateway pods (IST0149, per gateway entry and pod)',
   needsContext: true,
   check(ctx) {
     const { index } = ctx;
-    const f = facts(index);
     const ras = index.ofKind('RequestAuthentication').filter((o) => o.group === 'security.istio.io');
-    const root = index.meshConfig.rootNamespace;
     const covered = (ns: string, labels: Record<string, string>) => ras.some((ra) => {
       const raNs = ra.namespace ?? index.defaultNamespace;
-      const hasTarget = isRecord(ra.spec.targetRef) || asArray(ra.spec.targetRefs).length > 0;
-      if (hasTarget) return false;
-      const sel = asStringMap(asRecord(ra.spec.selector).matchLabels);
-      const selectorless = Object.keys(sel).length === 0;
-      if (raNs === root && selectorless) return true;
-      return raNs === ns && selectorMatches(sel, labels);
+      if (raNs !== 'istio-system' && raNs !== ns) return false;
+      return selectorMatches(asStringMap(asRecord(ra.spec.selector).matchLabels), labels);
     });
     for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf || vf.gateways.length === 0) continue;
-      const reported = new Set<IndexedObject>();
-      for (const c of claimMatches(vs)) {
-        for (const gw of matchGateways(vf, c.match, index).gateways) {
-          if (reported.has(gw)) continue;
-          const missing = index.workloadsFor(gw).filter((w) => !covered(w.namespace, w.labels));
-          if (missing.length === 0) continue;
-          reported.add(gw);
+      const claims = claimMatches(vs);
+      if (claims.length === 0) continue;
+      for (const e of parityGatewayEntries(index, vs)) {
+        if (!e.istio) continue;
+        for (const pod of index.podsMatching(index.gatewaySelector(e.istio))) {
+          if (covered(pod.namespace, pod.labels)) continue;
+          const podName = `${pod.object?.kind ?? 'pod'} ${pod.namespace}/${pod.object?.name ?? pod.origin}`;
           ctx.report({
             object: vs,
-            path: c.path,
-            message: `claim match ${q(c.key)} needs a RequestAuthentication for the pods of gateway ${gwName(gw)} (${missing.map(describeWorkload).join('; ')}), but none applies to them, so the claim is never set and the rule never matches`,
-            fix: `add a RequestAuthentication in ${missing[0].namespace} whose selector matches the gateway pods (e.g. ${Object.entries(missing[0].labels).slice(0, 1).map(([k, v]) => `${k}: ${v}`).join('') || 'their labels'}) with the issuer's jwtRules`,
+            path: claims[0].path,
+            message: `claim match ${q(claims[0].key)} needs a RequestAuthentication for ${podName} of gateway ${gwName(e.istio)} (entry ${q(e.raw)}), but none applies to it, so the claim is never set and the rule never matches`,
+            fix: `add a RequestAuthentication in ${pod.namespace} (or istio-system) whose selector matches the gateway pods (e.g. ${Object.entries(pod.labels).slice(0, 1).map(([k, v]) => `${k}: ${v}`).join('') || 'their labels'}) with the issuer's jwtRules`,
           });
         }
       }

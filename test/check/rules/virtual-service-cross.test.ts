@@ -369,6 +369,24 @@ describe('VSX-* rules', () => {
     ]);
   });
 
+  test('VSX-JWT-001 (IST0149): one finding per (gateway entry, pod); an RA without selector (targetRef) in the pod namespace covers it', () => {
+    const gw = gateway('gw', { selector: { app: 'edge' }, servers: [server(80, 'HTTP', ['*'])] });
+    const pod = (name: string, ns: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels: { app: 'edge' } }, spec: {} });
+    const claim = vs('v', ['a.example.com'], { gateways: ['istio-system/gw'], http: [{ match: [{ headers: { '@request.auth.claims.groups': { exact: 'admin' } } }], route: to('b') }] });
+    const f = only(run([gw, pod('p1', 'edge-a'), pod('p2', 'edge-b'), claim], { closedWorld: true }), 'VSX-JWT-001');
+    expect(f.map((x) => x.message.match(/Pod [^ ]+/)![0]).sort()).toEqual(['Pod edge-a/p1', 'Pod edge-b/p2']);
+    const targetRef: KubeObject = { apiVersion: 'security.istio.io/v1', kind: 'RequestAuthentication', metadata: { name: 'ra', namespace: 'edge-a' }, spec: { targetRef: { kind: 'Gateway', name: 'x' }, jwtRules: [{ issuer: 'i' }] } };
+    expect(only(run([gw, pod('p1', 'edge-a'), claim, targetRef], { closedWorld: true }), 'VSX-JWT-001')).toEqual([]);
+  });
+
+  test('VSX-ING-001 (IST0140): exact host strings, the VirtualService itself counts; FQDN-normalised matches are uncoded', () => {
+    const self = vs('r', ['reviews'], { gateways: ['istio-system/gw'], http: [{ route: to('reviews', { subset: 'v1' }) }, { route: to('reviews') }] });
+    expect(only(run([http80(['*']), self]), 'VSX-ING-001').map((x) => [x.path, x.code])).toEqual([['spec.http[1].route[0].destination.host', 'IST0140']]);
+    const mesh = vs('m', ['reviews.default.svc.cluster.local'], { http: [{ route: to('reviews.default.svc.cluster.local', { subset: 'v1' }) }] });
+    const ingress = vs('in', ['in.example.com'], { gateways: ['istio-system/gw'], http: [{ route: to('reviews') }] });
+    expect(only(run([http80(['*']), mesh, ingress]), 'VSX-ING-001').map((x) => [x.resource.name, x.code])).toEqual([['in', undefined]]);
+  });
+
   test('open world: a gateway of a namespace the input does not describe is unknown, not missing', () => {
     const objs = [vs('v', ['a.example.com'], { gateways: ['shared-gateways/public'] })];
     expect(only(run(objs), 'VSX-GW-001')).toEqual([]);
