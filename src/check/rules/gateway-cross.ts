@@ -335,7 +335,8 @@ function reportConflictingGateways(ctx: RuleContext): Set<GatewayServer> {
     let r = related.get(ss);
     if (!r) {
       const sel = selectors.get(ss) ?? {};
-      r = Array.from(selectors.keys()).filter((o) => o === ss || ((o.includes(ss) || ss.includes(o)) && podMatchesBoth(ix, sel, selectors.get(o) ?? {})));
+      r = Array.from(selectors.keys()).filter((o) =>
+        o === ss || ((o.includes(ss) || ss.includes(o)) && podMatchesBoth(ix, sel, selectors.get(o) ?? {})));
       related.set(ss, r);
     }
     return r;

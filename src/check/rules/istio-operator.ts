@@ -107,7 +107,7 @@ function componentsOf(iop: IndexedObject): Component[] {
         active: e.enabled !== false,
         deployed,
         raw: e,
-        labels: name ? overlaidPodLabels(e, name, { ...DEFAULT_LABELS[role], ...asStringMap(e.label) }) : { ...DEFAULT_LABELS[role], ...asStringMap(e.label) },
+        labels: overlaidPodLabels(e, name ?? '', { ...DEFAULT_LABELS[role], ...asStringMap(e.label) }),
       });
     });
   }

@@ -226,8 +226,13 @@ function parityGatewayEntries(index: MeshIndex, vs: IndexedObject): ParityGatewa
     const istio = index.get('Gateway', namespace, name);
     const k8s = index.get('Gateway.gateway.networking.k8s.io', namespace, name);
     out.push({
-      raw: e, index: i, namespace, name, internal: name.includes(INTERNAL_GATEWAY),
-      istio: istio && istio.group === 'networking.istio.io' ? istio : undefined, k8s,
+      raw: e,
+      index: i,
+      namespace,
+      name,
+      internal: name.includes(INTERNAL_GATEWAY),
+      istio: istio && istio.group === 'networking.istio.io' ? istio : undefined,
+      k8s,
     });
   });
   return out;

@@ -278,7 +278,6 @@ describe('VS-* rules', () => {
 });
 
 describe('VS-ORDER-001 (IST0130/IST0131 as istioctl)', () => {
-  const route = () => [{ destination: { host: 'b' } }];
   const order = (http: unknown[]) => only(run([vs('v', ['a.example.com'], { http })]), 'VS-ORDER-001').map((f) => `${f.path} ${f.code ?? '-'}`).sort();
 
   test('a duplicate match inside the same rule, a second match-less rule, rules after a match-less rule', () => {
