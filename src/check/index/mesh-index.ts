@@ -88,6 +88,7 @@ export class MeshIndex {
   private readonly serversCache = new Map<IndexedObject, GatewayServer[]>();
   private bucketCache?: ListenerBucket[];
   private podList?: PodInfo[];
+  private readonly podsByLabel = new Map<string, PodInfo[]>();
   private readonly ports: PortResolver;
   private readonly gatewayHosts: GatewayHosts;
   private readonly visibility: Visibility;
@@ -201,13 +202,21 @@ export class MeshIndex {
 
   /** Pods as this world sees them (see pods.ts), in input order. */
   public pods(): readonly PodInfo[] {
-    this.podList ??= readPods(this.objects, this.closedWorld, this.defaultNamespace, this.workloadList);
+    if (!this.podList) {
+      this.podList = readPods(this.objects, this.closedWorld, this.defaultNamespace, this.workloadList);
+      for (const p of this.podList) for (const [k, v] of Object.entries(p.labels)) push(this.podsByLabel, `${k}=${v}`, p);
+    }
     return this.podList;
   }
 
   /** Pods whose labels match `selector` (every Pod when it is empty), optionally only in `namespace`. */
   public podsMatching(selector: Record<string, string>, namespace?: string): PodInfo[] {
-    return this.pods().filter((p) => (namespace === undefined || p.namespace === namespace) && selectorMatches(selector, p.labels));
+    let candidates = this.pods();
+    for (const [k, v] of Object.entries(selector)) {
+      const l = this.podsByLabel.get(`${k}=${v}`) ?? [];
+      if (l.length < candidates.length) candidates = l;
+    }
+    return candidates.filter((p) => (namespace === undefined || p.namespace === namespace) && selectorMatches(selector, p.labels));
   }
 
   /** Services by namespace (manifest Services and implied ones), in input order. */
