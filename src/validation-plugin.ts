@@ -19,7 +19,7 @@
 import * as fs from 'fs';
 import { analyze } from './check/analyze';
 import { Finding, Severity } from './check/findings';
-import type { AssumeInstall } from './check/mesh-index';
+import type { InstallAssumption } from './check/mesh-index';
 import { KubeObject, SourceRef } from './check/model';
 import { ManifestLoadError, decodeManifestBytes, loadManifests } from './check/yaml';
 
@@ -28,7 +28,7 @@ export interface IstioGatewaysValidationProps {
   /** Lowest severity that fails the report. @default 'error' */
   readonly failOn?: 'error' | 'warning';
   /** @default 'demo' */
-  readonly assumeInstall?: AssumeInstall;
+  readonly assumeInstall?: InstallAssumption;
   /** @default 'default' */
   readonly defaultNamespace?: string;
   /** MeshConfig (the istio ConfigMap's `mesh` key as an object). @default - Istio defaults */

@@ -5,13 +5,22 @@
  * suppressions, and returns the findings sorted deterministically.
  */
 import { Finding, Severity, compareFindings } from './findings';
-import { AssumeInstall, IndexedObject, MeshIndex } from './mesh-index';
+import { IndexedObject, InstallAssumption, MeshIndex } from './mesh-index';
 import { KubeObject, SourceRef } from './model';
 import type { Report, Rule, RuleMeta } from './rule';
 import { ALL_RULES } from './rules';
 
 /** Annotation that suppresses findings on an object: one `RULE-ID: reason` per line. */
 export const SUPPRESS_ANNOTATION = 'checks.cdk8s-istio-gateways.io/suppress';
+
+/** istioctl's annotation: `"IST0101,IST0132"` or `"*"` suppresses those istioctl codes on the object. */
+export const ISTIOCTL_SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
+
+/** True when istioctl's suppress annotation value names `code` (or is `*`). */
+export function istioctlSuppresses(value: string | undefined, code: string | undefined): boolean {
+  if (value === undefined || !code) return false;
+  return value.split(',').map((c) => c.trim()).some((c) => c === '*' || c === code);
+}
 
 /** Engine-level rules (not in shared/ISTIO-RULES.md): internal errors and suppression hygiene. */
 export const ENGINE_RULES: readonly RuleMeta[] = [
@@ -24,6 +33,11 @@ export const ENGINE_RULES: readonly RuleMeta[] = [
     id: 'CHK-SUP-001',
     severity: Severity.WARNING,
     summary: 'A suppression needs a reason (`RULE-ID: reason`); one without is ignored',
+  },
+  {
+    id: 'CHK-DUP-001',
+    severity: Severity.WARNING,
+    summary: 'An object given twice (same API group, kind, namespace, name): the later copy replaces the earlier, as `kubectl apply` does',
   },
 ];
 
@@ -43,7 +57,14 @@ export interface AnalyzeOptions {
   /** @default 'default' */
   readonly defaultNamespace?: string;
   /** What to assume when no gateway workload is declared. @default 'demo' */
-  readonly assumeInstall?: AssumeInstall;
+  readonly assumeInstall?: InstallAssumption;
+  /**
+   * Closed world: the input is a complete cluster snapshot, as `istioctl analyze` sees it; IST-coded findings then
+   * follow istioctl to the letter (shared/ISTIOCTL-PARITY.md). Open world (default, and synth time): the input is
+   * desired state from Git, and no conclusion is drawn that needs a fact the input cannot have.
+   * @default false
+   */
+  readonly closedWorld?: boolean;
   /** "Now" for certificate expiry. @default new Date() */
   readonly now?: Date;
   /** Rules to run. @default ALL_RULES */
@@ -90,6 +111,7 @@ export function analyze(manifests: readonly KubeObject[], options: AnalyzeOption
     defaultNamespace: options.defaultNamespace,
     assumeInstall: options.assumeInstall,
     meshConfig: options.meshConfig,
+    closedWorld: options.closedWorld,
   });
   return analyzeIndex(index, options);
 }
@@ -114,9 +136,12 @@ export function analyzeIndex(index: MeshIndex, options: Pick<AnalyzeOptions, 'no
     const o = r.object;
     if (!o || o.isContext) return;
     if (suppressionsOf(o).ids.has(rule.id)) return;
+    const code = r.code ?? rule.code;
+    if (istioctlSuppresses(o.annotations[ISTIOCTL_SUPPRESS_ANNOTATION], code)) return;
     const f: Finding = {
       rule: rule.id,
-      ...((r.code ?? rule.code) ? { code: r.code ?? rule.code } : {}),
+      ...(code ? { code } : {}),
+      ...(code === 'IST0101' && r.refType ? { refType: r.refType } : {}),
       severity: r.severity ?? rule.severity,
       resource: o.ref,
       path: r.path,
@@ -142,6 +167,19 @@ export function analyzeIndex(index: MeshIndex, options: Pick<AnalyzeOptions, 'no
         path: '',
         message: `rule ${rule.id} failed on this input and did not run: ${message}`,
         fix: `report it with the input that triggers it; meanwhile disable ${rule.id} if it blocks you`,
+      });
+    }
+  }
+  if (!disabled.has('CHK-DUP-001')) {
+    const dupRule = ENGINE_RULES[2];
+    for (const d of index.duplicates()) {
+      const r = d.replaced;
+      const at = r.file ? `${r.file}${r.line !== undefined ? `:${r.line}` : ''}` : r.constructPath ?? 'earlier in the input';
+      emit(dupRule, {
+        object: d.object,
+        path: '',
+        message: `${d.object.kind} ${d.object.namespace ? `${d.object.namespace}/` : ''}${d.object.name} is given ${d.copies} times; this later copy replaces the one at ${at}, as kubectl apply would, and only it is checked`,
+        fix: 'keep one copy per object (tutorial step files: apply them in turn, not together), or rename one of them',
       });
     }
   }

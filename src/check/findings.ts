@@ -36,6 +36,12 @@ export interface Finding {
    * @default - no istioctl equivalent
    */
   readonly code?: string;
+  /**
+   * For IST0101 (ReferencedResourceNotFound): the kind of reference istioctl names, e.g. `selector`, `credentialName`,
+   * `gateway`, `host`, `mirror host`, `host:port`, `host+subset in destinationrule`.
+   * @default - not an IST0101 finding
+   */
+  readonly refType?: string;
   /** Severity of the finding. */
   readonly severity: Severity;
   /** The object the finding is about. */
@@ -79,6 +85,7 @@ export function formatJson(findings: readonly Finding[]): string {
 function toPlain(f: Finding): Record<string, unknown> {
   const out: Record<string, unknown> = { rule: f.rule };
   if (f.code) out.code = f.code;
+  if (f.refType) out.refType = f.refType;
   out.severity = f.severity;
   const r: Record<string, unknown> = { apiVersion: f.resource.apiVersion, kind: f.resource.kind };
   if (f.resource.namespace !== undefined) r.namespace = f.resource.namespace;

@@ -9,6 +9,11 @@ export interface RuleMeta {
   readonly code?: string;
   /** Default severity of the rule's findings. */
   readonly severity: Severity;
+  /**
+   * Where our severity differs from istioctl's level for the code: istioctl's level and why ours differs (README
+   * rules table). Our rule: `error` only when the configuration as written breaks traffic or is ignored.
+   */
+  readonly istioctlLevel?: string;
   /** One line for the README table. */
   readonly summary: string;
   /** True when the rule needs facts outside the Istio object (pods, Services, Secrets, mesh config). */
@@ -24,8 +29,13 @@ export interface Report {
   readonly fix: string;
   /** Overrides the rule's default severity (rules with a W/E split). */
   readonly severity?: Severity;
-  /** Overrides the rule's istioctl code (rules with two codes, e.g. VS-ORDER-001 IST0130/IST0131). */
+  /**
+   * Overrides the rule's istioctl code (rules with two codes, e.g. VS-ORDER-001 IST0130/IST0131); `''` for a finding
+   * that istioctl would not give (knowledge beyond istioctl, reported without the code).
+   */
   readonly code?: string;
+  /** IST0101 only: the reference type istioctl names (see {@link Finding.refType}). */
+  readonly refType?: string;
 }
 
 /** Handed to each rule's `check`. */

@@ -15,10 +15,13 @@ export const TABLE_END = '<!-- rules-table:end -->';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** `| ID | istioctl code | severity | summary |` table, one row per rule, in the given order. */
+/**
+ * `| ID | istioctl code | severity | istioctl level, where ours differs | summary |` table, one row per rule, in the given
+ * order.
+ */
 export function rulesTableMarkdown(rules: readonly RuleMeta[]): string {
-  const rows = rules.map((r) => `| ${r.id} | ${r.code ?? ''} | ${r.severity} | ${cell(r.summary)} |`);
-  return ['| ID | istioctl code | severity | summary |', '|---|---|---|---|', ...rows].join('\n');
+  const rows = rules.map((r) => `| ${r.id} | ${r.code ?? ''} | ${r.severity} | ${cell(r.istioctlLevel ?? '')} | ${cell(r.summary)} |`);
+  return ['| ID | istioctl code | severity | istioctl level, where ours differs (why) | summary |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
 /** The table the README must contain: every registered rule, then the engine rules (CHK-*). */

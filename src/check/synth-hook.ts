@@ -26,7 +26,7 @@ import { IConstruct } from 'constructs';
 import { IstioGatewaysError } from '../errors';
 import { SUPPRESS_ANNOTATION, analyze, parseSuppressions } from './analyze';
 import { Finding, Severity, formatFindingLine } from './findings';
-import type { AssumeInstall } from './mesh-index';
+import type { InstallAssumption } from './mesh-index';
 import { KubeObject, SourceRef, asRecord, asString, meta } from './model';
 
 /** Construct metadata type under which warnings are recorded on the construct a warning finding is attributed to. */
@@ -42,7 +42,7 @@ export interface CheckSettings {
   strict?: boolean;
   disabled?: boolean;
   meshConfig?: Record<string, unknown>;
-  assumeInstall?: AssumeInstall;
+  assumeInstall?: InstallAssumption;
   disabledRules?: string[];
   /** Receives warnings instead of stderr. */
   warningSink?: IWarningSinkLike;

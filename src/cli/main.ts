@@ -16,7 +16,7 @@ import { runRoutes } from './routes';
 import { READ_USAGE, ReadUsageError, runRead } from './read';
 import { analyze } from '../check/analyze';
 import { Finding, Severity, formatJson } from '../check/findings';
-import type { AssumeInstall } from '../check/mesh-index';
+import type { InstallAssumption } from '../check/mesh-index';
 import { SourceRef, isRecord } from '../check/model';
 import { ManifestLoadError } from '../check/yaml';
 
@@ -49,6 +49,8 @@ options:
                               gateway install to assume when the input declares none (default demo)
   --max-input-bytes SIZE      limit on the bytes read from all inputs together, e.g. 1Gi
                               (default ${DEFAULT_MAX_INPUT_BYTES / 2 ** 20}Mi)
+  --closed-world              the input is a complete cluster snapshot (as istioctl analyze sees it): what is absent
+                              does not exist (default: desired state from Git, absent facts are unknown)
   -h, --help                  show this help
   -V, --version               show the version
 
@@ -62,7 +64,8 @@ interface CheckOptions {
   readonly meshConfig?: string;
   readonly failOn: Severity;
   readonly namespace?: string;
-  readonly assumeInstall?: AssumeInstall;
+  readonly assumeInstall?: InstallAssumption;
+  readonly closedWorld: boolean;
   readonly maxInputBytes: number;
   readonly help: boolean;
   readonly paths: readonly string[];
@@ -74,6 +77,7 @@ const CHECK_OPTIONS = {
   'fail-on': { type: 'string' },
   'namespace': { type: 'string', short: 'n' },
   'assume-install': { type: 'string' },
+  'closed-world': { type: 'boolean' },
   'max-input-bytes': { type: 'string' },
   'help': { type: 'boolean', short: 'h' },
 } as const;
@@ -96,6 +100,7 @@ function parseCheckArgs(args: readonly string[]): CheckOptions {
     failOn: failOn === undefined ? Severity.ERROR : oneOf('--fail-on', failOn, ['error', 'warning'] as const) === 'warning' ? Severity.WARNING : Severity.ERROR,
     ...(namespace !== undefined ? { namespace } : {}),
     ...(assume !== undefined ? { assumeInstall: oneOf('--assume-install', assume, ['demo', 'default', 'none'] as const) } : {}),
+    closedWorld: v['closed-world'] === true,
     maxInputBytes: max === undefined ? DEFAULT_MAX_INPUT_BYTES : parseByteSize('--max-input-bytes', max),
     help,
     paths: positionals,
@@ -187,6 +192,7 @@ function runCheck(args: readonly string[], io: CliIo): number {
     ...(meshConfig ? { meshConfig } : {}),
     ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}),
     ...(opts.assumeInstall ? { assumeInstall: opts.assumeInstall } : {}),
+    ...(opts.closedWorld ? { closedWorld: true } : {}),
   });
   const write = (s: string) => io.stdout.write(s);
   if (opts.format === 'json') {

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'util';
 import { readInputs } from './inputs';
-import type { AssumeInstall } from '../check/mesh-index';
+import type { InstallAssumption } from '../check/mesh-index';
 import { effectiveRoutes, formatRoutesText } from '../check/routes';
 
 export const ROUTES_USAGE = `usage: cdk8s-istio-gateways routes [options] PATH...
@@ -64,7 +64,7 @@ export function runRoutes(args: readonly string[], io: RoutesIo): number {
   const inputs = readInputs(parsed.positionals);
   const table = effectiveRoutes(inputs.objects, {
     ...(v.namespace ? { defaultNamespace: v.namespace } : {}),
-    ...(assume ? { assumeInstall: assume as AssumeInstall } : {}),
+    ...(assume ? { assumeInstall: assume as InstallAssumption } : {}),
   });
   io.stdout.write(v.format === 'json' ? `${JSON.stringify(table, null, 2)}\n` : formatRoutesText(table));
   return 0;

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { brief, check, gateway, only, server, vs } from './fixtures';
 import { ENGINE_RULES, SUPPRESS_ANNOTATION, analyze, parseSuppressions } from '../../src/check/analyze';
-import { Severity, compareFindings } from '../../src/check/findings';
+import { Severity, compareFindings, formatJson } from '../../src/check/findings';
 import { KubeObject } from '../../src/check/model';
 import { defineRule } from '../../src/check/rule';
 import { ALL_RULES } from '../../src/check/rules';
@@ -72,7 +72,39 @@ describe('analyze', () => {
   });
 
   test('engine rules are documented', () => {
-    expect(ENGINE_RULES.map((r) => r.id)).toEqual(['CHK-INT-001', 'CHK-SUP-001']);
+    expect(ENGINE_RULES.map((r) => r.id)).toEqual(['CHK-INT-001', 'CHK-SUP-001', 'CHK-DUP-001']);
+  });
+
+  test('istioctl suppress annotation galley.istio.io/analyze-suppress silences those IST codes (or all with "*") on the object', () => {
+    const gw = (a?: string) => gateway('gw', { selector: { istio: 'nothing' }, servers: [server(7070, 'HTTP', ['*'])] }, a ? { annotations: { 'galley.istio.io/analyze-suppress': a } } : {});
+    const codes = (a?: string) => check([gw(a)]).map((f) => f.code).filter((c) => c).sort();
+    expect(codes()).toEqual(['IST0101']);
+    expect(codes('IST0132, IST0101')).toEqual([]);
+    expect(codes('*')).toEqual([]);
+    expect(codes('IST0162')).toEqual(['IST0101']);
+  });
+
+  test('JSON carries refType on IST0101 findings', () => {
+    const f = check([gateway('gw', { selector: { istio: 'nothing' }, servers: [server(80, 'HTTP', ['*'])] })]);
+    expect(JSON.parse(formatJson(f)).findings.find((x: { code?: string }) => x.code === 'IST0101')).toMatchObject({ rule: 'GWX-SEL-001', code: 'IST0101', refType: 'selector' });
+  });
+
+  test('CHK-DUP-001: an object given twice is replaced by the later copy (kubectl apply), one warning, never compared with itself', () => {
+    const v1 = vs('reviews', ['reviews'], { http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' } }] }] });
+    const v2 = vs('reviews', ['reviews'], { http: [{ route: [{ destination: { host: 'reviews', subset: 'v2' } }] }] });
+    const f = analyze([v1, v2], { sources: [{ file: 'virtual-service-all-v1.yaml', line: 3 }, { file: 'virtual-service-reviews-v2.yaml', line: 1 }] });
+    expect(f.filter((x) => x.rule === 'CHK-DUP-001').map((x) => [x.severity, x.message])).toEqual([
+      [Severity.WARNING, 'VirtualService default/reviews is given 2 times; this later copy replaces the one at virtual-service-all-v1.yaml:3, as kubectl apply would, and only it is checked'],
+    ]);
+    // no IST0109 between the two copies
+    expect(f.filter((x) => x.code === 'IST0109')).toEqual([]);
+    // another API group (Gateway API vs Istio Gateway) is another object
+    const k8sGw = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'istio-system' }, spec: { gatewayClassName: 'istio', listeners: [] } };
+    const istioGw = { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'istio-system' }, spec: { selector: { istio: 'ingressgateway' }, servers: [] } };
+    expect(analyze([k8sGw, istioGw]).filter((x) => x.rule === 'CHK-DUP-001')).toEqual([]);
+    // unnamed objects are never merged
+    const iop = { apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { namespace: 'istio-system' }, spec: {} };
+    expect(analyze([iop, iop]).filter((x) => x.rule === 'CHK-DUP-001')).toEqual([]);
   });
 
   test('every registered rule has a unique spec-shaped ID and a summary', () => {

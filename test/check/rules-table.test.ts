@@ -6,15 +6,17 @@ import { TABLE_END, TABLE_START, extractRulesTable, readmeRulesTable, rulesTable
 const FIX = 'run `npx ts-node -T src/check/rules-table.ts --write` to regenerate it';
 
 describe('README rules table', () => {
-  test('rulesTableMarkdown renders ID | istioctl code | severity | summary', () => {
+  test('rulesTableMarkdown renders ID | istioctl code | severity | istioctl level where it differs | summary', () => {
     expect(rulesTableMarkdown([
       { id: 'GWX-DUP-001', code: 'IST0145', severity: Severity.ERROR, summary: 'a | b' },
+      { id: 'GWX-PORT-001', code: 'IST0162', severity: Severity.ERROR, istioctlLevel: 'warning — ours error: unreachable', summary: 'd' },
       { id: 'GW-SEL-001', severity: Severity.WARNING, summary: 'c' },
     ])).toBe([
-      '| ID | istioctl code | severity | summary |',
-      '|---|---|---|---|',
-      '| GWX-DUP-001 | IST0145 | error | a \\| b |',
-      '| GW-SEL-001 |  | warning | c |',
+      '| ID | istioctl code | severity | istioctl level, where ours differs (why) | summary |',
+      '|---|---|---|---|---|',
+      '| GWX-DUP-001 | IST0145 | error |  | a \\| b |',
+      '| GWX-PORT-001 | IST0162 | error | warning — ours error: unreachable | d |',
+      '| GW-SEL-001 |  | warning |  | c |',
     ].join('\n'));
   });
 

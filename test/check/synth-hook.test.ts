@@ -39,7 +39,7 @@ describe('synth hook', () => {
     const { chart } = setup();
     new Web(chart, 'web', { port: 7070 });
     expect(() => Testing.synth(chart)).toThrow(
-      'GWX-PORT-001 (IST0162) Gateway istio-system/web spec.servers[0].port.number: port 7070 is not exposed by any Service selecting the gateway pods (istio=ingressgateway in istio-system exposes 15021, 80, 443, 31400, 15443) — fix: ',
+      'GWX-PORT-001 (IST0162) Gateway istio-system/web spec.servers[0].port.number: port 7070 is not exposed by any Service selecting the gateway pods (istio-system/istio-ingressgateway exposes 15021, 80, 443, 31400, 15443) — fix: ',
     );
     // cdk8s prefixes the message with the path of the construct that created the object
     expect(() => Testing.synth(chart)).toThrow(/^\s*\[test\/web\] GWX-PORT-001 /m);

@@ -7,9 +7,10 @@
  */
 import { Severity } from '../findings';
 import { classifyHost, hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } from '../hosts';
-import { GatewayWorkload, HostIndex, IndexedObject, MeshIndex } from '../mesh-index';
+import { WorkloadInfo, HostIndex, IndexedObject, MeshIndex } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { RuleContext, defineRule } from '../rule';
+import { eachDestination } from './virtual-service';
 
 const q = (v: unknown) => JSON.stringify(v);
 
@@ -491,13 +492,25 @@ export const DRX_HOST_001 = defineRule({
   id: 'DRX-HOST-001',
   code: 'IST0174',
   severity: Severity.ERROR,
+  istioctlLevel: 'warning — ours error when the host is a mistyped or partial name of a Service in the input (the rule applies to nothing while traffic goes on unpoliced)',
   needsContext: true,
-  summary: 'The DestinationRule host matches a Service or ServiceEntry',
+  summary: 'The DestinationRule host matches a Service or ServiceEntry (IST0174: istioctl\'s scoped lookup with the DR exportTo; open world: only for namespaces the input describes)',
   check(ctx) {
     const index = ctx.index;
     for (const r of drFacts(index).resolved) {
-      if (r.dr.isContext || r.fqdn.startsWith('*') || isIpAddress(r.fqdn)) continue;
-      if (index.lookupHost(r.fqdn, r.namespace).length > 0) continue;
+      if (r.dr.isContext) continue;
+      if (index.lookupScoped(r.namespace, asStringArray(r.dr.spec.exportTo), r.host)) continue;
+      if (index.closedWorld) {
+        ctx.report({
+          object: r.dr,
+          path: 'spec.host',
+          severity: Severity.WARNING,
+          message: `host ${q(r.host)} matches no Service or ServiceEntry of the input visible to the DestinationRule, so it applies to nothing`,
+          fix: 'fix the host name, or add the Service / a ServiceEntry for it',
+        });
+        continue;
+      }
+      if (r.fqdn.startsWith('*') || isIpAddress(r.fqdn)) continue;
       const hidden = index.registryEntries(r.fqdn);
       if (hidden.length > 0) {
         ctx.report({
@@ -533,21 +546,102 @@ export const DRX_HOST_001 = defineRule({
   },
 });
 
+/**
+ * (host, subset) pairs some VirtualService route or mirror sends traffic to, keyed `fqdn|subset` (short hosts resolved
+ * in the VirtualService namespace, lower-cased).
+ */
+function targetedSubsets(index: MeshIndex): Set<string> {
+  let out = targetedCache.get(index);
+  if (!out) {
+    out = new Set();
+    for (const vs of index.ofKind('VirtualService')) {
+      if (vs.group !== 'networking.istio.io') continue;
+      const ns = vs.namespace ?? index.defaultNamespace;
+      eachDestination(vs, (d) => {
+        const host = asString(d.destination.host);
+        const subset = asString(d.destination.subset);
+        if (host && subset) out!.add(`${index.resolveHost(host, ns).toLowerCase()}|${subset}`);
+      });
+    }
+    targetedCache.set(index, out);
+  }
+  return out;
+}
+const targetedCache = new WeakMap<MeshIndex, Set<string>>();
+
+/** Pod labels augmented with the topology of their Node (ISTIOCTL-PARITY §15). */
+function augmentedPodLabels(index: MeshIndex): Record<string, string>[] {
+  return index.pods().map((p) => {
+    if (!p.nodeName) return p.labels;
+    const labels: Record<string, string> = { ...p.labels, 'kubernetes.io/hostname': p.nodeName };
+    const node = index.get('Node', undefined, p.nodeName);
+    if (node) {
+      const region = node.labels['topology.kubernetes.io/region'];
+      const zone = node.labels['topology.kubernetes.io/zone'];
+      const subzone = node.labels['topology.istio.io/subzone'];
+      if (region) labels['topology.kubernetes.io/region'] = region;
+      if (zone) {
+        labels['topology.kubernetes.io/zone'] = zone;
+        if (subzone) labels['topology.istio.io/subzone'] = subzone;
+      }
+    }
+    return labels;
+  });
+}
+
+const SUBSET_FIX = 'fix the subset labels to match pod labels, or deploy the missing version; routes to this subset get 503 (no healthy upstream)';
+
+/**
+ * DRX-SUB-001 (IST0173). Severity rule: a subset that selects no pods is an error only when a VirtualService route or
+ * mirror sends traffic to it (503 no healthy upstream); otherwise a warning (istioctl: Error), as in Istio's own
+ * destination-rule-all.yaml, which defines subsets for versions not deployed.
+ *
+ * Closed world (ISTIOCTL-PARITY §15): DestinationRules whose host the scoped registry lookup finds; every Pod in the
+ * input, in any namespace, with Node topology labels; the subset selector merges a ServiceEntry workloadSelector.
+ * Open world: Pods and pod templates of the host's Service, in its namespace, checked only when some are in the input.
+ */
 export const DRX_SUB_001 = defineRule({
   id: 'DRX-SUB-001',
   code: 'IST0173',
   severity: Severity.ERROR,
+  istioctlLevel: 'error — ours error only when a route or mirror sends traffic to the subset (503 no healthy upstream), else warning (e.g. bookinfo\'s destination-rule-all.yaml)',
   needsContext: true,
-  summary: 'Subset labels select pods of the host\'s service (checked only when its pods are in the input)',
+  summary: 'Subset labels select pods (error when a route or mirror uses the subset, else warning; checked only when pods of the host are in the input)',
   check(ctx) {
     const index = ctx.index;
     const f = drFacts(index);
+    const targeted = targetedSubsets(index);
+    const severityOf = (fqdn: string, name: string) => (targeted.has(`${fqdn.toLowerCase()}|${name}`) ? Severity.ERROR : Severity.WARNING);
+    const usedNote = (sev: Severity) => (sev === Severity.ERROR ? '; a route or mirror sends traffic to it' : '; no route uses it yet');
+    if (index.closedWorld) {
+      const pods = augmentedPodLabels(index);
+      for (const r of f.resolved) {
+        if (r.dr.isContext) continue;
+        const entry = index.lookupScoped(r.namespace, asStringArray(r.dr.spec.exportTo), r.host);
+        if (!entry) continue;
+        asArray(r.dr.spec.subsets).forEach((s, i) => {
+          if (!isRecord(s)) return;
+          const name = asString(s.name) ?? '';
+          const sel = { ...entry.workloadLabels, ...asStringMap(s.labels) };
+          if (pods.some((p) => selectorMatches(sel, p))) return;
+          const sev = severityOf(r.fqdn, name);
+          ctx.report({
+            object: r.dr,
+            path: `spec.subsets[${i}]`,
+            severity: sev,
+            message: `subset ${q(name)} (${Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',') || 'no labels'}) selects no pod of the input${usedNote(sev)}`,
+            fix: SUBSET_FIX,
+          });
+        });
+      }
+      return;
+    }
     const gatewayHosts = gatewayServiceHosts(index);
     for (const r of f.resolved) {
       if (r.dr.isContext) continue;
       const svc = serviceOf(index, r.fqdn);
       if (!svc || Object.keys(svc.selector).length === 0) continue;
-      const pods = (f.podLabels.get(svc.namespace) ?? []).filter((l) => selectorMatches(svc.selector, l));
+      const pods = index.podsMatching(svc.selector, svc.namespace).map((p) => p.labels);
       if (pods.length === 0) continue;
       asArray(r.dr.spec.subsets).forEach((s, i) => {
         if (!isRecord(s)) return;
@@ -559,6 +653,7 @@ export const DRX_SUB_001 = defineRule({
             object: r.dr,
             path: `spec.subsets[${i}]`,
             severity: Severity.WARNING,
+            code: '',
             message: `subset ${q(name)} has no labels, so it selects every pod of service ${svc.namespace}/${svc.name}`,
             fix: 'add labels that tell this subset apart (e.g. version: v1), or route without a subset',
           });
@@ -566,12 +661,14 @@ export const DRX_SUB_001 = defineRule({
         }
         if (pods.some((p) => selectorMatches(labels, p))) return;
         const seen = Array.from(new Set(pods.flatMap((p) => Object.keys(labels).filter((k) => p[k] !== undefined).map((k) => `${k}=${p[k]}`)))).sort();
+        const sev = severityOf(r.fqdn, name);
         ctx.report({
           object: r.dr,
           path: `spec.subsets[${i}].labels`,
-          message: `subset ${q(name)} labels ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')} select none of the ${pods.length} pod template(s) of service ${svc.namespace}/${svc.name}` +
-            (seen.length ? ` (they carry ${seen.join(', ')})` : ''),
-          fix: 'fix the subset labels to match pod labels, or deploy the missing version; routes to this subset get 503 (no healthy upstream)',
+          severity: sev,
+          message: `subset ${q(name)} labels ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')} select none of the ${pods.length} pod(s) or pod template(s) of service ${svc.namespace}/${svc.name}` +
+            (seen.length ? ` (they carry ${seen.join(', ')})` : '') + usedNote(sev),
+          fix: SUBSET_FIX,
         });
       });
     }
@@ -658,7 +755,7 @@ export const DRX_VIS_001 = defineRule({
         }
         const gw = index.gatewayByRef(ref);
         if (!gw) continue;
-        for (const w of index.workloadsFor(gw) as GatewayWorkload[]) callers.set(w.namespace, `gateway ${ref.namespace}/${ref.name} pods`);
+        for (const w of index.workloadsFor(gw) as WorkloadInfo[]) callers.set(w.namespace, `gateway ${ref.namespace}/${ref.name} pods`);
       }
       if (callers.size === 0) continue;
       for (const host of destinationHosts(vs.spec)) {
@@ -703,33 +800,41 @@ function destinationHosts(spec: Record<string, unknown>): string[] {
 }
 
 /**
- * DRX-TLS-001 (istioctl IST0128 destination level / IST0129 port level, "no caCertificates are set to validate server
- * identity"). Since Istio 1.20-ish (VERIFY_CERTIFICATE_AT_CLIENT on by default) origination without caCertificates
- * verifies against the proxy's system roots, so a missing CA alone is not a finding; what still matters is naming the
- * server: `sni` (the name sent, and the default verified name) and `subjectAltNames` (the names accepted). Warned
- * when either is missing; nothing when both are set, when a CA/credentialName is set, or with insecureSkipVerify.
+ * DRX-TLS-001. IST0128 / IST0129 as istioctl computes them (ISTIOCTL-PARITY §4): `spec.trafficPolicy.tls` (IST0128) and
+ * each `spec.trafficPolicy.portLevelSettings[]` tls (IST0129) with mode SIMPLE or MUTUAL and no caCertificates, unless
+ * credentialName is set and the DR has a workloadSelector. Uncoded: the same at subset level, which istioctl does not
+ * check, only when neither sni nor subjectAltNames pins the server identity.
  */
 export const DRX_TLS_001 = defineRule({
   id: 'DRX-TLS-001',
   code: 'IST0128',
   severity: Severity.WARNING,
-  summary: 'TLS origination (SIMPLE/MUTUAL) without caCertificates verifies against system roots; still set sni and subjectAltNames (IST0128 destination level, IST0129 port level)',
+  summary: 'TLS origination (SIMPLE/MUTUAL) without caCertificates verifies against system roots (IST0128 destination level, IST0129 port level; uncoded at subset level without sni/subjectAltNames)',
   check(ctx) {
     eachPolicy(ctx, ({ dr, policy, path, level }) => {
       const tls = policy.tls;
       if (!isRecord(tls)) return;
       const mode = asString(tls.mode);
       if (mode !== 'SIMPLE' && mode !== 'MUTUAL') return;
-      if (asString(tls.caCertificates) || asString(tls.credentialName) || tls.insecureSkipVerify === true) return;
-      const missing = [!asString(tls.sni) ? 'sni' : '', asArray(tls.subjectAltNames).length === 0 ? 'subjectAltNames' : ''].filter(Boolean);
-      if (missing.length === 0) return;
+      if (asString(tls.caCertificates)) return;
+      const coded = level === 'top' || level === 'port';
+      if (coded) {
+        if (asString(tls.credentialName) && isRecord(dr.spec.workloadSelector)) return;
+      } else {
+        if (asString(tls.credentialName) || tls.insecureSkipVerify === true) return;
+        if (asString(tls.sni) && asArray(tls.subjectAltNames).length > 0) return;
+      }
       const portLevel = level === 'port' || level === 'subset-port';
+      const missing = [!asString(tls.sni) ? 'sni' : '', asArray(tls.subjectAltNames).length === 0 ? 'subjectAltNames' : ''].filter(Boolean);
       ctx.report({
         object: dr,
         path: `${path}.tls`,
-        code: portLevel ? 'IST0129' : 'IST0128',
-        message: `tls.mode ${mode}${portLevel ? ' at port level' : ''} has no caCertificates, so the server certificate is verified against the proxy's system roots, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: the server identity is not pinned to the intended name`,
-        fix: `set ${missing.join(' and ')} to the server's name (e.g. sni: <host>, subjectAltNames: [<host>]); set caCertificates (or credentialName with ca.crt) for a private CA`,
+        code: coded ? (portLevel ? 'IST0129' : 'IST0128') : '',
+        message: `tls.mode ${mode}${portLevel ? ' at port level' : ''} has no caCertificates, so the server certificate is verified against the proxy's system roots` +
+          (missing.length ? `, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: the server identity is not pinned to the intended name` : ''),
+        fix: missing.length
+          ? `set ${missing.join(' and ')} to the server's name (e.g. sni: <host>, subjectAltNames: [<host>]); set caCertificates (or credentialName with ca.crt) for a private CA`
+          : 'set caCertificates (or credentialName with ca.crt) when the server uses a private CA; for a public server, system roots are what you want',
       });
     });
   },

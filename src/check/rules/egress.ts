@@ -11,7 +11,7 @@
  * SEX-* rules.
  */
 import { Severity } from '../findings';
-import { GatewayServer, GatewayWorkload, IndexedObject, MeshIndex, ServiceInfo } from '../mesh-index';
+import { GatewayServer, WorkloadInfo, IndexedObject, MeshIndex, ServiceInfo } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, isRecord } from '../model';
 import { Rule, defineRule } from '../rule';
 
@@ -93,7 +93,7 @@ export function routeRules(index: MeshIndex, vs: IndexedObject): RouteRule[] {
 export interface EgressService {
   readonly fqdn: string;
   readonly service: ServiceInfo;
-  readonly workloads: GatewayWorkload[];
+  readonly workloads: WorkloadInfo[];
 }
 
 /** A VirtualService with its resolved facts. */
@@ -115,7 +115,7 @@ export interface EgressModel {
   readonly gateways: IndexedObject[];
   readonly gatewaySet: Set<IndexedObject>;
   /** Workloads with role egress. */
-  readonly workloads: GatewayWorkload[];
+  readonly workloads: WorkloadInfo[];
   /** Egress Services by lower-case FQDN. */
   readonly services: Map<string, EgressService>;
   /** Egress Service names (for short-host mistakes), name → Services. */
@@ -407,7 +407,6 @@ export const EGR_VS_002 = defineRule({
 
 export const EGR_VS_003 = defineRule({
   id: 'EGR-VS-003',
-  code: 'IST0109',
   severity: Severity.ERROR,
   summary: 'Split egress VirtualServices: only the mesh leg lists mesh',
   check(ctx) {
@@ -509,8 +508,8 @@ export const EGR_MTLS_001 = defineRule({
     if (m.services.size === 0) return;
     const drs = drsByHost(ctx.index);
     // workload → its ISTIO_MUTUAL servers; workload → its egress Services' DRs
-    const mutualServers = new Map<GatewayWorkload, GatewayServer[]>();
-    const anyServers = new Map<GatewayWorkload, number>();
+    const mutualServers = new Map<WorkloadInfo, GatewayServer[]>();
+    const anyServers = new Map<WorkloadInfo, number>();
     for (const w of m.workloads) {
       const list: GatewayServer[] = [];
       let n = 0;

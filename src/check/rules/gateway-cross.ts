@@ -6,11 +6,11 @@
 import { Severity } from '../findings';
 import { hostCovers } from '../hosts';
 import {
-  GatewayServer, GatewayServerHost, GatewayWorkload, HostIndex, IndexedObject, ListenerBucket, MeshIndex,
+  GatewayServer, GatewayServerHost, WorkloadInfo, HostIndex, IndexedObject, ListenerBucket, MeshIndex,
   describeWorkload, isHttpFamily,
 } from '../mesh-index';
-import { asArray, asNumber, asRecord, asStringArray, isRecord } from '../model';
-import { Rule, defineRule } from '../rule';
+import { asArray, asNumber, asRecord, asString, asStringArray, isRecord, selectorMatches } from '../model';
+import { Rule, RuleContext, defineRule } from '../rule';
 import { egressModel } from './egress';
 import { ownGateways } from './gateway';
 
@@ -37,24 +37,43 @@ function once(): (key: string) => boolean {
   };
 }
 
+/**
+ * GWX-SEL-001. IST0101 (`selector`) as istioctl computes it (ISTIOCTL-PARITY §1): no Pod anywhere carries the selector's
+ * labels (namespace and gateway-ness irrelevant; an empty selector needs any Pod). Pods are Pod objects in the closed
+ * world; pod templates, IstioOperator gateways and the assumed install count too in the open world. Uncoded warning:
+ * the selector matches only pods that do not look like gateways (no proxyv2 image, gateway injection template or
+ * `istio` label), so no gateway proxy applies the Gateway.
+ */
 export const GWX_SEL_001 = defineRule({
   id: 'GWX-SEL-001',
   code: 'IST0101',
   severity: Severity.ERROR,
-  summary: 'Gateway selector matches at least one gateway pod, else the Gateway does nothing',
+  summary: 'Gateway selector matches at least one pod (IST0101, any pod with those labels), else the Gateway does nothing; uncoded warning when it matches only pods that do not look like gateways',
   needsContext: true,
   check(ctx) {
     const ix = ctx.index;
     for (const gw of ownGateways(ix)) {
-      if (ix.workloadsFor(gw).length > 0) continue;
       const sel = ix.gatewaySelector(gw);
-      if (ix.meshConfig.scopeGatewayToNamespace && ix.workloadsMatching(sel).length > 0) continue; // GWX-SEL-003
-      const known = ix.gatewayWorkloads().map(describeWorkload);
+      const pods = ix.podsMatching(sel);
+      if (pods.length === 0) {
+        const known = ix.gatewayWorkloads().map(describeWorkload);
+        ctx.report({
+          object: gw,
+          path: 'spec.selector',
+          refType: 'selector',
+          message: `selector ${selectorText(sel)} (${selectorString(sel)}) matches no pod${ix.closedWorld ? ' of the input' : ' or pod template of the input'} (${known.length ? `known gateway workloads: ${bounded(known)}` : 'no gateway workload is declared'})`,
+          fix: 'select the labels of an installed gateway (e.g. istio: ingressgateway), or declare the gateway workload (Deployment/Service or IstioOperator) as context',
+        });
+        continue;
+      }
+      if (ix.closedWorld || ix.workloadsMatching(sel).length > 0) continue;
       ctx.report({
         object: gw,
         path: 'spec.selector',
-        message: `selector ${selectorText(sel)} matches no gateway pod (${known.length ? `known gateway workloads: ${known.join('; ')}` : 'no gateway workload is declared'})`,
-        fix: 'select the labels of an installed gateway (e.g. istio: ingressgateway), or declare the gateway workload (Deployment/Service or IstioOperator) as context',
+        code: '',
+        severity: Severity.WARNING,
+        message: `selector ${selectorText(sel)} matches only pods that do not look like gateways (${bounded(pods.map((p) => `${p.object?.kind ?? 'pod'} ${p.namespace}/${p.object?.name ?? ''}`))}); sidecars ignore Gateways, so this one does nothing unless those pods run a gateway proxy`,
+        fix: 'select the labels of a gateway deployment (proxyv2 image, inject.istio.io/templates: gateway, or an istio label)',
       });
     }
   },
@@ -118,29 +137,66 @@ export const GWX_SEL_003 = defineRule({
   },
 });
 
+/**
+ * GWX-PORT-001. IST0162 as istioctl computes it (ISTIOCTL-PARITY §13): for Gateways whose selector matches a Pod, the
+ * accepted ports are the TCP ports of every Service in a matching Pod's namespace that selects that Pod (a non-zero
+ * numeric targetPort is accepted and its port maps to it; otherwise the port itself); one message per server whose
+ * port is neither. Closed world: Service ports without `protocol` are not TCP (no API defaulting); open world: they are
+ * (the API server defaults them when the manifest is applied). Error (istioctl: Warning): the port is unreachable.
+ */
 export const GWX_PORT_001 = defineRule({
   id: 'GWX-PORT-001',
   code: 'IST0162',
   severity: Severity.ERROR,
-  summary: 'Server port is a TCP port or targetPort of a Service selecting the gateway pods',
+  istioctlLevel: 'warning — ours error: no Service port reaches the listener, so the server is unreachable',
+  summary: 'Server port is a TCP port or targetPort of a Service selecting the gateway pods (IST0162, one finding per server)',
   needsContext: true,
   check(ctx) {
     const ix = ctx.index;
     for (const gw of ownGateways(ix)) {
-      for (const w of ix.workloadsFor(gw)) {
-        for (const s of ix.serversOf(gw)) {
-          const n = validPort(s);
-          if (n === undefined || ix.resolveServerPort(w, n).exposed) continue;
-          const exposed = ix.exposedPorts(w);
-          ctx.report({
-            object: gw,
-            path: `${s.path}.port.number`,
-            message: `port ${n} is not exposed by any Service selecting the gateway pods (${describeWorkload(w)} ${exposed.length ? `exposes ${exposed.join(', ')}` : 'has no Service'})`,
-            fix: exposed.length
-              ? `use one of the exposed ports (${exposed.join(', ')}) or add port ${n} to the gateway Service (IstioOperator: k8s.service.ports)`
-              : `declare the gateway Service (as context if installed elsewhere) with port ${n}`,
+      const pods = ix.podsMatching(ix.gatewaySelector(gw));
+      if (pods.length === 0) continue; // GWX-SEL-001
+      const accepted = new Set<number>();
+      const mapped = new Set<number>();
+      const services: string[] = [];
+      const servicePorts: number[] = [];
+      for (const pod of pods) {
+        for (const svc of ix.servicesIn(pod.namespace)) {
+          if (!selectorMatches(svc.selector, pod.labels)) continue;
+          const name = `${svc.namespace}/${svc.name}`;
+          if (!services.includes(name)) services.push(name);
+          const rawPorts = svc.object && svc.origin === 'manifest' ? asArray(svc.object.spec.ports).filter(isRecord) : undefined;
+          svc.ports.forEach((p) => {
+            const raw = rawPorts?.find((r) => asNumber(r.port) === p.port);
+            const declared = raw ? asString(raw.protocol) : p.protocol;
+            const protocol = ix.closedWorld ? declared ?? '' : (declared ?? 'TCP').toUpperCase();
+            if (protocol !== 'TCP') return;
+            if (!servicePorts.includes(p.port)) servicePorts.push(p.port);
+            const rawTarget = raw ? raw.targetPort : p.targetPort;
+            const target = typeof rawTarget === 'number' ? rawTarget : typeof rawTarget === 'string' && /^\d+$/.test(rawTarget) ? Number(rawTarget) : 0;
+            if (target !== 0) {
+              accepted.add(target);
+              mapped.add(p.port);
+            } else {
+              accepted.add(p.port);
+            }
           });
         }
+      }
+      for (const s of ix.serversOf(gw)) {
+        const n = s.port.number;
+        if (n === undefined || accepted.has(n) || mapped.has(n)) continue;
+        const ports = servicePorts;
+        ctx.report({
+          object: gw,
+          path: `${s.path}.port.number`,
+          message: `port ${n} is not exposed by any Service selecting the gateway pods (` + (services.length
+            ? `${bounded(services)} ${services.length === 1 ? 'exposes' : 'expose'} ${ports.join(', ') || 'no TCP port'})`
+            : `${bounded(Array.from(new Set(pods.map((p) => `${p.namespace}/${p.object?.name ?? p.origin}`))))} has no Service)`),
+          fix: services.length
+            ? `use one of the exposed ports (${ports.join(', ')}) or add port ${n} to the gateway Service (IstioOperator: k8s.service.ports)`
+            : `declare the gateway Service (as context if installed elsewhere) with port ${n}`,
+        });
       }
     }
   },
@@ -236,13 +292,106 @@ export const GWX_PORT_004 = defineRule({
   },
 });
 
+/** Canonical selector string of ISTIOCTL-PARITY §0: `k1=v1,k2=v2`, keys sorted; empty for an empty selector. */
+export function selectorString(sel: Record<string, string>): string {
+  return Object.keys(sel).sort().map((k) => `${k}=${sel[k]}`).join(',');
+}
+
+/** True when some Pod (of this world) carries the labels of both selectors. */
+function podMatchesBoth(ix: MeshIndex, a: Record<string, string>, b: Record<string, string>): boolean {
+  for (const k of Object.keys(a)) if (k in b && b[k] !== a[k]) return false;
+  return ix.podsMatching({ ...a, ...b }).length > 0;
+}
+
+interface KeyedServer {
+  readonly hosts: Map<string, string>;
+  readonly tls: boolean;
+}
+
+/**
+ * IST0145 as istioctl computes it (ISTIOCTL-PARITY §10): servers keyed by (canonical selector, port as written);
+ * a server of G conflicts with another Gateway under a related key (equal selector, or one selector string contains
+ * the other and a Pod matches both) when a host string is equal and the bind is identical. One message per server,
+ * on both Gateways of a pair. Returns the reported servers.
+ */
+function reportConflictingGateways(ctx: RuleContext): Set<GatewayServer> {
+  const ix = ctx.index;
+  const reported = new Set<GatewayServer>();
+  const byKey = new Map<string, Map<IndexedObject, KeyedServer>>();
+  const selectors = new Map<string, Record<string, string>>();
+  for (const g of ix.gateways()) {
+    const sel = ix.gatewaySelector(g);
+    const ss = selectorString(sel);
+    selectors.set(ss, sel);
+    for (const srv of ix.serversOf(g)) {
+      const key = `${ss}|${srv.port.number ?? 0}`;
+      let m = byKey.get(key);
+      if (!m) byKey.set(key, (m = new Map()));
+      m.set(g, { hosts: new Map(srv.hosts.map((h) => [h.raw, srv.bind ?? ''])), tls: srv.tls !== undefined });
+    }
+  }
+  const related = new Map<string, string[]>();
+  const relatedOf = (ss: string): string[] => {
+    let r = related.get(ss);
+    if (!r) {
+      const sel = selectors.get(ss) ?? {};
+      r = Array.from(selectors.keys()).filter((o) =>
+        o === ss || ((o.includes(ss) || ss.includes(o)) && podMatchesBoth(ix, sel, selectors.get(o) ?? {})));
+      related.set(ss, r);
+    }
+    return r;
+  };
+  for (const g of ownGateways(ix)) {
+    const ss = selectorString(ix.gatewaySelector(g));
+    for (const srv of ix.serversOf(g)) {
+      const port = srv.port.number ?? 0;
+      const bind = srv.bind ?? '';
+      const others: IndexedObject[] = [];
+      let anyTls = false;
+      let hostHit = '';
+      for (const rs of relatedOf(ss)) {
+        const m = byKey.get(`${rs}|${port}`);
+        if (!m) continue;
+        for (const [x, ks] of m) {
+          if (x === g || others.includes(x)) continue;
+          const h = srv.hosts.find((hh) => ks.hosts.has(hh.raw) && ks.hosts.get(hh.raw) === bind);
+          if (!h) continue;
+          others.push(x);
+          hostHit ||= h.raw;
+          anyTls ||= ks.tls;
+        }
+      }
+      if (others.length === 0) continue;
+      reported.add(srv);
+      const tls = anyTls && srv.tls !== undefined;
+      ctx.report({
+        object: g,
+        path: srv.path,
+        severity: tls ? Severity.ERROR : Severity.WARNING,
+        message: `server on port ${port} declares host ${q(hostHit)}${bind ? ` (bind ${bind})` : ''} that ${bounded(others.map(gwName))} also declare${others.length === 1 ? 's' : ''} for the same workload selector and port` +
+          (tls ? '; with tls, istiod keeps the older server and drops the newer' : '; plaintext routes of both concatenate oldest first'),
+        fix: 'serve each host from one Gateway per port and selector: merge the servers, or remove the host from one of them',
+      });
+    }
+  }
+  return reported;
+}
+
+/** "a, b, c and N more": at most 10 names. */
+export function bounded(names: readonly string[], max = 10): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
 export const GWX_DUP_001 = defineRule({
   id: 'GWX-DUP-001',
   code: 'IST0145',
   severity: Severity.ERROR,
-  summary: 'Same host string on one listener in servers with a `tls` block: the newer server is dropped',
+  istioctlLevel: 'error — ours warning when neither server has tls: plaintext routes of both Gateways concatenate and traffic still flows',
+  summary: 'Same host and bind on the same port and selector in ≥2 Gateways (istioctl IST0145, both Gateways; error with tls, else warning); uncoded: the same tls host on one listener reached through port translation or overlapping selectors',
   needsContext: true,
   check(ctx) {
+    const coded = reportConflictingGateways(ctx);
     const first = once();
     for (const b of buckets(ctx.index)) {
       const seen = new Map<string, GatewayServer>();
@@ -254,11 +403,12 @@ export const GWX_DUP_001 = defineRule({
             seen.set(h.raw, s);
             continue;
           }
-          if (older === s || !first(`${s.gateway.order}|${s.index}|${h.index}`)) continue;
+          if (older === s || coded.has(s) || !first(`${s.gateway.order}|${s.index}|${h.index}`)) continue;
           ctx.report({
             object: s.gateway,
             path: `${s.path}.hosts[${h.index}]`,
-            message: `host ${q(h.raw)} on port ${s.port.number} is already served with tls by ${where(older, s.gateway)} (older) on ${describeWorkload(b.workload)}, so this server is dropped`,
+            code: '',
+            message: `host ${q(h.raw)} on port ${s.port.number} is already served with tls by ${where(older, s.gateway)} (older) on the same listener ${b.listenPort} of ${describeWorkload(b.workload)}, so this server is dropped`,
             fix: 'serve each host with TLS from one server only: merge the servers, or remove the host here',
           });
         }
@@ -269,7 +419,6 @@ export const GWX_DUP_001 = defineRule({
 
 export const GWX_DUP_002 = defineRule({
   id: 'GWX-DUP-002',
-  code: 'IST0145',
   severity: Severity.WARNING,
   summary: 'Overlapping hosts on one plain HTTP listener in ≥2 Gateways: routes concatenate oldest-first',
   needsContext: true,
@@ -304,48 +453,62 @@ export const GWX_DUP_002 = defineRule({
   },
 });
 
-function credentialKeys(tls: Record<string, unknown>): { key: string; label: string; path: string }[] {
-  const out: { key: string; label: string; path: string }[] = [];
-  if (typeof tls.credentialName === 'string' && tls.credentialName) {
-    out.push({ key: `cred:${tls.credentialName}`, label: `credentialName ${q(tls.credentialName)}`, path: 'tls.credentialName' });
-  }
-  asStringArray(tls.credentialNames).forEach((c, i) => out.push({ key: `cred:${c}`, label: `credentialName ${q(c)}`, path: `tls.credentialNames[${i}]` }));
-  if (typeof tls.serverCertificate === 'string' && typeof tls.privateKey === 'string') {
-    out.push({ key: `file:${tls.serverCertificate}|${tls.privateKey}`, label: `certificate file ${q(tls.serverCertificate)}`, path: 'tls.serverCertificate' });
-  }
-  return out;
-}
-
+/**
+ * GWX-CERT-001. IST0138 as istioctl computes it (ISTIOCTL-PARITY §8): servers with a tls block (any mode) of two
+ * Gateways share a certificate (equal non-empty credentialName, or both without one and equal non-empty
+ * serverCertificate and privateKey); reported on G for every other Gateway X whose selector contains G's (G's empty
+ * selector: any X; with PILOT_SCOPE_GATEWAY_TO_NAMESPACE only X in G's namespace). Pods are not consulted. One finding
+ * per Gateway naming a bounded list of the others (istioctl: one message per pair).
+ */
 export const GWX_CERT_001 = defineRule({
   id: 'GWX-CERT-001',
   code: 'IST0138',
   severity: Severity.WARNING,
-  summary: 'Same certificate on two Gateways of one workload: HTTP/2 connection reuse leads to 404s',
+  summary: 'Same certificate on two Gateways whose selectors overlap (IST0138, on the Gateway whose selector is contained): HTTP/2 connection reuse leads to 404s',
   needsContext: true,
   check(ctx) {
     const ix = ctx.index;
-    const first = once();
-    for (const w of ix.gatewayWorkloads()) {
-      const holders = new Map<string, GatewayServer>();
-      for (const gw of ix.gatewaysFor(w)) {
-        for (const s of ix.serversOf(gw)) {
-          if (!s.tls || !['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'].includes(s.tlsMode ?? '')) continue;
-          for (const c of credentialKeys(s.tls)) {
-            const older = holders.get(c.key);
-            if (!older) {
-              holders.set(c.key, s);
-              continue;
-            }
-            if (older.gateway === gw || !first(`${gw.order}|${s.index}|${c.key}`)) continue;
-            ctx.report({
-              object: gw,
-              path: `${s.path}.${c.path}`,
-              message: `${c.label} is also used by gateway ${gwName(older.gateway)} on ${describeWorkload(w)}; browsers reuse one HTTP/2 connection for both hosts and get 404s`,
-              fix: 'serve hosts that share a certificate from one Gateway, or give each Gateway its own certificate',
-            });
-          }
+    const byCert = new Map<string, { gw: IndexedObject; server: GatewayServer }[]>();
+    for (const gw of ix.gateways()) {
+      for (const s of ix.serversOf(gw)) {
+        if (!s.tls) continue;
+        const cn = typeof s.tls.credentialName === 'string' ? s.tls.credentialName : '';
+        const cert = typeof s.tls.serverCertificate === 'string' ? s.tls.serverCertificate : '';
+        const key = typeof s.tls.privateKey === 'string' ? s.tls.privateKey : '';
+        const k = cn ? `cred:${cn}` : cert && key ? `file:${cert}|${key}` : undefined;
+        if (!k) continue;
+        const l = byCert.get(k) ?? [];
+        l.push({ gw, server: s });
+        byCert.set(k, l);
+      }
+    }
+    const hits = new Map<IndexedObject, { server: GatewayServer; label: string; others: Set<string> }>();
+    const subset = (a: Record<string, string>, b: Record<string, string>) => Object.keys(a).every((k) => b[k] === a[k]);
+    for (const [k, list] of byCert) {
+      const gws = Array.from(new Set(list.map((e) => e.gw)));
+      if (gws.length < 2) continue;
+      for (const e of list) {
+        if (e.gw.isContext) continue;
+        const sel = ix.gatewaySelector(e.gw);
+        for (const x of gws) {
+          if (x === e.gw) continue;
+          if (ix.meshConfig.scopeGatewayToNamespace && x.namespace !== e.gw.namespace) continue;
+          if (!subset(sel, ix.gatewaySelector(x))) continue;
+          let h = hits.get(e.gw);
+          if (!h) hits.set(e.gw, (h = { server: e.server, label: k.startsWith('cred:') ? `credentialName ${q(k.slice(5))}` : `certificate file ${q(k.slice(5, k.indexOf('|')))}`, others: new Set() }));
+          h.others.add(gwName(x));
         }
       }
+    }
+    for (const [gw, h] of hits) {
+      const others = Array.from(h.others);
+      const cn = h.label.startsWith('credentialName');
+      ctx.report({
+        object: gw,
+        path: `${h.server.path}.tls.${cn ? 'credentialName' : 'serverCertificate'}`,
+        message: `${h.label} is also used by gateway ${bounded(others)}, which ${others.length === 1 ? 'selects' : 'select'} the same gateway pods; browsers reuse one HTTP/2 connection for both hosts and get 404s`,
+        fix: 'serve hosts that share a certificate from one Gateway, or give each Gateway its own certificate',
+      });
     }
   },
 });
@@ -412,7 +575,7 @@ export const GWX_SVC_001 = defineRule({
     const ix = ctx.index;
     // egress workloads that sidecars route to (the mesh leg of the egress pattern): their Gateways serve egress
     const em = egressModel(ix);
-    const routedTo = new Set<GatewayWorkload>();
+    const routedTo = new Set<WorkloadInfo>();
     for (const f of em.meshLegs) {
       for (const r of f.rules) {
         for (const d of r.dests) {
@@ -488,8 +651,8 @@ export const GWX_REDIR_001 = defineRule({
   needsContext: true,
   check(ctx) {
     const ix = ctx.index;
-    const tlsHosts = new Map<GatewayWorkload, HostIndex<string>>();
-    const tlsIndex = (w: GatewayWorkload) => {
+    const tlsHosts = new Map<WorkloadInfo, HostIndex<string>>();
+    const tlsIndex = (w: WorkloadInfo) => {
       let idx = tlsHosts.get(w);
       if (!idx) {
         idx = new HostIndex<string>();

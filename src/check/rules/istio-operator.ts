@@ -9,6 +9,7 @@
  */
 import { Severity } from '../findings';
 import { isDnsLabel } from '../hosts';
+import { overlaidPodLabels, overlaidServiceSpec } from '../index/iop-overlays';
 import { IndexedObject, MeshIndex } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringMap, isRecord } from '../model';
 import { Rule, defineRule } from '../rule';
@@ -106,7 +107,7 @@ function componentsOf(iop: IndexedObject): Component[] {
         active: e.enabled !== false,
         deployed,
         raw: e,
-        labels: { ...DEFAULT_LABELS[role], ...asStringMap(e.label) },
+        labels: overlaidPodLabels(e, name ?? '', { ...DEFAULT_LABELS[role], ...asStringMap(e.label) }),
       });
     });
   }
@@ -156,7 +157,7 @@ export const IOP_CTRL_001 = defineRule({
         object: iop,
         path: '',
         message: `istioOperator ${iop.name || '(unnamed)'} is in ${where} together with ${mates.length} other resource(s) (${kinds}) that kubectl/Argo CD apply; the in-cluster operator was removed in Istio 1.24, so an applied IstioOperator does nothing`,
-        fix: 'move it to a file/chart of its own and run `istioctl install -f <file>`; deploy gateways Argo-natively (GatewayWorkload) instead',
+        fix: 'move it to a file/chart of its own and run `istioctl install -f <file>`; deploy gateways Argo-natively (WorkloadInfo) instead',
       });
     }
   },
@@ -201,21 +202,25 @@ export const IOP_NAME_001 = defineRule({
 export const IOP_LBL_001 = defineRule({
   id: 'IOP-LBL-001',
   severity: Severity.ERROR,
-  summary: 'Additional gateway components set `label` with a distinct `istio` value',
+  summary: 'Gateways the input installs (IstioOperator components, after k8s.overlays) have distinct `istio` labels: an additional gateway sets `label` with its own `istio` value',
   check(ctx) {
     const byIstio = new Map<string, Component[]>();
     const all: Component[] = [];
     for (const iop of allIops(ctx.index)) {
       for (const c of componentsOf(iop)) {
-        if (!c.active) continue;
+        // only what istioctl installs: a listed additional gateway without `enabled: true` is not deployed
+        if (!c.deployed) continue;
         all.push(c);
         const v = c.labels.istio;
-        byIstio.set(v, [...(byIstio.get(v) ?? []), c]);
+        byIstio.set(`${c.namespace}|${v}`, [...(byIstio.get(`${c.namespace}|${v}`) ?? []), c]);
       }
     }
     for (const c of all) {
       if (c.implied || c.name === DEFAULT_NAME[c.role]) continue;
       const v = c.labels.istio;
+      const clash = (byIstio.get(`${c.namespace}|${v}`) ?? []).filter((o) => o !== c);
+      if (clash.length === 0) continue;
+      const o = clash[0];
       const hasLabel = isRecord(c.raw.label);
       const path = hasLabel ? `${c.path}.label.istio` : `${c.path}.label`;
       const fix = `set label: {istio: ${c.name || 'my-gateway'}} (and select it in Gateways with istio: ${c.name || 'my-gateway'})`;
@@ -223,18 +228,15 @@ export const IOP_LBL_001 = defineRule({
         ctx.report({
           object: c.iop,
           path,
-          message: `gateway ${q(c.name)} keeps the default label istio=${v} (labels merge over app=${DEFAULT_LABELS[c.role].app}, istio=${v}); Gateways and Services selecting istio: ${v} configure it together with ${DEFAULT_NAME[c.role]}`,
+          message: `gateway ${q(c.name)} keeps the default label istio=${v} (labels merge over app=${DEFAULT_LABELS[c.role].app}, istio=${v}), as does gateway ${q(o.name)} that the input also installs in ${c.namespace}; Gateways and Services selecting istio: ${v} configure both`,
           fix,
         });
         continue;
       }
-      const clash = (byIstio.get(v) ?? []).filter((o) => o !== c);
-      if (clash.length === 0) continue;
-      const o = clash[0];
       ctx.report({
         object: c.iop,
         path,
-        message: `gateway ${q(c.name)} has label istio=${v}, as does gateway ${q(o.name)} of IstioOperator ${o.iop.name || '(unnamed)'}; Gateways selecting it configure both`,
+        message: `gateway ${q(c.name)} has label istio=${v}, as does gateway ${q(o.name)} of IstioOperator ${o.iop.name || '(unnamed)'} in ${c.namespace}; Gateways selecting it configure both`,
         fix,
       });
     }
@@ -244,39 +246,40 @@ export const IOP_LBL_001 = defineRule({
 export const IOP_OWN_001 = defineRule({
   id: 'IOP-OWN-001',
   severity: Severity.ERROR,
-  summary: 'Each IstioOperator has a distinct non-empty metadata.name (istioctl prunes by owner labels)',
+  summary: 'IstioOperators installed side by side have distinct metadata.name (istioctl prunes by owner name); one IstioOperator needs no name',
   check(ctx) {
-    const seen = new Map<string, IndexedObject>();
+    const groups = new Map<string, IndexedObject[]>();
     for (const iop of allIops(ctx.index)) {
-      const rev = asString(iop.spec.revision) ?? '';
-      if (!iop.name) {
+      const key = `${iop.name}|${asString(iop.spec.revision) ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), iop]);
+    }
+    for (const list of groups.values()) {
+      if (list.length < 2) continue;
+      const first = list[0];
+      const rev = asString(first.spec.revision) ?? '';
+      for (const iop of list.slice(1)) {
         ctx.report({
           object: iop,
           path: 'metadata.name',
-          message: 'istioOperator has no metadata.name; istioctl labels what it installs with the owner name and prunes objects of the same owner missing from a later install — unnamed operators prune each other (a gateway-only install can delete istiod)',
-          fix: 'give each IstioOperator its own name, e.g. "control-plane" and "ingress-gateways"',
+          message: iop.name
+            ? `istioOperator name ${q(iop.name)}${rev ? ` (revision ${rev})` : ''} is also used by another IstioOperator${first.namespace !== iop.namespace ? ` in ${first.namespace}` : ''}; istioctl install of either prunes the objects of the other (istio#36982)`
+            : `istioOperator has no metadata.name, nor has another IstioOperator of the input${rev ? ` (revision ${rev})` : ''}; istioctl labels what it installs with the owner name and prunes objects of the same owner missing from a later install, so the two prune each other (a gateway-only install can delete istiod)`,
+          fix: 'give each IstioOperator (control plane, each gateway set) a distinct metadata.name, e.g. "control-plane" and "ingress-gateways"',
         });
-        continue;
       }
-      const key = `${iop.name}|${rev}`;
-      const prev = seen.get(key);
-      if (!prev) {
-        seen.set(key, iop);
-        continue;
-      }
-      ctx.report({
-        object: iop,
-        path: 'metadata.name',
-        message: `istioOperator name ${q(iop.name)}${rev ? ` (revision ${rev})` : ''} is also used by another IstioOperator${prev.namespace !== iop.namespace ? ` in ${prev.namespace}` : ''}; istioctl install of either prunes the objects of the other (istio#36982)`,
-        fix: 'give each IstioOperator (control plane, each gateway set) a distinct metadata.name',
-      });
     }
   },
 });
 
+/**
+ * `k8s.service.ports` of a component after its Service overlays; undefined when the component keeps the default
+ * ports (overlays may patch those; IOP-PORT-001 is about a list that replaces them).
+ */
 function servicePorts(c: Component): unknown[] | undefined {
-  const ports = asRecord(asRecord(c.raw.k8s).service).ports;
-  return Array.isArray(ports) ? ports : undefined;
+  const declared = asRecord(asRecord(c.raw.k8s).service).ports;
+  if (!Array.isArray(declared)) return undefined;
+  const spec = overlaidServiceSpec(c.raw, c.name ?? '', { ports: declared });
+  return Array.isArray(spec.ports) ? spec.ports : undefined;
 }
 
 function numericPort(v: unknown): number | undefined {
@@ -473,6 +476,9 @@ export const IOP_INJ_001 = defineRule({
       const ns = o.namespace ?? ctx.index.defaultNamespace;
       const nsObj = ctx.index.get('Namespace', undefined, ns);
       const nsLabels = nsObj ? nsObj.labels : {};
+      // open world: a Namespace the input does not declare may well be labelled for injection; only its absence in
+      // a complete snapshot (closed world) means "not labelled"
+      const nsUnknown = !nsObj && !ctx.index.closedWorld;
       const nsDisabled = nsLabels['istio-injection'] === 'disabled';
       const nsEnabled = nsLabels['istio-injection'] === 'enabled' || nsLabels['istio.io/rev'] !== undefined;
       const podLabel = labels['sidecar.istio.io/inject'];
@@ -494,7 +500,7 @@ export const IOP_INJ_001 = defineRule({
           message: `${what} ${o.name} has pod label sidecar.istio.io/inject: "false", so it is never injected`,
           fix: 'set the pod label sidecar.istio.io/inject: "true"',
         });
-      } else if (!targeted) {
+      } else if (!targeted && !nsUnknown) {
         ctx.report({
           object: o,
           path: `${base}.labels`,

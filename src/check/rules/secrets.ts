@@ -62,8 +62,16 @@ interface PairInspection {
   readonly cert?: SecretValue;
   readonly key?: SecretValue;
   /** Problems of the key layout / parsing / matching / validity (SEC-KEY-001), each with its path. */
-  readonly problems: readonly { path: string; message: string; fix: string }[];
+  readonly problems: readonly PairProblem[];
   readonly chain: readonly CertificateInfo[];
+}
+
+/** A key-pair problem; `istioctl` marks those istioctl's IST0161 also detects (keys, certificate parse, leaf validity). */
+interface PairProblem {
+  readonly path: string;
+  readonly message: string;
+  readonly fix: string;
+  readonly istioctl: boolean;
 }
 
 interface SecretFacts {
@@ -175,7 +183,7 @@ function inspectPair(f: SecretFacts, secret: IndexedObject, now: Date): PairInsp
     f.pairs.set(secret, { at: now.getTime(), pair: res });
     return res;
   }
-  const problems: { path: string; message: string; fix: string }[] = [];
+  const problems: PairProblem[] = [];
   const name = `${secret.namespace}/${secret.name}`;
   let certKey: string | undefined;
   let keyKey: string | undefined;
@@ -187,6 +195,7 @@ function inspectPair(f: SecretFacts, secret: IndexedObject, now: Date): PairInsp
     const broken = ['tls.crt', 'tls.key', 'cert', 'key'].map((k) => values.get(k)).find((v) => v !== undefined && (v.problem || v.text.trim() === ''));
     if (broken) {
       problems.push({
+        istioctl: true,
         path: broken.path,
         message: `secret ${name} key ${broken.path} ${broken.problem ?? 'is empty'}, so the gateway has no certificate`,
         fix: 'put the PEM certificate under tls.crt and the PEM private key under tls.key (base64 in data, plain in stringData)',
@@ -194,6 +203,7 @@ function inspectPair(f: SecretFacts, secret: IndexedObject, now: Date): PairInsp
     } else {
       const mixed = (values.has('cert') && values.has('tls.key')) || (values.has('tls.crt') && values.has('key'));
       problems.push({
+        istioctl: true,
         path: values.size === 0 ? 'data' : firstPath(values),
         message: `secret ${name} has no complete key pair (found keys ${present.length ? present.join(', ') : 'none'})${mixed ? '; cert/key and tls.crt/tls.key pairs cannot be mixed' : ''}`,
         fix: 'use keys tls.crt + tls.key (or cert + key), both non-empty',
@@ -205,15 +215,16 @@ function inspectPair(f: SecretFacts, secret: IndexedObject, now: Date): PairInsp
     const parsed: ChainResult = parseCertificateChain(certV.text);
     chain = [...parsed.certificates];
     for (const p of parsed.problems) {
-      problems.push({ path: certV.path, message: `${certV.path} of secret ${name} ${p}`, fix: `put the PEM certificate chain (leaf first) under ${certKey}` });
+      problems.push({ istioctl: true, path: certV.path, message: `${certV.path} of secret ${name} ${p}`, fix: `put the PEM certificate chain (leaf first) under ${certKey}` });
     }
     const key = parsePrivateKey(keyV.text);
     if (key.problem) {
-      problems.push({ path: keyV.path, message: `${keyV.path} of secret ${name} ${key.problem}`, fix: `put the unencrypted PEM private key of the certificate under ${keyKey}` });
+      problems.push({ istioctl: false, path: keyV.path, message: `${keyV.path} of secret ${name} ${key.problem}`, fix: `put the unencrypted PEM private key of the certificate under ${keyKey}` });
     }
     const leaf = chain[0];
     if (leaf && key.key && parsed.problems.length === 0 && !keyMatchesCertificate(leaf, key.key)) {
       problems.push({
+        istioctl: false,
         path: keyV.path,
         message: `${keyV.path} of secret ${name} does not match the certificate in ${certV.path} (${subjectOf(leaf)})`,
         fix: `put the private key that belongs to this certificate under ${keyKey}, or the matching certificate under ${certKey}`,
@@ -224,6 +235,7 @@ function inspectPair(f: SecretFacts, secret: IndexedObject, now: Date): PairInsp
       if (v === 'valid') return;
       const which = i === 0 ? 'certificate' : `chain certificate #${i + 1}`;
       problems.push({
+        istioctl: i === 0,
         path: certV.path,
         message: v === 'expired'
           ? `${which} ${subjectOf(c)} in ${certV.path} of secret ${name} expired on ${isoDay(c.notAfter)}`
@@ -280,8 +292,12 @@ export const SEC_NS_001 = defineRule({
   code: 'IST0101',
   severity: Severity.ERROR,
   needsContext: true,
-  summary: 'credentialName secret lives in the gateway pod namespace (not the Gateway\'s); cross-namespace is denied',
+  summary: 'credentialName secret lives in the gateway pod namespace (not the Gateway\'s); cross-namespace is denied (IST0101 credentialName; closed world: every tls server, Secret absent from the input)',
   check(ctx) {
+    if (ctx.index.closedWorld) {
+      closedWorldCredentials(ctx);
+      return;
+    }
     const f = facts(ctx.index);
     const checkName = (use: CredentialUse, name: string, path: string) => {
       for (const ns of use.podNamespaces) {
@@ -291,6 +307,7 @@ export const SEC_NS_001 = defineRule({
           ctx.report({
             object: use.gateway,
             path,
+            ...(path.endsWith('caCertCredentialName') ? { code: '' } : { refType: 'credentialName' }),
             message: `secret ${q(name)} is in namespace ${elsewhere.join(', ')} but the gateway pods run in ${ns}; istiod reads credentials only from the pods' namespace`,
             fix: `create the secret in ${ns} (or issue the cert-manager Certificate there)`,
           });
@@ -300,6 +317,7 @@ export const SEC_NS_001 = defineRule({
           ctx.report({
             object: use.gateway,
             path,
+            ...(path.endsWith('caCertCredentialName') ? { code: '' } : { refType: 'credentialName' }),
             message: `secret ${q(name)} is not among the secrets declared in ${ns}, the gateway pods' namespace`,
             fix: `create secret ${ns}/${name} with tls.crt and tls.key, or fix the name`,
           });
@@ -315,6 +333,35 @@ export const SEC_NS_001 = defineRule({
     }
   },
 });
+
+/**
+ * SEC-NS-001 in the closed world, as istioctl (ISTIOCTL-PARITY §1 `credentialName`): for Gateways whose selector
+ * matches a Pod, each server with a tls block and a non-empty `tls.credentialName` (any mode) names the Secret
+ * `<ns>/<name>` when it contains `/`, else `<namespace of the first matching Pod>/<name>`; absent → one message per server.
+ */
+function closedWorldCredentials(ctx: RuleContext): void {
+  const ix = ctx.index;
+  for (const gw of ix.gateways()) {
+    if (gw.isContext) continue;
+    const pods = ix.podsMatching(ix.gatewaySelector(gw));
+    if (pods.length === 0) continue;
+    const podNs = pods[0].namespace;
+    for (const srv of ix.serversOf(gw)) {
+      const cn = srv.tls ? asString(srv.tls.credentialName) : undefined;
+      if (!cn) continue;
+      const slash = cn.indexOf('/');
+      const [ns, name] = slash >= 0 ? [cn.slice(0, slash), cn.slice(slash + 1)] : [podNs, cn];
+      if (ix.secret(ns, name)) continue;
+      ctx.report({
+        object: gw,
+        path: `${srv.path}.tls.credentialName`,
+        refType: 'credentialName',
+        message: `secret ${q(cn)} is not in the input (looked up as ${ns}/${name}${slash < 0 ? ', the namespace of the gateway pods' : ''})`,
+        fix: `create secret ${ns}/${name} with tls.crt and tls.key, or fix the name`,
+      });
+    }
+  }
+}
 
 export const SEC_RBAC_001 = defineRule({
   id: 'SEC-RBAC-001',
@@ -389,16 +436,41 @@ function missingSecretVerbs(index: MeshIndex, namespace: string, sa: string): st
   return missing;
 }
 
+/**
+ * SEC-KEY-001. IST0161 as istioctl computes it (ISTIOCTL-PARITY §12): on the Gateway, one finding per server whose
+ * credentialName Secret lacks a complete key pair (cert+key, else tls.crt+tls.key, non-empty), whose certificate does
+ * not parse, or whose leaf certificate is outside its validity window. Uncoded, on the Secret: what istioctl does not
+ * check (private key parse, key/certificate mismatch, chain certificates' validity).
+ */
 export const SEC_KEY_001 = defineRule({
   id: 'SEC-KEY-001',
   code: 'IST0161',
   severity: Severity.ERROR,
-  summary: 'credentialName secret: tls.crt+tls.key or cert+key, non-empty, same pair, PEM parses, within its validity window',
+  summary: 'credentialName secret: tls.crt+tls.key or cert+key, non-empty, PEM parses, within its validity window (IST0161 on the Gateway, per server); uncoded on the Secret: key parses and matches, chain validity',
   check(ctx) {
     const f = facts(ctx.index);
-    for (const secret of referencedSecrets(ctx).keys()) {
+    const refs = referencedSecrets(ctx);
+    for (const secret of refs.keys()) {
       if (isCaOnlySecret(f, secret)) continue;
-      for (const p of inspectPair(f, secret, ctx.now).problems) ctx.report({ object: secret, ...p });
+      for (const p of inspectPair(f, secret, ctx.now).problems) {
+        if (!p.istioctl) ctx.report({ object: secret, path: p.path, message: p.message, fix: p.fix, code: '' });
+      }
+    }
+    const done = new Set<GatewayServer>();
+    for (const [secret, uses] of refs) {
+      if (isCaOnlySecret(f, secret)) continue;
+      const coded = inspectPair(f, secret, ctx.now).problems.filter((p) => p.istioctl);
+      if (coded.length === 0) continue;
+      for (const use of uses) {
+        if (done.has(use.server) || !use.path.endsWith('.credentialName')) continue;
+        done.add(use.server);
+        ctx.report({
+          object: use.gateway,
+          path: use.path,
+          message: `credential ${q(use.name)} of this server is invalid: ${coded.map((p) => p.message).join('; ')}`,
+          fix: coded[0].fix,
+        });
+      }
     }
   },
 });

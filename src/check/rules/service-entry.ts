@@ -247,29 +247,38 @@ export const SE_MULTI_001 = defineRule({
   },
 });
 
-function autoAllocates(index: MeshIndex, se: IndexedObject): boolean {
-  const label = se.labels['networking.istio.io/enable-autoallocate-ip'];
-  if (label !== undefined) return label === 'true';
-  const raw = index.meshConfig.raw;
-  const pm = asStringMap(asRecord(asRecord(raw.defaultConfig).proxyMetadata));
-  if ((pm.ISTIO_META_DNS_AUTO_ALLOCATE ?? '').toLowerCase() === 'true') return true;
-  return false;
+/**
+ * istioctl's test (ISTIOCTL-PARITY §7): ISTIO_META_DNS_CAPTURE exactly "true" and ISTIO_META_DNS_AUTO_ALLOCATE or
+ * PILOT_ENABLE_IP_AUTOALLOCATE exactly "true" in meshConfig.defaultConfig.proxyMetadata.
+ */
+function meshAutoAllocates(index: MeshIndex): boolean {
+  const pm = asStringMap(asRecord(asRecord(index.meshConfig.raw.defaultConfig).proxyMetadata));
+  return pm.ISTIO_META_DNS_CAPTURE === 'true' && (pm.ISTIO_META_DNS_AUTO_ALLOCATE === 'true' || pm.PILOT_ENABLE_IP_AUTOALLOCATE === 'true');
+}
+
+/** Addresses istiod allocated (status.addresses), which istioctl honours. */
+function statusAddresses(se: IndexedObject): boolean {
+  return asArray(asRecord(se.raw.status).addresses).length > 0;
 }
 
 export const SE_ADDR_002 = defineRule({
   id: 'SE-ADDR-002',
   code: 'IST0134',
   severity: Severity.WARNING,
-  summary: 'TCP/unset-protocol port without addresses or auto-allocation',
+  istioctlLevel: 'warning — ours info (uncoded) when the ServiceEntry asks for allocation with networking.istio.io/enable-autoallocate-ip',
+  summary: 'TCP/unset-protocol port without addresses or auto-allocation (IST0134, per port; uncoded when the SE label networking.istio.io/enable-autoallocate-ip, which istioctl ignores, asks for allocation)',
   check(ctx) {
+    if (meshAutoAllocates(ctx.index)) return;
     for (const se of ownServiceEntries(ctx.index)) {
-      if (nonEmpty(se.spec.addresses) || autoAllocates(ctx.index, se)) continue;
+      if (nonEmpty(se.spec.addresses) || statusAddresses(se)) continue;
+      const labelled = se.labels['networking.istio.io/enable-autoallocate-ip'] === 'true';
       for (const p of portsOf(se)) {
         if (p.protocol !== '' && p.protocol !== 'TCP') continue;
         ctx.report({
           object: se,
           path: `spec.ports[${p.index}]${p.protocol ? '.protocol' : ''}`,
-          message: `port ${p.number ?? '?'} is ${p.protocol ? 'TCP' : 'without protocol (TCP)'} and the ServiceEntry has no addresses; sidecars cannot tell its traffic apart from other TCP traffic on port ${p.number ?? '?'}`,
+          ...(labelled ? { code: '', severity: Severity.INFO } : {}),
+          message: `port ${p.number ?? '?'} is ${p.protocol ? 'TCP' : 'without protocol (TCP)'} and the ServiceEntry has no addresses${labelled ? ' (the label networking.istio.io/enable-autoallocate-ip asks istiod to allocate one; istioctl analyze still reports IST0134)' : ''}; sidecars cannot tell its traffic apart from other TCP traffic on port ${p.number ?? '?'}`,
           fix: 'set spec.addresses (a virtual IP), enable DNS auto-allocation (ISTIO_META_DNS_AUTO_ALLOCATE) or declare the protocol (TLS/HTTP)',
         });
       }
@@ -295,44 +304,71 @@ export const SE_EXP_001 = defineRule({
 // Cross-resource
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * SEX-DUP-001. IST0177 as istioctl computes it (ISTIOCTL-PARITY §17): ServiceEntries indexed per export scope (`*` when
+ * exportTo is empty or has `*`), host as written and port; a scoped key also takes the `*`-scoped entries of the same
+ * host and port; ≥2 distinct protocols (upper-cased; empty is its own value) conflict, and every SE involved is reported
+ * once. Uncoded: the same host and port in two ServiceEntries with one protocol (they merge unpredictably).
+ */
 export const SEX_DUP_001 = defineRule({
   id: 'SEX-DUP-001',
   code: 'IST0177',
   severity: Severity.WARNING,
-  summary: 'Same host+port in several ServiceEntries; conflicting protocols',
+  summary: 'Same host+port in several ServiceEntries: conflicting protocols (IST0177, each SE once); same protocol uncoded',
   check(ctx) {
-    const buckets = new Map<string, { se: IndexedObject; port: SePort; hostIndex: number; host: string }[]>();
-    const member = new Set<string>();
+    interface Entry { readonly se: IndexedObject; readonly port: SePort; readonly hostIndex: number; readonly host: string }
+    const keys = new Map<string, Entry[]>();
     for (const se of ctx.index.ofKind('ServiceEntry')) {
       if (se.group !== 'networking.istio.io') continue;
+      const ns = se.namespace ?? ctx.index.defaultNamespace;
+      const exportTo = asStringArray(se.spec.exportTo);
+      const scopes = exportTo.length === 0 || exportTo.includes('*') ? ['*'] : Array.from(new Set(exportTo.map((e) => (e === '.' ? ns : e))));
       const ports = portsOf(se);
       asArray(se.spec.hosts).forEach((h, hostIndex) => {
         if (typeof h !== 'string') return;
         for (const port of ports) {
           if (port.number === undefined) continue;
-          const key = `${h.toLowerCase()}|${port.number}`;
-          if (member.has(`${key}|${se.order}`)) continue;
-          member.add(`${key}|${se.order}`);
-          const l = buckets.get(key) ?? [];
-          l.push({ se, port, hostIndex, host: h });
-          buckets.set(key, l);
+          for (const sc of scopes) {
+            const k = `${sc}|${h}|${port.number}`;
+            const l = keys.get(k) ?? [];
+            if (!l.some((e) => e.se === se)) l.push({ se, port, hostIndex, host: h });
+            keys.set(k, l);
+          }
         }
       });
     }
-    for (const list of buckets.values()) {
-      if (list.length < 2) continue;
-      const first = list[0];
-      for (const e of list.slice(1)) {
-        const other = `${first.se.namespace ?? ''}/${first.se.name}`;
-        const conflict = (e.port.protocol || 'TCP') !== (first.port.protocol || 'TCP');
-        ctx.report({
-          object: e.se,
-          path: conflict ? `spec.ports[${e.port.index}].protocol` : `spec.hosts[${e.hostIndex}]`,
-          message: conflict
-            ? `host ${q(e.host)} port ${e.port.number} is declared ${e.port.protocol || 'TCP'} here but ${first.port.protocol || 'TCP'} in ServiceEntry ${other}; only one protocol wins`
-            : `host ${q(e.host)} port ${e.port.number} is also declared by ServiceEntry ${other}; the entries merge unpredictably`,
-          fix: conflict ? 'declare the port once, with the protocol the traffic really uses (TLS for application TLS on 443)' : `keep ${q(e.host)}:${e.port.number} in one ServiceEntry`,
-        });
+    const reported = new Set<IndexedObject>();
+    const sameReported = new Set<IndexedObject>();
+    const name = (e: Entry) => `${e.se.namespace ?? ''}/${e.se.name}`;
+    for (const [k, list] of keys) {
+      const scope = k.slice(0, k.indexOf('|'));
+      const rest = k.slice(k.indexOf('|'));
+      const all = scope === '*' ? list : [...list, ...(keys.get(`*${rest}`) ?? []).filter((e) => !list.includes(e))];
+      const protocols = new Set(all.map((e) => (asString(e.port.raw.protocol) ?? '').toUpperCase()));
+      if (protocols.size >= 2) {
+        for (const e of all) {
+          if (reported.has(e.se)) continue;
+          reported.add(e.se);
+          const others = Array.from(new Set(all.filter((o) => o.se !== e.se).map((o) => `${name(o)} (${(asString(o.port.raw.protocol) ?? '').toUpperCase() || 'no protocol'})`)));
+          ctx.report({
+            object: e.se,
+            path: `spec.ports[${e.port.index}].protocol`,
+            message: `host ${q(e.host)} port ${e.port.number} is declared ${(asString(e.port.raw.protocol) ?? '').toUpperCase() || 'without protocol'} here but differently in ${others.slice(0, 10).join(', ')}${others.length > 10 ? ` and ${others.length - 10} more` : ''}; only one protocol wins`,
+            fix: 'declare the port once, with the protocol the traffic really uses (TLS for application TLS on 443)',
+          });
+        }
+      } else if (scope === '*' && all.length >= 2) {
+        for (const e of all.slice(1)) {
+          if (sameReported.has(e.se) || reported.has(e.se)) continue;
+          sameReported.add(e.se);
+          ctx.report({
+            object: e.se,
+            path: `spec.hosts[${e.hostIndex}]`,
+            code: '',
+            message: `host ${q(e.host)} port ${e.port.number} is also declared by ServiceEntry ${name(all[0])}; the entries merge unpredictably`,
+            fix: `keep ${q(e.host)}:${e.port.number} in one ServiceEntry`,
+          });
+        }
       }
     }
   },

@@ -3,7 +3,7 @@
  * (the index models gateway pods, not application pods), so the per-workload rules speak about gateways.
  */
 import { Severity } from '../findings';
-import { GatewayWorkload, IndexedObject, MeshIndex, describeWorkload } from '../mesh-index';
+import { WorkloadInfo, IndexedObject, MeshIndex, describeWorkload } from '../mesh-index';
 import { asArray, asRecord, asString, isRecord } from '../model';
 import { Rule, defineRule } from '../rule';
 
@@ -132,7 +132,7 @@ export const TEL_DUP_001 = defineRule({
   summary: 'At most one Telemetry per workload (IST0159) and one selector-less Telemetry per namespace (IST0160)',
   check(ctx) {
     const byNs = new Map<string, IndexedObject[]>();
-    const byWorkload = new Map<GatewayWorkload, IndexedObject[]>();
+    const byWorkload = new Map<WorkloadInfo, IndexedObject[]>();
     for (const t of allTelemetries(ctx.index)) {
       const ns = t.namespace ?? ctx.index.defaultNamespace;
       if (isNamespaceWide(t)) {

@@ -1147,57 +1147,145 @@ function isCatchAll(m: Record<string, unknown>): boolean {
   return false;
 }
 
+/** istioctl's string form of a StringMatch for the overlap pass: `exact:v`, `prefix:v`; regex (or nothing) → ''. */
+function overlapString(v: unknown): string {
+  const r = asRecord(v);
+  if (typeof r.exact === 'string') return `exact:${r.exact}`;
+  if (typeof r.prefix === 'string') return `prefix:${r.prefix}`;
+  return '';
+}
+
+interface OverlapMatch {
+  readonly path: string;
+  readonly prefix: string;
+  readonly port: string;
+  readonly method: string;
+  readonly authority: string;
+  readonly maps: readonly Record<string, string>[];
+}
+
+function overlapRecord(m: Record<string, unknown>, path: string): OverlapMatch | undefined {
+  const prefix = asString(asRecord(m.uri).prefix);
+  if (!prefix) return undefined;
+  const mapOf = (x: unknown) => Object.fromEntries(Object.entries(asRecord(x)).map(([k, v]) => [k, overlapString(v)]));
+  return {
+    path,
+    prefix,
+    port: String(asNumber(m.port) ?? 0),
+    method: isRecord(m.method) ? overlapString(m.method) : 'exact:GET',
+    authority: overlapString(m.authority),
+    maps: [mapOf(m.headers), mapOf(m.queryParams), mapOf(m.withoutHeaders)],
+  };
+}
+
+/** ISTIOCTL-PARITY §5: B (later) is covered by A (earlier). */
+function overlapCovers(a: OverlapMatch, b: OverlapMatch): boolean {
+  if (a.prefix === b.prefix || !b.prefix.startsWith(a.prefix) || a.port !== b.port) return false;
+  if (a.method !== b.method && !a.method.startsWith(b.method)) return false;
+  if (a.authority !== b.authority && !a.authority.startsWith(b.authority)) return false;
+  return a.maps.every((am, i) => {
+    const bm = b.maps[i];
+    const ak = Object.keys(am).sort();
+    const bk = Object.keys(bm).sort();
+    if (ak.join('\u0000') !== bk.join('\u0000')) return false;
+    return ak.every((k) => am[k] === bm[k] || am[k].startsWith(bm[k]));
+  });
+}
+
+/** The match without `name`, serialized with sorted keys (istioctl compares the rest field by field). */
+function parityMatchKey(m: Record<string, unknown>): string {
+  const { name: _name, ...rest } = m;
+  return canonical(rest);
+}
+
+/**
+ * VS-ORDER-001. IST0130 / IST0131 as istioctl computes them (ISTIOCTL-PARITY §5), per section: a second match-less
+ * rule, a rule with matches after a match-less one, a match equal (all fields but `name`) to an earlier one (IST0131),
+ * a rule whose matches are all such duplicates (IST0130), and the HTTP prefix overlap pass (IST0131 per covered pair).
+ * Uncoded: rules after a catch-all *match* (`prefix: /`) and matches shadowed by broader exact/regex/header matches.
+ */
 export const VS_ORDER_001 = defineRule({
   id: 'VS-ORDER-001',
   code: 'IST0130',
   severity: Severity.WARNING,
-  summary: 'Rules after a catch-all rule, and duplicate or shadowed matches, never hit',
+  istioctlLevel: 'IST0131 is info in istioctl — ours warning: the match is dead configuration',
+  summary: 'Rules after a match-less rule and duplicate or overlapping matches never hit (IST0130, IST0131); uncoded: rules after a catch-all match, shadowed matches',
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
       for (const section of SECTIONS) {
         const rules = rulesOf(vs, section);
-        const earlier: { match: Record<string, unknown>; rule: number; path: string }[] = [];
+        const coded = new Set<string>();
+        const report = (path: string, code: string, message: string, fix: string) => {
+          coded.add(path);
+          ctx.report({ object: vs, path, code, message, fix });
+        };
+        // --- istioctl's walk ---
+        let matchless: string | undefined;
         const seen = new Map<string, string>();
-        let catchAll: string | undefined;
+        const recorded: OverlapMatch[] = [];
         for (const r of rules) {
-          if (catchAll !== undefined) {
-            ctx.report({
-              object: vs,
-              path: r.path,
-              code: 'IST0130',
-              message: `${section} rule ${r.path} is never used: ${catchAll} before it matches every request`,
-              fix: `move the catch-all rule ${catchAll} to the end of spec.${section}, or give it a match`,
-            });
+          const matches = asArray(r.rule.match);
+          if (matches.length === 0) {
+            if (matchless !== undefined) report(r.path, 'IST0130', `${section} rule ${r.path} is never used: only the last rule can have no matches (${matchless} has none)`, `merge it into ${matchless}, or give one of them a match`);
+            matchless = r.path;
             continue;
           }
-          const matches = asArray(r.rule.match).filter(isRecord);
-          if (asArray(r.rule.match).length === 0) {
-            catchAll = r.path;
+          if (matchless !== undefined) {
+            report(r.path, 'IST0130', `${section} rule ${r.path} is never used: the route without matches ${matchless} is defined before it`, `move ${matchless} to the end of spec.${section}`);
             continue;
           }
-          let covered = 0;
-          asArray(r.rule.match).forEach((m, j) => {
-            if (!isRecord(m)) return;
-            const key = canonical(matchConditions(m));
+          let dups = 0;
+          matches.forEach((m, j) => {
             const mp = `${r.path}.match[${j}]`;
+            const key = parityMatchKey(asRecord(m));
             const dup = seen.get(key);
             if (dup !== undefined) {
-              covered++;
-              ctx.report({ object: vs, path: mp, code: 'IST0131', message: `${section} match ${mp} duplicates ${dup}, so it is never used`, fix: 'remove the duplicate match (or the rule)' });
-              return;
-            }
-            const shadow = earlier.length <= 500 ? earlier.find((e) => e.rule !== r.index && matchImplies(e.match, m)) : undefined;
-            if (shadow) {
-              covered++;
-              ctx.report({ object: vs, path: mp, code: 'IST0131', message: `${section} match ${mp} is shadowed by the broader earlier match ${shadow.path}, so it is never used`, fix: `move this rule before ${shadow.path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific` });
+              dups++;
+              report(mp, 'IST0131', `${section} match ${mp} duplicates ${dup}, so it is never used`, 'remove the duplicate match (or the rule)');
               return;
             }
             seen.set(key, mp);
+            if (section === 'http') {
+              const o = overlapRecord(asRecord(m), mp);
+              if (o && recorded.length < 500) recorded.push(o);
+            }
+          });
+          if (dups === matches.length) report(r.path, 'IST0130', `${section} rule ${r.path} is never used: all its matches are used by prior rules`, 'remove the rule or reorder the rules');
+        }
+        for (let i = 0; i < recorded.length; i++) {
+          for (let j = i + 1; j < recorded.length; j++) {
+            if (!overlapCovers(recorded[i], recorded[j])) continue;
+            report(recorded[j].path, 'IST0131', `${section} match ${recorded[j].path} is covered by the earlier prefix match ${recorded[i].path}, so it is never used`, `move this rule before ${recorded[i].path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific`);
+          }
+        }
+        // --- knowledge beyond istioctl (uncoded) ---
+        const earlier: { match: Record<string, unknown>; rule: number; path: string }[] = [];
+        let catchAll: string | undefined;
+        for (const r of rules) {
+          const matches = asArray(r.rule.match).filter(isRecord);
+          if (asArray(r.rule.match).length === 0) break; // istioctl's walk covers what follows a match-less rule
+          if (catchAll !== undefined) {
+            if (!coded.has(r.path)) {
+              ctx.report({
+                object: vs,
+                path: r.path,
+                code: '',
+                message: `${section} rule ${r.path} is never used: ${catchAll} before it matches every request`,
+                fix: `move the catch-all rule ${catchAll} to the end of spec.${section}, or give it a match`,
+              });
+            }
+            continue;
+          }
+          asArray(r.rule.match).forEach((m, j) => {
+            if (!isRecord(m)) return;
+            const mp = `${r.path}.match[${j}]`;
+            const shadow = !coded.has(mp) && earlier.length <= 500 ? earlier.find((e) => e.rule !== r.index && matchImplies(e.match, m)) : undefined;
+            if (shadow) {
+              ctx.report({ object: vs, path: mp, code: '', message: `${section} match ${mp} is shadowed by the broader earlier match ${shadow.path}, so it is never used`, fix: `move this rule before ${shadow.path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific` });
+              return;
+            }
             earlier.push({ match: m, rule: r.index, path: mp });
           });
-          if (matches.length > 0 && covered === matches.length) {
-            ctx.report({ object: vs, path: r.path, code: 'IST0130', message: `${section} rule ${r.path} is never used: all its matches are used by prior rules`, fix: 'remove the rule or reorder the rules' });
-          }
           if (matches.some(isCatchAll)) catchAll = `${r.path} (catch-all match)`;
         }
       }

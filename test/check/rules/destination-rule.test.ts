@@ -4,7 +4,7 @@ import { Finding, Severity } from '../../../src/check/findings';
 import { KubeObject } from '../../../src/check/model';
 import { DESTINATION_RULE_RULES, durationMs } from '../../../src/check/rules/destination-rule';
 import { fcParams } from '../../util/property';
-import { Obj, brief, deployment, destinationRule, gateway, injectedGateway, only, server, service, serviceEntry, vs } from '../fixtures';
+import { Obj, brief, check, deployment, destinationRule, gateway, injectedGateway, only, server, service, serviceEntry, vs } from '../fixtures';
 
 const run = (objs: KubeObject[]): Finding[] => analyze(objs, { rules: DESTINATION_RULE_RULES });
 const dr = (spec: Obj, o: Obj = {}) => destinationRule('dr', { host: 'reviews', ...spec }, o);
@@ -119,7 +119,7 @@ const cases: Case[] = [
     code: 'IST0173',
     bad: [dr({ subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v9', labels: { version: 'v9' } }] }), reviews(), deployment('reviews-v1', { labels: { app: 'reviews', version: 'v1' } })],
     paths: ['spec.subsets[1].labels'],
-    message: /subset "v9" labels version=v9 select none of the 1 pod template\(s\) of service default\/reviews \(they carry version=v1\)/,
+    message: /subset "v9" labels version=v9 select none of the 1 pod\(s\) or pod template\(s\) of service default\/reviews \(they carry version=v1\)/,
     // no pods for the service in the input: say nothing
     good: [dr({ subsets: [{ name: 'v9', labels: { version: 'v9' } }] }), reviews()],
   },
@@ -158,7 +158,7 @@ const cases: Case[] = [
     bad: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } })],
     paths: ['spec.trafficPolicy.tls'],
     message: /tls.mode SIMPLE has no caCertificates.*sni and subjectAltNames are not set/,
-    good: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { tls: { mode: 'SIMPLE', caCertificates: '/etc/ssl/ca.pem', sni: 'api.example.com' }, portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE', credentialName: 'api-client' } }] } })],
+    good: [destinationRule('dr', { host: 'api.example.com', workloadSelector: { matchLabels: { app: 'client' } }, trafficPolicy: { tls: { mode: 'SIMPLE', caCertificates: '/etc/ssl/ca.pem', sni: 'api.example.com' }, portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE', credentialName: 'api-client' } }] } })],
   },
   {
     rule: 'DRX-TLS-001',
@@ -166,7 +166,7 @@ const cases: Case[] = [
     bad: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE', sni: 'api.example.com' } }] } })],
     paths: ['spec.trafficPolicy.portLevelSettings[0].tls'],
     message: /tls.mode SIMPLE at port level has no caCertificates.*subjectAltNames is not set/,
-    good: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE', sni: 'api.example.com', subjectAltNames: ['api.example.com'] } }] } })],
+    good: [destinationRule('dr', { host: 'api.example.com', trafficPolicy: { portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE', caCertificates: '/etc/ssl/ca.pem' } }] } })],
   },
   {
     rule: 'DRX-POOL-001',
@@ -210,6 +210,28 @@ describe('specific behaviour', () => {
     expect(f[0].message).toMatch(/did you mean reviews.default.svc.cluster.local\?/);
   });
 
+  test('DRX-SUB-001 severity: error when a route or mirror sends traffic to the empty subset, else warning', () => {
+    const base = [dr({ subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] }), reviews(), deployment('reviews-v1', { labels: { app: 'reviews', version: 'v1' } })];
+    const sev = (objs: KubeObject[]) => only(check(objs), 'DRX-SUB-001').map((f) => [f.path, f.severity]);
+    expect(sev(base)).toEqual([['spec.subsets[1].labels', Severity.WARNING]]);
+    const route = vs('reviews', ['reviews'], { http: [{ route: [{ destination: { host: 'reviews', subset: 'v2' } }] }] });
+    expect(sev([...base, route])).toEqual([['spec.subsets[1].labels', Severity.ERROR]]);
+    const mirror = vs('reviews', ['reviews'], { http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' } }], mirror: { host: 'reviews.default.svc.cluster.local', subset: 'v2' } }] });
+    expect(sev([...base, mirror])).toEqual([['spec.subsets[1].labels', Severity.ERROR]]);
+  });
+
+  test('DRX-SUB-001 closed world: every Pod of the input counts (not templates), Node topology labels are added, no Pods means every subset', () => {
+    const zoned = dr({ subsets: [{ name: 'east', labels: { 'topology.kubernetes.io/zone': 'east-1a' } }, { name: 'v1', labels: { version: 'v1' } }] });
+    const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'r1', namespace: 'other', labels: { version: 'v1' } }, spec: { nodeName: 'n1' } };
+    const node: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', labels: { 'topology.kubernetes.io/zone': 'east-1a' } } };
+    const paths = (objs: KubeObject[]) => only(check(objs, { closedWorld: true }), 'DRX-SUB-001').map((f) => f.path);
+    expect(paths([zoned, reviews(), pod, node])).toEqual([]);
+    expect(paths([zoned, reviews(), pod])).toEqual(['spec.subsets[0]']);
+    expect(paths([zoned, reviews(), deployment('reviews-v1', { labels: { app: 'reviews', version: 'v1' } })])).toEqual(['spec.subsets[0]', 'spec.subsets[1]']);
+    // host not in the registry: IST0174 instead
+    expect(paths([zoned])).toEqual([]);
+  });
+
   test('DRX-SUB-001: label-less subset warns for app services, not for the egress gateway', () => {
     const app = only(run([dr({ subsets: [{ name: 'all' }] }), reviews(), deployment('reviews-v1', { labels: { app: 'reviews', version: 'v1' } })]), 'DRX-SUB-001');
     expect(app.map((x) => [x.path, x.severity])).toStrictEqual([['spec.subsets[0]', Severity.WARNING]]);
@@ -228,9 +250,11 @@ describe('specific behaviour', () => {
     expect(brief(only(run(objs), 'DRX-VIS-001'))).toStrictEqual([{ rule: 'DRX-VIS-001', kind: 'DestinationRule', name: 'egress', path: 'spec.exportTo' }]);
   });
 
-  test('DRX-TLS-001: a public host with sni and subjectAltNames is fine (system roots verify it); per-level codes', () => {
+  test('DRX-TLS-001: as istioctl, sni and subjectAltNames do not exempt (warnings); subset level is uncoded and exempt when pinned; per-level codes', () => {
     const pub = destinationRule('pub', { host: 'edition.cnn.com', trafficPolicy: { tls: { mode: 'SIMPLE', sni: 'edition.cnn.com', subjectAltNames: ['edition.cnn.com'] }, portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'MUTUAL', sni: 'edition.cnn.com', subjectAltNames: ['edition.cnn.com'], clientCertificate: '/c.pem', privateKey: '/k.pem' } }] } });
-    expect(only(run([pub]), 'DRX-TLS-001')).toStrictEqual([]);
+    expect(only(run([pub]), 'DRX-TLS-001').map((f) => [f.code, f.severity])).toStrictEqual([['IST0129', Severity.WARNING], ['IST0128', Severity.WARNING]]);
+    const subsets = destinationRule('sub', { host: 'edition.cnn.com', subsets: [{ name: 'a', trafficPolicy: { tls: { mode: 'SIMPLE' } } }, { name: 'b', trafficPolicy: { tls: { mode: 'SIMPLE', sni: 'x', subjectAltNames: ['x'] } } }] });
+    expect(only(run([subsets]), 'DRX-TLS-001').map((f) => [f.path, f.code])).toStrictEqual([['spec.subsets[0].trafficPolicy.tls', undefined]]);
     const mixed = destinationRule('mixed', { host: 'a.example.com', trafficPolicy: { tls: { mode: 'SIMPLE', sni: 'a.example.com' }, portLevelSettings: [{ port: { number: 8443 }, tls: { mode: 'SIMPLE' } }] } });
     expect(brief(only(run([mixed]), 'DRX-TLS-001'))).toStrictEqual([
       { rule: 'DRX-TLS-001', code: 'IST0129', kind: 'DestinationRule', name: 'mixed', path: 'spec.trafficPolicy.portLevelSettings[0].tls' },

@@ -141,8 +141,8 @@ describe('EGR-* rules', () => {
     });
   }
 
-  test('EGR-VS-003 carries IST0109', () => {
-    expect(EGRESS_RULES.find((r) => r.id === 'EGR-VS-003')!.code).toBe('IST0109');
+  test('EGR-VS-003 carries no IST code (VSX-DUP-001 is the IST0109 finding, once per VirtualService)', () => {
+    expect(EGRESS_RULES.find((r) => r.id === 'EGR-VS-003')!.code).toBeUndefined();
   });
 
   test('EGR-MTLS-001 flags a one-sided ISTIO_MUTUAL either way', () => {

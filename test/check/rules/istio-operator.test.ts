@@ -70,7 +70,7 @@ const cases: Case[] = [
       gwIop([myGw()], {}, 'gateways'),
       gwIop([myGw({ name: 'x-gw', label: { istio: 'x-gw' } })], {}, 'gateways', 'istio-egress'),
     ],
-    expected: [{ name: '', path: 'metadata.name' }, { name: '', path: 'metadata.name' }, { name: 'gateways', path: 'metadata.name' }],
+    expected: [{ name: '', path: 'metadata.name' }, { name: 'gateways', path: 'metadata.name' }],
     good: [istioOperator('control-plane', { profile: 'default' }), gwIop([myGw()], {}, 'gateways'), gwIop([myGw({ name: 'canary' })], { revision: 'canary' }, 'gateways')],
   },
   {
@@ -112,6 +112,8 @@ const cases: Case[] = [
     rule: 'IOP-INJ-001',
     bad: [
       namespace('legacy', { 'istio-injection': 'disabled' }),
+      namespace('istio-ingress'),
+      namespace('apps'),
       injected('disabled-ns', { 'istio': 'a', 'sidecar.istio.io/inject': 'true' }, 'legacy'),
       injected('no-label', { istio: 'b' }),
       injected('pinned', { 'istio': 'c', 'sidecar.istio.io/inject': 'true' }, 'istio-ingress', 'docker.io/istio/proxyv2:1.24.0'),
@@ -196,6 +198,8 @@ describe('IOP-*/MESH-* rules', () => {
       spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] },
     };
     const f = only(run([
+      namespace('istio-ingress'),
+      namespace('edge'),
       injected('no-label', { istio: 'b' }),
       injected('pinned', { 'istio': 'c', 'sidecar.istio.io/inject': 'true' }, 'istio-ingress', 'docker.io/istio/proxyv2:1.24.0'),
       pod,
@@ -206,6 +210,43 @@ describe('IOP-*/MESH-* rules', () => {
       ['raw-gw', 'metadata.labels', 'IST0147'],
     ]);
     expect(ISTIO_OPERATOR_RULES.find((r) => r.id === 'IOP-INJ-001')!.code).toBeUndefined();
+  });
+
+  test('IOP-OWN-001: a single IstioOperator needs no metadata.name (istioctl install profiles, most docs)', () => {
+    expect(only(run([istioOperator('', { profile: 'default' })]), 'IOP-OWN-001')).toEqual([]);
+    expect(only(run([istioOperator('', { profile: 'default' }), istioOperator('', { profile: 'default', revision: 'canary' })]), 'IOP-OWN-001')).toEqual([]);
+    const two = only(run([istioOperator('', { profile: 'default' }), istioOperator('', { profile: 'empty' }, { namespace: 'istio-ingress' })]), 'IOP-OWN-001');
+    expect(two.map((f) => f.message)).toEqual([expect.stringMatching(/no metadata.name, nor has another IstioOperator of the input.*prune each other/)]);
+  });
+
+  test('IOP-INJ-001: a Namespace absent from the input is unknown in the open world, not labelled in the closed world', () => {
+    const objs = [injected('no-label', { istio: 'b' }, 'edge')];
+    expect(only(run(objs), 'IOP-INJ-001')).toEqual([]);
+    expect(brief(only(run(objs, { closedWorld: true }), 'IOP-INJ-001'))).toEqual([
+      { rule: 'IOP-INJ-001', code: 'IST0146', kind: 'Deployment', name: 'no-label', path: 'spec.template.metadata.labels' },
+    ]);
+  });
+
+  test('IOP-LBL-001 is judged against the gateways the input installs', () => {
+    // the only ingress gateway: keeps istio=ingressgateway but nothing else has it (profile empty)
+    expect(only(run([gwIop([{ name: 'custom-ingress', enabled: true, label: { app: 'custom' } }])]), 'IOP-LBL-001')).toEqual([]);
+    expect(only(run([gwIop([{ name: 'custom-ingress', enabled: true, label: { app: 'custom' } }])], { assumeInstall: 'none' }), 'IOP-LBL-001')).toEqual([]);
+    // a listed additional gateway without enabled: true is not installed
+    expect(only(run([istioOperator('cp', { profile: 'default', components: { ingressGateways: [{ name: 'later', label: { istio: 'ingressgateway' } }] } })]), 'IOP-LBL-001')).toEqual([]);
+    // with the profile's default gateway installed too, the shared label is reported
+    expect(brief(only(run([istioOperator('cp', { profile: 'default', components: { ingressGateways: [{ name: 'second', enabled: true }] } })]), 'IOP-LBL-001'))).toEqual([
+      { rule: 'IOP-LBL-001', kind: 'IstioOperator', name: 'cp', path: `${ING}[0].label` },
+    ]);
+  });
+
+  test('IOP-LBL-001 and IOP-PORT-001 apply k8s.overlays (pod labels, Service ports) first', () => {
+    const relabel = { k8s: { overlays: [{ kind: 'Deployment', name: 'second', patches: [{ path: 'spec.template.metadata.labels.istio', value: 'second' }] }] } };
+    expect(only(run([istioOperator('cp', { profile: 'default', components: { ingressGateways: [{ name: 'second', enabled: true, ...relabel }] } })]), 'IOP-LBL-001')).toEqual([]);
+    const ports = [{ name: 'status-port', port: 15021, targetPort: 15021 }, { name: 'tcp', port: 31400, targetPort: 31400 }];
+    const addTls = { kind: 'Service', name: 'my-gw', patches: [{ path: 'spec.ports.[name:tcp].port', value: 443 }] };
+    const gw = gateway('tls', { selector: { istio: 'my-gw' }, servers: [server(443, 'TLS', ['db.example.com'], { tls: { mode: 'PASSTHROUGH' } })] });
+    expect(brief(only(run([gwIop([myGw({ k8s: { service: { ports } } })]), gw]), 'IOP-PORT-001'))).toHaveLength(1);
+    expect(only(run([gwIop([myGw({ k8s: { service: { ports }, overlays: [addTls] } })]), gw]), 'IOP-PORT-001')).toEqual([]);
   });
 
   test('IOP-CTRL-001 at synth time: chart = first construct path segment after the app', () => {

@@ -124,21 +124,24 @@ describe('SEC-KEY-001', () => {
 
   test('mixed key pair (cert + tls.key)', () => {
     const f = key([simpleGw(), secret('app-cert', { 'cert': certs.leaf.cert, 'tls.key': certs.leaf.key })]);
-    expect(brief(f)).toStrictEqual([{ rule: 'SEC-KEY-001', code: 'IST0161', kind: 'Secret', name: 'app-cert', path: 'data' }]);
+    // IST0161 on the Gateway, per server (istioctl)
+    expect(brief(f)).toStrictEqual([{ rule: 'SEC-KEY-001', code: 'IST0161', kind: 'Gateway', name: 'gw', path: 'spec.servers[0].tls.credentialName' }]);
     expect(f[0].message).toMatch(/has no complete key pair \(found keys cert, tls.key\); cert\/key and tls.crt\/tls.key pairs cannot be mixed/);
   });
 
   test('expired, not yet valid, mismatched key, garbage, empty', () => {
-    expect(brief(key([simpleGw(), tlsSecret(certs.expired)])).map((x) => x.path)).toStrictEqual(['data.tls.crt']);
-    expect(key([simpleGw(), tlsSecret(certs.expired)])[0].message).toMatch(/^certificate CN=app.example.com in data.tls.crt of secret istio-system\/app-cert expired on 2030-05-22$/);
+    const cred = 'spec.servers[0].tls.credentialName';
+    expect(brief(key([simpleGw(), tlsSecret(certs.expired)])).map((x) => [x.kind, x.path, x.code])).toStrictEqual([['Gateway', cred, 'IST0161']]);
+    expect(key([simpleGw(), tlsSecret(certs.expired)])[0].message).toMatch(/^credential "app-cert" of this server is invalid: certificate CN=app.example.com in data.tls.crt of secret istio-system\/app-cert expired on 2030-05-22$/);
     expect(key([simpleGw(), tlsSecret(certs.notYetValid)])[0].message).toMatch(/is not valid before 2030-06-11/);
+    // a key that does not match is beyond istioctl: uncoded, on the Secret
     const mm = key([simpleGw(), tlsSecret(certs.mismatchedKey)]);
-    expect(brief(mm).map((x) => x.path)).toStrictEqual(['data.tls.key']);
+    expect(brief(mm).map((x) => [x.kind, x.path, x.code])).toStrictEqual([['Secret', 'data.tls.key', undefined]]);
     expect(mm[0].message).toMatch(/does not match the certificate/);
     const garbage = key([simpleGw(), secret('app-cert', { 'tls.crt': 'hello', 'tls.key': certs.leaf.key })]);
-    expect(garbage.map((x) => [x.path, x.message])).toStrictEqual([['data.tls.crt', 'data.tls.crt of secret istio-system/app-cert is not PEM (no "-----BEGIN CERTIFICATE-----" block)']]);
+    expect(garbage.map((x) => [x.path, x.message])).toStrictEqual([[cred, 'credential "app-cert" of this server is invalid: data.tls.crt of secret istio-system/app-cert is not PEM (no "-----BEGIN CERTIFICATE-----" block)']]);
     const empty = key([simpleGw(), secret('app-cert', { 'tls.crt': '', 'tls.key': certs.leaf.key })]);
-    expect(empty.map((x) => x.path)).toStrictEqual(['data.tls.crt']);
+    expect(empty.map((x) => x.path)).toStrictEqual([cred]);
   });
 
   test('clean: tls.crt/tls.key, cert/key, stringData; unreferenced secrets are not inspected', () => {

@@ -19,6 +19,7 @@ interface Case {
   readonly expected: { kind?: string; name: string; path: string }[];
   readonly good: KubeObject[];
   readonly opts?: AnalyzeOptions;
+  readonly goodOpts?: AnalyzeOptions;
   readonly message?: RegExp;
 }
 
@@ -84,9 +85,10 @@ const cases: Case[] = [
     expected: [{ name: 'db', path: 'spec.ports[0].protocol' }, { name: 'db', path: 'spec.ports[1]' }],
     good: [
       serviceEntry('db', { hosts: ['db.example.com'], ports: [{ number: 5432, name: 'pg', protocol: 'TCP' }], resolution: 'DNS', addresses: ['240.0.0.2'] }),
-      serviceEntry('auto', { hosts: ['q.example.com'], ports: [{ number: 5672, name: 'amqp', protocol: 'TCP' }], resolution: 'DNS' }, { labels: { 'networking.istio.io/enable-autoallocate-ip': 'true' } }),
+      serviceEntry('allocated', { hosts: ['q.example.com'], ports: [{ number: 5672, name: 'amqp', protocol: 'TCP' }], resolution: 'DNS' }),
       cnn(),
     ],
+    goodOpts: { meshConfig: { defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_DNS_AUTO_ALLOCATE: 'true' } } } },
   },
   {
     rule: 'SE-EXP-001',
@@ -102,7 +104,8 @@ const cases: Case[] = [
       cnn({ ports: [{ number: 443, name: 'https', protocol: 'HTTP' }] }, 'cnn-b', 'other'),
       cnn({}, 'cnn-c', 'third'),
     ],
-    expected: [{ name: 'cnn-b', path: 'spec.ports[0].protocol' }, { name: 'cnn-c', path: 'spec.hosts[0]' }],
+    // IST0177 on every SE of the conflicting key, once each (istioctl); same-protocol duplicates are uncoded elsewhere
+    expected: [{ name: 'cnn-a', path: 'spec.ports[0].protocol' }, { name: 'cnn-b', path: 'spec.ports[0].protocol' }, { name: 'cnn-c', path: 'spec.ports[0].protocol' }],
     good: [cnn({}, 'cnn-a'), cnn({ hosts: ['api.cnn.com'] }, 'cnn-b')],
   },
   {
@@ -142,6 +145,27 @@ const cases: Case[] = [
   },
 ];
 
+describe('SE-*/SEX-* rules (istioctl parity)', () => {
+  test('SE-ADDR-002: IST0134 needs DNS capture and auto-allocation in the mesh config, honours status.addresses; the SE label is uncoded info', () => {
+    const tcp = (o: Record<string, unknown> = {}, meta: Record<string, unknown> = {}) => ({ ...serviceEntry('db', { hosts: ['db.example.com'], ports: [{ number: 5432, name: 'pg', protocol: 'TCP' }], resolution: 'DNS' }, meta), ...o });
+    const codes = (objs: KubeObject[], opts: AnalyzeOptions = {}) => only(run(objs, opts), 'SE-ADDR-002').map((f) => `${f.code ?? ''} ${f.severity}`);
+    expect(codes([tcp()])).toEqual(['IST0134 warning']);
+    expect(codes([tcp({ status: { addresses: [{ value: '240.240.0.1' }] } })])).toEqual([]);
+    expect(codes([tcp()], { meshConfig: { defaultConfig: { proxyMetadata: { ISTIO_META_DNS_AUTO_ALLOCATE: 'true' } } } })).toEqual(['IST0134 warning']);
+    expect(codes([tcp()], { meshConfig: { defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: 'true', PILOT_ENABLE_IP_AUTOALLOCATE: 'true' } } } })).toEqual([]);
+    expect(codes([tcp({}, { labels: { 'networking.istio.io/enable-autoallocate-ip': 'true' } })])).toEqual([' info']);
+  });
+
+  test('SEX-DUP-001: IST0177 honours exportTo scopes and `*` absorption; an empty protocol is its own value', () => {
+    const se = (name: string, ns: string, protocol: string | undefined, exportTo?: string[]) => serviceEntry(name, { hosts: ['api.example.com'], ports: [{ number: 443, name: 'p', ...(protocol ? { protocol } : {}) }], resolution: 'DNS', ...(exportTo ? { exportTo } : {}) }, { namespace: ns });
+    const names = (objs: KubeObject[]) => only(run(objs), 'SEX-DUP-001').filter((f) => f.code === 'IST0177').map((f) => f.resource.name).sort();
+    expect(names([se('a', 'x', 'TLS', ['.']), se('b', 'y', 'HTTPS', ['.'])])).toEqual([]);
+    expect(names([se('a', 'x', 'TLS', ['.']), se('b', 'y', 'HTTPS')])).toEqual(['a', 'b']);
+    expect(names([se('a', 'x', undefined), se('b', 'y', 'TCP')])).toEqual(['a', 'b']);
+    expect(names([se('a', 'x', 'tls'), se('b', 'y', 'TLS')])).toEqual([]);
+  });
+});
+
 describe('SE-*/SEX-* rules', () => {
   test('every rule has a case', () => {
     expect(cases.map((c) => c.rule).sort()).toEqual(SERVICE_ENTRY_RULES.map((r) => r.id).sort());
@@ -161,7 +185,7 @@ describe('SE-*/SEX-* rules', () => {
       if (c.message) expect(f.some((x) => c.message!.test(x.message))).toBe(true);
     });
     test(`${c.rule} accepts the clean fixture`, () => {
-      expect(brief(only(run(c.good, c.opts), c.rule))).toEqual([]);
+      expect(brief(only(run(c.good, c.goodOpts ?? c.opts), c.rule))).toEqual([]);
     });
   }
 

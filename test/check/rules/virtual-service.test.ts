@@ -278,6 +278,36 @@ describe('VS-* rules', () => {
   });
 });
 
+describe('VS-ORDER-001 (IST0130/IST0131 as istioctl)', () => {
+  const order = (http: unknown[]) => only(run([vs('v', ['a.example.com'], { http })]), 'VS-ORDER-001').map((f) => `${f.path} ${f.code ?? '-'}`).sort();
+
+  test('a duplicate match inside the same rule, a second match-less rule, rules after a match-less rule', () => {
+    expect(order([
+      { match: [{ uri: { exact: '/x' } }, { uri: { exact: '/x' } }], route: route() },
+      { route: route() },
+      { route: route() },
+      { match: [{ uri: { exact: '/y' } }], route: route() },
+    ])).toEqual(['spec.http[0].match[1] IST0131', 'spec.http[2] IST0130', 'spec.http[3] IST0130']);
+  });
+
+  test('statPrefix counts in duplicates; a missing method is GET in the overlap pass; a catch-all match is uncoded', () => {
+    expect(order([
+      { match: [{ uri: { exact: '/x' }, statPrefix: 'a' }], route: route() },
+      { match: [{ uri: { exact: '/x' }, statPrefix: 'b' }], route: route() },
+    ])).toEqual(['spec.http[1].match[0] -']); // istiod never reaches it: uncoded
+
+    expect(order([
+      { match: [{ uri: { prefix: '/api' } }], route: route() },
+      { match: [{ uri: { prefix: '/api/v1' }, method: { exact: 'POST' } }], route: route() },
+    ])).toEqual(['spec.http[1].match[0] -']); // istioctl: GET vs POST, not covered; istiod: /api takes every method — uncoded
+
+    expect(order([
+      { match: [{ uri: { prefix: '/' } }], route: route() },
+      { match: [{ uri: { exact: '/z' } }], route: route() },
+    ])).toEqual(['spec.http[1] -']);
+  });
+});
+
 describe('helpers', () => {
   test('gateway name resolution follows istiod', () => {
     expect(resolveGatewayName('gw', 'app')).toEqual({ namespace: 'app', name: 'gw' });

@@ -1,0 +1,208 @@
+/**
+ * The object store: every manifest and context object, with its identity parsed once, in Istio's merge order
+ * (oldest first), and lookups by kind, by identity and by namespace.
+ */
+import type { ResourceRef } from '../findings';
+import { KubeObject, SourceRef, apiGroup, asRecord, asString, isRecord, meta } from '../model';
+import { push } from './util';
+
+/** One manifest, with its identity parsed once. */
+export interface IndexedObject {
+  /** The manifest as given. Read it only through model.ts readers. */
+  readonly raw: KubeObject;
+  readonly apiVersion: string;
+  /** API group (`networking.istio.io`; `` for core). */
+  readonly group: string;
+  /** API version without group (`v1`). */
+  readonly version: string;
+  readonly kind: string;
+  readonly name: string;
+  /** Namespace, defaulted for namespaced kinds; undefined for cluster-scoped kinds. */
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  /** `spec` as a record (empty when absent or malformed). */
+  readonly spec: Record<string, unknown>;
+  /** Identity for findings. */
+  readonly ref: ResourceRef;
+  /** Where it came from (file or construct path). */
+  readonly source: SourceRef;
+  /**
+   * Merge rank, oldest first: objects with `metadata.creationTimestamp` by time, then objects without it in input
+   * order (context objects before manifests). Istio merges Gateways, VirtualServices and DestinationRules oldest first.
+   */
+  readonly order: number;
+  /** True for context objects (declared facts): rules never report on them. */
+  readonly isContext: boolean;
+}
+
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
+  'StorageClass', 'PriorityClass', 'IngressClass', 'GatewayClass', 'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration', 'APIService', 'ClusterIssuer', 'RuntimeClass', 'CSIDriver', 'VolumeAttachment',
+]);
+
+/**
+ * Key of a kind in the index: bare kind for Istio groups (`*.istio.io`), core and the built-in Kubernetes groups
+ * (`apps`, `batch`, `policy`, `autoscaling`, `*.k8s.io`); `Kind.group` for everything else, notably the Gateway API
+ * (`Gateway.gateway.networking.k8s.io`) and cert-manager (`Certificate.cert-manager.io`).
+ */
+export function kindKey(group: string, kind: string): string {
+  if (group === 'gateway.networking.k8s.io' || group === 'gateway.networking.x-k8s.io') return `${kind}.${group}`;
+  if (group === '' || group.endsWith('istio.io') || !group.includes('.') || group.endsWith('.k8s.io')) return kind;
+  return `${kind}.${group}`;
+}
+
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface Draft {
+  readonly obj: Mutable<IndexedObject>;
+  readonly ts?: number;
+  readonly input: number;
+}
+
+function identity(o: { kind: string; namespace?: string; name: string; group: string }): string {
+  return `${kindKey(o.group, o.kind)}|${o.namespace ?? ''}|${o.name}`;
+}
+
+/** True for kinds without a namespace (Namespace, Node, ClusterRole, …). */
+export function isClusterScoped(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind);
+}
+
+/** Inputs of the object store. */
+export interface ObjectStoreInput {
+  readonly manifests: readonly KubeObject[];
+  readonly context: readonly KubeObject[];
+  readonly sources?: readonly (SourceRef | undefined)[];
+  readonly contextSources?: readonly (SourceRef | undefined)[];
+  readonly defaultNamespace: string;
+}
+
+/** Every indexed object, oldest first, with lookups. */
+export class ObjectStore {
+  /** Every indexed object (manifests and context), oldest first. */
+  public readonly objects: readonly IndexedObject[];
+  /** Namespace of namespaced objects without one. */
+  public readonly defaultNamespace: string;
+
+  private readonly byKind = new Map<string, IndexedObject[]>();
+  private readonly byId = new Map<string, IndexedObject>();
+  private readonly namespaceSet = new Set<string>();
+  private readonly secrets = new Map<string, IndexedObject>();
+  /**
+   * Manifests that appear twice (same API group, kind, namespace and name): the later replaces the earlier, as
+   * `kubectl apply` does; `replaced` is the earlier copy's source.
+   */
+  public readonly duplicates: { readonly object: IndexedObject; readonly replaced: SourceRef; readonly copies: number }[] = [];
+
+  constructor(init: ObjectStoreInput) {
+    const { manifests, context, defaultNamespace } = init;
+    this.defaultNamespace = defaultNamespace;
+    // Each object is built once, final but for `order`; its sort keys live next to it in a small draft.
+    const drafts: Draft[] = [];
+    const manifestIds = new Set<string>();
+    const mk = (o: KubeObject, isContext: boolean, source: SourceRef | undefined, input: number): Draft | undefined => {
+      if (!isRecord(o)) return undefined;
+      const apiVersion = asString(o.apiVersion) ?? '';
+      const kind = asString(o.kind) ?? '';
+      const m = meta(o);
+      const group = apiGroup(apiVersion);
+      const namespaced = !CLUSTER_SCOPED.has(kind);
+      const namespace = namespaced ? m.namespace || defaultNamespace : undefined;
+      const ref: ResourceRef = namespace === undefined ? { apiVersion, kind, name: m.name } : { apiVersion, kind, namespace, name: m.name };
+      const ts = m.creationTimestamp ? Date.parse(m.creationTimestamp) : NaN;
+      const obj: Mutable<IndexedObject> = {
+        raw: o,
+        apiVersion,
+        group,
+        version: apiVersion.slice(apiVersion.indexOf('/') + 1),
+        kind,
+        name: m.name,
+        namespace,
+        labels: m.labels,
+        annotations: m.annotations,
+        spec: asRecord(o.spec),
+        ref,
+        source: source ?? {},
+        isContext,
+        order: 0,
+      };
+      return { obj, ts: Number.isFinite(ts) ? ts : undefined, input };
+    };
+    // the later of two manifests with one identity replaces the earlier (unnamed objects are never merged)
+    const latest = new Map<string, { draft: Draft; replaced?: SourceRef; copies: number }>();
+    const manifestDrafts: Draft[] = [];
+    manifests.forEach((o, i) => {
+      const d = mk(o, false, init.sources?.[i], context.length + i);
+      if (!d) return;
+      if (d.obj.name !== '') {
+        const id = `${d.obj.group}|${d.obj.kind}|${d.obj.namespace ?? ''}|${d.obj.name}`;
+        const prev = latest.get(id);
+        latest.set(id, { draft: d, replaced: prev ? prev.draft.obj.source : undefined, copies: (prev?.copies ?? 1) + (prev ? 1 : 0) });
+      }
+      manifestDrafts.push(d);
+    });
+    const dropped = new Set<Draft>();
+    if (latest.size < manifestDrafts.filter((d) => d.obj.name !== '').length) {
+      const keep = new Set(Array.from(latest.values()).map((l) => l.draft));
+      for (const d of manifestDrafts) if (d.obj.name !== '' && !keep.has(d)) dropped.add(d);
+    }
+    for (const d of manifestDrafts) {
+      if (dropped.has(d)) continue;
+      drafts.push(d);
+      if (context.length > 0) manifestIds.add(identity(d.obj));
+    }
+    context.forEach((o, i) => {
+      const d = mk(o, true, init.contextSources?.[i], i);
+      // A manifest wins over a context object of the same identity.
+      if (d && !manifestIds.has(identity(d.obj))) drafts.push(d);
+    });
+    drafts.sort((a, b) => {
+      if (a.ts !== undefined && b.ts !== undefined) return a.ts - b.ts || a.input - b.input;
+      if (a.ts !== undefined) return -1;
+      if (b.ts !== undefined) return 1;
+      return a.input - b.input;
+    });
+    this.objects = drafts.map((d, i) => {
+      d.obj.order = i;
+      return d.obj;
+    });
+    if (dropped.size > 0) {
+      for (const l of latest.values()) if (l.replaced) this.duplicates.push({ object: l.draft.obj, replaced: l.replaced, copies: l.copies });
+    }
+    for (const o of this.objects) {
+      push(this.byKind, kindKey(o.group, o.kind), o);
+      const id = identity(o);
+      if (!this.byId.has(id)) this.byId.set(id, o);
+      if (o.namespace !== undefined) this.namespaceSet.add(o.namespace);
+      if (o.kind === 'Namespace') this.namespaceSet.add(o.name);
+      if (o.kind === 'Secret' && o.group === '' && o.namespace) this.secrets.set(`${o.namespace}/${o.name}`, o);
+    }
+
+  }
+
+  /**
+   * Objects of a kind, oldest first. Istio kinds (`Gateway`, `VirtualService`, …), core and `*.k8s.io` kinds are keyed
+   * by bare kind regardless of version; other groups by `Kind.group` (`Gateway.gateway.networking.k8s.io`).
+   */
+  public ofKind(kind: string): readonly IndexedObject[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** One object by kind (as in {@link ofKind}), namespace (ignored for cluster-scoped kinds) and name. */
+  public get(kind: string, namespace: string | undefined, name: string): IndexedObject | undefined {
+    return this.byId.get(`${kind}|${CLUSTER_SCOPED.has(kind.split('.')[0]) ? '' : namespace ?? this.defaultNamespace}|${name}`);
+  }
+
+  /** Namespaces that appear in the input (as Namespace objects or as object namespaces), sorted. */
+  public namespaces(): string[] {
+    return Array.from(this.namespaceSet).sort();
+  }
+
+  /** A Secret by namespace/name. */
+  public secret(namespace: string, name: string): IndexedObject | undefined {
+    return this.secrets.get(`${namespace}/${name}`);
+  }
+}

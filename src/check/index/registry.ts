@@ -1,0 +1,160 @@
+/**
+ * The service registry: Kubernetes Services as `name.ns.svc.cluster.local` and ServiceEntry hosts, with lookups by
+ * host that honour visibility.
+ */
+import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord } from '../model';
+import { HostIndex } from './host-index';
+import type { IndexedObject } from './objects';
+import type { ServiceInfo } from './services';
+import { push } from './util';
+import type { Visibility } from './visibility';
+
+/** A host in the service registry. */
+export interface RegistryEntry {
+  /** The registered host (may be a wildcard for ServiceEntries). */
+  readonly host: string;
+  readonly namespace: string;
+  readonly ports: readonly { readonly number: number; readonly name?: string; readonly protocol?: string }[];
+  readonly origin: 'service' | 'service-entry';
+  readonly object?: IndexedObject;
+  readonly service?: ServiceInfo;
+}
+
+/** An entry of istioctl's scoped registry (ISTIOCTL-PARITY §0): the ports, and the workloadSelector of a ServiceEntry. */
+export interface ScopedEntry {
+  readonly host: string;
+  readonly ports: readonly number[];
+  readonly workloadLabels: Record<string, string>;
+  readonly object?: IndexedObject;
+}
+
+/** `fqdn(ns, h)` of ISTIOCTL-PARITY §0: wildcards and dotted hosts unchanged, short names in `ns`; no lower-casing. */
+export function parityFqdn(ns: string, h: string): string {
+  return h.startsWith('*') || h.includes('.') ? h : `${h}.${ns}.svc.cluster.local`;
+}
+
+/** Registry built on first use from the Services and ServiceEntries. */
+export class ServiceRegistry {
+  private registry?: { exact: Map<string, RegistryEntry[]>; hosts: HostIndex<RegistryEntry> };
+  private scoped?: { keys: Map<string, ScopedEntry>; wild: { scope: string; entry: ScopedEntry }[] };
+
+  constructor(
+    private readonly services: () => Iterable<readonly ServiceInfo[]>,
+    private readonly serviceEntries: () => readonly IndexedObject[],
+    private readonly visibility: Visibility,
+    private readonly defaultNamespace: string,
+  ) {}
+
+  /**
+   * Registry entries (Kubernetes Services as `name.ns.svc.cluster.local`, ServiceEntry hosts) matching an FQDN and
+   * visible from `fromNamespace`. Wildcard ServiceEntry hosts match. Exact entries first.
+   */
+  public lookupHost(fqdn: string, fromNamespace: string): RegistryEntry[] {
+    const reg = this.buildRegistry();
+    const hits = reg.hosts.query(fqdn).filter((e) => !e.object || this.visibility.isExportedTo(e.object, fromNamespace));
+    const exact = hits.filter((e) => e.host.toLowerCase() === fqdn.toLowerCase());
+    const rest = hits.filter((e) => e.host.toLowerCase() !== fqdn.toLowerCase() && (e.host.startsWith('*') || fqdn.startsWith('*')));
+    return [...exact, ...rest];
+  }
+
+  /** Every registry entry for a host regardless of visibility (for "exists but not exported" messages). */
+  public registryEntries(fqdn: string): RegistryEntry[] {
+    return this.buildRegistry().exact.get(fqdn.toLowerCase()) ?? [];
+  }
+
+  private buildRegistry(): { exact: Map<string, RegistryEntry[]>; hosts: HostIndex<RegistryEntry> } {
+    if (!this.registry) {
+      const exact = new Map<string, RegistryEntry[]>();
+      const hosts = new HostIndex<RegistryEntry>();
+      const add = (e: RegistryEntry) => {
+        push(exact, e.host.toLowerCase(), e);
+        hosts.add(e.host, e);
+      };
+      for (const list of this.services()) {
+        for (const svc of list) {
+          add({
+            host: `${svc.name}.${svc.namespace}.svc.cluster.local`,
+            namespace: svc.namespace,
+            ports: svc.ports.map((p) => ({ number: p.port, name: p.name, protocol: p.protocol })),
+            origin: 'service',
+            object: svc.object && svc.object.kind === 'Service' ? svc.object : undefined,
+            service: svc,
+          });
+        }
+      }
+      for (const se of this.serviceEntries()) {
+        const ports = asArray(se.spec.ports).filter(isRecord).map((p) => ({
+          number: asNumber(p.number) ?? 0, name: asString(p.name), protocol: asString(p.protocol)?.toUpperCase(),
+        }));
+        for (const h of asStringArray(se.spec.hosts)) {
+          add({ host: h, namespace: se.namespace ?? this.defaultNamespace, ports, origin: 'service-entry', object: se });
+        }
+      }
+      this.registry = { exact, hosts };
+    }
+    return this.registry;
+  }
+
+  /**
+   * istioctl's registry lookup `lookup(sourceNs, exportTo, h)` (ISTIOCTL-PARITY §0): the scoped key `*` first, then
+   * the referencing object's own exportTo scopes (its namespace when it has none), then wildcard entries visible to
+   * `*` or `sourceNs`. Case-sensitive, no host filtering.
+   */
+  public lookupScoped(sourceNs: string, exportTo: readonly string[], host: string): ScopedEntry | undefined {
+    const reg = this.buildScoped();
+    const h = parityFqdn(sourceNs, host);
+    const hit = reg.keys.get(`*/${h}`);
+    if (hit) return hit;
+    const scopes = exportTo.length === 0 ? [sourceNs] : exportTo.map((e) => (e === '.' ? sourceNs : e));
+    for (const sc of scopes) {
+      const e = reg.keys.get(`${sc}/${h}`);
+      if (e) return e;
+    }
+    const bare = h.replace(/^\*/, '');
+    for (const w of reg.wild) {
+      if (w.scope !== '*' && w.scope !== sourceNs) continue;
+      if (bare.endsWith(w.entry.host.slice(1))) return w.entry;
+    }
+    return undefined;
+  }
+
+  private buildScoped(): { keys: Map<string, ScopedEntry>; wild: { scope: string; entry: ScopedEntry }[] } {
+    if (!this.scoped) {
+      const keys = new Map<string, ScopedEntry>();
+      const put = (scope: string, entry: ScopedEntry) => keys.set(`${scope}/${entry.host}`, entry);
+      for (const se of this.serviceEntries()) {
+        const ns = se.namespace ?? this.defaultNamespace;
+        const ports = asArray(se.spec.ports).filter(isRecord).map((p) => asNumber(p.number) ?? 0);
+        const workloadLabels = asStringMap(asRecord(se.spec.workloadSelector).labels);
+        const exportTo = asStringArray(se.spec.exportTo);
+        for (const h of asStringArray(se.spec.hosts)) {
+          const entry: ScopedEntry = { host: parityFqdn(ns, h), ports, workloadLabels, object: se };
+          if (exportTo.length === 0) put('*', entry);
+          for (const e of exportTo) {
+            if (e === '*') {
+              put('*', entry);
+              break;
+            }
+            put(e === '.' ? ns : e, entry);
+          }
+        }
+      }
+      for (const list of this.services()) {
+        for (const svc of list) {
+          // implied Services (IstioOperator components, the assumed install) are exported everywhere
+          const a = svc.origin === 'manifest' && svc.object ? svc.object.annotations['networking.istio.io/exportTo'] : undefined;
+          const scopes = a === undefined ? ['*'] : a.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => (x === '.' ? svc.namespace : x));
+          const entry: ScopedEntry = { host: `${svc.name}.${svc.namespace}.svc.cluster.local`, ports: svc.ports.map((p) => p.port), workloadLabels: {}, object: svc.origin === 'manifest' ? svc.object : undefined };
+          for (const sc of scopes) put(sc, entry);
+        }
+      }
+      const wild: { scope: string; entry: ScopedEntry }[] = [];
+      for (const [k, entry] of keys) {
+        if (!entry.host.startsWith('*')) continue;
+        wild.push({ scope: k.slice(0, k.indexOf('/')), entry });
+      }
+      this.scoped = { keys, wild };
+    }
+    return this.scoped;
+  }
+}

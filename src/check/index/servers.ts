@@ -1,0 +1,131 @@
+/**
+ * Gateway servers, flattened once per Gateway, with their route kind (§0 Route kind per server) and per-Gateway host
+ * lookups.
+ */
+import { ServerHost, hostsIntersect, parseServerHost, serverHostAdmitsNamespace } from '../hosts';
+import { asArray, asNumber, asRecord, asString, isRecord } from '../model';
+import { HostIndex } from './host-index';
+import type { IndexedObject } from './objects';
+import type { ResolvedPort } from './ports';
+import type { WorkloadInfo } from './workloads';
+
+/** What a server routes (§0 Route kind per server). */
+export type RouteKind = 'http' | 'tcp' | 'tls' | 'none';
+
+/** One host of a Gateway server. */
+export interface GatewayServerHost extends ServerHost {
+  /** The raw string, e.g. `./a.example.com`. */
+  readonly raw: string;
+  /** Index in `spec.servers[i].hosts`. */
+  readonly index: number;
+}
+
+/** A Gateway server, flattened. */
+export interface GatewayServer {
+  readonly gateway: IndexedObject;
+  /** Index in `spec.servers`. */
+  readonly index: number;
+  /** `spec.servers[i]`. */
+  readonly path: string;
+  readonly port: { readonly number?: number; readonly protocol: string; readonly name?: string };
+  readonly bind?: string;
+  readonly hosts: readonly GatewayServerHost[];
+  readonly tls?: Record<string, unknown>;
+  /** Upper-cased tls.mode, `PASSTHROUGH` when tls is present without mode, undefined without tls. */
+  readonly tlsMode?: string;
+  readonly kind: RouteKind;
+}
+
+/** Servers sharing one Envoy listener: same workload, resolved port and bind. */
+export interface ListenerBucket {
+  readonly workload: WorkloadInfo;
+  readonly listenPort: number;
+  readonly bind: string;
+  /** Oldest gateway first, then server index. */
+  readonly servers: readonly { readonly server: GatewayServer; readonly resolved: ResolvedPort }[];
+}
+
+const HTTP_FAMILY = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTP_PROXY']);
+
+/** True for HTTP, HTTP2, GRPC, GRPC-WEB (Istio `Instance.IsHTTP`). */
+export function isHttpFamily(protocol: string): boolean {
+  return HTTP_FAMILY.has(protocol.toUpperCase());
+}
+
+/** Route kind of a server (§0): HTTP-family or HTTPS-terminated → http; TCP or TLS-terminated → tcp; PASSTHROUGH → tls. */
+export function routeKindOf(protocol: string, tlsMode: string | undefined): RouteKind {
+  const p = protocol.toUpperCase();
+  if (HTTP_FAMILY.has(p)) return 'http';
+  if (p === 'HTTPS' || p === 'TLS') {
+    // No tls block at all is invalid (GW-TLS-001); classify by the protocol's intent.
+    if (tlsMode === undefined) return p === 'HTTPS' ? 'http' : 'tls';
+    if (tlsMode === 'AUTO_PASSTHROUGH') return 'none';
+    if (tlsMode === 'PASSTHROUGH') return 'tls';
+    return p === 'HTTPS' ? 'http' : 'tcp';
+  }
+  if (p === 'TCP' || p === 'MONGO' || p === 'REDIS' || p === 'MYSQL') return 'tcp';
+  return 'none';
+}
+
+/** A Gateway's servers, flattened (malformed entries are skipped; indices keep their place). */
+export function readServers(gateway: IndexedObject): GatewayServer[] {
+  const out: GatewayServer[] = [];
+  asArray(gateway.spec.servers).forEach((s, index) => {
+    if (!isRecord(s)) return;
+    const port = asRecord(s.port);
+    const protocol = (asString(port.protocol) ?? '').toUpperCase();
+    const tls = isRecord(s.tls) ? s.tls : undefined;
+    const tlsMode = tls ? (asString(tls.mode) ?? 'PASSTHROUGH').toUpperCase() : undefined;
+    const hosts: GatewayServerHost[] = [];
+    asArray(s.hosts).forEach((h, hi) => {
+      if (typeof h === 'string') hosts.push({ ...parseServerHost(h), raw: h, index: hi });
+    });
+    out.push({
+      gateway,
+      index,
+      path: `spec.servers[${index}]`,
+      port: { number: asNumber(port.number), protocol, name: asString(port.name) },
+      bind: asString(s.bind) || undefined,
+      hosts,
+      tls,
+      tlsMode,
+      kind: routeKindOf(protocol, tlsMode),
+    });
+  });
+  return out;
+}
+
+/** Per-Gateway host lookups: which servers admit a VirtualService host. */
+export class GatewayHosts {
+  private readonly byGateway = new Map<IndexedObject, HostIndex<{ server: GatewayServer; host: GatewayServerHost }>>();
+
+  constructor(
+    private readonly serversOf: (gateway: IndexedObject) => readonly GatewayServer[],
+    private readonly defaultNamespace: string,
+  ) {}
+
+  /**
+   * Servers of `gateway` whose hosts admit a VirtualService host `vsHost` from namespace `vsNamespace` (host
+   * intersection plus the `ns/` scope of each server host). Returns each server once with the first admitting host.
+   */
+  public serversAdmitting(gateway: IndexedObject, vsHost: string, vsNamespace: string): { server: GatewayServer; host: GatewayServerHost }[] {
+    let idx = this.byGateway.get(gateway);
+    if (!idx) {
+      idx = new HostIndex();
+      for (const server of this.serversOf(gateway)) {
+        for (const host of server.hosts) idx.add(host.host, { server, host });
+      }
+      this.byGateway.set(gateway, idx);
+    }
+    const seen = new Set<GatewayServer>();
+    const out: { server: GatewayServer; host: GatewayServerHost }[] = [];
+    for (const hit of idx.query(vsHost)) {
+      if (seen.has(hit.server)) continue;
+      if (!serverHostAdmitsNamespace(hit.host, gateway.namespace ?? this.defaultNamespace, vsNamespace)) continue;
+      if (!hostsIntersect(hit.host.host, vsHost)) continue;
+      seen.add(hit.server);
+      out.push(hit);
+    }
+    return out.sort((a, b) => a.server.index - b.server.index);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Visibility: the namespaces an object is exported to (spec.exportTo, the Service annotation
+ * `networking.istio.io/exportTo`, the meshConfig defaults).
+ */
+import { asStringArray } from '../model';
+import type { IndexedObject } from './objects';
+
+/** meshConfig key holding the default exportTo of a kind. */
+const EXPORT_DEFAULT_KEY: Record<string, string> = {
+  VirtualService: 'defaultVirtualServiceExportTo',
+  DestinationRule: 'defaultDestinationRuleExportTo',
+  ServiceEntry: 'defaultServiceExportTo',
+  Service: 'defaultServiceExportTo',
+};
+
+/** Export scopes per object, computed once. */
+export class Visibility {
+  private readonly cache = new Map<IndexedObject, '*' | ReadonlySet<string>>();
+
+  constructor(private readonly meshConfig: Record<string, unknown>, private readonly defaultNamespace: string) {}
+
+
+  /**
+   * Namespaces an object is exported to: `'*'` for everywhere, else the explicit list (`.` resolved to the object's
+   * namespace; `~` = none). Sources, as istiod reads them: `spec.exportTo` (VirtualService, DestinationRule,
+   * ServiceEntry), the annotation `networking.istio.io/exportTo` (Service, comma-separated); when unset, the meshConfig
+   * default of the kind (`defaultVirtualServiceExportTo`, `defaultDestinationRuleExportTo`, `defaultServiceExportTo`),
+   * else `*`. The own namespace is not implied: `exportTo: [other]` hides the object from its own namespace.
+   */
+  public exportNamespaces(obj: IndexedObject): '*' | string[] {
+    const e = this.exportsOf(obj);
+    return e === '*' ? e : Array.from(e);
+  }
+
+  /** {@link exportNamespaces}, computed once per object (the rules ask for it per caller namespace). */
+  private exportsOf(obj: IndexedObject): '*' | ReadonlySet<string> {
+    let e = this.cache.get(obj);
+    if (e === undefined) {
+      e = this.computeExports(obj);
+      this.cache.set(obj, e);
+    }
+    return e;
+  }
+
+  private computeExports(obj: IndexedObject): '*' | ReadonlySet<string> {
+    let list: string[];
+    if (obj.kind === 'Service' && obj.group === '') {
+      const a = obj.annotations['networking.istio.io/exportTo'];
+      list = a === undefined ? [] : a.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    } else {
+      list = asStringArray(obj.spec.exportTo);
+    }
+    if (list.length === 0) {
+      const key = EXPORT_DEFAULT_KEY[obj.kind];
+      list = key ? asStringArray(this.meshConfig[key]) : [];
+      if (list.length === 0) return '*';
+    }
+    const own = obj.namespace ?? this.defaultNamespace;
+    const out = new Set<string>();
+    for (const e of list) {
+      if (e === '*') return '*';
+      if (e === '~') continue;
+      out.add(e === '.' ? own : e);
+    }
+    return out;
+  }
+
+  /**
+   * True when the object is visible in `namespace` per {@link exportNamespaces} (spec.exportTo, the Service
+   * annotation `networking.istio.io/exportTo`, the meshConfig defaults).
+   */
+  public isExportedTo(obj: IndexedObject, namespace: string): boolean {
+    const e = this.exportsOf(obj);
+    return e === '*' || e.has(namespace);
+  }
+}
