@@ -20,8 +20,8 @@ import {
 } from '../../imports/gateway.networking.k8s.io';
 import { IstioGatewaysError } from '../errors';
 import type { IGatewayWorkload } from '../gateway-workload';
-import { hostSlug } from '../internal/validate';
 import type { RenderedServerTls } from '../internal/gateway-servers';
+import { hostSlug } from '../internal/validate';
 
 /** The Gateway API renderer of a gateway of this app with `api: KUBERNETES` (imported gateways have none). */
 export function kubernetesOf(gateway: IConstruct): KubernetesGateway | undefined {
