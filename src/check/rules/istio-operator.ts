@@ -157,7 +157,7 @@ export const IOP_CTRL_001 = defineRule({
         object: iop,
         path: '',
         message: `istioOperator ${iop.name || '(unnamed)'} is in ${where} together with ${mates.length} other resource(s) (${kinds}) that kubectl/Argo CD apply; the in-cluster operator was removed in Istio 1.24, so an applied IstioOperator does nothing`,
-        fix: 'move it to a file/chart of its own and run `istioctl install -f <file>`; deploy gateways Argo-natively (WorkloadInfo) instead',
+        fix: 'move it to a file/chart of its own and run `istioctl install -f <file>`; deploy gateways Argo-natively (the GatewayWorkload construct) instead',
       });
     }
   },
