@@ -44,7 +44,8 @@ options:
   --format text|json          output format (default text); json prints {"findings":[...]}
   --mesh-config FILE          MeshConfig YAML (the istio ConfigMap's "mesh" key, or the ConfigMap)
   --fail-on error|warning     lowest severity that makes the exit code 1 (default error)
-  --namespace NS, -n NS       namespace of objects without metadata.namespace (default "default")
+  --namespace NS, -n NS       namespace of objects without metadata.namespace (default "default"); with
+                              --closed-world also, as istioctl, only findings on objects in NS (or cluster-scoped)
   --assume-install demo|default|none
                               gateway install to assume when the input declares none (default demo)
   --max-input-bytes SIZE      limit on the bytes read from all inputs together, e.g. 1Gi
@@ -187,13 +188,17 @@ function runCheck(args: readonly string[], io: CliIo): number {
   const read = { maxInputBytes: opts.maxInputBytes, notice: (m: string) => io.stderr.write(`note: ${m}\n`) };
   const meshConfig = opts.meshConfig !== undefined ? readMeshConfig(opts.meshConfig, read) : undefined;
   const inputs = readInputs(opts.paths, read);
-  const findings = analyze(inputs.objects, {
+  const all = analyze(inputs.objects, {
     sources: inputs.sources,
     ...(meshConfig ? { meshConfig } : {}),
     ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}),
     ...(opts.assumeInstall ? { assumeInstall: opts.assumeInstall } : {}),
     ...(opts.closedWorld ? { closedWorld: true } : {}),
   });
+  // istioctl analyze -n NS keeps only messages about objects in NS or cluster-scoped ones (ISTIOCTL-PARITY.md, Output)
+  const findings = opts.closedWorld && opts.namespace
+    ? all.filter((f) => !f.resource.namespace || f.resource.namespace === opts.namespace)
+    : all;
   const write = (s: string) => io.stdout.write(s);
   if (opts.format === 'json') {
     writeJson(findings, write);

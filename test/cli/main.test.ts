@@ -129,6 +129,17 @@ describe('exit codes', () => {
 });
 
 describe('output', () => {
+  test('--closed-world -n NS keeps only findings on objects in NS or cluster-scoped, as istioctl analyze -n', () => {
+    const file = path.join(dir, 'two-namespaces.yaml');
+    fs.writeFileSync(file, [BAD_GATEWAY, BAD_GATEWAY.replace(/istio-system/, 'edge')].join('---\n'));
+    const namespaces = (args: string[]) => [...new Set((JSON.parse(cli(['check', '--format', 'json', ...args, file]).stdout).findings as { resource: { namespace?: string } }[])
+      .map((f) => f.resource.namespace))].sort();
+    expect(namespaces(['--closed-world'])).toEqual(['edge', 'istio-system']);
+    expect(namespaces(['--closed-world', '-n', 'edge'])).toEqual(['edge']);
+    // open world: -n only names the namespace of objects without one
+    expect(namespaces(['-n', 'edge'])).toEqual(['edge', 'istio-system']);
+  });
+
   test('--format json prints exactly {"findings":[...]}', () => {
     const r = cli(['check', '--format', 'json', path.join(dir, 'bad.yaml')]);
     const parsed = JSON.parse(r.stdout);
