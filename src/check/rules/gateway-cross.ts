@@ -457,8 +457,8 @@ export const GWX_DUP_002 = defineRule({
  * GWX-CERT-001. IST0138 as istioctl computes it (ISTIOCTL-PARITY §8): servers with a tls block (any mode) of two
  * Gateways share a certificate (equal non-empty credentialName, or both without one and equal non-empty
  * serverCertificate and privateKey); reported on G for every other Gateway X whose selector contains G's (G's empty
- * selector: any X; with PILOT_SCOPE_GATEWAY_TO_NAMESPACE only X in G's namespace). Pods are not consulted. One finding
- * per Gateway naming a bounded list of the others (istioctl: one message per pair).
+ * selector: any X; with PILOT_SCOPE_GATEWAY_TO_NAMESPACE only X in G's namespace). Pods are not consulted. In the
+ * closed world one finding per (G, X), as istioctl; in the open world one per G naming a bounded list of the others.
  */
 export const GWX_CERT_001 = defineRule({
   id: 'GWX-CERT-001',
@@ -503,12 +503,15 @@ export const GWX_CERT_001 = defineRule({
     for (const [gw, h] of hits) {
       const others = Array.from(h.others);
       const cn = h.label.startsWith('credentialName');
-      ctx.report({
-        object: gw,
-        path: `${h.server.path}.tls.${cn ? 'credentialName' : 'serverCertificate'}`,
-        message: `${h.label} is also used by gateway ${bounded(others)}, which ${others.length === 1 ? 'selects' : 'select'} the same gateway pods; browsers reuse one HTTP/2 connection for both hosts and get 404s`,
-        fix: 'serve hosts that share a certificate from one Gateway, or give each Gateway its own certificate',
-      });
+      // closed world: one message per (G, X), as istioctl; open world: one per G with a bounded list (no n² output)
+      for (const group of ix.closedWorld ? others.map((o) => [o]) : [others]) {
+        ctx.report({
+          object: gw,
+          path: `${h.server.path}.tls.${cn ? 'credentialName' : 'serverCertificate'}`,
+          message: `${h.label} is also used by gateway ${bounded(group)}, which ${group.length === 1 ? 'selects' : 'select'} the same gateway pods; browsers reuse one HTTP/2 connection for both hosts and get 404s`,
+          fix: 'serve hosts that share a certificate from one Gateway, or give each Gateway its own certificate',
+        });
+      }
     }
   },
 });

@@ -239,6 +239,17 @@ describe('GWX-* rules', () => {
     expect(only(check([narrow, wide]), 'GWX-CERT-001').map((x) => x.resource.name)).toEqual(['narrow']);
   });
 
+  test('GWX-CERT-001 (IST0138) multiplicity: one finding per (G, X) pair in the closed world, as istioctl; one per G with a list in the open world', () => {
+    const narrow = gateway('narrow', { selector: { istio: 'ingressgateway' }, servers: [server(443, 'HTTPS', ['a.example.com'], simple('shared'))] });
+    const x1 = gateway('x1', { selector: { istio: 'ingressgateway', zone: 'a' }, servers: [server(443, 'HTTPS', ['b.example.com'], simple('shared'))] });
+    const x2 = gateway('x2', { selector: { istio: 'ingressgateway', zone: 'b' }, servers: [server(443, 'HTTPS', ['c.example.com'], simple('shared'))] });
+    const closed = only(check([narrow, x1, x2], { closedWorld: true }), 'GWX-CERT-001');
+    expect(closed.map((x) => [x.resource.name, x.code, /gateway (\S+)/.exec(x.message)![1]])).toEqual([['narrow', 'IST0138', 'istio-system/x1,'], ['narrow', 'IST0138', 'istio-system/x2,']]);
+    const open = only(check([narrow, x1, x2]), 'GWX-CERT-001');
+    expect(open.map((x) => x.resource.name)).toEqual(['narrow']);
+    expect(open[0].message).toMatch(/x1.*x2/);
+  });
+
   test('GWX-PORT-004: a plaintext newcomer on a TLS-held listener is skipped too', () => {
     const f = only(check([
       gateway('a', { servers: [server(443, 'HTTPS', ['a.example.com'], simple('a'))] }, { creationTimestamp: at(1) }),
