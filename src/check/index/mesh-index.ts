@@ -89,6 +89,9 @@ export class MeshIndex {
   private bucketCache?: ListenerBucket[];
   private podList?: PodInfo[];
   private readonly podsByLabel = new Map<string, PodInfo[]>();
+  /** pods by namespace, and by `namespace/label=value`, in input order (so per-namespace lookups stay linear) */
+  private readonly podsByNs = new Map<string, PodInfo[]>();
+  private readonly podsByNsLabel = new Map<string, PodInfo[]>();
   private readonly ports: PortResolver;
   private readonly gatewayHosts: GatewayHosts;
   private readonly visibility: Visibility;
@@ -204,7 +207,13 @@ export class MeshIndex {
   public pods(): readonly PodInfo[] {
     if (!this.podList) {
       this.podList = readPods(this.objects, this.closedWorld, this.defaultNamespace, this.workloadList);
-      for (const p of this.podList) for (const [k, v] of Object.entries(p.labels)) push(this.podsByLabel, `${k}=${v}`, p);
+      for (const p of this.podList) {
+        push(this.podsByNs, p.namespace, p);
+        for (const [k, v] of Object.entries(p.labels)) {
+          push(this.podsByLabel, `${k}=${v}`, p);
+          push(this.podsByNsLabel, `${p.namespace}/${k}=${v}`, p);
+        }
+      }
     }
     return this.podList;
   }
@@ -212,8 +221,9 @@ export class MeshIndex {
   /** Pods whose labels match `selector` (every Pod when it is empty), optionally only in `namespace`. */
   public podsMatching(selector: Record<string, string>, namespace?: string): PodInfo[] {
     let candidates = this.pods();
+    if (namespace !== undefined) candidates = this.podsByNs.get(namespace) ?? [];
     for (const [k, v] of Object.entries(selector)) {
-      const l = this.podsByLabel.get(`${k}=${v}`) ?? [];
+      const l = (namespace === undefined ? this.podsByLabel.get(`${k}=${v}`) : this.podsByNsLabel.get(`${namespace}/${k}=${v}`)) ?? [];
       if (l.length < candidates.length) candidates = l;
     }
     return candidates.filter((p) => (namespace === undefined || p.namespace === namespace) && selectorMatches(selector, p.labels));

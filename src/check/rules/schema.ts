@@ -3,8 +3,9 @@
  * all backed by schema.ts (validated once per object, cached), so `disabledRules`/suppressions work per ID.
  */
 import { Severity } from '../findings';
+import type { IndexedObject, MeshIndex } from '../mesh-index';
 import { defineRule, Rule, RuleMeta } from '../rule';
-import { SCHEMA_RULE_IDS, validateManifest } from '../schema';
+import { SCHEMA_RULE_IDS, SchemaIssue, validateManifest } from '../schema';
 
 const META: readonly RuleMeta[] = [
   { id: SCHEMA_RULE_IDS.meta, severity: Severity.ERROR, summary: 'apiVersion, kind and metadata.name are set; metadata is an object; name and namespace are strings' },
@@ -45,18 +46,34 @@ function ownedBySemanticRule(kind: string, group: string, rule: string, path: st
   );
 }
 
+/** The schema issues of the index's own objects by rule ID, in object order: the SCH rules share one pass. */
+const issuesCache = new WeakMap<MeshIndex, Map<string, { readonly object: IndexedObject; readonly issue: SchemaIssue }[]>>();
+
+function issuesByRule(index: MeshIndex): Map<string, { readonly object: IndexedObject; readonly issue: SchemaIssue }[]> {
+  let out = issuesCache.get(index);
+  if (!out) {
+    out = new Map();
+    for (const object of index.objects) {
+      if (object.isContext) continue;
+      for (const issue of validateManifest(object.raw)) {
+        const list = out.get(issue.rule);
+        if (list) list.push({ object, issue });
+        else out.set(issue.rule, [{ object, issue }]);
+      }
+    }
+    issuesCache.set(index, out);
+  }
+  return out;
+}
+
 function schemaRule(meta: RuleMeta): Rule {
   return defineRule({
     ...meta,
     check(ctx) {
-      for (const o of ctx.index.objects) {
-        if (o.isContext) continue;
-        for (const issue of validateManifest(o.raw)) {
-          if (issue.rule !== meta.id) continue;
-          if (ownedBySemanticRule(o.kind, o.group, issue.rule, issue.path, issue.message)) continue;
-          const severity = issue.severity !== meta.severity ? { severity: issue.severity } : {};
-          ctx.report({ object: o, path: issue.path, message: issue.message, fix: issue.fix, ...severity });
-        }
+      for (const { object: o, issue } of issuesByRule(ctx.index).get(meta.id) ?? []) {
+        if (ownedBySemanticRule(o.kind, o.group, issue.rule, issue.path, issue.message)) continue;
+        const severity = issue.severity !== meta.severity ? { severity: issue.severity } : {};
+        ctx.report({ object: o, path: issue.path, message: issue.message, fix: issue.fix, ...severity });
       }
     },
   });

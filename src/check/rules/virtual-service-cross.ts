@@ -12,6 +12,7 @@ import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
 import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, parityFqdn, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { Rule, defineRule } from '../rule';
+import { ParityHostSet, parityOverlap } from './parity-hosts';
 import {
   DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, eachDestination, eachMatch, hostsOf, nameSubsetOf,
   nsOf, ownVirtualServices, q, refKey, rulesOf, topGateways, virtualServices,
@@ -309,17 +310,58 @@ export const VSX_GW_001 = defineRule({
   },
 });
 
-/** Host overlap of ISTIOCTL-PARITY §0 (case-sensitive; `*X` matches hosts ending with X). */
-export function parityOverlap(a: string, b: string): boolean {
-  const wa = a.startsWith('*');
-  const wb = b.startsWith('*');
-  if (!wa && !wb) return a === b;
-  if (wa && wb) {
-    const sa = a.slice(1);
-    const sb = b.slice(1);
-    return sa.length >= sb.length ? sa.endsWith(sb) : sb.endsWith(sa);
+/** A gateway's server hosts as istioctl reads them for IST0132: unscoped ones and those scoped to one namespace. */
+interface ParityServerHosts {
+  readonly any: ParityHostSet;
+  readonly byNamespace: Map<string, ParityHostSet>;
+}
+
+const parityHostsCache = new WeakMap<MeshIndex, Map<IndexedObject, Map<string, ParityServerHosts>>>();
+
+/** The server hosts of `gw` (named from namespace `entryNs`, which `./` refers to), cached per index. */
+function parityServerHosts(index: MeshIndex, gw: IndexedObject, entryNs: string): ParityServerHosts {
+  let perGw = parityHostsCache.get(index);
+  if (!perGw) {
+    perGw = new Map();
+    parityHostsCache.set(index, perGw);
   }
-  return wa ? b.endsWith(a.slice(1)) : a.endsWith(b.slice(1));
+  let perNs = perGw.get(gw);
+  if (!perNs) {
+    perNs = new Map();
+    perGw.set(gw, perNs);
+  }
+  let out = perNs.get(entryNs);
+  if (out) return out;
+  out = { any: new ParityHostSet(), byNamespace: new Map() };
+  for (const srv of asArray(gw.spec.servers).map(asRecord)) {
+    const hosts = asStringArray(srv.hosts);
+    if (hosts.includes('*/*')) {
+      out.any.add('*');
+      continue;
+    }
+    for (let h of hosts) {
+      if (h.startsWith('./')) h = `${entryNs}/${h.slice(2)}`;
+      else if (h.startsWith('*/')) h = h.slice(2);
+      const slash = h.indexOf('/');
+      let ns = '*';
+      if (slash >= 0) {
+        ns = h.slice(0, slash);
+        h = h.slice(slash + 1);
+      }
+      if (ns === '*') {
+        out.any.add(h);
+      } else {
+        let set = out.byNamespace.get(ns);
+        if (!set) {
+          set = new ParityHostSet();
+          out.byNamespace.set(ns, set);
+        }
+        set.add(h);
+      }
+    }
+  }
+  perNs.set(entryNs, out);
+  return out;
 }
 
 /** ISTIOCTL-PARITY §6: does a gateway entry admit any VS host (istioctl's IST0132 test)? */
@@ -331,26 +373,10 @@ function parityEntryMatches(index: MeshIndex, vs: IndexedObject, e: ParityGatewa
     if (listeners.some((l) => !asString(l.hostname))) return true;
     return listeners.some((l) => vsHosts.some((h) => parityOverlap(asString(l.hostname) ?? '', h)));
   }
-  const gwHosts: string[] = [];
-  for (const srv of e.istio ? asArray(e.istio.spec.servers).map(asRecord) : []) {
-    const hosts = asStringArray(srv.hosts);
-    if (hosts.includes('*/*')) {
-      gwHosts.push('*');
-      continue;
-    }
-    for (let h of hosts) {
-      if (h.startsWith('./')) h = `${e.namespace}/${h.slice(2)}`;
-      else if (h.startsWith('*/')) h = h.slice(2);
-      const slash = h.indexOf('/');
-      if (slash >= 0) {
-        const ns = h.slice(0, slash);
-        if (ns !== vsNs && ns !== '*') continue;
-        h = h.slice(slash + 1);
-      }
-      gwHosts.push(h);
-    }
-  }
-  return gwHosts.some((g) => vsHosts.some((h) => parityOverlap(g, h)));
+  if (!e.istio) return false;
+  const gwHosts = parityServerHosts(index, e.istio, e.namespace);
+  const scoped = gwHosts.byNamespace.get(vsNs);
+  return vsHosts.some((h) => gwHosts.any.overlapsAny(h) || (scoped !== undefined && scoped.overlapsAny(h)));
 }
 
 /**
