@@ -12,15 +12,15 @@
  * Nothing is patched: no own property is added to the App, a chart or any ApiObject, no construct is added or removed,
  * `synth` is not intercepted. State lives in module-level WeakMaps keyed by the root construct.
  *
- * Cache key: a SHA-256 digest of the serialized manifests (with their construct paths) and of a version counter bumped
- * by registerContext/suppress/configure. It is recomputed in every validation pass — a pass cannot tell whether user
- * code ran since the previous one without intercepting synth — but `analyze` runs only when the key changed, i.e. once
- * per synth, and again only after a change. Cost per pass: one serialization of the App (measured in bench/).
+ * Cache: analyze runs again only when something changed — the same ApiObjects in the same order, each `toJson()`
+ * deep-equal to the manifest analyze last saw (kept per ApiObject), and the same version counter (bumped by
+ * registerContext/suppress/configure/installChecks). This is checked in every validation pass — a pass cannot tell
+ * whether user code ran since the previous one without intercepting synth — so analyze runs once per synth, and again
+ * only after a change. Cost per pass: one `toJson()` of every ApiObject and a comparison (measured in bench/).
  *
  * Warnings reach users through three public channels: an {@link IWarningSinkLike} given to `Checks.configure`
  * (else stderr), and construct metadata of type {@link WARNING_METADATA} on the construct the finding is attributed to.
  */
-import { createHash } from 'crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IstioGatewaysError } from '../errors';
@@ -59,7 +59,11 @@ interface AppState {
   /** bumped by every change that is not visible in the manifests */
   version: number;
   /** digest of the version and of the manifests and sources analyze last ran on (see {@link evaluate}) */
-  cacheKey?: string;
+  /** the ApiObjects analyze last ran on, in order, and the settings version it ran with (see {@link evaluate}) */
+  lastObjects?: ApiObject[];
+  lastVersion?: number;
+  /** per ApiObject: the manifest analyze last saw (compared, not re-hashed, in the next pass) */
+  lastJson: WeakMap<ApiObject, unknown>;
   findings: Finding[];
   /** constructs by path that findings were attributed to in the last analysis (for warning metadata) */
   constructs: Map<string, IConstruct>;
@@ -100,6 +104,7 @@ function stateOf(scope: IConstruct): AppState {
       owners: new Set(),
       ownerPaths: new Set(),
       attribution: new WeakMap(),
+      lastJson: new WeakMap(),
       ownedErrors: new Map(),
       serverOwners: new Map(),
     };
@@ -138,6 +143,7 @@ export function installChecks(scope: IConstruct): void {
   s.owners.add(scope);
   s.ownerPaths.add(scope.node.path);
   s.attribution = new WeakMap(); // a new owner may be the nearest one of existing objects
+  s.version++; // findings may be attributed to the new owner
   scope.node.addValidation({ validate: () => ownerErrors(scope) });
 }
 
@@ -239,10 +245,29 @@ function ownerOf(s: AppState, o: ApiObject): IConstruct {
   return parent;
 }
 
+/** Deep equality of two JSON values (what ApiObject.toJson returns): no allocation, stops at the first difference. */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const ka = Object.keys(ra);
+  if (ka.length !== Object.keys(rb).length) return false;
+  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(rb, k) || !jsonEqual(ra[k], rb[k])) return false;
+  return true;
+}
+
 /**
- * Collects the manifests and runs analyze when the cache key changed. The key is a digest, not the manifests
- * themselves: keeping JSON.stringify of every manifest between synths cost as much memory as the manifests. JSON text
- * has no raw tab or newline, so the records are unambiguous.
+ * Collects the manifests and runs analyze unless nothing changed since it last ran. "Nothing changed" is decided
+ * exactly, per pass, without intercepting synth: the same ApiObjects in the same order, the same settings version, and
+ * every object's `toJson()` deep-equal to the manifest analyze saw (kept per ApiObject). An unchanged object reuses
+ * the kept manifest, so a pass holds one copy of the App's manifests, and no JSON text or digest is built.
  */
 function evaluate(root: IConstruct): AppState {
   const s = stateOf(root);
@@ -250,7 +275,9 @@ function evaluate(root: IConstruct): AppState {
   const manifests: KubeObject[] = [];
   const sources: SourceRef[] = [];
   const constructs = new Map<string, IConstruct>();
-  const digest = createHash('sha256').update(`${s.version}\n`);
+  const objects: ApiObject[] = [];
+  const previous = s.lastObjects;
+  let same = previous !== undefined && s.lastVersion === s.version;
   for (const c of root.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     const json: unknown = safe(() => c.toJson());
@@ -263,13 +290,19 @@ function evaluate(root: IConstruct): AppState {
       a = { owner, path: owner.node.path, pathJson: JSON.stringify(owner.node.path) };
       s.attribution.set(c, a);
     }
+    const kept = s.lastJson.get(c);
+    if (same && previous![objects.length] === c && kept !== undefined && jsonEqual(kept, json)) {
+      manifests.push(kept as KubeObject);
+    } else {
+      same = false;
+      s.lastJson.set(c, json);
+      manifests.push(json as KubeObject);
+    }
+    objects.push(c);
     constructs.set(a.path, a.owner);
-    manifests.push(json as KubeObject);
     sources.push({ constructPath: a.path });
-    digest.update(`${JSON.stringify(json)}\t${a.pathJson}\n`);
   }
-  const key = digest.digest('base64');
-  if (key === s.cacheKey) return s;
+  if (same && objects.length === previous!.length) return s;
   const context = Array.from(s.context.values());
   s.analyzeRuns++;
   s.findings = analyze(manifests, {
@@ -281,7 +314,8 @@ function evaluate(root: IConstruct): AppState {
     disabledRules: s.settings.disabledRules,
   }).map((f) => refineOwner(s, f));
   s.constructs = constructs;
-  s.cacheKey = key;
+  s.lastObjects = objects;
+  s.lastVersion = s.version;
   return s;
 }
 

@@ -128,6 +128,24 @@ describe('synth hook', () => {
     expect(checkStats(app).analyzeRuns).toBe(2);
   });
 
+  test('a props object mutated after synth (no construct added, no patch) is seen by the next synth', () => {
+    const app = Testing.app();
+    configureChecks(app, { warn: () => undefined });
+    const chart = new Chart(app, 'c', { namespace: 'edge' });
+    installChecks(chart);
+    const port = { number: 80, name: 'http', protocol: 'HTTP' };
+    new ApiObject(chart, 'gw', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw' },
+      spec: { selector: { istio: 'ingressgateway' }, servers: [{ port, hosts: ['a.example.com'] }] },
+    });
+    expect(() => app.synth()).not.toThrow();
+    port.number = 7070; // the user's own object, changed in place
+    expect(() => app.synth()).toThrow(/GWX-PORT-001/);
+    expect(checkStats(app).analyzeRuns).toBe(2);
+  });
+
   test('installChecks is idempotent (one validation on the root)', () => {
     const { app, chart } = setup();
     installChecks(chart);
