@@ -26,7 +26,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // Non-jsii runtime dependencies must be bundled into the jsii package.
   // @bufbuild/protobuf is a peer dependency of @bufbuild/cel: bundle it too, or `require()` fails in a user's app.
-  bundledDeps: ['ajv@^8.17.1', 'ajv-formats@^3.0.1', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2', 'yaml@^2.9.1', 'js-yaml@^4.1.0'],
+  // The checker reads YAML with its own kubectl-exact loader (src/check/yaml/): no YAML library at run time.
+  bundledDeps: ['ajv@^8.17.1', 'ajv-formats@^3.0.1', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],
 
   // jsii targets: names for Python, Java, .NET and Go. Their packages need PyPI/Maven/NuGet/Go proxies, which this
   // project's machines do not reach: `.ci/run` only generates the Python bindings (`npm run bindings`) and compiles
@@ -40,6 +41,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   publishToNuget: { dotNetNamespace: 'Cdk8sIstioGateways', packageId: 'Cdk8sIstioGateways' },
   publishToGo: { moduleName: 'github.com/cdk8s-istio-gateways/cdk8s-istio-gateways-go' },
   devDeps: [
+    // `import` task (yaml), benchmarks and tests (js-yaml, the parse baseline)
+    'yaml@^2.9.1',
+    'js-yaml@^4.1.0',
     'cdk8s-plus-28@2.5.6',
     'cdk8s-cli@^2.207.60',
     'fast-check@^4.10.2',

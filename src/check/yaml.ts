@@ -183,6 +183,14 @@ function firstContentLine(chunk: string): number {
 }
 
 /**
+ * The first document of a YAML text as kubectl reads it (e.g. the `mesh` key of the `istio` ConfigMap, a CRD file's
+ * document), or undefined for an empty text. Throws {@link ManifestLoadError} where kubectl would refuse it.
+ */
+export function readYamlValue(text: string, file: string): unknown {
+  return readDocuments(text, file)[0]?.value;
+}
+
+/**
  * Parses a manifest file: multi-document YAML (or JSON), `kind: List` expanded, empty documents skipped. Throws
  * {@link ManifestLoadError} with the file and 1-based line for anything Kubernetes would reject.
  */

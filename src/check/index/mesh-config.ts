@@ -2,9 +2,9 @@
  * Mesh-wide settings (MeshConfig and istiod environment) as the input declares them: the `istio` ConfigMap, the
  * istiod Deployment env, an IstioOperator that installs istiod, then explicit options.
  */
-import { parse as parseYaml } from 'yaml';
 import { asArray, asRecord, asString, asStringMap, isRecord } from '../model';
 import type { ObjectStore } from './objects';
+import { readYamlValue } from '../yaml';
 
 /** Mesh-wide settings (meshConfig + istiod env) the rules depend on. */
 export interface MeshSettings {
@@ -44,7 +44,7 @@ export function readMeshSettings(store: ObjectStore, explicit: Record<string, un
     const mesh = asString(asRecord(cm.raw.data).mesh);
     if (!mesh) continue;
     try {
-      const parsed: unknown = parseYaml(mesh);
+      const parsed: unknown = readYamlValue(mesh, 'ConfigMap istio data.mesh');
       if (isRecord(parsed)) raw = { ...raw, ...parsed };
     } catch {
       // malformed mesh config: ignored (a ConfigMap rule may report it)

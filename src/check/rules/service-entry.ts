@@ -2,13 +2,13 @@
  * SE-*: rules on a single ServiceEntry (webhook/CEL semantics) and SEX-*: ServiceEntries across the input, the
  * REGISTRY_ONLY outbound policy and the egress pattern (section 7 of shared/ISTIO-RULES.md).
  */
-import { parse as parseYaml } from 'yaml';
 import { Severity } from '../findings';
 import { classifyHost, isDnsLabel, isIpAddress, isIpOrCidr } from '../hosts';
 import { IndexedObject, MeshIndex, isHttpFamily } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord } from '../model';
 import { Rule, RuleContext, defineRule } from '../rule';
 import { drTlsBlocks, egressModel } from './egress';
+import { readYamlValue } from '../yaml';
 
 const q = (v: unknown) => JSON.stringify(v);
 
@@ -493,7 +493,7 @@ export function outboundPolicySources(index: MeshIndex): { object: IndexedObject
     if (!mesh) continue;
     let parsed: unknown;
     try {
-      parsed = parseYaml(mesh);
+      parsed = readYamlValue(mesh, 'ConfigMap istio data.mesh');
     } catch {
       continue;
     }

@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isRecord } from '../model';
 import { CrdVersion, K8sSchema } from './types';
+import { readDocuments } from '../yaml';
 
 /** The generated catalogue file in the `crds/` directory. */
 export const CATALOGUE_FILE = 'catalogue.json';
@@ -54,17 +55,15 @@ function yamlFiles(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
 }
 
-/** The CRDs of the YAML files in `dir` (parsed with js-yaml, loaded only here). */
+/** The CRDs of the YAML files in `dir` (read with the checker's own, kubectl-exact YAML loader). */
 function readCrdYaml(dir: string): { sources: Record<string, string>; crds: CrdSpec[] } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const jsyaml = require('js-yaml') as typeof import('js-yaml');
   const sources: Record<string, string> = {};
   const crds: CrdSpec[] = [];
   for (const f of yamlFiles(dir)) {
     const text = fs.readFileSync(path.join(dir, f), 'utf8');
     sources[f] = createHash('sha256').update(text).digest('hex');
-    for (const doc of jsyaml.loadAll(text)) {
-      if (isRecord(doc) && doc.kind === 'CustomResourceDefinition') crds.push(doc.spec as CrdSpec);
+    for (const doc of readDocuments(text, f)) {
+      if (isRecord(doc.value) && doc.value.kind === 'CustomResourceDefinition') crds.push(doc.value.spec as CrdSpec);
     }
   }
   return { sources, crds };
