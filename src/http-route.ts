@@ -6,8 +6,8 @@ import type { HeaderOperations } from './header-operations';
 import {
   VirtualServiceSpecHttp, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpMatchHeaders, VirtualServiceSpecHttpRoute,
 } from '../imports/networking.istio.io';
-import type { RenderedHttpRule } from './internal/http-routing';
 import { isAuthorityHeader, renderHeaderOperations } from './internal/header-operations';
+import type { RenderedHttpRule } from './internal/http-routing';
 import { validatePort } from './internal/validate';
 
 /** HTTP methods a route can match. */

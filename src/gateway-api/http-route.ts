@@ -20,8 +20,8 @@ import {
 import { VirtualServiceSpecHttpHeadersRequest, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpMatchHeaders } from '../../imports/networking.istio.io';
 import { canonicalRegex, matchesDisjoint, routeMatch, RouteMatch, StringCompare } from '../check/routes/model';
 import { IstioGatewaysError } from '../errors';
-import type { RenderedHttpRule } from '../internal/http-routing';
 import { HEADER_NAME } from '../internal/header-operations';
+import type { RenderedHttpRule } from '../internal/http-routing';
 import { objectMetadata } from '../internal/virtual-service';
 
 /** Props of {@link HttpRouteRenderer}. */

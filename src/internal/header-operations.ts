@@ -30,8 +30,9 @@ function checkName(scope: IConstruct, field: string, name: unknown, seen: Set<st
 /**
  * Validates header operations and renders Istio's `HeaderOperations` (maps sorted by name), or undefined when there
  * is nothing to do.
- * */
-export function renderHeaderOperations(scope: IConstruct, field: string, ops: HeaderOperations | undefined): VirtualServiceSpecHttpHeadersRequest | undefined {
+ */
+export function renderHeaderOperations(scope: IConstruct, field: string,
+  ops: HeaderOperations | undefined): VirtualServiceSpecHttpHeadersRequest | undefined {
   if (ops === undefined) return undefined;
   const values = (op: 'set' | 'add'): { [name: string]: string } | undefined => {
     const m = ops[op] ?? {};

@@ -143,8 +143,9 @@ export function istioRows(index: MeshIndex): RouteRow[] {
                 }
                 for (const m of matches) {
                   if (!matchApplies(m, server, gwRef)) continue;
+                  const query = compareMap(m.queryParams, false);
                   entries.push({
-                    match: routeMatch(stringCompare(m.uri), asString(asRecord(m.method).exact), compareMap(m.headers), compareMap(m.queryParams, false)),
+                    match: routeMatch(stringCompare(m.uri), asString(asRecord(m.method).exact), compareMap(m.headers), query),
                     action: httpAction(index, rule, ns),
                     source: label(vs),
                   });
