@@ -2,9 +2,11 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Destination } from './destination';
 import { IstioGatewaysError } from './errors';
+import type { HeaderOperations } from './header-operations';
 import {
   VirtualServiceSpecHttp, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpMatchHeaders, VirtualServiceSpecHttpRoute,
 } from '../imports/networking.istio.io';
+import { isAuthorityHeader, renderHeaderOperations } from './internal/header-operations';
 import type { RenderedHttpRule } from './internal/http-routing';
 import { validatePort } from './internal/validate';
 
@@ -97,6 +99,14 @@ export interface HttpMatchOptions {
    * @default false
    */
   readonly ignoreUriCase?: boolean;
+  /**
+   * Query parameters that must match, by name (case-sensitive). `StringMatch.exact('')` matches a parameter given
+   * without a value (`?debug`). The Gateway API (`api: GatewayApi.KUBERNETES`) has no prefix query match and no
+   * empty value: use exact or regex there.
+   * @default - any query
+   * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
+   */
+  readonly queryParams?: { [name: string]: StringMatch };
 }
 
 /** Props of {@link HttpMatch.of}. */
@@ -163,14 +173,26 @@ export class HttpMatch {
         throw new IstioGatewaysError(scope, `${field}.headers: "${name}" is not a lowercase HTTP header name; Istio compares header names in lowercase, use "${name.toLowerCase()}"`);
       }
     }
+    const query = p.queryParams ?? {};
+    const queryNames = Object.keys(query).sort();
+    for (const name of queryNames) {
+      if (name.length === 0) {
+        throw new IstioGatewaysError(scope, `${field}.queryParams: a query parameter name must not be empty; give the name, e.g. "version"`);
+      }
+      const m = query[name];
+      if (m.type !== StringMatchType.EXACT && m.value.length === 0) {
+        throw new IstioGatewaysError(scope, `${field}.queryParams["${name}"]: an empty ${m.type} is invalid; use StringMatch.exact("") to match "?${name}" without a value, or give a ${m.type}`);
+      }
+    }
     const out: VirtualServiceSpecHttpMatch = {
       uri: uri ? uri._render() : undefined,
       headers: headerNames.length > 0 ? Object.fromEntries(headerNames.map((n) => [n, headers[n]._render()])) : undefined,
+      queryParams: queryNames.length > 0 ? Object.fromEntries(queryNames.map((n) => [n, query[n]._render()])) : undefined,
       method: p.method ? { exact: p.method } : undefined,
       ignoreUriCase: p.ignoreUriCase ? true : undefined,
     };
-    if (!out.uri && !out.headers && !out.method) {
-      throw new IstioGatewaysError(scope, `${field}: a match with no uri, headers or method matches everything; omit the match instead`);
+    if (!out.uri && !out.headers && !out.method && !out.queryParams) {
+      throw new IstioGatewaysError(scope, `${field}: a match with no uri, headers, queryParams or method matches everything; omit the match instead`);
     }
     return out;
   }
@@ -238,6 +260,19 @@ export interface HttpRouteOptions extends HttpRuleOptions {
    * @default - Istio's default (2 attempts)
    */
   readonly retries?: HttpRetries;
+  /**
+   * Changes to the request headers before the request is forwarded. Only forwarding routes take header operations:
+   * a redirect or direct response never reaches a backend.
+   * @default - request headers unchanged
+   * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#Headers
+   */
+  readonly requestHeaders?: HeaderOperations;
+  /**
+   * Changes to the response headers before the response is returned.
+   * @default - response headers unchanged
+   * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#Headers
+   */
+  readonly responseHeaders?: HeaderOperations;
 }
 
 /** Scheme of a redirect. */
@@ -438,9 +473,16 @@ export class HttpRoute {
         retryOn: r.retryOn && r.retryOn.length > 0 ? r.retryOn.join(',') : undefined,
       };
     }
+    const request = renderHeaderOperations(scope, `${field}.requestHeaders`, o.requestHeaders);
+    const response = renderHeaderOperations(scope, `${field}.responseHeaders`, o.responseHeaders);
+    const hostHeader = Object.keys({ ...request?.set, ...request?.add }).find(isAuthorityHeader);
+    if (hostHeader !== undefined && rewrite?.authority !== undefined) {
+      throw new IstioGatewaysError(scope, `${field}.requestHeaders: "${hostHeader}" sets the authority, which rewrite.authority already sets; keep one of them`);
+    }
     return {
       route,
       rewrite,
+      headers: request || response ? { request, response } : undefined,
       timeout: o.timeout ? istioDuration(scope, `${field}.timeout`, o.timeout) : undefined,
       retries,
     };

@@ -5,6 +5,7 @@ export * from './destination';
 export * from './credential';
 export * from './client-ca';
 export * from './server-tls';
+export * from './header-operations';
 export * from './http-route';
 export * from './http-host-base';
 export * from './http-host';

@@ -127,7 +127,7 @@ describe('eager errors', () => {
     ['empty prefix', HttpRoute.to([web], { matches: [HttpMatch.prefix('')] }), /uri: an empty prefix matches nothing useful/],
     ['ignoreUriCase on regex', HttpRoute.to([web], { matches: [HttpMatch.regex('/a.*', { ignoreUriCase: true })] }), /ignoreUriCase: has no effect on a regex uri/],
     ['uppercase header', HttpRoute.to([web], { matches: [HttpMatch.of({ headers: { 'X-User': StringMatch.exact('a') } })] }), /headers: "X-User" is not a lowercase HTTP header name/],
-    ['empty match', HttpRoute.to([web], { matches: [HttpMatch.of({})] }), /a match with no uri, headers or method matches everything/],
+    ['empty match', HttpRoute.to([web], { matches: [HttpMatch.of({})] }), /a match with no uri, headers, queryParams or method matches everything/],
   ])('%s', (_name, route, message) => {
     expect(() => build(route)).toThrow(message);
     expect(() => build(route)).toThrow(IstioGatewaysError);

@@ -1,7 +1,7 @@
 /**
  * HTTPRoute rendering of an HttpHost / SecureHost (`api: GatewayApi.KUBERNETES`): the host's rules, validated and
  * rendered by HttpRoute as for a VirtualService, translated rule by rule. What the Gateway API cannot express
- * (direct responses, retries, prefix rewrites, case-insensitive URIs, subsets) throws, naming the option.
+ * (direct responses, retries, prefix rewrites, case-insensitive URIs, subsets, prefix query matches) throws, naming the option.
  * Internal: not exported from index.ts.
  *
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#httproute
@@ -15,11 +15,12 @@ import {
   HttpRoute as HttpRouteL1, HttpRouteSpecRules, HttpRouteSpecRulesFilters, HttpRouteSpecRulesFiltersRequestRedirectScheme,
   HttpRouteSpecRulesFiltersRequestRedirectStatusCode, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType,
   HttpRouteSpecRulesFiltersRequestRedirectPathType, HttpRouteSpecRulesMatches, HttpRouteSpecRulesMatchesHeadersType,
-  HttpRouteSpecRulesMatchesMethod, HttpRouteSpecRulesMatchesPathType, toJson_HttpRouteSpec,
+  HttpRouteSpecRulesMatchesMethod, HttpRouteSpecRulesMatchesPathType, HttpRouteSpecRulesMatchesQueryParamsType, toJson_HttpRouteSpec,
 } from '../../imports/gateway.networking.k8s.io';
-import { VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpMatchHeaders } from '../../imports/networking.istio.io';
+import { VirtualServiceSpecHttpHeadersRequest, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpMatchHeaders } from '../../imports/networking.istio.io';
 import { canonicalRegex, matchesDisjoint, routeMatch, RouteMatch, StringCompare } from '../check/routes/model';
 import { IstioGatewaysError } from '../errors';
+import { HEADER_NAME } from '../internal/header-operations';
 import type { RenderedHttpRule } from '../internal/http-routing';
 import { objectMetadata } from '../internal/virtual-service';
 
@@ -58,9 +59,56 @@ function renderMatch(scope: Construct, field: string, m: VirtualServiceSpecHttpM
     const s = stringMatch(scope, `${field}.headers.${name}`, m.headers![name]);
     return { name, type: s.type === 'Exact' ? HttpRouteSpecRulesMatchesHeadersType.EXACT : HttpRouteSpecRulesMatchesHeadersType.REGULAR_EXPRESSION, value: s.value };
   }) : undefined;
+  const queryNames = Object.keys(m.queryParams ?? {}).sort();
+  if (queryNames.length > MAX_ITEMS) {
+    throw new IstioGatewaysError(scope, `${field}.queryParams: ${queryNames.length} query parameters exceed the HTTPRoute limit of ${MAX_ITEMS}; match fewer, or use api: GatewayApi.ISTIO`);
+  }
+  const queryParams = queryNames.length > 0 ? queryNames.map((name) => {
+    const q = m.queryParams![name];
+    const f = `${field}.queryParams["${name}"]`;
+    if (!HEADER_NAME.test(name) || name.length > 256) {
+      throw new IstioGatewaysError(scope, `${f}: the Gateway API allows query parameter names of up to 256 letters, digits and !#$%&'*+.^_\`|~- only; rename the parameter or use api: GatewayApi.ISTIO`);
+    }
+    if (q.prefix !== undefined) {
+      throw new IstioGatewaysError(scope, `${f}: the Gateway API has no prefix query match (only Exact and RegularExpression); use StringMatch.regex, StringMatch.exact, or api: GatewayApi.ISTIO`);
+    }
+    const value = q.exact ?? q.regex ?? '';
+    if (value.length === 0 || value.length > 1024) {
+      throw new IstioGatewaysError(scope, `${f}: the Gateway API needs a query value of 1 to 1024 characters, not ${value.length}; match a value (e.g. StringMatch.regex(".*") for any value) or use api: GatewayApi.ISTIO`);
+    }
+    const type = q.exact !== undefined ? HttpRouteSpecRulesMatchesQueryParamsType.EXACT : HttpRouteSpecRulesMatchesQueryParamsType.REGULAR_EXPRESSION;
+    return { name, type, value };
+  }) : undefined;
   const method = m.method?.exact as HttpRouteSpecRulesMatchesMethod | undefined;
   // Without a path the Gateway API defaults to PathPrefix "/", which matches every path as Istio's "no uri" does.
-  return { path: path ?? CATCH_ALL, headers, method };
+  return { path: path ?? CATCH_ALL, headers, queryParams, method };
+}
+
+/** Entries per list of an HTTPRoute match or header modifier (the CRD's maxItems). */
+const MAX_ITEMS = 16;
+
+/** Istio header operations as a Request/ResponseHeaderModifier (set and add as name-sorted lists), within the CRD limits. */
+function headerModifier(scope: Construct, field: string, ops: VirtualServiceSpecHttpHeadersRequest) {
+  const list = (op: 'set' | 'add') => {
+    const m = ops[op];
+    if (!m) return undefined;
+    const names = Object.keys(m).sort();
+    if (names.length > MAX_ITEMS) {
+      throw new IstioGatewaysError(scope, `${field}.${op}: ${names.length} headers exceed the HTTPRoute limit of ${MAX_ITEMS}; change fewer, or use api: GatewayApi.ISTIO`);
+    }
+    return names.map((name) => {
+      const value = m[name];
+      if (name.length > 256 || value.length === 0 || value.length > 4096) {
+        throw new IstioGatewaysError(scope, `${field}.${op}["${name}"]: the Gateway API needs a header name of up to 256 characters and a value of 1 to 4096 characters; ${value.length === 0 ? 'remove the header instead of setting it empty' : 'shorten it'}, or use api: GatewayApi.ISTIO`);
+      }
+      return { name, value };
+    });
+  };
+  const remove = ops.remove;
+  if (remove && remove.length > MAX_ITEMS) {
+    throw new IstioGatewaysError(scope, `${field}.remove: ${remove.length} headers exceed the HTTPRoute limit of ${MAX_ITEMS}; remove fewer, or use api: GatewayApi.ISTIO`);
+  }
+  return { set: list('set'), add: list('add'), remove };
 }
 
 /** Every path: PathPrefix "/" (rewritten to the RE2 "/.*" in routes that also have regex paths, see orderRank). */
@@ -80,18 +128,19 @@ interface OrderEntry {
   readonly path: { readonly type: string; readonly value: string };
   readonly method: boolean;
   readonly headers: number;
+  readonly queryParams: number;
   /** The rule's action, to tell whether swapping two overlapping entries changes anything. */
   readonly action: string;
 }
 
 /**
  * istiod's sort key of an HTTPRoute match (sortHTTPRoutes: exact > prefix > regex, then longer path, then a method
- * match, then more header matches); catch-all paths become "/.*" when the route has regex paths.
+ * match, then more header matches, then more query parameter matches); catch-all paths become "/.*" when the route has regex paths.
  */
 function orderRank(e: OrderEntry, anyRegex: boolean): number[] {
   const p = e.path === CATCH_ALL && anyRegex ? { type: 'RegularExpression', value: '/.*' } : e.path;
   const rank = p.type === 'Exact' ? 3 : p.type === 'PathPrefix' ? 2 : 1;
-  return [rank, p.value.length, e.method ? 1 : 0, e.headers];
+  return [rank, p.value.length, e.method ? 1 : 0, e.headers, e.queryParams];
 }
 
 /**
@@ -135,6 +184,12 @@ export function toHttpRouteRule(scope: Construct, field: string, rendered: Rende
           : undefined,
       },
     });
+  }
+  if (r.headers?.request) {
+    filters.push({ type: HttpRouteSpecRulesFiltersType.REQUEST_HEADER_MODIFIER, requestHeaderModifier: headerModifier(scope, `${field}.requestHeaders`, r.headers.request) });
+  }
+  if (r.headers?.response) {
+    filters.push({ type: HttpRouteSpecRulesFiltersType.RESPONSE_HEADER_MODIFIER, responseHeaderModifier: headerModifier(scope, `${field}.responseHeaders`, r.headers.response) });
   }
   const backendRefs = rendered.destinations.length > 0
     ? rendered.destinations.map((d, i) => backendRef(scope, `${field}.destinations[${i}]`, d, 'HTTPRoute', namespace, gateway.grants,
@@ -184,14 +239,16 @@ export class HttpRouteRenderer {
     const vsMatches = rendered.rule.match && rendered.rule.match.length > 0 ? rendered.rule.match : [{}];
     const added: OrderEntry[] = vsMatches.map((m, i) => {
       const headers = m.headers ? Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, stringCompare(v)])) : undefined;
+      const query = m.queryParams ? Object.fromEntries(Object.entries(m.queryParams).map(([k, v]) => [k, stringCompare(v)])) : undefined;
       const gm = rule.matches?.[i];
       return {
         rule: index,
         field: rendered.rule.match && rendered.rule.match.length > 0 ? `${field}.matches[${i}]` : field,
-        match: routeMatch(m.uri ? stringCompare(m.uri) : undefined, m.method?.exact, headers),
+        match: routeMatch(m.uri ? stringCompare(m.uri) : undefined, m.method?.exact, headers, query),
         path: gm?.path && gm.path !== CATCH_ALL ? { type: gm.path.type ?? 'PathPrefix', value: gm.path.value ?? '/' } : CATCH_ALL,
         method: m.method !== undefined,
         headers: Object.keys(m.headers ?? {}).length,
+        queryParams: Object.keys(m.queryParams ?? {}).length,
         action,
       };
     });

@@ -643,7 +643,7 @@ function constructEntries(): BadInput[] {
       id: 'match-empty',
       description: 'a match with no conditions',
       run: () => { const b = ingress(); b.gw.addHttpHost('web', { hosts: ['web.example.com'], routes: [HttpRoute.to([Destination.service('a', 80)], { matches: [HttpMatch.of({})] })] }); return b.app; },
-      expect: /a match with no uri, headers or method matches everything/,
+      expect: /a match with no uri, headers, queryParams or method matches everything/,
     },
     {
       id: 'match-empty-prefix',

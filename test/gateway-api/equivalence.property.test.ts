@@ -1,6 +1,6 @@
 /**
- * Property: for random ingress apps (HTTP hosts with exact/prefix/regex paths, methods, headers, weighted splits,
- * redirects; HTTPS hosts with redirects; TCP routes; SNI passthrough), the Gateway API rendering either has the same
+ * Property: for random ingress apps (HTTP hosts with exact/prefix/regex paths, methods, headers, query parameters,
+ * request/response header operations, weighted splits, redirects; HTTPS hosts with redirects; TCP routes; SNI passthrough), the Gateway API rendering either has the same
  * effective routing table as the Istio rendering, or is refused at construction because Gateway API precedence would
  * reorder two overlapping rules with different actions (and the Istio form then has such a pair).
  * Runs: 40 per CI run (PROPERTY_RUNS overrides or multiplies it; FC_SEED replays).
@@ -21,13 +21,21 @@ const match = fc.record({
   path,
   method: fc.option(fc.constantFrom(HttpMethod.GET, HttpMethod.POST), { nil: undefined }),
   header: fc.option(fc.constantFrom('x', 'y'), { nil: undefined }),
+  // the Gateway API has Exact and RegularExpression query matches only
+  query: fc.option(fc.constantFrom(StringMatch.exact('1'), StringMatch.exact('2'), StringMatch.regex('[0-9]+')), { nil: undefined }),
 }).map((m) => {
-  const opts = { method: m.method, headers: m.header ? { 'x-env': StringMatch.exact(m.header) } : undefined };
+  const opts = { method: m.method, headers: m.header ? { 'x-env': StringMatch.exact(m.header) } : undefined, queryParams: m.query ? { v: m.query } : undefined };
   return m.kind === 'exact' ? HttpMatch.exact(m.path, opts) : m.kind === 'prefix' ? HttpMatch.prefix(m.path, opts) : HttpMatch.regex(`${m.path.replace(/\//g, '\\/')}/[0-9]+`, opts);
 });
 const service = fc.constantFrom('web', 'api', 'static');
+const headerName = fc.constantFrom('x-env', 'X-Trace', 'server');
+const headerOps = fc.option(fc.record({
+  set: fc.option(fc.dictionary(headerName, fc.constantFrom('a', 'b'), { minKeys: 1, maxKeys: 2 }), { nil: undefined }),
+  remove: fc.option(fc.constant<string[]>(['x-debug']), { nil: undefined }),
+}).filter((o) => o.set !== undefined || o.remove !== undefined), { nil: undefined });
 const route = fc.oneof(
-  fc.record({ to: service, matches: fc.array(match, { maxLength: 2 }) }).map((r) => HttpRoute.to([Destination.service(r.to, 80)], { matches: r.matches })),
+  fc.record({ to: service, matches: fc.array(match, { maxLength: 2 }), request: headerOps, response: headerOps })
+    .map((r) => HttpRoute.to([Destination.service(r.to, 80)], { matches: r.matches, requestHeaders: r.request, responseHeaders: r.response })),
   fc.record({ split: fc.integer({ min: 1, max: 99 }), matches: fc.array(match, { maxLength: 1 }) })
     .map((r) => HttpRoute.to([Destination.service('v1', 80, { weight: r.split }), Destination.service('v2', 80, { weight: 100 - r.split })], { matches: r.matches })),
   fc.record({ uri: path, matches: fc.array(match, { minLength: 1, maxLength: 1 }) }).map((r) => HttpRoute.redirect({ uri: r.uri }, { matches: r.matches })),

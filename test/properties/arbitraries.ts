@@ -109,6 +109,8 @@ export interface MatchConfig {
   readonly headers?: { [name: string]: StringMatchConfig };
   readonly method?: (typeof METHODS)[number];
   readonly ignoreUriCase?: boolean;
+  /** By case-sensitive parameter name. */
+  readonly queryParams?: { [name: string]: StringMatchConfig };
 }
 
 export const matchConfig: fc.Arbitrary<MatchConfig> = fc
@@ -117,10 +119,36 @@ export const matchConfig: fc.Arbitrary<MatchConfig> = fc
     headers: fc.option(fc.dictionary(headerName, headerValue, { minKeys: 1, maxKeys: 2 }), { nil: undefined, freq: 2 }),
     method: fc.option(fc.constantFrom(...METHODS), { nil: undefined, freq: 2 }),
     ignoreUriCase: fc.boolean(),
+    queryParams: fc.option(fc.dictionary(fc.constantFrom('version', 'id', 'Lang', 'debug'), headerValue, { minKeys: 1, maxKeys: 2 }), { nil: undefined, freq: 3 }),
   })
   .map((m) => ({ ...m, ignoreUriCase: m.ignoreUriCase && m.uri !== undefined && m.uri.type !== 'regex' ? true : undefined }))
   // a match with nothing in it is "match everything": the constructs reject it (omit matches instead)
-  .filter((m) => m.uri !== undefined || m.headers !== undefined || m.method !== undefined);
+  .filter((m) => m.uri !== undefined || m.headers !== undefined || m.method !== undefined || m.queryParams !== undefined);
+
+export interface HeaderOperationsConfig {
+  readonly set?: { [name: string]: string };
+  readonly add?: { [name: string]: string };
+  readonly remove?: string[];
+}
+
+// CONSTRAINT: see headerValue (values start with a letter); names never address the authority (host), which a
+// rewrite.authority may also set
+const opName = fc.constantFrom('x-env', 'X-Trace', 'x-request-source', 'cache-control', 'server', 'x-powered-by');
+const opValue = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 ._,=-]{0,15}$/).map((v) => v.trimEnd());
+
+/** set/add/remove over disjoint header names (a header both removed and set is refused). */
+export const headerOperations: fc.Arbitrary<HeaderOperationsConfig> = fc
+  .record({
+    set: fc.option(fc.dictionary(opName, opValue, { minKeys: 1, maxKeys: 2 }), { nil: undefined }),
+    add: fc.option(fc.dictionary(opName, opValue, { minKeys: 1, maxKeys: 2 }), { nil: undefined }),
+    remove: fc.option(fc.uniqueArray(opName, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+  })
+  .map((o) => {
+    const written = new Set([...Object.keys(o.set ?? {}), ...Object.keys(o.add ?? {})]);
+    const remove = o.remove?.filter((n) => !written.has(n));
+    return { ...o, remove: remove && remove.length > 0 ? remove : undefined };
+  })
+  .filter((o) => o.set !== undefined || o.add !== undefined || o.remove !== undefined);
 
 export interface DestinationConfig {
   readonly service: string;
@@ -173,6 +201,8 @@ export interface RouteConfig {
   readonly rewrite?: { readonly uri?: string; readonly authority?: string };
   readonly timeoutMs?: number;
   readonly retries?: { readonly attempts: number; readonly perTryTimeoutMs?: number; readonly retryOn?: string[] };
+  readonly requestHeaders?: HeaderOperationsConfig;
+  readonly responseHeaders?: HeaderOperationsConfig;
   readonly redirect?: { readonly uri?: string; readonly authority?: string; readonly scheme?: 'http' | 'https'; readonly port?: number; readonly code?: number };
   readonly status?: number;
   readonly body?: string;
@@ -214,6 +244,8 @@ export const routeConfig: fc.Arbitrary<RouteConfig> = fc.oneof(
       rewrite: fc.option(rewrite, { nil: undefined }),
       timeoutMs: fc.option(fc.integer({ min: 1, max: 600_000 }), { nil: undefined }),
       retries: fc.option(retries, { nil: undefined }),
+      requestHeaders: fc.option(headerOperations, { nil: undefined, freq: 3 }),
+      responseHeaders: fc.option(headerOperations, { nil: undefined, freq: 3 }),
     }),
   },
   {

@@ -391,6 +391,8 @@ export function buildApp(cfg: AppConfig, options: BuildOptions = {}): BuiltApp {
             perTryTimeout: r.retries.perTryTimeoutMs !== undefined ? Duration.millis(r.retries.perTryTimeoutMs) : undefined,
             retryOn: r.retries.retryOn,
           } : undefined,
+          requestHeaders: r.requestHeaders,
+          responseHeaders: r.responseHeaders,
         });
       }
       case 'redirect':
@@ -501,6 +503,7 @@ function match(m: MatchConfig): HttpMatch {
     headers: m.headers ? Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, stringMatch(v)])) : undefined,
     method: m.method as HttpMethod | undefined,
     ignoreUriCase: m.ignoreUriCase,
+    queryParams: m.queryParams ? Object.fromEntries(Object.entries(m.queryParams).map(([k, v]) => [k, stringMatch(v)])) : undefined,
   });
 }
 

@@ -7,7 +7,7 @@
  *
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#httprouterule
  */
-import { RouteAction, RouteEntry, RouteRow, backendsWithPercent, canonicalRegex, narrowerHost, routeMatch, StringCompare } from './model';
+import { RouteAction, RouteEntry, RouteRow, backendsWithPercent, canonicalRegex, headerChanges, HeaderChanges, narrowerHost, routeMatch, StringCompare } from './model';
 import { hostsIntersect } from '../hosts';
 import { IndexedObject, MeshIndex } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../model';
@@ -109,10 +109,13 @@ function pathCompare(p: Record<string, unknown>): { cmp: StringCompare; rank: nu
   return { cmp: v === '/' ? { prefix: '/' } : { segmentPrefix: v }, rank: 2, length: v.length };
 }
 
-function compareList(v: unknown): Record<string, StringCompare> | undefined {
+/** Header (names lower-cased) or query parameter (names kept: they are case-sensitive) matches. */
+function compareList(v: unknown, lowerNames = true): Record<string, StringCompare> | undefined {
   const out: Record<string, StringCompare> = {};
   for (const h of asArray(v).filter(isRecord)) {
-    const name = (asString(h.name) ?? '').toLowerCase();
+    const raw = asString(h.name) ?? '';
+    const name = lowerNames ? raw.toLowerCase() : raw;
+    if (name in out) continue; // later entries with an equivalent name are ignored
     const value = asString(h.value) ?? '';
     out[name] = asString(h.type) === 'RegularExpression' ? canonicalRegex(value) : { exact: value };
   }
@@ -129,6 +132,21 @@ function backends(refs: unknown, routeNs: string): RouteAction['backends'] {
   return backendsWithPercent(list.length === 1 ? [{ ...list[0], weight: undefined }] : list);
 }
 
+function headerList(v: unknown): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const h of asArray(v).filter(isRecord)) {
+    const name = asString(h.name);
+    if (name !== undefined && !Object.keys(out).some((k) => k.toLowerCase() === name.toLowerCase())) out[name] = asString(h.value) ?? '';
+  }
+  return out;
+}
+
+/** A Request/ResponseHeaderModifier filter. */
+function headerOps(v: unknown): HeaderChanges | undefined {
+  const r = asRecord(v);
+  return headerChanges(headerList(r.set), headerList(r.add), asArray(r.remove).map(String));
+}
+
 function httpAction(rule: Record<string, unknown>, routeNs: string): RouteAction {
   const out: { -readonly [K in keyof RouteAction]: RouteAction[K] } = {};
   for (const f of asArray(rule.filters).filter(isRecord)) {
@@ -142,6 +160,14 @@ function httpAction(rule: Record<string, unknown>, routeNs: string): RouteAction
         path: asString(path.replaceFullPath),
         code: asNumber(r.statusCode) ?? 302,
       };
+    }
+    if (f.type === 'RequestHeaderModifier') {
+      const h = headerOps(f.requestHeaderModifier);
+      if (h) out.requestHeaders = h;
+    }
+    if (f.type === 'ResponseHeaderModifier') {
+      const h = headerOps(f.responseHeaderModifier);
+      if (h) out.responseHeaders = h;
     }
     if (f.type === 'URLRewrite' && isRecord(f.urlRewrite)) {
       out.rewrite = { path: asString(asRecord(f.urlRewrite.path).replaceFullPath), host: asString(f.urlRewrite.hostname) };
@@ -217,7 +243,7 @@ export function gatewayApiRows(index: MeshIndex): RouteRow[] {
             for (const m of matches.length > 0 ? matches : [{ path: { type: 'PathPrefix', value: '/' } }]) {
               const p = pathCompare(asRecord(m.path ?? { type: 'PathPrefix', value: '/' }));
               const headers = compareList(m.headers);
-              const query = compareList(m.queryParams);
+              const query = compareList(m.queryParams, false);
               list.push({
                 entry: { match: routeMatch(p.cmp, asString(m.method), headers, query), action: httpAction(rule, routeNs), source: label(a.route) },
                 rank: [p.rank, p.length, m.method ? 1 : 0, Object.keys(headers ?? {}).length, Object.keys(query ?? {}).length],

@@ -5,7 +5,7 @@
  */
 import { gatewayApiRows } from './gateway-api';
 import { istioRows } from './istio';
-import { RouteEntry, RouteRow, RouteTable, StringCompare, matchesDisjoint } from './model';
+import { HeaderChanges, RouteEntry, RouteRow, RouteTable, StringCompare, matchesDisjoint } from './model';
 import { MeshIndex, MeshIndexOptions } from '../mesh-index';
 import { KubeObject } from '../model';
 
@@ -81,6 +81,12 @@ function compareText(s: StringCompare): string {
   return `~ ${s.regex ?? ''}`;
 }
 
+function headersText(kind: string, h: HeaderChanges | undefined): string {
+  if (!h) return '';
+  const kv = (m: Readonly<Record<string, string>>) => Object.entries(m).map(([k, v]) => `${k}=${v}`).join(',');
+  return ` ${kind}${h.set ? ` set ${kv(h.set)}` : ''}${h.add ? ` add ${kv(h.add)}` : ''}${h.remove ? ` remove ${h.remove.join(',')}` : ''}`;
+}
+
 function entryText(e: RouteEntry): string {
   const m = e.match;
   const parts: string[] = [];
@@ -102,6 +108,7 @@ function entryText(e: RouteEntry): string {
   }
   if (a.rewrite) act += ` rewrite${a.rewrite.path ? ` path=${a.rewrite.path}` : ''}${a.rewrite.host ? ` host=${a.rewrite.host}` : ''}`;
   if (a.timeout) act += ` timeout=${a.timeout}`;
+  act += headersText('request-headers', a.requestHeaders) + headersText('response-headers', a.responseHeaders);
   return `${parts.length > 0 ? parts.join(' ') : '*'} → ${act}${e.source ? `   (${e.source})` : ''}`;
 }
 

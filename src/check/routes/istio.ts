@@ -3,7 +3,7 @@
  * listener oldest Gateway first; for TLS/HTTPS hosts the oldest server keeps a host; plain HTTP hosts merge the
  * rules of every bound VirtualService oldest first; httpsRedirect answers every request with a 301 to https.
  */
-import { RouteAction, RouteEntry, RouteRow, backendsWithPercent, canonicalRegex, narrowerHost, routeMatch, StringCompare } from './model';
+import { RouteAction, RouteEntry, RouteRow, backendsWithPercent, canonicalRegex, headerChanges, HeaderChanges, narrowerHost, routeMatch, StringCompare } from './model';
 import { hostsIntersect } from '../hosts';
 import { GatewayServer, IndexedObject, MeshIndex } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../model';
@@ -16,14 +16,26 @@ function stringCompare(v: unknown): StringCompare | undefined {
   return undefined;
 }
 
-function compareMap(v: unknown): Record<string, StringCompare> | undefined {
+/** Header (names lower-cased) or query parameter (names kept: they are case-sensitive) matches. */
+function compareMap(v: unknown, lowerNames = true): Record<string, StringCompare> | undefined {
   if (!isRecord(v)) return undefined;
   const out: Record<string, StringCompare> = {};
   for (const [k, x] of Object.entries(v)) {
     const s = stringCompare(x);
-    if (s) out[k.toLowerCase()] = s;
+    if (s) out[lowerNames ? k.toLowerCase() : k] = s;
   }
   return out;
+}
+
+function stringMap(v: unknown): Record<string, string> | undefined {
+  if (!isRecord(v)) return undefined;
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string>;
+}
+
+/** `headers.request` / `headers.response` of a VirtualService http rule. */
+function headerOps(v: unknown): HeaderChanges | undefined {
+  const r = asRecord(v);
+  return headerChanges(stringMap(r.set), stringMap(r.add), asArray(r.remove).map(String));
 }
 
 function destinations(index: MeshIndex, route: unknown, ns: string): RouteAction['backends'] {
@@ -56,6 +68,10 @@ function httpAction(index: MeshIndex, rule: Record<string, unknown>, ns: string)
   }
   if (isRecord(rule.rewrite)) out.rewrite = { path: asString(rule.rewrite.uri), host: asString(rule.rewrite.authority) };
   if (typeof rule.timeout === 'string') out.timeout = rule.timeout;
+  const request = headerOps(asRecord(rule.headers).request);
+  if (request) out.requestHeaders = request;
+  const response = headerOps(asRecord(rule.headers).response);
+  if (response) out.responseHeaders = response;
   return out;
 }
 
@@ -127,8 +143,9 @@ export function istioRows(index: MeshIndex): RouteRow[] {
                 }
                 for (const m of matches) {
                   if (!matchApplies(m, server, gwRef)) continue;
+                  const query = compareMap(m.queryParams, false);
                   entries.push({
-                    match: routeMatch(stringCompare(m.uri), asString(asRecord(m.method).exact), compareMap(m.headers), compareMap(m.queryParams)),
+                    match: routeMatch(stringCompare(m.uri), asString(asRecord(m.method).exact), compareMap(m.headers), query),
                     action: httpAction(index, rule, ns),
                     source: label(vs),
                   });

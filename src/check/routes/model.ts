@@ -33,6 +33,36 @@ export interface RouteBackend {
   readonly percent: number;
 }
 
+/** Header changes, canonical: names lower-case, `set`/`add` sorted by name, `remove` sorted. */
+export interface HeaderChanges {
+  readonly set?: Readonly<Record<string, string>>;
+  readonly add?: Readonly<Record<string, string>>;
+  readonly remove?: readonly string[];
+}
+
+/**
+ * Canonical header changes from name → value maps and a list of names (either API's form), or undefined when
+ * nothing changes.
+ */
+export function headerChanges(set: Record<string, string> | undefined, add: Record<string, string> | undefined,
+  remove: readonly string[] | undefined): HeaderChanges | undefined {
+  const lower = (m: Record<string, string> | undefined): Record<string, string> | undefined => {
+    const keys = Object.keys(m ?? {});
+    if (keys.length === 0) return undefined;
+    const out: Record<string, string> = {};
+    for (const k of keys.sort()) if (!(k.toLowerCase() in out)) out[k.toLowerCase()] = m![k];
+    return sortedRecord(out);
+  };
+  const out: { -readonly [K in keyof HeaderChanges]: HeaderChanges[K] } = {};
+  const s = lower(set);
+  if (s) out.set = s;
+  const a = lower(add);
+  if (a) out.add = a;
+  const r = [...new Set((remove ?? []).map((n) => n.toLowerCase()))].sort();
+  if (r.length > 0) out.remove = r;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** What the proxy does with a matched request or connection. */
 export interface RouteAction {
   readonly backends?: readonly RouteBackend[];
@@ -40,6 +70,10 @@ export interface RouteAction {
   readonly directResponse?: { readonly status: number };
   readonly rewrite?: { readonly path?: string; readonly host?: string };
   readonly timeout?: string;
+  /** Changes to the request headers before forwarding. */
+  readonly requestHeaders?: HeaderChanges;
+  /** Changes to the response headers. */
+  readonly responseHeaders?: HeaderChanges;
 }
 
 /** One route entry: HTTP has a match; TCP and TLS entries match every connection of their host. */
@@ -164,6 +198,10 @@ export function matchesDisjoint(a: RouteMatch | undefined, b: RouteMatch | undef
   if (a.method && b.method && a.method !== b.method) return true;
   for (const [name, v] of Object.entries(a.headers ?? {})) {
     const w = b.headers?.[name];
+    if (v.exact !== undefined && w?.exact !== undefined && v.exact !== w.exact) return true;
+  }
+  for (const [name, v] of Object.entries(a.queryParams ?? {})) {
+    const w = b.queryParams?.[name];
     if (v.exact !== undefined && w?.exact !== undefined && v.exact !== w.exact) return true;
   }
   return pathDisjoint(a.path, b.path);
