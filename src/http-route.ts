@@ -100,9 +100,9 @@ export interface HttpMatchOptions {
    */
   readonly ignoreUriCase?: boolean;
   /**
-   * Query parameters that must match, by name (case-sensitive). `StringMatch.exact('')` matches a parameter given
-   * without a value (`?debug`). The Gateway API (`api: GatewayApi.KUBERNETES`) has no prefix query match and no
-   * empty value: use exact or regex there.
+   * Query parameters that must match, by name (case-sensitive), with `StringMatch.exact` or `StringMatch.regex`
+   * (Istio does not support prefix matching of query parameters). `StringMatch.exact('')` matches a parameter given
+   * without a value (`?debug`); the Gateway API (`api: GatewayApi.KUBERNETES`) has no empty value.
    * @default - any query
    * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
    */
@@ -180,6 +180,9 @@ export class HttpMatch {
         throw new IstioGatewaysError(scope, `${field}.queryParams: a query parameter name must not be empty; give the name, e.g. "version"`);
       }
       const m = query[name];
+      if (m.type === StringMatchType.PREFIX) {
+        throw new IstioGatewaysError(scope, `${field}.queryParams["${name}"]: Istio does not support prefix matching of query parameters (the match would never apply); use StringMatch.exact or StringMatch.regex, e.g. StringMatch.regex("${m.value.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}.*")`);
+      }
       if (m.type !== StringMatchType.EXACT && m.value.length === 0) {
         throw new IstioGatewaysError(scope, `${field}.queryParams["${name}"]: an empty ${m.type} is invalid; use StringMatch.exact("") to match "?${name}" without a value, or give a ${m.type}`);
       }

@@ -31,12 +31,12 @@ const headersRoute = (): HttpRoute => HttpRoute.to(web, {
 describe('Istio rendering', () => {
   test('queryParams render as match[].queryParams, header operations as headers.request/response (sorted)', () => {
     const route = HttpRoute.to(web, {
-      matches: [HttpMatch.exact('/a', { queryParams: { v: StringMatch.exact(''), p: StringMatch.prefix('x'), r: StringMatch.regex('[a-z]+') } })],
+      matches: [HttpMatch.exact('/a', { queryParams: { v: StringMatch.exact(''), p: StringMatch.regex('x.*'), r: StringMatch.regex('[a-z]+') } })],
       requestHeaders: { set: { 'x-env': 'prod', 'X-Case': 'A' }, add: { 'x-trace': 'on' }, remove: ['x-debug', 'cookie'] },
       responseHeaders: { remove: ['server'] },
     });
     expect(one(manifests(GatewayApi.ISTIO, route), 'VirtualService', 'app').spec.http).toStrictEqual([{
-      match: [{ uri: { exact: '/a' }, queryParams: { p: { prefix: 'x' }, r: { regex: '[a-z]+' }, v: { exact: '' } } }],
+      match: [{ uri: { exact: '/a' }, queryParams: { p: { regex: 'x.*' }, r: { regex: '[a-z]+' }, v: { exact: '' } } }],
       route: [{ destination: { host: 'web.shop.svc.cluster.local', port: { number: 80 } } }],
       headers: {
         request: { set: { 'X-Case': 'A', 'x-env': 'prod' }, add: { 'x-trace': 'on' }, remove: ['x-debug', 'cookie'] },
@@ -128,7 +128,8 @@ describe('errors, for both APIs', () => {
     ['removed and set', to({ requestHeaders: { set: { 'X-A': '1' }, remove: ['x-a'] } }), /requestHeaders\.remove: "x-a" is also set or added, and Envoy removes before it sets or adds/],
     ['host header and rewrite.authority', to({ requestHeaders: { set: { host: 'b.example.com' } } }, 'c.example.com'), /requestHeaders: "host" sets the authority, which rewrite\.authority already sets/],
     ['empty query name', to({ matches: [HttpMatch.exact('/a', { queryParams: { '': StringMatch.exact('1') } })] }), /matches\[0\]\.queryParams: a query parameter name must not be empty/],
-    ['empty query prefix', to({ matches: [HttpMatch.exact('/a', { queryParams: { q: StringMatch.prefix('') } })] }), /matches\[0\]\.queryParams\["q"\]: an empty prefix is invalid; use StringMatch\.exact\(""\)/],
+    ['empty query regex', to({ matches: [HttpMatch.exact('/a', { queryParams: { q: StringMatch.regex('') } })] }), /matches\[0\]\.queryParams\["q"\]: an empty regex is invalid; use StringMatch\.exact\(""\)/],
+    ['prefix query (Istio does not support it)', to({ matches: [HttpMatch.exact('/a', { queryParams: { v: StringMatch.prefix('1.') } })] }), /matches\[0\]\.queryParams\["v"\]: Istio does not support prefix matching of query parameters.*StringMatch\.regex\("1\\\.\.\*"\)/],
   ])('%s', (_name, route, message) => {
     for (const api of [GatewayApi.ISTIO, GatewayApi.KUBERNETES]) {
       expect(() => manifests(api, route)).toThrow(message);
@@ -140,7 +141,6 @@ describe('errors, for both APIs', () => {
 describe('errors of the Gateway API rendering only (the Istio rendering accepts these)', () => {
   const q = (queryParams: { [name: string]: StringMatch }): HttpRoute => to({ matches: [HttpMatch.exact('/a', { queryParams })] });
   test.each<[string, HttpRoute, RegExp]>([
-    ['prefix query', q({ v: StringMatch.prefix('1') }), /^\[chart\/gw\/host\] routes\[0\]\.matches\[0\]\.queryParams\["v"\]: the Gateway API has no prefix query match/],
     ['empty query value', q({ debug: StringMatch.exact('') }), /queryParams\["debug"\]: the Gateway API needs a query value of 1 to 1024 characters, not 0/],
     ['query name characters', q({ 'a b': StringMatch.exact('1') }), /queryParams\["a b"\]: the Gateway API allows query parameter names of up to 256/],
     ['17 query params', q(Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`q${i}`, StringMatch.exact('1')]))), /matches\[0\]\.queryParams: 17 query parameters exceed the HTTPRoute limit of 16/],

@@ -69,9 +69,7 @@ function renderMatch(scope: Construct, field: string, m: VirtualServiceSpecHttpM
     if (!HEADER_NAME.test(name) || name.length > 256) {
       throw new IstioGatewaysError(scope, `${f}: the Gateway API allows query parameter names of up to 256 letters, digits and !#$%&'*+.^_\`|~- only; rename the parameter or use api: GatewayApi.ISTIO`);
     }
-    if (q.prefix !== undefined) {
-      throw new IstioGatewaysError(scope, `${f}: the Gateway API has no prefix query match (only Exact and RegularExpression); use StringMatch.regex, StringMatch.exact, or api: GatewayApi.ISTIO`);
-    }
+    // (a prefix query match is refused for both APIs by HttpMatch: Istio does not support it either)
     const value = q.exact ?? q.regex ?? '';
     if (value.length === 0 || value.length > 1024) {
       throw new IstioGatewaysError(scope, `${f}: the Gateway API needs a query value of 1 to 1024 characters, not ${value.length}; match a value (e.g. StringMatch.regex(".*") for any value) or use api: GatewayApi.ISTIO`);
