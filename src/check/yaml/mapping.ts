@@ -14,9 +14,10 @@ export interface KeySource {
   failAt(problem: string, line: number): never;
 }
 
-function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
+/** Sets a key of a mapping this loader is building; a `__proto__` key becomes an own property, not the prototype. */
+function setKey(mapping: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(mapping, key, { value, enumerable: true, writable: true, configurable: true });
+  else mapping[key] = value;
 }
 
 /** The key of a `<<` merge. */
