@@ -5,14 +5,14 @@
  * Wildcards are only a whole leftmost label (`*.example.com`) or `*`; a wildcard matches any
  * number of leftmost labels (Istio compares suffixes: `*.example.com` matches `a.b.example.com`).
  */
+import { isDns1123Label } from '../internal/dns-names';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_LABEL_CI = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** True for a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters). */
 export function isDnsLabel(s: string): boolean {
-  return s.length > 0 && s.length <= 63 && DNS_LABEL.test(s);
+  return isDns1123Label(s);
 }
 
 /** True for a DNS-1123 subdomain (dot-separated DNS labels, at most 253 characters). */

@@ -74,8 +74,8 @@ interface AppState {
   /** the library's L2 constructs (they called installChecks): findings on their objects are reported on them */
   owners: Set<IConstruct>;
   ownerPaths: Set<string>;
-  /** per ApiObject: the construct its findings are attributed to, and that construct's path as a JSON string */
-  attribution: WeakMap<ApiObject, { owner: IConstruct; path: string; pathJson: string }>;
+  /** per ApiObject: the construct its findings are attributed to, and that construct's path */
+  attribution: WeakMap<ApiObject, { owner: IConstruct; path: string }>;
   /** error messages of the last root validation, by owner path (read by the owners' validations in the same pass) */
   ownedErrors: Map<string, string[]>;
   /** by Gateway construct path: the construct paths that added each rendered server (`spec.servers[i]`) and host */
@@ -287,7 +287,7 @@ function evaluate(root: IConstruct): AppState {
       // construct paths never change (ids are fixed, the tree only grows), and owners only change through
       // installChecks, which resets this cache
       const owner = ownerOf(s, c);
-      a = { owner, path: owner.node.path, pathJson: JSON.stringify(owner.node.path) };
+      a = { owner, path: owner.node.path };
       s.attribution.set(c, a);
     }
     const kept = s.lastJson.get(c);

@@ -19,6 +19,7 @@ import { Finding, Severity, formatJson } from '../check/findings';
 import type { InstallAssumption } from '../check/mesh-index';
 import { SourceRef, isRecord } from '../check/model';
 import { ManifestLoadError } from '../check/yaml';
+import { isDns1123Label } from '../internal/dns-names';
 
 /** Where the CLI writes; tests pass fakes. */
 export interface CliIo {
@@ -88,7 +89,7 @@ function parseCheckArgs(args: readonly string[]): CheckOptions {
   const str = (name: keyof typeof CHECK_OPTIONS) => (typeof v[name] === 'string' ? v[name] as string : undefined);
   const help = v.help === true;
   const namespace = str('namespace');
-  if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
+  if (namespace !== undefined && !isDns1123Label(namespace)) {
     throw new UsageError(`--namespace "${namespace}" is not a valid namespace name`);
   }
   const format = str('format');

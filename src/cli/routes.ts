@@ -7,6 +7,7 @@ import { parseArgs } from 'util';
 import { readInputs } from './inputs';
 import type { InstallAssumption } from '../check/mesh-index';
 import { effectiveRoutes, formatRoutesText } from '../check/routes';
+import { isDns1123Label } from '../internal/dns-names';
 
 export const ROUTES_USAGE = `usage: cdk8s-istio-gateways routes [options] PATH...
 
@@ -55,7 +56,7 @@ export function runRoutes(args: readonly string[], io: RoutesIo): number {
   if (v.format !== 'text' && v.format !== 'json') problems.push(`--format must be one of text, json, not "${v.format}"`);
   const assume = v['assume-install'];
   if (assume !== undefined && !['demo', 'default', 'none'].includes(assume)) problems.push(`--assume-install must be one of demo, default, none, not "${assume}"`);
-  if (v.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v.namespace)) problems.push(`--namespace "${v.namespace}" is not a valid namespace name`);
+  if (v.namespace !== undefined && !isDns1123Label(v.namespace)) problems.push(`--namespace "${v.namespace}" is not a valid namespace name`);
   if (parsed.positionals.length === 0) problems.push('no PATH given: pass manifest files or directories');
   if (problems.length > 0) {
     io.stderr.write(`error: ${problems[0]}\n\n${ROUTES_USAGE}`);

@@ -4,12 +4,11 @@
 import { IConstruct } from 'constructs';
 import { registerContext } from '../check/synth-hook';
 import { IstioGatewaysError } from '../errors';
-
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+import { isDns1123Subdomain } from './dns-names';
 
 /** Throws unless `name` is a valid Secret name (a DNS-1123 subdomain). */
 export function validateSecretName(scope: IConstruct, name: string, field = 'secretName'): void {
-  if (typeof name !== 'string' || !DNS_SUBDOMAIN.test(name)) {
+  if (typeof name !== 'string' || !isDns1123Subdomain(name)) {
     throw new IstioGatewaysError(scope, `${field}: "${String(name)}" is not a valid Secret name; use a DNS-1123 subdomain such as webapp-credential`);
   }
 }
