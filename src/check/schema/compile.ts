@@ -9,6 +9,7 @@ import { loadCatalog } from './catalogue';
 import { CelNode, Stats, celTreeStats, compileCelTree } from './cel';
 import { ajv, rootForValidation, toJsonSchema } from './openapi';
 import { precompiledValidator } from './precompiled';
+import { PruneNode } from './prune';
 import { CelRuleStats, CrdVersion, K8sSchema } from './types';
 
 export interface CompiledKind {
@@ -17,6 +18,8 @@ export interface CompiledKind {
   readonly root: K8sSchema;
   /** Spec-level value validations (metadata and status are handled separately). */
   readonly validate: ValidateFunction;
+  /** The root of the pruning/defaulting walk (prune.ts). */
+  readonly prune: PruneNode;
   /** The CEL tree; its rules are planned on first evaluation. */
   readonly cel?: CelNode;
 }
@@ -34,7 +37,7 @@ export function compileKind(crd: CrdVersion, options: { precompiled?: boolean } 
   if (hit) return hit;
   const root = rootForValidation(crd.schema);
   const validate = (usePrecompiled ? precompiledValidator(crd) : undefined) ?? ajv().compile(toJsonSchema(root));
-  const c: CompiledKind = { crd, root, validate, cel: compileCelTree(root) };
+  const c: CompiledKind = { crd, root, validate, prune: new PruneNode(root), cel: compileCelTree(root) };
   compiled.set(key, c);
   return c;
 }

@@ -19,7 +19,8 @@ function suggestName(s: string): string {
   return n || 'my-name';
 }
 
-type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path' | 'none';
+/** The name grammar of a kind (SCH-NAME-001). */
+export type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path' | 'none';
 
 const CORE_NAME_RULES: Record<string, NameRule> = {
   Service: 'dns1035',
@@ -48,7 +49,8 @@ const CORE_NAME_RULES: Record<string, NameRule> = {
   CustomResourceDefinition: 'subdomain',
 };
 
-function nameRuleFor(group: string, kind: string, isCrd: boolean): NameRule {
+/** The name grammar of `kind` in `group` (`isCrd`: a kind of the vendored CRDs). */
+export function nameRuleFor(group: string, kind: string, isCrd: boolean): NameRule {
   // Istio Gateway names must be DNS labels: GW-NAME-001 checks that (stronger than a subdomain), not repeated here.
   if (group === 'networking.istio.io' && kind === 'Gateway') return 'none';
   if (isCrd) return 'subdomain';
@@ -73,7 +75,7 @@ function nameProblem(name: string, rule: NameRule): string | undefined {
   }
 }
 
-export function metaIssues(o: Record<string, unknown>, group: string, kind: string, isCrd: boolean, issues: SchemaIssue[]): void {
+export function metaIssues(o: Record<string, unknown>, group: string, kind: string, nameRule: NameRule, issues: SchemaIssue[]): void {
   const E = Severity.ERROR;
   if (typeof o.apiVersion !== 'string' || o.apiVersion === '') {
     issues.push({ rule: SCHEMA_RULE_IDS.meta, severity: E, path: 'apiVersion', message: o.apiVersion === undefined ? 'apiVersion is missing' : `apiVersion is ${describe(o.apiVersion)}, not a group/version string`, fix: 'set apiVersion, e.g. networking.istio.io/v1' });
@@ -106,7 +108,7 @@ export function metaIssues(o: Record<string, unknown>, group: string, kind: stri
   } else if (typeof name !== 'string') {
     issues.push({ rule: SCHEMA_RULE_IDS.meta, severity: E, path: 'metadata.name', message: `metadata.name is ${describe(name)}, not a string`, fix: `quote the name ("${String(name)}"); unquoted YAML reads it as a ${typeof name}` });
   } else {
-    const problem = nameProblem(name, nameRuleFor(group, kind, isCrd));
+    const problem = nameProblem(name, nameRule);
     if (problem) {
       issues.push({ rule: SCHEMA_RULE_IDS.name, severity: E, path: 'metadata.name', message: `metadata.name ${show(name)} is not ${problem}`, fix: `rename it, e.g. ${suggestName(name)}` });
     }
