@@ -6,7 +6,7 @@
 import type { CelEnv, CelResult } from '@bufbuild/cel';
 import { Severity } from '../findings';
 import { isRecord } from '../model';
-import { LazyPath, child, lastSegment, pathOf, show, truncate } from './paths';
+import { KeyPath, child, lastSegment, pathOf, show, truncate } from './paths';
 import { K8sSchema, SCHEMA_RULE_IDS, SchemaIssue } from './types';
 
 const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var']);
@@ -213,7 +213,7 @@ function lowerFirst(s: string): string {
 }
 
 export function celWalk(
-  v: unknown, node: CelNode, lp: LazyPath, memo: Map<object, unknown>, issues: SchemaIssue[], oasPaths: readonly string[],
+  v: unknown, node: CelNode, keys: KeyPath, memo: Map<object, unknown>, issues: SchemaIssue[], oasPaths: readonly string[],
 ): void {
   if (v === undefined || v === null) return;
   for (const r of node.rules) {
@@ -226,7 +226,7 @@ export function celWalk(
       result = e as CelResult;
     }
     if (result === true) continue;
-    const p = pathOf(lp);
+    const p = pathOf(keys);
     const at = r.fieldPath ? fieldPathToPath(p, r.fieldPath) : p;
     const where = at || 'the object';
     const rule = truncate(r.rule.replace(/\s+/g, ' '), 160);
@@ -257,25 +257,40 @@ export function celWalk(
   }
   const s = node.schema;
   if (Array.isArray(v)) {
-    listTypeIssues(v, s, lp, issues);
-    if (node.items) v.forEach((x, i) => celWalk(x, node.items as CelNode, { parent: lp, key: i }, memo, issues, oasPaths));
+    listTypeIssues(v, s, keys, issues);
+    const items = node.items;
+    if (items) {
+      for (let i = 0; i < v.length; i++) {
+        keys.push(i);
+        celWalk(v[i], items, keys, memo, issues, oasPaths);
+        keys.pop();
+      }
+    }
     return;
   }
   if (!isRecord(v)) return;
   if (node.props) {
-    for (const [k, c] of node.props) if (k in v) celWalk(v[k], c, { parent: lp, key: k }, memo, issues, oasPaths);
+    for (const [k, c] of node.props) {
+      if (!(k in v)) continue;
+      keys.push(k);
+      celWalk(v[k], c, keys, memo, issues, oasPaths);
+      keys.pop();
+    }
   }
   if (node.additional) {
     for (const [k, x] of Object.entries(v)) {
-      if (!(node.props?.has(k) || s.properties?.[k])) celWalk(x, node.additional, { parent: lp, key: k }, memo, issues, oasPaths);
+      if (node.props?.has(k) || s.properties?.[k]) continue;
+      keys.push(k);
+      celWalk(x, node.additional, keys, memo, issues, oasPaths);
+      keys.pop();
     }
   }
 }
 
-function listTypeIssues(v: unknown[], s: K8sSchema, lp: LazyPath, issues: SchemaIssue[]): void {
+function listTypeIssues(v: unknown[], s: K8sSchema, keys: KeyPath, issues: SchemaIssue[]): void {
   const type = s['x-kubernetes-list-type'];
   if (type !== 'set' && type !== 'map') return;
-  const p = pathOf(lp);
+  const p = pathOf(keys);
   if (type === 'set') {
     const seen = new Map<string, number>();
     v.forEach((x, i) => {

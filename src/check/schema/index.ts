@@ -96,8 +96,8 @@ function validateInto(obj: Record<string, unknown>, issues: SchemaIssue[]): void
   const c = compileKind(e.api.crd);
   const body: Record<string, unknown> = {};
   for (const k of Object.keys(obj)) if (!ENVELOPE.has(k)) body[k] = obj[k];
-  const prepared = prepare(body, c.prune, null, issues);
+  const prepared = prepare(body, c.prune, [], issues);
   const oas = c.validate(prepared) ? [] : ajvIssues(c.validate.errors, prepared);
   for (const i of oas) issues.push(i); // not push(...oas): unbounded on hostile input
-  if (c.cel) celWalk(prepared, c.cel, null, new Map(), issues, oas.map((i) => i.path));
+  if (c.cel) celWalk(prepared, c.cel, [], new Map(), issues, oas.map((i) => i.path));
 }

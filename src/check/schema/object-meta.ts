@@ -130,9 +130,10 @@ export function metaIssues(o: Record<string, unknown>, group: string, kind: stri
       continue;
     }
     let total = 0;
-    for (const [k, v] of Object.entries(map)) {
-      const kp = child(fp, k);
+    for (const k of Object.keys(map)) {
+      const v = map[k];
       if (typeof v !== 'string') {
+        const kp = child(fp, k);
         issues.push({
           rule: SCHEMA_RULE_IDS.labels,
           severity: E,
@@ -145,10 +146,10 @@ export function metaIssues(o: Record<string, unknown>, group: string, kind: stri
       total += k.length + v.length;
       const keyProblem = labelKeyProblem(k);
       if (keyProblem) {
-        issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: kp, message: `${field === 'labels' ? 'label' : 'annotation'} key ${show(k)} ${keyProblem}`, fix: 'use an optional DNS subdomain prefix and "/" followed by a name of at most 63 characters (alphanumerics, "-", "_", ".")' });
+        issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: child(fp, k), message: `${field === 'labels' ? 'label' : 'annotation'} key ${show(k)} ${keyProblem}`, fix: 'use an optional DNS subdomain prefix and "/" followed by a name of at most 63 characters (alphanumerics, "-", "_", ".")' });
       }
       if (field === 'labels' && (v.length > 63 || !LABEL_VALUE.test(v))) {
-        issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: kp, message: `label value ${show(v)} of ${k} is not a valid label value (at most 63 alphanumerics, "-", "_", ".", starting and ending alphanumeric)`, fix: `use a value like ${suggestName(v).slice(0, 63) || 'v1'}, or move it to an annotation` });
+        issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: child(fp, k), message: `label value ${show(v)} of ${k} is not a valid label value (at most 63 alphanumerics, "-", "_", ".", starting and ending alphanumeric)`, fix: `use a value like ${suggestName(v).slice(0, 63) || 'v1'}, or move it to an annotation` });
       }
     }
     if (field === 'annotations' && total > 256 * 1024) {
@@ -157,7 +158,17 @@ export function metaIssues(o: Record<string, unknown>, group: string, kind: stri
   }
 }
 
+/** Label and annotation keys repeat across objects (app, app.kubernetes.io/name, …): their verdicts are memoized. */
+const keyProblems = new Map<string, string | undefined>();
+
 function labelKeyProblem(k: string): string | undefined {
+  if (keyProblems.has(k)) return keyProblems.get(k);
+  const problem = labelKeyProblemUncached(k);
+  if (keyProblems.size < 10_000) keyProblems.set(k, problem);
+  return problem;
+}
+
+function labelKeyProblemUncached(k: string): string | undefined {
   const slash = k.indexOf('/');
   const prefix = slash >= 0 ? k.slice(0, slash) : undefined;
   const name = slash >= 0 ? k.slice(slash + 1) : k;

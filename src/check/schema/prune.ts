@@ -4,7 +4,7 @@
  */
 import { Severity } from '../findings';
 import { isRecord } from '../model';
-import { LazyPath, child, closest, pathOf } from './paths';
+import { KeyPath, child, closest, pathOf } from './paths';
 import { K8sSchema, SCHEMA_RULE_IDS, SchemaIssue } from './types';
 
 /**
@@ -61,15 +61,28 @@ export class PruneNode {
   }
 }
 
-/** Returns `v` itself when nothing is pruned or defaulted (no copy), else a pruned and defaulted copy. */
-export function prepare(v: unknown, node: PruneNode, lp: LazyPath, issues: SchemaIssue[]): unknown {
+/** A new object with the first `n` fields of `v` (the copy that prepare() returns once something changes). */
+function copyFields(v: Record<string, unknown>, fields: readonly string[], n: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let j = 0; j < n; j++) out[fields[j]] = v[fields[j]];
+  return out;
+}
+
+/**
+ * Returns `v` itself when nothing is pruned or defaulted (no copy), else a pruned and defaulted copy. `keys` is the
+ * path of `v` (restored on return).
+ */
+export function prepare(v: unknown, node: PruneNode, keys: KeyPath, issues: SchemaIssue[]): unknown {
   if (Array.isArray(v)) {
     const items = node.items();
     if (!items) return v;
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
-      const y = x === null || typeof x !== 'object' ? x : prepare(x, items, { parent: lp, key: i }, issues);
+      if (x === null || typeof x !== 'object') continue;
+      keys.push(i);
+      const y = prepare(x, items, keys, issues);
+      keys.pop();
       if (y !== x) (out ??= v.slice())[i] = y;
     }
     return out ?? v;
@@ -77,15 +90,9 @@ export function prepare(v: unknown, node: PruneNode, lp: LazyPath, issues: Schem
   if (!isRecord(v) || !node.objectLike || node.opaque) return v;
   const s = node.schema;
   let out: Record<string, unknown> | undefined;
-  const keys = Object.keys(v);
-  const drop = (i: number) => {
-    if (!out) {
-      out = {};
-      for (let j = 0; j < i; j++) out[keys[j]] = v[keys[j]];
-    }
-  };
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
+  const fields = Object.keys(v);
+  for (let i = 0; i < fields.length; i++) {
+    const k = fields[i];
     const x = v[k];
     const c = node.child(k);
     if (!c) {
@@ -93,7 +100,7 @@ export function prepare(v: unknown, node: PruneNode, lp: LazyPath, issues: Schem
         if (out) out[k] = x;
         continue;
       }
-      const p = pathOf(lp);
+      const p = pathOf(keys);
       const cp = child(p, k);
       const known = Object.keys(s.properties ?? {});
       const guess = closest(k, known);
@@ -108,11 +115,11 @@ export function prepare(v: unknown, node: PruneNode, lp: LazyPath, issues: Schem
             ? `remove ${k}; the fields allowed here are ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`
             : `remove ${k}; this object takes no fields`,
       });
-      drop(i);
+      out ??= copyFields(v, fields, i);
       continue;
     }
     if (x === null && !c.schema.nullable) {
-      const cp = child(pathOf(lp), k);
+      const cp = child(pathOf(keys), k);
       issues.push({
         rule: SCHEMA_RULE_IDS.nullValue,
         severity: Severity.WARNING,
@@ -120,17 +127,22 @@ export function prepare(v: unknown, node: PruneNode, lp: LazyPath, issues: Schem
         message: `${cp} is null, which the apiserver drops as if the field were not set`,
         fix: `give ${k} a value or remove the line (an empty "${k}:" in YAML is null)`,
       });
-      drop(i);
+      out ??= copyFields(v, fields, i);
       continue;
     }
-    const y = x === null || typeof x !== 'object' ? x : prepare(x, c, { parent: lp, key: k }, issues);
-    if (y !== x) drop(i);
+    let y = x;
+    if (x !== null && typeof x === 'object') {
+      keys.push(k);
+      y = prepare(x, c, keys, issues);
+      keys.pop();
+    }
+    if (y !== x) out ??= copyFields(v, fields, i);
     if (out) out[k] = y;
   }
   for (const [k, d] of node.defaults) {
     if (!(k in (out ?? v))) {
-      drop(keys.length);
-      (out as Record<string, unknown>)[k] = structuredClone(d);
+      out ??= copyFields(v, fields, fields.length);
+      out[k] = structuredClone(d);
     }
   }
   return out ?? v;
