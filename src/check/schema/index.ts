@@ -18,7 +18,7 @@ import { KubeObject, isRecord } from '../model';
 import { apiIssues } from './api-version';
 import { isKnownCrdKind } from './catalogue';
 import { celWalk } from './cel';
-import { compileKind } from './compile';
+import { CompiledKind, compileKind } from './compile';
 import { ajvIssues } from './messages';
 import { NameRule, metaIssues, nameRuleFor } from './object-meta';
 import { prepare } from './prune';
@@ -59,6 +59,8 @@ interface KindEntry {
   readonly nameRule: NameRule;
   /** SCH-API-001 issues (copied into each object's list) and the served CRD version */
   readonly api?: { readonly crd?: CrdVersion; readonly issues: readonly SchemaIssue[] };
+  /** compileKind(api.crd), set on first use */
+  compiled?: CompiledKind;
 }
 
 /** apiVersion → kind → entry (two levels: no key string is built per object); bounded on hostile input. */
@@ -93,7 +95,7 @@ function validateInto(obj: Record<string, unknown>, issues: SchemaIssue[]): void
   if (!e.api) return;
   for (const i of e.api.issues) issues.push({ ...i });
   if (!e.api.crd) return;
-  const c = compileKind(e.api.crd);
+  const c = (e.compiled ??= compileKind(e.api.crd));
   const body: Record<string, unknown> = {};
   for (const k of Object.keys(obj)) if (!ENVELOPE.has(k)) body[k] = obj[k];
   const prepared = prepare(body, c.prune, [], issues);
