@@ -94,8 +94,9 @@ export interface CelNode {
 }
 
 /**
- * @bufbuild/cel and the Kubernetes CEL library, loaded when the first rule is compiled: a check whose kinds carry no
- * CEL rule (core objects, cert-manager) does not pay their start-up (~95 ms of module loading).
+ * @bufbuild/cel and the Kubernetes CEL library, loaded when the first rule is planned (on its first evaluation): a
+ * check whose objects reach no CEL rule (core objects, cert-manager) does not pay their start-up (~45–95 ms of module
+ * loading, most of a small `check`).
  */
 function cel(): typeof import('@bufbuild/cel') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -287,10 +288,10 @@ export function celWalk(
   }
 }
 
-function listTypeIssues(v: unknown[], s: K8sSchema, keys: KeyPath, issues: SchemaIssue[]): void {
+function listTypeIssues(v: unknown[], s: K8sSchema, at: KeyPath, issues: SchemaIssue[]): void {
   const type = s['x-kubernetes-list-type'];
   if (type !== 'set' && type !== 'map') return;
-  const p = pathOf(keys);
+  const p = pathOf(at);
   if (type === 'set') {
     const seen = new Map<string, number>();
     v.forEach((x, i) => {
