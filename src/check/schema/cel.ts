@@ -6,7 +6,7 @@
 import type { CelEnv, CelResult } from '@bufbuild/cel';
 import { Severity } from '../findings';
 import { isRecord } from '../model';
-import { LazyPath, child, lastSegment, pathOf, show, truncate } from './paths';
+import { KeyPath, child, lastSegment, pathOf, show, truncate } from './paths';
 import { K8sSchema, SCHEMA_RULE_IDS, SchemaIssue } from './types';
 
 const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var']);
@@ -33,13 +33,55 @@ function escapeCelPropertyUncached(name: string): string | undefined {
   return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(escaped) ? escaped : undefined;
 }
 
-export interface CompiledRule {
-  readonly rule: string;
-  readonly message?: string;
-  readonly fieldPath?: string;
-  readonly reason?: string;
-  readonly program: (bindings: { self: unknown }) => CelResult;
-  readonly messageProgram?: (bindings: { self: unknown }) => CelResult;
+/** A rule's programs, or why it is not evaluated. */
+type Planned =
+  | { readonly program: Program; readonly messageProgram?: Program; readonly skip?: undefined }
+  | { readonly skip: string };
+
+type Program = (bindings: { self: unknown }) => CelResult;
+
+/**
+ * One `x-kubernetes-validations` entry, planned on its first evaluation: a check parses only the rules of the schema
+ * nodes its objects reach (parsing every rule of a kind with cel's PEG parser was most of a small `check`), and a
+ * check that reaches no rule never loads @bufbuild/cel.
+ */
+export class CompiledRule {
+  private planned?: Planned;
+
+  constructor(private readonly validation: CelValidation) {}
+
+  get rule(): string { return this.validation.rule; }
+  get message(): string | undefined { return this.validation.message; }
+  get fieldPath(): string | undefined { return this.validation.fieldPath; }
+  get reason(): string | undefined { return this.validation.reason; }
+
+  /** The programs, or the reason the rule is skipped (an unsupported function, oldSelf, a parse error). */
+  plan(): Planned {
+    this.planned ??= planRule(this.validation);
+    return this.planned;
+  }
+}
+
+type CelValidation = NonNullable<K8sSchema['x-kubernetes-validations']>[number];
+
+function planRule(v: CelValidation): Planned {
+  const reason = skipReason(v.rule);
+  if (reason) return { skip: reason };
+  try {
+    const { plan, parse } = cel();
+    const program = plan(env(), parse(v.rule)) as Program;
+    let messageProgram: Program | undefined;
+    if (v.messageExpression) {
+      try {
+        messageProgram = plan(env(), parse(v.messageExpression)) as Program;
+      } catch {
+        messageProgram = undefined;
+      }
+    }
+    return { program, messageProgram };
+  } catch (e) {
+    return { skip: `does not parse: ${e instanceof Error ? e.message : String(e)}` };
+  }
 }
 
 /** CEL rules and list-type constraints along the schema, pruned to the subtrees that have any. */
@@ -52,8 +94,9 @@ export interface CelNode {
 }
 
 /**
- * @bufbuild/cel and the Kubernetes CEL library, loaded when the first rule is compiled: a check whose kinds carry no
- * CEL rule (core objects, cert-manager) does not pay their start-up (~95 ms of module loading).
+ * @bufbuild/cel and the Kubernetes CEL library, loaded when the first rule is planned (on its first evaluation): a
+ * check whose objects reach no CEL rule (core objects, cert-manager) does not pay their start-up (~45–95 ms of module
+ * loading, most of a small `check`).
  */
 function cel(): typeof import('@bufbuild/cel') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -87,42 +130,33 @@ export interface Stats {
   skipped: { rule: string; reason: string }[];
 }
 
-export function compileCelTree(s: K8sSchema, stats: Stats): CelNode | undefined {
-  const rules: CompiledRule[] = [];
-  for (const v of s['x-kubernetes-validations'] ?? []) {
-    stats.total++;
-    const reason = skipReason(v.rule);
-    if (reason) {
-      stats.skipped.push({ rule: v.rule, reason });
-      continue;
-    }
-    try {
-      const { plan, parse } = cel();
-      const program = plan(env(), parse(v.rule)) as CompiledRule['program'];
-      let messageProgram: CompiledRule['messageProgram'];
-      if (v.messageExpression) {
-        try {
-          messageProgram = plan(env(), parse(v.messageExpression)) as CompiledRule['program'];
-        } catch {
-          messageProgram = undefined;
-        }
-      }
-      rules.push({ rule: v.rule, message: v.message, fieldPath: v.fieldPath, reason: v.reason, program, messageProgram });
-      stats.evaluated++;
-    } catch (e) {
-      stats.skipped.push({ rule: v.rule, reason: `does not parse: ${e instanceof Error ? e.message : String(e)}` });
-    }
-  }
+/** The CEL tree of a schema (rules planned lazily, see {@link CompiledRule}). */
+export function compileCelTree(s: K8sSchema): CelNode | undefined {
+  const rules = (s['x-kubernetes-validations'] ?? []).map((v) => new CompiledRule(v));
   let props: Map<string, CelNode> | undefined;
   for (const [k, v] of Object.entries(s.properties ?? {})) {
-    const sub = compileCelTree(v, stats);
+    const sub = compileCelTree(v);
     if (sub) (props ??= new Map()).set(k, sub);
   }
-  const items = s.items ? compileCelTree(s.items, stats) : undefined;
-  const additional = isRecord(s.additionalProperties) ? compileCelTree(s.additionalProperties as K8sSchema, stats) : undefined;
+  const items = s.items ? compileCelTree(s.items) : undefined;
+  const additional = isRecord(s.additionalProperties) ? compileCelTree(s.additionalProperties as K8sSchema) : undefined;
   const listConstraint = s['x-kubernetes-list-type'] === 'set' || s['x-kubernetes-list-type'] === 'map';
   if (rules.length === 0 && !props && !items && !additional && !listConstraint) return undefined;
   return { schema: s, rules, props, items, additional };
+}
+
+/** Counts the rules of a CEL tree as evaluated or skipped, in schema order (plans every rule). */
+export function celTreeStats(node: CelNode | undefined, stats: Stats): void {
+  if (!node) return;
+  for (const r of node.rules) {
+    stats.total++;
+    const p = r.plan();
+    if (p.skip !== undefined) stats.skipped.push({ rule: r.rule, reason: p.skip });
+    else stats.evaluated++;
+  }
+  for (const c of node.props?.values() ?? []) celTreeStats(c, stats);
+  celTreeStats(node.items, stats);
+  celTreeStats(node.additional, stats);
 }
 
 /** Converts a JSON value to a CEL value typed by its schema: integers → int, objects → maps with escaped fields. */
@@ -180,18 +214,20 @@ function lowerFirst(s: string): string {
 }
 
 export function celWalk(
-  v: unknown, node: CelNode, lp: LazyPath, memo: Map<object, unknown>, issues: SchemaIssue[], oasPaths: readonly string[],
+  v: unknown, node: CelNode, keys: KeyPath, memo: Map<object, unknown>, issues: SchemaIssue[], oasPaths: readonly string[],
 ): void {
   if (v === undefined || v === null) return;
   for (const r of node.rules) {
+    const planned = r.plan();
+    if (planned.skip !== undefined) continue;
     let result: CelResult;
     try {
-      result = r.program({ self: toCel(v, node.schema, memo) });
+      result = planned.program({ self: toCel(v, node.schema, memo) });
     } catch (e) {
       result = e as CelResult;
     }
     if (result === true) continue;
-    const p = pathOf(lp);
+    const p = pathOf(keys);
     const at = r.fieldPath ? fieldPathToPath(p, r.fieldPath) : p;
     const where = at || 'the object';
     const rule = truncate(r.rule.replace(/\s+/g, ' '), 160);
@@ -208,8 +244,8 @@ export function celWalk(
       continue;
     }
     let message = r.message ?? `failed rule: ${rule}`;
-    if (r.messageProgram) {
-      const m = r.messageProgram({ self: toCel(v, node.schema, memo) });
+    if (planned.messageProgram) {
+      const m = planned.messageProgram({ self: toCel(v, node.schema, memo) });
       if (typeof m === 'string' && m.trim() !== '') message = m;
     }
     issues.push({
@@ -222,25 +258,40 @@ export function celWalk(
   }
   const s = node.schema;
   if (Array.isArray(v)) {
-    listTypeIssues(v, s, lp, issues);
-    if (node.items) v.forEach((x, i) => celWalk(x, node.items as CelNode, { parent: lp, key: i }, memo, issues, oasPaths));
+    listTypeIssues(v, s, keys, issues);
+    const items = node.items;
+    if (items) {
+      for (let i = 0; i < v.length; i++) {
+        keys.push(i);
+        celWalk(v[i], items, keys, memo, issues, oasPaths);
+        keys.pop();
+      }
+    }
     return;
   }
   if (!isRecord(v)) return;
   if (node.props) {
-    for (const [k, c] of node.props) if (k in v) celWalk(v[k], c, { parent: lp, key: k }, memo, issues, oasPaths);
+    for (const [k, c] of node.props) {
+      if (!(k in v)) continue;
+      keys.push(k);
+      celWalk(v[k], c, keys, memo, issues, oasPaths);
+      keys.pop();
+    }
   }
   if (node.additional) {
     for (const [k, x] of Object.entries(v)) {
-      if (!(node.props?.has(k) || s.properties?.[k])) celWalk(x, node.additional, { parent: lp, key: k }, memo, issues, oasPaths);
+      if (node.props?.has(k) || s.properties?.[k]) continue;
+      keys.push(k);
+      celWalk(x, node.additional, keys, memo, issues, oasPaths);
+      keys.pop();
     }
   }
 }
 
-function listTypeIssues(v: unknown[], s: K8sSchema, lp: LazyPath, issues: SchemaIssue[]): void {
+function listTypeIssues(v: unknown[], s: K8sSchema, at: KeyPath, issues: SchemaIssue[]): void {
   const type = s['x-kubernetes-list-type'];
   if (type !== 'set' && type !== 'map') return;
-  const p = pathOf(lp);
+  const p = pathOf(at);
   if (type === 'set') {
     const seen = new Map<string, number>();
     v.forEach((x, i) => {

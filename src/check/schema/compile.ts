@@ -1,13 +1,15 @@
 /**
  * Compiled kinds: per served (group, version, kind), the ajv validator of its value validations and its CEL tree,
- * compiled on first use (a check compiles only the kinds its input contains), and the CEL rule statistics.
+ * compiled on first use (a check compiles only the kinds its input contains; CEL rules are planned when first
+ * evaluated), and the CEL rule statistics.
  */
 import type { ValidateFunction } from 'ajv';
 import { isRecord } from '../model';
 import { loadCatalog } from './catalogue';
-import { CelNode, Stats, compileCelTree } from './cel';
+import { CelNode, Stats, celTreeStats, compileCelTree } from './cel';
 import { ajv, rootForValidation, toJsonSchema } from './openapi';
 import { precompiledValidator } from './precompiled';
+import { PruneNode } from './prune';
 import { CelRuleStats, CrdVersion, K8sSchema } from './types';
 
 export interface CompiledKind {
@@ -16,8 +18,10 @@ export interface CompiledKind {
   readonly root: K8sSchema;
   /** Spec-level value validations (metadata and status are handled separately). */
   readonly validate: ValidateFunction;
+  /** The root of the pruning/defaulting walk (prune.ts). */
+  readonly prune: PruneNode;
+  /** The CEL tree; its rules are planned on first evaluation. */
   readonly cel?: CelNode;
-  readonly stats: Stats;
 }
 
 const compiled = new Map<string, CompiledKind>();
@@ -33,9 +37,7 @@ export function compileKind(crd: CrdVersion, options: { precompiled?: boolean } 
   if (hit) return hit;
   const root = rootForValidation(crd.schema);
   const validate = (usePrecompiled ? precompiledValidator(crd) : undefined) ?? ajv().compile(toJsonSchema(root));
-  const stats: Stats = { total: 0, evaluated: 0, skipped: [] };
-  const cel = compileCelTree(root, stats);
-  const c: CompiledKind = { crd, root, validate, cel, stats };
+  const c: CompiledKind = { crd, root, validate, prune: new PruneNode(root), cel: compileCelTree(root) };
   compiled.set(key, c);
   return c;
 }
@@ -47,10 +49,7 @@ export function celRuleStats(): CelRuleStats[] {
     for (const crd of versions.values()) {
       const stats: Stats = { total: 0, evaluated: 0, skipped: [] };
       if (crd.served) {
-        const c = compileKind(crd);
-        stats.total = c.stats.total;
-        stats.evaluated = c.stats.evaluated;
-        stats.skipped = [...c.stats.skipped];
+        celTreeStats(compileKind(crd).cel, stats);
       } else {
         stats.skipped = allRules(rootForValidation(crd.schema)).map((rule) => ({ rule, reason: 'version not served: the apiserver rejects the object before any rule runs (SCH-API-001)' }));
         stats.total = stats.skipped.length;

@@ -18,11 +18,11 @@ import { KubeObject, isRecord } from '../model';
 import { apiIssues } from './api-version';
 import { isKnownCrdKind } from './catalogue';
 import { celWalk } from './cel';
-import { compileKind } from './compile';
+import { CompiledKind, compileKind } from './compile';
 import { ajvIssues } from './messages';
-import { metaIssues } from './object-meta';
+import { NameRule, metaIssues, nameRuleFor } from './object-meta';
 import { prepare } from './prune';
-import { SCHEMA_RULE_IDS, SchemaIssue } from './types';
+import { CrdVersion, SCHEMA_RULE_IDS, SchemaIssue } from './types';
 
 export { SCHEMA_RULE_IDS } from './types';
 export type { CelRuleStats, SchemaIssue } from './types';
@@ -53,24 +53,53 @@ export function validateManifest(obj: KubeObject): SchemaIssue[] {
   return issues;
 }
 
+/** What validateInto needs per (apiVersion, kind), computed once: the checks see a few distinct pairs among many objects. */
+interface KindEntry {
+  readonly group: string;
+  readonly nameRule: NameRule;
+  /** SCH-API-001 issues (copied into each object's list) and the served CRD version */
+  readonly api?: { readonly crd?: CrdVersion; readonly issues: readonly SchemaIssue[] };
+  /** compileKind(api.crd), set on first use */
+  compiled?: CompiledKind;
+}
+
+/** apiVersion → kind → entry (two levels: no key string is built per object); bounded on hostile input. */
+const kindEntries = new Map<string, Map<string, KindEntry>>();
+let kindEntryCount = 0;
+const MAX_KIND_ENTRIES = 10_000;
+
+function kindEntry(apiVersion: string, kind: string): KindEntry {
+  let byKind = kindEntries.get(apiVersion);
+  let e = byKind?.get(kind);
+  if (!e) {
+    const slash = apiVersion.indexOf('/');
+    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+    const isCrd = isKnownCrdKind(group, kind);
+    const api = apiVersion && kind ? apiIssues(group, version, kind, apiVersion) : undefined;
+    e = { group, nameRule: nameRuleFor(group, kind, isCrd), api };
+    if (kindEntryCount < MAX_KIND_ENTRIES) {
+      if (!byKind) kindEntries.set(apiVersion, (byKind = new Map()));
+      byKind.set(kind, e);
+      kindEntryCount++;
+    }
+  }
+  return e;
+}
+
 function validateInto(obj: Record<string, unknown>, issues: SchemaIssue[]): void {
   const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
   const kind = typeof obj.kind === 'string' ? obj.kind : '';
-  const slash = apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-  const isCrd = isKnownCrdKind(group, kind);
-  metaIssues(obj, group, kind, isCrd, issues);
-  if (!apiVersion || !kind) return;
-  const api = apiIssues(group, version, kind, apiVersion);
-  for (const i of api.issues) issues.push(i);
-  if (!api.crd) return;
-  const c = compileKind(api.crd);
-  const root = c.root;
+  const e = kindEntry(apiVersion, kind);
+  metaIssues(obj, e.group, kind, e.nameRule, issues);
+  if (!e.api) return;
+  for (const i of e.api.issues) issues.push({ ...i });
+  if (!e.api.crd) return;
+  const c = (e.compiled ??= compileKind(e.api.crd));
   const body: Record<string, unknown> = {};
   for (const k of Object.keys(obj)) if (!ENVELOPE.has(k)) body[k] = obj[k];
-  const prepared = prepare(body, root, null, issues);
+  const prepared = prepare(body, c.prune, [], issues);
   const oas = c.validate(prepared) ? [] : ajvIssues(c.validate.errors, prepared);
   for (const i of oas) issues.push(i); // not push(...oas): unbounded on hostile input
-  if (c.cel) celWalk(prepared, c.cel, null, new Map(), issues, oas.map((i) => i.path));
+  if (c.cel) celWalk(prepared, c.cel, [], new Map(), issues, oas.map((i) => i.path));
 }

@@ -19,7 +19,8 @@ function suggestName(s: string): string {
   return n || 'my-name';
 }
 
-type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path' | 'none';
+/** The name grammar of a kind (SCH-NAME-001). */
+export type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path' | 'none';
 
 const CORE_NAME_RULES: Record<string, NameRule> = {
   Service: 'dns1035',
@@ -48,7 +49,8 @@ const CORE_NAME_RULES: Record<string, NameRule> = {
   CustomResourceDefinition: 'subdomain',
 };
 
-function nameRuleFor(group: string, kind: string, isCrd: boolean): NameRule {
+/** The name grammar of `kind` in `group` (`isCrd`: a kind of the vendored CRDs). */
+export function nameRuleFor(group: string, kind: string, isCrd: boolean): NameRule {
   // Istio Gateway names must be DNS labels: GW-NAME-001 checks that (stronger than a subdomain), not repeated here.
   if (group === 'networking.istio.io' && kind === 'Gateway') return 'none';
   if (isCrd) return 'subdomain';
@@ -73,7 +75,7 @@ function nameProblem(name: string, rule: NameRule): string | undefined {
   }
 }
 
-export function metaIssues(o: Record<string, unknown>, group: string, kind: string, isCrd: boolean, issues: SchemaIssue[]): void {
+export function metaIssues(o: Record<string, unknown>, group: string, kind: string, nameRule: NameRule, issues: SchemaIssue[]): void {
   const E = Severity.ERROR;
   if (typeof o.apiVersion !== 'string' || o.apiVersion === '') {
     issues.push({ rule: SCHEMA_RULE_IDS.meta, severity: E, path: 'apiVersion', message: o.apiVersion === undefined ? 'apiVersion is missing' : `apiVersion is ${describe(o.apiVersion)}, not a group/version string`, fix: 'set apiVersion, e.g. networking.istio.io/v1' });
@@ -106,7 +108,7 @@ export function metaIssues(o: Record<string, unknown>, group: string, kind: stri
   } else if (typeof name !== 'string') {
     issues.push({ rule: SCHEMA_RULE_IDS.meta, severity: E, path: 'metadata.name', message: `metadata.name is ${describe(name)}, not a string`, fix: `quote the name ("${String(name)}"); unquoted YAML reads it as a ${typeof name}` });
   } else {
-    const problem = nameProblem(name, nameRuleFor(group, kind, isCrd));
+    const problem = nameProblem(name, nameRule);
     if (problem) {
       issues.push({ rule: SCHEMA_RULE_IDS.name, severity: E, path: 'metadata.name', message: `metadata.name ${show(name)} is not ${problem}`, fix: `rename it, e.g. ${suggestName(name)}` });
     }
@@ -128,9 +130,10 @@ export function metaIssues(o: Record<string, unknown>, group: string, kind: stri
       continue;
     }
     let total = 0;
-    for (const [k, v] of Object.entries(map)) {
-      const kp = child(fp, k);
+    for (const k of Object.keys(map)) {
+      const v = map[k];
       if (typeof v !== 'string') {
+        const kp = child(fp, k);
         issues.push({
           rule: SCHEMA_RULE_IDS.labels,
           severity: E,
@@ -143,10 +146,10 @@ export function metaIssues(o: Record<string, unknown>, group: string, kind: stri
       total += k.length + v.length;
       const keyProblem = labelKeyProblem(k);
       if (keyProblem) {
-        issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: kp, message: `${field === 'labels' ? 'label' : 'annotation'} key ${show(k)} ${keyProblem}`, fix: 'use an optional DNS subdomain prefix and "/" followed by a name of at most 63 characters (alphanumerics, "-", "_", ".")' });
+        issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: child(fp, k), message: `${field === 'labels' ? 'label' : 'annotation'} key ${show(k)} ${keyProblem}`, fix: 'use an optional DNS subdomain prefix and "/" followed by a name of at most 63 characters (alphanumerics, "-", "_", ".")' });
       }
       if (field === 'labels' && (v.length > 63 || !LABEL_VALUE.test(v))) {
-        issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: kp, message: `label value ${show(v)} of ${k} is not a valid label value (at most 63 alphanumerics, "-", "_", ".", starting and ending alphanumeric)`, fix: `use a value like ${suggestName(v).slice(0, 63) || 'v1'}, or move it to an annotation` });
+        issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: child(fp, k), message: `label value ${show(v)} of ${k} is not a valid label value (at most 63 alphanumerics, "-", "_", ".", starting and ending alphanumeric)`, fix: `use a value like ${suggestName(v).slice(0, 63) || 'v1'}, or move it to an annotation` });
       }
     }
     if (field === 'annotations' && total > 256 * 1024) {
@@ -155,7 +158,17 @@ export function metaIssues(o: Record<string, unknown>, group: string, kind: stri
   }
 }
 
+/** Label and annotation keys repeat across objects (app, app.kubernetes.io/name, …): their verdicts are memoized. */
+const keyProblems = new Map<string, string | undefined>();
+
 function labelKeyProblem(k: string): string | undefined {
+  if (keyProblems.has(k)) return keyProblems.get(k);
+  const problem = labelKeyProblemUncached(k);
+  if (keyProblems.size < 10_000) keyProblems.set(k, problem);
+  return problem;
+}
+
+function labelKeyProblemUncached(k: string): string | undefined {
   const slash = k.indexOf('/');
   const prefix = slash >= 0 ? k.slice(0, slash) : undefined;
   const name = slash >= 0 ? k.slice(slash + 1) : k;

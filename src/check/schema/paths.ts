@@ -12,13 +12,16 @@ export function child(parent: string, key: string | number): string {
 }
 
 /**
- * A path formatted only when an issue needs it (the walks below visit every node of every object; building each
- * node's path string eagerly cost more than the validation itself).
+ * The keys from the root to the node a walk is at: one array pushed and popped along the walk, formatted only when an
+ * issue needs the path (the walks visit every node of every object; building each node's path string eagerly, or even
+ * one path object per node, cost more than the checks themselves).
  */
-export type LazyPath = { readonly parent: LazyPath; readonly key: string | number } | null;
+export type KeyPath = (string | number)[];
 
-export function pathOf(lp: LazyPath): string {
-  return lp === null ? '' : child(pathOf(lp.parent), lp.key);
+export function pathOf(keys: readonly (string | number)[]): string {
+  let p = '';
+  for (const k of keys) p = child(p, k);
+  return p;
 }
 
 export function describe(v: unknown): string {

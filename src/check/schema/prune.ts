@@ -4,66 +4,103 @@
  */
 import { Severity } from '../findings';
 import { isRecord } from '../model';
-import { LazyPath, child, closest, pathOf } from './paths';
+import { KeyPath, child, closest, pathOf } from './paths';
 import { K8sSchema, SCHEMA_RULE_IDS, SchemaIssue } from './types';
 
-function objectLike(s: K8sSchema): boolean {
-  return s.type === 'object' || s.properties !== undefined || isRecord(s.additionalProperties);
-}
+/**
+ * A schema node as prepare() reads it, derived once per node and linked to its children on first use: prepare() visits
+ * every node of every object, and re-deriving these from the schema (or a WeakMap lookup per node) was most of its time.
+ */
+export class PruneNode {
+  readonly objectLike: boolean;
+  /** x-kubernetes-preserve-unknown-fields without properties or additionalProperties: kept as is */
+  readonly opaque: boolean;
+  readonly preserveUnknown: boolean;
+  /** The properties that have a `default`, in schema order. */
+  readonly defaults: readonly (readonly [string, unknown])[];
+  private readonly additionalSchema?: K8sSchema;
+  private readonly children = new Map<string, PruneNode>();
+  private additionalNode?: PruneNode;
+  private itemsNode?: PruneNode;
 
-const DEFAULTS = new WeakMap<K8sSchema, readonly (readonly [string, unknown])[]>();
-
-/** The properties of `s` that have a `default`, in schema order (computed once per schema node). */
-function defaultsOf(s: K8sSchema): readonly (readonly [string, unknown])[] {
-  let d = DEFAULTS.get(s);
-  if (!d) {
-    const out: [string, unknown][] = [];
-    if (s.properties) {
-      for (const k in s.properties) {
-        const v = s.properties[k].default;
-        if (v !== undefined) out.push([k, v]);
-      }
+  constructor(readonly schema: K8sSchema) {
+    this.additionalSchema = isRecord(schema.additionalProperties) ? (schema.additionalProperties as K8sSchema) : undefined;
+    this.objectLike = schema.type === 'object' || schema.properties !== undefined || this.additionalSchema !== undefined;
+    this.preserveUnknown = schema['x-kubernetes-preserve-unknown-fields'] === true;
+    this.opaque = this.preserveUnknown && !schema.properties && !this.additionalSchema;
+    const defaults: [string, unknown][] = [];
+    const props = schema.properties ?? {};
+    for (const k in props) {
+      const d = props[k].default;
+      if (d !== undefined) defaults.push([k, d]);
     }
-    d = out;
-    DEFAULTS.set(s, d);
+    this.defaults = defaults;
   }
-  return d;
+
+  /** The node of `items`, if any. */
+  items(): PruneNode | undefined {
+    if (!this.schema.items) return undefined;
+    this.itemsNode ??= new PruneNode(this.schema.items);
+    return this.itemsNode;
+  }
+
+  /** The node of property `k` (or of additionalProperties), undefined when `k` is unknown here. */
+  child(k: string): PruneNode | undefined {
+    const c = this.children.get(k);
+    if (c) return c;
+    const ps = this.schema.properties?.[k];
+    if (ps) {
+      // only the schema's own property names are cached: the keys of a map (additionalProperties) come from the input
+      const n = new PruneNode(ps);
+      this.children.set(k, n);
+      return n;
+    }
+    if (!this.additionalSchema) return undefined;
+    this.additionalNode ??= new PruneNode(this.additionalSchema);
+    return this.additionalNode;
+  }
 }
 
-/** Returns `v` itself when nothing is pruned or defaulted (no copy), else a pruned and defaulted copy. */
-export function prepare(v: unknown, s: K8sSchema, lp: LazyPath, issues: SchemaIssue[]): unknown {
+/** A new object with the first `n` fields of `v` (the copy that prepare() returns once something changes). */
+function copyFields(v: Record<string, unknown>, fields: readonly string[], n: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let j = 0; j < n; j++) out[fields[j]] = v[fields[j]];
+  return out;
+}
+
+/**
+ * Returns `v` itself when nothing is pruned or defaulted (no copy), else a pruned and defaulted copy. `keys` is the
+ * path of `v` (restored on return).
+ */
+export function prepare(v: unknown, node: PruneNode, keys: KeyPath, issues: SchemaIssue[]): unknown {
   if (Array.isArray(v)) {
-    const items = s.items;
+    const items = node.items();
     if (!items) return v;
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
-      const y = x === null || typeof x !== 'object' ? x : prepare(x, items, { parent: lp, key: i }, issues);
+      if (x === null || typeof x !== 'object') continue;
+      keys.push(i);
+      const y = prepare(x, items, keys, issues);
+      keys.pop();
       if (y !== x) (out ??= v.slice())[i] = y;
     }
     return out ?? v;
   }
-  if (!isRecord(v) || !objectLike(s)) return v;
-  if (s['x-kubernetes-preserve-unknown-fields'] && !s.properties && !isRecord(s.additionalProperties)) return v;
+  if (!isRecord(v) || !node.objectLike || node.opaque) return v;
+  const s = node.schema;
   let out: Record<string, unknown> | undefined;
-  const additional = isRecord(s.additionalProperties) ? (s.additionalProperties as K8sSchema) : undefined;
-  const keys = Object.keys(v);
-  const drop = (i: number) => {
-    if (!out) {
-      out = {};
-      for (let j = 0; j < i; j++) out[keys[j]] = v[keys[j]];
-    }
-  };
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
+  const fields = Object.keys(v);
+  for (let i = 0; i < fields.length; i++) {
+    const k = fields[i];
     const x = v[k];
-    const ps = s.properties?.[k] ?? additional;
-    if (!ps) {
-      if (s['x-kubernetes-preserve-unknown-fields']) {
+    const c = node.child(k);
+    if (!c) {
+      if (node.preserveUnknown) {
         if (out) out[k] = x;
         continue;
       }
-      const p = pathOf(lp);
+      const p = pathOf(keys);
       const cp = child(p, k);
       const known = Object.keys(s.properties ?? {});
       const guess = closest(k, known);
@@ -78,11 +115,11 @@ export function prepare(v: unknown, s: K8sSchema, lp: LazyPath, issues: SchemaIs
             ? `remove ${k}; the fields allowed here are ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`
             : `remove ${k}; this object takes no fields`,
       });
-      drop(i);
+      out ??= copyFields(v, fields, i);
       continue;
     }
-    if (x === null && !ps.nullable) {
-      const cp = child(pathOf(lp), k);
+    if (x === null && !c.schema.nullable) {
+      const cp = child(pathOf(keys), k);
       issues.push({
         rule: SCHEMA_RULE_IDS.nullValue,
         severity: Severity.WARNING,
@@ -90,17 +127,22 @@ export function prepare(v: unknown, s: K8sSchema, lp: LazyPath, issues: SchemaIs
         message: `${cp} is null, which the apiserver drops as if the field were not set`,
         fix: `give ${k} a value or remove the line (an empty "${k}:" in YAML is null)`,
       });
-      drop(i);
+      out ??= copyFields(v, fields, i);
       continue;
     }
-    const y = x === null || typeof x !== 'object' ? x : prepare(x, ps, { parent: lp, key: k }, issues);
-    if (y !== x) drop(i);
+    let y = x;
+    if (x !== null && typeof x === 'object') {
+      keys.push(k);
+      y = prepare(x, c, keys, issues);
+      keys.pop();
+    }
+    if (y !== x) out ??= copyFields(v, fields, i);
     if (out) out[k] = y;
   }
-  for (const [k, d] of defaultsOf(s)) {
+  for (const [k, d] of node.defaults) {
     if (!(k in (out ?? v))) {
-      drop(keys.length);
-      (out as Record<string, unknown>)[k] = structuredClone(d);
+      out ??= copyFields(v, fields, fields.length);
+      out[k] = structuredClone(d);
     }
   }
   return out ?? v;
