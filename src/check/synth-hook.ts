@@ -90,8 +90,6 @@ interface AppState {
   /** the library's L2 constructs (they called installChecks): findings on their objects are reported on them */
   owners: Set<IConstruct>;
   ownerPaths: Set<string>;
-  /** per ApiObject: the construct its findings are attributed to, and that construct's path */
-  attribution: WeakMap<ApiObject, { owner: IConstruct; path: string }>;
   /** error messages of the last root validation, by owner path (read by the owners' validations in the same pass) */
   ownedErrors: Map<string, string[]>;
   /** by Gateway construct path: the construct paths that added each rendered server (`spec.servers[i]`) and host */
@@ -120,7 +118,6 @@ function stateOf(scope: IConstruct): AppState {
       verifiedPasses: 0,
       owners: new Set(),
       ownerPaths: new Set(),
-      attribution: new WeakMap(),
       ownedErrors: new Map(),
       serverOwners: new Map(),
     };
@@ -158,7 +155,6 @@ export function installChecks(scope: IConstruct): void {
   if (scope === scope.node.root || Chart.isChart(scope) || s.owners.has(scope)) return;
   s.owners.add(scope);
   s.ownerPaths.add(scope.node.path);
-  s.attribution = new WeakMap(); // a new owner may be the nearest one of existing objects
   s.version++; // findings may be attributed to the new owner
   scope.node.addValidation({ validate: () => ownerErrors(scope) });
 }
@@ -268,7 +264,7 @@ function ownerOf(s: AppState, o: ApiObject): IConstruct {
 function fingerprint(hash: ReturnType<typeof createHash>, position: number, json: unknown): boolean {
   const text = safe(() => JSON.stringify(json));
   if (text === undefined) return false;
-  hash.update(`${position} ${text}\n`);
+  hash.update(`${position} `).update(text).update('\n');
   return true;
 }
 
@@ -329,32 +325,34 @@ function sameObjects(a: readonly ApiObject[] | undefined, b: readonly ApiObject[
  */
 function evaluate(root: IConstruct, trusted = false): AppState {
   const s = stateOf(root);
-  for (const sup of s.suppressions) applySuppression(sup.scope, sup.line);
   const all = apiObjectsOf(root);
   const unchangedShape = s.lastVersion === s.version && sameObjects(s.lastObjects, all);
+  // (the verified pass before it wrote the suppression annotations of these same objects)
   if (trusted && unchangedShape && s.lastDigest !== undefined) return s;
+  for (const sup of s.suppressions) applySuppression(sup.scope, sup.line);
   s.verifiedPasses++;
   const manifests: KubeObject[] = [];
   const sources: SourceRef[] = [];
   const constructs = new Map<string, IConstruct>();
+  const sourceOf = new Map<IConstruct, SourceRef>();
   const hash = createHash('sha256');
   let hashed = true;
   for (let i = 0; i < all.length; i++) {
     const c = all[i];
     const json: unknown = safe(() => c.toJson());
     if (json === undefined || typeof json !== 'object' || json === null) continue; // cdk8s reports it on its own
-    let a = s.attribution.get(c);
-    if (!a) {
-      // construct paths never change (ids are fixed, the tree only grows), and owners only change through
-      // installChecks, which resets this cache
-      const owner = ownerOf(s, c);
-      a = { owner, path: owner.node.path };
-      s.attribution.set(c, a);
+    // computed in every verified pass and not kept (a new owner may be the nearest one of existing objects); one
+    // SourceRef per owner (readonly, shared by its objects)
+    const owner = ownerOf(s, c);
+    let source = sourceOf.get(owner);
+    if (source === undefined) {
+      source = { constructPath: owner.node.path };
+      sourceOf.set(owner, source);
+      constructs.set(source.constructPath!, owner);
     }
     hashed = fingerprint(hash, i, json) && hashed;
     manifests.push(json as KubeObject);
-    constructs.set(a.path, a.owner);
-    sources.push({ constructPath: a.path });
+    sources.push(source);
   }
   const digest = hashed ? hash.digest('base64') : undefined;
   if (unchangedShape && digest !== undefined && digest === s.lastDigest) return s;
