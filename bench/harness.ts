@@ -188,7 +188,12 @@ export function synthRaw(captured: CapturedApp, outdir: string): OperationResult
   const t2 = performance.now();
   const cpuMs = cpuMsSince(cpu0);
   const mem = afterOperation();
-  return { objects, errors: 0, warnings: 0, detail: { totalMs: t2 - t0, constructMs: t1 - t0, synthMs: t2 - t1, cpuMs, ...mem, files: countFiles(outdir) } };
+  return {
+    objects,
+    errors: 0,
+    warnings: 0,
+    detail: { totalMs: t2 - t0, constructMs: t1 - t0, synthMs: t2 - t1, cpuMs, ...mem, files: countFiles(outdir) },
+  };
 }
 
 /** (d): `cdk8s-istio-gateways check <dir> --format json` in-process (output discarded, findings counted). */
