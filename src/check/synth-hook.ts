@@ -268,21 +268,30 @@ function fingerprint(hash: ReturnType<typeof createHash>, position: number, json
   return true;
 }
 
-/** The frames of the call stack above `below` (V8's structured API; `[]` where it is unavailable). */
+/**
+ * The frames of the call stack above `below`, through V8's structured stack trace API: `Error.prepareStackTrace` and
+ * `Error.stackTraceLimit` are set for the one capture and restored right after. `[]` where that is unavailable (another
+ * engine, frozen intrinsics): the pass is then verified.
+ */
 function callSites(below: Function): NodeJS.CallSite[] {
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
   try {
     Error.prepareStackTrace = (_e, sites) => sites;
-    Error.stackTraceLimit = 12;
+    Error.stackTraceLimit = 20;
     const holder: { stack?: unknown } = {};
     Error.captureStackTrace(holder, below);
-    return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : [];
+    const stack = holder.stack; // formatted now, while our prepareStackTrace is installed
+    return Array.isArray(stack) ? (stack as NodeJS.CallSite[]) : [];
   } catch {
     return [];
   } finally {
-    Error.prepareStackTrace = prepare;
-    Error.stackTraceLimit = limit;
+    safe(() => {
+      Error.prepareStackTrace = prepare;
+    });
+    safe(() => {
+      Error.stackTraceLimit = limit;
+    });
   }
 }
 

@@ -184,6 +184,21 @@ describe('synth hook', () => {
     expect(checkStats(app)).toEqual({ validations: 2, verifiedPasses: 2, analyzeRuns: 2 });
   });
 
+  test('where the call stack cannot be read, every pass is verified and synth still works', () => {
+    const app = Testing.app();
+    configureChecks(app, { warn: () => undefined });
+    for (const id of ['a', 'b']) new Web(new Chart(app, id), 'web', { port: 80, name: `web-${id}`, hosts: [`${id}.example.com`] });
+    const descriptor = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')!;
+    Object.defineProperty(Error, 'stackTraceLimit', { ...descriptor, writable: false });
+    try {
+      expect(() => app.synth()).not.toThrow();
+      expect(Error.stackTraceLimit).toBe(descriptor.value);
+    } finally {
+      Object.defineProperty(Error, 'stackTraceLimit', descriptor);
+    }
+    expect(checkStats(app)).toEqual({ validations: 3, verifiedPasses: 3, analyzeRuns: 1 });
+  });
+
   test('a metadata change between two synths (annotation, label) gives fresh findings', () => {
     const { app, chart } = setup();
     const web = new Web(chart, 'web', { port: 7070 });
