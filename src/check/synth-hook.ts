@@ -24,10 +24,11 @@
  * cdk8s runs its App-wide pass (`validate(this)` in `App.synth`, a verified pass of ours) before any chart pass of the
  * same call, and between the two only cdk8s's synth runs, so the chart passes reuse its findings when the ApiObjects,
  * their order and the settings version are unchanged. User code between two synths (a props object mutated, a label
- * or JSON patch added) is always followed by a verified pass. Anything else on the stack (a subclass overriding
- * `synth` or `toJson`, `Testing.synth(chart)`, `chart.toJson()`, a bundled cdk8s) makes the pass verified. Not
- * covered: code that runs INSIDE one synth and changes what another object serializes to (a Lazy producer with side
- * effects on other objects); such an App produces different output on each serialization anyway.
+ * or JSON patch added) is always followed by a verified pass. Anything else on the stack (a chart subclass
+ * overriding `toJson`, `Testing.synth(chart)`, `chart.toJson()`, a bundled cdk8s, an unreadable stack) makes the pass
+ * verified. Not covered: code that cdk8s itself runs during one synth (Lazy producers, custom resolvers, other
+ * validations) and that changes what ANOTHER object serializes to: the findings are those of the App as serialized
+ * in that synth's App-wide pass.
  *
  * Cost: analyze once per synth, one `toJson()` + `JSON.stringify` of every ApiObject per verified pass (measured in
  * bench/).
