@@ -11,6 +11,7 @@ import { IConstruct } from 'constructs';
 import {
   Checks, Destination, Finding, GatewayWorkload, HttpHost, HttpRoute, IWarningSink, IngressGateway, Severity,
 } from '../src';
+import { checkStats } from '../src/check/synth-hook';
 
 let outdir: string;
 beforeAll(() => {
@@ -101,6 +102,20 @@ describe('synth-time checks patch nothing', () => {
     }
     expect(Object.prototype.hasOwnProperty.call(app, 'synth')).toBe(false);
     expect(Object.prototype.hasOwnProperty.call(app, 'synthYaml')).toBe(false);
+  });
+
+  test('reading the call stack (to recognise the chart passes of App.synth) leaves Error\'s settings as they were', () => {
+    const { app, charts } = build();
+    const prepare = Error.prepareStackTrace;
+    const limit = Error.stackTraceLimit;
+    app.synth();
+    // recognised with this cdk8s: only the App-wide pass of the 3 (App + 2 charts) serialized the App
+    expect(checkStats(app)).toEqual({ validations: 3, verifiedPasses: 1, analyzeRuns: 1 });
+    Testing.synth(charts[1]);
+    expect(Error.prepareStackTrace).toBe(prepare);
+    expect(Error.stackTraceLimit).toBe(limit);
+    // and errors thrown after a synth still carry their usual text stack
+    expect(typeof new Error('x').stack).toBe('string');
   });
 
   test('an error still fails synth, naming the construct; the tree is unchanged afterwards', () => {

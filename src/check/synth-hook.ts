@@ -12,15 +12,31 @@
  * Nothing is patched: no own property is added to the App, a chart or any ApiObject, no construct is added or removed,
  * `synth` is not intercepted. State lives in module-level WeakMaps keyed by the root construct.
  *
- * Cache: analyze runs again only when something changed — the same ApiObjects in the same order, each `toJson()`
- * deep-equal to the manifest analyze last saw (kept per ApiObject), and the same version counter (bumped by
- * registerContext/suppress/configure/installChecks). This is checked in every validation pass — a pass cannot tell
- * whether user code ran since the previous one without intercepting synth — so analyze runs once per synth, and again
- * only after a change. Cost per pass: one `toJson()` of every ApiObject and a comparison (measured in bench/).
+ * Cache: analyze runs again only when something changed. A pass is "verified" when it serializes every ApiObject
+ * with `toJson()` and compares a SHA-256 digest of the manifests (JSON text, in App order) with the digest analyze last
+ * saw, together with the same ApiObjects in the same order and the same settings version (bumped by
+ * registerContext/suppress/configure/installChecks). Only the digest is kept between passes, never the manifests or
+ * the MeshIndex: once findings are computed, the manifests are garbage.
+ *
+ * Which passes are verified: every pass except the per-chart passes of `App.synth()`/`App.synthYaml()`. Those are
+ * recognised on the call stack (read with V8's structured stack trace API; nothing is intercepted):
+ * `validate` ← `App._synthChart` ← `Chart.toJson` ← `App.synth`/`App.synthYaml`, each frame in cdk8s's own files.
+ * cdk8s runs its App-wide pass (`validate(this)` in `App.synth`, a verified pass of ours) before any chart pass of the
+ * same call, and between the two only cdk8s's synth runs, so the chart passes reuse its findings when the ApiObjects,
+ * their order and the settings version are unchanged. User code between two synths (a props object mutated, a label
+ * or JSON patch added) is always followed by a verified pass. Anything else on the stack (a chart subclass
+ * overriding `toJson`, `Testing.synth(chart)`, `chart.toJson()`, a bundled cdk8s, an unreadable stack) makes the pass
+ * verified. Not covered: code that cdk8s itself runs during one synth (Lazy producers, custom resolvers, other
+ * validations) and that changes what ANOTHER object serializes to: the findings are those of the App as serialized
+ * in that synth's App-wide pass.
+ *
+ * Cost: analyze once per synth, one `toJson()` + `JSON.stringify` of every ApiObject per verified pass (measured in
+ * bench/).
  *
  * Warnings reach users through three public channels: an {@link IWarningSinkLike} given to `Checks.configure`
  * (else stderr), and construct metadata of type {@link WARNING_METADATA} on the construct the finding is attributed to.
  */
+import { createHash } from 'crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IstioGatewaysError } from '../errors';
@@ -58,12 +74,11 @@ interface AppState {
   suppressions: { scope: IConstruct; line: string }[];
   /** bumped by every change that is not visible in the manifests */
   version: number;
-  /** digest of the version and of the manifests and sources analyze last ran on (see {@link evaluate}) */
   /** the ApiObjects analyze last ran on, in order, and the settings version it ran with (see {@link evaluate}) */
   lastObjects?: ApiObject[];
   lastVersion?: number;
-  /** per ApiObject: the manifest analyze last saw (compared, not re-hashed, in the next pass) */
-  lastJson: WeakMap<ApiObject, unknown>;
+  /** SHA-256 of the manifests analyze last ran on (see {@link fingerprint}) */
+  lastDigest?: string;
   findings: Finding[];
   /** constructs by path that findings were attributed to in the last analysis (for warning metadata) */
   constructs: Map<string, IConstruct>;
@@ -71,11 +86,11 @@ interface AppState {
   /** how many times analyze() ran (for tests and benchmarks) */
   analyzeRuns: number;
   validations: number;
+  /** how many passes serialized the App to verify or refresh the findings (the others reused them) */
+  verifiedPasses: number;
   /** the library's L2 constructs (they called installChecks): findings on their objects are reported on them */
   owners: Set<IConstruct>;
   ownerPaths: Set<string>;
-  /** per ApiObject: the construct its findings are attributed to, and that construct's path */
-  attribution: WeakMap<ApiObject, { owner: IConstruct; path: string }>;
   /** error messages of the last root validation, by owner path (read by the owners' validations in the same pass) */
   ownedErrors: Map<string, string[]>;
   /** by Gateway construct path: the construct paths that added each rendered server (`spec.servers[i]`) and host */
@@ -101,10 +116,9 @@ function stateOf(scope: IConstruct): AppState {
       printed: new Set(),
       analyzeRuns: 0,
       validations: 0,
+      verifiedPasses: 0,
       owners: new Set(),
       ownerPaths: new Set(),
-      attribution: new WeakMap(),
-      lastJson: new WeakMap(),
       ownedErrors: new Map(),
       serverOwners: new Map(),
     };
@@ -142,7 +156,6 @@ export function installChecks(scope: IConstruct): void {
   if (scope === scope.node.root || Chart.isChart(scope) || s.owners.has(scope)) return;
   s.owners.add(scope);
   s.ownerPaths.add(scope.node.path);
-  s.attribution = new WeakMap(); // a new owner may be the nearest one of existing objects
   s.version++; // findings may be attributed to the new owner
   scope.node.addValidation({ validate: () => ownerErrors(scope) });
 }
@@ -245,64 +258,114 @@ function ownerOf(s: AppState, o: ApiObject): IConstruct {
   return parent;
 }
 
-/** Deep equality of two JSON values (what ApiObject.toJson returns): no allocation, stops at the first difference. */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  const ka = Object.keys(ra);
-  if (ka.length !== Object.keys(rb).length) return false;
-  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(rb, k) || !jsonEqual(ra[k], rb[k])) return false;
+/**
+ * Appends one manifest to a digest: the object's position among the App's ApiObjects, its JSON text, and a separator
+ * no JSON text contains. False if the manifest has no JSON text (the pass then counts as a change).
+ */
+function fingerprint(hash: ReturnType<typeof createHash>, position: number, json: unknown): boolean {
+  const text = safe(() => JSON.stringify(json));
+  if (text === undefined) return false;
+  hash.update(`${position} `).update(text).update('\n');
   return true;
 }
 
 /**
- * Collects the manifests and runs analyze unless nothing changed since it last ran. "Nothing changed" is decided
- * exactly, per pass, without intercepting synth: the same ApiObjects in the same order, the same settings version, and
- * every object's `toJson()` deep-equal to the manifest analyze saw (kept per ApiObject). An unchanged object reuses
- * the kept manifest, so a pass holds one copy of the App's manifests, and no JSON text or digest is built.
+ * The frames of the call stack above `below`, through V8's structured stack trace API: `Error.prepareStackTrace` and
+ * `Error.stackTraceLimit` are set for the one capture and restored right after. `[]` where that is unavailable (another
+ * engine, frozen intrinsics): the pass is then verified.
  */
-function evaluate(root: IConstruct): AppState {
+function callSites(below: Function): NodeJS.CallSite[] {
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.prepareStackTrace = (_e, sites) => sites;
+    Error.stackTraceLimit = 20;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, below);
+    const stack = holder.stack; // formatted now, while our prepareStackTrace is installed
+    return Array.isArray(stack) ? (stack as NodeJS.CallSite[]) : [];
+  } catch {
+    return [];
+  } finally {
+    safe(() => {
+      Error.prepareStackTrace = prepare;
+    });
+    safe(() => {
+      Error.stackTraceLimit = limit;
+    });
+  }
+}
+
+const CDK8S_APP_JS = /[\\/]cdk8s[\\/]lib[\\/]app\.js$/;
+const CDK8S_CHART_JS = /[\\/]cdk8s[\\/]lib[\\/]chart\.js$/;
+
+/**
+ * Whether this validation pass is one that `App.synth()` or `App.synthYaml()` runs for one chart (cdk8s's
+ * `App._synthChart`, called by `Chart.toJson`, called by the App's synth) — i.e. the same synth call already ran its
+ * App-wide pass. Read from the stack: `validate` (cdk8s/lib/app.js) ← `_synthChart` (app.js) ← `toJson` (chart.js) ←
+ * `synth`|`synthYaml` (app.js). Any other caller, or a stack that cannot be read, is not such a pass.
+ */
+function isChartPassOfAppSynth(): boolean {
+  const sites = callSites(isChartPassOfAppSynth);
+  const i = sites.findIndex((c) => c.getFunctionName() === '_synthChart' && CDK8S_APP_JS.test(c.getFileName() ?? ''));
+  if (i < 1 || i + 2 >= sites.length) return false;
+  const validate = sites[i - 1];
+  const toJson = sites[i + 1];
+  const synth = sites[i + 2];
+  return validate.getFunctionName() === 'validate' && CDK8S_APP_JS.test(validate.getFileName() ?? '')
+    && toJson.getFunctionName() === 'toJson' && CDK8S_CHART_JS.test(toJson.getFileName() ?? '')
+    && ['synth', 'synthYaml'].includes(synth.getFunctionName() ?? '') && CDK8S_APP_JS.test(synth.getFileName() ?? '');
+}
+
+/** The ApiObjects of the App, in cdk8s's tree order. */
+function apiObjectsOf(root: IConstruct): ApiObject[] {
+  return root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+}
+
+function sameObjects(a: readonly ApiObject[] | undefined, b: readonly ApiObject[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Runs analyze unless nothing changed since it last ran (see the module comment). `trusted`: a chart pass of
+ * `App.synth()` whose App-wide pass already verified the findings — reused when the ApiObjects (same objects, same
+ * order) and the settings version are unchanged, without serializing anything.
+ */
+function evaluate(root: IConstruct, trusted = false): AppState {
   const s = stateOf(root);
+  const all = apiObjectsOf(root);
+  const unchangedShape = s.lastVersion === s.version && sameObjects(s.lastObjects, all);
+  // (the verified pass before it wrote the suppression annotations of these same objects)
+  if (trusted && unchangedShape && s.lastDigest !== undefined) return s;
   for (const sup of s.suppressions) applySuppression(sup.scope, sup.line);
+  s.verifiedPasses++;
   const manifests: KubeObject[] = [];
   const sources: SourceRef[] = [];
   const constructs = new Map<string, IConstruct>();
-  const objects: ApiObject[] = [];
-  const previous = s.lastObjects;
-  let same = previous !== undefined && s.lastVersion === s.version;
-  for (const c of root.node.findAll()) {
-    if (!ApiObject.isApiObject(c)) continue;
+  const sourceOf = new Map<IConstruct, SourceRef>();
+  const hash = createHash('sha256');
+  let hashed = true;
+  for (let i = 0; i < all.length; i++) {
+    const c = all[i];
     const json: unknown = safe(() => c.toJson());
     if (json === undefined || typeof json !== 'object' || json === null) continue; // cdk8s reports it on its own
-    let a = s.attribution.get(c);
-    if (!a) {
-      // construct paths never change (ids are fixed, the tree only grows), and owners only change through
-      // installChecks, which resets this cache
-      const owner = ownerOf(s, c);
-      a = { owner, path: owner.node.path };
-      s.attribution.set(c, a);
+    // computed in every verified pass and not kept (a new owner may be the nearest one of existing objects); one
+    // SourceRef per owner (readonly, shared by its objects)
+    const owner = ownerOf(s, c);
+    let source = sourceOf.get(owner);
+    if (source === undefined) {
+      source = { constructPath: owner.node.path };
+      sourceOf.set(owner, source);
+      constructs.set(source.constructPath!, owner);
     }
-    const kept = s.lastJson.get(c);
-    if (same && previous![objects.length] === c && kept !== undefined && jsonEqual(kept, json)) {
-      manifests.push(kept as KubeObject);
-    } else {
-      same = false;
-      s.lastJson.set(c, json);
-      manifests.push(json as KubeObject);
-    }
-    objects.push(c);
-    constructs.set(a.path, a.owner);
-    sources.push({ constructPath: a.path });
+    hashed = fingerprint(hash, i, json) && hashed;
+    manifests.push(json as KubeObject);
+    sources.push(source);
   }
-  if (same && objects.length === previous!.length) return s;
+  const digest = hashed ? hash.digest('base64') : undefined;
+  if (unchangedShape && digest !== undefined && digest === s.lastDigest) return s;
   const context = Array.from(s.context.values());
   s.analyzeRuns++;
   s.findings = analyze(manifests, {
@@ -314,8 +377,9 @@ function evaluate(root: IConstruct): AppState {
     disabledRules: s.settings.disabledRules,
   }).map((f) => refineOwner(s, f));
   s.constructs = constructs;
-  s.lastObjects = objects;
+  s.lastObjects = all;
   s.lastVersion = s.version;
+  s.lastDigest = digest;
   return s;
 }
 
@@ -337,7 +401,7 @@ function runChecks(root: IConstruct): string[] {
   const s = stateOf(root);
   s.validations++;
   if (s.settings.disabled) return [];
-  evaluate(root);
+  evaluate(root, isChartPassOfAppSynth());
   const warnings = s.settings.strict === true ? [] : s.findings.filter((f) => f.severity === Severity.WARNING);
   if (warnings.length > 0) reportWarnings(s, warnings);
   const unowned: string[] = [];
@@ -399,10 +463,10 @@ export function currentFindings(scope: IConstruct): Finding[] {
   return [...evaluate(scope.node.root).findings];
 }
 
-/** Counters for tests and benchmarks: validations run and analyze() runs. */
-export function checkStats(scope: IConstruct): { validations: number; analyzeRuns: number } {
+/** Counters for tests and benchmarks: validations run, passes that serialized the App, and analyze() runs. */
+export function checkStats(scope: IConstruct): { validations: number; verifiedPasses: number; analyzeRuns: number } {
   const s = stateOf(scope);
-  return { validations: s.validations, analyzeRuns: s.analyzeRuns };
+  return { validations: s.validations, verifiedPasses: s.verifiedPasses, analyzeRuns: s.analyzeRuns };
 }
 
 export { parseSuppressions };

@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Lazy, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { injectedGateway } from './fixtures';
 import { SUPPRESS_ANNOTATION } from '../../src/check/analyze';
@@ -118,9 +118,13 @@ describe('synth hook', () => {
     app.synth();
     const s1 = checkStats(app);
     expect(s1.validations).toBe(4); // app.synth + one per chart.toJson
+    // the App-wide pass serializes the App; the chart passes of the same synth reuse its findings
+    expect(s1.verifiedPasses).toBe(1);
     expect(s1.analyzeRuns).toBe(1);
     app.synth();
-    expect(checkStats(app).analyzeRuns).toBe(1);
+    expect(checkStats(app)).toEqual({ validations: 8, verifiedPasses: 2, analyzeRuns: 1 });
+    app.synthYaml();
+    expect(checkStats(app)).toEqual({ validations: 12, verifiedPasses: 3, analyzeRuns: 1 });
     // a change that keeps the node count (JSON patch on an existing object) is seen
     const chart0 = app.node.findChild('c0') as Chart;
     (chart0.node.findChild('w0') as Web).gw.addJsonPatch(JsonPatch.replace('/spec/servers/0/port/number', 7070));
@@ -144,6 +148,111 @@ describe('synth hook', () => {
     port.number = 7070; // the user's own object, changed in place
     expect(() => app.synth()).toThrow(/GWX-PORT-001/);
     expect(checkStats(app).analyzeRuns).toBe(2);
+  });
+
+  test('every chart.toJson() and Testing.synth(chart) outside App.synth serializes the App and sees changes', () => {
+    const { app, chart } = setup();
+    const web = new Web(chart, 'web', { port: 80 });
+    expect(() => chart.toJson()).not.toThrow();
+    expect(checkStats(app)).toEqual({ validations: 1, verifiedPasses: 1, analyzeRuns: 1 });
+    web.gw.addJsonPatch(JsonPatch.replace('/spec/servers/0/port/number', 7070));
+    expect(() => chart.toJson()).toThrow(/GWX-PORT-001/);
+    expect(() => Testing.synth(chart)).toThrow(/GWX-PORT-001/);
+    expect(checkStats(app)).toEqual({ validations: 3, verifiedPasses: 3, analyzeRuns: 2 });
+  });
+
+  test('a chart that overrides toJson is serialized in its own pass (the stack is not the one of App.synth)', () => {
+    const app = Testing.app();
+    configureChecks(app, { warn: () => undefined });
+    class Mutating extends Chart {
+      public port = 80;
+      public toJson(): any[] {
+        // user code between the App-wide pass and this chart's pass: its change must be seen
+        this.port = 7070;
+        return super.toJson();
+      }
+    }
+    const chart = new Mutating(app, 'c', { namespace: 'edge' });
+    installChecks(chart);
+    new ApiObject(chart, 'gw', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw' },
+      spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: Lazy.any({ produce: () => ({ number: chart.port, name: 'http', protocol: 'HTTP' }) }), hosts: ['a.example.com'] }] },
+    });
+    expect(() => app.synth()).toThrow(/GWX-PORT-001/);
+    expect(checkStats(app)).toEqual({ validations: 2, verifiedPasses: 2, analyzeRuns: 2 });
+  });
+
+  test('where the call stack cannot be read, every pass is verified and synth still works', () => {
+    const app = Testing.app();
+    configureChecks(app, { warn: () => undefined });
+    for (const id of ['a', 'b']) new Web(new Chart(app, id), 'web', { port: 80, name: `web-${id}`, hosts: [`${id}.example.com`] });
+    const descriptor = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')!;
+    Object.defineProperty(Error, 'stackTraceLimit', { ...descriptor, writable: false });
+    try {
+      expect(() => app.synth()).not.toThrow();
+      expect(Error.stackTraceLimit).toBe(descriptor.value);
+    } finally {
+      Object.defineProperty(Error, 'stackTraceLimit', descriptor);
+    }
+    expect(checkStats(app)).toEqual({ validations: 3, verifiedPasses: 3, analyzeRuns: 1 });
+  });
+
+  test('a metadata change between two synths (annotation, label) gives fresh findings', () => {
+    const { app, chart } = setup();
+    const web = new Web(chart, 'web', { port: 7070 });
+    expect(() => app.synth()).toThrow(/GWX-PORT-001/);
+    web.gw.metadata.addAnnotation(SUPPRESS_ANNOTATION, 'GWX-PORT-001: a NodePort Service managed elsewhere');
+    expect(() => app.synth()).not.toThrow();
+    expect(checkStats(app).analyzeRuns).toBe(2);
+    web.gw.metadata.addLabel('team', 'edge'); // a change that changes no finding still counts as a change
+    app.synth();
+    expect(checkStats(app).analyzeRuns).toBe(3);
+    app.synth();
+    expect(checkStats(app).analyzeRuns).toBe(3);
+  });
+
+  test('a Lazy value that produces something else after a change in user state gives fresh findings', () => {
+    const app = Testing.app();
+    configureChecks(app, { warn: () => undefined });
+    const chart = new Chart(app, 'c', { namespace: 'edge' });
+    installChecks(chart);
+    let port = 80;
+    new ApiObject(chart, 'gw', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw' },
+      spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: Lazy.any({ produce: () => port }), name: 'http', protocol: 'HTTP' }, hosts: ['a.example.com'] }] },
+    });
+    expect(() => app.synth()).not.toThrow();
+    port = 7070;
+    expect(() => app.synth()).toThrow(/GWX-PORT-001/);
+    port = 80;
+    expect(() => app.synth()).not.toThrow();
+    expect(checkStats(app).analyzeRuns).toBe(3);
+  });
+
+  test('an object that fails to serialize, then serializes, counts as a change', () => {
+    const app = Testing.app();
+    configureChecks(app, { warn: () => undefined });
+    const chart = new Chart(app, 'c', { namespace: 'edge' });
+    installChecks(chart);
+    let broken = true;
+    new ApiObject(chart, 'gw', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw' },
+      spec: Lazy.any({
+        produce: () => {
+          if (broken) throw new Error('not ready');
+          return { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 7070, name: 'http', protocol: 'HTTP' }, hosts: ['a.example.com'] }] };
+        },
+      }),
+    });
+    expect(Checks.findings(chart)).toEqual([]);
+    broken = false;
+    expect(Checks.findings(chart).map((f) => f.rule)).toContain('GWX-PORT-001');
   });
 
   test('installChecks is idempotent (one validation on the root)', () => {
