@@ -14,7 +14,10 @@ import { checkFinite, KeySource, MappingBuilder, MERGE_KEY } from './mapping';
 
 export { DuplicateKeyError } from './mapping';
 import { BINARY, decodeScalar, jsonKey, MERGE, Resolved, ResolveError, STR } from './resolve';
-import { Scanner, Style, Tok, YamlSyntaxError } from './scanner';
+import { Scanner } from './scanner';
+// Tok and Style straight from their module (not re-exported through scanner.ts: a getter per read when transpiled
+// file by file, as the bench and ts-node do, where const enums are not inlined)
+import { Style, Tok, YamlSyntaxError } from './tokens';
 
 const ALIAS_RATIO_RANGE_LOW = 400000;
 const ALIAS_RATIO_RANGE_HIGH = 4000000;

@@ -36,8 +36,13 @@ const MAX_FLOW_LEVEL = 10000;
 const MAX_INDENTS = 10000;
 
 export class Scanner extends ScalarScanner {
+  /**
+   * The token queue: tokens[head, tail). Slots are reused and the queue restarts at 0 whenever it is empty (it
+   * empties every few tokens), so an insertion in the middle (a simple key's KEY) moves only the few queued tokens.
+   */
   private readonly tokens: Token[] = [];
   private head = 0;
+  private tail = 0;
   private tokensParsed = 0;
   private tokenAvailable = false;
   private streamStartProduced = false;
@@ -61,16 +66,12 @@ export class Scanner extends ScalarScanner {
     this.tokenAvailable = false;
     this.tokensParsed++;
     this.streamEndProduced = this.tokens[this.head].type === Tok.STREAM_END;
-    this.head++;
-    if (this.head > 1024 && this.head * 2 > this.tokens.length) {
-      this.tokens.splice(0, this.head);
-      this.head = 0;
-    }
+    if (++this.head === this.tail) this.head = this.tail = 0;
   }
 
   private fetchMoreTokens(): void {
     for (;;) {
-      if (this.head !== this.tokens.length) {
+      if (this.head !== this.tail) {
         const idx = this.simpleKeysByTok.get(this.tokensParsed);
         if (idx === undefined || !this.simpleKeyIsValid(this.simpleKeys[idx])) break;
       }
@@ -80,8 +81,15 @@ export class Scanner extends ScalarScanner {
   }
 
   private insert(number: number, t: Token): void {
-    if (number < 0) this.tokens.push(t);
-    else this.tokens.splice(this.head + number, 0, t);
+    const tokens = this.tokens;
+    if (number < 0) {
+      tokens[this.tail++] = t;
+      return;
+    }
+    const at = Math.min(this.head + number, this.tail); // as splice: never beyond the end
+    for (let i = this.tail; i > at; i--) tokens[i] = tokens[i - 1];
+    tokens[at] = t;
+    this.tail++;
   }
 
   private fetchNextToken(): void {
@@ -144,7 +152,7 @@ export class Scanner extends ScalarScanner {
   private saveSimpleKey(): void {
     const required = this.flowLevel === 0 && this.indent === this.col;
     if (this.simpleKeyAllowed) {
-      const tokenNumber = this.tokensParsed + (this.tokens.length - this.head);
+      const tokenNumber = this.tokensParsed + (this.tail - this.head);
       this.removeSimpleKey();
       const k = this.simpleKeys[this.simpleKeys.length - 1]; // reused in place: no allocation per scalar
       k.possible = true;
@@ -167,7 +175,7 @@ export class Scanner extends ScalarScanner {
   }
 
   private increaseFlowLevel(): void {
-    const tokenNumber = this.tokensParsed + (this.tokens.length - this.head);
+    const tokenNumber = this.tokensParsed + (this.tail - this.head);
     this.simpleKeys.push({ possible: false, required: false, tokenNumber, pos: this.pos, line: this.line, col: this.col });
     this.flowLevel++;
     if (this.flowLevel > MAX_FLOW_LEVEL) this.fail(`exceeded max depth of ${MAX_FLOW_LEVEL}`);
