@@ -19,6 +19,13 @@ interface SimpleKey {
   pos: number;
   line: number;
   col: number;
+  /**
+   * goyaml's simple_keys_by_tok map (token number → key) as a flag: set when the key is saved, cleared where goyaml
+   * deletes the entry (a lookup or delete is then a scan of the few keys, one per flow level, not a Map operation).
+   * An entry goyaml leaves behind for a key that went stale is dropped when the key is saved again: by then the
+   * parser is past its token and never looks it up.
+   */
+  byTok: boolean;
 }
 
 const { NOT_PLAIN_START } = chars;
@@ -49,7 +56,6 @@ export class Scanner extends ScalarScanner {
   streamEndProduced = false;
   private readonly indents: number[] = [];
   private readonly simpleKeys: SimpleKey[] = [];
-  private readonly simpleKeysByTok = new Map<number, number>();
 
   constructor(s: string) {
     super(s);
@@ -72,12 +78,22 @@ export class Scanner extends ScalarScanner {
   private fetchMoreTokens(): void {
     for (;;) {
       if (this.head !== this.tail) {
-        const idx = this.simpleKeysByTok.get(this.tokensParsed);
-        if (idx === undefined || !this.simpleKeyIsValid(this.simpleKeys[idx])) break;
+        const k = this.simpleKeyByTok(this.tokensParsed);
+        if (k === undefined || !this.simpleKeyIsValid(k)) break;
       }
       this.fetchNextToken();
     }
     this.tokenAvailable = true;
+  }
+
+  /** simple_keys_by_tok[number]. */
+  private simpleKeyByTok(number: number): SimpleKey | undefined {
+    const keys = this.simpleKeys;
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const k = keys[i];
+      if (k.byTok && k.tokenNumber === number) return k;
+    }
+    return undefined;
   }
 
   private insert(number: number, t: Token): void {
@@ -96,7 +112,7 @@ export class Scanner extends ScalarScanner {
     const s = this.s;
     if (!this.streamStartProduced) {
       this.indent = -1;
-      this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, pos: 0, line: 0, col: 0 });
+      this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, pos: 0, line: 0, col: 0, byTok: false });
       this.simpleKeyAllowed = true;
       this.streamStartProduced = true;
       // The reader drops a leading BOM. (goyaml's scanner also skips a character at column 0 while the start of its
@@ -161,7 +177,7 @@ export class Scanner extends ScalarScanner {
       k.pos = this.pos;
       k.line = this.line;
       k.col = this.col;
-      this.simpleKeysByTok.set(k.tokenNumber, this.simpleKeys.length - 1);
+      k.byTok = true;
     }
   }
 
@@ -170,13 +186,13 @@ export class Scanner extends ScalarScanner {
     if (k.possible) {
       if (k.required) this.fail('could not find expected \':\'', k.line);
       k.possible = false;
-      this.simpleKeysByTok.delete(k.tokenNumber);
+      k.byTok = false;
     }
   }
 
   private increaseFlowLevel(): void {
     const tokenNumber = this.tokensParsed + (this.tail - this.head);
-    this.simpleKeys.push({ possible: false, required: false, tokenNumber, pos: this.pos, line: this.line, col: this.col });
+    this.simpleKeys.push({ possible: false, required: false, tokenNumber, pos: this.pos, line: this.line, col: this.col, byTok: false });
     this.flowLevel++;
     if (this.flowLevel > MAX_FLOW_LEVEL) this.fail(`exceeded max depth of ${MAX_FLOW_LEVEL}`);
   }
@@ -185,7 +201,12 @@ export class Scanner extends ScalarScanner {
     if (this.flowLevel > 0) {
       this.flowLevel--;
       const k = this.simpleKeys.pop()!;
-      this.simpleKeysByTok.delete(k.tokenNumber);
+      // goyaml deletes the entry of the popped key's token number, which belongs to the key below when this level
+      // never saved a key and the key below is its opening bracket (`[]: v`)
+      if (!k.byTok) {
+        const owner = this.simpleKeyByTok(k.tokenNumber);
+        if (owner) owner.byTok = false;
+      }
     }
   }
 
@@ -292,7 +313,7 @@ export class Scanner extends ScalarScanner {
       this.insert(k.tokenNumber - this.tokensParsed, this.tok(Tok.KEY, k.pos, k.line, k.col));
       this.rollIndent(k.col, k.tokenNumber, Tok.BLOCK_MAPPING_START, k.pos, k.line, k.col);
       k.possible = false;
-      this.simpleKeysByTok.delete(k.tokenNumber);
+      k.byTok = false;
       this.simpleKeyAllowed = false;
     } else {
       if (this.flowLevel === 0) {
