@@ -13,7 +13,7 @@
 import { checkFinite, KeySource, MappingBuilder, MERGE_KEY } from './mapping';
 
 export { DuplicateKeyError } from './mapping';
-import { BINARY, decodeScalar, jsonKey, MERGE, Resolved, ResolveError, STR } from './resolve';
+import { BINARY, decodeScalar, jsonKey, MERGE, plainIsString, Resolved, ResolveError, STR } from './resolve';
 import { Scanner } from './scanner';
 // Tok and Style straight from their module (not re-exported through scanner.ts: a getter per read when transpiled
 // file by file, as the bench and ts-node do, where const enums are not inlined)
@@ -163,6 +163,7 @@ class DocumentParser implements KeySource {
   }
 
   private scalarValue(tag: string, text: string, implicit: boolean, line: number): unknown {
+    if (tag === '' && (!implicit || plainIsString(text))) return text; // what decodeScalar returns, without allocating
     let r: Resolved;
     try {
       r = decodeScalar(tag, text, implicit);
@@ -463,6 +464,10 @@ class DocumentParser implements KeySource {
     if (!this.lastAlias && text === '<<' && (implicit || tag === MERGE)) {
       this.decodeCount--; // goyaml does not decode a merge key
       return MERGE_KEY;
+    }
+    if (tag === '' && (!implicit || plainIsString(text))) {
+      this.lastKeyId = undefined; // what decodeScalar and jsonKey give, without allocating
+      return text;
     }
     try {
       const r = decodeScalar(tag, text, implicit);

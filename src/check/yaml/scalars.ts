@@ -456,23 +456,24 @@ export abstract class ScalarScanner {
       while (!isBlankz(c)) {
         if ((c === 58 && isBlankz(s.charCodeAt(pos + 1))) ||
           (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125))) break;
-        if (pos === run && (leadingBlanks || whitespaces.length > 0)) {
-          if (leadingBlanks) {
-            if (leadingBreak.charCodeAt(0) === 10) out += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
-            else out += leadingBreak + trailingBreaks;
-            trailingBreaks = '';
-            leadingBreak = '';
-            leadingBlanks = false;
-          } else {
-            out += whitespaces;
-            whitespaces = '';
-          }
-        }
         pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
         col++;
         c = s.charCodeAt(pos);
       }
-      if (pos > run) out = out === '' ? s.slice(run, pos) : out + s.slice(run, pos);
+      if (pos > run) {
+        // the blanks or breaks before this run join it (goyaml does this at its first character)
+        if (leadingBlanks) {
+          if (leadingBreak.charCodeAt(0) === 10) out += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
+          else out += leadingBreak + trailingBreaks;
+          trailingBreaks = '';
+          leadingBreak = '';
+          leadingBlanks = false;
+        } else if (whitespaces.length > 0) {
+          out += whitespaces;
+          whitespaces = '';
+        }
+        out = out === '' ? s.slice(run, pos) : out + s.slice(run, pos);
+      }
       if (!(c === 32 || c === 9 || isBreak(c))) break;
       while (c === 32 || c === 9 || isBreak(c)) {
         if (c === 32 || c === 9) {

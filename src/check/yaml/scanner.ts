@@ -124,6 +124,8 @@ export class Scanner extends ScalarScanner {
     this.scanToNextToken();
     this.unrollIndent(this.col);
     const c = s.charCodeAt(this.pos);
+    // Fast path, same outcome: a letter or digit starts no token but a plain scalar (checked first: most tokens)
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) return this.fetchPlainScalar();
     if (isZ(c)) return this.fetchStreamEnd();
     if (this.col === 0 && c === 37 /* % */) return this.fetchDirective();
     const c1 = s.charCodeAt(this.pos + 1);
@@ -148,7 +150,7 @@ export class Scanner extends ScalarScanner {
     if (c === 62 && this.flowLevel === 0) return this.fetchBlockScalar(false);
     if (c === 39) return this.fetchFlowScalar(true);
     if (c === 34) return this.fetchFlowScalar(false);
-    if (!(isBlankz(c) || NOT_PLAIN_START.has(c)) || (c === 45 && !isBlank(c1)) ||
+    if (!(isBlankz(c) || (c < 128 && NOT_PLAIN_START[c] === 1)) || (c === 45 && !isBlank(c1)) ||
       (this.flowLevel === 0 && (c === 63 || c === 58) && !isBlankz(c1))) {
       return this.fetchPlainScalar();
     }

@@ -47,5 +47,6 @@ export const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70)
 export const hexVal = (c: number) => (c <= 57 ? c - 48 : c <= 70 ? c - 55 : c - 87);
 /* eslint-enable no-self-compare */
 
-/** Characters after which a plain scalar in block context may not start (goyaml fetch_next_token). */
-export const NOT_PLAIN_START = new Set([...'-?:,[]{}#&*!|>\'"%@`'].map((c) => c.charCodeAt(0)));
+/** Characters a plain scalar may not start with, except as below (goyaml fetch_next_token): a table, read per token. */
+export const NOT_PLAIN_START = new Uint8Array(128);
+for (const c of '-?:,[]{}#&*!|>\'"%@`') NOT_PLAIN_START[c.charCodeAt(0)] = 1;
