@@ -292,7 +292,7 @@ class DocumentParser implements KeySource {
 
   private blockSequence(a: Anchor | undefined): unknown[] {
     const sc = this.sc;
-    const start = sc.peek();
+    const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
     const out: unknown[] = [];
     if (a) a.value = out;
@@ -306,7 +306,7 @@ class DocumentParser implements KeySource {
         sc.skip();
         return out;
       } else {
-        this.fail(`while parsing a block collection (line ${start.line + 1}): did not find expected '-' indicator`, t.line);
+        this.fail(`while parsing a block collection (line ${startLine + 1}): did not find expected '-' indicator`, t.line);
       }
     }
   }
@@ -326,7 +326,7 @@ class DocumentParser implements KeySource {
 
   private blockMapping(a: Anchor | undefined): Record<string, unknown> {
     const sc = this.sc;
-    const start = sc.peek();
+    const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
     const m = new MappingBuilder(this);
     if (a) a.value = m.obj;
@@ -352,14 +352,14 @@ class DocumentParser implements KeySource {
         sc.skip();
         return m.obj;
       } else {
-        this.fail(`while parsing a block mapping (line ${start.line + 1}): did not find expected key`, t.line);
+        this.fail(`while parsing a block mapping (line ${startLine + 1}): did not find expected key`, t.line);
       }
     }
   }
 
   private flowSequence(a: Anchor | undefined): unknown[] {
     const sc = this.sc;
-    const start = sc.peek();
+    const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
     const out: unknown[] = [];
     if (a) a.value = out;
@@ -367,7 +367,7 @@ class DocumentParser implements KeySource {
       let t = sc.peek();
       if (t.type !== Tok.FLOW_SEQUENCE_END) {
         if (!first) {
-          if (t.type !== Tok.FLOW_ENTRY) this.fail(`while parsing a flow sequence (line ${start.line + 1}): did not find expected ',' or ']'`, t.line);
+          if (t.type !== Tok.FLOW_ENTRY) this.fail(`while parsing a flow sequence (line ${startLine + 1}): did not find expected ',' or ']'`, t.line);
           sc.skip();
           t = sc.peek();
         }
@@ -410,7 +410,7 @@ class DocumentParser implements KeySource {
 
   private flowMapping(a: Anchor | undefined): Record<string, unknown> {
     const sc = this.sc;
-    const start = sc.peek();
+    const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
     const m = new MappingBuilder(this);
     if (a) a.value = m.obj;
@@ -418,7 +418,7 @@ class DocumentParser implements KeySource {
       let t = sc.peek();
       if (t.type !== Tok.FLOW_MAPPING_END) {
         if (!first) {
-          if (t.type !== Tok.FLOW_ENTRY) this.fail(`while parsing a flow mapping (line ${start.line + 1}): did not find expected ',' or '}'`, t.line);
+          if (t.type !== Tok.FLOW_ENTRY) this.fail(`while parsing a flow mapping (line ${startLine + 1}): did not find expected ',' or '}'`, t.line);
           sc.skip();
           t = sc.peek();
         }

@@ -28,6 +28,7 @@ export abstract class ScalarScanner {
   protected indent = -1;
   protected simpleKeyAllowed = false;
   protected flowLevel = 0;
+  private readonly scratch = new Token(Tok.STREAM_START, 0, 0, 0);
 
   constructor(protected readonly s: string) {}
 
@@ -35,8 +36,22 @@ export abstract class ScalarScanner {
     throw new YamlSyntaxError(problem, line);
   }
 
-  protected tok(type: Tok, pos = this.pos, line = this.line, col = this.col): Token {
-    return new Token(type, pos, line, col);
+  /**
+   * The token just scanned, in the one scratch token (goyaml's token on the stack): insert copies it into a queue
+   * slot, whose objects are reused, so scanning allocates no token.
+   */
+  protected tok(type: Tok, pos = this.pos, line = this.line, col = this.col, value = '', style = Style.PLAIN, suffix = '', major = 0, minor = 0): Token {
+    const t = this.scratch;
+    t.type = type;
+    t.pos = pos;
+    t.line = line;
+    t.col = col;
+    t.value = value;
+    t.style = style;
+    t.suffix = suffix;
+    t.major = major;
+    t.minor = minor;
+    return t;
   }
 
   protected adv(): void {
@@ -89,32 +104,34 @@ export abstract class ScalarScanner {
   }
 
   protected scanDirective(): Token {
-    const start = this.tok(Tok.VERSION_DIRECTIVE);
+    const startPos = this.pos;
+    const startLine = this.line;
+    const startCol = this.col;
     const s = this.s;
     this.adv();
     const name = this.readWhile(isAlpha);
-    if (name === '') this.fail('while scanning a directive: could not find expected directive name', start.line);
-    if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a directive: found unexpected non-alphabetical character', start.line);
+    if (name === '') this.fail('while scanning a directive: could not find expected directive name', startLine);
+    if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a directive: found unexpected non-alphabetical character', startLine);
     let t: Token;
     if (name === 'YAML') {
       while (isBlank(s.charCodeAt(this.pos))) this.adv();
-      const major = this.scanVersionNumber(start.line);
-      if (s.charCodeAt(this.pos) !== 46) this.fail('while scanning a %YAML directive: did not find expected digit or \'.\' character', start.line);
+      const major = this.scanVersionNumber(startLine);
+      if (s.charCodeAt(this.pos) !== 46) this.fail('while scanning a %YAML directive: did not find expected digit or \'.\' character', startLine);
       this.adv();
-      const minor = this.scanVersionNumber(start.line);
-      t = new Token(Tok.VERSION_DIRECTIVE, start.pos, start.line, start.col, '', Style.PLAIN, '', major, minor);
+      const minor = this.scanVersionNumber(startLine);
+      t = this.tok(Tok.VERSION_DIRECTIVE, startPos, startLine, startCol, '', Style.PLAIN, '', major, minor);
     } else if (name === 'TAG') {
       while (isBlank(s.charCodeAt(this.pos))) this.adv();
-      const handle = this.scanTagHandle(true, start.line);
-      if (!isBlank(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace', start.line);
+      const handle = this.scanTagHandle(true, startLine);
+      if (!isBlank(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace', startLine);
       while (isBlank(s.charCodeAt(this.pos))) this.adv();
-      const prefix = this.scanTagUri(true, '', start.line);
-      if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace or line break', start.line);
-      t = new Token(Tok.TAG_DIRECTIVE, start.pos, start.line, start.col, handle, Style.PLAIN, prefix);
+      const prefix = this.scanTagUri(true, '', startLine);
+      if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace or line break', startLine);
+      t = this.tok(Tok.TAG_DIRECTIVE, startPos, startLine, startCol, handle, Style.PLAIN, prefix);
     } else {
-      this.fail('while scanning a directive: found unknown directive name', start.line);
+      this.fail('while scanning a directive: found unknown directive name', startLine);
     }
-    this.skipBlanksAndComment('while scanning a directive', start.line);
+    this.skipBlanksAndComment('while scanning a directive', startLine);
     return t;
   }
 
@@ -137,33 +154,37 @@ export abstract class ScalarScanner {
   }
 
   protected scanAnchor(type: Tok): Token {
-    const start = this.tok(type);
+    const startPos = this.pos;
+    const startLine = this.line;
+    const startCol = this.col;
     this.adv();
     const name = this.readWhile(isAlpha);
     const c = this.s.charCodeAt(this.pos);
     if (name === '' || !(isBlankz(c) || c === 63 || c === 58 || c === 44 || c === 93 || c === 125 || c === 37 || c === 64 || c === 96)) {
-      this.fail(`while scanning an ${type === Tok.ANCHOR ? 'anchor' : 'alias'}: did not find expected alphabetic or numeric character`, start.line);
+      this.fail(`while scanning an ${type === Tok.ANCHOR ? 'anchor' : 'alias'}: did not find expected alphabetic or numeric character`, startLine);
     }
-    return new Token(type, start.pos, start.line, start.col, name);
+    return this.tok(type, startPos, startLine, startCol, name);
   }
 
   protected scanTag(): Token {
-    const start = this.tok(Tok.TAG);
+    const startPos = this.pos;
+    const startLine = this.line;
+    const startCol = this.col;
     let handle: string;
     let suffix: string;
     if (this.s.charCodeAt(this.pos + 1) === 60 /* < */) {
       this.adv();
       this.adv();
       handle = '';
-      suffix = this.scanTagUri(false, '', start.line);
-      if (this.s.charCodeAt(this.pos) !== 62) this.fail('while scanning a tag: did not find the expected \'>\'', start.line);
+      suffix = this.scanTagUri(false, '', startLine);
+      if (this.s.charCodeAt(this.pos) !== 62) this.fail('while scanning a tag: did not find the expected \'>\'', startLine);
       this.adv();
     } else {
-      handle = this.scanTagHandle(false, start.line);
+      handle = this.scanTagHandle(false, startLine);
       if (handle.length > 1 && handle[0] === '!' && handle[handle.length - 1] === '!') {
-        suffix = this.scanTagUri(false, '', start.line);
+        suffix = this.scanTagUri(false, '', startLine);
       } else {
-        suffix = this.scanTagUri(false, handle, start.line);
+        suffix = this.scanTagUri(false, handle, startLine);
         handle = '!';
         if (suffix === '') {
           suffix = handle;
@@ -171,8 +192,8 @@ export abstract class ScalarScanner {
         }
       }
     }
-    if (!isBlankz(this.s.charCodeAt(this.pos))) this.fail('while scanning a tag: did not find expected whitespace or line break', start.line);
-    return new Token(Tok.TAG, start.pos, start.line, start.col, handle, Style.PLAIN, suffix);
+    if (!isBlankz(this.s.charCodeAt(this.pos))) this.fail('while scanning a tag: did not find expected whitespace or line break', startLine);
+    return this.tok(Tok.TAG, startPos, startLine, startCol, handle, Style.PLAIN, suffix);
   }
 
   protected scanTagHandle(directive: boolean, line: number): string {
@@ -233,7 +254,9 @@ export abstract class ScalarScanner {
 
   protected scanBlockScalar(literal: boolean): Token {
     const s = this.s;
-    const start = this.tok(Tok.SCALAR);
+    const startPos = this.pos;
+    const startLine = this.line;
+    const startCol = this.col;
     const ctx = 'while scanning a block scalar';
     this.adv();
     let chomping = 0;
@@ -244,12 +267,12 @@ export abstract class ScalarScanner {
       this.adv();
       c = s.charCodeAt(this.pos);
       if (c >= 48 && c <= 57) {
-        if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, start.line);
+        if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, startLine);
         increment = c - 48;
         this.adv();
       }
     } else if (c >= 48 && c <= 57) {
-      if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, start.line);
+      if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, startLine);
       increment = c - 48;
       this.adv();
       c = s.charCodeAt(this.pos);
@@ -258,13 +281,13 @@ export abstract class ScalarScanner {
         this.adv();
       }
     }
-    this.skipBlanksAndComment(ctx, start.line);
+    this.skipBlanksAndComment(ctx, startLine);
     let indent = 0;
     if (increment > 0) indent = this.indent >= 0 ? this.indent + increment : increment;
     let out = '';
     let leadingBreak = '';
     const st = { indent, breaks: '' };
-    this.blockScalarBreaks(st, start.line);
+    this.blockScalarBreaks(st, startLine);
     let leadingBlank = false;
     while (this.col === st.indent && !isZ(s.charCodeAt(this.pos))) {
       const trailingBlank = isBlank(s.charCodeAt(this.pos));
@@ -281,11 +304,11 @@ export abstract class ScalarScanner {
       while (!isBreakz(s.charCodeAt(this.pos))) this.adv();
       out += s.slice(from, this.pos);
       leadingBreak = this.readLine();
-      this.blockScalarBreaks(st, start.line);
+      this.blockScalarBreaks(st, startLine);
     }
     if (chomping !== -1) out += leadingBreak;
     if (chomping === 1) out += st.breaks;
-    return new Token(Tok.SCALAR, start.pos, start.line, start.col, out, literal ? Style.LITERAL : Style.FOLDED);
+    return this.tok(Tok.SCALAR, startPos, startLine, startCol, out, literal ? Style.LITERAL : Style.FOLDED);
   }
 
   protected blockScalarBreaks(st: { indent: number; breaks: string }, line: number): void {
@@ -319,7 +342,9 @@ export abstract class ScalarScanner {
 
   protected scanFlowScalar(single: boolean): Token {
     const s = this.s;
-    const start = this.tok(Tok.SCALAR);
+    const startPos = this.pos;
+    const startLine = this.line;
+    const startCol = this.col;
     const ctx = 'while scanning a quoted scalar';
     this.adv();
     let out = '';
@@ -327,8 +352,8 @@ export abstract class ScalarScanner {
     let trailingBreaks = '';
     let whitespaces = '';
     for (;;) {
-      if (this.atDocumentIndicator()) this.fail(`${ctx}: found unexpected document indicator`, start.line);
-      if (isZ(s.charCodeAt(this.pos))) this.fail(`${ctx}: found unexpected end of stream`, start.line);
+      if (this.atDocumentIndicator()) this.fail(`${ctx}: found unexpected document indicator`, startLine);
+      if (isZ(s.charCodeAt(this.pos))) this.fail(`${ctx}: found unexpected end of stream`, startLine);
       let leadingBlanks = false;
       let run = this.pos;
       for (let c = s.charCodeAt(this.pos); !isBlankz(c); c = s.charCodeAt(this.pos)) {
@@ -350,7 +375,7 @@ export abstract class ScalarScanner {
           break;
         } else if (!single && c === 92) {
           out += s.slice(run, this.pos);
-          out += this.scanEscape(start.line);
+          out += this.scanEscape(startLine);
           run = this.pos;
         } else {
           this.adv();
@@ -386,7 +411,7 @@ export abstract class ScalarScanner {
       }
     }
     this.adv();
-    return new Token(Tok.SCALAR, start.pos, start.line, start.col, out, single ? Style.SINGLE : Style.DOUBLE);
+    return this.tok(Tok.SCALAR, startPos, startLine, startCol, out, single ? Style.SINGLE : Style.DOUBLE);
   }
 
   protected scanEscape(line: number): string {
@@ -505,6 +530,6 @@ export abstract class ScalarScanner {
     this.pos = pos;
     this.col = col;
     if (leadingBlanks) this.simpleKeyAllowed = true;
-    return new Token(Tok.SCALAR, startPos, startLine, startCol, out, Style.PLAIN);
+    return this.tok(Tok.SCALAR, startPos, startLine, startCol, out, Style.PLAIN);
   }
 }

@@ -96,16 +96,24 @@ export class Scanner extends ScalarScanner {
     return undefined;
   }
 
+  /** Queues a copy of t (goyaml copies the token struct into its queue) in a reused token object. */
   private insert(number: number, t: Token): void {
     const tokens = this.tokens;
-    if (number < 0) {
-      tokens[this.tail++] = t;
-      return;
-    }
-    const at = Math.min(this.head + number, this.tail); // as splice: never beyond the end
-    for (let i = this.tail; i > at; i--) tokens[i] = tokens[i - 1];
-    tokens[at] = t;
-    this.tail++;
+    const tail = this.tail;
+    const at = number < 0 ? tail : Math.min(this.head + number, tail); // as splice: never beyond the end
+    const slot = tail < tokens.length ? tokens[tail] : new Token(t.type, 0, 0, 0);
+    for (let i = tail; i > at; i--) tokens[i] = tokens[i - 1];
+    tokens[at] = slot;
+    this.tail = tail + 1;
+    slot.type = t.type;
+    slot.pos = t.pos;
+    slot.line = t.line;
+    slot.col = t.col;
+    slot.value = t.value;
+    slot.style = t.style;
+    slot.suffix = t.suffix;
+    slot.major = t.major;
+    slot.minor = t.minor;
   }
 
   private fetchNextToken(): void {

@@ -10,20 +10,23 @@ export const enum Tok {
 
 export const enum Style { PLAIN, SINGLE, DOUBLE, LITERAL, FOLDED }
 
-/** A token; every token has the same fields (one object shape keeps the parser's property reads monomorphic). */
+/**
+ * A token; every token has the same fields (one object shape keeps the parser's property reads monomorphic). The
+ * scanner reuses token objects (see Scanner.insert): a token read from the queue is valid until the next peek.
+ */
 export class Token {
   constructor(
-    readonly type: Tok,
-    readonly pos: number,
-    readonly line: number,
-    readonly col: number,
+    public type: Tok,
+    public pos: number,
+    public line: number,
+    public col: number,
     /** Scalar value, anchor/alias name, tag handle, or %TAG handle. */
-    readonly value: string = '',
-    readonly style: Style = Style.PLAIN,
+    public value: string = '',
+    public style: Style = Style.PLAIN,
     /** Tag suffix, or %TAG prefix. */
-    readonly suffix: string = '',
-    readonly major: number = 0,
-    readonly minor: number = 0,
+    public suffix: string = '',
+    public major: number = 0,
+    public minor: number = 0,
   ) {}
 }
 
