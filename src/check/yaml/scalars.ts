@@ -20,6 +20,15 @@ const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c !== c;
 /* eslint-disable no-bitwise */ // UTF-8 octet arithmetic of %-escaped tag URIs
 const URI_CHARS = new Set([...';/?:@&=+$,.!~*\'()[]%'].map((c) => c.charCodeAt(0)));
 
+/**
+ * ASCII characters that simply continue a plain scalar in block (flow) context: not blanks, breaks, `:` (which ends
+ * it before a blank) nor, in flow context, `,?[]{}`.
+ */
+const PLAIN_BLOCK = new Uint8Array(128);
+for (let c = 33; c < 127; c++) if (c !== 58) PLAIN_BLOCK[c] = 1;
+const PLAIN_FLOW = PLAIN_BLOCK.slice();
+for (const c of ',?[]{}') PLAIN_FLOW[c.charCodeAt(0)] = 0;
+
 /** The reading position and the scanning of one token's text; extended by {@link Scanner}. */
 export abstract class ScalarScanner {
   pos = 0;
@@ -471,6 +480,7 @@ export abstract class ScalarScanner {
     let leadingBlanks = false;
     const indent = this.indent + 1;
     const flow = this.flowLevel > 0;
+    const ordinary = flow ? PLAIN_FLOW : PLAIN_BLOCK;
     let pos = this.pos;
     let col = this.col;
     for (;;) {
@@ -478,8 +488,14 @@ export abstract class ScalarScanner {
       if (col === 0 && (c === 45 || c === 46) && s.charCodeAt(pos + 1) === c && s.charCodeAt(pos + 2) === c && isBlankz(s.charCodeAt(pos + 3))) break;
       if (c === 35) break;
       const run = pos;
-      while (!isBlankz(c)) {
-        if ((c === 58 && isBlankz(s.charCodeAt(pos + 1))) ||
+      for (;;) {
+        if (c < 128 && ordinary[c] === 1) { // the common case, one table read (NaN, the end, is not < 128)
+          pos++;
+          col++;
+          c = s.charCodeAt(pos);
+          continue;
+        }
+        if (isBlankz(c) || (c === 58 && isBlankz(s.charCodeAt(pos + 1))) ||
           (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125))) break;
         pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
         col++;

@@ -370,12 +370,14 @@ export class Scanner extends ScalarScanner {
   private scanToNextToken(): void {
     const s = this.s;
     for (;;) {
-      let c = s.charCodeAt(this.pos);
-      while (c === 32 || ((this.flowLevel > 0 || !this.simpleKeyAllowed) && c === 9)) {
-        this.pos++;
-        this.col++;
-        c = s.charCodeAt(this.pos);
-      }
+      // indentation is a good part of a manifest: counted in locals
+      const tabs = this.flowLevel > 0 || !this.simpleKeyAllowed;
+      const from = this.pos;
+      let pos = from;
+      let c = s.charCodeAt(pos);
+      while (c === 32 || (tabs && c === 9)) c = s.charCodeAt(++pos);
+      this.pos = pos;
+      this.col += pos - from;
       if (c === 35 /* # */) {
         while (!isBreakz(c)) {
           this.adv();
