@@ -64,8 +64,9 @@ export function parseFirstDocument(text: string, options: ParseOptions = {}): un
 
 class DocumentParser implements KeySource {
   private readonly sc: Scanner;
-  private tags: Array<[string, string]> = [];
-  private readonly anchors = new Map<string, Anchor>();
+  private tags: ReadonlyArray<[string, string]> = DEFAULT_TAGS;
+  /** Created at the first anchor (most documents have none). */
+  private anchors: Map<string, Anchor> | undefined;
   private decodeCount = 0;
   private aliasCount = 0;
   private nonFinite: { text: string; line: number } | undefined;
@@ -143,6 +144,7 @@ class DocumentParser implements KeySource {
       }
       sc.skip();
     }
+    if (tags.length === 0) return; // the default tags, shared
     for (const d of DEFAULT_TAGS) if (!tags.some(([h]) => h === d[0])) tags.push(d);
     this.tags = tags;
   }
@@ -185,7 +187,7 @@ class DocumentParser implements KeySource {
     let t = sc.peek();
     if (t.type === Tok.ALIAS) {
       sc.skip();
-      const a = this.anchors.get(t.value);
+      const a = this.anchors?.get(t.value);
       if (!a) this.fail(`unknown anchor '${t.value}' referenced`, t.line);
       if (!a.complete) this.fail(`anchor '${t.value}' value contains itself`, t.line);
       this.count(1 + a.count, a.count);
@@ -233,7 +235,7 @@ class DocumentParser implements KeySource {
     const a: Anchor | undefined = anchor !== undefined
       ? { value: undefined, kind: Kind.SCALAR, tag, text: '', implicit: true, complete: false, start: this.decodeCount - 1, count: 0, line: startLine }
       : undefined;
-    if (a) this.anchors.set(anchor!, a);
+    if (a) (this.anchors ??= new Map()).set(anchor!, a);
     let value: unknown;
     let kind: Kind;
     if (indentless && t.type === Tok.BLOCK_ENTRY) {
