@@ -37,7 +37,13 @@ export abstract class ScalarScanner {
   protected indent = -1;
   protected simpleKeyAllowed = false;
   protected flowLevel = 0;
-  private readonly scratch = new Token(Tok.STREAM_START, 0, 0, 0);
+  /**
+   * The token queue (goyaml's tokens, a queue of structs): tokens[head, tail) are queued (Scanner), the objects after
+   * tail are free and reused, and the queue restarts at 0 whenever it empties (every few tokens), so an insertion in
+   * the middle (a simple key's KEY) moves only a few queued tokens and scanning allocates no token.
+   */
+  protected readonly tokens: Token[] = [];
+  protected tail = 0;
 
   constructor(protected readonly s: string) {}
 
@@ -45,12 +51,10 @@ export abstract class ScalarScanner {
     throw new YamlSyntaxError(problem, line);
   }
 
-  /**
-   * The token just scanned, in the one scratch token (goyaml's token on the stack): insert copies it into a queue
-   * slot, whose objects are reused, so scanning allocates no token.
-   */
+  /** A new token, made in the free slot after the queue (Scanner.insert queues it next; one tok per insert). */
   protected tok(type: Tok, pos = this.pos, line = this.line, col = this.col, value = '', style = Style.PLAIN, suffix = '', major = 0, minor = 0): Token {
-    const t = this.scratch;
+    let t = this.tokens[this.tail];
+    if (t === undefined) this.tokens.push(t = new Token(type, pos, line, col));
     t.type = type;
     t.pos = pos;
     t.line = line;

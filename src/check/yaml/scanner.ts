@@ -43,13 +43,8 @@ const MAX_FLOW_LEVEL = 10000;
 const MAX_INDENTS = 10000;
 
 export class Scanner extends ScalarScanner {
-  /**
-   * The token queue: tokens[head, tail). Slots are reused and the queue restarts at 0 whenever it is empty (it
-   * empties every few tokens), so an insertion in the middle (a simple key's KEY) moves only the few queued tokens.
-   */
-  private readonly tokens: Token[] = [];
+  /** The token queue is tokens[head, tail) (see ScalarScanner.tokens). */
   private head = 0;
-  private tail = 0;
   private tokensParsed = 0;
   private tokenAvailable = false;
   private streamStartProduced = false;
@@ -96,24 +91,14 @@ export class Scanner extends ScalarScanner {
     return undefined;
   }
 
-  /** Queues a copy of t (goyaml copies the token struct into its queue) in a reused token object. */
+  /** Queues t, the token just made by tok() in the slot after the queue, at position `number` (the end if < 0). */
   private insert(number: number, t: Token): void {
     const tokens = this.tokens;
     const tail = this.tail;
     const at = number < 0 ? tail : Math.min(this.head + number, tail); // as splice: never beyond the end
-    const slot = tail < tokens.length ? tokens[tail] : new Token(t.type, 0, 0, 0);
     for (let i = tail; i > at; i--) tokens[i] = tokens[i - 1];
-    tokens[at] = slot;
+    tokens[at] = t;
     this.tail = tail + 1;
-    slot.type = t.type;
-    slot.pos = t.pos;
-    slot.line = t.line;
-    slot.col = t.col;
-    slot.value = t.value;
-    slot.style = t.style;
-    slot.suffix = t.suffix;
-    slot.major = t.major;
-    slot.minor = t.minor;
   }
 
   private fetchNextToken(): void {
