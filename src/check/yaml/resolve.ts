@@ -52,13 +52,25 @@ function hint(c: number): number {
 const LONGEST_NAME = Math.max(...[...MAP.keys()].map((k) => k.length));
 
 /**
- * True when goyaml's `resolve` leaves this plain scalar a string by its first character and length alone (most
- * scalars of a manifest: names, hosts, kinds), so the caller can skip {@link resolve} and its allocation.
+ * True when goyaml's `resolve` leaves this plain scalar a string because of its first character (most scalars of a
+ * manifest: names, hosts, kinds), or because it starts like a boolean or null but is none (`name`, `targetPort`), so
+ * the caller can skip {@link resolve} and its allocation.
  */
 export function plainIsString(text: string): boolean {
   if (text === '') return false;
   const h = hint(text.charCodeAt(0));
-  return h === 0 || (h === 77 && text.length > LONGEST_NAME);
+  return h === 0 || (h === 77 && (text.length > LONGEST_NAME || !MAP.has(text)));
+}
+
+/** A decimal integer without sign, leading zero or underscore that a double holds exactly (ports, replicas...). */
+function isShortDecimal(s: string): boolean {
+  const n = s.length;
+  if (n > 15 || s.charCodeAt(0) === 48) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 const GO_INT_BODY = /^(?:0[bB]([01]+)|0[oO]([0-7]+)|0[xX]([0-9a-fA-F]+)|0([0-7]*)|([1-9][0-9]*))$/;
@@ -111,6 +123,8 @@ export function resolve(tag: string, input: string): Resolved {
         const f = Number(input.includes('_') ? input.replace(/_/g, '') : input);
         if (Number.isFinite(f)) return { tag: FLOAT, value: f };
       }
+    } else if (h === 68 && isShortDecimal(input)) {
+      return { tag: INT, value: Number(input) }; // what the general branch below gives (goInteger), without regexps
     } else if (h === 68 || h === 83) {
       if ((tag === '' || tag === TIMESTAMP) && h === 68 && isTimestamp(input)) return { tag: TIMESTAMP, value: input };
       const plain = input.includes('_') ? input.replace(/_/g, '') : input;
