@@ -522,12 +522,24 @@ export abstract class ScalarScanner {
       if (!(c === 32 || c === 9 || isBreak(c))) break;
       while (c === 32 || c === 9 || isBreak(c)) {
         if (c === 32 || c === 9) {
-          if (leadingBlanks && col < indent && c === 9) {
+          // runs of blanks at once: the next line's indentation, or blanks inside the line (kept as one slice)
+          const from = pos;
+          if (!leadingBlanks) {
+            do c = s.charCodeAt(++pos); while (c === 32 || c === 9);
+            col += pos - from;
+            whitespaces += s.slice(from, pos);
+            continue;
+          }
+          if (c === 32) {
+            do c = s.charCodeAt(++pos); while (c === 32);
+            col += pos - from;
+            continue;
+          }
+          if (col < indent) {
             this.pos = pos;
             this.col = col;
             this.fail('while scanning a plain scalar: found a tab character that violates indentation', startLine);
           }
-          if (!leadingBlanks) whitespaces += c === 32 ? ' ' : '\t';
           pos++;
           col++;
         } else {
