@@ -13,8 +13,11 @@
 import { checkFinite, KeySource, MappingBuilder, MERGE_KEY } from './mapping';
 
 export { DuplicateKeyError } from './mapping';
-import { BINARY, decodeScalar, jsonKey, MERGE, Resolved, ResolveError, STR } from './resolve';
-import { Scanner, Style, Tok, YamlSyntaxError } from './scanner';
+import { BINARY, decodeScalar, jsonKey, MERGE, plainIsString, Resolved, ResolveError, STR } from './resolve';
+import { Scanner } from './scanner';
+// Tok and Style straight from their module (not re-exported through scanner.ts: a getter per read when transpiled
+// file by file, as the bench and ts-node do, where const enums are not inlined)
+import { Style, Tok, YamlSyntaxError } from './tokens';
 
 const ALIAS_RATIO_RANGE_LOW = 400000;
 const ALIAS_RATIO_RANGE_HIGH = 4000000;
@@ -61,8 +64,9 @@ export function parseFirstDocument(text: string, options: ParseOptions = {}): un
 
 class DocumentParser implements KeySource {
   private readonly sc: Scanner;
-  private tags: Array<[string, string]> = [];
-  private readonly anchors = new Map<string, Anchor>();
+  private tags: ReadonlyArray<[string, string]> = DEFAULT_TAGS;
+  /** Created at the first anchor (most documents have none). */
+  private anchors: Map<string, Anchor> | undefined;
   private decodeCount = 0;
   private aliasCount = 0;
   private nonFinite: { text: string; line: number } | undefined;
@@ -140,6 +144,7 @@ class DocumentParser implements KeySource {
       }
       sc.skip();
     }
+    if (tags.length === 0) return; // the default tags, shared
     for (const d of DEFAULT_TAGS) if (!tags.some(([h]) => h === d[0])) tags.push(d);
     this.tags = tags;
   }
@@ -160,6 +165,7 @@ class DocumentParser implements KeySource {
   }
 
   private scalarValue(tag: string, text: string, implicit: boolean, line: number): unknown {
+    if (tag === '' && (!implicit || plainIsString(text))) return text; // what decodeScalar returns, without allocating
     let r: Resolved;
     try {
       r = decodeScalar(tag, text, implicit);
@@ -181,7 +187,7 @@ class DocumentParser implements KeySource {
     let t = sc.peek();
     if (t.type === Tok.ALIAS) {
       sc.skip();
-      const a = this.anchors.get(t.value);
+      const a = this.anchors?.get(t.value);
       if (!a) this.fail(`unknown anchor '${t.value}' referenced`, t.line);
       if (!a.complete) this.fail(`anchor '${t.value}' value contains itself`, t.line);
       this.count(1 + a.count, a.count);
@@ -229,7 +235,7 @@ class DocumentParser implements KeySource {
     const a: Anchor | undefined = anchor !== undefined
       ? { value: undefined, kind: Kind.SCALAR, tag, text: '', implicit: true, complete: false, start: this.decodeCount - 1, count: 0, line: startLine }
       : undefined;
-    if (a) this.anchors.set(anchor!, a);
+    if (a) (this.anchors ??= new Map()).set(anchor!, a);
     let value: unknown;
     let kind: Kind;
     if (indentless && t.type === Tok.BLOCK_ENTRY) {
@@ -288,7 +294,7 @@ class DocumentParser implements KeySource {
 
   private blockSequence(a: Anchor | undefined): unknown[] {
     const sc = this.sc;
-    const start = sc.peek();
+    const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
     const out: unknown[] = [];
     if (a) a.value = out;
@@ -302,7 +308,7 @@ class DocumentParser implements KeySource {
         sc.skip();
         return out;
       } else {
-        this.fail(`while parsing a block collection (line ${start.line + 1}): did not find expected '-' indicator`, t.line);
+        this.fail(`while parsing a block collection (line ${startLine + 1}): did not find expected '-' indicator`, t.line);
       }
     }
   }
@@ -322,7 +328,7 @@ class DocumentParser implements KeySource {
 
   private blockMapping(a: Anchor | undefined): Record<string, unknown> {
     const sc = this.sc;
-    const start = sc.peek();
+    const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
     const m = new MappingBuilder(this);
     if (a) a.value = m.obj;
@@ -348,14 +354,14 @@ class DocumentParser implements KeySource {
         sc.skip();
         return m.obj;
       } else {
-        this.fail(`while parsing a block mapping (line ${start.line + 1}): did not find expected key`, t.line);
+        this.fail(`while parsing a block mapping (line ${startLine + 1}): did not find expected key`, t.line);
       }
     }
   }
 
   private flowSequence(a: Anchor | undefined): unknown[] {
     const sc = this.sc;
-    const start = sc.peek();
+    const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
     const out: unknown[] = [];
     if (a) a.value = out;
@@ -363,7 +369,7 @@ class DocumentParser implements KeySource {
       let t = sc.peek();
       if (t.type !== Tok.FLOW_SEQUENCE_END) {
         if (!first) {
-          if (t.type !== Tok.FLOW_ENTRY) this.fail(`while parsing a flow sequence (line ${start.line + 1}): did not find expected ',' or ']'`, t.line);
+          if (t.type !== Tok.FLOW_ENTRY) this.fail(`while parsing a flow sequence (line ${startLine + 1}): did not find expected ',' or ']'`, t.line);
           sc.skip();
           t = sc.peek();
         }
@@ -406,7 +412,7 @@ class DocumentParser implements KeySource {
 
   private flowMapping(a: Anchor | undefined): Record<string, unknown> {
     const sc = this.sc;
-    const start = sc.peek();
+    const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
     const m = new MappingBuilder(this);
     if (a) a.value = m.obj;
@@ -414,7 +420,7 @@ class DocumentParser implements KeySource {
       let t = sc.peek();
       if (t.type !== Tok.FLOW_MAPPING_END) {
         if (!first) {
-          if (t.type !== Tok.FLOW_ENTRY) this.fail(`while parsing a flow mapping (line ${start.line + 1}): did not find expected ',' or '}'`, t.line);
+          if (t.type !== Tok.FLOW_ENTRY) this.fail(`while parsing a flow mapping (line ${startLine + 1}): did not find expected ',' or '}'`, t.line);
           sc.skip();
           t = sc.peek();
         }
@@ -460,6 +466,10 @@ class DocumentParser implements KeySource {
     if (!this.lastAlias && text === '<<' && (implicit || tag === MERGE)) {
       this.decodeCount--; // goyaml does not decode a merge key
       return MERGE_KEY;
+    }
+    if (tag === '' && (!implicit || plainIsString(text))) {
+      this.lastKeyId = undefined; // what decodeScalar and jsonKey give, without allocating
+      return text;
     }
     try {
       const r = decodeScalar(tag, text, implicit);

@@ -37,15 +37,40 @@ for (const [value, tag, names] of [
 }
 MAP.set('', { tag: NULL, value: null });
 
-/** goyaml's resolveTable hint of a first character: S(ign), D(igit), M(ap), '.', or 0 (always a string). */
+/** goyaml's resolveTable: the hint of a first character, S(ign), D(igit), M(ap), '.', or 0 (always a string). */
+const HINTS = new Uint8Array(128);
+HINTS[43] = HINTS[45] = 83;
+for (let c = 48; c <= 57; c++) HINTS[c] = 68;
+HINTS[46] = 46;
+for (const c of 'yYnNtTfFoO~') HINTS[c.charCodeAt(0)] = 77;
+
 function hint(c: number): number {
-  if (c === 43 || c === 45) return 83;
-  if (c >= 48 && c <= 57) return 68;
-  if (c === 46) return 46;
-  // y Y n N t T f F o O ~
-  if (c === 121 || c === 89 || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70 || c === 111 || c === 79 ||
-    c === 126) return 77;
-  return 0;
+  return c < 128 ? HINTS[c] : 0;
+}
+
+/** The longest name in MAP (`false`): a longer plain scalar with an M hint is a string. */
+const LONGEST_NAME = Math.max(...[...MAP.keys()].map((k) => k.length));
+
+/**
+ * True when goyaml's `resolve` leaves this plain scalar a string because of its first character (most scalars of a
+ * manifest: names, hosts, kinds), or because it starts like a boolean or null but is none (`name`, `targetPort`), so
+ * the caller can skip {@link resolve} and its allocation.
+ */
+export function plainIsString(text: string): boolean {
+  if (text === '') return false;
+  const h = hint(text.charCodeAt(0));
+  return h === 0 || (h === 77 && (text.length > LONGEST_NAME || !MAP.has(text)));
+}
+
+/** A decimal integer without sign, leading zero or underscore that a double holds exactly (ports, replicas...). */
+function isShortDecimal(s: string): boolean {
+  const n = s.length;
+  if (n > 15 || s.charCodeAt(0) === 48) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 const GO_INT_BODY = /^(?:0[bB]([01]+)|0[oO]([0-7]+)|0[xX]([0-9a-fA-F]+)|0([0-7]*)|([1-9][0-9]*))$/;
@@ -91,13 +116,15 @@ function toJs(v: bigint): number | bigint {
 export function resolve(tag: string, input: string): Resolved {
   const h = input === '' ? 78 : hint(input.charCodeAt(0));
   if (h !== 0 && tag !== STR && tag !== BINARY) {
-    const item = MAP.get(input);
+    const item = input.length <= LONGEST_NAME ? MAP.get(input) : undefined;
     if (item) return item;
     if (h === 46) {
       if (GO_DOT_FLOAT.test(input)) {
         const f = Number(input.includes('_') ? input.replace(/_/g, '') : input);
         if (Number.isFinite(f)) return { tag: FLOAT, value: f };
       }
+    } else if (h === 68 && isShortDecimal(input)) {
+      return { tag: INT, value: Number(input) }; // what the general branch below gives (goInteger), without regexps
     } else if (h === 68 || h === 83) {
       if ((tag === '' || tag === TIMESTAMP) && h === 68 && isTimestamp(input)) return { tag: TIMESTAMP, value: input };
       const plain = input.includes('_') ? input.replace(/_/g, '') : input;

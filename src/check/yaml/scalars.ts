@@ -1,9 +1,10 @@
 /**
- * Scalar, anchor, tag and directive scanning of the goyaml v2 scanner port (scannerc.go yaml_parser_scan_*), and the
- * reading position. The token queue and simple keys are in scanner.ts.
+ * Scalar, anchor, tag and directive scanning of the goyaml v2 scanner port (scannerc.go yaml_parser_scan_*). The
+ * reading position is in reader.ts, the token queue and simple keys in scanner.ts.
  */
+import { Reader } from './reader';
 import * as chars from './tokens';
-import { Style, Tok, Token, YamlSyntaxError } from './tokens';
+import { Style, Tok, Token } from './tokens';
 
 // module-level copies: the hot loops call local functions (V8 inlines them), not properties of the module object
 const { isAlpha, isHex, hexVal } = chars;
@@ -20,66 +21,17 @@ const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c !== c;
 /* eslint-disable no-bitwise */ // UTF-8 octet arithmetic of %-escaped tag URIs
 const URI_CHARS = new Set([...';/?:@&=+$,.!~*\'()[]%'].map((c) => c.charCodeAt(0)));
 
-/** The reading position and the scanning of one token's text; extended by {@link Scanner}. */
-export abstract class ScalarScanner {
-  pos = 0;
-  line = 0;
-  col = 0;
-  protected indent = -1;
-  protected simpleKeyAllowed = false;
-  protected flowLevel = 0;
+/**
+ * ASCII characters that simply continue a plain scalar in block (flow) context: not blanks, breaks, `:` (which ends
+ * it before a blank) nor, in flow context, `,?[]{}`.
+ */
+const PLAIN_BLOCK = new Uint8Array(128);
+for (let c = 33; c < 127; c++) if (c !== 58) PLAIN_BLOCK[c] = 1;
+const PLAIN_FLOW = PLAIN_BLOCK.slice();
+for (const c of ',?[]{}') PLAIN_FLOW[c.charCodeAt(0)] = 0;
 
-  constructor(protected readonly s: string) {}
-
-  protected fail(problem: string, line = this.line): never {
-    throw new YamlSyntaxError(problem, line);
-  }
-
-  protected tok(type: Tok, pos = this.pos, line = this.line, col = this.col): Token {
-    return new Token(type, pos, line, col);
-  }
-
-  protected adv(): void {
-    // skip(): one character (a surrogate pair is one character)
-    const c = this.s.charCodeAt(this.pos);
-    this.pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
-    this.col++;
-  }
-
-  protected skipLine(): void {
-    const c = this.s.charCodeAt(this.pos);
-    if (c === 13 && this.s.charCodeAt(this.pos + 1) === 10) {
-      this.pos += 2;
-      this.col = 0;
-      this.line++;
-    } else if (isBreak(c)) {
-      this.pos++;
-      this.col = 0;
-      this.line++;
-    }
-  }
-
-  /** read_line: consumes a break, returning what it contributes to a scalar ("\n", or LS/PS themselves). */
-  protected readLine(): string {
-    const c = this.s.charCodeAt(this.pos);
-    let r: string;
-    if (c === 13 && this.s.charCodeAt(this.pos + 1) === 10) {
-      this.pos += 2;
-      r = '\n';
-    } else if (c === 13 || c === 10 || c === 0x85) {
-      this.pos++;
-      r = '\n';
-    } else if (c === 0x2028 || c === 0x2029) {
-      this.pos++;
-      r = String.fromCharCode(c);
-    } else {
-      return '';
-    }
-    this.col = 0;
-    this.line++;
-    return r;
-  }
-
+/** The scanning of one token's text (scalars, anchors, tags, directives); extended by {@link Scanner}. */
+export abstract class ScalarScanner extends Reader {
   protected skipBlanksAndComment(context: string, line: number): void {
     const s = this.s;
     while (isBlank(s.charCodeAt(this.pos))) this.adv();
@@ -89,32 +41,34 @@ export abstract class ScalarScanner {
   }
 
   protected scanDirective(): Token {
-    const start = this.tok(Tok.VERSION_DIRECTIVE);
+    const startPos = this.pos;
+    const startLine = this.line;
+    const startCol = this.col;
     const s = this.s;
     this.adv();
     const name = this.readWhile(isAlpha);
-    if (name === '') this.fail('while scanning a directive: could not find expected directive name', start.line);
-    if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a directive: found unexpected non-alphabetical character', start.line);
+    if (name === '') this.fail('while scanning a directive: could not find expected directive name', startLine);
+    if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a directive: found unexpected non-alphabetical character', startLine);
     let t: Token;
     if (name === 'YAML') {
       while (isBlank(s.charCodeAt(this.pos))) this.adv();
-      const major = this.scanVersionNumber(start.line);
-      if (s.charCodeAt(this.pos) !== 46) this.fail('while scanning a %YAML directive: did not find expected digit or \'.\' character', start.line);
+      const major = this.scanVersionNumber(startLine);
+      if (s.charCodeAt(this.pos) !== 46) this.fail('while scanning a %YAML directive: did not find expected digit or \'.\' character', startLine);
       this.adv();
-      const minor = this.scanVersionNumber(start.line);
-      t = new Token(Tok.VERSION_DIRECTIVE, start.pos, start.line, start.col, '', Style.PLAIN, '', major, minor);
+      const minor = this.scanVersionNumber(startLine);
+      t = this.tok(Tok.VERSION_DIRECTIVE, startPos, startLine, startCol, '', Style.PLAIN, '', major, minor);
     } else if (name === 'TAG') {
       while (isBlank(s.charCodeAt(this.pos))) this.adv();
-      const handle = this.scanTagHandle(true, start.line);
-      if (!isBlank(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace', start.line);
+      const handle = this.scanTagHandle(true, startLine);
+      if (!isBlank(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace', startLine);
       while (isBlank(s.charCodeAt(this.pos))) this.adv();
-      const prefix = this.scanTagUri(true, '', start.line);
-      if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace or line break', start.line);
-      t = new Token(Tok.TAG_DIRECTIVE, start.pos, start.line, start.col, handle, Style.PLAIN, prefix);
+      const prefix = this.scanTagUri(true, '', startLine);
+      if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace or line break', startLine);
+      t = this.tok(Tok.TAG_DIRECTIVE, startPos, startLine, startCol, handle, Style.PLAIN, prefix);
     } else {
-      this.fail('while scanning a directive: found unknown directive name', start.line);
+      this.fail('while scanning a directive: found unknown directive name', startLine);
     }
-    this.skipBlanksAndComment('while scanning a directive', start.line);
+    this.skipBlanksAndComment('while scanning a directive', startLine);
     return t;
   }
 
@@ -137,33 +91,37 @@ export abstract class ScalarScanner {
   }
 
   protected scanAnchor(type: Tok): Token {
-    const start = this.tok(type);
+    const startPos = this.pos;
+    const startLine = this.line;
+    const startCol = this.col;
     this.adv();
     const name = this.readWhile(isAlpha);
     const c = this.s.charCodeAt(this.pos);
     if (name === '' || !(isBlankz(c) || c === 63 || c === 58 || c === 44 || c === 93 || c === 125 || c === 37 || c === 64 || c === 96)) {
-      this.fail(`while scanning an ${type === Tok.ANCHOR ? 'anchor' : 'alias'}: did not find expected alphabetic or numeric character`, start.line);
+      this.fail(`while scanning an ${type === Tok.ANCHOR ? 'anchor' : 'alias'}: did not find expected alphabetic or numeric character`, startLine);
     }
-    return new Token(type, start.pos, start.line, start.col, name);
+    return this.tok(type, startPos, startLine, startCol, name);
   }
 
   protected scanTag(): Token {
-    const start = this.tok(Tok.TAG);
+    const startPos = this.pos;
+    const startLine = this.line;
+    const startCol = this.col;
     let handle: string;
     let suffix: string;
     if (this.s.charCodeAt(this.pos + 1) === 60 /* < */) {
       this.adv();
       this.adv();
       handle = '';
-      suffix = this.scanTagUri(false, '', start.line);
-      if (this.s.charCodeAt(this.pos) !== 62) this.fail('while scanning a tag: did not find the expected \'>\'', start.line);
+      suffix = this.scanTagUri(false, '', startLine);
+      if (this.s.charCodeAt(this.pos) !== 62) this.fail('while scanning a tag: did not find the expected \'>\'', startLine);
       this.adv();
     } else {
-      handle = this.scanTagHandle(false, start.line);
+      handle = this.scanTagHandle(false, startLine);
       if (handle.length > 1 && handle[0] === '!' && handle[handle.length - 1] === '!') {
-        suffix = this.scanTagUri(false, '', start.line);
+        suffix = this.scanTagUri(false, '', startLine);
       } else {
-        suffix = this.scanTagUri(false, handle, start.line);
+        suffix = this.scanTagUri(false, handle, startLine);
         handle = '!';
         if (suffix === '') {
           suffix = handle;
@@ -171,8 +129,8 @@ export abstract class ScalarScanner {
         }
       }
     }
-    if (!isBlankz(this.s.charCodeAt(this.pos))) this.fail('while scanning a tag: did not find expected whitespace or line break', start.line);
-    return new Token(Tok.TAG, start.pos, start.line, start.col, handle, Style.PLAIN, suffix);
+    if (!isBlankz(this.s.charCodeAt(this.pos))) this.fail('while scanning a tag: did not find expected whitespace or line break', startLine);
+    return this.tok(Tok.TAG, startPos, startLine, startCol, handle, Style.PLAIN, suffix);
   }
 
   protected scanTagHandle(directive: boolean, line: number): string {
@@ -233,7 +191,9 @@ export abstract class ScalarScanner {
 
   protected scanBlockScalar(literal: boolean): Token {
     const s = this.s;
-    const start = this.tok(Tok.SCALAR);
+    const startPos = this.pos;
+    const startLine = this.line;
+    const startCol = this.col;
     const ctx = 'while scanning a block scalar';
     this.adv();
     let chomping = 0;
@@ -244,12 +204,12 @@ export abstract class ScalarScanner {
       this.adv();
       c = s.charCodeAt(this.pos);
       if (c >= 48 && c <= 57) {
-        if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, start.line);
+        if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, startLine);
         increment = c - 48;
         this.adv();
       }
     } else if (c >= 48 && c <= 57) {
-      if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, start.line);
+      if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, startLine);
       increment = c - 48;
       this.adv();
       c = s.charCodeAt(this.pos);
@@ -258,13 +218,13 @@ export abstract class ScalarScanner {
         this.adv();
       }
     }
-    this.skipBlanksAndComment(ctx, start.line);
+    this.skipBlanksAndComment(ctx, startLine);
     let indent = 0;
     if (increment > 0) indent = this.indent >= 0 ? this.indent + increment : increment;
     let out = '';
     let leadingBreak = '';
     const st = { indent, breaks: '' };
-    this.blockScalarBreaks(st, start.line);
+    this.blockScalarBreaks(st, startLine);
     let leadingBlank = false;
     while (this.col === st.indent && !isZ(s.charCodeAt(this.pos))) {
       const trailingBlank = isBlank(s.charCodeAt(this.pos));
@@ -281,11 +241,11 @@ export abstract class ScalarScanner {
       while (!isBreakz(s.charCodeAt(this.pos))) this.adv();
       out += s.slice(from, this.pos);
       leadingBreak = this.readLine();
-      this.blockScalarBreaks(st, start.line);
+      this.blockScalarBreaks(st, startLine);
     }
     if (chomping !== -1) out += leadingBreak;
     if (chomping === 1) out += st.breaks;
-    return new Token(Tok.SCALAR, start.pos, start.line, start.col, out, literal ? Style.LITERAL : Style.FOLDED);
+    return this.tok(Tok.SCALAR, startPos, startLine, startCol, out, literal ? Style.LITERAL : Style.FOLDED);
   }
 
   protected blockScalarBreaks(st: { indent: number; breaks: string }, line: number): void {
@@ -319,7 +279,9 @@ export abstract class ScalarScanner {
 
   protected scanFlowScalar(single: boolean): Token {
     const s = this.s;
-    const start = this.tok(Tok.SCALAR);
+    const startPos = this.pos;
+    const startLine = this.line;
+    const startCol = this.col;
     const ctx = 'while scanning a quoted scalar';
     this.adv();
     let out = '';
@@ -327,8 +289,8 @@ export abstract class ScalarScanner {
     let trailingBreaks = '';
     let whitespaces = '';
     for (;;) {
-      if (this.atDocumentIndicator()) this.fail(`${ctx}: found unexpected document indicator`, start.line);
-      if (isZ(s.charCodeAt(this.pos))) this.fail(`${ctx}: found unexpected end of stream`, start.line);
+      if (this.atDocumentIndicator()) this.fail(`${ctx}: found unexpected document indicator`, startLine);
+      if (isZ(s.charCodeAt(this.pos))) this.fail(`${ctx}: found unexpected end of stream`, startLine);
       let leadingBlanks = false;
       let run = this.pos;
       for (let c = s.charCodeAt(this.pos); !isBlankz(c); c = s.charCodeAt(this.pos)) {
@@ -350,7 +312,7 @@ export abstract class ScalarScanner {
           break;
         } else if (!single && c === 92) {
           out += s.slice(run, this.pos);
-          out += this.scanEscape(start.line);
+          out += this.scanEscape(startLine);
           run = this.pos;
         } else {
           this.adv();
@@ -386,7 +348,7 @@ export abstract class ScalarScanner {
       }
     }
     this.adv();
-    return new Token(Tok.SCALAR, start.pos, start.line, start.col, out, single ? Style.SINGLE : Style.DOUBLE);
+    return this.tok(Tok.SCALAR, startPos, startLine, startCol, out, single ? Style.SINGLE : Style.DOUBLE);
   }
 
   protected scanEscape(line: number): string {
@@ -446,6 +408,7 @@ export abstract class ScalarScanner {
     let leadingBlanks = false;
     const indent = this.indent + 1;
     const flow = this.flowLevel > 0;
+    const ordinary = flow ? PLAIN_FLOW : PLAIN_BLOCK;
     let pos = this.pos;
     let col = this.col;
     for (;;) {
@@ -453,35 +416,54 @@ export abstract class ScalarScanner {
       if (col === 0 && (c === 45 || c === 46) && s.charCodeAt(pos + 1) === c && s.charCodeAt(pos + 2) === c && isBlankz(s.charCodeAt(pos + 3))) break;
       if (c === 35) break;
       const run = pos;
-      while (!isBlankz(c)) {
-        if ((c === 58 && isBlankz(s.charCodeAt(pos + 1))) ||
-          (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125))) break;
-        if (pos === run && (leadingBlanks || whitespaces.length > 0)) {
-          if (leadingBlanks) {
-            if (leadingBreak.charCodeAt(0) === 10) out += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
-            else out += leadingBreak + trailingBreaks;
-            trailingBreaks = '';
-            leadingBreak = '';
-            leadingBlanks = false;
-          } else {
-            out += whitespaces;
-            whitespaces = '';
-          }
+      for (;;) {
+        if (c < 128 && ordinary[c] === 1) { // the common case, one table read (NaN, the end, is not < 128)
+          pos++;
+          col++;
+          c = s.charCodeAt(pos);
+          continue;
         }
+        if (isBlankz(c) || (c === 58 && isBlankz(s.charCodeAt(pos + 1))) ||
+          (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125))) break;
         pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
         col++;
         c = s.charCodeAt(pos);
       }
-      if (pos > run) out = out === '' ? s.slice(run, pos) : out + s.slice(run, pos);
+      if (pos > run) {
+        // the blanks or breaks before this run join it (goyaml does this at its first character)
+        if (leadingBlanks) {
+          if (leadingBreak.charCodeAt(0) === 10) out += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
+          else out += leadingBreak + trailingBreaks;
+          trailingBreaks = '';
+          leadingBreak = '';
+          leadingBlanks = false;
+        } else if (whitespaces.length > 0) {
+          out += whitespaces;
+          whitespaces = '';
+        }
+        out = out === '' ? s.slice(run, pos) : out + s.slice(run, pos);
+      }
       if (!(c === 32 || c === 9 || isBreak(c))) break;
       while (c === 32 || c === 9 || isBreak(c)) {
         if (c === 32 || c === 9) {
-          if (leadingBlanks && col < indent && c === 9) {
+          // runs of blanks at once: the next line's indentation, or blanks inside the line (kept as one slice)
+          const from = pos;
+          if (!leadingBlanks) {
+            do c = s.charCodeAt(++pos); while (c === 32 || c === 9);
+            col += pos - from;
+            whitespaces += s.slice(from, pos);
+            continue;
+          }
+          if (c === 32) {
+            do c = s.charCodeAt(++pos); while (c === 32);
+            col += pos - from;
+            continue;
+          }
+          if (col < indent) {
             this.pos = pos;
             this.col = col;
             this.fail('while scanning a plain scalar: found a tab character that violates indentation', startLine);
           }
-          if (!leadingBlanks) whitespaces += c === 32 ? ' ' : '\t';
           pos++;
           col++;
         } else {
@@ -504,6 +486,6 @@ export abstract class ScalarScanner {
     this.pos = pos;
     this.col = col;
     if (leadingBlanks) this.simpleKeyAllowed = true;
-    return new Token(Tok.SCALAR, startPos, startLine, startCol, out, Style.PLAIN);
+    return this.tok(Tok.SCALAR, startPos, startLine, startCol, out, Style.PLAIN);
   }
 }

@@ -19,6 +19,13 @@ interface SimpleKey {
   pos: number;
   line: number;
   col: number;
+  /**
+   * goyaml's simple_keys_by_tok map (token number → key) as a flag: set when the key is saved, cleared where goyaml
+   * deletes the entry (a lookup or delete is then a scan of the few keys, one per flow level, not a Map operation).
+   * An entry goyaml leaves behind for a key that went stale is dropped when the key is saved again: by then the
+   * parser is past its token and never looks it up.
+   */
+  byTok: boolean;
 }
 
 const { NOT_PLAIN_START } = chars;
@@ -36,7 +43,7 @@ const MAX_FLOW_LEVEL = 10000;
 const MAX_INDENTS = 10000;
 
 export class Scanner extends ScalarScanner {
-  private readonly tokens: Token[] = [];
+  /** The token queue is tokens[head, tail) (see ScalarScanner.tokens). */
   private head = 0;
   private tokensParsed = 0;
   private tokenAvailable = false;
@@ -44,7 +51,6 @@ export class Scanner extends ScalarScanner {
   streamEndProduced = false;
   private readonly indents: number[] = [];
   private readonly simpleKeys: SimpleKey[] = [];
-  private readonly simpleKeysByTok = new Map<number, number>();
 
   constructor(s: string) {
     super(s);
@@ -61,34 +67,45 @@ export class Scanner extends ScalarScanner {
     this.tokenAvailable = false;
     this.tokensParsed++;
     this.streamEndProduced = this.tokens[this.head].type === Tok.STREAM_END;
-    this.head++;
-    if (this.head > 1024 && this.head * 2 > this.tokens.length) {
-      this.tokens.splice(0, this.head);
-      this.head = 0;
-    }
+    if (++this.head === this.tail) this.head = this.tail = 0;
   }
 
   private fetchMoreTokens(): void {
     for (;;) {
-      if (this.head !== this.tokens.length) {
-        const idx = this.simpleKeysByTok.get(this.tokensParsed);
-        if (idx === undefined || !this.simpleKeyIsValid(this.simpleKeys[idx])) break;
+      if (this.head !== this.tail) {
+        const k = this.simpleKeyByTok(this.tokensParsed);
+        if (k === undefined || !this.simpleKeyIsValid(k)) break;
       }
       this.fetchNextToken();
     }
     this.tokenAvailable = true;
   }
 
+  /** simple_keys_by_tok[number]. */
+  private simpleKeyByTok(number: number): SimpleKey | undefined {
+    const keys = this.simpleKeys;
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const k = keys[i];
+      if (k.byTok && k.tokenNumber === number) return k;
+    }
+    return undefined;
+  }
+
+  /** Queues t, the token just made by tok() in the slot after the queue, at position `number` (the end if < 0). */
   private insert(number: number, t: Token): void {
-    if (number < 0) this.tokens.push(t);
-    else this.tokens.splice(this.head + number, 0, t);
+    const tokens = this.tokens;
+    const tail = this.tail;
+    const at = number < 0 ? tail : Math.min(this.head + number, tail); // as splice: never beyond the end
+    for (let i = tail; i > at; i--) tokens[i] = tokens[i - 1];
+    tokens[at] = t;
+    this.tail = tail + 1;
   }
 
   private fetchNextToken(): void {
     const s = this.s;
     if (!this.streamStartProduced) {
       this.indent = -1;
-      this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, pos: 0, line: 0, col: 0 });
+      this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, pos: 0, line: 0, col: 0, byTok: false });
       this.simpleKeyAllowed = true;
       this.streamStartProduced = true;
       // The reader drops a leading BOM. (goyaml's scanner also skips a character at column 0 while the start of its
@@ -100,6 +117,8 @@ export class Scanner extends ScalarScanner {
     this.scanToNextToken();
     this.unrollIndent(this.col);
     const c = s.charCodeAt(this.pos);
+    // Fast path, same outcome: a letter or digit starts no token but a plain scalar (checked first: most tokens)
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) return this.fetchPlainScalar();
     if (isZ(c)) return this.fetchStreamEnd();
     if (this.col === 0 && c === 37 /* % */) return this.fetchDirective();
     const c1 = s.charCodeAt(this.pos + 1);
@@ -124,7 +143,7 @@ export class Scanner extends ScalarScanner {
     if (c === 62 && this.flowLevel === 0) return this.fetchBlockScalar(false);
     if (c === 39) return this.fetchFlowScalar(true);
     if (c === 34) return this.fetchFlowScalar(false);
-    if (!(isBlankz(c) || NOT_PLAIN_START.has(c)) || (c === 45 && !isBlank(c1)) ||
+    if (!(isBlankz(c) || (c < 128 && NOT_PLAIN_START[c] === 1)) || (c === 45 && !isBlank(c1)) ||
       (this.flowLevel === 0 && (c === 63 || c === 58) && !isBlankz(c1))) {
       return this.fetchPlainScalar();
     }
@@ -144,7 +163,7 @@ export class Scanner extends ScalarScanner {
   private saveSimpleKey(): void {
     const required = this.flowLevel === 0 && this.indent === this.col;
     if (this.simpleKeyAllowed) {
-      const tokenNumber = this.tokensParsed + (this.tokens.length - this.head);
+      const tokenNumber = this.tokensParsed + (this.tail - this.head);
       this.removeSimpleKey();
       const k = this.simpleKeys[this.simpleKeys.length - 1]; // reused in place: no allocation per scalar
       k.possible = true;
@@ -153,7 +172,7 @@ export class Scanner extends ScalarScanner {
       k.pos = this.pos;
       k.line = this.line;
       k.col = this.col;
-      this.simpleKeysByTok.set(k.tokenNumber, this.simpleKeys.length - 1);
+      k.byTok = true;
     }
   }
 
@@ -162,13 +181,13 @@ export class Scanner extends ScalarScanner {
     if (k.possible) {
       if (k.required) this.fail('could not find expected \':\'', k.line);
       k.possible = false;
-      this.simpleKeysByTok.delete(k.tokenNumber);
+      k.byTok = false;
     }
   }
 
   private increaseFlowLevel(): void {
-    const tokenNumber = this.tokensParsed + (this.tokens.length - this.head);
-    this.simpleKeys.push({ possible: false, required: false, tokenNumber, pos: this.pos, line: this.line, col: this.col });
+    const tokenNumber = this.tokensParsed + (this.tail - this.head);
+    this.simpleKeys.push({ possible: false, required: false, tokenNumber, pos: this.pos, line: this.line, col: this.col, byTok: false });
     this.flowLevel++;
     if (this.flowLevel > MAX_FLOW_LEVEL) this.fail(`exceeded max depth of ${MAX_FLOW_LEVEL}`);
   }
@@ -177,7 +196,12 @@ export class Scanner extends ScalarScanner {
     if (this.flowLevel > 0) {
       this.flowLevel--;
       const k = this.simpleKeys.pop()!;
-      this.simpleKeysByTok.delete(k.tokenNumber);
+      // goyaml deletes the entry of the popped key's token number, which belongs to the key below when this level
+      // never saved a key and the key below is its opening bracket (`[]: v`)
+      if (!k.byTok) {
+        const owner = this.simpleKeyByTok(k.tokenNumber);
+        if (owner) owner.byTok = false;
+      }
     }
   }
 
@@ -284,7 +308,7 @@ export class Scanner extends ScalarScanner {
       this.insert(k.tokenNumber - this.tokensParsed, this.tok(Tok.KEY, k.pos, k.line, k.col));
       this.rollIndent(k.col, k.tokenNumber, Tok.BLOCK_MAPPING_START, k.pos, k.line, k.col);
       k.possible = false;
-      this.simpleKeysByTok.delete(k.tokenNumber);
+      k.byTok = false;
       this.simpleKeyAllowed = false;
     } else {
       if (this.flowLevel === 0) {
@@ -331,12 +355,14 @@ export class Scanner extends ScalarScanner {
   private scanToNextToken(): void {
     const s = this.s;
     for (;;) {
-      let c = s.charCodeAt(this.pos);
-      while (c === 32 || ((this.flowLevel > 0 || !this.simpleKeyAllowed) && c === 9)) {
-        this.pos++;
-        this.col++;
-        c = s.charCodeAt(this.pos);
-      }
+      // indentation is a good part of a manifest: counted in locals
+      const tabs = this.flowLevel > 0 || !this.simpleKeyAllowed;
+      const from = this.pos;
+      let pos = from;
+      let c = s.charCodeAt(pos);
+      while (c === 32 || (tabs && c === 9)) c = s.charCodeAt(++pos);
+      this.pos = pos;
+      this.col += pos - from;
       if (c === 35 /* # */) {
         while (!isBreakz(c)) {
           this.adv();

@@ -10,20 +10,23 @@ export const enum Tok {
 
 export const enum Style { PLAIN, SINGLE, DOUBLE, LITERAL, FOLDED }
 
-/** A token; every token has the same fields (one object shape keeps the parser's property reads monomorphic). */
+/**
+ * A token; every token has the same fields (one object shape keeps the parser's property reads monomorphic). The
+ * scanner reuses token objects (see Scanner.insert): a token read from the queue is valid until the next peek.
+ */
 export class Token {
   constructor(
-    readonly type: Tok,
-    readonly pos: number,
-    readonly line: number,
-    readonly col: number,
+    public type: Tok,
+    public pos: number,
+    public line: number,
+    public col: number,
     /** Scalar value, anchor/alias name, tag handle, or %TAG handle. */
-    readonly value: string = '',
-    readonly style: Style = Style.PLAIN,
+    public value: string = '',
+    public style: Style = Style.PLAIN,
     /** Tag suffix, or %TAG prefix. */
-    readonly suffix: string = '',
-    readonly major: number = 0,
-    readonly minor: number = 0,
+    public suffix: string = '',
+    public major: number = 0,
+    public minor: number = 0,
   ) {}
 }
 
@@ -47,5 +50,6 @@ export const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70)
 export const hexVal = (c: number) => (c <= 57 ? c - 48 : c <= 70 ? c - 55 : c - 87);
 /* eslint-enable no-self-compare */
 
-/** Characters after which a plain scalar in block context may not start (goyaml fetch_next_token). */
-export const NOT_PLAIN_START = new Set([...'-?:,[]{}#&*!|>\'"%@`'].map((c) => c.charCodeAt(0)));
+/** Characters a plain scalar may not start with, except as below (goyaml fetch_next_token): a table, read per token. */
+export const NOT_PLAIN_START = new Uint8Array(128);
+for (const c of '-?:,[]{}#&*!|>\'"%@`') NOT_PLAIN_START[c.charCodeAt(0)] = 1;

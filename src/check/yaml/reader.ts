@@ -1,0 +1,88 @@
+/**
+ * The reading position of the goyaml v2 scanner port (scannerc.go skip, skip_line, read_line) and the objects of its
+ * token queue.
+ */
+import { Style, Tok, Token, YamlSyntaxError } from './tokens';
+
+// declared here, not imported: V8 inlines module-local functions
+const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
+
+/** The reading position, the token slots and the reading of line breaks; extended by {@link ScalarScanner}. */
+export abstract class Reader {
+  pos = 0;
+  line = 0;
+  col = 0;
+  protected indent = -1;
+  protected simpleKeyAllowed = false;
+  protected flowLevel = 0;
+  /**
+   * The token queue (goyaml's tokens, a queue of structs): tokens[head, tail) are queued (Scanner), the objects after
+   * tail are free and reused, and the queue restarts at 0 whenever it empties (every few tokens), so an insertion in
+   * the middle (a simple key's KEY) moves only a few queued tokens and scanning allocates no token.
+   */
+  protected readonly tokens: Token[] = [];
+  protected tail = 0;
+
+  constructor(protected readonly s: string) {}
+
+  protected fail(problem: string, line = this.line): never {
+    throw new YamlSyntaxError(problem, line);
+  }
+
+  /** A new token, made in the free slot after the queue (Scanner.insert queues it next; one tok per insert). */
+  protected tok(type: Tok, pos = this.pos, line = this.line, col = this.col, value = '', style = Style.PLAIN, suffix = '', major = 0, minor = 0): Token {
+    let t = this.tokens[this.tail];
+    if (t === undefined) this.tokens.push(t = new Token(type, pos, line, col));
+    t.type = type;
+    t.pos = pos;
+    t.line = line;
+    t.col = col;
+    t.value = value;
+    t.style = style;
+    t.suffix = suffix;
+    t.major = major;
+    t.minor = minor;
+    return t;
+  }
+
+  protected adv(): void {
+    // skip(): one character (a surrogate pair is one character)
+    const c = this.s.charCodeAt(this.pos);
+    this.pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+    this.col++;
+  }
+
+  protected skipLine(): void {
+    const c = this.s.charCodeAt(this.pos);
+    if (c === 13 && this.s.charCodeAt(this.pos + 1) === 10) {
+      this.pos += 2;
+      this.col = 0;
+      this.line++;
+    } else if (isBreak(c)) {
+      this.pos++;
+      this.col = 0;
+      this.line++;
+    }
+  }
+
+  /** read_line: consumes a break, returning what it contributes to a scalar ("\n", or LS/PS themselves). */
+  protected readLine(): string {
+    const c = this.s.charCodeAt(this.pos);
+    let r: string;
+    if (c === 13 && this.s.charCodeAt(this.pos + 1) === 10) {
+      this.pos += 2;
+      r = '\n';
+    } else if (c === 13 || c === 10 || c === 0x85) {
+      this.pos++;
+      r = '\n';
+    } else if (c === 0x2028 || c === 0x2029) {
+      this.pos++;
+      r = String.fromCharCode(c);
+    } else {
+      return '';
+    }
+    this.col = 0;
+    this.line++;
+    return r;
+  }
+}
