@@ -50,7 +50,27 @@ export type HostKind = 'any' | 'wildcard' | 'fqdn' | 'short' | 'ip';
  * `short` is a syntactically valid single label (e.g. `reviews`), which is valid for mesh hosts but not
  * for gateway hosts.
  */
-export function classifyHost(host: string): { kind: HostKind } | { invalid: string } {
+export function classifyHost(host: string): HostClass {
+  let c = classified.get(host);
+  if (c === undefined) {
+    if (classified.size >= CLASSIFIED_MAX) classified.clear();
+    c = classifyUncached(host);
+    classified.set(host, c);
+  }
+  return c;
+}
+
+/** What {@link classifyHost} says about a host (shared between callers: read-only). */
+export type HostClass = Readonly<{ kind: HostKind } | { invalid: string }>;
+
+/**
+ * {@link classifyHost} per host string: rules classify the same hosts many times (per DestinationRule, VirtualService
+ * host, gateway server host, each several rules). Bounded, so a long-lived process does not grow without limit.
+ */
+const classified = new Map<string, HostClass>();
+const CLASSIFIED_MAX = 100_000;
+
+function classifyUncached(host: string): HostClass {
   if (host === '*') return { kind: 'any' };
   if (host.length === 0) return { invalid: 'is empty' };
   if (host.length > 255) return { invalid: 'is longer than 255 characters' };

@@ -21,11 +21,17 @@ export class HostIndex<T> {
   private readonly wildByContained = new Map<string, Entry<T>[]>();
   private readonly any: Entry<T>[] = [];
   private readonly all: Entry<T>[] = [];
+  /**
+   * Answers by query host as given (rules ask the same host many times: once per destination, per rule); cleared by
+   * {@link add}. The answers are shared, hence readonly.
+   */
+  private readonly answers = new Map<string, readonly T[]>();
 
   /** Adds an item under a host (exact, `*.suffix` or `*`; compared case-insensitively). */
   public add(host: string, item: T): void {
     const h = host.toLowerCase();
     const e: Entry<T> = { seq: this.all.length, item };
+    if (this.answers.size > 0) this.answers.clear();
     this.all.push(e);
     if (h === '*') {
       this.any.push(e);
@@ -50,8 +56,16 @@ export class HostIndex<T> {
   }
 
   /** Items whose host intersects `host` (Istio `Name.Matches` either way), in insertion order, without duplicates. */
-  public query(host: string): T[] {
-    const h = host.toLowerCase();
+  public query(host: string): readonly T[] {
+    let out = this.answers.get(host);
+    if (!out) {
+      out = this.compute(host.toLowerCase());
+      this.answers.set(host, out);
+    }
+    return out;
+  }
+
+  private compute(h: string): T[] {
     if (h === '*') return this.all.map((e) => e.item);
     const found: Entry<T>[][] = [this.any];
     if (h.startsWith('*.')) {

@@ -193,7 +193,10 @@ export class ObjectStore {
 
   /** One object by kind (as in {@link ofKind}), namespace (ignored for cluster-scoped kinds) and name. */
   public get(kind: string, namespace: string | undefined, name: string): IndexedObject | undefined {
-    return this.byId.get(`${kind}|${CLUSTER_SCOPED.has(kind.split('.')[0]) ? '' : namespace ?? this.defaultNamespace}|${name}`);
+    // `Kind.group` keys: the bare kind decides the scope (indexOf, not split: this runs per reference in hot loops)
+    const dot = kind.indexOf('.');
+    const scoped = !CLUSTER_SCOPED.has(dot < 0 ? kind : kind.slice(0, dot));
+    return this.byId.get(`${kind}|${scoped ? namespace ?? this.defaultNamespace : ''}|${name}`);
   }
 
   /** Namespaces that appear in the input (as Namespace objects or as object namespaces), sorted. */

@@ -47,19 +47,14 @@ export const SECTIONS: readonly Section[] = ['http', 'tcp', 'tls'];
 
 /** Records of `spec[section]` with their original indices. */
 export function rulesOf(vs: IndexedObject, section: Section): readonly RuleAt[] {
-  let bySection = rulesCache.get(vs);
-  if (!bySection) {
-    bySection = {};
-    rulesCache.set(vs, bySection);
-  }
-  let out = bySection[section];
+  const w = walkOf(vs);
+  let out = w[section];
   if (!out) {
     const list: RuleAt[] = [];
     asArray(vs.spec[section]).forEach((r, i) => {
       if (isRecord(r)) list.push({ rule: r, index: i, path: `spec.${section}[${i}]` });
     });
-    out = list;
-    bySection[section] = out;
+    out = w[section] = list;
   }
   return out;
 }
@@ -71,8 +66,30 @@ export interface RuleAt {
   readonly path: string;
 }
 
-/** {@link rulesOf} per object (every VS rule walks the same sections; indexed objects never change). */
-const rulesCache = new WeakMap<IndexedObject, { -readonly [S in Section]?: readonly RuleAt[] }>();
+/**
+ * The walks of one VirtualService ({@link rulesOf}, {@link matchesOf}, {@link destinationsOf}), each done once: every
+ * VS rule walks the same sections, and indexed objects never change. One record per object, so a rule asking for
+ * several walks looks the object up once.
+ */
+interface VsWalk {
+  http?: readonly RuleAt[];
+  tcp?: readonly RuleAt[];
+  tls?: readonly RuleAt[];
+  matches?: readonly MatchAt[];
+  destinations?: readonly DestinationUse[];
+}
+
+const walks = new WeakMap<IndexedObject, VsWalk>();
+
+function walkOf(vs: IndexedObject): VsWalk {
+  let w = walks.get(vs);
+  if (!w) {
+    // every field present from the start: one object shape for all walks
+    w = { http: undefined, tcp: undefined, tls: undefined, matches: undefined, destinations: undefined };
+    walks.set(vs, w);
+  }
+  return w;
+}
 
 /** A match entry of an http/tcp/tls rule. */
 export interface MatchAt {
@@ -84,9 +101,10 @@ export interface MatchAt {
   readonly path: string;
 }
 
-/** Calls `fn` for every match entry (records only) of every http/tcp/tls rule. */
-export function eachMatch(vs: IndexedObject, fn: (m: MatchAt) => void): void {
-  for (const at of walkOnce(matchCache, vs, () => {
+/** Every match entry (records only) of every http/tcp/tls rule, in section order. */
+export function matchesOf(vs: IndexedObject): readonly MatchAt[] {
+  const w = walkOf(vs);
+  if (!w.matches) {
     const out: MatchAt[] = [];
     for (const section of SECTIONS) {
       for (const r of rulesOf(vs, section)) {
@@ -95,23 +113,15 @@ export function eachMatch(vs: IndexedObject, fn: (m: MatchAt) => void): void {
         });
       }
     }
-    return out;
-  })) fn(at);
-}
-
-/** The result of `walk` for `vs`, computed once per object (untrusted manifests are never mutated by rules). */
-function walkOnce<T>(cache: WeakMap<IndexedObject, readonly T[]>, vs: IndexedObject, walk: () => T[]): readonly T[] {
-  let list = cache.get(vs);
-  if (!list) {
-    list = walk();
-    cache.set(vs, list);
+    w.matches = out;
   }
-  return list;
+  return w.matches;
 }
 
-/** {@link eachMatch} and {@link eachDestination} walk each VirtualService once; many rules ask. */
-const matchCache = new WeakMap<IndexedObject, readonly MatchAt[]>();
-const destinationCache = new WeakMap<IndexedObject, readonly DestinationUse[]>();
+/** Calls `fn` for every match entry (records only) of every http/tcp/tls rule. */
+export function eachMatch(vs: IndexedObject, fn: (m: MatchAt) => void): void {
+  for (const m of matchesOf(vs)) fn(m);
+}
 
 /** A destination of a route or mirror. */
 export interface DestinationUse {
@@ -124,9 +134,10 @@ export interface DestinationUse {
   readonly mirror: boolean;
 }
 
-/** Every route and mirror destination of a VirtualService. */
-export function eachDestination(vs: IndexedObject, fn: (d: DestinationUse) => void): void {
-  for (const use of walkOnce(destinationCache, vs, () => {
+/** Every route and mirror destination of a VirtualService, in section and rule order. */
+export function destinationsOf(vs: IndexedObject): readonly DestinationUse[] {
+  const w = walkOf(vs);
+  if (!w.destinations) {
     const out: DestinationUse[] = [];
     for (const section of SECTIONS) {
       for (const r of rulesOf(vs, section)) {
@@ -142,8 +153,14 @@ export function eachDestination(vs: IndexedObject, fn: (d: DestinationUse) => vo
         });
       }
     }
-    return out;
-  })) fn(use);
+    w.destinations = out;
+  }
+  return w.destinations;
+}
+
+/** Every route and mirror destination of a VirtualService. */
+export function eachDestination(vs: IndexedObject, fn: (d: DestinationUse) => void): void {
+  for (const d of destinationsOf(vs)) fn(d);
 }
 
 /** `spec.hosts` strings with their indices. */
