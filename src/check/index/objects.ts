@@ -54,6 +54,9 @@ export function kindKey(group: string, kind: string): string {
 }
 
 
+/** Source of objects given without one (shared: most CLI-less callers give none). */
+const NO_SOURCE: SourceRef = Object.freeze({});
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 interface Draft {
@@ -125,7 +128,7 @@ export class ObjectStore {
         annotations: m.annotations,
         spec: asRecord(o.spec),
         ref,
-        source: source ?? {},
+        source: source ?? NO_SOURCE,
         isContext,
         order: 0,
       };

@@ -250,8 +250,15 @@ export function drTlsBlocks(dr: IndexedObject): { path: string; tls: Record<stri
   return out;
 }
 
-/** DestinationRules by resolved lower-case host. */
-function drsByHost(index: MeshIndex): Map<string, IndexedObject[]> {
+/** DestinationRules by resolved lower-case host, built once per index (EGR-DR-001 and EGR-MTLS-001 ask). */
+function drsByHost(index: MeshIndex): ReadonlyMap<string, readonly IndexedObject[]> {
+  let m = drsByHostCache.get(index);
+  if (!m) drsByHostCache.set(index, (m = buildDrsByHost(index)));
+  return m;
+}
+const drsByHostCache = new WeakMap<MeshIndex, ReadonlyMap<string, readonly IndexedObject[]>>();
+
+function buildDrsByHost(index: MeshIndex): Map<string, IndexedObject[]> {
   const m = new Map<string, IndexedObject[]>();
   for (const dr of index.ofKind('DestinationRule')) {
     if (dr.group !== 'networking.istio.io') continue;

@@ -33,10 +33,10 @@ interface GatewayUse {
 }
 
 interface Binding {
-  /** servers of the gateway admitting at least one VS host */
-  readonly servers: Set<GatewayServer>;
-  /** indices (in spec.hosts) of the VS hosts some server admits */
-  readonly hosts: Set<number>;
+  /** servers of the gateway admitting at least one VS host, without duplicates, in first-admitted order */
+  readonly servers: readonly GatewayServer[];
+  /** indices (in spec.hosts) of the VS hosts some server admits, ascending */
+  readonly hosts: readonly number[];
 }
 
 interface VsFacts {
@@ -47,7 +47,8 @@ interface VsFacts {
   readonly mesh: boolean;
   /** non-mesh top-level gateways */
   readonly gateways: readonly GatewayUse[];
-  readonly bindings: Map<IndexedObject, Binding>;
+  /** {@link binding} per gateway: a short list (a VS names few gateways), created on first use */
+  bindings?: { readonly gw: IndexedObject; readonly binding: Binding }[];
 }
 
 interface Facts {
@@ -89,7 +90,7 @@ function facts(index: MeshIndex): Facts {
       ns,
       mesh: appliesToMesh(vs),
       gateways,
-      bindings: new Map(),
+      bindings: undefined,
       hosts: hostsOf(vs).map((h) => ({ ...h, resolved: resolveShortName(h.host, ns) })),
     };
     all.push(vf);
@@ -109,16 +110,24 @@ function facts(index: MeshIndex): Facts {
 
 /** Servers of `gw` admitting the VS's hosts (host intersection with `ns/` scoping), cached. */
 function binding(index: MeshIndex, vf: VsFacts, gw: IndexedObject): Binding {
-  let b = vf.bindings.get(gw);
-  if (!b) {
-    b = { servers: new Set(), hosts: new Set() };
-    for (const h of vf.hosts) {
-      const hits = index.serversAdmitting(gw, h.resolved, vf.ns);
-      if (hits.length > 0) b.hosts.add(h.index);
-      for (const hit of hits) b.servers.add(hit.server);
+  const known = vf.bindings ?? (vf.bindings = []);
+  for (const k of known) if (k.gw === gw) return k.binding;
+  // arrays, not Sets: one binding per (VS, gateway) is kept for the whole analysis, and they are tiny
+  const servers: GatewayServer[] = [];
+  const hosts: number[] = [];
+  let many: Set<GatewayServer> | undefined; // dedup set only for unusually long lists
+  for (const h of vf.hosts) {
+    const hits = index.serversAdmitting(gw, h.resolved, vf.ns);
+    if (hits.length > 0) hosts.push(h.index);
+    for (const hit of hits) {
+      if (many ? many.has(hit.server) : servers.includes(hit.server)) continue;
+      servers.push(hit.server);
+      if (many) many.add(hit.server);
+      else if (servers.length > 32) many = new Set(servers);
     }
-    vf.bindings.set(gw, b);
   }
+  const b: Binding = { servers, hosts };
+  known.push({ gw, binding: b });
   return b;
 }
 
@@ -1110,21 +1119,17 @@ function drIndex(index: MeshIndex): HostIndex<DrInfo> {
 
 /** Namespaces of the proxies that apply a rule: gateway pod namespaces, and the VS namespace for the mesh. */
 function callerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<string, unknown>, section: Section): readonly { ns: string; who: string }[] {
-  // asked once per destination of the rule: computed once per (VirtualService, rule)
-  let perVs = callerCache.get(vf);
-  if (!perVs) {
-    perVs = new Map();
-    callerCache.set(vf, perVs);
-  }
-  let hit = perVs.get(rule);
-  if (!hit || hit.section !== section) {
-    hit = { section, out: computeCallerNamespaces(index, vf, rule, section) };
-    perVs.set(rule, hit);
+  // asked once per destination of the rule: computed once per (VirtualService, rule), keyed by the rule record (one
+  // WeakMap, not a Map per VirtualService; a record shared by two VirtualServices through a YAML alias is recomputed)
+  let hit = callerCache.get(rule);
+  if (!hit || hit.vf !== vf || hit.section !== section) {
+    hit = { vf, section, out: computeCallerNamespaces(index, vf, rule, section) };
+    callerCache.set(rule, hit);
   }
   return hit.out;
 }
 
-const callerCache = new WeakMap<VsFacts, Map<Record<string, unknown>, { section: Section; out: readonly { ns: string; who: string }[] }>>();
+const callerCache = new WeakMap<Record<string, unknown>, { vf: VsFacts; section: Section; out: readonly { ns: string; who: string }[] }>();
 
 function computeCallerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<string, unknown>, section: Section): { ns: string; who: string }[] {
   const matches = asArray(rule.match).filter(isRecord);
