@@ -783,20 +783,25 @@ export const DRX_VIS_001 = defineRule({
 
 /** Destination and mirror hosts of a VirtualService spec (http, tcp, tls routes). */
 function destinationHosts(spec: Record<string, unknown>): string[] {
-  const out = new Set<string>();
-  const add = (d: unknown) => {
-    const h = asString(asRecord(d).host);
-    if (h) out.add(h);
-  };
-  for (const section of ['http', 'tcp', 'tls']) {
+  // no closure, no Set for the usual handful of hosts (asked for every VirtualService); first occurrences, in order
+  const out: string[] = [];
+  for (const section of ROUTE_SECTIONS) {
     for (const rule of asArray(spec[section])) {
-      const r = asRecord(rule);
-      for (const rt of asArray(r.route)) add(asRecord(rt).destination);
-      add(r.mirror);
-      for (const m of asArray(r.mirrors)) add(asRecord(m).destination);
+      if (!isRecord(rule)) continue;
+      for (const rt of asArray(rule.route)) addHost(out, isRecord(rt) ? rt.destination : undefined);
+      addHost(out, rule.mirror);
+      for (const m of asArray(rule.mirrors)) addHost(out, isRecord(m) ? m.destination : undefined);
     }
   }
-  return Array.from(out);
+  if (out.length <= 16) return out.filter((h, i) => out.indexOf(h) === i);
+  return Array.from(new Set(out));
+}
+
+const ROUTE_SECTIONS = ['http', 'tcp', 'tls'] as const;
+
+function addHost(out: string[], d: unknown): void {
+  const h = isRecord(d) ? d.host : undefined;
+  if (typeof h === 'string' && h !== '') out.push(h);
 }
 
 /**

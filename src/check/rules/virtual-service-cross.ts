@@ -47,6 +47,8 @@ interface VsFacts {
   readonly mesh: boolean;
   /** non-mesh top-level gateways */
   readonly gateways: readonly GatewayUse[];
+  /** {@link callerNamespaces} of its rules that match on any gateway of the VS, computed on first use */
+  callers?: readonly { ns: string; who: string }[];
   /** {@link binding} per gateway: a short list (a VS names few gateways), created on first use */
   bindings?: { readonly gw: IndexedObject; readonly binding: Binding }[];
 }
@@ -91,6 +93,7 @@ function facts(index: MeshIndex): Facts {
       mesh: appliesToMesh(vs),
       gateways,
       bindings: undefined,
+      callers: undefined,
       hosts: hostsOf(vs).map((h) => ({ ...h, resolved: resolveShortName(h.host, ns) })),
     };
     all.push(vf);
@@ -1121,6 +1124,10 @@ function drIndex(index: MeshIndex): HostIndex<DrInfo> {
 function callerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<string, unknown>, section: Section): readonly { ns: string; who: string }[] {
   // asked once per destination of the rule: computed once per (VirtualService, rule), keyed by the rule record (one
   // WeakMap, not a Map per VirtualService; a record shared by two VirtualServices through a YAML alias is recomputed)
+  if (!ruleScopedCallers(rule, section)) {
+    // the usual case: the rule applies where the VirtualService does, so one answer serves all its rules
+    return vf.callers ?? (vf.callers = computeCallerNamespaces(index, vf, rule, section));
+  }
   let hit = callerCache.get(rule);
   if (!hit || hit.vf !== vf || hit.section !== section) {
     hit = { vf, section, out: computeCallerNamespaces(index, vf, rule, section) };
@@ -1131,11 +1138,23 @@ function callerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<string, un
 
 const callerCache = new WeakMap<Record<string, unknown>, { vf: VsFacts; section: Section; out: readonly { ns: string; who: string }[] }>();
 
+/** True when the rule's matches narrow the gateways it applies to (http rules whose every match lists gateways). */
+function ruleScopedCallers(rule: Record<string, unknown>, section: Section): boolean {
+  if (section !== 'http') return false;
+  let records = 0;
+  for (const m of asArray(rule.match)) {
+    if (!isRecord(m)) continue;
+    records++;
+    if (asArray(m.gateways).length === 0) return false;
+  }
+  return records > 0;
+}
+
 function computeCallerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<string, unknown>, section: Section): { ns: string; who: string }[] {
-  const matches = asArray(rule.match).filter(isRecord);
   let mesh = vf.mesh;
   let gws = vf.gateways.map((g) => g.gateway).filter((g): g is IndexedObject => g !== undefined);
-  if (section === 'http' && matches.length > 0 && matches.every((m) => asArray(m.gateways).length > 0)) {
+  if (ruleScopedCallers(rule, section)) {
+    const matches = asArray(rule.match).filter(isRecord);
     mesh = false;
     const set = new Set<IndexedObject>();
     for (const m of matches) {
@@ -1154,10 +1173,20 @@ function computeCallerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<str
   return Array.from(out.entries()).map(([ns, who]) => ({ ns, who }));
 }
 
+/** {@link subsetKey} of cluster-local hosts (null: not cluster-local), bounded. */
+const clusterSubsetKeys = new Map<string, string | null>();
+
 /** `key(ns, h)` of ISTIOCTL-PARITY §1: `name.ns.svc.cluster.local` → (ns, name), else (ns, h). */
 function subsetKey(ns: string, h: string): string {
-  const m = /^(.+)\.(.+)\.svc\.cluster\.local$/.exec(h);
-  return m ? `${m[2]}/${m[1]}` : `${ns}/${h}`;
+  // the key of a cluster-local host does not depend on ns: parsed once per host (asked per DestinationRule and route)
+  let k = clusterSubsetKeys.get(h);
+  if (k === undefined) {
+    if (clusterSubsetKeys.size >= 100_000) clusterSubsetKeys.clear();
+    const m = /^(.+)\.(.+)\.svc\.cluster\.local$/.exec(h);
+    k = m ? `${m[2]}/${m[1]}` : null;
+    clusterSubsetKeys.set(h, k);
+  }
+  return k ?? `${ns}/${h}`;
 }
 
 const definedSubsetsCache = new WeakMap<MeshIndex, Set<string>>();

@@ -1059,10 +1059,25 @@ export const VS_TCP_001 = defineRule({
 // ----- VS-ORDER-001: unreachable rules and ineffective matches ----------------------------------------------------
 
 /** JSON of a value with object keys sorted (the match without `name`), for duplicate detection. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+function canonical(v: unknown, skip?: string): string {
+  // loops rather than filter/sort/map/join chains: VS-ORDER-001 keys every match of every VirtualService
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? ',' : '') + canonical(v[i]);
+    return `${out}]`;
+  }
   if (isRecord(v)) {
-    return `{${Object.keys(v).filter((k) => v[k] !== undefined && v[k] !== null).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+    const keys = Object.keys(v);
+    if (keys.length > 1) keys.sort();
+    let out = '{';
+    let first = true;
+    for (const k of keys) {
+      const x = v[k];
+      if (x === undefined || x === null || k === skip) continue;
+      out += `${first ? '' : ','}${JSON.stringify(k)}:${canonical(x)}`;
+      first = false;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(v) ?? 'null';
 }
@@ -1113,9 +1128,8 @@ function mapImplies(a: unknown, b: unknown, ci: boolean): boolean {
 }
 
 /** True when every request match `b` selects is also selected by the earlier match `a` (conservative). */
-function matchImplies(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const ac = matchConditions(a);
-  const bc = matchConditions(b);
+function matchImplies(a: Record<string, unknown>, ac: Record<string, unknown>, b: Record<string, unknown>, bc: Record<string, unknown>): boolean {
+  // ac, bc: matchConditions of a and b, computed once per match by the caller (this runs per pair)
   for (const [k, v] of Object.entries(ac)) {
     switch (k) {
       case 'uri':
@@ -1172,6 +1186,9 @@ function overlapString(v: unknown): string {
   return '';
 }
 
+/** The overlap form of an absent header/query map (most matches have none). */
+const NO_MAP: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 interface OverlapMatch {
   readonly path: string;
   readonly prefix: string;
@@ -1184,7 +1201,7 @@ interface OverlapMatch {
 function overlapRecord(m: Record<string, unknown>, path: string): OverlapMatch | undefined {
   const prefix = asString(asRecord(m.uri).prefix);
   if (!prefix) return undefined;
-  const mapOf = (x: unknown) => Object.fromEntries(Object.entries(asRecord(x)).map(([k, v]) => [k, overlapString(v)]));
+  const mapOf = (x: unknown): Record<string, string> => (isRecord(x) ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, overlapString(v)])) : NO_MAP);
   return {
     path,
     prefix,
@@ -1211,8 +1228,7 @@ function overlapCovers(a: OverlapMatch, b: OverlapMatch): boolean {
 
 /** The match without `name`, serialized with sorted keys (istioctl compares the rest field by field). */
 function parityMatchKey(m: Record<string, unknown>): string {
-  const { name: _name, ...rest } = m;
-  return canonical(rest);
+  return canonical(m, 'name');
 }
 
 /**
@@ -1276,7 +1292,7 @@ export const VS_ORDER_001 = defineRule({
           }
         }
         // --- knowledge beyond istioctl (uncoded) ---
-        const earlier: { match: Record<string, unknown>; rule: number; path: string }[] = [];
+        const earlier: { match: Record<string, unknown>; cond: Record<string, unknown>; rule: number; path: string }[] = [];
         let catchAll: string | undefined;
         for (const r of rules) {
           const matches = asArray(r.rule.match).filter(isRecord);
@@ -1296,12 +1312,13 @@ export const VS_ORDER_001 = defineRule({
           asArray(r.rule.match).forEach((m, j) => {
             if (!isRecord(m)) return;
             const mp = `${r.path}.match[${j}]`;
-            const shadow = !coded.has(mp) && earlier.length <= 500 ? earlier.find((e) => e.rule !== r.index && matchImplies(e.match, m)) : undefined;
+            const cond = matchConditions(m);
+            const shadow = !coded.has(mp) && earlier.length <= 500 ? earlier.find((e) => e.rule !== r.index && matchImplies(e.match, e.cond, m, cond)) : undefined;
             if (shadow) {
               ctx.report({ object: vs, path: mp, code: '', message: `${section} match ${mp} is shadowed by the broader earlier match ${shadow.path}, so it is never used`, fix: `move this rule before ${shadow.path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific` });
               return;
             }
-            earlier.push({ match: m, rule: r.index, path: mp });
+            earlier.push({ match: m, cond, rule: r.index, path: mp });
           });
           if (matches.some(isCatchAll)) catchAll = `${r.path} (catch-all match)`;
         }
