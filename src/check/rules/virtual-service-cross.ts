@@ -134,6 +134,19 @@ function binding(index: MeshIndex, vf: VsFacts, gw: IndexedObject): Binding {
   return b;
 }
 
+/**
+ * The servers of `vs`'s top-level Istio Gateways that admit one of its hosts (short hosts resolved): the same
+ * bindings the VSX rules use, so GWX-VS-001 and the VSX rules compute them once. Undefined for a VirtualService
+ * outside networking.istio.io (the VSX facts do not cover it).
+ */
+export function boundServersOf(index: MeshIndex, vs: IndexedObject): GatewayServer[] | undefined {
+  const vf = facts(index).byVs.get(vs);
+  if (!vf) return undefined;
+  const out: GatewayServer[] = [];
+  for (const g of vf.gateways) if (g.gateway) for (const s of binding(index, vf, g.gateway).servers) out.push(s);
+  return out;
+}
+
 const boundCache = new WeakMap<Facts, Map<IndexedObject, Map<GatewayServer, VsFacts[]>>>();
 
 /**

@@ -934,12 +934,6 @@ export const VS_DEST_001 = defineRule({
   },
 });
 
-/** Route destinations (`route[]`) of http/tcp/tls rules. */
-function routeLists(vs: IndexedObject): { path: string; route: unknown[] }[] {
-  const out: { path: string; route: unknown[] }[] = [];
-  for (const s of SECTIONS) for (const r of rulesOf(vs, s)) out.push({ path: `${r.path}.route`, route: asArray(r.rule.route) });
-  return out;
-}
 
 export const VS_W_001 = defineRule({
   id: 'VS-W-001',
@@ -947,15 +941,16 @@ export const VS_W_001 = defineRule({
   summary: 'Weights ≥ 0; more than one destination needs a total weight > 0',
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { path, route } of routeLists(vs)) {
+      for (const section of SECTIONS) for (const at of rulesOf(vs, section)) {
+        const route = asArray(at.rule.route);
         let total = 0;
         route.forEach((rd, k) => {
           const w = asNumber(asRecord(rd).weight) ?? 0;
-          if (w < 0) ctx.report({ object: vs, path: `${path}[${k}].weight`, message: `weight ${w} is negative`, fix: 'use weights ≥ 0 (they are relative; 100 in total is conventional)' });
+          if (w < 0) ctx.report({ object: vs, path: `${at.path}.route[${k}].weight`, message: `weight ${w} is negative`, fix: 'use weights ≥ 0 (they are relative; 100 in total is conventional)' });
           total += w;
         });
         if (route.length > 1 && total === 0) {
-          ctx.report({ object: vs, path, message: `${route.length} destinations with a total weight of 0`, fix: 'give the destinations positive weights, e.g. 90 and 10' });
+          ctx.report({ object: vs, path: `${at.path}.route`, message: `${route.length} destinations with a total weight of 0`, fix: 'give the destinations positive weights, e.g. 90 and 10' });
         }
       }
     }
@@ -969,13 +964,16 @@ export const VS_W_002 = defineRule({
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
       const ns = nsOf(ctx.index, vs);
-      for (const { path, route } of routeLists(vs)) {
+      for (const section of SECTIONS) for (const at of rulesOf(vs, section)) {
+        const route = asArray(at.rule.route);
+        const path = `${at.path}.route`;
         if (route.length === 1) {
           const w = asNumber(asRecord(route[0]).weight);
           if (w !== undefined && w >= 1 && w <= 99) {
             ctx.report({ object: vs, path: `${path}[0].weight`, message: `the only destination has weight ${w}, which is treated as 100`, fix: 'remove the weight, or add the other destinations that should share the traffic' });
           }
         }
+        if (route.length < 2) continue; // no duplicate in a list of one
         const seen = new Map<string, number>();
         route.forEach((rd, k) => {
           const d = asRecord(asRecord(rd).destination);
