@@ -610,8 +610,9 @@ export const DRX_SUB_001 = defineRule({
   check(ctx) {
     const index = ctx.index;
     const f = drFacts(index);
-    const targeted = targetedSubsets(index);
-    const severityOf = (fqdn: string, name: string) => (targeted.has(`${fqdn.toLowerCase()}|${name}`) ? Severity.ERROR : Severity.WARNING);
+    // which subsets routes use matters only for a subset that selects no pods: computed on the first such subset
+    let targeted: Set<string> | undefined;
+    const severityOf = (fqdn: string, name: string) => ((targeted ??= targetedSubsets(index)).has(`${fqdn.toLowerCase()}|${name}`) ? Severity.ERROR : Severity.WARNING);
     const usedNote = (sev: Severity) => (sev === Severity.ERROR ? '; a route or mirror sends traffic to it' : '; no route uses it yet');
     if (index.closedWorld) {
       const pods = augmentedPodLabels(index);

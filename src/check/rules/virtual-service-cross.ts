@@ -1271,8 +1271,10 @@ export const VSX_SUB_001 = defineRule({
           return;
         }
         if (defining.length === 0) return;
-        const hidden = callerNamespaces(index, vf, d.rule, d.section).filter((c) => !defining.some((e) => drVisibleIn(index, e.dr, c.ns)));
-        if (hidden.length === 0) return;
+        const callers = callerNamespaces(index, vf, d.rule, d.section);
+        const seenBy = (c: { ns: string }) => defining.some((e) => drVisibleIn(index, e.dr, c.ns));
+        if (callers.every(seenBy)) return;
+        const hidden = callers.filter((c) => !seenBy(c));
         ctx.report({
           object: vs,
           path: `${d.path}.subset`,
