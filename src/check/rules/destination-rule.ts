@@ -40,25 +40,30 @@ interface PolicyAt {
   readonly level: 'top' | 'port' | 'subset' | 'subset-port';
 }
 
-/** Every trafficPolicy and portLevelSettings entry of a DR that is a record. */
-function policiesOf(dr: IndexedObject): PolicyAt[] {
-  const out: PolicyAt[] = [];
-  const walk = (tp: unknown, path: string, subset: boolean) => {
-    if (!isRecord(tp)) return;
-    out.push({ dr, policy: tp, path, level: subset ? 'subset' : 'top' });
-    asArray(tp.portLevelSettings).forEach((p, j) => {
-      if (isRecord(p)) out.push({ dr, policy: p, path: `${path}.portLevelSettings[${j}]`, level: subset ? 'subset-port' : 'port' });
-    });
-  };
-  walk(dr.spec.trafficPolicy, 'spec.trafficPolicy', false);
-  asArray(dr.spec.subsets).forEach((s, i) => walk(asRecord(s).trafficPolicy, `spec.subsets[${i}].trafficPolicy`, true));
-  return out;
+/** Calls `fn` for every trafficPolicy and portLevelSettings entry of a DR that is a record. */
+function eachPolicyOf(dr: IndexedObject, fn: (p: PolicyAt) => void): void {
+  // no list, no closure per DestinationRule: most have no policy at all, and every DR-* rule walks them all
+  walkPolicy(dr, dr.spec.trafficPolicy, undefined, false, fn);
+  const subsets = asArray(dr.spec.subsets);
+  for (let i = 0; i < subsets.length; i++) {
+    const s = subsets[i];
+    if (isRecord(s) && isRecord(s.trafficPolicy)) walkPolicy(dr, s.trafficPolicy, i, true, fn);
+  }
+}
+
+function walkPolicy(dr: IndexedObject, tp: unknown, subset: number | undefined, inSubset: boolean, fn: (p: PolicyAt) => void): void {
+  if (!isRecord(tp)) return;
+  const path = subset === undefined ? 'spec.trafficPolicy' : `spec.subsets[${subset}].trafficPolicy`;
+  fn({ dr, policy: tp, path, level: inSubset ? 'subset' : 'top' });
+  asArray(tp.portLevelSettings).forEach((p, j) => {
+    if (isRecord(p)) fn({ dr, policy: p, path: `${path}.portLevelSettings[${j}]`, level: inSubset ? 'subset-port' : 'port' });
+  });
 }
 
 function eachPolicy(ctx: RuleContext, fn: (p: PolicyAt) => void): void {
   for (const dr of destinationRules(ctx.index)) {
     if (dr.isContext) continue;
-    for (const p of policiesOf(dr)) fn(p);
+    eachPolicyOf(dr, fn);
   }
 }
 
@@ -855,14 +860,16 @@ export const DRX_POOL_001 = defineRule({
   severity: Severity.WARNING,
   summary: `connectionPool limits are per calling Envoy, not global (warned for limits ≤ ${POOL_CAP_THRESHOLD})`,
   check(ctx) {
-    const gatewayHosts = gatewayServiceHosts(ctx.index);
-    const f = drFacts(ctx.index);
-    const fqdnOf = new Map(f.resolved.map((r) => [r.dr, r.fqdn.toLowerCase()]));
+    // both only for the message: built on the first finding
+    let gatewayHosts: Set<string> | undefined;
+    let fqdnOf: Map<IndexedObject, string> | undefined;
     eachPolicy(ctx, ({ dr, policy, path }) => {
       const pool = asRecord(policy.connectionPool);
       for (const [sec, key] of POOL_LIMITS) {
         const v = dig(pool, [sec, key]);
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > POOL_CAP_THRESHOLD) continue;
+        gatewayHosts ??= gatewayServiceHosts(ctx.index);
+        fqdnOf ??= new Map(drFacts(ctx.index).resolved.map((r) => [r.dr, r.fqdn.toLowerCase()]));
         const viaGateway = gatewayHosts.has(fqdnOf.get(dr) ?? '');
         ctx.report({
           object: dr,

@@ -47,6 +47,8 @@ interface VsFacts {
   readonly mesh: boolean;
   /** non-mesh top-level gateways */
   readonly gateways: readonly GatewayUse[];
+  /** {@link parityGatewayEntries}, read on first use */
+  parityEntries?: readonly ParityGatewayEntry[];
   /** {@link callerNamespaces} of its rules that match on any gateway of the VS, computed on first use */
   callers?: readonly { ns: string; who: string }[];
   /** {@link binding} per gateway: a short list (a VS names few gateways), created on first use */
@@ -94,6 +96,7 @@ function facts(index: MeshIndex): Facts {
       gateways,
       bindings: undefined,
       callers: undefined,
+      parityEntries: undefined,
       hosts: hostsOf(vs).map((h) => ({ ...h, resolved: resolveShortName(h.host, ns) })),
     };
     all.push(vf);
@@ -241,7 +244,14 @@ interface ParityGatewayEntry {
  * Top-level gateway entries other than `mesh`: `a/b` is namespace a, name b (a leading `./` is not special), anything
  * else is `<VS namespace>/<entry>` (the legacy dotted form is not rewritten).
  */
-function parityGatewayEntries(index: MeshIndex, vs: IndexedObject): ParityGatewayEntry[] {
+function parityGatewayEntries(index: MeshIndex, vs: IndexedObject): readonly ParityGatewayEntry[] {
+  // four rules ask for every VirtualService: kept with its facts
+  const vf = facts(index).byVs.get(vs);
+  if (!vf) return readParityGatewayEntries(index, vs);
+  return vf.parityEntries ?? (vf.parityEntries = readParityGatewayEntries(index, vs));
+}
+
+function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject): ParityGatewayEntry[] {
   const vsNs = nsOf(index, vs);
   const out: ParityGatewayEntry[] = [];
   asArray(vs.spec.gateways).forEach((e, i) => {
@@ -908,12 +918,15 @@ export const VSX_DUP_002 = defineRule({
     const f = facts(index);
     const groups = new Map<string, { vf: VsFacts; index: number; gw: string }[]>();
     for (const vf of f.all) {
-      const seen = new Set<string>();
+      // a Set only when the VS could repeat a key (usually one gateway and one host)
+      const seen = vf.gateways.length * vf.hosts.length > 1 ? new Set<string>() : undefined;
       for (const g of vf.gateways) {
         for (const h of vf.hosts) {
           const key = `${g.key}|${h.resolved.toLowerCase()}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
+          if (seen) {
+            if (seen.has(key)) continue;
+            seen.add(key);
+          }
           push(groups, key, { vf, index: h.index, gw: g.key });
         }
       }
