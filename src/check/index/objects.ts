@@ -33,6 +33,11 @@ export interface IndexedObject {
   readonly order: number;
   /** True for context objects (declared facts): rules never report on them. */
   readonly isContext: boolean;
+  /**
+   * Walks of the object shared by the rules (rules/virtual-service.ts), memoised on the object itself: a WeakMap lookup
+   * per object and rule costs more than the walk it saves on large inputs. Not part of the object's identity.
+   */
+  walk?: unknown;
 }
 
 const CLUSTER_SCOPED = new Set([
@@ -130,6 +135,7 @@ export class ObjectStore {
         source: source ?? NO_SOURCE,
         isContext,
         order: 0,
+        walk: undefined, // declared up front: one object shape
       };
       return { obj, ts: Number.isFinite(ts) ? ts : undefined, input };
     };

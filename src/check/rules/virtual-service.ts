@@ -79,22 +79,13 @@ interface VsWalk {
   destinations?: readonly DestinationUse[];
 }
 
-const walks = new WeakMap<IndexedObject, VsWalk>();
-
-/** The last object asked about and its walk: rules ask several walks of one VirtualService in a row. */
-let lastVs: IndexedObject | undefined;
-let lastWalk: VsWalk | undefined;
-
 function walkOf(vs: IndexedObject): VsWalk {
-  if (vs === lastVs) return lastWalk!;
-  let w = walks.get(vs);
+  let w = vs.walk as VsWalk | undefined;
   if (!w) {
     // every field present from the start: one object shape for all walks
     w = { http: undefined, tcp: undefined, tls: undefined, matches: undefined, destinations: undefined };
-    walks.set(vs, w);
+    vs.walk = w;
   }
-  lastVs = vs;
-  lastWalk = w;
   return w;
 }
 
