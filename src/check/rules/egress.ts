@@ -14,6 +14,7 @@ import { Severity } from '../findings';
 import { GatewayServer, WorkloadInfo, IndexedObject, MeshIndex, ServiceInfo } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, isRecord } from '../model';
 import { Rule, defineRule } from '../rule';
+import { destinationsOf } from './virtual-service';
 
 const q = (v: unknown) => JSON.stringify(v);
 
@@ -130,6 +131,38 @@ export interface EgressModel {
 
 const cache = new WeakMap<MeshIndex, EgressModel>();
 
+/** {@link VsFacts} whose route rules are read on first use: most VirtualServices take no part in the egress pattern. */
+class LazyVsFacts implements VsFacts {
+  private routes?: RouteRule[];
+
+  constructor(
+    private readonly index: MeshIndex,
+    public readonly vs: IndexedObject,
+    public readonly namespace: string,
+    public readonly hasMesh: boolean,
+    public readonly meshIndex: number | undefined,
+    public readonly egressGateways: IndexedObject[],
+    public readonly gatewayKeys: string[],
+  ) {}
+
+  public get rules(): RouteRule[] {
+    return this.routes ?? (this.routes = routeRules(this.index, this.vs));
+  }
+}
+
+/**
+ * True when some route destination (not a mirror) of `vs` has a host (resolved in `ns`, lower-cased) that `wanted`
+ * accepts: the same hosts as {@link routeRules}' `dests`, read from the shared destination walk.
+ */
+function routesTo(index: MeshIndex, vs: IndexedObject, ns: string, wanted: (resolvedHost: string, host: string) => boolean): boolean {
+  for (const d of destinationsOf(vs)) {
+    if (d.mirror) continue;
+    const host = asString(d.destination.host);
+    if (host && wanted(index.resolveHost(host, ns).toLowerCase(), host)) return true;
+  }
+  return false;
+}
+
 function selectorLooksEgress(sel: Record<string, string>): boolean {
   return (sel.istio ?? '').includes('egress') || (sel.app ?? '').includes('egress');
 }
@@ -180,17 +213,9 @@ export function egressModel(index: MeshIndex): EgressModel {
       const g = index.gatewayByRef(r);
       if (g && gatewaySet.has(g) && !egressGateways.includes(g)) egressGateways.push(g);
     }
-    const facts: VsFacts = {
-      vs,
-      namespace,
-      hasMesh,
-      meshIndex: mi >= 0 ? mi : undefined,
-      egressGateways,
-      gatewayKeys,
-      rules: routeRules(index, vs),
-    };
+    const facts = new LazyVsFacts(index, vs, namespace, hasMesh, mi >= 0 ? mi : undefined, egressGateways, gatewayKeys);
     virtualServices.push(facts);
-    if (facts.rules.some((r) => r.dests.some((d) => d.resolvedHost !== undefined && services.has(d.resolvedHost)))) meshLegs.push(facts);
+    if (services.size > 0 && routesTo(index, vs, namespace, (h) => services.has(h))) meshLegs.push(facts);
     if (egressGateways.length > 0) gatewayLegs.push(facts);
   }
   const model: EgressModel = { gateways, gatewaySet, workloads, services, servicesByName, virtualServices, meshLegs, gatewayLegs };
@@ -323,6 +348,8 @@ export const EGR_VS_001 = defineRule({
     const m = egressModel(ctx.index);
     if (m.workloads.length === 0 && m.gateways.length === 0) return;
     for (const f of m.virtualServices) {
+      // only destinations with a short host or the egress Service as host matter: skip the others without their rules
+      if (!routesTo(ctx.index, f.vs, f.namespace, (resolved, host) => !host.includes('.') || m.services.has(resolved))) continue;
       for (const rule of f.rules) {
         for (const d of rule.dests) {
           // short egress host from another namespace
