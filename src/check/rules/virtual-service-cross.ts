@@ -1199,6 +1199,12 @@ function computeCallerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<str
   return Array.from(out.entries()).map(([ns, who]) => ({ ns, who }));
 }
 
+/** `list.filter(keep)`, but `list` itself when every item is kept (read-only answers shared by many callers). */
+function allOrSome<T>(list: readonly T[], keep: (x: T) => boolean): readonly T[] {
+  for (let i = 0; i < list.length; i++) if (!keep(list[i])) return list.filter(keep);
+  return list;
+}
+
 /** {@link subsetKey} of cluster-local hosts (null: not cluster-local), bounded. */
 const clusterSubsetKeys = new Map<string, string | null>();
 
@@ -1215,19 +1221,47 @@ function subsetKey(ns: string, h: string): string {
   return k ?? `${ns}/${h}`;
 }
 
-const definedSubsetsCache = new WeakMap<MeshIndex, Set<string>>();
-function definedSubsets(index: MeshIndex): Set<string> {
+/**
+ * The (key(ns, host), subset) pairs DestinationRules define, as istioctl's `key|subset` strings; held as subset names by
+ * key (no pair string per DestinationRule and route), unless a key or name contains `|` (then the pair strings).
+ */
+interface DefinedSubsets {
+  readonly byKey: Map<string, Set<string>>;
+  readonly pairs?: Set<string>;
+}
+
+const definedSubsetsCache = new WeakMap<MeshIndex, DefinedSubsets>();
+function definedSubsets(index: MeshIndex): DefinedSubsets {
   let out = definedSubsetsCache.get(index);
   if (!out) {
-    out = new Set();
+    const byKey = new Map<string, Set<string>>();
+    let ambiguous = false;
     for (const dr of index.ofKind('DestinationRule')) {
       if (dr.group !== 'networking.istio.io') continue;
       const key = subsetKey(dr.namespace ?? index.defaultNamespace, asString(dr.spec.host) ?? '');
-      for (const sub of asArray(dr.spec.subsets)) out.add(`${key}|${asString(asRecord(sub).name) ?? ''}`);
+      const subsets = asArray(dr.spec.subsets);
+      if (subsets.length === 0) continue;
+      let names = byKey.get(key);
+      if (!names) byKey.set(key, (names = new Set()));
+      for (const sub of subsets) {
+        const name = asString(asRecord(sub).name) ?? '';
+        names.add(name);
+        if (key.includes('|') || name.includes('|')) ambiguous = true;
+      }
     }
+    let pairs: Set<string> | undefined;
+    if (ambiguous) {
+      pairs = new Set();
+      for (const [key, names] of byKey) for (const name of names) pairs.add(`${key}|${name}`);
+    }
+    out = { byKey, pairs };
     definedSubsetsCache.set(index, out);
   }
   return out;
+}
+
+function isDefinedSubset(d: DefinedSubsets, key: string, subset: string): boolean {
+  return d.pairs ? d.pairs.has(`${key}|${subset}`) : d.byKey.get(key)?.has(subset) === true;
 }
 
 /**
@@ -1258,8 +1292,8 @@ export const VSX_SUB_001 = defineRule({
         if (!subset) return;
         const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
         const fqdn = resolveShortName(host, vf.ns);
-        const defining = host ? drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.host) && e.subsets.has(subset)) : [];
-        if (!defined.has(`${subsetKey(vf.ns, host)}|${subset}`)) {
+        const defining = host ? allOrSome(drs.query(fqdn), (e) => nameSubsetOf(fqdn, e.host) && e.subsets.has(subset)) : [];
+        if (!isDefinedSubset(defined, subsetKey(vf.ns, host), subset)) {
           if (defining.length > 0) {
             ctx.report({
               object: vs,
