@@ -939,7 +939,7 @@ export const VS_W_001 = defineRule({
   summary: 'Weights ≥ 0; more than one destination needs a total weight > 0',
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
-      for (const section of SECTIONS) for (const at of rulesOf(vs, section)) {
+      for (const at of SECTIONS.flatMap((section) => rulesOf(vs, section))) {
         const route = asArray(at.rule.route);
         let total = 0;
         route.forEach((rd, k) => {
@@ -962,7 +962,7 @@ export const VS_W_002 = defineRule({
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
       const ns = nsOf(ctx.index, vs);
-      for (const section of SECTIONS) for (const at of rulesOf(vs, section)) {
+      for (const at of SECTIONS.flatMap((section) => rulesOf(vs, section))) {
         const route = asArray(at.rule.route);
         const path = `${at.path}.route`;
         if (route.length === 1) {
@@ -1197,7 +1197,8 @@ interface OverlapMatch {
 function overlapRecord(m: Record<string, unknown>, path: string): OverlapMatch | undefined {
   const prefix = asString(asRecord(m.uri).prefix);
   if (!prefix) return undefined;
-  const mapOf = (x: unknown): Record<string, string> => (isRecord(x) ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, overlapString(v)])) : NO_MAP);
+  const mapOf = (x: unknown): Record<string, string> =>
+    (isRecord(x) ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, overlapString(v)])) : NO_MAP);
   return {
     path,
     prefix,
@@ -1309,7 +1310,9 @@ export const VS_ORDER_001 = defineRule({
             if (!isRecord(m)) return;
             const mp = `${r.path}.match[${j}]`;
             const cond = matchConditions(m);
-            const shadow = !coded.has(mp) && earlier.length <= 500 ? earlier.find((e) => e.rule !== r.index && matchImplies(e.match, e.cond, m, cond)) : undefined;
+            const shadow = !coded.has(mp) && earlier.length <= 500
+              ? earlier.find((e) => e.rule !== r.index && matchImplies(e.match, e.cond, m, cond))
+              : undefined;
             if (shadow) {
               ctx.report({ object: vs, path: mp, code: '', message: `${section} match ${mp} is shadowed by the broader earlier match ${shadow.path}, so it is never used`, fix: `move this rule before ${shadow.path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific` });
               return;
