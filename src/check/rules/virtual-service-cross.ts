@@ -14,7 +14,7 @@ import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRe
 import { Rule, defineRule } from '../rule';
 import { ParityHostSet, parityOverlap } from './parity-hosts';
 import {
-  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, eachDestination, eachMatch, hostsOf, nameSubsetOf,
+  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, eachDestination, eachMatch, nameSubsetOf,
   nsOf, ownVirtualServices, q, refKey, rulesOf, topGateways, virtualServices,
 } from './virtual-service';
 
@@ -97,7 +97,7 @@ function facts(index: MeshIndex): Facts {
       bindings: undefined,
       callers: undefined,
       parityEntries: undefined,
-      hosts: hostsOf(vs).map((h) => ({ ...h, resolved: resolveShortName(h.host, ns) })),
+      hosts: resolvedHostsOf(vs, ns),
     };
     all.push(vf);
     byVs.set(vs, vf);
@@ -112,6 +112,17 @@ function facts(index: MeshIndex): Facts {
   f = { all, byVs, byGateway, gatewaysByName };
   factsCache.set(index, f);
   return f;
+}
+
+/** `spec.hosts` strings with their indices and short names resolved in `ns` (one object per host). */
+function resolvedHostsOf(vs: IndexedObject, ns: string): { host: string; index: number; resolved: string }[] {
+  const out: { host: string; index: number; resolved: string }[] = [];
+  const hosts = asArray(vs.spec.hosts);
+  for (let i = 0; i < hosts.length; i++) {
+    const h = hosts[i];
+    if (typeof h === 'string') out.push({ host: h, index: i, resolved: resolveShortName(h, ns) });
+  }
+  return out;
 }
 
 /** Servers of `gw` admitting the VS's hosts (host intersection with `ns/` scoping), cached. */

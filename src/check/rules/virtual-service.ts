@@ -45,6 +45,35 @@ export function nsOf(index: MeshIndex, o: IndexedObject): string {
 export type Section = 'http' | 'tcp' | 'tls';
 export const SECTIONS: readonly Section[] = ['http', 'tcp', 'tls'];
 
+/**
+ * Field paths of the walks, shared by every VirtualService (`spec.http[0].route[1].destination` is the same string in
+ * all of them): the walks are kept for the whole analysis, and one string per path and object would be most of them.
+ * Indices below {@link PATH_SLOTS} only; larger ones are built each time.
+ */
+const PATH_SLOTS = 32;
+const rulePaths: Record<Section, string[]> = { http: [], tcp: [], tls: [] };
+const matchPaths: Record<Section, string[][]> = { http: [], tcp: [], tls: [] };
+const routePaths: Record<Section, string[][]> = { http: [], tcp: [], tls: [] };
+
+function rulePath(section: Section, i: number): string {
+  if (i >= PATH_SLOTS) return `spec.${section}[${i}]`;
+  return rulePaths[section][i] ?? (rulePaths[section][i] = `spec.${section}[${i}]`);
+}
+
+/** `spec.<section>[i].match[j]` */
+function matchPath(section: Section, i: number, j: number): string {
+  if (i >= PATH_SLOTS || j >= PATH_SLOTS) return `spec.${section}[${i}].match[${j}]`;
+  const row = matchPaths[section][i] ?? (matchPaths[section][i] = []);
+  return row[j] ?? (row[j] = `spec.${section}[${i}].match[${j}]`);
+}
+
+/** `spec.<section>[i].route[k].destination` */
+function routeDestinationPath(section: Section, i: number, k: number): string {
+  if (i >= PATH_SLOTS || k >= PATH_SLOTS) return `spec.${section}[${i}].route[${k}].destination`;
+  const row = routePaths[section][i] ?? (routePaths[section][i] = []);
+  return row[k] ?? (row[k] = `spec.${section}[${i}].route[${k}].destination`);
+}
+
 /** Records of `spec[section]` with their original indices. */
 export function rulesOf(vs: IndexedObject, section: Section): readonly RuleAt[] {
   const w = walkOf(vs);
@@ -52,7 +81,7 @@ export function rulesOf(vs: IndexedObject, section: Section): readonly RuleAt[] 
   if (!out) {
     const list: RuleAt[] = [];
     asArray(vs.spec[section]).forEach((r, i) => {
-      if (isRecord(r)) list.push({ rule: r, index: i, path: `spec.${section}[${i}]` });
+      if (isRecord(r)) list.push({ rule: r, index: i, path: rulePath(section, i) });
     });
     out = w[section] = list;
   }
@@ -107,7 +136,7 @@ export function matchesOf(vs: IndexedObject): readonly MatchAt[] {
     for (const section of SECTIONS) {
       for (const r of rulesOf(vs, section)) {
         asArray(r.rule.match).forEach((m, j) => {
-          if (isRecord(m)) out.push({ section, rule: r.rule, ruleIndex: r.index, match: m, index: j, path: `${r.path}.match[${j}]` });
+          if (isRecord(m)) out.push({ section, rule: r.rule, ruleIndex: r.index, match: m, index: j, path: matchPath(section, r.index, j) });
         });
       }
     }
@@ -141,7 +170,7 @@ export function destinationsOf(vs: IndexedObject): readonly DestinationUse[] {
       for (const r of rulesOf(vs, section)) {
         asArray(r.rule.route).forEach((rd, k) => {
           const d = asRecord(rd).destination;
-          if (isRecord(d)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: `${r.path}.route[${k}].destination`, mirror: false });
+          if (isRecord(d)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false });
         });
         if (section !== 'http') continue;
         if (isRecord(r.rule.mirror)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true });
