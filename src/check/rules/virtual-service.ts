@@ -1273,6 +1273,7 @@ export const VS_ORDER_001 = defineRule({
     for (const vs of ownVirtualServices(ctx.index)) {
       for (const section of SECTIONS) {
         const rules = rulesOf(vs, section);
+        if (rules.length === 0) continue; // nothing to walk: skip the per-section sets and closures
         const coded = new Set<string>();
         const report = (path: string, code: string, message: string, fix: string) => {
           coded.add(path);
@@ -1295,7 +1296,7 @@ export const VS_ORDER_001 = defineRule({
           }
           let dups = 0;
           matches.forEach((m, j) => {
-            const mp = `${r.path}.match[${j}]`;
+            const mp = matchPath(section, r.index, j);
             const key = parityMatchKey(asRecord(m));
             const dup = seen.get(key);
             if (dup !== undefined) {
@@ -1337,7 +1338,7 @@ export const VS_ORDER_001 = defineRule({
           }
           asArray(r.rule.match).forEach((m, j) => {
             if (!isRecord(m)) return;
-            const mp = `${r.path}.match[${j}]`;
+            const mp = matchPath(section, r.index, j);
             const cond = matchConditions(m);
             const shadow = !coded.has(mp) && earlier.length <= 500
               ? earlier.find((e) => e.rule !== r.index && matchImplies(e.match, e.cond, m, cond))
