@@ -170,7 +170,8 @@ export function destinationsOf(vs: IndexedObject): readonly DestinationUse[] {
       for (const r of rulesOf(vs, section)) {
         asArray(r.rule.route).forEach((rd, k) => {
           const d = asRecord(rd).destination;
-          if (isRecord(d)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false });
+          if (!isRecord(d)) return;
+          out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false });
         });
         if (section !== 'http') continue;
         if (isRecord(r.rule.mirror)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true });
