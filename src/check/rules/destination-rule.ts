@@ -7,7 +7,7 @@
  */
 import { Severity } from '../findings';
 import { classifyHost, hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } from '../hosts';
-import { WorkloadInfo, HostIndex, IndexedObject, MeshIndex } from '../mesh-index';
+import { WorkloadInfo, HostIndex, IndexedObject, MeshIndex, allOrSome } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { RuleContext, defineRule } from '../rule';
 import { eachDestination } from './virtual-service';
@@ -766,7 +766,7 @@ export const DRX_VIS_001 = defineRule({
       if (callers.size === 0) continue;
       for (const host of destinationHosts(vs.spec)) {
         const fqdn = index.resolveHost(host, vsNs);
-        const candidates = f.byHost.query(fqdn).filter((r) => hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
+        const candidates = allOrSome(f.byHost.query(fqdn), (r) => hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
         if (candidates.length === 0) continue;
         for (const [ns, who] of callers) {
           if (candidates.some((r) => index.isExportedTo(r.dr, ns))) continue;

@@ -9,7 +9,7 @@
  */
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
-import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, parityFqdn, resolveGatewayName } from '../mesh-index';
+import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, allOrSome, parityFqdn, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { Rule, defineRule } from '../rule';
 import { ParityHostSet, parityOverlap } from './parity-hosts';
@@ -1208,12 +1208,6 @@ function computeCallerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<str
     for (const n of nss.length ? nss : [g.namespace ?? index.defaultNamespace]) if (!out.has(n)) out.set(n, `gateway ${gwName(g)}`);
   }
   return Array.from(out.entries()).map(([ns, who]) => ({ ns, who }));
-}
-
-/** `list.filter(keep)`, but `list` itself when every item is kept (read-only answers shared by many callers). */
-function allOrSome<T>(list: readonly T[], keep: (x: T) => boolean): readonly T[] {
-  for (let i = 0; i < list.length; i++) if (!keep(list[i])) return list.filter(keep);
-  return list;
 }
 
 /** {@link subsetKey} of cluster-local hosts (null: not cluster-local), bounded. */
