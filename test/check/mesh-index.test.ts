@@ -1,7 +1,7 @@
+import * as fc from 'fast-check';
 import {
   at, deployment, gateway, injectedGateway, istioOperator, istioctlIngress, namespace, server, service, serviceEntry, vs,
 } from './fixtures';
-import * as fc from 'fast-check';
 import { hostsIntersect } from '../../src/check/hosts';
 import { HostIndex, MeshIndex, routeKindOf } from '../../src/check/mesh-index';
 import { fcParams } from '../util/property';
