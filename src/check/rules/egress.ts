@@ -275,21 +275,25 @@ export function drTlsBlocks(dr: IndexedObject): { path: string; tls: Record<stri
   return out;
 }
 
-/** DestinationRules by resolved lower-case host, built once per index (EGR-DR-001 and EGR-MTLS-001 ask). */
+/**
+ * DestinationRules for the egress Services, by the Service's lower-case FQDN (their resolved host), built once per
+ * index (EGR-DR-001 and EGR-MTLS-001 ask, only about egress Services: the other DestinationRules are not kept).
+ */
 function drsByHost(index: MeshIndex): ReadonlyMap<string, readonly IndexedObject[]> {
   let m = drsByHostCache.get(index);
-  if (!m) drsByHostCache.set(index, (m = buildDrsByHost(index)));
+  if (!m) drsByHostCache.set(index, (m = buildDrsByHost(index, egressModel(index).services)));
   return m;
 }
 const drsByHostCache = new WeakMap<MeshIndex, ReadonlyMap<string, readonly IndexedObject[]>>();
 
-function buildDrsByHost(index: MeshIndex): Map<string, IndexedObject[]> {
+function buildDrsByHost(index: MeshIndex, services: ReadonlyMap<string, unknown>): Map<string, IndexedObject[]> {
   const m = new Map<string, IndexedObject[]>();
   for (const dr of index.ofKind('DestinationRule')) {
     if (dr.group !== 'networking.istio.io') continue;
     const h = asString(dr.spec.host);
     if (!h) continue;
     const key = index.resolveHost(h, dr.namespace ?? index.defaultNamespace).toLowerCase();
+    if (!services.has(key)) continue;
     const l = m.get(key) ?? [];
     l.push(dr);
     m.set(key, l);
