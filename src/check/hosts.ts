@@ -70,11 +70,20 @@ export type HostClass = Readonly<{ kind: HostKind } | { invalid: string }>;
 const classified = new Map<string, HostClass>();
 const CLASSIFIED_MAX = 100_000;
 
+/** One answer object per host kind, shared (they are read-only). */
+const KIND: Readonly<Record<HostKind, HostClass>> = {
+  any: Object.freeze({ kind: 'any' }),
+  wildcard: Object.freeze({ kind: 'wildcard' }),
+  fqdn: Object.freeze({ kind: 'fqdn' }),
+  short: Object.freeze({ kind: 'short' }),
+  ip: Object.freeze({ kind: 'ip' }),
+};
+
 function classifyUncached(host: string): HostClass {
-  if (host === '*') return { kind: 'any' };
+  if (host === '*') return KIND.any;
   if (host.length === 0) return { invalid: 'is empty' };
   if (host.length > 255) return { invalid: 'is longer than 255 characters' };
-  if (isIpAddress(host)) return { kind: 'ip' };
+  if (isIpAddress(host)) return KIND.ip;
   let rest = host;
   let wildcard = false;
   if (host.startsWith('*.')) {
@@ -91,8 +100,8 @@ function classifyUncached(host: string): HostClass {
       return { invalid: `has an invalid DNS label "${label}"` };
     }
   }
-  if (wildcard) return { kind: 'wildcard' };
-  return { kind: labels.length === 1 ? 'short' : 'fqdn' };
+  if (wildcard) return KIND.wildcard;
+  return labels.length === 1 ? KIND.short : KIND.fqdn;
 }
 
 /**
