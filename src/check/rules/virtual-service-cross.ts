@@ -82,12 +82,20 @@ function facts(index: MeshIndex): Facts {
   const byGateway = new Map<IndexedObject, VsFacts[]>();
   const gatewaysByName = new Map<string, IndexedObject[]>();
   for (const g of index.gateways()) push(gatewaysByName, g.name, g);
+  // `ns/name` entries resolve alike in every VirtualService: resolved once per entry string (tenants share a gateway)
+  const qualified = new Map<string, { ref: Exclude<GatewayRef, { mesh: true }>; key: string; gateway?: IndexedObject }>();
   for (const vs of virtualServices(index)) {
     const ns = nsOf(index, vs);
     const gateways: GatewayUse[] = [];
     for (const t of topGateways(index, vs)) {
       if (t.ref.mesh) continue;
-      gateways.push({ ref: t.ref, raw: t.raw, index: t.index, key: refKey(t.ref), gateway: gatewayOf(index, t.ref) });
+      const shareable = t.raw.indexOf('/') > 0 && !t.raw.startsWith('./');
+      let r = shareable ? qualified.get(t.raw) : undefined;
+      if (!r) {
+        r = { ref: t.ref, key: refKey(t.ref), gateway: gatewayOf(index, t.ref) };
+        if (shareable) qualified.set(t.raw, r);
+      }
+      gateways.push({ ref: r.ref, raw: t.raw, index: t.index, key: r.key, gateway: r.gateway });
     }
     const vf: VsFacts = {
       vs,
@@ -101,12 +109,15 @@ function facts(index: MeshIndex): Facts {
     };
     all.push(vf);
     byVs.set(vs, vf);
-    const seen = new Set<IndexedObject>();
+    let seen: Set<IndexedObject> | undefined; // only for a VS naming several gateways
     for (const g of gateways) {
-      if (g.gateway && !seen.has(g.gateway)) {
+      if (!g.gateway) continue;
+      if (gateways.length > 1) {
+        seen ??= new Set();
+        if (seen.has(g.gateway)) continue;
         seen.add(g.gateway);
-        push(byGateway, g.gateway, vf);
       }
+      push(byGateway, g.gateway, vf);
     }
   }
   f = { all, byVs, byGateway, gatewaysByName };
