@@ -195,6 +195,7 @@ export function egressModel(index: MeshIndex): EgressModel {
       if (!e.workloads.includes(w)) e.workloads.push(w);
     }
   }
+  const byRef = new Map<string, Map<string, { key: string; gateway?: IndexedObject }>>();
   const virtualServices: VsFacts[] = [];
   const meshLegs: VsFacts[] = [];
   const gatewayLegs: VsFacts[] = [];
@@ -209,8 +210,16 @@ export function egressModel(index: MeshIndex): EgressModel {
     const gatewayKeys: string[] = [];
     for (const r of refs) {
       if (r.mesh) continue;
-      gatewayKeys.push(`${r.namespace}/${r.name}`);
-      const g = index.gatewayByRef(r);
+      // one key string and lookup per gateway, not per VirtualService (tenants share gateways)
+      let known = byRef.get(r.namespace)?.get(r.name);
+      if (!known) {
+        known = { key: `${r.namespace}/${r.name}`, gateway: index.gatewayByRef(r) };
+        let m = byRef.get(r.namespace);
+        if (!m) byRef.set(r.namespace, (m = new Map()));
+        m.set(r.name, known);
+      }
+      gatewayKeys.push(known.key);
+      const g = known.gateway;
       if (g && gatewaySet.has(g) && !egressGateways.includes(g)) egressGateways.push(g);
     }
     const facts = new LazyVsFacts(index, vs, namespace, hasMesh, mi >= 0 ? mi : undefined, egressGateways, gatewayKeys);
