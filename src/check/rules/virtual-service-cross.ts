@@ -1367,12 +1367,15 @@ export const VSX_ING_001 = defineRule({
     const coded = new Set<string>();
     const subsetDests = new Map<string, IndexedObject[]>();
     for (const v of virtualServices(index)) {
-      const hosts = new Set(asStringArray(v.spec.hosts));
+      const list = asStringArray(v.spec.hosts);
+      if (list.length === 0) continue; // no host of V to route to
+      // a Set only for VirtualServices with many hosts (one per VirtualService would be most of this loop)
+      const many = list.length > 8 ? new Set(list) : undefined;
       for (const r of rulesOf(v, 'http')) {
         for (const rd of asArray(r.rule.route)) {
           const d = asRecord(asRecord(rd).destination);
           const h = asString(d.host);
-          if (h && asString(d.subset) && hosts.has(h)) push(subsetDests, h, v);
+          if (h && asString(d.subset) && (many ? many.has(h) : list.includes(h))) push(subsetDests, h, v);
         }
       }
     }
