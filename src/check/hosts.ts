@@ -50,11 +50,40 @@ export type HostKind = 'any' | 'wildcard' | 'fqdn' | 'short' | 'ip';
  * `short` is a syntactically valid single label (e.g. `reviews`), which is valid for mesh hosts but not
  * for gateway hosts.
  */
-export function classifyHost(host: string): { kind: HostKind } | { invalid: string } {
-  if (host === '*') return { kind: 'any' };
+export function classifyHost(host: string): HostClass {
+  let c = classified.get(host);
+  if (c === undefined) {
+    if (classified.size >= CLASSIFIED_MAX) classified.clear();
+    c = classifyUncached(host);
+    classified.set(host, c);
+  }
+  return c;
+}
+
+/** What {@link classifyHost} says about a host (shared between callers: read-only). */
+export type HostClass = Readonly<{ kind: HostKind } | { invalid: string }>;
+
+/**
+ * {@link classifyHost} per host string: rules classify the same hosts many times (per DestinationRule, VirtualService
+ * host, gateway server host, each several rules). Bounded, so a long-lived process does not grow without limit.
+ */
+const classified = new Map<string, HostClass>();
+const CLASSIFIED_MAX = 100_000;
+
+/** One answer object per host kind, shared (they are read-only). */
+const KIND: Readonly<Record<HostKind, HostClass>> = {
+  any: Object.freeze({ kind: 'any' }),
+  wildcard: Object.freeze({ kind: 'wildcard' }),
+  fqdn: Object.freeze({ kind: 'fqdn' }),
+  short: Object.freeze({ kind: 'short' }),
+  ip: Object.freeze({ kind: 'ip' }),
+};
+
+function classifyUncached(host: string): HostClass {
+  if (host === '*') return KIND.any;
   if (host.length === 0) return { invalid: 'is empty' };
   if (host.length > 255) return { invalid: 'is longer than 255 characters' };
-  if (isIpAddress(host)) return { kind: 'ip' };
+  if (isIpAddress(host)) return KIND.ip;
   let rest = host;
   let wildcard = false;
   if (host.startsWith('*.')) {
@@ -71,8 +100,8 @@ export function classifyHost(host: string): { kind: HostKind } | { invalid: stri
       return { invalid: `has an invalid DNS label "${label}"` };
     }
   }
-  if (wildcard) return { kind: 'wildcard' };
-  return { kind: labels.length === 1 ? 'short' : 'fqdn' };
+  if (wildcard) return KIND.wildcard;
+  return labels.length === 1 ? KIND.short : KIND.fqdn;
 }
 
 /**

@@ -19,4 +19,5 @@ export { resolveGatewayName } from './index/gateway-refs';
 export type { GatewayRef } from './index/gateway-refs';
 export type { RegistryEntry, ScopedEntry } from './index/registry';
 export { parityFqdn } from './index/registry';
+export { allOrSome } from './index/util';
 

@@ -29,8 +29,14 @@ export function asRecord(v: unknown): Record<string, unknown> {
   return isRecord(v) ? v : {};
 }
 
+/**
+ * One shared empty list for absent or non-list fields: rules read optional lists in hot loops, and the readers never
+ * hand out a list to be mutated (frozen, so a mistake throws instead of corrupting every later read).
+ */
+const NONE: readonly never[] = Object.freeze([]);
+
 export function asArray(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
+  return Array.isArray(v) ? v : (NONE as never[]);
 }
 
 export function asString(v: unknown): string | undefined {
@@ -55,7 +61,8 @@ export function asStringMap(v: unknown): Record<string, string> {
 }
 
 export function asStringArray(v: unknown): string[] {
-  return asArray(v).filter((x): x is string => typeof x === 'string');
+  if (!Array.isArray(v) || v.length === 0) return NONE as never[];
+  return v.filter((x): x is string => typeof x === 'string');
 }
 
 /** metadata fields of an object. */
@@ -68,13 +75,16 @@ export interface Meta {
   readonly creationTimestamp?: string;
 }
 
+/** Labels or annotations of an object that has none: shared (most Istio objects carry neither), frozen. */
+const NO_STRINGS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 export function meta(o: KubeObject): Meta {
   const m = asRecord(o.metadata);
   return {
     name: asString(m.name) ?? '',
     namespace: asString(m.namespace),
-    labels: asStringMap(m.labels),
-    annotations: asStringMap(m.annotations),
+    labels: m.labels === undefined ? NO_STRINGS : asStringMap(m.labels),
+    annotations: m.annotations === undefined ? NO_STRINGS : asStringMap(m.annotations),
     creationTimestamp: asString(m.creationTimestamp),
   };
 }

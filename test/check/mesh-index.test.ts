@@ -1,7 +1,10 @@
+import * as fc from 'fast-check';
 import {
   at, deployment, gateway, injectedGateway, istioOperator, istioctlIngress, namespace, server, service, serviceEntry, vs,
 } from './fixtures';
+import { hostsIntersect } from '../../src/check/hosts';
 import { HostIndex, MeshIndex, routeKindOf } from '../../src/check/mesh-index';
+import { fcParams } from '../util/property';
 
 describe('MeshIndex objects', () => {
   test('identity, defaults and oldest-first order', () => {
@@ -283,5 +286,42 @@ describe('HostIndex', () => {
     expect(idx.query('*.org')).toEqual(['other.org', '*']);
     expect(idx.query('*')).toHaveLength(6);
     expect(idx.query('zzz.net')).toEqual(['*']);
+  });
+
+  test('exact-only index: the bucket in insertion order, case-insensitively; a later add changes the answer', () => {
+    const idx = new HostIndex<number>();
+    idx.add('A.example.com', 1);
+    idx.add('b.example.com', 2);
+    idx.add('a.example.com', 3);
+    expect(idx.query('a.EXAMPLE.com')).toEqual([1, 3]);
+    expect(idx.query('c.example.com')).toEqual([]);
+    expect(idx.query('*.example.com')).toEqual([1, 2, 3]);
+    idx.add('*.example.com', 4);
+    expect(idx.query('c.example.com')).toEqual([4]);
+    expect(idx.query('a.example.com')).toEqual([1, 3, 4]);
+    expect(idx.query('*.example.com')).toEqual([1, 2, 3, 4]);
+  });
+
+  test('every answer equals a linear scan with hostsIntersect, whatever the order of adds and queries', () => {
+    const label = fc.constantFrom('a', 'b', 'B', 'x');
+    const host = fc.oneof(
+      fc.constant('*'),
+      fc.array(label, { minLength: 1, maxLength: 3 }).map((l) => l.join('.')),
+      fc.array(label, { minLength: 1, maxLength: 2 }).map((l) => `*.${l.join('.')}`),
+    );
+    const step = fc.record({ add: fc.boolean(), host });
+    fc.assert(fc.property(fc.array(step, { maxLength: 30 }), (steps) => {
+      const idx = new HostIndex<number>();
+      const added: { host: string; n: number }[] = [];
+      for (const s of steps) {
+        if (s.add) {
+          idx.add(s.host, added.length);
+          added.push({ host: s.host, n: added.length });
+          continue;
+        }
+        const want = added.filter((a) => hostsIntersect(a.host.toLowerCase(), s.host.toLowerCase())).map((a) => a.n);
+        expect(idx.query(s.host)).toEqual(want);
+      }
+    }), fcParams(200));
   });
 });

@@ -62,6 +62,9 @@ export interface MeshIndexOptions {
   readonly closedWorld?: boolean;
 }
 
+/** Up to this many candidate pods, {@link MeshIndex.podsMatching} scans them rather than use the label maps. */
+const SCAN_PODS = 32;
+
 /** Namespaces istioctl analyze ignores entirely. */
 const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
 
@@ -88,10 +91,14 @@ export class MeshIndex {
   private readonly serversCache = new Map<IndexedObject, GatewayServer[]>();
   private bucketCache?: ListenerBucket[];
   private podList?: PodInfo[];
-  private readonly podsByLabel = new Map<string, PodInfo[]>();
-  /** pods by namespace, and by `namespace/label=value`, in input order (so per-namespace lookups stay linear) */
+  /**
+   * pods by `label=value` and by `namespace/label=value`, in input order, built on the first lookup that needs them
+   * (most lookups name a namespace with few pods, which is scanned directly)
+   */
+  private podsByLabelMap?: Map<string, PodInfo[]>;
+  private podsByNsLabelMap?: Map<string, PodInfo[]>;
+  /** pods by namespace, in input order (so per-namespace lookups stay linear) */
   private readonly podsByNs = new Map<string, PodInfo[]>();
-  private readonly podsByNsLabel = new Map<string, PodInfo[]>();
   private readonly ports: PortResolver;
   private readonly gatewayHosts: GatewayHosts;
   private readonly visibility: Visibility;
@@ -207,24 +214,39 @@ export class MeshIndex {
   public pods(): readonly PodInfo[] {
     if (!this.podList) {
       this.podList = readPods(this.objects, this.closedWorld, this.defaultNamespace, this.workloadList);
-      for (const p of this.podList) {
-        push(this.podsByNs, p.namespace, p);
-        for (const [k, v] of Object.entries(p.labels)) {
-          push(this.podsByLabel, `${k}=${v}`, p);
-          push(this.podsByNsLabel, `${p.namespace}/${k}=${v}`, p);
-        }
-      }
+      for (const p of this.podList) push(this.podsByNs, p.namespace, p);
     }
     return this.podList;
   }
 
+  /** The label maps of {@link podsMatching}, built once on first need. */
+  private podLabelMaps(): { byLabel: Map<string, PodInfo[]>; byNsLabel: Map<string, PodInfo[]> } {
+    if (!this.podsByLabelMap || !this.podsByNsLabelMap) {
+      const byLabel = new Map<string, PodInfo[]>();
+      const byNsLabel = new Map<string, PodInfo[]>();
+      for (const p of this.pods()) {
+        for (const [k, v] of Object.entries(p.labels)) {
+          push(byLabel, `${k}=${v}`, p);
+          push(byNsLabel, `${p.namespace}/${k}=${v}`, p);
+        }
+      }
+      this.podsByLabelMap = byLabel;
+      this.podsByNsLabelMap = byNsLabel;
+    }
+    return { byLabel: this.podsByLabelMap, byNsLabel: this.podsByNsLabelMap };
+  }
+
   /** Pods whose labels match `selector` (every Pod when it is empty), optionally only in `namespace`. */
   public podsMatching(selector: Record<string, string>, namespace?: string): PodInfo[] {
+    // Any candidate list in input order that holds every match gives the same answer: the smallest is cheapest.
     let candidates = this.pods();
     if (namespace !== undefined) candidates = this.podsByNs.get(namespace) ?? [];
-    for (const [k, v] of Object.entries(selector)) {
-      const l = (namespace === undefined ? this.podsByLabel.get(`${k}=${v}`) : this.podsByNsLabel.get(`${namespace}/${k}=${v}`)) ?? [];
-      if (l.length < candidates.length) candidates = l;
+    if (candidates.length > SCAN_PODS) {
+      const { byLabel, byNsLabel } = this.podLabelMaps();
+      for (const [k, v] of Object.entries(selector)) {
+        const l = (namespace === undefined ? byLabel.get(`${k}=${v}`) : byNsLabel.get(`${namespace}/${k}=${v}`)) ?? [];
+        if (l.length < candidates.length) candidates = l;
+      }
     }
     return candidates.filter((p) => (namespace === undefined || p.namespace === namespace) && selectorMatches(selector, p.labels));
   }

@@ -4,7 +4,6 @@
  */
 import type { ResourceRef } from '../findings';
 import { KubeObject, SourceRef, apiGroup, asRecord, asString, isRecord, meta } from '../model';
-import { push } from './util';
 
 /** One manifest, with its identity parsed once. */
 export interface IndexedObject {
@@ -34,6 +33,11 @@ export interface IndexedObject {
   readonly order: number;
   /** True for context objects (declared facts): rules never report on them. */
   readonly isContext: boolean;
+  /**
+   * Walks of the object shared by the rules (rules/virtual-service.ts), memoised on the object itself: a WeakMap lookup
+   * per object and rule costs more than the walk it saves on large inputs. Not part of the object's identity.
+   */
+  walk?: unknown;
 }
 
 const CLUSTER_SCOPED = new Set([
@@ -53,6 +57,9 @@ export function kindKey(group: string, kind: string): string {
   return `${kind}.${group}`;
 }
 
+
+/** Source of objects given without one (shared: most CLI-less callers give none). */
+const NO_SOURCE: SourceRef = Object.freeze({});
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -125,28 +132,34 @@ export class ObjectStore {
         annotations: m.annotations,
         spec: asRecord(o.spec),
         ref,
-        source: source ?? {},
+        source: source ?? NO_SOURCE,
         isContext,
         order: 0,
+        walk: undefined, // declared up front: one object shape
       };
       return { obj, ts: Number.isFinite(ts) ? ts : undefined, input };
     };
     // the later of two manifests with one identity replaces the earlier (unnamed objects are never merged)
-    const latest = new Map<string, { draft: Draft; replaced?: SourceRef; copies: number }>();
+    // (one small record per duplicated identity only: inputs are large and duplicates rare)
+    const latest = new Map<string, Draft>();
+    const copies = new Map<string, { replaced: SourceRef; copies: number }>();
     const manifestDrafts: Draft[] = [];
+    let named = 0;
     manifests.forEach((o, i) => {
       const d = mk(o, false, init.sources?.[i], context.length + i);
       if (!d) return;
       if (d.obj.name !== '') {
+        named++;
         const id = `${d.obj.group}|${d.obj.kind}|${d.obj.namespace ?? ''}|${d.obj.name}`;
         const prev = latest.get(id);
-        latest.set(id, { draft: d, replaced: prev ? prev.draft.obj.source : undefined, copies: (prev?.copies ?? 1) + (prev ? 1 : 0) });
+        if (prev) copies.set(id, { replaced: prev.obj.source, copies: (copies.get(id)?.copies ?? 1) + 1 });
+        latest.set(id, d);
       }
       manifestDrafts.push(d);
     });
     const dropped = new Set<Draft>();
-    if (latest.size < manifestDrafts.filter((d) => d.obj.name !== '').length) {
-      const keep = new Set(Array.from(latest.values()).map((l) => l.draft));
+    if (latest.size < named) {
+      const keep = new Set(latest.values());
       for (const d of manifestDrafts) if (d.obj.name !== '' && !keep.has(d)) dropped.add(d);
     }
     for (const d of manifestDrafts) {
@@ -159,21 +172,40 @@ export class ObjectStore {
       // A manifest wins over a context object of the same identity.
       if (d && !manifestIds.has(identity(d.obj))) drafts.push(d);
     });
-    drafts.sort((a, b) => {
+    const byAge = (a: Draft, b: Draft): number => {
       if (a.ts !== undefined && b.ts !== undefined) return a.ts - b.ts || a.input - b.input;
       if (a.ts !== undefined) return -1;
       if (b.ts !== undefined) return 1;
       return a.input - b.input;
-    });
+    };
+    // manifests from Git rarely carry creationTimestamp: then, without context, they are in order already
+    let sorted = true;
+    for (let i = 1; i < drafts.length && sorted; i++) sorted = byAge(drafts[i - 1], drafts[i]) <= 0;
+    if (!sorted) drafts.sort(byAge);
     this.objects = drafts.map((d, i) => {
       d.obj.order = i;
       return d.obj;
     });
     if (dropped.size > 0) {
-      for (const l of latest.values()) if (l.replaced) this.duplicates.push({ object: l.draft.obj, replaced: l.replaced, copies: l.copies });
+      for (const [id, d] of latest) {
+        const c = copies.get(id);
+        if (c) this.duplicates.push({ object: d.obj, replaced: c.replaced, copies: c.copies });
+      }
     }
+    let lastGroup: string | undefined;
+    let lastKind: string | undefined;
+    let lastList: IndexedObject[] = [];
     for (const o of this.objects) {
-      push(this.byKind, kindKey(o.group, o.kind), o);
+      // objects of one kind come in runs: reuse the previous key's list
+      if (o.group !== lastGroup || o.kind !== lastKind) {
+        lastGroup = o.group;
+        lastKind = o.kind;
+        const key = kindKey(o.group, o.kind);
+        let list = this.byKind.get(key);
+        if (!list) this.byKind.set(key, (list = []));
+        lastList = list;
+      }
+      lastList.push(o);
       const id = identity(o);
       if (!this.byId.has(id)) this.byId.set(id, o);
       if (o.namespace !== undefined) this.namespaceSet.add(o.namespace);
@@ -193,7 +225,10 @@ export class ObjectStore {
 
   /** One object by kind (as in {@link ofKind}), namespace (ignored for cluster-scoped kinds) and name. */
   public get(kind: string, namespace: string | undefined, name: string): IndexedObject | undefined {
-    return this.byId.get(`${kind}|${CLUSTER_SCOPED.has(kind.split('.')[0]) ? '' : namespace ?? this.defaultNamespace}|${name}`);
+    // `Kind.group` keys: the bare kind decides the scope (indexOf, not split: this runs per reference in hot loops)
+    const dot = kind.indexOf('.');
+    const scoped = !CLUSTER_SCOPED.has(dot < 0 ? kind : kind.slice(0, dot));
+    return this.byId.get(`${kind}|${scoped ? namespace ?? this.defaultNamespace : ''}|${name}`);
   }
 
   /** Namespaces that appear in the input (as Namespace objects or as object namespaces), sorted. */

@@ -33,10 +33,22 @@ export function parityFqdn(ns: string, h: string): string {
   return h.startsWith('*') || h.includes('.') ? h : `${h}.${ns}.svc.cluster.local`;
 }
 
+/** istioctl's scoped registry: entries by export scope, then host; wildcard entries in key order. */
+interface ScopedRegistry {
+  readonly byScope: Map<string, Map<string, ScopedEntry>>;
+  /** `scope/host` keys, kept only when a scope or host contains `/` (then they, not byScope, are istioctl's keys) */
+  readonly keys?: Map<string, ScopedEntry>;
+  readonly wild: readonly { readonly scope: string; readonly entry: ScopedEntry }[];
+}
+
+function scopedGet(reg: ScopedRegistry, scope: string, host: string): ScopedEntry | undefined {
+  return reg.keys ? reg.keys.get(`${scope}/${host}`) : reg.byScope.get(scope)?.get(host);
+}
+
 /** Registry built on first use from the Services and ServiceEntries. */
 export class ServiceRegistry {
   private registry?: { exact: Map<string, RegistryEntry[]>; hosts: HostIndex<RegistryEntry> };
-  private scoped?: { keys: Map<string, ScopedEntry>; wild: { scope: string; entry: ScopedEntry }[] };
+  private scoped?: ScopedRegistry;
 
   constructor(
     private readonly services: () => Iterable<readonly ServiceInfo[]>,
@@ -51,10 +63,17 @@ export class ServiceRegistry {
    */
   public lookupHost(fqdn: string, fromNamespace: string): RegistryEntry[] {
     const reg = this.buildRegistry();
-    const hits = reg.hosts.query(fqdn).filter((e) => !e.object || this.visibility.isExportedTo(e.object, fromNamespace));
-    const exact = hits.filter((e) => e.host.toLowerCase() === fqdn.toLowerCase());
-    const rest = hits.filter((e) => e.host.toLowerCase() !== fqdn.toLowerCase() && (e.host.startsWith('*') || fqdn.startsWith('*')));
-    return [...exact, ...rest];
+    // one pass, one lower-casing of the query (asked per host and namespace by several rules)
+    const lower = fqdn.toLowerCase();
+    const wildQuery = fqdn.startsWith('*');
+    const exact: RegistryEntry[] = [];
+    let rest: RegistryEntry[] | undefined;
+    for (const e of reg.hosts.query(fqdn)) {
+      if (e.object && !this.visibility.isExportedTo(e.object, fromNamespace)) continue;
+      if (e.host.toLowerCase() === lower) exact.push(e);
+      else if (e.host.startsWith('*') || wildQuery) (rest ??= []).push(e);
+    }
+    return rest ? exact.concat(rest) : exact;
   }
 
   /** Every registry entry for a host regardless of visibility (for "exists but not exported" messages). */
@@ -103,13 +122,18 @@ export class ServiceRegistry {
   public lookupScoped(sourceNs: string, exportTo: readonly string[], host: string): ScopedEntry | undefined {
     const reg = this.buildScoped();
     const h = parityFqdn(sourceNs, host);
-    const hit = reg.keys.get(`*/${h}`);
+    // per scope, then host: no key strings built per lookup (rules ask once per destination and DestinationRule)
+    const hit = scopedGet(reg, '*', h);
     if (hit) return hit;
-    const scopes = exportTo.length === 0 ? [sourceNs] : exportTo.map((e) => (e === '.' ? sourceNs : e));
-    for (const sc of scopes) {
-      const e = reg.keys.get(`${sc}/${h}`);
+    if (exportTo.length === 0) {
+      const e = scopedGet(reg, sourceNs, h);
       if (e) return e;
     }
+    for (const x of exportTo) {
+      const e = scopedGet(reg, x === '.' ? sourceNs : x, h);
+      if (e) return e;
+    }
+    if (reg.wild.length === 0) return undefined;
     const bare = h.replace(/^\*/, '');
     for (const w of reg.wild) {
       if (w.scope !== '*' && w.scope !== sourceNs) continue;
@@ -118,10 +142,19 @@ export class ServiceRegistry {
     return undefined;
   }
 
-  private buildScoped(): { keys: Map<string, ScopedEntry>; wild: { scope: string; entry: ScopedEntry }[] } {
+  private buildScoped(): ScopedRegistry {
     if (!this.scoped) {
       const keys = new Map<string, ScopedEntry>();
-      const put = (scope: string, entry: ScopedEntry) => keys.set(`${scope}/${entry.host}`, entry);
+      const byScope = new Map<string, Map<string, ScopedEntry>>();
+      let ambiguous = false;
+      const put = (scope: string, entry: ScopedEntry) => {
+        keys.set(`${scope}/${entry.host}`, entry);
+        // a `/` in a scope or host makes `scope/host` ambiguous: lookups then use the flat keys, as istioctl does
+        if (scope.includes('/') || entry.host.includes('/')) ambiguous = true;
+        let m = byScope.get(scope);
+        if (!m) byScope.set(scope, (m = new Map()));
+        m.set(entry.host, entry);
+      };
       for (const se of this.serviceEntries()) {
         const ns = se.namespace ?? this.defaultNamespace;
         const ports = asArray(se.spec.ports).filter(isRecord).map((p) => asNumber(p.number) ?? 0);
@@ -153,7 +186,7 @@ export class ServiceRegistry {
         if (!entry.host.startsWith('*')) continue;
         wild.push({ scope: k.slice(0, k.indexOf('/')), entry });
       }
-      this.scoped = { keys, wild };
+      this.scoped = { byScope, keys: ambiguous ? keys : undefined, wild };
     }
     return this.scoped;
   }

@@ -117,15 +117,17 @@ export class GatewayHosts {
       }
       this.byGateway.set(gateway, idx);
     }
-    const seen = new Set<GatewayServer>();
+    // asked per VirtualService host by several rules: no Set, and no sort for the usual one or two hits
     const out: { server: GatewayServer; host: GatewayServerHost }[] = [];
+    let seen: Set<GatewayServer> | undefined;
     for (const hit of idx.query(vsHost)) {
-      if (seen.has(hit.server)) continue;
+      if (seen ? seen.has(hit.server) : out.some((o) => o.server === hit.server)) continue;
       if (!serverHostAdmitsNamespace(hit.host, gateway.namespace ?? this.defaultNamespace, vsNamespace)) continue;
       if (!hostsIntersect(hit.host.host, vsHost)) continue;
-      seen.add(hit.server);
       out.push(hit);
+      if (seen) seen.add(hit.server);
+      else if (out.length > 16) seen = new Set(out.map((o) => o.server));
     }
-    return out.sort((a, b) => a.server.index - b.server.index);
+    return out.length > 1 ? out.sort((a, b) => a.server.index - b.server.index) : out;
   }
 }

@@ -6,3 +6,9 @@ export function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   if (l) l.push(v);
   else m.set(k, [v]);
 }
+
+/** `list.filter(keep)`, but `list` itself when every item is kept (read-only answers shared by many callers). */
+export function allOrSome<T>(list: readonly T[], keep: (x: T) => boolean): readonly T[] {
+  for (let i = 0; i < list.length; i++) if (!keep(list[i])) return list.filter(keep);
+  return list;
+}

@@ -16,6 +16,7 @@ const EXPORT_DEFAULT_KEY: Record<string, string> = {
 /** Export scopes per object, computed once. */
 export class Visibility {
   private readonly cache = new Map<IndexedObject, '*' | ReadonlySet<string>>();
+  private readonly defaults = new Map<string, boolean>();
 
   constructor(private readonly meshConfig: Record<string, unknown>, private readonly defaultNamespace: string) {}
 
@@ -34,12 +35,31 @@ export class Visibility {
 
   /** {@link exportNamespaces}, computed once per object (the rules ask for it per caller namespace). */
   private exportsOf(obj: IndexedObject): '*' | ReadonlySet<string> {
+    // Most objects set nothing and have no meshConfig default: '*' without a cache entry (rules ask per object and
+    // caller namespace, for every DestinationRule, VirtualService and Service)
+    if (obj.kind === 'Service' && obj.group === '') {
+      if (obj.annotations['networking.istio.io/exportTo'] === undefined && !this.hasDefault('Service')) return '*';
+    } else {
+      const raw = obj.spec.exportTo;
+      if ((!Array.isArray(raw) || raw.length === 0) && !this.hasDefault(obj.kind)) return '*';
+    }
     let e = this.cache.get(obj);
     if (e === undefined) {
       e = this.computeExports(obj);
       this.cache.set(obj, e);
     }
     return e;
+  }
+
+  /** True when meshConfig sets a non-empty default exportTo for the kind. */
+  private hasDefault(kind: string): boolean {
+    let d = this.defaults.get(kind);
+    if (d === undefined) {
+      const key = EXPORT_DEFAULT_KEY[kind];
+      d = key ? asStringArray(this.meshConfig[key]).length > 0 : false;
+      this.defaults.set(kind, d);
+    }
+    return d;
   }
 
   private computeExports(obj: IndexedObject): '*' | ReadonlySet<string> {

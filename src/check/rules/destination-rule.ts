@@ -7,7 +7,7 @@
  */
 import { Severity } from '../findings';
 import { classifyHost, hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } from '../hosts';
-import { WorkloadInfo, HostIndex, IndexedObject, MeshIndex } from '../mesh-index';
+import { WorkloadInfo, HostIndex, IndexedObject, MeshIndex, allOrSome } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { RuleContext, defineRule } from '../rule';
 import { eachDestination } from './virtual-service';
@@ -40,25 +40,30 @@ interface PolicyAt {
   readonly level: 'top' | 'port' | 'subset' | 'subset-port';
 }
 
-/** Every trafficPolicy and portLevelSettings entry of a DR that is a record. */
-function policiesOf(dr: IndexedObject): PolicyAt[] {
-  const out: PolicyAt[] = [];
-  const walk = (tp: unknown, path: string, subset: boolean) => {
-    if (!isRecord(tp)) return;
-    out.push({ dr, policy: tp, path, level: subset ? 'subset' : 'top' });
-    asArray(tp.portLevelSettings).forEach((p, j) => {
-      if (isRecord(p)) out.push({ dr, policy: p, path: `${path}.portLevelSettings[${j}]`, level: subset ? 'subset-port' : 'port' });
-    });
-  };
-  walk(dr.spec.trafficPolicy, 'spec.trafficPolicy', false);
-  asArray(dr.spec.subsets).forEach((s, i) => walk(asRecord(s).trafficPolicy, `spec.subsets[${i}].trafficPolicy`, true));
-  return out;
+/** Calls `fn` for every trafficPolicy and portLevelSettings entry of a DR that is a record. */
+function eachPolicyOf(dr: IndexedObject, fn: (p: PolicyAt) => void): void {
+  // no list, no closure per DestinationRule: most have no policy at all, and every DR-* rule walks them all
+  walkPolicy(dr, dr.spec.trafficPolicy, undefined, false, fn);
+  const subsets = asArray(dr.spec.subsets);
+  for (let i = 0; i < subsets.length; i++) {
+    const s = subsets[i];
+    if (isRecord(s) && isRecord(s.trafficPolicy)) walkPolicy(dr, s.trafficPolicy, i, true, fn);
+  }
+}
+
+function walkPolicy(dr: IndexedObject, tp: unknown, subset: number | undefined, inSubset: boolean, fn: (p: PolicyAt) => void): void {
+  if (!isRecord(tp)) return;
+  const path = subset === undefined ? 'spec.trafficPolicy' : `spec.subsets[${subset}].trafficPolicy`;
+  fn({ dr, policy: tp, path, level: inSubset ? 'subset' : 'top' });
+  asArray(tp.portLevelSettings).forEach((p, j) => {
+    if (isRecord(p)) fn({ dr, policy: p, path: `${path}.portLevelSettings[${j}]`, level: inSubset ? 'subset-port' : 'port' });
+  });
 }
 
 function eachPolicy(ctx: RuleContext, fn: (p: PolicyAt) => void): void {
   for (const dr of destinationRules(ctx.index)) {
     if (dr.isContext) continue;
-    for (const p of policiesOf(dr)) fn(p);
+    eachPolicyOf(dr, fn);
   }
 }
 
@@ -610,8 +615,9 @@ export const DRX_SUB_001 = defineRule({
   check(ctx) {
     const index = ctx.index;
     const f = drFacts(index);
-    const targeted = targetedSubsets(index);
-    const severityOf = (fqdn: string, name: string) => (targeted.has(`${fqdn.toLowerCase()}|${name}`) ? Severity.ERROR : Severity.WARNING);
+    // which subsets routes use matters only for a subset that selects no pods: computed on the first such subset
+    let targeted: Set<string> | undefined;
+    const severityOf = (fqdn: string, name: string) => ((targeted ??= targetedSubsets(index)).has(`${fqdn.toLowerCase()}|${name}`) ? Severity.ERROR : Severity.WARNING);
     const usedNote = (sev: Severity) => (sev === Severity.ERROR ? '; a route or mirror sends traffic to it' : '; no route uses it yet');
     if (index.closedWorld) {
       const pods = augmentedPodLabels(index);
@@ -760,7 +766,7 @@ export const DRX_VIS_001 = defineRule({
       if (callers.size === 0) continue;
       for (const host of destinationHosts(vs.spec)) {
         const fqdn = index.resolveHost(host, vsNs);
-        const candidates = f.byHost.query(fqdn).filter((r) => hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
+        const candidates = allOrSome(f.byHost.query(fqdn), (r) => hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
         if (candidates.length === 0) continue;
         for (const [ns, who] of callers) {
           if (candidates.some((r) => index.isExportedTo(r.dr, ns))) continue;
@@ -783,20 +789,25 @@ export const DRX_VIS_001 = defineRule({
 
 /** Destination and mirror hosts of a VirtualService spec (http, tcp, tls routes). */
 function destinationHosts(spec: Record<string, unknown>): string[] {
-  const out = new Set<string>();
-  const add = (d: unknown) => {
-    const h = asString(asRecord(d).host);
-    if (h) out.add(h);
-  };
-  for (const section of ['http', 'tcp', 'tls']) {
+  // no closure, no Set for the usual handful of hosts (asked for every VirtualService); first occurrences, in order
+  const out: string[] = [];
+  for (const section of ROUTE_SECTIONS) {
     for (const rule of asArray(spec[section])) {
-      const r = asRecord(rule);
-      for (const rt of asArray(r.route)) add(asRecord(rt).destination);
-      add(r.mirror);
-      for (const m of asArray(r.mirrors)) add(asRecord(m).destination);
+      if (!isRecord(rule)) continue;
+      for (const rt of asArray(rule.route)) addHost(out, isRecord(rt) ? rt.destination : undefined);
+      addHost(out, rule.mirror);
+      for (const m of asArray(rule.mirrors)) addHost(out, isRecord(m) ? m.destination : undefined);
     }
   }
-  return Array.from(out);
+  if (out.length <= 16) return out.filter((h, i) => out.indexOf(h) === i);
+  return Array.from(new Set(out));
+}
+
+const ROUTE_SECTIONS = ['http', 'tcp', 'tls'] as const;
+
+function addHost(out: string[], d: unknown): void {
+  const h = isRecord(d) ? d.host : undefined;
+  if (typeof h === 'string' && h !== '') out.push(h);
 }
 
 /**
@@ -849,14 +860,16 @@ export const DRX_POOL_001 = defineRule({
   severity: Severity.WARNING,
   summary: `connectionPool limits are per calling Envoy, not global (warned for limits ≤ ${POOL_CAP_THRESHOLD})`,
   check(ctx) {
-    const gatewayHosts = gatewayServiceHosts(ctx.index);
-    const f = drFacts(ctx.index);
-    const fqdnOf = new Map(f.resolved.map((r) => [r.dr, r.fqdn.toLowerCase()]));
+    // both only for the message: built on the first finding
+    let gatewayHosts: Set<string> | undefined;
+    let fqdnOf: Map<IndexedObject, string> | undefined;
     eachPolicy(ctx, ({ dr, policy, path }) => {
       const pool = asRecord(policy.connectionPool);
       for (const [sec, key] of POOL_LIMITS) {
         const v = dig(pool, [sec, key]);
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > POOL_CAP_THRESHOLD) continue;
+        gatewayHosts ??= gatewayServiceHosts(ctx.index);
+        fqdnOf ??= new Map(drFacts(ctx.index).resolved.map((r) => [r.dr, r.fqdn.toLowerCase()]));
         const viaGateway = gatewayHosts.has(fqdnOf.get(dr) ?? '');
         ctx.report({
           object: dr,

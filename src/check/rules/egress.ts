@@ -14,6 +14,7 @@ import { Severity } from '../findings';
 import { GatewayServer, WorkloadInfo, IndexedObject, MeshIndex, ServiceInfo } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, isRecord } from '../model';
 import { Rule, defineRule } from '../rule';
+import { destinationsOf } from './virtual-service';
 
 const q = (v: unknown) => JSON.stringify(v);
 
@@ -130,6 +131,38 @@ export interface EgressModel {
 
 const cache = new WeakMap<MeshIndex, EgressModel>();
 
+/** {@link VsFacts} whose route rules are read on first use: most VirtualServices take no part in the egress pattern. */
+class LazyVsFacts implements VsFacts {
+  private routes?: RouteRule[];
+
+  constructor(
+    private readonly index: MeshIndex,
+    public readonly vs: IndexedObject,
+    public readonly namespace: string,
+    public readonly hasMesh: boolean,
+    public readonly meshIndex: number | undefined,
+    public readonly egressGateways: IndexedObject[],
+    public readonly gatewayKeys: string[],
+  ) {}
+
+  public get rules(): RouteRule[] {
+    return this.routes ?? (this.routes = routeRules(this.index, this.vs));
+  }
+}
+
+/**
+ * True when some route destination (not a mirror) of `vs` has a host (resolved in `ns`, lower-cased) that `wanted`
+ * accepts: the same hosts as {@link routeRules}' `dests`, read from the shared destination walk.
+ */
+function routesTo(index: MeshIndex, vs: IndexedObject, ns: string, wanted: (resolvedHost: string, host: string) => boolean): boolean {
+  for (const d of destinationsOf(vs)) {
+    if (d.mirror) continue;
+    const host = asString(d.destination.host);
+    if (host && wanted(index.resolveHost(host, ns).toLowerCase(), host)) return true;
+  }
+  return false;
+}
+
 function selectorLooksEgress(sel: Record<string, string>): boolean {
   return (sel.istio ?? '').includes('egress') || (sel.app ?? '').includes('egress');
 }
@@ -162,6 +195,7 @@ export function egressModel(index: MeshIndex): EgressModel {
       if (!e.workloads.includes(w)) e.workloads.push(w);
     }
   }
+  const byRef = new Map<string, Map<string, { key: string; gateway?: IndexedObject }>>();
   const virtualServices: VsFacts[] = [];
   const meshLegs: VsFacts[] = [];
   const gatewayLegs: VsFacts[] = [];
@@ -176,21 +210,21 @@ export function egressModel(index: MeshIndex): EgressModel {
     const gatewayKeys: string[] = [];
     for (const r of refs) {
       if (r.mesh) continue;
-      gatewayKeys.push(`${r.namespace}/${r.name}`);
-      const g = index.gatewayByRef(r);
+      // one key string and lookup per gateway, not per VirtualService (tenants share gateways)
+      let known = byRef.get(r.namespace)?.get(r.name);
+      if (!known) {
+        known = { key: `${r.namespace}/${r.name}`, gateway: index.gatewayByRef(r) };
+        let m = byRef.get(r.namespace);
+        if (!m) byRef.set(r.namespace, (m = new Map()));
+        m.set(r.name, known);
+      }
+      gatewayKeys.push(known.key);
+      const g = known.gateway;
       if (g && gatewaySet.has(g) && !egressGateways.includes(g)) egressGateways.push(g);
     }
-    const facts: VsFacts = {
-      vs,
-      namespace,
-      hasMesh,
-      meshIndex: mi >= 0 ? mi : undefined,
-      egressGateways,
-      gatewayKeys,
-      rules: routeRules(index, vs),
-    };
+    const facts = new LazyVsFacts(index, vs, namespace, hasMesh, mi >= 0 ? mi : undefined, egressGateways, gatewayKeys);
     virtualServices.push(facts);
-    if (facts.rules.some((r) => r.dests.some((d) => d.resolvedHost !== undefined && services.has(d.resolvedHost)))) meshLegs.push(facts);
+    if (services.size > 0 && routesTo(index, vs, namespace, (h) => services.has(h))) meshLegs.push(facts);
     if (egressGateways.length > 0) gatewayLegs.push(facts);
   }
   const model: EgressModel = { gateways, gatewaySet, workloads, services, servicesByName, virtualServices, meshLegs, gatewayLegs };
@@ -250,14 +284,25 @@ export function drTlsBlocks(dr: IndexedObject): { path: string; tls: Record<stri
   return out;
 }
 
-/** DestinationRules by resolved lower-case host. */
-function drsByHost(index: MeshIndex): Map<string, IndexedObject[]> {
+/**
+ * DestinationRules for the egress Services, by the Service's lower-case FQDN (their resolved host), built once per
+ * index (EGR-DR-001 and EGR-MTLS-001 ask, only about egress Services: the other DestinationRules are not kept).
+ */
+function drsByHost(index: MeshIndex): ReadonlyMap<string, readonly IndexedObject[]> {
+  let m = drsByHostCache.get(index);
+  if (!m) drsByHostCache.set(index, (m = buildDrsByHost(index, egressModel(index).services)));
+  return m;
+}
+const drsByHostCache = new WeakMap<MeshIndex, ReadonlyMap<string, readonly IndexedObject[]>>();
+
+function buildDrsByHost(index: MeshIndex, services: ReadonlyMap<string, unknown>): Map<string, IndexedObject[]> {
   const m = new Map<string, IndexedObject[]>();
   for (const dr of index.ofKind('DestinationRule')) {
     if (dr.group !== 'networking.istio.io') continue;
     const h = asString(dr.spec.host);
     if (!h) continue;
     const key = index.resolveHost(h, dr.namespace ?? index.defaultNamespace).toLowerCase();
+    if (!services.has(key)) continue;
     const l = m.get(key) ?? [];
     l.push(dr);
     m.set(key, l);
@@ -316,6 +361,8 @@ export const EGR_VS_001 = defineRule({
     const m = egressModel(ctx.index);
     if (m.workloads.length === 0 && m.gateways.length === 0) return;
     for (const f of m.virtualServices) {
+      // only destinations with a short host or the egress Service as host matter: skip the others without their rules
+      if (!routesTo(ctx.index, f.vs, f.namespace, (resolved, host) => !host.includes('.') || m.services.has(resolved))) continue;
       for (const rule of f.rules) {
         for (const d of rule.dests) {
           // short egress host from another namespace

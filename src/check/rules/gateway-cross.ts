@@ -13,6 +13,7 @@ import { asArray, asNumber, asRecord, asString, asStringArray, isRecord, selecto
 import { Rule, RuleContext, defineRule } from '../rule';
 import { egressModel } from './egress';
 import { ownGateways } from './gateway';
+import { boundServersOf } from './virtual-service-cross';
 
 const q = (v: unknown) => JSON.stringify(v);
 const selectorText = (sel: Record<string, string>) =>
@@ -624,6 +625,11 @@ export const GWX_VS_001 = defineRule({
     const ix = ctx.index;
     const bound = new Set<GatewayServer>();
     for (const vs of ix.ofKind('VirtualService')) {
+      const known = boundServersOf(ix, vs);
+      if (known) {
+        for (const s of known) bound.add(s);
+        continue;
+      }
       const ns = vs.namespace ?? ix.defaultNamespace;
       const hosts = asStringArray(vs.spec.hosts);
       for (const ref of ix.virtualServiceGateways(vs)) {

@@ -9,12 +9,12 @@
  */
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
-import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, parityFqdn, resolveGatewayName } from '../mesh-index';
+import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, allOrSome, parityFqdn, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { Rule, defineRule } from '../rule';
 import { ParityHostSet, parityOverlap } from './parity-hosts';
 import {
-  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, eachDestination, eachMatch, hostsOf, nameSubsetOf,
+  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, eachDestination, eachMatch, nameSubsetOf,
   nsOf, ownVirtualServices, q, refKey, rulesOf, topGateways, virtualServices,
 } from './virtual-service';
 
@@ -33,10 +33,10 @@ interface GatewayUse {
 }
 
 interface Binding {
-  /** servers of the gateway admitting at least one VS host */
-  readonly servers: Set<GatewayServer>;
-  /** indices (in spec.hosts) of the VS hosts some server admits */
-  readonly hosts: Set<number>;
+  /** servers of the gateway admitting at least one VS host, without duplicates, in first-admitted order */
+  readonly servers: readonly GatewayServer[];
+  /** indices (in spec.hosts) of the VS hosts some server admits, ascending */
+  readonly hosts: readonly number[];
 }
 
 interface VsFacts {
@@ -47,7 +47,12 @@ interface VsFacts {
   readonly mesh: boolean;
   /** non-mesh top-level gateways */
   readonly gateways: readonly GatewayUse[];
-  readonly bindings: Map<IndexedObject, Binding>;
+  /** {@link parityGatewayEntries}, read on first use */
+  parityEntries?: readonly ParityGatewayEntry[];
+  /** {@link callerNamespaces} of its rules that match on any gateway of the VS, computed on first use */
+  callers?: readonly { ns: string; who: string }[];
+  /** {@link binding} per gateway: a short list (a VS names few gateways), created on first use */
+  bindings?: { readonly gw: IndexedObject; readonly binding: Binding }[];
 }
 
 interface Facts {
@@ -77,29 +82,42 @@ function facts(index: MeshIndex): Facts {
   const byGateway = new Map<IndexedObject, VsFacts[]>();
   const gatewaysByName = new Map<string, IndexedObject[]>();
   for (const g of index.gateways()) push(gatewaysByName, g.name, g);
+  // `ns/name` entries resolve alike in every VirtualService: resolved once per entry string (tenants share a gateway)
+  const qualified = new Map<string, { ref: Exclude<GatewayRef, { mesh: true }>; key: string; gateway?: IndexedObject }>();
   for (const vs of virtualServices(index)) {
     const ns = nsOf(index, vs);
     const gateways: GatewayUse[] = [];
     for (const t of topGateways(index, vs)) {
       if (t.ref.mesh) continue;
-      gateways.push({ ref: t.ref, raw: t.raw, index: t.index, key: refKey(t.ref), gateway: gatewayOf(index, t.ref) });
+      const shareable = t.raw.indexOf('/') > 0 && !t.raw.startsWith('./');
+      let r = shareable ? qualified.get(t.raw) : undefined;
+      if (!r) {
+        r = { ref: t.ref, key: refKey(t.ref), gateway: gatewayOf(index, t.ref) };
+        if (shareable) qualified.set(t.raw, r);
+      }
+      gateways.push({ ref: r.ref, raw: t.raw, index: t.index, key: r.key, gateway: r.gateway });
     }
     const vf: VsFacts = {
       vs,
       ns,
       mesh: appliesToMesh(vs),
       gateways,
-      bindings: new Map(),
-      hosts: hostsOf(vs).map((h) => ({ ...h, resolved: resolveShortName(h.host, ns) })),
+      bindings: undefined,
+      callers: undefined,
+      parityEntries: undefined,
+      hosts: resolvedHostsOf(vs, ns),
     };
     all.push(vf);
     byVs.set(vs, vf);
-    const seen = new Set<IndexedObject>();
+    let seen: Set<IndexedObject> | undefined; // only for a VS naming several gateways
     for (const g of gateways) {
-      if (g.gateway && !seen.has(g.gateway)) {
+      if (!g.gateway) continue;
+      if (gateways.length > 1) {
+        seen ??= new Set();
+        if (seen.has(g.gateway)) continue;
         seen.add(g.gateway);
-        push(byGateway, g.gateway, vf);
       }
+      push(byGateway, g.gateway, vf);
     }
   }
   f = { all, byVs, byGateway, gatewaysByName };
@@ -107,19 +125,51 @@ function facts(index: MeshIndex): Facts {
   return f;
 }
 
+/** `spec.hosts` strings with their indices and short names resolved in `ns` (one object per host). */
+function resolvedHostsOf(vs: IndexedObject, ns: string): { host: string; index: number; resolved: string }[] {
+  const out: { host: string; index: number; resolved: string }[] = [];
+  const hosts = asArray(vs.spec.hosts);
+  for (let i = 0; i < hosts.length; i++) {
+    const h = hosts[i];
+    if (typeof h === 'string') out.push({ host: h, index: i, resolved: resolveShortName(h, ns) });
+  }
+  return out;
+}
+
 /** Servers of `gw` admitting the VS's hosts (host intersection with `ns/` scoping), cached. */
 function binding(index: MeshIndex, vf: VsFacts, gw: IndexedObject): Binding {
-  let b = vf.bindings.get(gw);
-  if (!b) {
-    b = { servers: new Set(), hosts: new Set() };
-    for (const h of vf.hosts) {
-      const hits = index.serversAdmitting(gw, h.resolved, vf.ns);
-      if (hits.length > 0) b.hosts.add(h.index);
-      for (const hit of hits) b.servers.add(hit.server);
+  const known = vf.bindings ?? (vf.bindings = []);
+  for (const k of known) if (k.gw === gw) return k.binding;
+  // arrays, not Sets: one binding per (VS, gateway) is kept for the whole analysis, and they are tiny
+  const servers: GatewayServer[] = [];
+  const hosts: number[] = [];
+  let many: Set<GatewayServer> | undefined; // dedup set only for unusually long lists
+  for (const h of vf.hosts) {
+    const hits = index.serversAdmitting(gw, h.resolved, vf.ns);
+    if (hits.length > 0) hosts.push(h.index);
+    for (const hit of hits) {
+      if (many ? many.has(hit.server) : servers.includes(hit.server)) continue;
+      servers.push(hit.server);
+      if (many) many.add(hit.server);
+      else if (servers.length > 32) many = new Set(servers);
     }
-    vf.bindings.set(gw, b);
   }
+  const b: Binding = { servers, hosts };
+  known.push({ gw, binding: b });
   return b;
+}
+
+/**
+ * The servers of `vs`'s top-level Istio Gateways that admit one of its hosts (short hosts resolved): the same
+ * bindings the VSX rules use, so GWX-VS-001 and the VSX rules compute them once. Undefined for a VirtualService
+ * outside networking.istio.io (the VSX facts do not cover it).
+ */
+export function boundServersOf(index: MeshIndex, vs: IndexedObject): GatewayServer[] | undefined {
+  const vf = facts(index).byVs.get(vs);
+  if (!vf) return undefined;
+  const out: GatewayServer[] = [];
+  for (const g of vf.gateways) if (g.gateway) for (const s of binding(index, vf, g.gateway).servers) out.push(s);
+  return out;
 }
 
 const boundCache = new WeakMap<Facts, Map<IndexedObject, Map<GatewayServer, VsFacts[]>>>();
@@ -216,7 +266,14 @@ interface ParityGatewayEntry {
  * Top-level gateway entries other than `mesh`: `a/b` is namespace a, name b (a leading `./` is not special), anything
  * else is `<VS namespace>/<entry>` (the legacy dotted form is not rewritten).
  */
-function parityGatewayEntries(index: MeshIndex, vs: IndexedObject): ParityGatewayEntry[] {
+function parityGatewayEntries(index: MeshIndex, vs: IndexedObject): readonly ParityGatewayEntry[] {
+  // four rules ask for every VirtualService: kept with its facts
+  const vf = facts(index).byVs.get(vs);
+  if (!vf) return readParityGatewayEntries(index, vs);
+  return vf.parityEntries ?? (vf.parityEntries = readParityGatewayEntries(index, vs));
+}
+
+function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject): ParityGatewayEntry[] {
   const vsNs = nsOf(index, vs);
   const out: ParityGatewayEntry[] = [];
   asArray(vs.spec.gateways).forEach((e, i) => {
@@ -883,12 +940,15 @@ export const VSX_DUP_002 = defineRule({
     const f = facts(index);
     const groups = new Map<string, { vf: VsFacts; index: number; gw: string }[]>();
     for (const vf of f.all) {
-      const seen = new Set<string>();
+      // a Set only when the VS could repeat a key (usually one gateway and one host)
+      const seen = vf.gateways.length * vf.hosts.length > 1 ? new Set<string>() : undefined;
       for (const g of vf.gateways) {
         for (const h of vf.hosts) {
           const key = `${g.key}|${h.resolved.toLowerCase()}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
+          if (seen) {
+            if (seen.has(key)) continue;
+            seen.add(key);
+          }
           push(groups, key, { vf, index: h.index, gw: g.key });
         }
       }
@@ -1110,27 +1170,39 @@ function drIndex(index: MeshIndex): HostIndex<DrInfo> {
 
 /** Namespaces of the proxies that apply a rule: gateway pod namespaces, and the VS namespace for the mesh. */
 function callerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<string, unknown>, section: Section): readonly { ns: string; who: string }[] {
-  // asked once per destination of the rule: computed once per (VirtualService, rule)
-  let perVs = callerCache.get(vf);
-  if (!perVs) {
-    perVs = new Map();
-    callerCache.set(vf, perVs);
+  // asked once per destination of the rule: computed once per (VirtualService, rule), keyed by the rule record (one
+  // WeakMap, not a Map per VirtualService; a record shared by two VirtualServices through a YAML alias is recomputed)
+  if (!ruleScopedCallers(rule, section)) {
+    // the usual case: the rule applies where the VirtualService does, so one answer serves all its rules
+    return vf.callers ?? (vf.callers = computeCallerNamespaces(index, vf, rule, section));
   }
-  let hit = perVs.get(rule);
-  if (!hit || hit.section !== section) {
-    hit = { section, out: computeCallerNamespaces(index, vf, rule, section) };
-    perVs.set(rule, hit);
+  let hit = callerCache.get(rule);
+  if (!hit || hit.vf !== vf || hit.section !== section) {
+    hit = { vf, section, out: computeCallerNamespaces(index, vf, rule, section) };
+    callerCache.set(rule, hit);
   }
   return hit.out;
 }
 
-const callerCache = new WeakMap<VsFacts, Map<Record<string, unknown>, { section: Section; out: readonly { ns: string; who: string }[] }>>();
+const callerCache = new WeakMap<Record<string, unknown>, { vf: VsFacts; section: Section; out: readonly { ns: string; who: string }[] }>();
+
+/** True when the rule's matches narrow the gateways it applies to (http rules whose every match lists gateways). */
+function ruleScopedCallers(rule: Record<string, unknown>, section: Section): boolean {
+  if (section !== 'http') return false;
+  let records = 0;
+  for (const m of asArray(rule.match)) {
+    if (!isRecord(m)) continue;
+    records++;
+    if (asArray(m.gateways).length === 0) return false;
+  }
+  return records > 0;
+}
 
 function computeCallerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<string, unknown>, section: Section): { ns: string; who: string }[] {
-  const matches = asArray(rule.match).filter(isRecord);
   let mesh = vf.mesh;
   let gws = vf.gateways.map((g) => g.gateway).filter((g): g is IndexedObject => g !== undefined);
-  if (section === 'http' && matches.length > 0 && matches.every((m) => asArray(m.gateways).length > 0)) {
+  if (ruleScopedCallers(rule, section)) {
+    const matches = asArray(rule.match).filter(isRecord);
     mesh = false;
     const set = new Set<IndexedObject>();
     for (const m of matches) {
@@ -1149,25 +1221,63 @@ function computeCallerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<str
   return Array.from(out.entries()).map(([ns, who]) => ({ ns, who }));
 }
 
+/** {@link subsetKey} of cluster-local hosts (null: not cluster-local), bounded. */
+const clusterSubsetKeys = new Map<string, string | null>();
+
 /** `key(ns, h)` of ISTIOCTL-PARITY §1: `name.ns.svc.cluster.local` → (ns, name), else (ns, h). */
 function subsetKey(ns: string, h: string): string {
-  const m = /^(.+)\.(.+)\.svc\.cluster\.local$/.exec(h);
-  return m ? `${m[2]}/${m[1]}` : `${ns}/${h}`;
+  // the key of a cluster-local host does not depend on ns: parsed once per host (asked per DestinationRule and route)
+  let k = clusterSubsetKeys.get(h);
+  if (k === undefined) {
+    if (clusterSubsetKeys.size >= 100_000) clusterSubsetKeys.clear();
+    const m = /^(.+)\.(.+)\.svc\.cluster\.local$/.exec(h);
+    k = m ? `${m[2]}/${m[1]}` : null;
+    clusterSubsetKeys.set(h, k);
+  }
+  return k ?? `${ns}/${h}`;
 }
 
-const definedSubsetsCache = new WeakMap<MeshIndex, Set<string>>();
-function definedSubsets(index: MeshIndex): Set<string> {
+/**
+ * The (key(ns, host), subset) pairs DestinationRules define, as istioctl's `key|subset` strings; held as subset names by
+ * key (no pair string per DestinationRule and route), unless a key or name contains `|` (then the pair strings).
+ */
+interface DefinedSubsets {
+  readonly byKey: Map<string, Set<string>>;
+  readonly pairs?: Set<string>;
+}
+
+const definedSubsetsCache = new WeakMap<MeshIndex, DefinedSubsets>();
+function definedSubsets(index: MeshIndex): DefinedSubsets {
   let out = definedSubsetsCache.get(index);
   if (!out) {
-    out = new Set();
+    const byKey = new Map<string, Set<string>>();
+    let ambiguous = false;
     for (const dr of index.ofKind('DestinationRule')) {
       if (dr.group !== 'networking.istio.io') continue;
       const key = subsetKey(dr.namespace ?? index.defaultNamespace, asString(dr.spec.host) ?? '');
-      for (const sub of asArray(dr.spec.subsets)) out.add(`${key}|${asString(asRecord(sub).name) ?? ''}`);
+      const subsets = asArray(dr.spec.subsets);
+      if (subsets.length === 0) continue;
+      let names = byKey.get(key);
+      if (!names) byKey.set(key, (names = new Set()));
+      for (const sub of subsets) {
+        const name = asString(asRecord(sub).name) ?? '';
+        names.add(name);
+        if (key.includes('|') || name.includes('|')) ambiguous = true;
+      }
     }
+    let pairs: Set<string> | undefined;
+    if (ambiguous) {
+      pairs = new Set();
+      for (const [key, names] of byKey) for (const name of names) pairs.add(`${key}|${name}`);
+    }
+    out = { byKey, pairs };
     definedSubsetsCache.set(index, out);
   }
   return out;
+}
+
+function isDefinedSubset(d: DefinedSubsets, key: string, subset: string): boolean {
+  return d.pairs ? d.pairs.has(`${key}|${subset}`) : d.byKey.get(key)?.has(subset) === true;
 }
 
 /**
@@ -1198,8 +1308,8 @@ export const VSX_SUB_001 = defineRule({
         if (!subset) return;
         const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
         const fqdn = resolveShortName(host, vf.ns);
-        const defining = host ? drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.host) && e.subsets.has(subset)) : [];
-        if (!defined.has(`${subsetKey(vf.ns, host)}|${subset}`)) {
+        const defining = host ? allOrSome(drs.query(fqdn), (e) => nameSubsetOf(fqdn, e.host) && e.subsets.has(subset)) : [];
+        if (!isDefinedSubset(defined, subsetKey(vf.ns, host), subset)) {
           if (defining.length > 0) {
             ctx.report({
               object: vs,
@@ -1224,8 +1334,10 @@ export const VSX_SUB_001 = defineRule({
           return;
         }
         if (defining.length === 0) return;
-        const hidden = callerNamespaces(index, vf, d.rule, d.section).filter((c) => !defining.some((e) => drVisibleIn(index, e.dr, c.ns)));
-        if (hidden.length === 0) return;
+        const callers = callerNamespaces(index, vf, d.rule, d.section);
+        const seenBy = (c: { ns: string }) => defining.some((e) => drVisibleIn(index, e.dr, c.ns));
+        if (callers.every(seenBy)) return;
+        const hidden = callers.filter((c) => !seenBy(c));
         ctx.report({
           object: vs,
           path: `${d.path}.subset`,
@@ -1255,12 +1367,15 @@ export const VSX_ING_001 = defineRule({
     const coded = new Set<string>();
     const subsetDests = new Map<string, IndexedObject[]>();
     for (const v of virtualServices(index)) {
-      const hosts = new Set(asStringArray(v.spec.hosts));
+      const list = asStringArray(v.spec.hosts);
+      if (list.length === 0) continue; // no host of V to route to
+      // a Set only for VirtualServices with many hosts (one per VirtualService would be most of this loop)
+      const many = list.length > 8 ? new Set(list) : undefined;
       for (const r of rulesOf(v, 'http')) {
         for (const rd of asArray(r.rule.route)) {
           const d = asRecord(asRecord(rd).destination);
           const h = asString(d.host);
-          if (h && asString(d.subset) && hosts.has(h)) push(subsetDests, h, v);
+          if (h && asString(d.subset) && (many ? many.has(h) : list.includes(h))) push(subsetDests, h, v);
         }
       }
     }

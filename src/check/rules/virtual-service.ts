@@ -45,21 +45,45 @@ export function nsOf(index: MeshIndex, o: IndexedObject): string {
 export type Section = 'http' | 'tcp' | 'tls';
 export const SECTIONS: readonly Section[] = ['http', 'tcp', 'tls'];
 
+/**
+ * Field paths of the walks, shared by every VirtualService (`spec.http[0].route[1].destination` is the same string in
+ * all of them): the walks are kept for the whole analysis, and one string per path and object would be most of them.
+ * Indices below {@link PATH_SLOTS} only; larger ones are built each time.
+ */
+const PATH_SLOTS = 32;
+const rulePaths: Record<Section, string[]> = { http: [], tcp: [], tls: [] };
+const matchPaths: Record<Section, string[][]> = { http: [], tcp: [], tls: [] };
+const routePaths: Record<Section, string[][]> = { http: [], tcp: [], tls: [] };
+
+function rulePath(section: Section, i: number): string {
+  if (i >= PATH_SLOTS) return `spec.${section}[${i}]`;
+  return rulePaths[section][i] ?? (rulePaths[section][i] = `spec.${section}[${i}]`);
+}
+
+/** `spec.<section>[i].match[j]` */
+function matchPath(section: Section, i: number, j: number): string {
+  if (i >= PATH_SLOTS || j >= PATH_SLOTS) return `spec.${section}[${i}].match[${j}]`;
+  const row = matchPaths[section][i] ?? (matchPaths[section][i] = []);
+  return row[j] ?? (row[j] = `spec.${section}[${i}].match[${j}]`);
+}
+
+/** `spec.<section>[i].route[k].destination` */
+function routeDestinationPath(section: Section, i: number, k: number): string {
+  if (i >= PATH_SLOTS || k >= PATH_SLOTS) return `spec.${section}[${i}].route[${k}].destination`;
+  const row = routePaths[section][i] ?? (routePaths[section][i] = []);
+  return row[k] ?? (row[k] = `spec.${section}[${i}].route[${k}].destination`);
+}
+
 /** Records of `spec[section]` with their original indices. */
 export function rulesOf(vs: IndexedObject, section: Section): readonly RuleAt[] {
-  let bySection = rulesCache.get(vs);
-  if (!bySection) {
-    bySection = {};
-    rulesCache.set(vs, bySection);
-  }
-  let out = bySection[section];
+  const w = walkOf(vs);
+  let out = w[section];
   if (!out) {
     const list: RuleAt[] = [];
     asArray(vs.spec[section]).forEach((r, i) => {
-      if (isRecord(r)) list.push({ rule: r, index: i, path: `spec.${section}[${i}]` });
+      if (isRecord(r)) list.push({ rule: r, index: i, path: rulePath(section, i) });
     });
-    out = list;
-    bySection[section] = out;
+    out = w[section] = list;
   }
   return out;
 }
@@ -71,8 +95,28 @@ export interface RuleAt {
   readonly path: string;
 }
 
-/** {@link rulesOf} per object (every VS rule walks the same sections; indexed objects never change). */
-const rulesCache = new WeakMap<IndexedObject, { -readonly [S in Section]?: readonly RuleAt[] }>();
+/**
+ * The walks of one VirtualService ({@link rulesOf}, {@link matchesOf}, {@link destinationsOf}), each done once: every
+ * VS rule walks the same sections, and indexed objects never change. One record per object, so a rule asking for
+ * several walks looks the object up once.
+ */
+interface VsWalk {
+  http?: readonly RuleAt[];
+  tcp?: readonly RuleAt[];
+  tls?: readonly RuleAt[];
+  matches?: readonly MatchAt[];
+  destinations?: readonly DestinationUse[];
+}
+
+function walkOf(vs: IndexedObject): VsWalk {
+  let w = vs.walk as VsWalk | undefined;
+  if (!w) {
+    // every field present from the start: one object shape for all walks
+    w = { http: undefined, tcp: undefined, tls: undefined, matches: undefined, destinations: undefined };
+    vs.walk = w;
+  }
+  return w;
+}
 
 /** A match entry of an http/tcp/tls rule. */
 export interface MatchAt {
@@ -84,34 +128,27 @@ export interface MatchAt {
   readonly path: string;
 }
 
-/** Calls `fn` for every match entry (records only) of every http/tcp/tls rule. */
-export function eachMatch(vs: IndexedObject, fn: (m: MatchAt) => void): void {
-  for (const at of walkOnce(matchCache, vs, () => {
+/** Every match entry (records only) of every http/tcp/tls rule, in section order. */
+export function matchesOf(vs: IndexedObject): readonly MatchAt[] {
+  const w = walkOf(vs);
+  if (!w.matches) {
     const out: MatchAt[] = [];
     for (const section of SECTIONS) {
       for (const r of rulesOf(vs, section)) {
         asArray(r.rule.match).forEach((m, j) => {
-          if (isRecord(m)) out.push({ section, rule: r.rule, ruleIndex: r.index, match: m, index: j, path: `${r.path}.match[${j}]` });
+          if (isRecord(m)) out.push({ section, rule: r.rule, ruleIndex: r.index, match: m, index: j, path: matchPath(section, r.index, j) });
         });
       }
     }
-    return out;
-  })) fn(at);
-}
-
-/** The result of `walk` for `vs`, computed once per object (untrusted manifests are never mutated by rules). */
-function walkOnce<T>(cache: WeakMap<IndexedObject, readonly T[]>, vs: IndexedObject, walk: () => T[]): readonly T[] {
-  let list = cache.get(vs);
-  if (!list) {
-    list = walk();
-    cache.set(vs, list);
+    w.matches = out;
   }
-  return list;
+  return w.matches;
 }
 
-/** {@link eachMatch} and {@link eachDestination} walk each VirtualService once; many rules ask. */
-const matchCache = new WeakMap<IndexedObject, readonly MatchAt[]>();
-const destinationCache = new WeakMap<IndexedObject, readonly DestinationUse[]>();
+/** Calls `fn` for every match entry (records only) of every http/tcp/tls rule. */
+export function eachMatch(vs: IndexedObject, fn: (m: MatchAt) => void): void {
+  for (const m of matchesOf(vs)) fn(m);
+}
 
 /** A destination of a route or mirror. */
 export interface DestinationUse {
@@ -124,15 +161,17 @@ export interface DestinationUse {
   readonly mirror: boolean;
 }
 
-/** Every route and mirror destination of a VirtualService. */
-export function eachDestination(vs: IndexedObject, fn: (d: DestinationUse) => void): void {
-  for (const use of walkOnce(destinationCache, vs, () => {
+/** Every route and mirror destination of a VirtualService, in section and rule order. */
+export function destinationsOf(vs: IndexedObject): readonly DestinationUse[] {
+  const w = walkOf(vs);
+  if (!w.destinations) {
     const out: DestinationUse[] = [];
     for (const section of SECTIONS) {
       for (const r of rulesOf(vs, section)) {
         asArray(r.rule.route).forEach((rd, k) => {
           const d = asRecord(rd).destination;
-          if (isRecord(d)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: `${r.path}.route[${k}].destination`, mirror: false });
+          if (!isRecord(d)) return;
+          out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false });
         });
         if (section !== 'http') continue;
         if (isRecord(r.rule.mirror)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true });
@@ -142,8 +181,14 @@ export function eachDestination(vs: IndexedObject, fn: (d: DestinationUse) => vo
         });
       }
     }
-    return out;
-  })) fn(use);
+    w.destinations = out;
+  }
+  return w.destinations;
+}
+
+/** Every route and mirror destination of a VirtualService. */
+export function eachDestination(vs: IndexedObject, fn: (d: DestinationUse) => void): void {
+  for (const d of destinationsOf(vs)) fn(d);
 }
 
 /** `spec.hosts` strings with their indices. */
@@ -917,12 +962,6 @@ export const VS_DEST_001 = defineRule({
   },
 });
 
-/** Route destinations (`route[]`) of http/tcp/tls rules. */
-function routeLists(vs: IndexedObject): { path: string; route: unknown[] }[] {
-  const out: { path: string; route: unknown[] }[] = [];
-  for (const s of SECTIONS) for (const r of rulesOf(vs, s)) out.push({ path: `${r.path}.route`, route: asArray(r.rule.route) });
-  return out;
-}
 
 export const VS_W_001 = defineRule({
   id: 'VS-W-001',
@@ -930,15 +969,16 @@ export const VS_W_001 = defineRule({
   summary: 'Weights ≥ 0; more than one destination needs a total weight > 0',
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { path, route } of routeLists(vs)) {
+      for (const at of SECTIONS.flatMap((section) => rulesOf(vs, section))) {
+        const route = asArray(at.rule.route);
         let total = 0;
         route.forEach((rd, k) => {
           const w = asNumber(asRecord(rd).weight) ?? 0;
-          if (w < 0) ctx.report({ object: vs, path: `${path}[${k}].weight`, message: `weight ${w} is negative`, fix: 'use weights ≥ 0 (they are relative; 100 in total is conventional)' });
+          if (w < 0) ctx.report({ object: vs, path: `${at.path}.route[${k}].weight`, message: `weight ${w} is negative`, fix: 'use weights ≥ 0 (they are relative; 100 in total is conventional)' });
           total += w;
         });
         if (route.length > 1 && total === 0) {
-          ctx.report({ object: vs, path, message: `${route.length} destinations with a total weight of 0`, fix: 'give the destinations positive weights, e.g. 90 and 10' });
+          ctx.report({ object: vs, path: `${at.path}.route`, message: `${route.length} destinations with a total weight of 0`, fix: 'give the destinations positive weights, e.g. 90 and 10' });
         }
       }
     }
@@ -952,13 +992,16 @@ export const VS_W_002 = defineRule({
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
       const ns = nsOf(ctx.index, vs);
-      for (const { path, route } of routeLists(vs)) {
+      for (const at of SECTIONS.flatMap((section) => rulesOf(vs, section))) {
+        const route = asArray(at.rule.route);
+        const path = `${at.path}.route`;
         if (route.length === 1) {
           const w = asNumber(asRecord(route[0]).weight);
           if (w !== undefined && w >= 1 && w <= 99) {
             ctx.report({ object: vs, path: `${path}[0].weight`, message: `the only destination has weight ${w}, which is treated as 100`, fix: 'remove the weight, or add the other destinations that should share the traffic' });
           }
         }
+        if (route.length < 2) continue; // no duplicate in a list of one
         const seen = new Map<string, number>();
         route.forEach((rd, k) => {
           const d = asRecord(asRecord(rd).destination);
@@ -1042,10 +1085,25 @@ export const VS_TCP_001 = defineRule({
 // ----- VS-ORDER-001: unreachable rules and ineffective matches ----------------------------------------------------
 
 /** JSON of a value with object keys sorted (the match without `name`), for duplicate detection. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+function canonical(v: unknown, skip?: string): string {
+  // loops rather than filter/sort/map/join chains: VS-ORDER-001 keys every match of every VirtualService
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? ',' : '') + canonical(v[i]);
+    return `${out}]`;
+  }
   if (isRecord(v)) {
-    return `{${Object.keys(v).filter((k) => v[k] !== undefined && v[k] !== null).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+    const keys = Object.keys(v);
+    if (keys.length > 1) keys.sort();
+    let out = '{';
+    let first = true;
+    for (const k of keys) {
+      const x = v[k];
+      if (x === undefined || x === null || k === skip) continue;
+      out += `${first ? '' : ','}${JSON.stringify(k)}:${canonical(x)}`;
+      first = false;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(v) ?? 'null';
 }
@@ -1096,9 +1154,8 @@ function mapImplies(a: unknown, b: unknown, ci: boolean): boolean {
 }
 
 /** True when every request match `b` selects is also selected by the earlier match `a` (conservative). */
-function matchImplies(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const ac = matchConditions(a);
-  const bc = matchConditions(b);
+function matchImplies(a: Record<string, unknown>, ac: Record<string, unknown>, b: Record<string, unknown>, bc: Record<string, unknown>): boolean {
+  // ac, bc: matchConditions of a and b, computed once per match by the caller (this runs per pair)
   for (const [k, v] of Object.entries(ac)) {
     switch (k) {
       case 'uri':
@@ -1155,6 +1212,9 @@ function overlapString(v: unknown): string {
   return '';
 }
 
+/** The overlap form of an absent header/query map (most matches have none). */
+const NO_MAP: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 interface OverlapMatch {
   readonly path: string;
   readonly prefix: string;
@@ -1167,7 +1227,8 @@ interface OverlapMatch {
 function overlapRecord(m: Record<string, unknown>, path: string): OverlapMatch | undefined {
   const prefix = asString(asRecord(m.uri).prefix);
   if (!prefix) return undefined;
-  const mapOf = (x: unknown) => Object.fromEntries(Object.entries(asRecord(x)).map(([k, v]) => [k, overlapString(v)]));
+  const mapOf = (x: unknown): Record<string, string> =>
+    (isRecord(x) ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, overlapString(v)])) : NO_MAP);
   return {
     path,
     prefix,
@@ -1194,8 +1255,7 @@ function overlapCovers(a: OverlapMatch, b: OverlapMatch): boolean {
 
 /** The match without `name`, serialized with sorted keys (istioctl compares the rest field by field). */
 function parityMatchKey(m: Record<string, unknown>): string {
-  const { name: _name, ...rest } = m;
-  return canonical(rest);
+  return canonical(m, 'name');
 }
 
 /**
@@ -1214,6 +1274,7 @@ export const VS_ORDER_001 = defineRule({
     for (const vs of ownVirtualServices(ctx.index)) {
       for (const section of SECTIONS) {
         const rules = rulesOf(vs, section);
+        if (rules.length === 0) continue; // nothing to walk: skip the per-section sets and closures
         const coded = new Set<string>();
         const report = (path: string, code: string, message: string, fix: string) => {
           coded.add(path);
@@ -1236,7 +1297,7 @@ export const VS_ORDER_001 = defineRule({
           }
           let dups = 0;
           matches.forEach((m, j) => {
-            const mp = `${r.path}.match[${j}]`;
+            const mp = matchPath(section, r.index, j);
             const key = parityMatchKey(asRecord(m));
             const dup = seen.get(key);
             if (dup !== undefined) {
@@ -1259,7 +1320,7 @@ export const VS_ORDER_001 = defineRule({
           }
         }
         // --- knowledge beyond istioctl (uncoded) ---
-        const earlier: { match: Record<string, unknown>; rule: number; path: string }[] = [];
+        const earlier: { match: Record<string, unknown>; cond: Record<string, unknown>; rule: number; path: string }[] = [];
         let catchAll: string | undefined;
         for (const r of rules) {
           const matches = asArray(r.rule.match).filter(isRecord);
@@ -1278,13 +1339,16 @@ export const VS_ORDER_001 = defineRule({
           }
           asArray(r.rule.match).forEach((m, j) => {
             if (!isRecord(m)) return;
-            const mp = `${r.path}.match[${j}]`;
-            const shadow = !coded.has(mp) && earlier.length <= 500 ? earlier.find((e) => e.rule !== r.index && matchImplies(e.match, m)) : undefined;
+            const mp = matchPath(section, r.index, j);
+            const cond = matchConditions(m);
+            const shadow = !coded.has(mp) && earlier.length <= 500
+              ? earlier.find((e) => e.rule !== r.index && matchImplies(e.match, e.cond, m, cond))
+              : undefined;
             if (shadow) {
               ctx.report({ object: vs, path: mp, code: '', message: `${section} match ${mp} is shadowed by the broader earlier match ${shadow.path}, so it is never used`, fix: `move this rule before ${shadow.path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific` });
               return;
             }
-            earlier.push({ match: m, rule: r.index, path: mp });
+            earlier.push({ match: m, cond, rule: r.index, path: mp });
           });
           if (matches.some(isCatchAll)) catchAll = `${r.path} (catch-all match)`;
         }
