@@ -11,6 +11,7 @@
  * SEX-* rules.
  */
 import { Severity } from '../findings';
+import { definesSubset } from '../index/subsets';
 import { GatewayServer, WorkloadInfo, IndexedObject, MeshIndex, ServiceInfo } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, isRecord } from '../model';
 import { Rule, defineRule } from '../rule';
@@ -527,8 +528,9 @@ export const EGR_DR_001 = defineRule({
               });
             }
           }
-          if (!d.subset) continue;
-          const has = visible.some((dr) => asArray(dr.spec.subsets).some((s) => asString(asRecord(s).name) === d.subset));
+          const subset = d.subset;
+          if (!subset) continue;
+          const has = visible.some((dr) => definesSubset(dr, subset));
           if (has) continue;
           if (all.length > 0 && visible.length === 0) continue; // reported on the DR
           ctx.report({

@@ -10,6 +10,7 @@
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
 import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, allOrSome, parityFqdn, resolveGatewayName } from '../mesh-index';
+import { definesSubset, subsetNames } from '../index/subsets';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { Rule, defineRule } from '../rule';
 import { ParityHostSet, parityOverlap } from './parity-hosts';
@@ -1142,7 +1143,6 @@ export const VSX_DEST_002 = defineRule({
 interface DrInfo {
   readonly dr: IndexedObject;
   readonly host: string;
-  readonly subsets: Set<string>;
 }
 
 const drCache = new WeakMap<MeshIndex, HostIndex<DrInfo>>();
@@ -1155,13 +1155,8 @@ function drIndex(index: MeshIndex): HostIndex<DrInfo> {
       if (dr.group !== 'networking.istio.io') continue;
       const h = asString(dr.spec.host);
       if (!h) continue;
-      const subsets = new Set<string>();
-      for (const s of asArray(dr.spec.subsets)) {
-        const n = asString(asRecord(s).name);
-        if (n) subsets.add(n);
-      }
       const host = resolveShortName(h, dr.namespace ?? index.defaultNamespace);
-      hi.add(host, { dr, host, subsets });
+      hi.add(host, { dr, host });
     }
     drCache.set(index, hi);
   }
@@ -1308,7 +1303,7 @@ export const VSX_SUB_001 = defineRule({
         if (!subset) return;
         const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
         const fqdn = resolveShortName(host, vf.ns);
-        const defining = host ? allOrSome(drs.query(fqdn), (e) => nameSubsetOf(fqdn, e.host) && e.subsets.has(subset)) : [];
+        const defining = host ? allOrSome(drs.query(fqdn), (e) => nameSubsetOf(fqdn, e.host) && definesSubset(e.dr, subset)) : [];
         if (!isDefinedSubset(defined, subsetKey(vf.ns, host), subset)) {
           if (defining.length > 0) {
             ctx.report({
@@ -1326,7 +1321,7 @@ export const VSX_SUB_001 = defineRule({
               path: `${d.path}.subset`,
               refType,
               message: any.length
-                ? `subset ${q(subset)} of ${q(host)} is not defined by DestinationRule ${any.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} (subsets: ${Array.from(new Set(any.flatMap((e) => Array.from(e.subsets)))).join(', ') || 'none'}); requests fail with 503 NC`
+                ? `subset ${q(subset)} of ${q(host)} is not defined by DestinationRule ${any.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} (subsets: ${Array.from(new Set(any.flatMap((e) => subsetNames(e.dr)))).join(', ') || 'none'}); requests fail with 503 NC`
                 : `subset ${q(subset)} of ${q(host)} is not defined: no DestinationRule for ${q(fqdn)} is in the input; requests fail with 503 NC`,
               fix: any.length ? `add subset ${q(subset)} (with its labels) to the DestinationRule, or fix the subset name` : `add a DestinationRule for ${q(fqdn)} with subset ${q(subset)}`,
             });
