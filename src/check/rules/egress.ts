@@ -199,6 +199,7 @@ export function egressModel(index: MeshIndex): EgressModel {
   const byRef = new Map<string, Map<string, { key: string; gateway?: IndexedObject }>>();
   const virtualServices: VsFacts[] = [];
   const meshLegs: VsFacts[] = [];
+  const isEgressService = (h: string) => services.has(h); // one closure for all VirtualServices
   const gatewayLegs: VsFacts[] = [];
   for (const vs of index.ofKind('VirtualService')) {
     if (vs.isContext || vs.group !== 'networking.istio.io') continue;
@@ -225,7 +226,7 @@ export function egressModel(index: MeshIndex): EgressModel {
     }
     const facts = new LazyVsFacts(index, vs, namespace, hasMesh, mi >= 0 ? mi : undefined, egressGateways, gatewayKeys);
     virtualServices.push(facts);
-    if (services.size > 0 && routesTo(index, vs, namespace, (h) => services.has(h))) meshLegs.push(facts);
+    if (services.size > 0 && routesTo(index, vs, namespace, isEgressService)) meshLegs.push(facts);
     if (egressGateways.length > 0) gatewayLegs.push(facts);
   }
   const model: EgressModel = { gateways, gatewaySet, workloads, services, servicesByName, virtualServices, meshLegs, gatewayLegs };
