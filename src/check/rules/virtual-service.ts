@@ -106,13 +106,14 @@ interface VsWalk {
   tls?: readonly RuleAt[];
   matches?: readonly MatchAt[];
   destinations?: readonly DestinationUse[];
+  hosts?: readonly { host: string; index: number }[];
 }
 
 function walkOf(vs: IndexedObject): VsWalk {
   let w = vs.walk as VsWalk | undefined;
   if (!w) {
     // every field present from the start: one object shape for all walks
-    w = { http: undefined, tcp: undefined, tls: undefined, matches: undefined, destinations: undefined };
+    w = { http: undefined, tcp: undefined, tls: undefined, matches: undefined, destinations: undefined, hosts: undefined };
     vs.walk = w;
   }
   return w;
@@ -191,13 +192,17 @@ export function eachDestination(vs: IndexedObject, fn: (d: DestinationUse) => vo
   for (const d of destinationsOf(vs)) fn(d);
 }
 
-/** `spec.hosts` strings with their indices. */
-export function hostsOf(vs: IndexedObject): { host: string; index: number }[] {
-  const out: { host: string; index: number }[] = [];
-  asArray(vs.spec.hosts).forEach((h, i) => {
-    if (typeof h === 'string') out.push({ host: h, index: i });
-  });
-  return out;
+/** `spec.hosts` strings with their indices (kept with the walks: several rules ask for them). */
+export function hostsOf(vs: IndexedObject): readonly { host: string; index: number }[] {
+  const w = walkOf(vs);
+  if (!w.hosts) {
+    const out: { host: string; index: number }[] = [];
+    asArray(vs.spec.hosts).forEach((h, i) => {
+      if (typeof h === 'string') out.push({ host: h, index: i });
+    });
+    w.hosts = out;
+  }
+  return w.hosts;
 }
 
 /** True when the VirtualService has no hosts (a delegate). */
@@ -240,7 +245,15 @@ export function isIstioDnsLabel(s: string): boolean {
   return s.length > 0 && s.length <= 63 && DNS_LABEL_CI.test(s);
 }
 
+/** A domain of DNS-1123 labels (Istio's case-insensitive ones, 1–63 characters), with an optional trailing dot. */
+const DNS_DOMAIN_CI = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*\.?$/;
+/** The last label is all digits (no trailing dot). */
+const NUMERIC_TLD = /(?:^|\.)[0-9]+$/;
+
 function dns1123LabelsProblem(domain: string): string | undefined {
+  // one pass for the usual valid domain (asked per host of every object): no split, no label strings; a problem is
+  // described by the label walk below
+  if (DNS_DOMAIN_CI.test(domain) && !NUMERIC_TLD.test(domain)) return undefined;
   const parts = domain.split('.');
   const tld = parts[parts.length - 1];
   if (/^[0-9]+$/.test(tld)) return `top-level domain ${q(tld)} cannot be all-numeric`;
