@@ -7,7 +7,7 @@ import { Severity } from '../findings';
 import { isIpAddress } from '../hosts';
 import { GatewayRef, IndexedObject, MeshIndex, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../model';
-import { Rule, defineRule } from '../rule';
+import { Rule, RuleContext, defineRule } from '../rule';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared helpers (also used by virtual-service-cross.ts)
@@ -1005,37 +1005,47 @@ export const VS_W_002 = defineRule({
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
       const ns = nsOf(ctx.index, vs);
-      for (const at of SECTIONS.flatMap((section) => rulesOf(vs, section))) {
-        const route = asArray(at.rule.route);
-        const path = `${at.path}.route`;
-        if (route.length === 1) {
-          const w = asNumber(asRecord(route[0]).weight);
-          if (w !== undefined && w >= 1 && w <= 99) {
-            ctx.report({ object: vs, path: `${path}[0].weight`, message: `the only destination has weight ${w}, which is treated as 100`, fix: 'remove the weight, or add the other destinations that should share the traffic' });
-          }
-        }
-        if (route.length < 2) continue; // no duplicate in a list of one
-        const seen = new Map<string, number>();
-        route.forEach((rd, k) => {
-          const d = asRecord(asRecord(rd).destination);
-          if (typeof d.host !== 'string') return;
-          const key = `${ctx.index.resolveHost(d.host, ns)}|${asString(d.subset) ?? ''}`;
-          const prev = seen.get(key);
-          if (prev === undefined) {
-            seen.set(key, k);
-            return;
-          }
-          ctx.report({
-            object: vs,
-            path: `${path}[${k}].destination`,
-            message: `destination ${q(d.host)}${d.subset ? ` subset ${q(d.subset)}` : ''} is already ${path}[${prev}]`,
-            fix: 'merge the two entries into one destination and add their weights',
-          });
-        });
+      for (const section of SECTIONS) {
+        for (const at of rulesOf(vs, section)) checkRouteWeights(ctx, vs, ns, at);
       }
     }
   },
 });
+
+/** VS-W-002 on one rule's route list. */
+function checkRouteWeights(ctx: RuleContext, vs: IndexedObject, ns: string, at: RuleAt): void {
+  const route = asArray(at.rule.route);
+  if (route.length === 1) {
+    const w = asNumber(asRecord(route[0]).weight);
+    if (w !== undefined && w >= 1 && w <= 99) {
+      ctx.report({ object: vs, path: `${at.path}.route[0].weight`, message: `the only destination has weight ${w}, which is treated as 100`, fix: 'remove the weight, or add the other destinations that should share the traffic' });
+    }
+  }
+  if (route.length < 2) return; // no duplicate in a list of one
+  // host|subset keys by position (undefined: no host), searched in order: the first earlier entry with the same key;
+  // a Map only for long lists (a Map per rule would be most of this rule's work)
+  const keys: (string | undefined)[] = [];
+  const seen = route.length > 16 ? new Map<string, number>() : undefined;
+  route.forEach((rd, k) => {
+    const d = asRecord(asRecord(rd).destination);
+    keys.push(undefined);
+    if (typeof d.host !== 'string') return;
+    const key = `${ctx.index.resolveHost(d.host, ns)}|${asString(d.subset) ?? ''}`;
+    const prev = seen ? seen.get(key) : keys.indexOf(key);
+    if (prev === undefined || prev < 0) {
+      keys[k] = key;
+      seen?.set(key, k);
+      return;
+    }
+    const path = `${at.path}.route`;
+    ctx.report({
+      object: vs,
+      path: `${path}[${k}].destination`,
+      message: `destination ${q(d.host)}${d.subset ? ` subset ${q(d.subset)}` : ''} is already ${path}[${prev}]`,
+      fix: 'merge the two entries into one destination and add their weights',
+    });
+  });
+}
 
 export const VS_TLS_001 = defineRule({
   id: 'VS-TLS-001',
