@@ -144,11 +144,14 @@ export class ServiceRegistry {
 
   private buildScoped(): ScopedRegistry {
     if (!this.scoped) {
-      const keys = new Map<string, ScopedEntry>();
       const byScope = new Map<string, Map<string, ScopedEntry>>();
       let ambiguous = false;
+      // every put, in order: the flat `scope/host` keys are replayed from it when needed (no key string per entry)
+      const putScopes: string[] = [];
+      const putEntries: ScopedEntry[] = [];
       const put = (scope: string, entry: ScopedEntry) => {
-        keys.set(`${scope}/${entry.host}`, entry);
+        putScopes.push(scope);
+        putEntries.push(entry);
         // a `/` in a scope or host makes `scope/host` ambiguous: lookups then use the flat keys, as istioctl does
         if (scope.includes('/') || entry.host.includes('/')) ambiguous = true;
         let m = byScope.get(scope);
@@ -180,6 +183,13 @@ export class ServiceRegistry {
           const entry: ScopedEntry = { host: `${svc.name}.${svc.namespace}.svc.cluster.local`, ports: svc.ports.map((p) => p.port), workloadLabels: {}, object: svc.origin === 'manifest' ? svc.object : undefined };
           for (const sc of scopes) put(sc, entry);
         }
+      }
+      // the flat keys, in first-put order with the last entry put: all of them when ambiguous, else only those of
+      // wildcard hosts (the only ones `wild` lists)
+      const keys = new Map<string, ScopedEntry>();
+      for (let i = 0; i < putEntries.length; i++) {
+        const entry = putEntries[i];
+        if (ambiguous || entry.host.startsWith('*')) keys.set(`${putScopes[i]}/${entry.host}`, entry);
       }
       const wild: { scope: string; entry: ScopedEntry }[] = [];
       for (const [k, entry] of keys) {
