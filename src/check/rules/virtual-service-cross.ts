@@ -15,7 +15,7 @@ import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRe
 import { Rule, defineRule } from '../rule';
 import { ParityHostSet, parityOverlap } from './parity-hosts';
 import {
-  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, eachDestination, eachMatch, nameSubsetOf,
+  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, destinationsOf, eachDestination, eachMatch, nameSubsetOf,
   nsOf, ownVirtualServices, q, refKey, rulesOf, topGateways, virtualServices,
 } from './virtual-service';
 
@@ -1366,12 +1366,12 @@ export const VSX_ING_001 = defineRule({
       if (list.length === 0) continue; // no host of V to route to
       // a Set only for VirtualServices with many hosts (one per VirtualService would be most of this loop)
       const many = list.length > 8 ? new Set(list) : undefined;
-      for (const r of rulesOf(v, 'http')) {
-        for (const rd of asArray(r.rule.route)) {
-          const d = asRecord(asRecord(rd).destination);
-          const h = asString(d.host);
-          if (h && asString(d.subset) && (many ? many.has(h) : list.includes(h))) push(subsetDests, h, v);
-        }
+      // http route destinations, from the shared walk
+      for (const use of destinationsOf(v)) {
+        if (use.section !== 'http' || use.mirror) continue;
+        const d = use.destination;
+        const h = asString(d.host);
+        if (h && asString(d.subset) && (many ? many.has(h) : list.includes(h))) push(subsetDests, h, v);
       }
     }
     for (const vs of ownVirtualServices(index)) {
