@@ -9,8 +9,8 @@
  */
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
-import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, allOrSome, parityFqdn, resolveGatewayName } from '../mesh-index';
 import { definesSubset, subsetNames } from '../index/subsets';
+import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, allOrSome, parityFqdn, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { Rule, defineRule } from '../rule';
 import { ParityHostSet, parityOverlap } from './parity-hosts';
