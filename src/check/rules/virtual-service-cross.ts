@@ -1233,11 +1233,13 @@ function subsetKey(ns: string, h: string): string {
 }
 
 /**
- * The (key(ns, host), subset) pairs DestinationRules define, as istioctl's `key|subset` strings; held as subset names by
- * key (no pair string per DestinationRule and route), unless a key or name contains `|` (then the pair strings).
+ * The (key(ns, host), subset) pairs DestinationRules define, as istioctl's `key|subset` strings; held as the
+ * DestinationRules with subsets by key, asked through {@link definesSubset} (no set of names per DestinationRule, no
+ * pair string per route), unless a key or name contains `|` (then the pair strings).
  */
 interface DefinedSubsets {
-  readonly byKey: Map<string, Set<string>>;
+  /** one DestinationRule, or several in order, per key */
+  readonly byKey: Map<string, IndexedObject | IndexedObject[]>;
   readonly pairs?: Set<string>;
 }
 
@@ -1245,25 +1247,28 @@ const definedSubsetsCache = new WeakMap<MeshIndex, DefinedSubsets>();
 function definedSubsets(index: MeshIndex): DefinedSubsets {
   let out = definedSubsetsCache.get(index);
   if (!out) {
-    const byKey = new Map<string, Set<string>>();
+    const byKey = new Map<string, IndexedObject | IndexedObject[]>();
     let ambiguous = false;
     for (const dr of index.ofKind('DestinationRule')) {
       if (dr.group !== 'networking.istio.io') continue;
       const key = subsetKey(dr.namespace ?? index.defaultNamespace, asString(dr.spec.host) ?? '');
       const subsets = asArray(dr.spec.subsets);
       if (subsets.length === 0) continue;
-      let names = byKey.get(key);
-      if (!names) byKey.set(key, (names = new Set()));
-      for (const sub of subsets) {
-        const name = asString(asRecord(sub).name) ?? '';
-        names.add(name);
-        if (key.includes('|') || name.includes('|')) ambiguous = true;
-      }
+      const known = byKey.get(key);
+      if (known === undefined) byKey.set(key, dr);
+      else if (Array.isArray(known)) known.push(dr);
+      else byKey.set(key, [known, dr]);
+      if (key.includes('|')) ambiguous = true;
+      else for (const sub of subsets) if (asString(asRecord(sub).name)?.includes('|')) ambiguous = true;
     }
     let pairs: Set<string> | undefined;
     if (ambiguous) {
       pairs = new Set();
-      for (const [key, names] of byKey) for (const name of names) pairs.add(`${key}|${name}`);
+      for (const [key, drs] of byKey) {
+        for (const dr of Array.isArray(drs) ? drs : [drs]) {
+          for (const sub of asArray(dr.spec.subsets)) pairs.add(`${key}|${asString(asRecord(sub).name) ?? ''}`);
+        }
+      }
     }
     out = { byKey, pairs };
     definedSubsetsCache.set(index, out);
@@ -1271,8 +1276,12 @@ function definedSubsets(index: MeshIndex): DefinedSubsets {
   return out;
 }
 
+/** True when a DestinationRule under `key` defines `subset` (a non-empty name, as routes give it). */
 function isDefinedSubset(d: DefinedSubsets, key: string, subset: string): boolean {
-  return d.pairs ? d.pairs.has(`${key}|${subset}`) : d.byKey.get(key)?.has(subset) === true;
+  if (d.pairs) return d.pairs.has(`${key}|${subset}`);
+  const drs = d.byKey.get(key);
+  if (drs === undefined) return false;
+  return Array.isArray(drs) ? drs.some((dr) => definesSubset(dr, subset)) : definesSubset(drs, subset);
 }
 
 /**
