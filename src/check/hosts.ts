@@ -8,6 +8,8 @@
 import { isDns1123Label } from '../internal/dns-names';
 
 const DNS_LABEL_CI = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+/** `*.` (optional) and DNS labels (case-insensitive, 1–63 characters) separated by dots: what classifyHost accepts as a name. */
+const VALID_HOST = /^(?:\*\.)?[a-zA-Z0-9](?:[-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** True for a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters). */
@@ -84,6 +86,8 @@ function classifyUncached(host: string): HostClass {
   if (host.length === 0) return { invalid: 'is empty' };
   if (host.length > 255) return { invalid: 'is longer than 255 characters' };
   if (isIpAddress(host)) return KIND.ip;
+  // one pass for the usual valid host (no label strings); the label walk below describes a problem
+  if (VALID_HOST.test(host)) return host.startsWith('*.') ? KIND.wildcard : host.includes('.') ? KIND.fqdn : KIND.short;
   let rest = host;
   let wildcard = false;
   if (host.startsWith('*.')) {

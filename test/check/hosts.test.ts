@@ -1,7 +1,10 @@
+import * as fc from 'fast-check';
 import {
   certificateNameCovers, classifyHost, gatewayHostProblem, hostCovers, hostsIntersect, isDnsLabel, isIpOrCidr,
   parseServerHost, resolveShortName, serverHostAdmitsNamespace,
 } from '../../src/check/hosts';
+import { wildcardDomainProblem } from '../../src/check/rules/virtual-service';
+import { fcParams } from '../util/property';
 
 describe('hosts', () => {
   test('classifyHost', () => {
@@ -12,6 +15,33 @@ describe('hosts', () => {
     expect(classifyHost('10.0.0.1')).toEqual({ kind: 'ip' });
     expect(classifyHost('foo*.com')).toHaveProperty('invalid');
     expect(classifyHost('')).toHaveProperty('invalid');
+  });
+
+  test('classifyHost at the edges of a valid name', () => {
+    const l63 = 'a'.repeat(63);
+    expect(classifyHost(`${l63}.com`)).toEqual({ kind: 'fqdn' });
+    expect(classifyHost(`a${l63}.com`)).toEqual({ invalid: `has an invalid DNS label "a${l63}"` });
+    expect(classifyHost('*.A-1.b2')).toEqual({ kind: 'wildcard' });
+    expect(classifyHost('a.com.')).toEqual({ invalid: 'has an invalid DNS label ""' });
+    expect(classifyHost('a..com')).toEqual({ invalid: 'has an invalid DNS label ""' });
+    expect(classifyHost('-a.com')).toEqual({ invalid: 'has an invalid DNS label "-a"' });
+    expect(classifyHost('*.*.com')).toHaveProperty('invalid');
+    expect(classifyHost('123')).toEqual({ kind: 'short' });
+  });
+
+  // classifyHost and wildcardDomainProblem accept a valid name in one regex pass: they answer as the label walk does
+  const hostish = fc.array(fc.constantFrom('a', 'Z', '0', '9', '-', '.', '*', '_', 'a'.repeat(62)), { maxLength: 12 }).map((p) => p.join(''));
+
+  test('classifyHost answers as a label walk, for any string', () => {
+    fc.assert(fc.property(hostish, (h) => {
+      expect(classifyHost(h)).toEqual(classifyByLabels(h));
+    }), fcParams(2000));
+  });
+
+  test('wildcardDomainProblem answers as a label walk, for any string', () => {
+    fc.assert(fc.property(hostish, (h) => {
+      expect(wildcardDomainProblem(h)).toBe(wildcardProblemByLabels(h));
+    }), fcParams(2000));
   });
 
   test('gateway hosts reject short names', () => {
@@ -53,3 +83,42 @@ describe('hosts', () => {
     expect(certificateNameCovers('*.a.com', 'c.b.a.com')).toBe(false);
   });
 });
+
+const LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const isLabel = (l: string) => LABEL.test(l) && l.length <= 63;
+
+/** Reference for classifyHost: Istio's validation label by label. */
+function classifyByLabels(host: string): ReturnType<typeof classifyHost> {
+  if (host === '*') return { kind: 'any' };
+  if (host.length === 0) return { invalid: 'is empty' };
+  if (host.length > 255) return { invalid: 'is longer than 255 characters' };
+  if (/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(host)) return { kind: 'ip' };
+  const wildcard = host.startsWith('*.');
+  const rest = wildcard ? host.slice(2) : host;
+  if (rest.includes('*')) return { invalid: 'has a partial wildcard; a wildcard must be the whole leftmost label, as in *.example.com' };
+  const labels = rest.split('.');
+  const bad = labels.find((l) => !isLabel(l));
+  if (bad !== undefined) return { invalid: `has an invalid DNS label "${bad}"` };
+  if (wildcard) return { kind: 'wildcard' };
+  return { kind: labels.length === 1 ? 'short' : 'fqdn' };
+}
+
+/** Reference for wildcardDomainProblem: Istio's ValidateWildcardDomain label by label. */
+function wildcardProblemByLabels(domain: string): string | undefined {
+  if (domain.length === 0) return 'is empty';
+  if (domain.length > 255) return 'is longer than 255 characters';
+  const dot = domain.indexOf('.');
+  const first = dot < 0 ? domain : domain.slice(0, dot);
+  if (first !== '*' && !(first.length <= 63 && /^(\*|\*-)?[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/.test(first))) {
+    return `has an invalid first label ${JSON.stringify(first)} (a wildcard must be the whole leftmost label, as in *.example.com)`;
+  }
+  if (dot < 0) return undefined;
+  const parts = domain.slice(dot + 1).split('.');
+  const tld = parts[parts.length - 1];
+  if (/^[0-9]+$/.test(tld)) return `top-level domain ${JSON.stringify(tld)} cannot be all-numeric`;
+  for (let i = 0; i < parts.length; i++) {
+    if (i === parts.length - 1 && parts[i] === '') return undefined;
+    if (!isLabel(parts[i])) return `label ${JSON.stringify(parts[i])} is not a DNS-1123 label`;
+  }
+  return undefined;
+}

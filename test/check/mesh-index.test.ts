@@ -302,6 +302,16 @@ describe('HostIndex', () => {
     expect(idx.query('*.example.com')).toEqual([1, 2, 3, 4]);
   });
 
+  test('itemsAt: the items added under exactly that host, case-insensitively, in insertion order', () => {
+    const idx = new HostIndex<number>();
+    for (const [h, n] of [['A.example.com', 1], ['*.example.com', 2], ['a.example.com', 3], ['*', 4], ['*.Example.com', 5], ['*', 6]] as const) idx.add(h, n);
+    expect(idx.itemsAt('a.EXAMPLE.com')).toEqual([1, 3]);
+    expect(idx.itemsAt('*.example.com')).toEqual([2, 5]);
+    expect(idx.itemsAt('*')).toEqual([4, 6]);
+    expect(idx.itemsAt('b.example.com')).toEqual([]);
+    expect(idx.itemsAt('*.b.example.com')).toEqual([]);
+  });
+
   test('every answer equals a linear scan with hostsIntersect, whatever the order of adds and queries', () => {
     const label = fc.constantFrom('a', 'b', 'B', 'x');
     const host = fc.oneof(

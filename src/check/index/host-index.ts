@@ -61,6 +61,14 @@ export class HostIndex<T> {
     return this.exactBySuffixMap;
   }
 
+  /** Items added under exactly `host` (compared case-insensitively), in insertion order. */
+  public itemsAt(host: string): readonly T[] {
+    const h = host.toLowerCase();
+    if (h === '*') return this.any.map((e) => e.item);
+    if (h.startsWith('*.')) return (this.wildBySuffix.get(h.slice(1)) ?? NONE).map((e) => e.item);
+    return this.exact.get(h)?.items ?? NONE;
+  }
+
   /** Items whose host intersects `host` (Istio `Name.Matches` either way), in insertion order, without duplicates. */
   public query(host: string): readonly T[] {
     if (this.any.length === 0 && this.wildBySuffix.size === 0 && !host.startsWith('*')) {

@@ -461,7 +461,7 @@ export class MeshIndex {
   }
 
   /** Every registry entry for a host regardless of visibility (for "exists but not exported" messages). */
-  public registryEntries(fqdn: string): RegistryEntry[] {
+  public registryEntries(fqdn: string): readonly RegistryEntry[] {
     return this.registry.registryEntries(fqdn);
   }
 

@@ -195,18 +195,19 @@ export class ObjectStore {
     let lastGroup: string | undefined;
     let lastKind: string | undefined;
     let lastList: IndexedObject[] = [];
+    let lastKey = '';
     for (const o of this.objects) {
-      // objects of one kind come in runs: reuse the previous key's list
+      // objects of one kind come in runs: reuse the previous key and its list
       if (o.group !== lastGroup || o.kind !== lastKind) {
         lastGroup = o.group;
         lastKind = o.kind;
-        const key = kindKey(o.group, o.kind);
-        let list = this.byKind.get(key);
-        if (!list) this.byKind.set(key, (list = []));
+        lastKey = kindKey(o.group, o.kind);
+        let list = this.byKind.get(lastKey);
+        if (!list) this.byKind.set(lastKey, (list = []));
         lastList = list;
       }
       lastList.push(o);
-      const id = identity(o);
+      const id = `${lastKey}|${o.namespace ?? ''}|${o.name}`; // identity(o)
       if (!this.byId.has(id)) this.byId.set(id, o);
       if (o.namespace !== undefined) this.namespaceSet.add(o.namespace);
       if (o.kind === 'Namespace') this.namespaceSet.add(o.name);

@@ -6,7 +6,6 @@ import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRe
 import { HostIndex } from './host-index';
 import type { IndexedObject } from './objects';
 import type { ServiceInfo } from './services';
-import { push } from './util';
 import type { Visibility } from './visibility';
 
 /** A host in the service registry. */
@@ -47,7 +46,7 @@ function scopedGet(reg: ScopedRegistry, scope: string, host: string): ScopedEntr
 
 /** Registry built on first use from the Services and ServiceEntries. */
 export class ServiceRegistry {
-  private registry?: { exact: Map<string, RegistryEntry[]>; hosts: HostIndex<RegistryEntry> };
+  private registry?: { hosts: HostIndex<RegistryEntry> };
   private scoped?: ScopedRegistry;
 
   constructor(
@@ -77,18 +76,15 @@ export class ServiceRegistry {
   }
 
   /** Every registry entry for a host regardless of visibility (for "exists but not exported" messages). */
-  public registryEntries(fqdn: string): RegistryEntry[] {
-    return this.buildRegistry().exact.get(fqdn.toLowerCase()) ?? [];
+  public registryEntries(fqdn: string): readonly RegistryEntry[] {
+    // the entries added under that host: the host index keeps them (no second map of every host)
+    return this.buildRegistry().hosts.itemsAt(fqdn);
   }
 
-  private buildRegistry(): { exact: Map<string, RegistryEntry[]>; hosts: HostIndex<RegistryEntry> } {
+  private buildRegistry(): { hosts: HostIndex<RegistryEntry> } {
     if (!this.registry) {
-      const exact = new Map<string, RegistryEntry[]>();
       const hosts = new HostIndex<RegistryEntry>();
-      const add = (e: RegistryEntry) => {
-        push(exact, e.host.toLowerCase(), e);
-        hosts.add(e.host, e);
-      };
+      const add = (e: RegistryEntry) => hosts.add(e.host, e);
       for (const list of this.services()) {
         for (const svc of list) {
           add({
@@ -109,7 +105,7 @@ export class ServiceRegistry {
           add({ host: h, namespace: se.namespace ?? this.defaultNamespace, ports, origin: 'service-entry', object: se });
         }
       }
-      this.registry = { exact, hosts };
+      this.registry = { hosts };
     }
     return this.registry;
   }
@@ -144,11 +140,14 @@ export class ServiceRegistry {
 
   private buildScoped(): ScopedRegistry {
     if (!this.scoped) {
-      const keys = new Map<string, ScopedEntry>();
       const byScope = new Map<string, Map<string, ScopedEntry>>();
       let ambiguous = false;
+      // every put, in order: the flat `scope/host` keys are replayed from it when needed (no key string per entry)
+      const putScopes: string[] = [];
+      const putEntries: ScopedEntry[] = [];
       const put = (scope: string, entry: ScopedEntry) => {
-        keys.set(`${scope}/${entry.host}`, entry);
+        putScopes.push(scope);
+        putEntries.push(entry);
         // a `/` in a scope or host makes `scope/host` ambiguous: lookups then use the flat keys, as istioctl does
         if (scope.includes('/') || entry.host.includes('/')) ambiguous = true;
         let m = byScope.get(scope);
@@ -180,6 +179,13 @@ export class ServiceRegistry {
           const entry: ScopedEntry = { host: `${svc.name}.${svc.namespace}.svc.cluster.local`, ports: svc.ports.map((p) => p.port), workloadLabels: {}, object: svc.origin === 'manifest' ? svc.object : undefined };
           for (const sc of scopes) put(sc, entry);
         }
+      }
+      // the flat keys, in first-put order with the last entry put: all of them when ambiguous, else only those of
+      // wildcard hosts (the only ones `wild` lists)
+      const keys = new Map<string, ScopedEntry>();
+      for (let i = 0; i < putEntries.length; i++) {
+        const entry = putEntries[i];
+        if (ambiguous || entry.host.startsWith('*')) keys.set(`${putScopes[i]}/${entry.host}`, entry);
       }
       const wild: { scope: string; entry: ScopedEntry }[] = [];
       for (const [k, entry] of keys) {

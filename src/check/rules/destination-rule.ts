@@ -10,7 +10,7 @@ import { classifyHost, hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } fro
 import { WorkloadInfo, HostIndex, IndexedObject, MeshIndex, allOrSome } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { RuleContext, defineRule } from '../rule';
-import { eachDestination } from './virtual-service';
+import { destinationsOf, eachDestination } from './virtual-service';
 
 const q = (v: unknown) => JSON.stringify(v);
 
@@ -764,7 +764,7 @@ export const DRX_VIS_001 = defineRule({
         for (const w of index.workloadsFor(gw) as WorkloadInfo[]) callers.set(w.namespace, `gateway ${ref.namespace}/${ref.name} pods`);
       }
       if (callers.size === 0) continue;
-      for (const host of destinationHosts(vs.spec)) {
+      for (const host of destinationHosts(vs)) {
         const fqdn = index.resolveHost(host, vsNs);
         const candidates = allOrSome(f.byHost.query(fqdn), (r) => hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
         if (candidates.length === 0) continue;
@@ -787,8 +787,32 @@ export const DRX_VIS_001 = defineRule({
   },
 });
 
-/** Destination and mirror hosts of a VirtualService spec (http, tcp, tls routes). */
-function destinationHosts(spec: Record<string, unknown>): string[] {
+/** Destination and mirror hosts of a VirtualService (http, tcp, tls routes), first occurrences in order. */
+function destinationHosts(vs: IndexedObject): string[] {
+  // read from the destination walk the VirtualService rules share (built once per VirtualService), unless a tcp/tls
+  // rule carries a mirror: the walk reads mirrors of http rules only
+  if (hasNonHttpMirror(vs.spec)) return specDestinationHosts(vs.spec);
+  const out: string[] = [];
+  for (const d of destinationsOf(vs)) {
+    const h = d.destination.host;
+    if (typeof h === 'string' && h !== '') out.push(h);
+  }
+  return firstOccurrences(out);
+}
+
+function hasNonHttpMirror(spec: Record<string, unknown>): boolean {
+  for (const section of NON_HTTP_SECTIONS) {
+    for (const rule of asArray(spec[section])) {
+      if (isRecord(rule) && (rule.mirror !== undefined || rule.mirrors !== undefined)) return true;
+    }
+  }
+  return false;
+}
+
+const NON_HTTP_SECTIONS = ['tcp', 'tls'] as const;
+
+/** {@link destinationHosts} read from the spec, mirrors of every section included. */
+function specDestinationHosts(spec: Record<string, unknown>): string[] {
   // no closure, no Set for the usual handful of hosts (asked for every VirtualService); first occurrences, in order
   const out: string[] = [];
   for (const section of ROUTE_SECTIONS) {
@@ -799,8 +823,13 @@ function destinationHosts(spec: Record<string, unknown>): string[] {
       for (const m of asArray(rule.mirrors)) addHost(out, isRecord(m) ? m.destination : undefined);
     }
   }
-  if (out.length <= 16) return out.filter((h, i) => out.indexOf(h) === i);
-  return Array.from(new Set(out));
+  return firstOccurrences(out);
+}
+
+/** `list` without repeats, first occurrences in order (no Set for the usual handful). */
+function firstOccurrences(list: string[]): string[] {
+  if (list.length <= 16) return list.filter((h, i) => list.indexOf(h) === i);
+  return Array.from(new Set(list));
 }
 
 const ROUTE_SECTIONS = ['http', 'tcp', 'tls'] as const;

@@ -11,6 +11,7 @@
  * SEX-* rules.
  */
 import { Severity } from '../findings';
+import { definesSubset } from '../index/subsets';
 import { GatewayServer, WorkloadInfo, IndexedObject, MeshIndex, ServiceInfo } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, isRecord } from '../model';
 import { Rule, defineRule } from '../rule';
@@ -198,6 +199,7 @@ export function egressModel(index: MeshIndex): EgressModel {
   const byRef = new Map<string, Map<string, { key: string; gateway?: IndexedObject }>>();
   const virtualServices: VsFacts[] = [];
   const meshLegs: VsFacts[] = [];
+  const isEgressService = (h: string) => services.has(h); // one closure for all VirtualServices
   const gatewayLegs: VsFacts[] = [];
   for (const vs of index.ofKind('VirtualService')) {
     if (vs.isContext || vs.group !== 'networking.istio.io') continue;
@@ -224,7 +226,7 @@ export function egressModel(index: MeshIndex): EgressModel {
     }
     const facts = new LazyVsFacts(index, vs, namespace, hasMesh, mi >= 0 ? mi : undefined, egressGateways, gatewayKeys);
     virtualServices.push(facts);
-    if (services.size > 0 && routesTo(index, vs, namespace, (h) => services.has(h))) meshLegs.push(facts);
+    if (services.size > 0 && routesTo(index, vs, namespace, isEgressService)) meshLegs.push(facts);
     if (egressGateways.length > 0) gatewayLegs.push(facts);
   }
   const model: EgressModel = { gateways, gatewaySet, workloads, services, servicesByName, virtualServices, meshLegs, gatewayLegs };
@@ -527,8 +529,9 @@ export const EGR_DR_001 = defineRule({
               });
             }
           }
-          if (!d.subset) continue;
-          const has = visible.some((dr) => asArray(dr.spec.subsets).some((s) => asString(asRecord(s).name) === d.subset));
+          const subset = d.subset;
+          if (!subset) continue;
+          const has = visible.some((dr) => definesSubset(dr, subset));
           if (has) continue;
           if (all.length > 0 && visible.length === 0) continue; // reported on the DR
           ctx.report({

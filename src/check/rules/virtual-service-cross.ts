@@ -9,12 +9,13 @@
  */
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
+import { definesSubset, subsetNames } from '../index/subsets';
 import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, allOrSome, parityFqdn, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { Rule, defineRule } from '../rule';
 import { ParityHostSet, parityOverlap } from './parity-hosts';
 import {
-  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, eachDestination, eachMatch, nameSubsetOf,
+  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, destinationsOf, eachDestination, eachMatch, nameSubsetOf,
   nsOf, ownVirtualServices, q, refKey, rulesOf, topGateways, virtualServices,
 } from './virtual-service';
 
@@ -1142,7 +1143,6 @@ export const VSX_DEST_002 = defineRule({
 interface DrInfo {
   readonly dr: IndexedObject;
   readonly host: string;
-  readonly subsets: Set<string>;
 }
 
 const drCache = new WeakMap<MeshIndex, HostIndex<DrInfo>>();
@@ -1155,13 +1155,8 @@ function drIndex(index: MeshIndex): HostIndex<DrInfo> {
       if (dr.group !== 'networking.istio.io') continue;
       const h = asString(dr.spec.host);
       if (!h) continue;
-      const subsets = new Set<string>();
-      for (const s of asArray(dr.spec.subsets)) {
-        const n = asString(asRecord(s).name);
-        if (n) subsets.add(n);
-      }
       const host = resolveShortName(h, dr.namespace ?? index.defaultNamespace);
-      hi.add(host, { dr, host, subsets });
+      hi.add(host, { dr, host });
     }
     drCache.set(index, hi);
   }
@@ -1238,11 +1233,13 @@ function subsetKey(ns: string, h: string): string {
 }
 
 /**
- * The (key(ns, host), subset) pairs DestinationRules define, as istioctl's `key|subset` strings; held as subset names by
- * key (no pair string per DestinationRule and route), unless a key or name contains `|` (then the pair strings).
+ * The (key(ns, host), subset) pairs DestinationRules define, as istioctl's `key|subset` strings; held as the
+ * DestinationRules with subsets by key, asked through {@link definesSubset} (no set of names per DestinationRule, no
+ * pair string per route), unless a key or name contains `|` (then the pair strings).
  */
 interface DefinedSubsets {
-  readonly byKey: Map<string, Set<string>>;
+  /** one DestinationRule, or several in order, per key */
+  readonly byKey: Map<string, IndexedObject | IndexedObject[]>;
   readonly pairs?: Set<string>;
 }
 
@@ -1250,25 +1247,28 @@ const definedSubsetsCache = new WeakMap<MeshIndex, DefinedSubsets>();
 function definedSubsets(index: MeshIndex): DefinedSubsets {
   let out = definedSubsetsCache.get(index);
   if (!out) {
-    const byKey = new Map<string, Set<string>>();
+    const byKey = new Map<string, IndexedObject | IndexedObject[]>();
     let ambiguous = false;
     for (const dr of index.ofKind('DestinationRule')) {
       if (dr.group !== 'networking.istio.io') continue;
       const key = subsetKey(dr.namespace ?? index.defaultNamespace, asString(dr.spec.host) ?? '');
       const subsets = asArray(dr.spec.subsets);
       if (subsets.length === 0) continue;
-      let names = byKey.get(key);
-      if (!names) byKey.set(key, (names = new Set()));
-      for (const sub of subsets) {
-        const name = asString(asRecord(sub).name) ?? '';
-        names.add(name);
-        if (key.includes('|') || name.includes('|')) ambiguous = true;
-      }
+      const known = byKey.get(key);
+      if (known === undefined) byKey.set(key, dr);
+      else if (Array.isArray(known)) known.push(dr);
+      else byKey.set(key, [known, dr]);
+      if (key.includes('|')) ambiguous = true;
+      else for (const sub of subsets) if (asString(asRecord(sub).name)?.includes('|')) ambiguous = true;
     }
     let pairs: Set<string> | undefined;
     if (ambiguous) {
       pairs = new Set();
-      for (const [key, names] of byKey) for (const name of names) pairs.add(`${key}|${name}`);
+      for (const [key, drs] of byKey) {
+        for (const dr of Array.isArray(drs) ? drs : [drs]) {
+          for (const sub of asArray(dr.spec.subsets)) pairs.add(`${key}|${asString(asRecord(sub).name) ?? ''}`);
+        }
+      }
     }
     out = { byKey, pairs };
     definedSubsetsCache.set(index, out);
@@ -1276,8 +1276,12 @@ function definedSubsets(index: MeshIndex): DefinedSubsets {
   return out;
 }
 
+/** True when a DestinationRule under `key` defines `subset` (a non-empty name, as routes give it). */
 function isDefinedSubset(d: DefinedSubsets, key: string, subset: string): boolean {
-  return d.pairs ? d.pairs.has(`${key}|${subset}`) : d.byKey.get(key)?.has(subset) === true;
+  if (d.pairs) return d.pairs.has(`${key}|${subset}`);
+  const drs = d.byKey.get(key);
+  if (drs === undefined) return false;
+  return Array.isArray(drs) ? drs.some((dr) => definesSubset(dr, subset)) : definesSubset(drs, subset);
 }
 
 /**
@@ -1308,7 +1312,7 @@ export const VSX_SUB_001 = defineRule({
         if (!subset) return;
         const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
         const fqdn = resolveShortName(host, vf.ns);
-        const defining = host ? allOrSome(drs.query(fqdn), (e) => nameSubsetOf(fqdn, e.host) && e.subsets.has(subset)) : [];
+        const defining = host ? allOrSome(drs.query(fqdn), (e) => nameSubsetOf(fqdn, e.host) && definesSubset(e.dr, subset)) : [];
         if (!isDefinedSubset(defined, subsetKey(vf.ns, host), subset)) {
           if (defining.length > 0) {
             ctx.report({
@@ -1326,7 +1330,7 @@ export const VSX_SUB_001 = defineRule({
               path: `${d.path}.subset`,
               refType,
               message: any.length
-                ? `subset ${q(subset)} of ${q(host)} is not defined by DestinationRule ${any.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} (subsets: ${Array.from(new Set(any.flatMap((e) => Array.from(e.subsets)))).join(', ') || 'none'}); requests fail with 503 NC`
+                ? `subset ${q(subset)} of ${q(host)} is not defined by DestinationRule ${any.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} (subsets: ${Array.from(new Set(any.flatMap((e) => subsetNames(e.dr)))).join(', ') || 'none'}); requests fail with 503 NC`
                 : `subset ${q(subset)} of ${q(host)} is not defined: no DestinationRule for ${q(fqdn)} is in the input; requests fail with 503 NC`,
               fix: any.length ? `add subset ${q(subset)} (with its labels) to the DestinationRule, or fix the subset name` : `add a DestinationRule for ${q(fqdn)} with subset ${q(subset)}`,
             });
@@ -1371,12 +1375,12 @@ export const VSX_ING_001 = defineRule({
       if (list.length === 0) continue; // no host of V to route to
       // a Set only for VirtualServices with many hosts (one per VirtualService would be most of this loop)
       const many = list.length > 8 ? new Set(list) : undefined;
-      for (const r of rulesOf(v, 'http')) {
-        for (const rd of asArray(r.rule.route)) {
-          const d = asRecord(asRecord(rd).destination);
-          const h = asString(d.host);
-          if (h && asString(d.subset) && (many ? many.has(h) : list.includes(h))) push(subsetDests, h, v);
-        }
+      // http route destinations, from the shared walk
+      for (const use of destinationsOf(v)) {
+        if (use.section !== 'http' || use.mirror) continue;
+        const d = use.destination;
+        const h = asString(d.host);
+        if (h && asString(d.subset) && (many ? many.has(h) : list.includes(h))) push(subsetDests, h, v);
       }
     }
     for (const vs of ownVirtualServices(index)) {

@@ -7,7 +7,7 @@ import { Severity } from '../findings';
 import { isIpAddress } from '../hosts';
 import { GatewayRef, IndexedObject, MeshIndex, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../model';
-import { Rule, defineRule } from '../rule';
+import { Rule, RuleContext, defineRule } from '../rule';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared helpers (also used by virtual-service-cross.ts)
@@ -106,13 +106,14 @@ interface VsWalk {
   tls?: readonly RuleAt[];
   matches?: readonly MatchAt[];
   destinations?: readonly DestinationUse[];
+  hosts?: readonly { host: string; index: number }[];
 }
 
 function walkOf(vs: IndexedObject): VsWalk {
   let w = vs.walk as VsWalk | undefined;
   if (!w) {
     // every field present from the start: one object shape for all walks
-    w = { http: undefined, tcp: undefined, tls: undefined, matches: undefined, destinations: undefined };
+    w = { http: undefined, tcp: undefined, tls: undefined, matches: undefined, destinations: undefined, hosts: undefined };
     vs.walk = w;
   }
   return w;
@@ -191,13 +192,17 @@ export function eachDestination(vs: IndexedObject, fn: (d: DestinationUse) => vo
   for (const d of destinationsOf(vs)) fn(d);
 }
 
-/** `spec.hosts` strings with their indices. */
-export function hostsOf(vs: IndexedObject): { host: string; index: number }[] {
-  const out: { host: string; index: number }[] = [];
-  asArray(vs.spec.hosts).forEach((h, i) => {
-    if (typeof h === 'string') out.push({ host: h, index: i });
-  });
-  return out;
+/** `spec.hosts` strings with their indices (kept with the walks: several rules ask for them). */
+export function hostsOf(vs: IndexedObject): readonly { host: string; index: number }[] {
+  const w = walkOf(vs);
+  if (!w.hosts) {
+    const out: { host: string; index: number }[] = [];
+    asArray(vs.spec.hosts).forEach((h, i) => {
+      if (typeof h === 'string') out.push({ host: h, index: i });
+    });
+    w.hosts = out;
+  }
+  return w.hosts;
 }
 
 /** True when the VirtualService has no hosts (a delegate). */
@@ -240,7 +245,15 @@ export function isIstioDnsLabel(s: string): boolean {
   return s.length > 0 && s.length <= 63 && DNS_LABEL_CI.test(s);
 }
 
+/** A domain of DNS-1123 labels (Istio's case-insensitive ones, 1–63 characters), with an optional trailing dot. */
+const DNS_DOMAIN_CI = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*\.?$/;
+/** The last label is all digits (no trailing dot). */
+const NUMERIC_TLD = /(?:^|\.)[0-9]+$/;
+
 function dns1123LabelsProblem(domain: string): string | undefined {
+  // one pass for the usual valid domain (asked per host of every object): no split, no label strings; a problem is
+  // described by the label walk below
+  if (DNS_DOMAIN_CI.test(domain) && !NUMERIC_TLD.test(domain)) return undefined;
   const parts = domain.split('.');
   const tld = parts[parts.length - 1];
   if (/^[0-9]+$/.test(tld)) return `top-level domain ${q(tld)} cannot be all-numeric`;
@@ -992,37 +1005,47 @@ export const VS_W_002 = defineRule({
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
       const ns = nsOf(ctx.index, vs);
-      for (const at of SECTIONS.flatMap((section) => rulesOf(vs, section))) {
-        const route = asArray(at.rule.route);
-        const path = `${at.path}.route`;
-        if (route.length === 1) {
-          const w = asNumber(asRecord(route[0]).weight);
-          if (w !== undefined && w >= 1 && w <= 99) {
-            ctx.report({ object: vs, path: `${path}[0].weight`, message: `the only destination has weight ${w}, which is treated as 100`, fix: 'remove the weight, or add the other destinations that should share the traffic' });
-          }
-        }
-        if (route.length < 2) continue; // no duplicate in a list of one
-        const seen = new Map<string, number>();
-        route.forEach((rd, k) => {
-          const d = asRecord(asRecord(rd).destination);
-          if (typeof d.host !== 'string') return;
-          const key = `${ctx.index.resolveHost(d.host, ns)}|${asString(d.subset) ?? ''}`;
-          const prev = seen.get(key);
-          if (prev === undefined) {
-            seen.set(key, k);
-            return;
-          }
-          ctx.report({
-            object: vs,
-            path: `${path}[${k}].destination`,
-            message: `destination ${q(d.host)}${d.subset ? ` subset ${q(d.subset)}` : ''} is already ${path}[${prev}]`,
-            fix: 'merge the two entries into one destination and add their weights',
-          });
-        });
+      for (const section of SECTIONS) {
+        for (const at of rulesOf(vs, section)) checkRouteWeights(ctx, vs, ns, at);
       }
     }
   },
 });
+
+/** VS-W-002 on one rule's route list. */
+function checkRouteWeights(ctx: RuleContext, vs: IndexedObject, ns: string, at: RuleAt): void {
+  const route = asArray(at.rule.route);
+  if (route.length === 1) {
+    const w = asNumber(asRecord(route[0]).weight);
+    if (w !== undefined && w >= 1 && w <= 99) {
+      ctx.report({ object: vs, path: `${at.path}.route[0].weight`, message: `the only destination has weight ${w}, which is treated as 100`, fix: 'remove the weight, or add the other destinations that should share the traffic' });
+    }
+  }
+  if (route.length < 2) return; // no duplicate in a list of one
+  // host|subset keys by position (undefined: no host), searched in order: the first earlier entry with the same key;
+  // a Map only for long lists (a Map per rule would be most of this rule's work)
+  const keys: (string | undefined)[] = [];
+  const seen = route.length > 16 ? new Map<string, number>() : undefined;
+  route.forEach((rd, k) => {
+    const d = asRecord(asRecord(rd).destination);
+    keys.push(undefined);
+    if (typeof d.host !== 'string') return;
+    const key = `${ctx.index.resolveHost(d.host, ns)}|${asString(d.subset) ?? ''}`;
+    const prev = seen ? seen.get(key) : keys.indexOf(key);
+    if (prev === undefined || prev < 0) {
+      keys[k] = key;
+      seen?.set(key, k);
+      return;
+    }
+    const path = `${at.path}.route`;
+    ctx.report({
+      object: vs,
+      path: `${path}[${k}].destination`,
+      message: `destination ${q(d.host)}${d.subset ? ` subset ${q(d.subset)}` : ''} is already ${path}[${prev}]`,
+      fix: 'merge the two entries into one destination and add their weights',
+    });
+  });
+}
 
 export const VS_TLS_001 = defineRule({
   id: 'VS-TLS-001',

@@ -308,6 +308,20 @@ describe('VS-ORDER-001 (IST0130/IST0131 as istioctl)', () => {
   });
 });
 
+describe('VS-W-002 duplicates', () => {
+  // routes of up to 16 entries are searched by position, longer ones through a map: both name the first earlier copy
+  test.each([3, 20])('a route of %i entries: each repeat of host+subset names the first copy', (n) => {
+    const dests = Array.from({ length: n }, (_, k) => ({ destination: { host: `h${k}`, subset: 'v1' }, weight: 1 }));
+    dests[1] = { destination: { host: 'h0.default.svc.cluster.local', subset: 'v1' }, weight: 1 };
+    dests[n - 1] = { destination: { host: 'h0', subset: 'v1' }, weight: 1 };
+    const found = only(run([vs('v', ['a.example.com'], { http: [{ route: dests }] })]), 'VS-W-002');
+    expect(found.map((f) => [f.path, f.message]).sort()).toEqual([
+      ['spec.http[0].route[1].destination', 'destination "h0.default.svc.cluster.local" subset "v1" is already spec.http[0].route[0]'],
+      [`spec.http[0].route[${n - 1}].destination`, 'destination "h0" subset "v1" is already spec.http[0].route[0]'],
+    ].sort());
+  });
+});
+
 describe('helpers', () => {
   test('gateway name resolution follows istiod', () => {
     expect(resolveGatewayName('gw', 'app')).toEqual({ namespace: 'app', name: 'gw' });
