@@ -57,6 +57,7 @@ const DEFAULT_TAGS: ReadonlyArray<[string, string]> = [['!', '!'], ['!!', 'tag:y
 /**
  * Parses the first YAML document of `text` like goyaml's Unmarshal into interface{} followed by sigs.k8s.io/yaml's
  * JSON conversion. Returns undefined when the text holds no document. Throws {@link YamlSyntaxError} (0-based line).
+ * The text must hold no NUL (the scanner reads NUL as the end of input; readDocuments refuses NUL first).
  */
 export function parseFirstDocument(text: string, options: ParseOptions = {}): unknown {
   return new DocumentParser(text, options.exactIntegers === true).document();

@@ -9,13 +9,12 @@ import { Style, Tok, Token } from './tokens';
 // module-level copies: the hot loops call local functions (V8 inlines them), not properties of the module object
 const { isAlpha, isHex, hexVal } = chars;
 // The hot predicates are declared here, not imported: V8 inlines module-local functions in the scanning loops.
-/* eslint-disable no-self-compare */ // end of input reads as NaN from charCodeAt
+// the end of input reads as 0 (the NUL padding of Reader.s)
 const isBlank = (c: number) => c === 32 || c === 9;
 const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
-const isZ = (c: number) => c !== c;
-const isBreakz = (c: number) => isBreak(c) || c !== c;
-const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c !== c;
-/* eslint-enable no-self-compare */
+const isZ = (c: number) => c === 0;
+const isBreakz = (c: number) => isBreak(c) || c === 0;
+const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c === 0;
 
 
 /* eslint-disable no-bitwise */ // UTF-8 octet arithmetic of %-escaped tag URIs
@@ -417,7 +416,7 @@ export abstract class ScalarScanner extends Reader {
       if (c === 35) break;
       const run = pos;
       for (;;) {
-        if (c < 128 && ordinary[c] === 1) { // the common case, one table read (NaN, the end, is not < 128)
+        if (c < 128 && ordinary[c] === 1) { // the common case, one table read (the end, 0, is not in it)
           pos++;
           col++;
           c = s.charCodeAt(pos);

@@ -30,13 +30,12 @@ interface SimpleKey {
 
 const { NOT_PLAIN_START } = chars;
 // The hot predicates are declared here, not imported: V8 inlines module-local functions in the scanning loops.
-/* eslint-disable no-self-compare */ // end of input reads as NaN from charCodeAt
+// the end of input reads as 0 (the NUL padding of Reader.s)
 const isBlank = (c: number) => c === 32 || c === 9;
 const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
-const isZ = (c: number) => c !== c;
-const isBreakz = (c: number) => isBreak(c) || c !== c;
-const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c !== c;
-/* eslint-enable no-self-compare */
+const isZ = (c: number) => c === 0;
+const isBreakz = (c: number) => isBreak(c) || c === 0;
+const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c === 0;
 
 
 const MAX_FLOW_LEVEL = 10000;
