@@ -13,6 +13,7 @@
 import { checkFinite, KeySource, MappingBuilder, MERGE_KEY } from './mapping';
 
 export { DuplicateKeyError } from './mapping';
+import { END_PADDING } from './reader';
 import { BINARY, decodeScalar, jsonKey, MERGE, plainIsString, Resolved, ResolveError, STR } from './resolve';
 import { Scanner } from './scanner';
 // Tok and Style straight from their module (not re-exported through scanner.ts: a getter per read when transpiled
@@ -60,7 +61,17 @@ const DEFAULT_TAGS: ReadonlyArray<[string, string]> = [['!', '!'], ['!!', 'tag:y
  * The text must hold no NUL (the scanner reads NUL as the end of input; readDocuments refuses NUL first).
  */
 export function parseFirstDocument(text: string, options: ParseOptions = {}): unknown {
-  return new DocumentParser(text, options.exactIntegers === true).document();
+  return new DocumentReader(text + END_PADDING, options.exactIntegers === true).read(0);
+}
+
+/** Reads documents of one text that holds several, each followed by {@link END_PADDING} (see readDocuments). */
+export class DocumentReader {
+  constructor(private readonly padded: string, private readonly exact: boolean) {}
+
+  /** The first document of the text from `start` to the next NUL, as {@link parseFirstDocument}. */
+  read(start: number): unknown {
+    return new DocumentParser(this.padded, start, this.exact).document();
+  }
 }
 
 class DocumentParser implements KeySource {
@@ -82,8 +93,8 @@ class DocumentParser implements KeySource {
   /** Go identity of the last key when it is not a plain string (`i:1`, `b:true`...), for collision messages. */
   lastKeyId: string | undefined;
 
-  constructor(text: string, private readonly exact: boolean) {
-    this.sc = new Scanner(text);
+  constructor(text: string, start: number, private readonly exact: boolean) {
+    this.sc = new Scanner(text, start);
   }
 
   private fail(problem: string, line: number): never {

@@ -7,8 +7,8 @@ import { Style, Tok, Token, YamlSyntaxError } from './tokens';
 // declared here, not imported: V8 inlines module-local functions
 const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
 
-/** Longer than any look-ahead of the scanner (goyaml's is 4 characters). */
-const END_PADDING = '\0\0\0\0';
+/** What ends a text for the scanner: longer than its look-ahead (goyaml's is 4 characters). */
+export const END_PADDING = '\0\0\0\0';
 
 /** The reading position, the token slots and the reading of line breaks; extended by {@link ScalarScanner}. */
 export abstract class Reader {
@@ -27,14 +27,13 @@ export abstract class Reader {
   protected tail = 0;
 
   /**
-   * The text followed by NULs, as goyaml pads its buffer: the end of input reads as 0 (the text holds no NUL: the
-   * reader refuses it first), so every read is in bounds and returns a small integer — reading past the end would
-   * return NaN, and V8 then drops the scanner's optimised code and recompiles it for doubles.
+   * The text, read from `start` up to a NUL: the end of input reads as 0, as in goyaml's NUL-padded buffer (the text
+   * holds no NUL: the reader refuses it first), so every read is in bounds and returns a small integer — reading
+   * past the end of a string returns NaN, and V8 then drops the scanner's optimised code and recompiles it for
+   * doubles.
    */
-  protected readonly s: string;
-
-  constructor(text: string) {
-    this.s = text + END_PADDING;
+  constructor(protected readonly s: string, start: number) {
+    this.pos = start;
   }
 
   protected fail(problem: string, line = this.line): never {

@@ -51,8 +51,8 @@ export class Scanner extends ScalarScanner {
   private readonly indents: number[] = [];
   private readonly simpleKeys: SimpleKey[] = [];
 
-  constructor(s: string) {
-    super(s);
+  constructor(s: string, start: number) {
+    super(s, start);
   }
 
   // ---- the token queue (parserc.go peek_token / skip_token)
@@ -109,7 +109,7 @@ export class Scanner extends ScalarScanner {
       this.streamStartProduced = true;
       // The reader drops a leading BOM. (goyaml's scanner also skips a character at column 0 while the start of its
       // internal buffer holds a BOM, which only happens after a doubled BOM: not reproduced.)
-      if (s.charCodeAt(0) === 0xfeff) this.pos = 1;
+      if (s.charCodeAt(this.pos) === 0xfeff) this.pos++;
       this.insert(-1, this.tok(Tok.STREAM_START));
       return;
     }
