@@ -13,7 +13,7 @@
 import { checkFinite, KeySource, MappingBuilder, MERGE_KEY } from './mapping';
 
 export { DuplicateKeyError } from './mapping';
-import { END_PADDING } from './reader';
+import { END_PADDING, newStringTable } from './reader';
 import { BINARY, decodeScalar, jsonKey, MERGE, plainIsString, Resolved, ResolveError, STR } from './resolve';
 import { Scanner } from './scanner';
 // Tok and Style straight from their module (not re-exported through scanner.ts: a getter per read when transpiled
@@ -66,16 +66,21 @@ export function parseFirstDocument(text: string, options: ParseOptions = {}): un
 
 /** Reads documents of one text that holds several, each followed by {@link END_PADDING} (see readDocuments). */
 export class DocumentReader {
-  constructor(private readonly padded: string, private readonly exact: boolean) {}
+  /** One scanner for all documents (restarted for each). */
+  private readonly sc: Scanner;
+
+  constructor(padded: string, private readonly exact: boolean) {
+    this.sc = new Scanner(padded, 0, newStringTable());
+  }
 
   /** The first document of the text from `start` to the next NUL, as {@link parseFirstDocument}. */
   read(start: number): unknown {
-    return new DocumentParser(this.padded, start, this.exact).document();
+    this.sc.restart(start);
+    return new DocumentParser(this.sc, this.exact).document();
   }
 }
 
 class DocumentParser implements KeySource {
-  private readonly sc: Scanner;
   private tags: ReadonlyArray<[string, string]> = DEFAULT_TAGS;
   /** Created at the first anchor (most documents have none). */
   private anchors: Map<string, Anchor> | undefined;
@@ -93,9 +98,7 @@ class DocumentParser implements KeySource {
   /** Go identity of the last key when it is not a plain string (`i:1`, `b:true`...), for collision messages. */
   lastKeyId: string | undefined;
 
-  constructor(text: string, start: number, private readonly exact: boolean) {
-    this.sc = new Scanner(text, start);
-  }
+  constructor(private readonly sc: Scanner, private readonly exact: boolean) {}
 
   private fail(problem: string, line: number): never {
     throw new YamlSyntaxError(problem, line);

@@ -7,6 +7,21 @@ import { Style, Tok, Token, YamlSyntaxError } from './tokens';
 // declared here, not imported: V8 inlines module-local functions
 const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
 
+/** Entries of a {@link StringTable} (a power of two). */
+const STRING_TABLE_SIZE = 4096;
+/** Longer scalars are rarely repeated (names and hosts of each object): sliced without a lookup. */
+const MAX_SHARED_LENGTH = 24;
+
+/**
+ * Short scalars read from one text, by a hash of their characters (see Reader.text); shared by the documents of a
+ * file, since the same keys and values recur in each.
+ */
+export type StringTable = string[];
+
+export function newStringTable(): StringTable {
+  return new Array<string>(STRING_TABLE_SIZE).fill('');
+}
+
 /** What ends a text for the scanner: longer than its look-ahead (goyaml's is 4 characters). */
 export const END_PADDING = '\0\0\0\0';
 
@@ -32,8 +47,42 @@ export abstract class Reader {
    * past the end of a string returns NaN, and V8 then drops the scanner's optimised code and recompiles it for
    * doubles.
    */
-  constructor(protected readonly s: string, start: number) {
+  constructor(protected readonly s: string, start: number, private readonly strings: StringTable) {
     this.pos = start;
+  }
+
+  /** Back to the initial state, reading from `start` (the token objects are kept for reuse). */
+  protected restartAt(start: number): void {
+    this.pos = start;
+    this.line = 0;
+    this.col = 0;
+    this.indent = -1;
+    this.simpleKeyAllowed = false;
+    this.flowLevel = 0;
+    this.tail = 0;
+  }
+
+  /**
+   * s.slice(from, to), as the same string object for a short text read before: keys and values recur throughout a
+   * manifest (`name`, `metadata`, `http`, `v1`), and sharing one string saves allocating and keeping a copy per
+   * occurrence and, for keys, V8 hashing the new copy again at each property store.
+   */
+  protected text(from: number, to: number): string {
+    const s = this.s;
+    const length = to - from;
+    if (length > MAX_SHARED_LENGTH) return s.slice(from, to);
+    let h = length;
+    for (let i = from; i < to; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+    const slot = h & (STRING_TABLE_SIZE - 1);
+    const known = this.strings[slot];
+    if (known.length === length) {
+      let i = 0;
+      while (i < length && known.charCodeAt(i) === s.charCodeAt(from + i)) i++;
+      if (i === length) return known;
+    }
+    const fresh = s.slice(from, to);
+    this.strings[slot] = fresh;
+    return fresh;
   }
 
   protected fail(problem: string, line = this.line): never {

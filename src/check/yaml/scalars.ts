@@ -440,7 +440,7 @@ export abstract class ScalarScanner extends Reader {
           out += whitespaces;
           whitespaces = '';
         }
-        out = out === '' ? s.slice(run, pos) : out + s.slice(run, pos);
+        out = out === '' ? this.text(run, pos) : out + s.slice(run, pos);
       }
       if (!(c === 32 || c === 9 || isBreak(c))) break;
       while (c === 32 || c === 9 || isBreak(c)) {

@@ -6,6 +6,7 @@
  * Positions are 0-based lines and columns (columns in UTF-16 code units; goyaml counts code points, which only
  * differs after an astral character on the same line and never changes indentation).
  */
+import { StringTable } from './reader';
 import { ScalarScanner } from './scalars';
 import * as chars from './tokens';
 import { Tok, Token } from './tokens';
@@ -51,8 +52,23 @@ export class Scanner extends ScalarScanner {
   private readonly indents: number[] = [];
   private readonly simpleKeys: SimpleKey[] = [];
 
-  constructor(s: string, start: number) {
-    super(s, start);
+  constructor(s: string, start: number, strings: StringTable) {
+    super(s, start, strings);
+  }
+
+  /**
+   * Makes this scanner a new one over the text from `start`: the documents of a file share one scanner, whose token
+   * objects and arrays are reused.
+   */
+  restart(start: number): void {
+    this.restartAt(start);
+    this.head = 0;
+    this.tokensParsed = 0;
+    this.tokenAvailable = false;
+    this.streamStartProduced = false;
+    this.streamEndProduced = false;
+    this.indents.length = 0;
+    this.simpleKeys.length = 0;
   }
 
   // ---- the token queue (parserc.go peek_token / skip_token)
