@@ -71,9 +71,11 @@ export abstract class Reader {
     const s = this.s;
     const length = to - from;
     if (length > MAX_SHARED_LENGTH) return s.slice(from, to);
+    /* eslint-disable no-bitwise */ // a 32-bit string hash
     let h = length;
     for (let i = from; i < to; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
     const slot = h & (STRING_TABLE_SIZE - 1);
+    /* eslint-enable no-bitwise */
     const known = this.strings[slot];
     if (known.length === length) {
       let i = 0;
