@@ -20,6 +20,30 @@ import { Scanner } from './scanner';
 // file by file, as the bench and ts-node do, where const enums are not inlined)
 import { Style, Tok, YamlSyntaxError } from './tokens';
 
+// Token types and styles as module-local constants: tsc inlines a const enum, but code transpiled file by file
+// (ts-node, the benchmarks) reads each member from the enum object, a dictionary lookup in the loader's hottest code
+const VERSION_DIRECTIVE = Tok.VERSION_DIRECTIVE;
+const TAG = Tok.TAG;
+const TAG_DIRECTIVE = Tok.TAG_DIRECTIVE;
+const DOCUMENT_START = Tok.DOCUMENT_START;
+const STREAM_END = Tok.STREAM_END;
+const DOCUMENT_END = Tok.DOCUMENT_END;
+const ALIAS = Tok.ALIAS;
+const ANCHOR = Tok.ANCHOR;
+const BLOCK_ENTRY = Tok.BLOCK_ENTRY;
+const SCALAR = Tok.SCALAR;
+const FLOW_SEQUENCE_START = Tok.FLOW_SEQUENCE_START;
+const FLOW_MAPPING_START = Tok.FLOW_MAPPING_START;
+const BLOCK_SEQUENCE_START = Tok.BLOCK_SEQUENCE_START;
+const BLOCK_MAPPING_START = Tok.BLOCK_MAPPING_START;
+const BLOCK_END = Tok.BLOCK_END;
+const KEY = Tok.KEY;
+const VALUE = Tok.VALUE;
+const FLOW_SEQUENCE_END = Tok.FLOW_SEQUENCE_END;
+const FLOW_ENTRY = Tok.FLOW_ENTRY;
+const FLOW_MAPPING_END = Tok.FLOW_MAPPING_END;
+const PLAIN = Style.PLAIN;
+
 const ALIAS_RATIO_RANGE_LOW = 400000;
 const ALIAS_RATIO_RANGE_HIGH = 4000000;
 const ALIAS_RATIO_RANGE = ALIAS_RATIO_RANGE_HIGH - ALIAS_RATIO_RANGE_LOW;
@@ -31,7 +55,11 @@ function allowedAliasRatio(decodeCount: number): number {
 }
 
 
-const enum Kind { SCALAR, MAPPING, SEQUENCE }
+/** Node kinds (numbers, not an enum: see the token types above). */
+const SCALAR_NODE = 0;
+const MAPPING_NODE = 1;
+const SEQUENCE_NODE = 2;
+type Kind = typeof SCALAR_NODE | typeof MAPPING_NODE | typeof SEQUENCE_NODE;
 
 interface Anchor {
   value: unknown;
@@ -88,7 +116,7 @@ class DocumentParser implements KeySource {
   private aliasCount = 0;
   private nonFinite: { text: string; line: number } | undefined;
   // what the last parsed node was, for keys
-  private lastKind: Kind = Kind.SCALAR;
+  private lastKind: Kind = SCALAR_NODE;
   /** The last node was a scalar (or an alias to one): its tag, text and implicitness, for keys and anchors. */
   private lastIsScalar = false;
   private lastTag = '';
@@ -118,19 +146,19 @@ class DocumentParser implements KeySource {
     sc.skip();
     let t = sc.peek();
     let value: unknown;
-    if (t.type !== Tok.VERSION_DIRECTIVE && t.type !== Tok.TAG_DIRECTIVE && t.type !== Tok.DOCUMENT_START && t.type !== Tok.STREAM_END) {
+    if (t.type !== VERSION_DIRECTIVE && t.type !== TAG_DIRECTIVE && t.type !== DOCUMENT_START && t.type !== STREAM_END) {
       this.processDirectives();
       this.count(1, 0);
       value = this.child(true, false);
-    } else if (t.type !== Tok.STREAM_END) {
+    } else if (t.type !== STREAM_END) {
       this.processDirectives();
       t = sc.peek();
-      if (t.type !== Tok.DOCUMENT_START) this.fail('did not find expected <document start>', t.line);
+      if (t.type !== DOCUMENT_START) this.fail('did not find expected <document start>', t.line);
       sc.skip();
       t = sc.peek();
       this.count(1, 0);
-      if (t.type === Tok.VERSION_DIRECTIVE || t.type === Tok.TAG_DIRECTIVE || t.type === Tok.DOCUMENT_START ||
-        t.type === Tok.DOCUMENT_END || t.type === Tok.STREAM_END) {
+      if (t.type === VERSION_DIRECTIVE || t.type === TAG_DIRECTIVE || t.type === DOCUMENT_START ||
+        t.type === DOCUMENT_END || t.type === STREAM_END) {
         value = this.empty('', true);
       } else {
         value = this.child(true, false);
@@ -139,7 +167,7 @@ class DocumentParser implements KeySource {
       return undefined;
     }
     t = sc.peek();
-    if (t.type === Tok.DOCUMENT_END) sc.skip();
+    if (t.type === DOCUMENT_END) sc.skip();
     if (this.nonFinite) checkFinite(value, this.nonFinite);
     return value;
   }
@@ -148,8 +176,8 @@ class DocumentParser implements KeySource {
     const sc = this.sc;
     let version = false;
     const tags: Array<[string, string]> = [];
-    for (let t = sc.peek(); t.type === Tok.VERSION_DIRECTIVE || t.type === Tok.TAG_DIRECTIVE; t = sc.peek()) {
-      if (t.type === Tok.VERSION_DIRECTIVE) {
+    for (let t = sc.peek(); t.type === VERSION_DIRECTIVE || t.type === TAG_DIRECTIVE; t = sc.peek()) {
+      if (t.type === VERSION_DIRECTIVE) {
         if (version) this.fail('found duplicate %YAML directive', t.line);
         if (t.major !== 1 || t.minor !== 1) this.fail('found incompatible YAML document', t.line);
         version = true;
@@ -166,7 +194,7 @@ class DocumentParser implements KeySource {
 
   /** An empty scalar (goyaml process_empty_scalar, or a node with only an anchor/tag). */
   private empty(tag: string, implicit: boolean, line = this.sc.line): unknown {
-    this.lastKind = Kind.SCALAR;
+    this.lastKind = SCALAR_NODE;
     this.setLastScalar(tag, '', implicit);
     this.lastAlias = undefined;
     return this.scalarValue(tag, '', implicit, line);
@@ -200,14 +228,14 @@ class DocumentParser implements KeySource {
   private node(block: boolean, indentless: boolean): unknown {
     const sc = this.sc;
     let t = sc.peek();
-    if (t.type === Tok.ALIAS) {
+    if (t.type === ALIAS) {
       sc.skip();
       const a = this.anchors?.get(t.value);
       if (!a) this.fail(`unknown anchor '${t.value}' referenced`, t.line);
       if (!a.complete) this.fail(`anchor '${t.value}' value contains itself`, t.line);
       this.count(1 + a.count, a.count);
       this.lastKind = a.kind;
-      if (a.kind === Kind.SCALAR) this.setLastScalar(a.tag, a.text, a.implicit);
+      if (a.kind === SCALAR_NODE) this.setLastScalar(a.tag, a.text, a.implicit);
       else this.lastIsScalar = false;
       this.lastAlias = a;
       return a.value;
@@ -216,22 +244,22 @@ class DocumentParser implements KeySource {
     let anchor: string | undefined;
     let tagHandle: string | undefined;
     let tagSuffix = '';
-    if (t.type === Tok.ANCHOR) {
+    if (t.type === ANCHOR) {
       anchor = t.value;
       sc.skip();
       t = sc.peek();
-      if (t.type === Tok.TAG) {
+      if (t.type === TAG) {
         tagHandle = t.value;
         tagSuffix = t.suffix;
         sc.skip();
         t = sc.peek();
       }
-    } else if (t.type === Tok.TAG) {
+    } else if (t.type === TAG) {
       tagHandle = t.value;
       tagSuffix = t.suffix;
       sc.skip();
       t = sc.peek();
-      if (t.type === Tok.ANCHOR) {
+      if (t.type === ANCHOR) {
         anchor = t.value;
         sc.skip();
         t = sc.peek();
@@ -248,43 +276,43 @@ class DocumentParser implements KeySource {
       }
     }
     const a: Anchor | undefined = anchor !== undefined
-      ? { value: undefined, kind: Kind.SCALAR, tag, text: '', implicit: true, complete: false, start: this.decodeCount - 1, count: 0, line: startLine }
+      ? { value: undefined, kind: SCALAR_NODE, tag, text: '', implicit: true, complete: false, start: this.decodeCount - 1, count: 0, line: startLine }
       : undefined;
     if (a) (this.anchors ??= new Map()).set(anchor!, a);
     let value: unknown;
     let kind: Kind;
-    if (indentless && t.type === Tok.BLOCK_ENTRY) {
-      kind = Kind.SEQUENCE;
+    if (indentless && t.type === BLOCK_ENTRY) {
+      kind = SEQUENCE_NODE;
       value = this.indentlessSequence(a);
-    } else if (t.type === Tok.SCALAR) {
+    } else if (t.type === SCALAR) {
       sc.skip();
-      const implicit = (tag === '' && t.style === Style.PLAIN) || tag === '!';
-      kind = Kind.SCALAR;
+      const implicit = (tag === '' && t.style === PLAIN) || tag === '!';
+      kind = SCALAR_NODE;
       value = this.scalarValue(tag, t.value, implicit, t.line);
       this.setLastScalar(tag, t.value, implicit);
-    } else if (t.type === Tok.FLOW_SEQUENCE_START) {
-      kind = Kind.SEQUENCE;
+    } else if (t.type === FLOW_SEQUENCE_START) {
+      kind = SEQUENCE_NODE;
       value = this.flowSequence(a);
-    } else if (t.type === Tok.FLOW_MAPPING_START) {
-      kind = Kind.MAPPING;
+    } else if (t.type === FLOW_MAPPING_START) {
+      kind = MAPPING_NODE;
       value = this.flowMapping(a);
-    } else if (block && t.type === Tok.BLOCK_SEQUENCE_START) {
-      kind = Kind.SEQUENCE;
+    } else if (block && t.type === BLOCK_SEQUENCE_START) {
+      kind = SEQUENCE_NODE;
       value = this.blockSequence(a);
-    } else if (block && t.type === Tok.BLOCK_MAPPING_START) {
-      kind = Kind.MAPPING;
+    } else if (block && t.type === BLOCK_MAPPING_START) {
+      kind = MAPPING_NODE;
       value = this.blockMapping(a);
     } else if (anchor !== undefined || tag !== '') {
-      kind = Kind.SCALAR;
+      kind = SCALAR_NODE;
       value = this.empty(tag, tag === '', t.line);
     } else {
       this.fail(`while parsing a ${block ? 'block' : 'flow'} node: did not find expected node content`, t.line);
     }
     this.lastKind = kind;
-    if (kind !== Kind.SCALAR) this.lastIsScalar = false;
+    if (kind !== SCALAR_NODE) this.lastIsScalar = false;
     this.lastAlias = undefined;
     if (a) {
-      if (kind === Kind.SCALAR && this.lastIsScalar) {
+      if (kind === SCALAR_NODE && this.lastIsScalar) {
         a.text = this.lastText;
         a.implicit = this.lastImplicit;
       }
@@ -315,11 +343,11 @@ class DocumentParser implements KeySource {
     if (a) a.value = out;
     for (;;) {
       let t = sc.peek();
-      if (t.type === Tok.BLOCK_ENTRY) {
+      if (t.type === BLOCK_ENTRY) {
         sc.skip();
         t = sc.peek();
-        out.push(t.type !== Tok.BLOCK_ENTRY && t.type !== Tok.BLOCK_END ? this.child(true, false) : this.emptyChild(t.line));
-      } else if (t.type === Tok.BLOCK_END) {
+        out.push(t.type !== BLOCK_ENTRY && t.type !== BLOCK_END ? this.child(true, false) : this.emptyChild(t.line));
+      } else if (t.type === BLOCK_END) {
         sc.skip();
         return out;
       } else {
@@ -332,10 +360,10 @@ class DocumentParser implements KeySource {
     const sc = this.sc;
     const out: unknown[] = [];
     if (a) a.value = out;
-    for (let t = sc.peek(); t.type === Tok.BLOCK_ENTRY; t = sc.peek()) {
+    for (let t = sc.peek(); t.type === BLOCK_ENTRY; t = sc.peek()) {
       sc.skip();
       t = sc.peek();
-      const hasItem = t.type !== Tok.BLOCK_ENTRY && t.type !== Tok.KEY && t.type !== Tok.VALUE && t.type !== Tok.BLOCK_END;
+      const hasItem = t.type !== BLOCK_ENTRY && t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END;
       out.push(hasItem ? this.child(true, false) : this.emptyChild(t.line));
     }
     return out;
@@ -349,23 +377,23 @@ class DocumentParser implements KeySource {
     if (a) a.value = m.obj;
     for (;;) {
       let t = sc.peek();
-      if (t.type === Tok.KEY) {
+      if (t.type === KEY) {
         sc.skip();
         t = sc.peek();
         const keyLine = t.line;
-        const key = t.type !== Tok.KEY && t.type !== Tok.VALUE && t.type !== Tok.BLOCK_END ? this.child(true, true) : this.emptyChild(t.line);
+        const key = t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END ? this.child(true, true) : this.emptyChild(t.line);
         const k = m.key(key, keyLine);
         t = sc.peek();
         let value: unknown;
-        if (t.type === Tok.VALUE) {
+        if (t.type === VALUE) {
           sc.skip();
           t = sc.peek();
-          value = t.type !== Tok.KEY && t.type !== Tok.VALUE && t.type !== Tok.BLOCK_END ? this.child(true, true) : this.emptyChild(t.line);
+          value = t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END ? this.child(true, true) : this.emptyChild(t.line);
         } else {
           value = this.emptyChild(t.line);
         }
         m.set(k, value, keyLine);
-      } else if (t.type === Tok.BLOCK_END) {
+      } else if (t.type === BLOCK_END) {
         sc.skip();
         return m.obj;
       } else {
@@ -382,13 +410,13 @@ class DocumentParser implements KeySource {
     if (a) a.value = out;
     for (let first = true; ; first = false) {
       let t = sc.peek();
-      if (t.type !== Tok.FLOW_SEQUENCE_END) {
+      if (t.type !== FLOW_SEQUENCE_END) {
         if (!first) {
-          if (t.type !== Tok.FLOW_ENTRY) this.fail(`while parsing a flow sequence (line ${startLine + 1}): did not find expected ',' or ']'`, t.line);
+          if (t.type !== FLOW_ENTRY) this.fail(`while parsing a flow sequence (line ${startLine + 1}): did not find expected ',' or ']'`, t.line);
           sc.skip();
           t = sc.peek();
         }
-        if (t.type === Tok.KEY) {
+        if (t.type === KEY) {
           // a single-pair mapping inside a flow sequence: [a: b]
           sc.skip();
           this.count(1, 0);
@@ -396,7 +424,7 @@ class DocumentParser implements KeySource {
           t = sc.peek();
           const keyLine = t.line;
           let key: unknown;
-          if (t.type !== Tok.VALUE && t.type !== Tok.FLOW_ENTRY && t.type !== Tok.FLOW_SEQUENCE_END) {
+          if (t.type !== VALUE && t.type !== FLOW_ENTRY && t.type !== FLOW_SEQUENCE_END) {
             key = this.child(false, false);
           } else {
             sc.skip(); // goyaml (like libyaml) consumes this token here
@@ -405,17 +433,17 @@ class DocumentParser implements KeySource {
           const k = m.key(key, keyLine);
           t = sc.peek();
           let value: unknown;
-          if (t.type === Tok.VALUE) {
+          if (t.type === VALUE) {
             sc.skip();
             t = sc.peek();
-            value = t.type !== Tok.FLOW_ENTRY && t.type !== Tok.FLOW_SEQUENCE_END ? this.child(false, false) : this.emptyChild(t.line);
+            value = t.type !== FLOW_ENTRY && t.type !== FLOW_SEQUENCE_END ? this.child(false, false) : this.emptyChild(t.line);
           } else {
             value = this.emptyChild(t.line);
           }
           m.set(k, value, keyLine);
           out.push(m.obj);
           continue;
-        } else if (t.type !== Tok.FLOW_SEQUENCE_END) {
+        } else if (t.type !== FLOW_SEQUENCE_END) {
           out.push(this.child(false, false));
           continue;
         }
@@ -433,31 +461,31 @@ class DocumentParser implements KeySource {
     if (a) a.value = m.obj;
     for (let first = true; ; first = false) {
       let t = sc.peek();
-      if (t.type !== Tok.FLOW_MAPPING_END) {
+      if (t.type !== FLOW_MAPPING_END) {
         if (!first) {
-          if (t.type !== Tok.FLOW_ENTRY) this.fail(`while parsing a flow mapping (line ${startLine + 1}): did not find expected ',' or '}'`, t.line);
+          if (t.type !== FLOW_ENTRY) this.fail(`while parsing a flow mapping (line ${startLine + 1}): did not find expected ',' or '}'`, t.line);
           sc.skip();
           t = sc.peek();
         }
-        if (t.type === Tok.KEY) {
+        if (t.type === KEY) {
           sc.skip();
           t = sc.peek();
           const keyLine = t.line;
-          const hasKey = t.type !== Tok.VALUE && t.type !== Tok.FLOW_ENTRY && t.type !== Tok.FLOW_MAPPING_END;
+          const hasKey = t.type !== VALUE && t.type !== FLOW_ENTRY && t.type !== FLOW_MAPPING_END;
           const key = hasKey ? this.child(false, false) : this.emptyChild(t.line);
           const k = m.key(key, keyLine);
           t = sc.peek();
           let value: unknown;
-          if (t.type === Tok.VALUE) {
+          if (t.type === VALUE) {
             sc.skip();
             t = sc.peek();
-            value = t.type !== Tok.FLOW_ENTRY && t.type !== Tok.FLOW_MAPPING_END ? this.child(false, false) : this.emptyChild(t.line);
+            value = t.type !== FLOW_ENTRY && t.type !== FLOW_MAPPING_END ? this.child(false, false) : this.emptyChild(t.line);
           } else {
             value = this.emptyChild(t.line);
           }
           m.set(k, value, keyLine);
           continue;
-        } else if (t.type !== Tok.FLOW_MAPPING_END) {
+        } else if (t.type !== FLOW_MAPPING_END) {
           const keyLine = t.line;
           const key = this.child(false, false);
           const k = m.key(key, keyLine);
@@ -472,7 +500,7 @@ class DocumentParser implements KeySource {
 
   /** The last node as a map key: the JSON key, or MERGE_KEY for `<<`. */
   keyOf(line: number): string | typeof MERGE_KEY {
-    if (this.lastKind !== Kind.SCALAR || !this.lastIsScalar) {
+    if (this.lastKind !== SCALAR_NODE || !this.lastIsScalar) {
       this.fail('invalid map key: a mapping or sequence cannot be a key', line);
     }
     const tag = this.lastTag;
