@@ -13,7 +13,7 @@
 import { checkFinite, KeySource, MappingBuilder, MERGE_KEY } from './mapping';
 
 export { DuplicateKeyError } from './mapping';
-import { END_PADDING, newStringTable } from './reader';
+import { END_PADDING, StringTable } from './reader';
 import { BINARY, decodeScalar, jsonKey, MERGE, plainIsString, Resolved, ResolveError, STR } from './resolve';
 import { Scanner } from './scanner';
 // Tok and Style straight from their module (not re-exported through scanner.ts: a getter per read when transpiled
@@ -98,7 +98,7 @@ export class DocumentReader {
   private readonly sc: Scanner;
 
   constructor(padded: string, private readonly exact: boolean) {
-    this.sc = new Scanner(padded, 0, newStringTable());
+    this.sc = new Scanner(padded, 0, new StringTable());
   }
 
   /** The first document of the text from `start` to the next NUL, as {@link parseFirstDocument}. */

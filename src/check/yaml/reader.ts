@@ -18,12 +18,15 @@ const MAX_SHARED_LENGTH = 24;
 
 /**
  * Short scalars read from one text, by a hash of their characters (see Reader.text); shared by the documents of a
- * file, since the same keys and values recur in each.
+ * file, since the same keys and values recur in each. Each entry keeps where in the text it was read, so that a
+ * lookup compares the text with itself (a string once used as a key becomes a reference to V8's interned copy, slow
+ * to read character by character).
  */
-export type StringTable = string[];
-
-export function newStringTable(): StringTable {
-  return new Array<string>(STRING_TABLE_SIZE).fill('');
+export class StringTable {
+  readonly strings: string[] = new Array<string>(STRING_TABLE_SIZE).fill('');
+  readonly starts = new Int32Array(STRING_TABLE_SIZE);
+  /** 0 for an empty entry (no scalar is looked up with length 0). */
+  readonly lengths = new Int32Array(STRING_TABLE_SIZE);
 }
 
 /** What ends a text for the scanner: longer than its look-ahead (goyaml's is 4 characters). */
@@ -75,19 +78,25 @@ export abstract class Reader {
     const s = this.s;
     const length = to - from;
     if (length > MAX_SHARED_LENGTH) return s.slice(from, to);
-    /* eslint-disable no-bitwise */ // a 32-bit string hash
-    let h = length;
-    for (let i = from; i < to; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-    const slot = h & (STRING_TABLE_SIZE - 1);
+    /* eslint-disable no-bitwise */ // a hash of the length and five characters (the comparison below checks them all)
+    let h = Math.imul(length, 0x9e3779b1) ^ s.charCodeAt(from);
+    h = Math.imul(h, 31) + s.charCodeAt(from + (length >> 1));
+    h = Math.imul(h, 31) + s.charCodeAt(to - 1);
+    h = Math.imul(h, 31) + s.charCodeAt(from + 1);
+    h = Math.imul(h, 31) + s.charCodeAt(to - 2);
+    const slot = (h ^ (h >>> 13)) & (STRING_TABLE_SIZE - 1);
     /* eslint-enable no-bitwise */
-    const known = this.strings[slot];
-    if (known.length === length) {
+    const table = this.strings;
+    if (table.lengths[slot] === length) {
+      const start = table.starts[slot];
       let i = 0;
-      while (i < length && known.charCodeAt(i) === s.charCodeAt(from + i)) i++;
-      if (i === length) return known;
+      while (i < length && s.charCodeAt(start + i) === s.charCodeAt(from + i)) i++;
+      if (i === length) return table.strings[slot];
     }
     const fresh = s.slice(from, to);
-    this.strings[slot] = fresh;
+    table.strings[slot] = fresh;
+    table.starts[slot] = from;
+    table.lengths[slot] = length;
     return fresh;
   }
 
