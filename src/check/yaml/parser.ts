@@ -48,6 +48,14 @@ const ALIAS_RATIO_RANGE_LOW = 400000;
 const ALIAS_RATIO_RANGE_HIGH = 4000000;
 const ALIAS_RATIO_RANGE = ALIAS_RATIO_RANGE_HIGH - ALIAS_RATIO_RANGE_LOW;
 
+/**
+ * The array without spare capacity, for the documents kept in memory: V8 gives an array 16 slots at its first push,
+ * and manifests are full of sequences of one or two entries (hosts, ports, containers, routes).
+ */
+function exactSize(a: unknown[]): unknown[] {
+  return a.length < 16 ? a.slice() : a;
+}
+
 function allowedAliasRatio(decodeCount: number): number {
   if (decodeCount <= ALIAS_RATIO_RANGE_LOW) return 0.99;
   if (decodeCount >= ALIAS_RATIO_RANGE_HIGH) return 0.10;
@@ -349,7 +357,7 @@ class DocumentParser implements KeySource {
         out.push(t.type !== BLOCK_ENTRY && t.type !== BLOCK_END ? this.child(true, false) : this.emptyChild(t.line));
       } else if (t.type === BLOCK_END) {
         sc.skip();
-        return out;
+        return exactSize(out);
       } else {
         this.fail(`while parsing a block collection (line ${startLine + 1}): did not find expected '-' indicator`, t.line);
       }
@@ -366,7 +374,7 @@ class DocumentParser implements KeySource {
       const hasItem = t.type !== BLOCK_ENTRY && t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END;
       out.push(hasItem ? this.child(true, false) : this.emptyChild(t.line));
     }
-    return out;
+    return exactSize(out);
   }
 
   private blockMapping(a: Anchor | undefined): Record<string, unknown> {
@@ -449,7 +457,7 @@ class DocumentParser implements KeySource {
         }
       }
       sc.skip();
-      return out;
+      return exactSize(out);
     }
   }
 
