@@ -10,7 +10,7 @@
  * two keys of one mapping that are the same key (`a` twice, `on` and `true`) or that become the same JSON key
  * (`1` and `"1"`).
  */
-import { checkFinite, KeySource, MappingBuilder, MERGE_KEY } from './mapping';
+import { checkFinite, KeySource, MappingBuilder, MERGE_KEY, setEntry } from './mapping';
 
 export { DuplicateKeyError } from './mapping';
 import { END_PADDING, StringTable } from './reader';
@@ -381,16 +381,18 @@ class DocumentParser implements KeySource {
     const sc = this.sc;
     const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
-    const m = new MappingBuilder(this);
-    if (a) a.value = m.obj;
+    const obj: Record<string, unknown> = {};
+    let m: MappingBuilder | undefined; // see setEntry
+    if (a) a.value = obj;
     for (;;) {
       let t = sc.peek();
       if (t.type === KEY) {
         sc.skip();
         t = sc.peek();
         const keyLine = t.line;
-        const key = t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END ? this.child(true, true) : this.emptyChild(t.line);
-        const k = m.key(key, keyLine);
+        if (t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END) this.child(true, true);
+        else this.emptyChild(t.line);
+        const k = this.keyOf(keyLine);
         t = sc.peek();
         let value: unknown;
         if (t.type === VALUE) {
@@ -400,10 +402,10 @@ class DocumentParser implements KeySource {
         } else {
           value = this.emptyChild(t.line);
         }
-        m.set(k, value, keyLine);
+        m = setEntry(this, obj, m, k, value, keyLine);
       } else if (t.type === BLOCK_END) {
         sc.skip();
-        return m.obj;
+        return obj;
       } else {
         this.fail(`while parsing a block mapping (line ${startLine + 1}): did not find expected key`, t.line);
       }
@@ -428,17 +430,16 @@ class DocumentParser implements KeySource {
           // a single-pair mapping inside a flow sequence: [a: b]
           sc.skip();
           this.count(1, 0);
-          const m = new MappingBuilder(this);
+          const obj: Record<string, unknown> = {};
           t = sc.peek();
           const keyLine = t.line;
-          let key: unknown;
           if (t.type !== VALUE && t.type !== FLOW_ENTRY && t.type !== FLOW_SEQUENCE_END) {
-            key = this.child(false, false);
+            this.child(false, false);
           } else {
             sc.skip(); // goyaml (like libyaml) consumes this token here
-            key = this.emptyChild(t.line);
+            this.emptyChild(t.line);
           }
-          const k = m.key(key, keyLine);
+          const k = this.keyOf(keyLine);
           t = sc.peek();
           let value: unknown;
           if (t.type === VALUE) {
@@ -448,8 +449,8 @@ class DocumentParser implements KeySource {
           } else {
             value = this.emptyChild(t.line);
           }
-          m.set(k, value, keyLine);
-          out.push(m.obj);
+          setEntry(this, obj, undefined, k, value, keyLine);
+          out.push(obj);
           continue;
         } else if (t.type !== FLOW_SEQUENCE_END) {
           out.push(this.child(false, false));
@@ -465,8 +466,9 @@ class DocumentParser implements KeySource {
     const sc = this.sc;
     const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
-    const m = new MappingBuilder(this);
-    if (a) a.value = m.obj;
+    const obj: Record<string, unknown> = {};
+    let m: MappingBuilder | undefined; // see setEntry
+    if (a) a.value = obj;
     for (let first = true; ; first = false) {
       let t = sc.peek();
       if (t.type !== FLOW_MAPPING_END) {
@@ -479,9 +481,9 @@ class DocumentParser implements KeySource {
           sc.skip();
           t = sc.peek();
           const keyLine = t.line;
-          const hasKey = t.type !== VALUE && t.type !== FLOW_ENTRY && t.type !== FLOW_MAPPING_END;
-          const key = hasKey ? this.child(false, false) : this.emptyChild(t.line);
-          const k = m.key(key, keyLine);
+          if (t.type !== VALUE && t.type !== FLOW_ENTRY && t.type !== FLOW_MAPPING_END) this.child(false, false);
+          else this.emptyChild(t.line);
+          const k = this.keyOf(keyLine);
           t = sc.peek();
           let value: unknown;
           if (t.type === VALUE) {
@@ -491,18 +493,18 @@ class DocumentParser implements KeySource {
           } else {
             value = this.emptyChild(t.line);
           }
-          m.set(k, value, keyLine);
+          m = setEntry(this, obj, m, k, value, keyLine);
           continue;
         } else if (t.type !== FLOW_MAPPING_END) {
           const keyLine = t.line;
-          const key = this.child(false, false);
-          const k = m.key(key, keyLine);
-          m.set(k, this.emptyChild(keyLine), keyLine);
+          this.child(false, false);
+          const k = this.keyOf(keyLine);
+          m = setEntry(this, obj, m, k, this.emptyChild(keyLine), keyLine);
           continue;
         }
       }
       sc.skip();
-      return m.obj;
+      return obj;
     }
   }
 
