@@ -204,7 +204,12 @@ export function readDocuments(input: string, file: string, options: ReadOptions 
       }
       throw e;
     }
-    if (value !== undefined && value !== null) docs.push({ value, line: c.line + firstContentLine(chunk()) - 1 });
+    if (value !== undefined && value !== null) {
+      // a document usually starts with a key on its first line (`apiVersion:`): no search for its first content
+      const first = padded.charCodeAt(offsets[i]);
+      const contentLine = (first >= 97 && first <= 122) || (first >= 65 && first <= 90) ? 1 : firstContentLine(chunk());
+      docs.push({ value, line: c.line + contentLine - 1 });
+    }
   }
   if (error) throw error;
   return docs;
