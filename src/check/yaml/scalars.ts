@@ -429,12 +429,10 @@ export abstract class ScalarScanner extends Reader {
       if (c === 35) break;
       const run = pos;
       for (;;) {
-        if (c < 128 && ordinary[c] === 1) { // the common case, one table read (the end, 0, is not in it)
-          pos++;
-          col++;
-          c = s.charCodeAt(pos);
-          continue;
-        }
+        // the common case, one table read per character (the end, 0, is not in the table); columns counted after
+        const ascii = pos;
+        while (c < 128 && ordinary[c] === 1) c = s.charCodeAt(++pos);
+        col += pos - ascii;
         if (isBlankz(c) || (c === 58 && isBlankz(s.charCodeAt(pos + 1))) ||
           (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125))) break;
         pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
