@@ -79,11 +79,12 @@ export abstract class Reader {
     const length = to - from;
     if (length > MAX_SHARED_LENGTH) return s.slice(from, to);
     /* eslint-disable no-bitwise */ // a hash of the length and five characters (the comparison below checks them all)
+    const last = to - 1;
     let h = Math.imul(length, 0x9e3779b1) ^ s.charCodeAt(from);
-    h = Math.imul(h, 31) + s.charCodeAt(from + (length >> 1));
-    h = Math.imul(h, 31) + s.charCodeAt(to - 1);
-    h = Math.imul(h, 31) + s.charCodeAt(from + 1);
-    h = Math.imul(h, 31) + s.charCodeAt(to - 2);
+    h = (Math.imul(h, 31) + s.charCodeAt(from + (length >> 1))) | 0;
+    h = (Math.imul(h, 31) + s.charCodeAt(last)) | 0;
+    h = (Math.imul(h, 31) + s.charCodeAt(length > 1 ? from + 1 : from)) | 0;
+    h = (Math.imul(h, 31) + s.charCodeAt(length > 1 ? last - 1 : from)) | 0;
     const slot = (h ^ (h >>> 13)) & (STRING_TABLE_SIZE - 1);
     /* eslint-enable no-bitwise */
     const table = this.strings;
