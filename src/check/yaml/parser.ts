@@ -106,7 +106,7 @@ export class DocumentReader {
   private readonly sc: Scanner;
 
   constructor(padded: string, private readonly exact: boolean) {
-    this.sc = new Scanner(padded, 0, new StringTable());
+    this.sc = new Scanner(padded, 0, new StringTable(padded.length));
   }
 
   /** The first document of the text from `start` to the next NUL, as {@link parseFirstDocument}. */

@@ -11,7 +11,7 @@ const PLAIN = Style.PLAIN;
 // declared here, not imported: V8 inlines module-local functions
 const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
 
-/** Entries of a {@link StringTable} (a power of two). */
+/** The largest {@link StringTable} (entries, a power of two): enough for the keys and common values of a manifest. */
 const STRING_TABLE_SIZE = 4096;
 /** Longer scalars are rarely repeated (names and hosts of each object): sliced without a lookup. */
 const MAX_SHARED_LENGTH = 24;
@@ -23,10 +23,22 @@ const MAX_SHARED_LENGTH = 24;
  * to read character by character).
  */
 export class StringTable {
-  readonly strings: string[] = new Array<string>(STRING_TABLE_SIZE).fill('');
-  readonly starts = new Int32Array(STRING_TABLE_SIZE);
+  readonly strings: string[];
+  readonly starts: Int32Array;
   /** 0 for an empty entry (no scalar is looked up with length 0). */
-  readonly lengths = new Int32Array(STRING_TABLE_SIZE);
+  readonly lengths: Int32Array;
+  /** Entries - 1. */
+  readonly mask: number;
+
+  /** A table for a text of `length` characters: small for a small text (e.g. one read back during synth). */
+  constructor(length: number) {
+    let size = 16;
+    while (size < STRING_TABLE_SIZE && size * 16 < length) size *= 2;
+    this.strings = new Array<string>(size).fill('');
+    this.starts = new Int32Array(size);
+    this.lengths = new Int32Array(size);
+    this.mask = size - 1;
+  }
 }
 
 /** What ends a text for the scanner: longer than its look-ahead (goyaml's is 4 characters). */
@@ -85,9 +97,9 @@ export abstract class Reader {
     h = (Math.imul(h, 31) + s.charCodeAt(last)) | 0;
     h = (Math.imul(h, 31) + s.charCodeAt(length > 1 ? from + 1 : from)) | 0;
     h = (Math.imul(h, 31) + s.charCodeAt(length > 1 ? last - 1 : from)) | 0;
-    const slot = (h ^ (h >>> 13)) & (STRING_TABLE_SIZE - 1);
-    /* eslint-enable no-bitwise */
     const table = this.strings;
+    const slot = (h ^ (h >>> 13)) & table.mask;
+    /* eslint-enable no-bitwise */
     if (table.lengths[slot] === length) {
       const start = table.starts[slot];
       let i = 0;
