@@ -21,7 +21,8 @@
  * Parser: a port of goyaml v2's scanner and parser (src/check/yaml/), measured against js-yaml in the README.
  */
 import { isRecord, KubeObject, SourceRef } from './model';
-import { parseFirstDocument } from './yaml/parser';
+import { DocumentReader } from './yaml/parser';
+import { END_PADDING } from './yaml/reader';
 import { YamlSyntaxError } from './yaml/scanner';
 
 export { resolvePlainScalar } from './yaml/resolve';
@@ -97,8 +98,18 @@ function goTrimSpace(s: string): string {
   return s.slice(a, b);
 }
 
-/** Characters goyaml's reader refuses ("control characters are not allowed"); lone surrogates are not UTF-8. */
-const NOT_ALLOWED = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\ud800-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * Characters goyaml's reader refuses ("control characters are not allowed"); lone surrogates are not UTF-8. Searched
+ * in the whole text (one search for a clean file, not one per document): a chunk starts after a line break and ends
+ * before a `---` line, so a match inside a chunk is the same whether the chunk or the whole text is searched.
+ */
+const NOT_ALLOWED = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\ud800-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The first character of `text` at or after `from` that goyaml's reader refuses, or undefined. */
+function notAllowedFrom(text: string, from: number): RegExpExecArray | undefined {
+  NOT_ALLOWED.lastIndex = from;
+  return NOT_ALLOWED.exec(text) ?? undefined;
+}
 
 function lineAt(text: string, pos: number): number {
   let line = 1;
@@ -106,14 +117,19 @@ function lineAt(text: string, pos: number): number {
   return line;
 }
 
+/** A document of the stream: text[start, end) of the file, whose first line is `line` (1-based). */
+interface Chunk {
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
+}
+
 /**
- * The documents of a file exactly as kubectl reads them (apimachinery's YAMLReader + sigs.k8s.io/yaml), in order,
- * empty and `null` documents dropped. Throws {@link ManifestLoadError} where kubectl would refuse the file (and for
- * the deliberate refusals: duplicate keys).
+ * Splits the stream like apimachinery's YAMLReader: a line starting with `---` ends a document. Returns the chunks
+ * before the first invalid separator, and that separator's error (thrown once the chunks before it are read).
  */
-export function readDocuments(input: string, file: string, options: ReadOptions = {}): ReadDocument[] {
-  const text = input.includes('\r\n') ? input.replace(/\r\n/g, '\n') : input;
-  const docs: ReadDocument[] = [];
+function splitDocuments(text: string, file: string): { chunks: Chunk[]; error?: ManifestLoadError } {
+  const chunks: Chunk[] = [];
   let chunkStart = 0;
   let chunkLine = 1;
   let line = 1;
@@ -133,38 +149,70 @@ export function readDocuments(input: string, file: string, options: ReadOptions 
     const sepLine = lineOf(at);
     const rest = goTrimSpace(text.slice(at + 3, end));
     if (rest !== '' && rest[0] !== '#') {
-      throw new ManifestLoadError(file, sepLine, `invalid document separator "${text.slice(at, end).trim()}": kubectl only accepts "---" alone on its line (a comment may follow); put the content on the next line`);
+      return { chunks, error: new ManifestLoadError(file, sepLine, `invalid document separator "${text.slice(at, end).trim()}": kubectl only accepts "---" alone on its line (a comment may follow); put the content on the next line`) };
     }
-    if (at > chunkStart) readChunk(text.slice(chunkStart, at), chunkLine, file, options, docs);
+    if (at > chunkStart) chunks.push({ start: chunkStart, end: at, line: chunkLine });
     chunkStart = eol < 0 ? text.length : eol + 1;
     chunkLine = sepLine + 1;
     if (eol < 0) break;
   }
-  if (chunkStart < text.length) {
-    const last = text.slice(chunkStart);
-    readChunk(last.endsWith('\n') ? last : `${last}\n`, chunkLine, file, options, docs);
-  }
-  return docs;
+  if (chunkStart < text.length) chunks.push({ start: chunkStart, end: text.length, line: chunkLine });
+  return { chunks };
 }
 
-function readChunk(chunk: string, firstLine: number, file: string, options: ReadOptions, docs: ReadDocument[]): void {
-  const bad = NOT_ALLOWED.exec(chunk);
-  if (bad) {
-    const what = bad[0] === '\u0000' ? 'NUL bytes (binary data?)' : `the control character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-    throw new ManifestLoadError(file, firstLine + lineAt(chunk, bad.index) - 1, `the file contains ${what}, which YAML does not allow; pass YAML or JSON manifests (escape it in a double-quoted string)`);
+/**
+ * The documents of a file exactly as kubectl reads them (apimachinery's YAMLReader + sigs.k8s.io/yaml), in order,
+ * empty and `null` documents dropped. Throws {@link ManifestLoadError} where kubectl would refuse the file (and for
+ * the deliberate refusals: duplicate keys).
+ */
+export function readDocuments(input: string, file: string, options: ReadOptions = {}): ReadDocument[] {
+  const text = input.includes('\r\n') ? input.replace(/\r\n/g, '\n') : input;
+  const { chunks, error } = splitDocuments(text, file);
+  // All chunks in one string, each followed by NULs: the scanner reads from a chunk's start up to its NULs, as goyaml
+  // reads its NUL-padded buffer (one copy of the file, not one per document)
+  const parts: string[] = [];
+  const offsets: number[] = [];
+  let offset = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i];
+    const last = c.end === text.length && text.charCodeAt(c.end - 1) !== 10; // the last line gets its line break
+    offsets.push(offset);
+    parts.push(text.slice(c.start, c.end), last ? `\n${END_PADDING}` : END_PADDING);
+    offset += c.end - c.start + (last ? 1 : 0) + END_PADDING.length;
   }
-  let value: unknown;
-  try {
-    value = parseFirstDocument(chunk, { exactIntegers: options.exactIntegers === true });
-  } catch (e) {
-    if (e instanceof YamlSyntaxError) {
-      const l = e.line >= 0 ? firstLine + e.line : firstLine + firstContentLine(chunk) - 1;
-      throw new ManifestLoadError(file, l, `invalid YAML: ${hint(e.message)}`);
+  const padded = parts.join('');
+  const parser = new DocumentReader(padded, options.exactIntegers === true);
+  const docs: ReadDocument[] = [];
+  // the next refused character at or after the current chunk (searched again only once a chunk is past it)
+  let bad = notAllowedFrom(text, 0);
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i];
+    if (bad && bad.index < c.start) bad = notAllowedFrom(text, c.start);
+    const chunk = () => padded.slice(offsets[i], (i + 1 < chunks.length ? offsets[i + 1] : padded.length) - END_PADDING.length);
+    if (bad && bad.index < c.end) {
+      const code = bad[0].charCodeAt(0);
+      const what = code === 0 ? 'NUL bytes (binary data?)' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+      throw new ManifestLoadError(file, c.line + lineAt(chunk(), bad.index - c.start) - 1, `the file contains ${what}, which YAML does not allow; pass YAML or JSON manifests (escape it in a double-quoted string)`);
     }
-    throw e;
+    let value: unknown;
+    try {
+      value = parser.read(offsets[i]);
+    } catch (e) {
+      if (e instanceof YamlSyntaxError) {
+        const l = e.line >= 0 ? c.line + e.line : c.line + firstContentLine(chunk()) - 1;
+        throw new ManifestLoadError(file, l, `invalid YAML: ${hint(e.message)}`);
+      }
+      throw e;
+    }
+    if (value !== undefined && value !== null) {
+      // a document usually starts with a key on its first line (`apiVersion:`): no search for its first content
+      const first = padded.charCodeAt(offsets[i]);
+      const contentLine = (first >= 97 && first <= 122) || (first >= 65 && first <= 90) ? 1 : firstContentLine(chunk());
+      docs.push({ value, line: c.line + contentLine - 1 });
+    }
   }
-  if (value === undefined || value === null) return;
-  docs.push({ value, line: firstLine + firstContentLine(chunk) - 1 });
+  if (error) throw error;
+  return docs;
 }
 
 function hint(problem: string): string {

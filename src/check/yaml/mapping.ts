@@ -23,19 +23,32 @@ function setKey(mapping: Record<string, unknown>, key: string, value: unknown): 
 /** The key of a `<<` merge. */
 export const MERGE_KEY = Symbol('merge');
 
+/**
+ * Sets a key of a mapping being built, with a {@link MappingBuilder} only from the first key that needs goyaml's
+ * bookkeeping (a merge, a key that is not a plain string, a key set before): most mappings never need one, and are
+ * built without allocating it. Returns the builder for the mapping's next keys. `k` is the key node's
+ * {@link KeySource.keyOf}, read before its value was parsed.
+ */
+export function setEntry(
+  p: KeySource, obj: Record<string, unknown>, m: MappingBuilder | undefined, k: string | typeof MERGE_KEY, value: unknown, line: number,
+): MappingBuilder | undefined {
+  if (m === undefined && k !== MERGE_KEY && p.lastKeyId === undefined && !Object.prototype.hasOwnProperty.call(obj, k)) {
+    setKey(obj, k, value); // what MappingBuilder.set does while it has no merged keys and no key identities
+    return undefined;
+  }
+  const b = m ?? new MappingBuilder(p, obj);
+  b.set(k, value, line);
+  return b;
+}
+
 /** Builds one mapping with goyaml's key semantics. */
 export class MappingBuilder {
-  readonly obj: Record<string, unknown> = {};
   /** Keys set by merges (an explicit key may override them; a duplicate explicit key is refused). */
   private merged: Set<string> | undefined;
   /** Go identities of non-string keys. */
   private ids: Map<string, string> | undefined;
 
-  constructor(private readonly p: KeySource) {}
-
-  key(_value: unknown, line: number): string | typeof MERGE_KEY {
-    return this.p.keyOf(line);
-  }
+  constructor(private readonly p: KeySource, readonly obj: Record<string, unknown> = {}) {}
 
   set(k: string | typeof MERGE_KEY, value: unknown, line: number): void {
     const obj = this.obj;

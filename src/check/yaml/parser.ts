@@ -10,18 +10,51 @@
  * two keys of one mapping that are the same key (`a` twice, `on` and `true`) or that become the same JSON key
  * (`1` and `"1"`).
  */
-import { checkFinite, KeySource, MappingBuilder, MERGE_KEY } from './mapping';
+import { checkFinite, KeySource, MappingBuilder, MERGE_KEY, setEntry } from './mapping';
 
 export { DuplicateKeyError } from './mapping';
+import { END_PADDING, StringTable } from './reader';
 import { BINARY, decodeScalar, jsonKey, MERGE, plainIsString, Resolved, ResolveError, STR } from './resolve';
 import { Scanner } from './scanner';
 // Tok and Style straight from their module (not re-exported through scanner.ts: a getter per read when transpiled
 // file by file, as the bench and ts-node do, where const enums are not inlined)
 import { Style, Tok, YamlSyntaxError } from './tokens';
 
+// Token types and styles as module-local constants: tsc inlines a const enum, but code transpiled file by file
+// (ts-node, the benchmarks) reads each member from the enum object, a dictionary lookup in the loader's hottest code
+const VERSION_DIRECTIVE = Tok.VERSION_DIRECTIVE;
+const TAG = Tok.TAG;
+const TAG_DIRECTIVE = Tok.TAG_DIRECTIVE;
+const DOCUMENT_START = Tok.DOCUMENT_START;
+const STREAM_END = Tok.STREAM_END;
+const DOCUMENT_END = Tok.DOCUMENT_END;
+const ALIAS = Tok.ALIAS;
+const ANCHOR = Tok.ANCHOR;
+const BLOCK_ENTRY = Tok.BLOCK_ENTRY;
+const SCALAR = Tok.SCALAR;
+const FLOW_SEQUENCE_START = Tok.FLOW_SEQUENCE_START;
+const FLOW_MAPPING_START = Tok.FLOW_MAPPING_START;
+const BLOCK_SEQUENCE_START = Tok.BLOCK_SEQUENCE_START;
+const BLOCK_MAPPING_START = Tok.BLOCK_MAPPING_START;
+const BLOCK_END = Tok.BLOCK_END;
+const KEY = Tok.KEY;
+const VALUE = Tok.VALUE;
+const FLOW_SEQUENCE_END = Tok.FLOW_SEQUENCE_END;
+const FLOW_ENTRY = Tok.FLOW_ENTRY;
+const FLOW_MAPPING_END = Tok.FLOW_MAPPING_END;
+const PLAIN = Style.PLAIN;
+
 const ALIAS_RATIO_RANGE_LOW = 400000;
 const ALIAS_RATIO_RANGE_HIGH = 4000000;
 const ALIAS_RATIO_RANGE = ALIAS_RATIO_RANGE_HIGH - ALIAS_RATIO_RANGE_LOW;
+
+/**
+ * The array without spare capacity, for the documents kept in memory: V8 gives an array 16 slots at its first push,
+ * and manifests are full of sequences of one or two entries (hosts, ports, containers, routes).
+ */
+function exactSize(a: unknown[]): unknown[] {
+  return a.length < 16 ? a.slice() : a;
+}
 
 function allowedAliasRatio(decodeCount: number): number {
   if (decodeCount <= ALIAS_RATIO_RANGE_LOW) return 0.99;
@@ -30,7 +63,11 @@ function allowedAliasRatio(decodeCount: number): number {
 }
 
 
-const enum Kind { SCALAR, MAPPING, SEQUENCE }
+/** Node kinds (numbers, not an enum: see the token types above). */
+const SCALAR_NODE = 0;
+const MAPPING_NODE = 1;
+const SEQUENCE_NODE = 2;
+type Kind = typeof SCALAR_NODE | typeof MAPPING_NODE | typeof SEQUENCE_NODE;
 
 interface Anchor {
   value: unknown;
@@ -57,13 +94,29 @@ const DEFAULT_TAGS: ReadonlyArray<[string, string]> = [['!', '!'], ['!!', 'tag:y
 /**
  * Parses the first YAML document of `text` like goyaml's Unmarshal into interface{} followed by sigs.k8s.io/yaml's
  * JSON conversion. Returns undefined when the text holds no document. Throws {@link YamlSyntaxError} (0-based line).
+ * The text must hold no NUL (the scanner reads NUL as the end of input; readDocuments refuses NUL first).
  */
 export function parseFirstDocument(text: string, options: ParseOptions = {}): unknown {
-  return new DocumentParser(text, options.exactIntegers === true).document();
+  return new DocumentReader(text + END_PADDING, options.exactIntegers === true).read(0);
+}
+
+/** Reads documents of one text that holds several, each followed by {@link END_PADDING} (see readDocuments). */
+export class DocumentReader {
+  /** One scanner for all documents (restarted for each). */
+  private readonly sc: Scanner;
+
+  constructor(padded: string, private readonly exact: boolean) {
+    this.sc = new Scanner(padded, 0, new StringTable(padded.length));
+  }
+
+  /** The first document of the text from `start` to the next NUL, as {@link parseFirstDocument}. */
+  read(start: number): unknown {
+    this.sc.restart(start);
+    return new DocumentParser(this.sc, this.exact).document();
+  }
 }
 
 class DocumentParser implements KeySource {
-  private readonly sc: Scanner;
   private tags: ReadonlyArray<[string, string]> = DEFAULT_TAGS;
   /** Created at the first anchor (most documents have none). */
   private anchors: Map<string, Anchor> | undefined;
@@ -71,7 +124,7 @@ class DocumentParser implements KeySource {
   private aliasCount = 0;
   private nonFinite: { text: string; line: number } | undefined;
   // what the last parsed node was, for keys
-  private lastKind: Kind = Kind.SCALAR;
+  private lastKind: Kind = SCALAR_NODE;
   /** The last node was a scalar (or an alias to one): its tag, text and implicitness, for keys and anchors. */
   private lastIsScalar = false;
   private lastTag = '';
@@ -81,9 +134,7 @@ class DocumentParser implements KeySource {
   /** Go identity of the last key when it is not a plain string (`i:1`, `b:true`...), for collision messages. */
   lastKeyId: string | undefined;
 
-  constructor(text: string, private readonly exact: boolean) {
-    this.sc = new Scanner(text);
-  }
+  constructor(private readonly sc: Scanner, private readonly exact: boolean) {}
 
   private fail(problem: string, line: number): never {
     throw new YamlSyntaxError(problem, line);
@@ -103,19 +154,19 @@ class DocumentParser implements KeySource {
     sc.skip();
     let t = sc.peek();
     let value: unknown;
-    if (t.type !== Tok.VERSION_DIRECTIVE && t.type !== Tok.TAG_DIRECTIVE && t.type !== Tok.DOCUMENT_START && t.type !== Tok.STREAM_END) {
+    if (t.type !== VERSION_DIRECTIVE && t.type !== TAG_DIRECTIVE && t.type !== DOCUMENT_START && t.type !== STREAM_END) {
       this.processDirectives();
       this.count(1, 0);
       value = this.child(true, false);
-    } else if (t.type !== Tok.STREAM_END) {
+    } else if (t.type !== STREAM_END) {
       this.processDirectives();
       t = sc.peek();
-      if (t.type !== Tok.DOCUMENT_START) this.fail('did not find expected <document start>', t.line);
+      if (t.type !== DOCUMENT_START) this.fail('did not find expected <document start>', t.line);
       sc.skip();
       t = sc.peek();
       this.count(1, 0);
-      if (t.type === Tok.VERSION_DIRECTIVE || t.type === Tok.TAG_DIRECTIVE || t.type === Tok.DOCUMENT_START ||
-        t.type === Tok.DOCUMENT_END || t.type === Tok.STREAM_END) {
+      if (t.type === VERSION_DIRECTIVE || t.type === TAG_DIRECTIVE || t.type === DOCUMENT_START ||
+        t.type === DOCUMENT_END || t.type === STREAM_END) {
         value = this.empty('', true);
       } else {
         value = this.child(true, false);
@@ -124,7 +175,7 @@ class DocumentParser implements KeySource {
       return undefined;
     }
     t = sc.peek();
-    if (t.type === Tok.DOCUMENT_END) sc.skip();
+    if (t.type === DOCUMENT_END) sc.skip();
     if (this.nonFinite) checkFinite(value, this.nonFinite);
     return value;
   }
@@ -133,8 +184,8 @@ class DocumentParser implements KeySource {
     const sc = this.sc;
     let version = false;
     const tags: Array<[string, string]> = [];
-    for (let t = sc.peek(); t.type === Tok.VERSION_DIRECTIVE || t.type === Tok.TAG_DIRECTIVE; t = sc.peek()) {
-      if (t.type === Tok.VERSION_DIRECTIVE) {
+    for (let t = sc.peek(); t.type === VERSION_DIRECTIVE || t.type === TAG_DIRECTIVE; t = sc.peek()) {
+      if (t.type === VERSION_DIRECTIVE) {
         if (version) this.fail('found duplicate %YAML directive', t.line);
         if (t.major !== 1 || t.minor !== 1) this.fail('found incompatible YAML document', t.line);
         version = true;
@@ -151,7 +202,7 @@ class DocumentParser implements KeySource {
 
   /** An empty scalar (goyaml process_empty_scalar, or a node with only an anchor/tag). */
   private empty(tag: string, implicit: boolean, line = this.sc.line): unknown {
-    this.lastKind = Kind.SCALAR;
+    this.lastKind = SCALAR_NODE;
     this.setLastScalar(tag, '', implicit);
     this.lastAlias = undefined;
     return this.scalarValue(tag, '', implicit, line);
@@ -185,14 +236,14 @@ class DocumentParser implements KeySource {
   private node(block: boolean, indentless: boolean): unknown {
     const sc = this.sc;
     let t = sc.peek();
-    if (t.type === Tok.ALIAS) {
+    if (t.type === ALIAS) {
       sc.skip();
       const a = this.anchors?.get(t.value);
       if (!a) this.fail(`unknown anchor '${t.value}' referenced`, t.line);
       if (!a.complete) this.fail(`anchor '${t.value}' value contains itself`, t.line);
       this.count(1 + a.count, a.count);
       this.lastKind = a.kind;
-      if (a.kind === Kind.SCALAR) this.setLastScalar(a.tag, a.text, a.implicit);
+      if (a.kind === SCALAR_NODE) this.setLastScalar(a.tag, a.text, a.implicit);
       else this.lastIsScalar = false;
       this.lastAlias = a;
       return a.value;
@@ -201,22 +252,22 @@ class DocumentParser implements KeySource {
     let anchor: string | undefined;
     let tagHandle: string | undefined;
     let tagSuffix = '';
-    if (t.type === Tok.ANCHOR) {
+    if (t.type === ANCHOR) {
       anchor = t.value;
       sc.skip();
       t = sc.peek();
-      if (t.type === Tok.TAG) {
+      if (t.type === TAG) {
         tagHandle = t.value;
         tagSuffix = t.suffix;
         sc.skip();
         t = sc.peek();
       }
-    } else if (t.type === Tok.TAG) {
+    } else if (t.type === TAG) {
       tagHandle = t.value;
       tagSuffix = t.suffix;
       sc.skip();
       t = sc.peek();
-      if (t.type === Tok.ANCHOR) {
+      if (t.type === ANCHOR) {
         anchor = t.value;
         sc.skip();
         t = sc.peek();
@@ -233,43 +284,43 @@ class DocumentParser implements KeySource {
       }
     }
     const a: Anchor | undefined = anchor !== undefined
-      ? { value: undefined, kind: Kind.SCALAR, tag, text: '', implicit: true, complete: false, start: this.decodeCount - 1, count: 0, line: startLine }
+      ? { value: undefined, kind: SCALAR_NODE, tag, text: '', implicit: true, complete: false, start: this.decodeCount - 1, count: 0, line: startLine }
       : undefined;
     if (a) (this.anchors ??= new Map()).set(anchor!, a);
     let value: unknown;
     let kind: Kind;
-    if (indentless && t.type === Tok.BLOCK_ENTRY) {
-      kind = Kind.SEQUENCE;
+    if (indentless && t.type === BLOCK_ENTRY) {
+      kind = SEQUENCE_NODE;
       value = this.indentlessSequence(a);
-    } else if (t.type === Tok.SCALAR) {
+    } else if (t.type === SCALAR) {
       sc.skip();
-      const implicit = (tag === '' && t.style === Style.PLAIN) || tag === '!';
-      kind = Kind.SCALAR;
+      const implicit = (tag === '' && t.style === PLAIN) || tag === '!';
+      kind = SCALAR_NODE;
       value = this.scalarValue(tag, t.value, implicit, t.line);
       this.setLastScalar(tag, t.value, implicit);
-    } else if (t.type === Tok.FLOW_SEQUENCE_START) {
-      kind = Kind.SEQUENCE;
+    } else if (t.type === FLOW_SEQUENCE_START) {
+      kind = SEQUENCE_NODE;
       value = this.flowSequence(a);
-    } else if (t.type === Tok.FLOW_MAPPING_START) {
-      kind = Kind.MAPPING;
+    } else if (t.type === FLOW_MAPPING_START) {
+      kind = MAPPING_NODE;
       value = this.flowMapping(a);
-    } else if (block && t.type === Tok.BLOCK_SEQUENCE_START) {
-      kind = Kind.SEQUENCE;
+    } else if (block && t.type === BLOCK_SEQUENCE_START) {
+      kind = SEQUENCE_NODE;
       value = this.blockSequence(a);
-    } else if (block && t.type === Tok.BLOCK_MAPPING_START) {
-      kind = Kind.MAPPING;
+    } else if (block && t.type === BLOCK_MAPPING_START) {
+      kind = MAPPING_NODE;
       value = this.blockMapping(a);
     } else if (anchor !== undefined || tag !== '') {
-      kind = Kind.SCALAR;
+      kind = SCALAR_NODE;
       value = this.empty(tag, tag === '', t.line);
     } else {
       this.fail(`while parsing a ${block ? 'block' : 'flow'} node: did not find expected node content`, t.line);
     }
     this.lastKind = kind;
-    if (kind !== Kind.SCALAR) this.lastIsScalar = false;
+    if (kind !== SCALAR_NODE) this.lastIsScalar = false;
     this.lastAlias = undefined;
     if (a) {
-      if (kind === Kind.SCALAR && this.lastIsScalar) {
+      if (kind === SCALAR_NODE && this.lastIsScalar) {
         a.text = this.lastText;
         a.implicit = this.lastImplicit;
       }
@@ -300,13 +351,13 @@ class DocumentParser implements KeySource {
     if (a) a.value = out;
     for (;;) {
       let t = sc.peek();
-      if (t.type === Tok.BLOCK_ENTRY) {
+      if (t.type === BLOCK_ENTRY) {
         sc.skip();
         t = sc.peek();
-        out.push(t.type !== Tok.BLOCK_ENTRY && t.type !== Tok.BLOCK_END ? this.child(true, false) : this.emptyChild(t.line));
-      } else if (t.type === Tok.BLOCK_END) {
+        out.push(t.type !== BLOCK_ENTRY && t.type !== BLOCK_END ? this.child(true, false) : this.emptyChild(t.line));
+      } else if (t.type === BLOCK_END) {
         sc.skip();
-        return out;
+        return exactSize(out);
       } else {
         this.fail(`while parsing a block collection (line ${startLine + 1}): did not find expected '-' indicator`, t.line);
       }
@@ -317,42 +368,44 @@ class DocumentParser implements KeySource {
     const sc = this.sc;
     const out: unknown[] = [];
     if (a) a.value = out;
-    for (let t = sc.peek(); t.type === Tok.BLOCK_ENTRY; t = sc.peek()) {
+    for (let t = sc.peek(); t.type === BLOCK_ENTRY; t = sc.peek()) {
       sc.skip();
       t = sc.peek();
-      const hasItem = t.type !== Tok.BLOCK_ENTRY && t.type !== Tok.KEY && t.type !== Tok.VALUE && t.type !== Tok.BLOCK_END;
+      const hasItem = t.type !== BLOCK_ENTRY && t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END;
       out.push(hasItem ? this.child(true, false) : this.emptyChild(t.line));
     }
-    return out;
+    return exactSize(out);
   }
 
   private blockMapping(a: Anchor | undefined): Record<string, unknown> {
     const sc = this.sc;
     const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
-    const m = new MappingBuilder(this);
-    if (a) a.value = m.obj;
+    const obj: Record<string, unknown> = {};
+    let m: MappingBuilder | undefined; // see setEntry
+    if (a) a.value = obj;
     for (;;) {
       let t = sc.peek();
-      if (t.type === Tok.KEY) {
+      if (t.type === KEY) {
         sc.skip();
         t = sc.peek();
         const keyLine = t.line;
-        const key = t.type !== Tok.KEY && t.type !== Tok.VALUE && t.type !== Tok.BLOCK_END ? this.child(true, true) : this.emptyChild(t.line);
-        const k = m.key(key, keyLine);
+        if (t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END) this.child(true, true);
+        else this.emptyChild(t.line);
+        const k = this.keyOf(keyLine);
         t = sc.peek();
         let value: unknown;
-        if (t.type === Tok.VALUE) {
+        if (t.type === VALUE) {
           sc.skip();
           t = sc.peek();
-          value = t.type !== Tok.KEY && t.type !== Tok.VALUE && t.type !== Tok.BLOCK_END ? this.child(true, true) : this.emptyChild(t.line);
+          value = t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END ? this.child(true, true) : this.emptyChild(t.line);
         } else {
           value = this.emptyChild(t.line);
         }
-        m.set(k, value, keyLine);
-      } else if (t.type === Tok.BLOCK_END) {
+        m = setEntry(this, obj, m, k, value, keyLine);
+      } else if (t.type === BLOCK_END) {
         sc.skip();
-        return m.obj;
+        return obj;
       } else {
         this.fail(`while parsing a block mapping (line ${startLine + 1}): did not find expected key`, t.line);
       }
@@ -367,46 +420,45 @@ class DocumentParser implements KeySource {
     if (a) a.value = out;
     for (let first = true; ; first = false) {
       let t = sc.peek();
-      if (t.type !== Tok.FLOW_SEQUENCE_END) {
+      if (t.type !== FLOW_SEQUENCE_END) {
         if (!first) {
-          if (t.type !== Tok.FLOW_ENTRY) this.fail(`while parsing a flow sequence (line ${startLine + 1}): did not find expected ',' or ']'`, t.line);
+          if (t.type !== FLOW_ENTRY) this.fail(`while parsing a flow sequence (line ${startLine + 1}): did not find expected ',' or ']'`, t.line);
           sc.skip();
           t = sc.peek();
         }
-        if (t.type === Tok.KEY) {
+        if (t.type === KEY) {
           // a single-pair mapping inside a flow sequence: [a: b]
           sc.skip();
           this.count(1, 0);
-          const m = new MappingBuilder(this);
+          const obj: Record<string, unknown> = {};
           t = sc.peek();
           const keyLine = t.line;
-          let key: unknown;
-          if (t.type !== Tok.VALUE && t.type !== Tok.FLOW_ENTRY && t.type !== Tok.FLOW_SEQUENCE_END) {
-            key = this.child(false, false);
+          if (t.type !== VALUE && t.type !== FLOW_ENTRY && t.type !== FLOW_SEQUENCE_END) {
+            this.child(false, false);
           } else {
             sc.skip(); // goyaml (like libyaml) consumes this token here
-            key = this.emptyChild(t.line);
+            this.emptyChild(t.line);
           }
-          const k = m.key(key, keyLine);
+          const k = this.keyOf(keyLine);
           t = sc.peek();
           let value: unknown;
-          if (t.type === Tok.VALUE) {
+          if (t.type === VALUE) {
             sc.skip();
             t = sc.peek();
-            value = t.type !== Tok.FLOW_ENTRY && t.type !== Tok.FLOW_SEQUENCE_END ? this.child(false, false) : this.emptyChild(t.line);
+            value = t.type !== FLOW_ENTRY && t.type !== FLOW_SEQUENCE_END ? this.child(false, false) : this.emptyChild(t.line);
           } else {
             value = this.emptyChild(t.line);
           }
-          m.set(k, value, keyLine);
-          out.push(m.obj);
+          setEntry(this, obj, undefined, k, value, keyLine);
+          out.push(obj);
           continue;
-        } else if (t.type !== Tok.FLOW_SEQUENCE_END) {
+        } else if (t.type !== FLOW_SEQUENCE_END) {
           out.push(this.child(false, false));
           continue;
         }
       }
       sc.skip();
-      return out;
+      return exactSize(out);
     }
   }
 
@@ -414,50 +466,51 @@ class DocumentParser implements KeySource {
     const sc = this.sc;
     const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
-    const m = new MappingBuilder(this);
-    if (a) a.value = m.obj;
+    const obj: Record<string, unknown> = {};
+    let m: MappingBuilder | undefined; // see setEntry
+    if (a) a.value = obj;
     for (let first = true; ; first = false) {
       let t = sc.peek();
-      if (t.type !== Tok.FLOW_MAPPING_END) {
+      if (t.type !== FLOW_MAPPING_END) {
         if (!first) {
-          if (t.type !== Tok.FLOW_ENTRY) this.fail(`while parsing a flow mapping (line ${startLine + 1}): did not find expected ',' or '}'`, t.line);
+          if (t.type !== FLOW_ENTRY) this.fail(`while parsing a flow mapping (line ${startLine + 1}): did not find expected ',' or '}'`, t.line);
           sc.skip();
           t = sc.peek();
         }
-        if (t.type === Tok.KEY) {
+        if (t.type === KEY) {
           sc.skip();
           t = sc.peek();
           const keyLine = t.line;
-          const hasKey = t.type !== Tok.VALUE && t.type !== Tok.FLOW_ENTRY && t.type !== Tok.FLOW_MAPPING_END;
-          const key = hasKey ? this.child(false, false) : this.emptyChild(t.line);
-          const k = m.key(key, keyLine);
+          if (t.type !== VALUE && t.type !== FLOW_ENTRY && t.type !== FLOW_MAPPING_END) this.child(false, false);
+          else this.emptyChild(t.line);
+          const k = this.keyOf(keyLine);
           t = sc.peek();
           let value: unknown;
-          if (t.type === Tok.VALUE) {
+          if (t.type === VALUE) {
             sc.skip();
             t = sc.peek();
-            value = t.type !== Tok.FLOW_ENTRY && t.type !== Tok.FLOW_MAPPING_END ? this.child(false, false) : this.emptyChild(t.line);
+            value = t.type !== FLOW_ENTRY && t.type !== FLOW_MAPPING_END ? this.child(false, false) : this.emptyChild(t.line);
           } else {
             value = this.emptyChild(t.line);
           }
-          m.set(k, value, keyLine);
+          m = setEntry(this, obj, m, k, value, keyLine);
           continue;
-        } else if (t.type !== Tok.FLOW_MAPPING_END) {
+        } else if (t.type !== FLOW_MAPPING_END) {
           const keyLine = t.line;
-          const key = this.child(false, false);
-          const k = m.key(key, keyLine);
-          m.set(k, this.emptyChild(keyLine), keyLine);
+          this.child(false, false);
+          const k = this.keyOf(keyLine);
+          m = setEntry(this, obj, m, k, this.emptyChild(keyLine), keyLine);
           continue;
         }
       }
       sc.skip();
-      return m.obj;
+      return obj;
     }
   }
 
   /** The last node as a map key: the JSON key, or MERGE_KEY for `<<`. */
   keyOf(line: number): string | typeof MERGE_KEY {
-    if (this.lastKind !== Kind.SCALAR || !this.lastIsScalar) {
+    if (this.lastKind !== SCALAR_NODE || !this.lastIsScalar) {
       this.fail('invalid map key: a mapping or sequence cannot be a key', line);
     }
     const tag = this.lastTag;

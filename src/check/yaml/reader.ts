@@ -4,8 +4,45 @@
  */
 import { Style, Tok, Token, YamlSyntaxError } from './tokens';
 
+// The plain style as a module-local constant: tsc inlines a const enum, but code transpiled file by file
+// (ts-node, the benchmarks) reads each member from the enum object, a dictionary lookup in the loader's hottest code
+const PLAIN = Style.PLAIN;
+
 // declared here, not imported: V8 inlines module-local functions
 const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
+
+/** The largest {@link StringTable} (entries, a power of two): enough for the keys and common values of a manifest. */
+const STRING_TABLE_SIZE = 4096;
+/** Longer scalars are rarely repeated (names and hosts of each object): sliced without a lookup. */
+const MAX_SHARED_LENGTH = 24;
+
+/**
+ * Short scalars read from one text, by a hash of their characters (see Reader.text); shared by the documents of a
+ * file, since the same keys and values recur in each. Each entry keeps where in the text it was read, so that a
+ * lookup compares the text with itself (a string once used as a key becomes a reference to V8's interned copy, slow
+ * to read character by character).
+ */
+export class StringTable {
+  readonly strings: string[];
+  readonly starts: Int32Array;
+  /** 0 for an empty entry (no scalar is looked up with length 0). */
+  readonly lengths: Int32Array;
+  /** Entries - 1. */
+  readonly mask: number;
+
+  /** A table for a text of `length` characters: small for a small text (e.g. one read back during synth). */
+  constructor(length: number) {
+    let size = 16;
+    while (size < STRING_TABLE_SIZE && size * 16 < length) size *= 2;
+    this.strings = new Array<string>(size).fill('');
+    this.starts = new Int32Array(size);
+    this.lengths = new Int32Array(size);
+    this.mask = size - 1;
+  }
+}
+
+/** What ends a text for the scanner: longer than its look-ahead (goyaml's is 4 characters). */
+export const END_PADDING = '\0\0\0\0';
 
 /** The reading position, the token slots and the reading of line breaks; extended by {@link ScalarScanner}. */
 export abstract class Reader {
@@ -23,14 +60,65 @@ export abstract class Reader {
   protected readonly tokens: Token[] = [];
   protected tail = 0;
 
-  constructor(protected readonly s: string) {}
+  /**
+   * The text, read from `start` up to a NUL: the end of input reads as 0, as in goyaml's NUL-padded buffer (the text
+   * holds no NUL: the reader refuses it first), so every read is in bounds and returns a small integer — reading
+   * past the end of a string returns NaN, and V8 then drops the scanner's optimised code and recompiles it for
+   * doubles.
+   */
+  constructor(protected readonly s: string, start: number, private readonly strings: StringTable) {
+    this.pos = start;
+  }
+
+  /** Back to the initial state, reading from `start` (the token objects are kept for reuse). */
+  protected restartAt(start: number): void {
+    this.pos = start;
+    this.line = 0;
+    this.col = 0;
+    this.indent = -1;
+    this.simpleKeyAllowed = false;
+    this.flowLevel = 0;
+    this.tail = 0;
+  }
+
+  /**
+   * s.slice(from, to), as the same string object for a short text read before: keys and values recur throughout a
+   * manifest (`name`, `metadata`, `http`, `v1`), and sharing one string saves allocating and keeping a copy per
+   * occurrence and, for keys, V8 hashing the new copy again at each property store.
+   */
+  protected text(from: number, to: number): string {
+    const s = this.s;
+    const length = to - from;
+    if (length > MAX_SHARED_LENGTH) return s.slice(from, to);
+    /* eslint-disable no-bitwise */ // a hash of the length and five characters (the comparison below checks them all)
+    const last = to - 1;
+    let h = Math.imul(length, 0x9e3779b1) ^ s.charCodeAt(from);
+    h = (Math.imul(h, 31) + s.charCodeAt(from + (length >> 1))) | 0;
+    h = (Math.imul(h, 31) + s.charCodeAt(last)) | 0;
+    h = (Math.imul(h, 31) + s.charCodeAt(length > 1 ? from + 1 : from)) | 0;
+    h = (Math.imul(h, 31) + s.charCodeAt(length > 1 ? last - 1 : from)) | 0;
+    const table = this.strings;
+    const slot = (h ^ (h >>> 13)) & table.mask;
+    /* eslint-enable no-bitwise */
+    if (table.lengths[slot] === length) {
+      const start = table.starts[slot];
+      let i = 0;
+      while (i < length && s.charCodeAt(start + i) === s.charCodeAt(from + i)) i++;
+      if (i === length) return table.strings[slot];
+    }
+    const fresh = s.slice(from, to);
+    table.strings[slot] = fresh;
+    table.starts[slot] = from;
+    table.lengths[slot] = length;
+    return fresh;
+  }
 
   protected fail(problem: string, line = this.line): never {
     throw new YamlSyntaxError(problem, line);
   }
 
   /** A new token, made in the free slot after the queue (Scanner.insert queues it next; one tok per insert). */
-  protected tok(type: Tok, pos = this.pos, line = this.line, col = this.col, value = '', style = Style.PLAIN, suffix = '', major = 0, minor = 0): Token {
+  protected tok(type: Tok, pos = this.pos, line = this.line, col = this.col, value = '', style = PLAIN, suffix = '', major = 0, minor = 0): Token {
     let t = this.tokens[this.tail];
     if (t === undefined) this.tokens.push(t = new Token(type, pos, line, col));
     t.type = type;

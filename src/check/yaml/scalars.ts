@@ -6,16 +6,28 @@ import { Reader } from './reader';
 import * as chars from './tokens';
 import { Style, Tok, Token } from './tokens';
 
+// Token types and styles as module-local constants: tsc inlines a const enum, but code transpiled file by file
+// (ts-node, the benchmarks) reads each member from the enum object, a dictionary lookup in the loader's hottest code
+const VERSION_DIRECTIVE = Tok.VERSION_DIRECTIVE;
+const TAG = Tok.TAG;
+const TAG_DIRECTIVE = Tok.TAG_DIRECTIVE;
+const ANCHOR = Tok.ANCHOR;
+const SCALAR = Tok.SCALAR;
+const PLAIN = Style.PLAIN;
+const LITERAL = Style.LITERAL;
+const FOLDED = Style.FOLDED;
+const SINGLE = Style.SINGLE;
+const DOUBLE = Style.DOUBLE;
+
 // module-level copies: the hot loops call local functions (V8 inlines them), not properties of the module object
 const { isAlpha, isHex, hexVal } = chars;
 // The hot predicates are declared here, not imported: V8 inlines module-local functions in the scanning loops.
-/* eslint-disable no-self-compare */ // end of input reads as NaN from charCodeAt
+// the end of input reads as 0 (the NUL padding of Reader.s)
 const isBlank = (c: number) => c === 32 || c === 9;
 const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
-const isZ = (c: number) => c !== c;
-const isBreakz = (c: number) => isBreak(c) || c !== c;
-const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c !== c;
-/* eslint-enable no-self-compare */
+const isZ = (c: number) => c === 0;
+const isBreakz = (c: number) => isBreak(c) || c === 0;
+const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c === 0;
 
 
 /* eslint-disable no-bitwise */ // UTF-8 octet arithmetic of %-escaped tag URIs
@@ -56,7 +68,7 @@ export abstract class ScalarScanner extends Reader {
       if (s.charCodeAt(this.pos) !== 46) this.fail('while scanning a %YAML directive: did not find expected digit or \'.\' character', startLine);
       this.adv();
       const minor = this.scanVersionNumber(startLine);
-      t = this.tok(Tok.VERSION_DIRECTIVE, startPos, startLine, startCol, '', Style.PLAIN, '', major, minor);
+      t = this.tok(VERSION_DIRECTIVE, startPos, startLine, startCol, '', PLAIN, '', major, minor);
     } else if (name === 'TAG') {
       while (isBlank(s.charCodeAt(this.pos))) this.adv();
       const handle = this.scanTagHandle(true, startLine);
@@ -64,7 +76,7 @@ export abstract class ScalarScanner extends Reader {
       while (isBlank(s.charCodeAt(this.pos))) this.adv();
       const prefix = this.scanTagUri(true, '', startLine);
       if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace or line break', startLine);
-      t = this.tok(Tok.TAG_DIRECTIVE, startPos, startLine, startCol, handle, Style.PLAIN, prefix);
+      t = this.tok(TAG_DIRECTIVE, startPos, startLine, startCol, handle, PLAIN, prefix);
     } else {
       this.fail('while scanning a directive: found unknown directive name', startLine);
     }
@@ -98,7 +110,7 @@ export abstract class ScalarScanner extends Reader {
     const name = this.readWhile(isAlpha);
     const c = this.s.charCodeAt(this.pos);
     if (name === '' || !(isBlankz(c) || c === 63 || c === 58 || c === 44 || c === 93 || c === 125 || c === 37 || c === 64 || c === 96)) {
-      this.fail(`while scanning an ${type === Tok.ANCHOR ? 'anchor' : 'alias'}: did not find expected alphabetic or numeric character`, startLine);
+      this.fail(`while scanning an ${type === ANCHOR ? 'anchor' : 'alias'}: did not find expected alphabetic or numeric character`, startLine);
     }
     return this.tok(type, startPos, startLine, startCol, name);
   }
@@ -130,7 +142,7 @@ export abstract class ScalarScanner extends Reader {
       }
     }
     if (!isBlankz(this.s.charCodeAt(this.pos))) this.fail('while scanning a tag: did not find expected whitespace or line break', startLine);
-    return this.tok(Tok.TAG, startPos, startLine, startCol, handle, Style.PLAIN, suffix);
+    return this.tok(TAG, startPos, startLine, startCol, handle, PLAIN, suffix);
   }
 
   protected scanTagHandle(directive: boolean, line: number): string {
@@ -245,7 +257,7 @@ export abstract class ScalarScanner extends Reader {
     }
     if (chomping !== -1) out += leadingBreak;
     if (chomping === 1) out += st.breaks;
-    return this.tok(Tok.SCALAR, startPos, startLine, startCol, out, literal ? Style.LITERAL : Style.FOLDED);
+    return this.tok(SCALAR, startPos, startLine, startCol, out, literal ? LITERAL : FOLDED);
   }
 
   protected blockScalarBreaks(st: { indent: number; breaks: string }, line: number): void {
@@ -348,7 +360,7 @@ export abstract class ScalarScanner extends Reader {
       }
     }
     this.adv();
-    return this.tok(Tok.SCALAR, startPos, startLine, startCol, out, single ? Style.SINGLE : Style.DOUBLE);
+    return this.tok(SCALAR, startPos, startLine, startCol, out, single ? SINGLE : DOUBLE);
   }
 
   protected scanEscape(line: number): string {
@@ -417,12 +429,10 @@ export abstract class ScalarScanner extends Reader {
       if (c === 35) break;
       const run = pos;
       for (;;) {
-        if (c < 128 && ordinary[c] === 1) { // the common case, one table read (NaN, the end, is not < 128)
-          pos++;
-          col++;
-          c = s.charCodeAt(pos);
-          continue;
-        }
+        // the common case, one table read per character (the end, 0, is not in the table); columns counted after
+        const ascii = pos;
+        while (c < 128 && ordinary[c] === 1) c = s.charCodeAt(++pos);
+        col += pos - ascii;
         if (isBlankz(c) || (c === 58 && isBlankz(s.charCodeAt(pos + 1))) ||
           (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125))) break;
         pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
@@ -441,7 +451,7 @@ export abstract class ScalarScanner extends Reader {
           out += whitespaces;
           whitespaces = '';
         }
-        out = out === '' ? s.slice(run, pos) : out + s.slice(run, pos);
+        out = out === '' ? this.text(run, pos) : out + s.slice(run, pos);
       }
       if (!(c === 32 || c === 9 || isBreak(c))) break;
       while (c === 32 || c === 9 || isBreak(c)) {
@@ -486,6 +496,6 @@ export abstract class ScalarScanner extends Reader {
     this.pos = pos;
     this.col = col;
     if (leadingBlanks) this.simpleKeyAllowed = true;
-    return this.tok(Tok.SCALAR, startPos, startLine, startCol, out, Style.PLAIN);
+    return this.tok(SCALAR, startPos, startLine, startCol, out, PLAIN);
   }
 }

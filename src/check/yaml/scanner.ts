@@ -6,11 +6,32 @@
  * Positions are 0-based lines and columns (columns in UTF-16 code units; goyaml counts code points, which only
  * differs after an astral character on the same line and never changes indentation).
  */
+import { StringTable } from './reader';
 import { ScalarScanner } from './scalars';
 import * as chars from './tokens';
 import { Tok, Token } from './tokens';
 
 export { Style, Tok, Token, YamlSyntaxError } from './tokens';
+
+// Token types as module-local constants: tsc inlines a const enum, but code transpiled file by file
+// (ts-node, the benchmarks) reads each member from the enum object, a dictionary lookup in the loader's hottest code
+const STREAM_END = Tok.STREAM_END;
+const STREAM_START = Tok.STREAM_START;
+const DOCUMENT_START = Tok.DOCUMENT_START;
+const DOCUMENT_END = Tok.DOCUMENT_END;
+const FLOW_SEQUENCE_START = Tok.FLOW_SEQUENCE_START;
+const FLOW_MAPPING_START = Tok.FLOW_MAPPING_START;
+const FLOW_SEQUENCE_END = Tok.FLOW_SEQUENCE_END;
+const FLOW_MAPPING_END = Tok.FLOW_MAPPING_END;
+const ALIAS = Tok.ALIAS;
+const ANCHOR = Tok.ANCHOR;
+const BLOCK_END = Tok.BLOCK_END;
+const FLOW_ENTRY = Tok.FLOW_ENTRY;
+const BLOCK_SEQUENCE_START = Tok.BLOCK_SEQUENCE_START;
+const BLOCK_ENTRY = Tok.BLOCK_ENTRY;
+const BLOCK_MAPPING_START = Tok.BLOCK_MAPPING_START;
+const KEY = Tok.KEY;
+const VALUE = Tok.VALUE;
 
 interface SimpleKey {
   possible: boolean;
@@ -30,13 +51,12 @@ interface SimpleKey {
 
 const { NOT_PLAIN_START } = chars;
 // The hot predicates are declared here, not imported: V8 inlines module-local functions in the scanning loops.
-/* eslint-disable no-self-compare */ // end of input reads as NaN from charCodeAt
+// the end of input reads as 0 (the NUL padding of Reader.s)
 const isBlank = (c: number) => c === 32 || c === 9;
 const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
-const isZ = (c: number) => c !== c;
-const isBreakz = (c: number) => isBreak(c) || c !== c;
-const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c !== c;
-/* eslint-enable no-self-compare */
+const isZ = (c: number) => c === 0;
+const isBreakz = (c: number) => isBreak(c) || c === 0;
+const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c === 0;
 
 
 const MAX_FLOW_LEVEL = 10000;
@@ -52,8 +72,23 @@ export class Scanner extends ScalarScanner {
   private readonly indents: number[] = [];
   private readonly simpleKeys: SimpleKey[] = [];
 
-  constructor(s: string) {
-    super(s);
+  constructor(s: string, start: number, strings: StringTable) {
+    super(s, start, strings);
+  }
+
+  /**
+   * Makes this scanner a new one over the text from `start`: the documents of a file share one scanner, whose token
+   * objects and arrays are reused.
+   */
+  restart(start: number): void {
+    this.restartAt(start);
+    this.head = 0;
+    this.tokensParsed = 0;
+    this.tokenAvailable = false;
+    this.streamStartProduced = false;
+    this.streamEndProduced = false;
+    this.indents.length = 0;
+    this.simpleKeys.length = 0;
   }
 
   // ---- the token queue (parserc.go peek_token / skip_token)
@@ -66,7 +101,7 @@ export class Scanner extends ScalarScanner {
   skip(): void {
     this.tokenAvailable = false;
     this.tokensParsed++;
-    this.streamEndProduced = this.tokens[this.head].type === Tok.STREAM_END;
+    this.streamEndProduced = this.tokens[this.head].type === STREAM_END;
     if (++this.head === this.tail) this.head = this.tail = 0;
   }
 
@@ -110,8 +145,8 @@ export class Scanner extends ScalarScanner {
       this.streamStartProduced = true;
       // The reader drops a leading BOM. (goyaml's scanner also skips a character at column 0 while the start of its
       // internal buffer holds a BOM, which only happens after a doubled BOM: not reproduced.)
-      if (s.charCodeAt(0) === 0xfeff) this.pos = 1;
-      this.insert(-1, this.tok(Tok.STREAM_START));
+      if (s.charCodeAt(this.pos) === 0xfeff) this.pos++;
+      this.insert(-1, this.tok(STREAM_START));
       return;
     }
     this.scanToNextToken();
@@ -123,21 +158,21 @@ export class Scanner extends ScalarScanner {
     if (this.col === 0 && c === 37 /* % */) return this.fetchDirective();
     const c1 = s.charCodeAt(this.pos + 1);
     if (this.col === 0 && (c === 45 || c === 46) && c1 === c && s.charCodeAt(this.pos + 2) === c && isBlankz(s.charCodeAt(this.pos + 3))) {
-      return this.fetchDocumentIndicator(c === 45 ? Tok.DOCUMENT_START : Tok.DOCUMENT_END);
+      return this.fetchDocumentIndicator(c === 45 ? DOCUMENT_START : DOCUMENT_END);
     }
     switch (c) {
-      case 91: return this.fetchFlowCollectionStart(Tok.FLOW_SEQUENCE_START);
-      case 123: return this.fetchFlowCollectionStart(Tok.FLOW_MAPPING_START);
-      case 93: return this.fetchFlowCollectionEnd(Tok.FLOW_SEQUENCE_END);
-      case 125: return this.fetchFlowCollectionEnd(Tok.FLOW_MAPPING_END);
+      case 91: return this.fetchFlowCollectionStart(FLOW_SEQUENCE_START);
+      case 123: return this.fetchFlowCollectionStart(FLOW_MAPPING_START);
+      case 93: return this.fetchFlowCollectionEnd(FLOW_SEQUENCE_END);
+      case 125: return this.fetchFlowCollectionEnd(FLOW_MAPPING_END);
       case 44: return this.fetchFlowEntry();
       default:
     }
     if (c === 45 && isBlankz(c1)) return this.fetchBlockEntry();
     if (c === 63 && (this.flowLevel > 0 || isBlankz(c1))) return this.fetchKey();
     if (c === 58 && (this.flowLevel > 0 || isBlankz(c1))) return this.fetchValue();
-    if (c === 42) return this.fetchAnchor(Tok.ALIAS);
-    if (c === 38) return this.fetchAnchor(Tok.ANCHOR);
+    if (c === 42) return this.fetchAnchor(ALIAS);
+    if (c === 38) return this.fetchAnchor(ANCHOR);
     if (c === 33) return this.fetchTag();
     if (c === 124 && this.flowLevel === 0) return this.fetchBlockScalar(true);
     if (c === 62 && this.flowLevel === 0) return this.fetchBlockScalar(false);
@@ -218,7 +253,7 @@ export class Scanner extends ScalarScanner {
   private unrollIndent(column: number): void {
     if (this.flowLevel > 0) return;
     while (this.indent > column) {
-      this.insert(-1, this.tok(Tok.BLOCK_END));
+      this.insert(-1, this.tok(BLOCK_END));
       this.indent = this.indents.pop()!;
     }
   }
@@ -231,7 +266,7 @@ export class Scanner extends ScalarScanner {
     this.unrollIndent(-1);
     this.removeSimpleKey();
     this.simpleKeyAllowed = false;
-    this.insert(-1, this.tok(Tok.STREAM_END));
+    this.insert(-1, this.tok(STREAM_END));
   }
 
   private fetchDirective(): void {
@@ -273,7 +308,7 @@ export class Scanner extends ScalarScanner {
   private fetchFlowEntry(): void {
     this.removeSimpleKey();
     this.simpleKeyAllowed = true;
-    const t = this.tok(Tok.FLOW_ENTRY);
+    const t = this.tok(FLOW_ENTRY);
     this.adv();
     this.insert(-1, t);
   }
@@ -281,11 +316,11 @@ export class Scanner extends ScalarScanner {
   private fetchBlockEntry(): void {
     if (this.flowLevel === 0) {
       if (!this.simpleKeyAllowed) this.fail('block sequence entries are not allowed in this context');
-      this.rollIndent(this.col, -1, Tok.BLOCK_SEQUENCE_START, this.pos, this.line, this.col);
+      this.rollIndent(this.col, -1, BLOCK_SEQUENCE_START, this.pos, this.line, this.col);
     }
     this.removeSimpleKey();
     this.simpleKeyAllowed = true;
-    const t = this.tok(Tok.BLOCK_ENTRY);
+    const t = this.tok(BLOCK_ENTRY);
     this.adv();
     this.insert(-1, t);
   }
@@ -293,11 +328,11 @@ export class Scanner extends ScalarScanner {
   private fetchKey(): void {
     if (this.flowLevel === 0) {
       if (!this.simpleKeyAllowed) this.fail('mapping keys are not allowed in this context');
-      this.rollIndent(this.col, -1, Tok.BLOCK_MAPPING_START, this.pos, this.line, this.col);
+      this.rollIndent(this.col, -1, BLOCK_MAPPING_START, this.pos, this.line, this.col);
     }
     this.removeSimpleKey();
     this.simpleKeyAllowed = this.flowLevel === 0;
-    const t = this.tok(Tok.KEY);
+    const t = this.tok(KEY);
     this.adv();
     this.insert(-1, t);
   }
@@ -305,19 +340,19 @@ export class Scanner extends ScalarScanner {
   private fetchValue(): void {
     const k = this.simpleKeys[this.simpleKeys.length - 1];
     if (this.simpleKeyIsValid(k)) {
-      this.insert(k.tokenNumber - this.tokensParsed, this.tok(Tok.KEY, k.pos, k.line, k.col));
-      this.rollIndent(k.col, k.tokenNumber, Tok.BLOCK_MAPPING_START, k.pos, k.line, k.col);
+      this.insert(k.tokenNumber - this.tokensParsed, this.tok(KEY, k.pos, k.line, k.col));
+      this.rollIndent(k.col, k.tokenNumber, BLOCK_MAPPING_START, k.pos, k.line, k.col);
       k.possible = false;
       k.byTok = false;
       this.simpleKeyAllowed = false;
     } else {
       if (this.flowLevel === 0) {
         if (!this.simpleKeyAllowed) this.fail('mapping values are not allowed in this context');
-        this.rollIndent(this.col, -1, Tok.BLOCK_MAPPING_START, this.pos, this.line, this.col);
+        this.rollIndent(this.col, -1, BLOCK_MAPPING_START, this.pos, this.line, this.col);
       }
       this.simpleKeyAllowed = this.flowLevel === 0;
     }
-    const t = this.tok(Tok.VALUE);
+    const t = this.tok(VALUE);
     this.adv();
     this.insert(-1, t);
   }

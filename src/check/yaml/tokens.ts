@@ -38,17 +38,9 @@ export class YamlSyntaxError extends Error {
   }
 }
 
-/* eslint-disable no-self-compare */
-export const isBlank = (c: number) => c === 32 || c === 9;
-export const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
-/** End of input reads as NaN from charCodeAt. */
-export const isZ = (c: number) => c !== c;
-export const isBreakz = (c: number) => isBreak(c) || c !== c;
-export const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c !== c;
 export const isAlpha = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
 export const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 export const hexVal = (c: number) => (c <= 57 ? c - 48 : c <= 70 ? c - 55 : c - 87);
-/* eslint-enable no-self-compare */
 
 /** Characters a plain scalar may not start with, except as below (goyaml fetch_next_token): a table, read per token. */
 export const NOT_PLAIN_START = new Uint8Array(128);
