@@ -7,7 +7,7 @@
  */
 import { Severity } from '../findings';
 import { classifyHost, hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } from '../hosts';
-import { WorkloadInfo, HostIndex, IndexedObject, MeshIndex, allOrSome } from '../mesh-index';
+import { GatewayRef, WorkloadInfo, HostIndex, IndexedObject, MeshIndex, allOrSome } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { RuleContext, defineRule } from '../rule';
 import { destinationsOf, eachDestination } from './virtual-service';
@@ -752,24 +752,27 @@ export const DRX_VIS_001 = defineRule({
     const reported = new Set<string>();
     for (const vs of index.ofKind('VirtualService')) {
       const vsNs = vs.namespace ?? index.defaultNamespace;
-      const callers = new Map<string, string>(); // namespace → who calls from there
+      // namespace → who calls from there: the gateway reference, or null for the mesh clients of the VirtualService
+      // (the description is written only for a finding)
+      const callers = new Map<string, GatewayRef | null>();
       for (const ref of index.virtualServiceGateways(vs)) {
         if (ref.mesh) {
           // sidecars of the namespaces the VirtualService is exported to (not implicitly its own)
-          for (const ns of index.meshClientNamespaces(vs)) callers.set(ns, `clients of virtualservice ${vsNs}/${vs.name}`);
+          for (const ns of index.meshClientNamespaces(vs)) callers.set(ns, null);
           continue;
         }
         const gw = index.gatewayByRef(ref);
         if (!gw) continue;
-        for (const w of index.workloadsFor(gw) as WorkloadInfo[]) callers.set(w.namespace, `gateway ${ref.namespace}/${ref.name} pods`);
+        for (const w of index.workloadsFor(gw) as WorkloadInfo[]) callers.set(w.namespace, ref);
       }
       if (callers.size === 0) continue;
       for (const host of destinationHosts(vs)) {
         const fqdn = index.resolveHost(host, vsNs);
         const candidates = allOrSome(f.byHost.query(fqdn), (r) => hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
         if (candidates.length === 0) continue;
-        for (const [ns, who] of callers) {
+        for (const [ns, caller] of callers) {
           if (candidates.some((r) => index.isExportedTo(r.dr, ns))) continue;
+          const who = caller === null || caller.mesh ? `clients of virtualservice ${vsNs}/${vs.name}` : `gateway ${caller.namespace}/${caller.name} pods`;
           for (const r of candidates) {
             const key = `${r.dr.order}|${ns}`;
             if (reported.has(key)) continue;

@@ -476,7 +476,13 @@ export const VS_DEL_001 = defineRule({
 });
 
 /** Problem of one gateway name (validateGatewayNames), with severity. */
-function gatewayNameProblem(name: string): { message: string; fix: string; warning?: boolean } | undefined {
+interface GatewayNameProblem {
+  readonly message: string;
+  readonly fix: string;
+  readonly warning?: boolean;
+}
+
+function gatewayNameProblem(name: string): GatewayNameProblem | undefined {
   const slash = name.indexOf('/');
   if (slash < 0) {
     if (name === 'mesh') return undefined;
@@ -503,16 +509,22 @@ export const VS_GW_001 = defineRule({
   severity: Severity.ERROR,
   summary: '`gateways` entries are `mesh`, `<name>` or `<namespace>/<name>` (DNS labels); legacy `name.ns` is warned',
   check(ctx) {
+    // one answer per distinct entry (every tenant VirtualService names the same few gateways)
+    const problems = new Map<string, GatewayNameProblem | null>();
+    const checkList = (vs: IndexedObject, list: unknown, path: string, sub: string) => {
+      const entries = asArray(list);
+      for (let i = 0; i < entries.length; i++) {
+        const g = entries[i];
+        if (typeof g !== 'string') continue;
+        let p = problems.get(g);
+        if (p === undefined) problems.set(g, (p = gatewayNameProblem(g) ?? null));
+        // the path is built only for a finding (most entries are fine)
+        if (p) ctx.report({ object: vs, path: `${path}${sub}[${i}]`, message: p.message, fix: p.fix, severity: p.warning ? Severity.WARNING : undefined });
+      }
+    };
     for (const vs of ownVirtualServices(ctx.index)) {
-      const checkList = (list: unknown, path: string) => {
-        asArray(list).forEach((g, i) => {
-          if (typeof g !== 'string') return;
-          const p = gatewayNameProblem(g);
-          if (p) ctx.report({ object: vs, path: `${path}[${i}]`, message: p.message, fix: p.fix, severity: p.warning ? Severity.WARNING : undefined });
-        });
-      };
-      checkList(vs.spec.gateways, 'spec.gateways');
-      eachMatch(vs, (m) => checkList(m.match.gateways, `${m.path}.gateways`));
+      checkList(vs, vs.spec.gateways, 'spec.gateways', '');
+      for (const m of matchesOf(vs)) checkList(vs, m.match.gateways, m.path, '.gateways');
     }
   },
 });
@@ -863,24 +875,25 @@ export const VS_MATCH_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'Match: non-empty prefix/regex, valid RE2 ≤ 1024 chars, port 1–65535, sourceNamespace a DNS label',
   check(ctx) {
+    // `path.sub` (the StringMatch's path) is built only for a finding: most matches are fine
+    const sm = (vs: IndexedObject, v: unknown, path: string, sub: string, field: string, emptyPrefixOk: boolean) => {
+      if (!isRecord(v)) return;
+      if (typeof v.prefix === 'string' && v.prefix === '' && !emptyPrefixOk) {
+        ctx.report({ object: vs, path: `${path}.${sub}.prefix`, message: `${field} prefix match is empty`, fix: `give ${field} a non-empty prefix, or remove the ${field} match to match everything` });
+      }
+      if (typeof v.regex === 'string') {
+        const bad = v.regex === '' ? 'is empty' : re2Problem(v.regex);
+        if (bad) ctx.report({ object: vs, path: `${path}.${sub}.regex`, message: `${field} regex ${q(v.regex)} ${bad}`, fix: 'write an RE2 regex (https://github.com/google/re2/wiki/Syntax); Envoy matches the whole value' });
+      }
+    };
     for (const vs of ownVirtualServices(ctx.index)) {
-      eachMatch(vs, ({ section, match, path }) => {
-        const sm = (v: unknown, p: string, field: string, emptyPrefixOk: boolean) => {
-          if (!isRecord(v)) return;
-          if (typeof v.prefix === 'string' && v.prefix === '' && !emptyPrefixOk) {
-            ctx.report({ object: vs, path: `${p}.prefix`, message: `${field} prefix match is empty`, fix: `give ${field} a non-empty prefix, or remove the ${field} match to match everything` });
-          }
-          if (typeof v.regex === 'string') {
-            const bad = v.regex === '' ? 'is empty' : re2Problem(v.regex);
-            if (bad) ctx.report({ object: vs, path: `${p}.regex`, message: `${field} regex ${q(v.regex)} ${bad}`, fix: 'write an RE2 regex (https://github.com/google/re2/wiki/Syntax); Envoy matches the whole value' });
-          }
-        };
+      for (const { section, match, path } of matchesOf(vs)) {
         if (section === 'http') {
-          for (const f of STRING_MATCH_FIELDS) sm(match[f], `${path}.${f}`, f, f === 'uri');
-          for (const [k, v] of Object.entries(asRecord(match.queryParams))) sm(v, `${path}.queryParams[${q(k)}]`, `queryParams ${q(k)}`, false);
+          for (const f of STRING_MATCH_FIELDS) sm(vs, match[f], path, f, f, f === 'uri');
+          for (const [k, v] of Object.entries(asRecord(match.queryParams))) sm(vs, v, path, `queryParams[${q(k)}]`, `queryParams ${q(k)}`, false);
           for (const hf of ['headers', 'withoutHeaders'] as const) {
             for (const [k, v] of Object.entries(asRecord(match[hf]))) {
-              if (isRecord(v) && typeof v.regex === 'string') sm({ regex: v.regex }, `${path}.${hf}[${q(k)}]`, `${hf} ${q(k)}`, true);
+              if (isRecord(v) && typeof v.regex === 'string') sm(vs, { regex: v.regex }, path, `${hf}[${q(k)}]`, `${hf} ${q(k)}`, true);
             }
           }
         }
@@ -892,7 +905,7 @@ export const VS_MATCH_001 = defineRule({
         if (typeof sn === 'string' && sn !== '' && !isIstioDnsLabel(sn)) {
           ctx.report({ object: vs, path: `${path}.sourceNamespace`, message: `match.sourceNamespace ${q(sn)} is not a namespace name (DNS-1123 label)`, fix: 'use a namespace name such as "bookinfo"' });
         }
-      });
+      }
     }
   },
 });
