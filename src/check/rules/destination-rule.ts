@@ -795,12 +795,22 @@ function destinationHosts(vs: IndexedObject): string[] {
   // read from the destination walk the VirtualService rules share (built once per VirtualService), unless a tcp/tls
   // rule carries a mirror: the walk reads mirrors of http rules only
   if (hasNonHttpMirror(vs.spec)) return specDestinationHosts(vs.spec);
+  // first occurrences in one pass: a scan of the few hosts kept so far, a set only for long lists
   const out: string[] = [];
+  let seen: Set<string> | undefined;
   for (const d of destinationsOf(vs)) {
     const h = d.destination.host;
-    if (typeof h === 'string' && h !== '') out.push(h);
+    if (typeof h !== 'string' || h === '') continue;
+    if (seen) {
+      if (seen.has(h)) continue;
+      seen.add(h);
+    } else {
+      if (out.includes(h)) continue;
+      if (out.length >= 16) (seen = new Set(out)).add(h);
+    }
+    out.push(h);
   }
-  return firstOccurrences(out);
+  return out;
 }
 
 function hasNonHttpMirror(spec: Record<string, unknown>): boolean {

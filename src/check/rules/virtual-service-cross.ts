@@ -1113,32 +1113,41 @@ export const VSX_DEST_002 = defineRule({
         const host = asString(d.destination.host) ?? '';
         const entry = index.lookupScoped(ns, ownExportTo(vs), host);
         if (!entry) return;
-        const ports = Array.from(new Set(entry.ports)).sort((a, b) => a - b);
+        // the distinct ports, sorted, only for a finding: asked per destination, and most entries have one port
+        const ports = () => Array.from(new Set(entry.ports)).sort((a, b) => a - b);
         if (!('port' in d.destination)) {
-          if (ports.length > 1) {
+          if (hasTwoPorts(entry.ports)) {
+            const list = ports();
             ctx.report({
               object: vs,
               path: d.path,
-              message: `destination ${q(host)} exposes several ports (${ports.join(', ')}) but destination.port is not set`,
-              fix: `set destination.port.number to one of ${ports.join(', ')}`,
+              message: `destination ${q(host)} exposes several ports (${list.join(', ')}) but destination.port is not set`,
+              fix: `set destination.port.number to one of ${list.join(', ')}`,
             });
           }
           return;
         }
         const port = asNumber(asRecord(d.destination.port).number) ?? 0;
-        if (ports.includes(port)) return;
+        if (entry.ports.includes(port)) return;
+        const list = ports();
         ctx.report({
           object: vs,
           path: `${d.path}.port.number`,
           code: 'IST0101',
           refType: 'host:port',
-          message: `destination ${q(host)} has no port ${port} (ports: ${ports.join(', ') || 'none'})`,
-          fix: `use one of the ports ${ports.join(', ')} (the Service port, not the targetPort)`,
+          message: `destination ${q(host)} has no port ${port} (ports: ${list.join(', ') || 'none'})`,
+          fix: `use one of the ports ${list.join(', ')} (the Service port, not the targetPort)`,
         });
       });
     }
   },
 });
+
+/** True when `ports` holds at least two distinct numbers. */
+function hasTwoPorts(ports: readonly number[]): boolean {
+  for (let i = 1; i < ports.length; i++) if (ports[i] !== ports[0]) return true;
+  return false;
+}
 
 interface DrInfo {
   readonly dr: IndexedObject;

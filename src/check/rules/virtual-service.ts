@@ -1146,14 +1146,19 @@ function canonical(v: unknown, skip?: string): string {
 
 const IGNORED_MATCH_FIELDS = new Set(['name', 'statPrefix']);
 
+/** True when field `k` with value `v` of a match restricts it (not a name, not empty or unset). */
+function isCondition(k: string, v: unknown): boolean {
+  if (IGNORED_MATCH_FIELDS.has(k) || v === undefined || v === null || v === false) return false;
+  if ((k === 'port') && v === 0) return false;
+  if (typeof v === 'string' && v === '') return false;
+  if ((Array.isArray(v) || isRecord(v)) && !nonEmpty(v)) return false;
+  return true;
+}
+
 function matchConditions(m: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(m)) {
-    if (IGNORED_MATCH_FIELDS.has(k) || v === undefined || v === null || v === false) continue;
-    if ((k === 'port') && v === 0) continue;
-    if (typeof v === 'string' && v === '') continue;
-    if ((Array.isArray(v) || isRecord(v)) && !nonEmpty(v)) continue;
-    out[k] = v;
+    if (isCondition(k, v)) out[k] = v;
   }
   return out;
 }
@@ -1228,16 +1233,19 @@ function matchImplies(a: Record<string, unknown>, ac: Record<string, unknown>, b
   return true;
 }
 
+/** True when the match's only condition (ignoreUriCase aside) is none, or a uri matching every path. */
 function isCatchAll(m: Record<string, unknown>): boolean {
-  const c = matchConditions(m);
-  delete c.ignoreUriCase;
-  const keys = Object.keys(c);
-  if (keys.length === 0) return true;
-  if (keys.length === 1 && keys[0] === 'uri') {
-    const u = asRecord(c.uri);
-    return u.prefix === '/' || u.prefix === '' || u.regex === '.*';
+  // the conditions of matchConditions, read in place (no copy per match: asked for every match of every rule)
+  let uri: unknown;
+  for (const k of Object.keys(m)) {
+    const v = m[k];
+    if (k === 'ignoreUriCase' || !isCondition(k, v)) continue;
+    if (k !== 'uri') return false;
+    uri = v;
   }
-  return false;
+  if (uri === undefined) return true;
+  const u = asRecord(uri);
+  return u.prefix === '/' || u.prefix === '' || u.regex === '.*';
 }
 
 /** istioctl's string form of a StringMatch for the overlap pass: `exact:v`, `prefix:v`; regex (or nothing) → ''. */
