@@ -84,19 +84,29 @@ function facts(index: MeshIndex): Facts {
   const gatewaysByName = new Map<string, IndexedObject[]>();
   for (const g of index.gateways()) push(gatewaysByName, g.name, g);
   // `ns/name` entries resolve alike in every VirtualService: resolved once per entry string (tenants share a gateway)
-  const qualified = new Map<string, { ref: Exclude<GatewayRef, { mesh: true }>; key: string; gateway?: IndexedObject }>();
+  // (and a VirtualService naming only such an entry, first, shares its one-entry list: the lists are never changed)
+  const qualified = new Map<string, { ref: Exclude<GatewayRef, { mesh: true }>; key: string; gateway?: IndexedObject; alone?: readonly GatewayUse[] }>();
   for (const vs of virtualServices(index)) {
     const ns = nsOf(index, vs);
-    const gateways: GatewayUse[] = [];
-    for (const t of topGateways(index, vs)) {
-      if (t.ref.mesh) continue;
-      const shareable = t.raw.indexOf('/') > 0 && !t.raw.startsWith('./');
-      let r = shareable ? qualified.get(t.raw) : undefined;
+    let gateways: GatewayUse[] = [];
+    // topGateways without its list: the entries other than `mesh` that resolve
+    const list = asArray(vs.spec.gateways);
+    for (let i = 0; i < list.length; i++) {
+      const raw = list[i];
+      if (typeof raw !== 'string' || raw === 'mesh') continue;
+      const shareable = raw.indexOf('/') > 0 && !raw.startsWith('./');
+      let r = shareable ? qualified.get(raw) : undefined;
       if (!r) {
-        r = { ref: t.ref, key: refKey(t.ref), gateway: gatewayOf(index, t.ref) };
-        if (shareable) qualified.set(t.raw, r);
+        const ref = resolveGatewayName(raw, ns);
+        if (!ref || ref.mesh) continue;
+        r = { ref, key: refKey(ref), gateway: gatewayOf(index, ref) };
+        if (shareable) qualified.set(raw, r);
       }
-      gateways.push({ ref: r.ref, raw: t.raw, index: t.index, key: r.key, gateway: r.gateway });
+      if (shareable && i === 0 && list.length === 1) {
+        gateways = (r.alone ??= Object.freeze([Object.freeze({ ref: r.ref, raw, index: i, key: r.key, gateway: r.gateway })])) as GatewayUse[];
+        continue;
+      }
+      gateways.push({ ref: r.ref, raw, index: i, key: r.key, gateway: r.gateway });
     }
     const vf: VsFacts = {
       vs,
