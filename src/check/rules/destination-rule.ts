@@ -7,7 +7,8 @@
  */
 import { Severity } from '../findings';
 import { classifyHost, hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } from '../hosts';
-import { GatewayRef, WorkloadInfo, HostIndex, IndexedObject, MeshIndex, allOrSome } from '../mesh-index';
+import { destinationRuleHosts } from '../index/destination-rules';
+import { GatewayRef, WorkloadInfo, IndexedObject, MeshIndex, allOrSome } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { RuleContext, defineRule } from '../rule';
 import { destinationsOf, eachDestination } from './virtual-service';
@@ -131,8 +132,8 @@ interface ResolvedDr {
 }
 
 interface DrFacts {
+  /** DestinationRules with a valid host. */
   readonly resolved: readonly ResolvedDr[];
-  readonly byHost: HostIndex<ResolvedDr>;
   /** Service name → namespaces (for short-name hints). */
   readonly serviceNamespaces: Map<string, string[]>;
   /** namespace → pod label sets of Pods and pod templates in the input (any workload, not only gateways). */
@@ -147,18 +148,9 @@ const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'R
 function drFacts(index: MeshIndex): DrFacts {
   let f = drFactsCache.get(index);
   if (f) return f;
+  // the shared DestinationRule hosts (index/destination-rules.ts), without the invalid ones
   const resolved: ResolvedDr[] = [];
-  const byHost = new HostIndex<ResolvedDr>();
-  for (const dr of destinationRules(index)) {
-    const host = asString(dr.spec.host);
-    if (!host) continue;
-    const c = classifyHost(host);
-    if ('invalid' in c) continue;
-    const namespace = dr.namespace ?? index.defaultNamespace;
-    const r: ResolvedDr = { dr, namespace, host, fqdn: index.resolveHost(host, namespace) };
-    resolved.push(r);
-    byHost.add(r.fqdn, r);
-  }
+  for (const r of destinationRuleHosts(index).all) if (r.valid) resolved.push(r);
   const serviceNamespaces = new Map<string, string[]>();
   for (const s of index.ofKind('Service')) {
     if (s.group !== '' || !s.namespace) continue;
@@ -178,7 +170,7 @@ function drFacts(index: MeshIndex): DrFacts {
       addPod(o.namespace, asStringMap(asRecord(asRecord(o.spec.template).metadata).labels));
     }
   }
-  f = { resolved, byHost, serviceNamespaces, podLabels };
+  f = { resolved, serviceNamespaces, podLabels };
   drFactsCache.set(index, f);
   return f;
 }
@@ -748,7 +740,7 @@ export const DRX_VIS_001 = defineRule({
   summary: 'The DestinationRule is exported to the calling proxy\'s namespace (gateway pods for ingress, clients for egress)',
   check(ctx) {
     const index = ctx.index;
-    const f = drFacts(index);
+    const drHosts = destinationRuleHosts(index).byFqdn;
     const reported = new Set<string>();
     for (const vs of index.ofKind('VirtualService')) {
       const vsNs = vs.namespace ?? index.defaultNamespace;
@@ -768,7 +760,7 @@ export const DRX_VIS_001 = defineRule({
       if (callers.size === 0) continue;
       for (const host of destinationHosts(vs)) {
         const fqdn = index.resolveHost(host, vsNs);
-        const candidates = allOrSome(f.byHost.query(fqdn), (r) => hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
+        const candidates = allOrSome(drHosts.query(fqdn), (r) => r.valid && hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
         if (candidates.length === 0) continue;
         for (const [ns, caller] of callers) {
           if (candidates.some((r) => index.isExportedTo(r.dr, ns))) continue;

@@ -9,6 +9,7 @@
  */
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
+import { destinationRuleHosts } from '../index/destination-rules';
 import { definesSubset, subsetNames } from '../index/subsets';
 import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, allOrSome, parityFqdn, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
@@ -75,6 +76,15 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 const gatewayOf = (index: MeshIndex, ref: GatewayRef): IndexedObject | undefined => index.gatewayByRef(ref);
 
+/** A `ns/name` gateway entry, resolved once for every VirtualService naming it. */
+interface QualifiedEntry {
+  readonly ref: Exclude<GatewayRef, { mesh: true }>;
+  readonly key: string;
+  readonly gateway?: IndexedObject;
+  /** the gateway list of a VirtualService naming only this entry */
+  alone?: readonly GatewayUse[];
+}
+
 function facts(index: MeshIndex): Facts {
   let f = factsCache.get(index);
   if (f) return f;
@@ -85,7 +95,7 @@ function facts(index: MeshIndex): Facts {
   for (const g of index.gateways()) push(gatewaysByName, g.name, g);
   // `ns/name` entries resolve alike in every VirtualService: resolved once per entry string (tenants share a gateway)
   // (and a VirtualService naming only such an entry, first, shares its one-entry list: the lists are never changed)
-  const qualified = new Map<string, { ref: Exclude<GatewayRef, { mesh: true }>; key: string; gateway?: IndexedObject; alone?: readonly GatewayUse[] }>();
+  const qualified = new Map<string, QualifiedEntry>();
   for (const vs of virtualServices(index)) {
     const ns = nsOf(index, vs);
     let gateways: GatewayUse[] = [];
@@ -1159,29 +1169,6 @@ function hasTwoPorts(ports: readonly number[]): boolean {
   return false;
 }
 
-interface DrInfo {
-  readonly dr: IndexedObject;
-  readonly host: string;
-}
-
-const drCache = new WeakMap<MeshIndex, HostIndex<DrInfo>>();
-
-function drIndex(index: MeshIndex): HostIndex<DrInfo> {
-  let hi = drCache.get(index);
-  if (!hi) {
-    hi = new HostIndex();
-    for (const dr of index.ofKind('DestinationRule')) {
-      if (dr.group !== 'networking.istio.io') continue;
-      const h = asString(dr.spec.host);
-      if (!h) continue;
-      const host = resolveShortName(h, dr.namespace ?? index.defaultNamespace);
-      hi.add(host, { dr, host });
-    }
-    drCache.set(index, hi);
-  }
-  return hi;
-}
-
 /** Namespaces of the proxies that apply a rule: gateway pod namespaces, and the VS namespace for the mesh. */
 function callerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<string, unknown>, section: Section): readonly { ns: string; who: string }[] {
   // asked once per destination of the rule: computed once per (VirtualService, rule), keyed by the rule record (one
@@ -1320,7 +1307,7 @@ export const VSX_SUB_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    const drs = drIndex(index);
+    const drs = destinationRuleHosts(index).byFqdn;
     const defined = definedSubsets(index);
     for (const vs of ownVirtualServices(index)) {
       const vf = f.byVs.get(vs);
@@ -1331,7 +1318,7 @@ export const VSX_SUB_001 = defineRule({
         if (!subset) return;
         const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
         const fqdn = resolveShortName(host, vf.ns);
-        const defining = host ? allOrSome(drs.query(fqdn), (e) => nameSubsetOf(fqdn, e.host) && definesSubset(e.dr, subset)) : [];
+        const defining = host ? allOrSome(drs.query(fqdn), (e) => nameSubsetOf(fqdn, e.fqdn) && definesSubset(e.dr, subset)) : [];
         if (!isDefinedSubset(defined, subsetKey(vf.ns, host), subset)) {
           if (defining.length > 0) {
             ctx.report({
@@ -1339,11 +1326,11 @@ export const VSX_SUB_001 = defineRule({
               path: `${d.path}.subset`,
               refType,
               severity: Severity.WARNING,
-              message: `subset ${q(subset)} of ${q(host)} is defined only by DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} for ${q(defining[0].host)}, which istioctl analyze does not match to this host (it reports the subset missing); istiod applies it`,
+              message: `subset ${q(subset)} of ${q(host)} is defined only by DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} for ${q(defining[0].fqdn)}, which istioctl analyze does not match to this host (it reports the subset missing); istiod applies it`,
               fix: `define the subset in a DestinationRule whose host is ${q(host)}${CLUSTER_HOST.test(fqdn) ? '' : ` in namespace ${vf.ns}`}, if istioctl analyze runs in CI`,
             });
           } else {
-            const any = host ? drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.host)) : [];
+            const any = host ? drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.fqdn)) : [];
             ctx.report({
               object: vs,
               path: `${d.path}.subset`,
