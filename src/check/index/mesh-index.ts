@@ -450,6 +450,14 @@ export class MeshIndex {
   }
 
   /**
+   * True when the object is visible in every namespace (no exportTo restriction and no meshConfig default): rules
+   * asking "is it exported to each calling namespace?" need not work out the callers then.
+   */
+  public isExportedEverywhere(obj: IndexedObject): boolean {
+    return this.visibility.isExportedEverywhere(obj);
+  }
+
+  /**
    * Namespaces whose sidecars apply a mesh-bound VirtualService: those it is exported to. When exported everywhere
    * the clients are unknown and the VirtualService's own namespace stands for them.
    */

@@ -98,4 +98,9 @@ export class Visibility {
     const e = this.exportsOf(obj);
     return e === '*' || e.has(namespace);
   }
+
+  /** True when the object is visible in every namespace ({@link isExportedTo} holds for any namespace). */
+  public isExportedEverywhere(obj: IndexedObject): boolean {
+    return this.exportsOf(obj) === '*';
+  }
 }

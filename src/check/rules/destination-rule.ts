@@ -744,24 +744,14 @@ export const DRX_VIS_001 = defineRule({
     const reported = new Set<string>();
     for (const vs of index.ofKind('VirtualService')) {
       const vsNs = vs.namespace ?? index.defaultNamespace;
-      // namespace → who calls from there: the gateway reference, or null for the mesh clients of the VirtualService
-      // (the description is written only for a finding)
-      const callers = new Map<string, GatewayRef | null>();
-      for (const ref of index.virtualServiceGateways(vs)) {
-        if (ref.mesh) {
-          // sidecars of the namespaces the VirtualService is exported to (not implicitly its own)
-          for (const ns of index.meshClientNamespaces(vs)) callers.set(ns, null);
-          continue;
-        }
-        const gw = index.gatewayByRef(ref);
-        if (!gw) continue;
-        for (const w of index.workloadsFor(gw) as WorkloadInfo[]) callers.set(w.namespace, ref);
-      }
-      if (callers.size === 0) continue;
+      // the callers are worked out only for a host whose DestinationRules are all restricted by exportTo (a rule
+      // visible everywhere is seen by every caller)
+      let callers: Map<string, GatewayRef | null> | undefined;
       for (const host of destinationHosts(vs)) {
         const fqdn = index.resolveHost(host, vsNs);
         const candidates = allOrSome(drHosts.query(fqdn), (r) => r.valid && hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
-        if (candidates.length === 0) continue;
+        if (candidates.length === 0 || candidates.some((r) => index.isExportedEverywhere(r.dr))) continue;
+        callers ??= callerNamespaces(index, vs);
         for (const [ns, caller] of callers) {
           if (candidates.some((r) => index.isExportedTo(r.dr, ns))) continue;
           const who = caller === null || caller.mesh ? `clients of virtualservice ${vsNs}/${vs.name}` : `gateway ${caller.namespace}/${caller.name} pods`;
@@ -781,6 +771,25 @@ export const DRX_VIS_001 = defineRule({
     }
   },
 });
+
+/**
+ * DRX-VIS-001: namespace → who calls a VirtualService's destinations from there: the gateway reference, or null for the
+ * mesh clients of the VirtualService (the description is written only for a finding).
+ */
+function callerNamespaces(index: MeshIndex, vs: IndexedObject): Map<string, GatewayRef | null> {
+  const callers = new Map<string, GatewayRef | null>();
+  for (const ref of index.virtualServiceGateways(vs)) {
+    if (ref.mesh) {
+      // sidecars of the namespaces the VirtualService is exported to (not implicitly its own)
+      for (const ns of index.meshClientNamespaces(vs)) callers.set(ns, null);
+      continue;
+    }
+    const gw = index.gatewayByRef(ref);
+    if (!gw) continue;
+    for (const w of index.workloadsFor(gw) as WorkloadInfo[]) callers.set(w.namespace, ref);
+  }
+  return callers;
+}
 
 /** Destination and mirror hosts of a VirtualService (http, tcp, tls routes), first occurrences in order. */
 function destinationHosts(vs: IndexedObject): string[] {

@@ -1169,6 +1169,12 @@ function hasTwoPorts(ports: readonly number[]): boolean {
   return false;
 }
 
+/** True when one of the DestinationRules is visible in every namespace (so to every calling proxy). */
+function someExportedEverywhere(index: MeshIndex, drs: readonly { readonly dr: IndexedObject }[]): boolean {
+  for (const e of drs) if (index.isExportedEverywhere(e.dr)) return true;
+  return false;
+}
+
 /** Namespaces of the proxies that apply a rule: gateway pod namespaces, and the VS namespace for the mesh. */
 function callerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<string, unknown>, section: Section): readonly { ns: string; who: string }[] {
   // asked once per destination of the rule: computed once per (VirtualService, rule), keyed by the rule record (one
@@ -1343,7 +1349,7 @@ export const VSX_SUB_001 = defineRule({
           }
           return;
         }
-        if (defining.length === 0) return;
+        if (defining.length === 0 || someExportedEverywhere(index, defining)) return; // then every caller sees one
         const callers = callerNamespaces(index, vf, d.rule, d.section);
         const seenBy = (c: { ns: string }) => defining.some((e) => drVisibleIn(index, e.dr, c.ns));
         if (callers.every(seenBy)) return;
