@@ -180,17 +180,19 @@ function binding(index: MeshIndex, vf: VsFacts, gw: IndexedObject): Binding {
   return b;
 }
 
+/** True when the VSX facts cover `vs` (an Istio VirtualService of networking.istio.io): see {@link boundServers}. */
+export function hasBindingFacts(index: MeshIndex, vs: IndexedObject): boolean {
+  return facts(index).byVs.has(vs);
+}
+
 /**
- * The servers of `vs`'s top-level Istio Gateways that admit one of its hosts (short hosts resolved): the same
- * bindings the VSX rules use, so GWX-VS-001 and the VSX rules compute them once. Undefined for a VirtualService
- * outside networking.istio.io (the VSX facts do not cover it).
+ * The servers of Istio Gateway `gw` that some VirtualService covered by the VSX facts binds (names `gw` at top level,
+ * and a host the server admits, short hosts resolved): the same bindings the VSX rules use, so GWX-VS-001 and the
+ * VSX rules compute them once.
  */
-export function boundServersOf(index: MeshIndex, vs: IndexedObject): GatewayServer[] | undefined {
-  const vf = facts(index).byVs.get(vs);
-  if (!vf) return undefined;
-  const out: GatewayServer[] = [];
-  for (const g of vf.gateways) if (g.gateway) for (const s of binding(index, vf, g.gateway).servers) out.push(s);
-  return out;
+export function boundServers(index: MeshIndex, gw: IndexedObject): ReadonlyMap<GatewayServer, unknown> {
+  const f = facts(index);
+  return boundToServer(index, f, gw);
 }
 
 const boundCache = new WeakMap<Facts, Map<IndexedObject, Map<GatewayServer, VsFacts[]>>>();
