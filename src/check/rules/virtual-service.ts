@@ -1335,6 +1335,9 @@ export const VS_ORDER_001 = defineRule({
         // --- istioctl's walk ---
         let matchless: string | undefined;
         const seen = new Map<string, string>();
+        // the first match of the section is keyed only when a second one comes (a lone match duplicates nothing;
+        // most tcp and tls sections have one)
+        let first: { readonly m: unknown; readonly mp: string } | undefined;
         const recorded: OverlapMatch[] = [];
         for (const r of rules) {
           const matches = asArray(r.rule.match);
@@ -1350,14 +1353,22 @@ export const VS_ORDER_001 = defineRule({
           let dups = 0;
           matches.forEach((m, j) => {
             const mp = matchPath(section, r.index, j);
-            const key = parityMatchKey(asRecord(m));
-            const dup = seen.get(key);
-            if (dup !== undefined) {
-              dups++;
-              report(mp, 'IST0131', `${section} match ${mp} duplicates ${dup}, so it is never used`, 'remove the duplicate match (or the rule)');
-              return;
+            if (seen.size === 0 && first === undefined) {
+              first = { m, mp };
+            } else {
+              if (first !== undefined) {
+                seen.set(parityMatchKey(asRecord(first.m)), first.mp);
+                first = undefined;
+              }
+              const key = parityMatchKey(asRecord(m));
+              const dup = seen.get(key);
+              if (dup !== undefined) {
+                dups++;
+                report(mp, 'IST0131', `${section} match ${mp} duplicates ${dup}, so it is never used`, 'remove the duplicate match (or the rule)');
+                return;
+              }
+              seen.set(key, mp);
             }
-            seen.set(key, mp);
             if (section === 'http') {
               const o = overlapRecord(asRecord(m), mp);
               if (o && recorded.length < 500) recorded.push(o);
