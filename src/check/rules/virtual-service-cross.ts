@@ -444,6 +444,19 @@ function parityServerHosts(index: MeshIndex, gw: IndexedObject, entryNs: string)
   return out;
 }
 
+/**
+ * True when a Gateway of the VirtualService (top level, in the input) admits its host at index `host` of spec.hosts,
+ * or (`host` -1) any of its hosts.
+ */
+function someGatewayAdmits(index: MeshIndex, vf: VsFacts, host: number): boolean {
+  for (const g of vf.gateways) {
+    if (g.gateway === undefined) continue;
+    const admitted = binding(index, vf, g.gateway).hosts;
+    if (host < 0 ? admitted.length > 0 : admitted.includes(host)) return true;
+  }
+  return false;
+}
+
 /** ISTIOCTL-PARITY §6: does a gateway entry admit any VS host (istioctl's IST0132 test)? */
 function parityEntryMatches(index: MeshIndex, vs: IndexedObject, e: ParityGatewayEntry): boolean {
   const vsHosts = asStringArray(vs.spec.hosts);
@@ -521,8 +534,8 @@ export const VSX_GW_002 = defineRule({
     for (const vs of ownVirtualServices(index)) {
       const vf = f.byVs.get(vs);
       if (!vf) continue;
-      const entries = parityGatewayEntries(index, vs).filter((e) => !e.internal);
-      for (const e of entries) {
+      for (const e of parityGatewayEntries(index, vs)) {
+        if (e.internal) continue;
         const exists = e.istio !== undefined || e.k8s !== undefined;
         if (!exists && !gatewayAbsenceKnown(index, vs, e.namespace)) continue;
         if (parityEntryMatches(index, vs, e)) continue;
@@ -544,13 +557,11 @@ export const VSX_GW_002 = defineRule({
       }
       // knowledge beyond istioctl: hosts that no referenced gateway admits while the VS is attached through others
       if (vf.mesh || vf.hosts.length === 0) continue;
-      const existing = vf.gateways.filter((g) => g.gateway !== undefined);
-      if (existing.length === 0) continue;
-      const admittedByAny = new Set<number>();
-      for (const g of existing) for (const h of binding(index, vf, g.gateway!).hosts) admittedByAny.add(h);
-      if (admittedByAny.size === 0) continue;
+      // (no list or set per VirtualService: a VirtualService names one gateway or two)
+      if (!someGatewayAdmits(index, vf, -1)) continue;
       for (const h of vf.hosts) {
-        if (admittedByAny.has(h.index)) continue;
+        if (someGatewayAdmits(index, vf, h.index)) continue;
+        const existing = vf.gateways.filter((g) => g.gateway !== undefined);
         ctx.report({
           object: vs,
           path: `spec.hosts[${h.index}]`,
