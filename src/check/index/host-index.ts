@@ -91,7 +91,16 @@ export class HostIndex<T> {
       found.push(this.exactBySuffix().get(suffix) ?? [], this.wildByContained.get(suffix) ?? []);
       if (this.wildBySuffix.size > 0) for (const s of suffixes(suffix)) found.push(this.wildBySuffix.get(s) ?? []);
     } else {
-      found.push(this.exact.get(h)?.entries ?? []);
+      const bucket = this.exact.get(h);
+      // the usual answer: no `*` entry and no wildcard over a suffix of h, so the exact bucket as stored (no copy)
+      let wild = false;
+      if (this.wildBySuffix.size > 0) {
+        for (let i = h.startsWith('.') ? 0 : h.indexOf('.'); i >= 0 && !wild; i = h.indexOf('.', i + 1)) {
+          wild = (this.wildBySuffix.get(h.slice(i))?.length ?? 0) > 0;
+        }
+      }
+      if (!wild && this.any.length === 0) return bucket ? bucket.items : NONE;
+      found.push(bucket?.entries ?? []);
       if (this.wildBySuffix.size > 0) for (const s of suffixes(h)) found.push(this.wildBySuffix.get(s) ?? []);
     }
     // Usually one list has hits: each list is in insertion order without duplicates, so it is the answer as is.

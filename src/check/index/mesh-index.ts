@@ -65,6 +65,9 @@ export interface MeshIndexOptions {
 /** Up to this many candidate pods, {@link MeshIndex.podsMatching} scans them rather than use the label maps. */
 const SCAN_PODS = 32;
 
+/** {@link MeshIndex.virtualServiceGateways} of a VirtualService without gateways: shared, frozen. */
+const MESH_ONLY: readonly GatewayRef[] = Object.freeze([Object.freeze({ mesh: true as const })]);
+
 /** Namespaces istioctl analyze ignores entirely. */
 const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
 
@@ -89,6 +92,8 @@ export class MeshIndex {
   private readonly gatewaysForCache = new Map<WorkloadInfo, IndexedObject[]>();
   private readonly workloadsForCache = new Map<IndexedObject, WorkloadInfo[]>();
   private readonly serversCache = new Map<IndexedObject, GatewayServer[]>();
+  /** {@link virtualServiceGateways} of a lone entry that resolves alike in every namespace, by entry string. */
+  private readonly loneGatewayRefs = new Map<string, GatewayRef[]>();
   private bucketCache?: ListenerBucket[];
   private podList?: PodInfo[];
   /**
@@ -406,10 +411,18 @@ export class MeshIndex {
   }
 
   /** Resolved `spec.gateways` of a VirtualService (absent = `[mesh]`). */
-  public virtualServiceGateways(vs: IndexedObject): GatewayRef[] {
+  public virtualServiceGateways(vs: IndexedObject): readonly GatewayRef[] {
     const ns = vs.namespace ?? this.defaultNamespace;
-    if (!Array.isArray(vs.spec.gateways) || vs.spec.gateways.length === 0) return [{ mesh: true }];
-    return vs.spec.gateways.map((e) => this.resolveGatewayRef(e, ns)).filter((r): r is GatewayRef => r !== undefined);
+    const list = vs.spec.gateways;
+    if (!Array.isArray(list) || list.length === 0) return MESH_ONLY;
+    // several rules ask for every VirtualService, and most name one shared gateway as `ns/name`: one answer per entry
+    const lone = list.length === 1 ? list[0] : undefined;
+    if (typeof lone === 'string' && (lone === 'mesh' || (lone.indexOf('/') >= 0 && !lone.startsWith('./')))) {
+      let refs = this.loneGatewayRefs.get(lone);
+      if (!refs) this.loneGatewayRefs.set(lone, (refs = Object.freeze([Object.freeze(resolveGatewayName(lone, ns)!)]) as GatewayRef[]));
+      return refs;
+    }
+    return list.map((e) => this.resolveGatewayRef(e, ns)).filter((r): r is GatewayRef => r !== undefined);
   }
 
   /** A short host resolved in `namespace` (`reviews` → `reviews.<ns>.svc.cluster.local`); others unchanged. */
@@ -434,6 +447,14 @@ export class MeshIndex {
    */
   public isExportedTo(obj: IndexedObject, namespace: string): boolean {
     return this.visibility.isExportedTo(obj, namespace);
+  }
+
+  /**
+   * True when the object is visible in every namespace (no exportTo restriction and no meshConfig default): rules
+   * asking "is it exported to each calling namespace?" need not work out the callers then.
+   */
+  public isExportedEverywhere(obj: IndexedObject): boolean {
+    return this.visibility.isExportedEverywhere(obj);
   }
 
   /**

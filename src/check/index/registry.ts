@@ -40,6 +40,10 @@ interface ScopedRegistry {
   readonly wild: readonly { readonly scope: string; readonly entry: ScopedEntry }[];
 }
 
+/** The scopes of a Service without the exportTo annotation, and its (absent) workload selector: shared, frozen. */
+const EVERYWHERE: readonly string[] = Object.freeze(['*']);
+const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 function scopedGet(reg: ScopedRegistry, scope: string, host: string): ScopedEntry | undefined {
   return reg.keys ? reg.keys.get(`${scope}/${host}`) : reg.byScope.get(scope)?.get(host);
 }
@@ -175,8 +179,8 @@ export class ServiceRegistry {
         for (const svc of list) {
           // implied Services (IstioOperator components, the assumed install) are exported everywhere
           const a = svc.origin === 'manifest' && svc.object ? svc.object.annotations['networking.istio.io/exportTo'] : undefined;
-          const scopes = a === undefined ? ['*'] : a.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => (x === '.' ? svc.namespace : x));
-          const entry: ScopedEntry = { host: `${svc.name}.${svc.namespace}.svc.cluster.local`, ports: svc.ports.map((p) => p.port), workloadLabels: {}, object: svc.origin === 'manifest' ? svc.object : undefined };
+          const scopes = a === undefined ? EVERYWHERE : a.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => (x === '.' ? svc.namespace : x));
+          const entry: ScopedEntry = { host: `${svc.name}.${svc.namespace}.svc.cluster.local`, ports: svc.ports.map((p) => p.port), workloadLabels: NO_LABELS, object: svc.origin === 'manifest' ? svc.object : undefined };
           for (const sc of scopes) put(sc, entry);
         }
       }

@@ -17,8 +17,12 @@ const EXPORT_DEFAULT_KEY: Record<string, string> = {
 export class Visibility {
   private readonly cache = new Map<IndexedObject, '*' | ReadonlySet<string>>();
   private readonly defaults = new Map<string, boolean>();
+  /** False when meshConfig sets no default exportTo at all (the usual case: no lookup per object then). */
+  private readonly anyDefault: boolean;
 
-  constructor(private readonly meshConfig: Record<string, unknown>, private readonly defaultNamespace: string) {}
+  constructor(private readonly meshConfig: Record<string, unknown>, private readonly defaultNamespace: string) {
+    this.anyDefault = Object.values(EXPORT_DEFAULT_KEY).some((key) => asStringArray(meshConfig[key]).length > 0);
+  }
 
 
   /**
@@ -53,6 +57,7 @@ export class Visibility {
 
   /** True when meshConfig sets a non-empty default exportTo for the kind. */
   private hasDefault(kind: string): boolean {
+    if (!this.anyDefault) return false;
     let d = this.defaults.get(kind);
     if (d === undefined) {
       const key = EXPORT_DEFAULT_KEY[kind];
@@ -92,5 +97,10 @@ export class Visibility {
   public isExportedTo(obj: IndexedObject, namespace: string): boolean {
     const e = this.exportsOf(obj);
     return e === '*' || e.has(namespace);
+  }
+
+  /** True when the object is visible in every namespace ({@link isExportedTo} holds for any namespace). */
+  public isExportedEverywhere(obj: IndexedObject): boolean {
+    return this.exportsOf(obj) === '*';
   }
 }

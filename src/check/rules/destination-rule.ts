@@ -7,7 +7,8 @@
  */
 import { Severity } from '../findings';
 import { classifyHost, hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } from '../hosts';
-import { WorkloadInfo, HostIndex, IndexedObject, MeshIndex, allOrSome } from '../mesh-index';
+import { destinationRuleHosts } from '../index/destination-rules';
+import { GatewayRef, WorkloadInfo, IndexedObject, MeshIndex, allOrSome } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { RuleContext, defineRule } from '../rule';
 import { destinationsOf, eachDestination } from './virtual-service';
@@ -131,8 +132,8 @@ interface ResolvedDr {
 }
 
 interface DrFacts {
+  /** DestinationRules with a valid host. */
   readonly resolved: readonly ResolvedDr[];
-  readonly byHost: HostIndex<ResolvedDr>;
   /** Service name → namespaces (for short-name hints). */
   readonly serviceNamespaces: Map<string, string[]>;
   /** namespace → pod label sets of Pods and pod templates in the input (any workload, not only gateways). */
@@ -147,18 +148,9 @@ const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'R
 function drFacts(index: MeshIndex): DrFacts {
   let f = drFactsCache.get(index);
   if (f) return f;
+  // the shared DestinationRule hosts (index/destination-rules.ts), without the invalid ones
   const resolved: ResolvedDr[] = [];
-  const byHost = new HostIndex<ResolvedDr>();
-  for (const dr of destinationRules(index)) {
-    const host = asString(dr.spec.host);
-    if (!host) continue;
-    const c = classifyHost(host);
-    if ('invalid' in c) continue;
-    const namespace = dr.namespace ?? index.defaultNamespace;
-    const r: ResolvedDr = { dr, namespace, host, fqdn: index.resolveHost(host, namespace) };
-    resolved.push(r);
-    byHost.add(r.fqdn, r);
-  }
+  for (const r of destinationRuleHosts(index).all) if (r.valid) resolved.push(r);
   const serviceNamespaces = new Map<string, string[]>();
   for (const s of index.ofKind('Service')) {
     if (s.group !== '' || !s.namespace) continue;
@@ -178,7 +170,7 @@ function drFacts(index: MeshIndex): DrFacts {
       addPod(o.namespace, asStringMap(asRecord(asRecord(o.spec.template).metadata).labels));
     }
   }
-  f = { resolved, byHost, serviceNamespaces, podLabels };
+  f = { resolved, serviceNamespaces, podLabels };
   drFactsCache.set(index, f);
   return f;
 }
@@ -748,28 +740,21 @@ export const DRX_VIS_001 = defineRule({
   summary: 'The DestinationRule is exported to the calling proxy\'s namespace (gateway pods for ingress, clients for egress)',
   check(ctx) {
     const index = ctx.index;
-    const f = drFacts(index);
+    const drHosts = destinationRuleHosts(index).byFqdn;
     const reported = new Set<string>();
     for (const vs of index.ofKind('VirtualService')) {
       const vsNs = vs.namespace ?? index.defaultNamespace;
-      const callers = new Map<string, string>(); // namespace → who calls from there
-      for (const ref of index.virtualServiceGateways(vs)) {
-        if (ref.mesh) {
-          // sidecars of the namespaces the VirtualService is exported to (not implicitly its own)
-          for (const ns of index.meshClientNamespaces(vs)) callers.set(ns, `clients of virtualservice ${vsNs}/${vs.name}`);
-          continue;
-        }
-        const gw = index.gatewayByRef(ref);
-        if (!gw) continue;
-        for (const w of index.workloadsFor(gw) as WorkloadInfo[]) callers.set(w.namespace, `gateway ${ref.namespace}/${ref.name} pods`);
-      }
-      if (callers.size === 0) continue;
+      // the callers are worked out only for a host whose DestinationRules are all restricted by exportTo (a rule
+      // visible everywhere is seen by every caller)
+      let callers: Map<string, GatewayRef | null> | undefined;
       for (const host of destinationHosts(vs)) {
         const fqdn = index.resolveHost(host, vsNs);
-        const candidates = allOrSome(f.byHost.query(fqdn), (r) => hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
-        if (candidates.length === 0) continue;
-        for (const [ns, who] of callers) {
+        const candidates = allOrSome(drHosts.query(fqdn), (r) => r.valid && hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
+        if (candidates.length === 0 || candidates.some((r) => index.isExportedEverywhere(r.dr))) continue;
+        callers ??= callerNamespaces(index, vs);
+        for (const [ns, caller] of callers) {
           if (candidates.some((r) => index.isExportedTo(r.dr, ns))) continue;
+          const who = caller === null || caller.mesh ? `clients of virtualservice ${vsNs}/${vs.name}` : `gateway ${caller.namespace}/${caller.name} pods`;
           for (const r of candidates) {
             const key = `${r.dr.order}|${ns}`;
             if (reported.has(key)) continue;
@@ -787,17 +772,46 @@ export const DRX_VIS_001 = defineRule({
   },
 });
 
+/**
+ * DRX-VIS-001: namespace → who calls a VirtualService's destinations from there: the gateway reference, or null for the
+ * mesh clients of the VirtualService (the description is written only for a finding).
+ */
+function callerNamespaces(index: MeshIndex, vs: IndexedObject): Map<string, GatewayRef | null> {
+  const callers = new Map<string, GatewayRef | null>();
+  for (const ref of index.virtualServiceGateways(vs)) {
+    if (ref.mesh) {
+      // sidecars of the namespaces the VirtualService is exported to (not implicitly its own)
+      for (const ns of index.meshClientNamespaces(vs)) callers.set(ns, null);
+      continue;
+    }
+    const gw = index.gatewayByRef(ref);
+    if (!gw) continue;
+    for (const w of index.workloadsFor(gw) as WorkloadInfo[]) callers.set(w.namespace, ref);
+  }
+  return callers;
+}
+
 /** Destination and mirror hosts of a VirtualService (http, tcp, tls routes), first occurrences in order. */
 function destinationHosts(vs: IndexedObject): string[] {
   // read from the destination walk the VirtualService rules share (built once per VirtualService), unless a tcp/tls
   // rule carries a mirror: the walk reads mirrors of http rules only
   if (hasNonHttpMirror(vs.spec)) return specDestinationHosts(vs.spec);
+  // first occurrences in one pass: a scan of the few hosts kept so far, a set only for long lists
   const out: string[] = [];
+  let seen: Set<string> | undefined;
   for (const d of destinationsOf(vs)) {
     const h = d.destination.host;
-    if (typeof h === 'string' && h !== '') out.push(h);
+    if (typeof h !== 'string' || h === '') continue;
+    if (seen) {
+      if (seen.has(h)) continue;
+      seen.add(h);
+    } else {
+      if (out.includes(h)) continue;
+      if (out.length >= 16) (seen = new Set(out)).add(h);
+    }
+    out.push(h);
   }
-  return firstOccurrences(out);
+  return out;
 }
 
 function hasNonHttpMirror(spec: Record<string, unknown>): boolean {

@@ -168,6 +168,9 @@ function selectorLooksEgress(sel: Record<string, string>): boolean {
   return (sel.istio ?? '').includes('egress') || (sel.app ?? '').includes('egress');
 }
 
+const NO_GATEWAYS = Object.freeze([]) as readonly IndexedObject[] as IndexedObject[];
+const NO_KEYS = Object.freeze([]) as readonly string[] as string[];
+
 /** The egress model of an index, built once (linear in the input). */
 export function egressModel(index: MeshIndex): EgressModel {
   const hit = cache.get(index);
@@ -196,7 +199,8 @@ export function egressModel(index: MeshIndex): EgressModel {
       if (!e.workloads.includes(w)) e.workloads.push(w);
     }
   }
-  const byRef = new Map<string, Map<string, { key: string; gateway?: IndexedObject }>>();
+  // per gateway reference: its key, the Gateway, and the key list of a VirtualService naming only it (shared, frozen)
+  const byRef = new Map<string, Map<string, { key: string; gateway?: IndexedObject; keys: string[] }>>();
   const virtualServices: VsFacts[] = [];
   const meshLegs: VsFacts[] = [];
   const isEgressService = (h: string) => services.has(h); // one closure for all VirtualServices
@@ -208,21 +212,24 @@ export function egressModel(index: MeshIndex): EgressModel {
     const hasMesh = refs.some((r) => r.mesh);
     const rawGws = asArray(vs.spec.gateways);
     const mi = rawGws.indexOf('mesh');
-    const egressGateways: IndexedObject[] = [];
-    const gatewayKeys: string[] = [];
+    // the lists are read, never changed: VirtualServices without egress gateways share one empty list, and those
+    // naming one gateway share its key list (7,500 tenant VirtualServices name the same gateway)
+    let egressGateways = NO_GATEWAYS;
+    let gatewayKeys = NO_KEYS;
     for (const r of refs) {
       if (r.mesh) continue;
       // one key string and lookup per gateway, not per VirtualService (tenants share gateways)
       let known = byRef.get(r.namespace)?.get(r.name);
       if (!known) {
-        known = { key: `${r.namespace}/${r.name}`, gateway: index.gatewayByRef(r) };
+        const key = `${r.namespace}/${r.name}`;
+        known = { key, gateway: index.gatewayByRef(r), keys: Object.freeze([key]) as string[] };
         let m = byRef.get(r.namespace);
         if (!m) byRef.set(r.namespace, (m = new Map()));
         m.set(r.name, known);
       }
-      gatewayKeys.push(known.key);
+      gatewayKeys = gatewayKeys.length === 0 ? known.keys : [...gatewayKeys, known.key];
       const g = known.gateway;
-      if (g && gatewaySet.has(g) && !egressGateways.includes(g)) egressGateways.push(g);
+      if (g && gatewaySet.has(g) && !egressGateways.includes(g)) egressGateways = [...egressGateways, g];
     }
     const facts = new LazyVsFacts(index, vs, namespace, hasMesh, mi >= 0 ? mi : undefined, egressGateways, gatewayKeys);
     virtualServices.push(facts);

@@ -13,7 +13,7 @@ import { asArray, asNumber, asRecord, asString, asStringArray, isRecord, selecto
 import { Rule, RuleContext, defineRule } from '../rule';
 import { egressModel } from './egress';
 import { ownGateways } from './gateway';
-import { boundServersOf } from './virtual-service-cross';
+import { boundServers, hasBindingFacts } from './virtual-service-cross';
 
 const q = (v: unknown) => JSON.stringify(v);
 const selectorText = (sel: Record<string, string>) =>
@@ -623,13 +623,10 @@ export const GWX_VS_001 = defineRule({
   summary: 'Server without any bound VirtualService: HTTP 404, TCP/TLS no filter chain',
   check(ctx) {
     const ix = ctx.index;
+    // servers bound by VirtualServices outside the VSX facts; the others' bindings are read per gateway (shared)
     const bound = new Set<GatewayServer>();
     for (const vs of ix.ofKind('VirtualService')) {
-      const known = boundServersOf(ix, vs);
-      if (known) {
-        for (const s of known) bound.add(s);
-        continue;
-      }
+      if (hasBindingFacts(ix, vs)) continue;
       const ns = vs.namespace ?? ix.defaultNamespace;
       const hosts = asStringArray(vs.spec.hosts);
       for (const ref of ix.virtualServiceGateways(vs)) {
@@ -639,8 +636,9 @@ export const GWX_VS_001 = defineRule({
       }
     }
     for (const gw of ownGateways(ix)) {
+      const byServer = boundServers(ix, gw);
       for (const s of ix.serversOf(gw)) {
-        if (bound.has(s) || s.kind === 'none' || s.hosts.length === 0) continue;
+        if (bound.has(s) || byServer.has(s) || s.kind === 'none' || s.hosts.length === 0) continue;
         if (isHttpFamily(s.port.protocol) && s.tls?.httpsRedirect === true) continue;
         ctx.report({
           object: gw,

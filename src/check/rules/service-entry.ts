@@ -448,18 +448,27 @@ export const SEX_PROTO_001 = defineRule({
   severity: Severity.WARNING,
   summary: 'ServiceEntry protocol matches the traffic: application TLS on 443 → TLS/HTTPS; plaintext → HTTP',
   check(ctx) {
-    const drByHost = new Map<string, IndexedObject[]>();
-    for (const dr of ctx.index.ofKind('DestinationRule')) {
-      const h = asString(dr.spec.host);
-      if (!h) continue;
-      const k = h.toLowerCase();
-      drByHost.set(k, [...(drByHost.get(k) ?? []), dr]);
-    }
+    // DestinationRules by lower-case host, built only when a port needs them (rare: 443 declared HTTP); one array per
+    // host, appended in place
+    let drByHost: Map<string, IndexedObject[]> | undefined;
+    const drsByHost = (): Map<string, IndexedObject[]> => {
+      if (drByHost) return drByHost;
+      drByHost = new Map();
+      for (const dr of ctx.index.ofKind('DestinationRule')) {
+        const h = asString(dr.spec.host);
+        if (!h) continue;
+        const k = h.toLowerCase();
+        const l = drByHost.get(k);
+        if (l) l.push(dr);
+        else drByHost.set(k, [dr]);
+      }
+      return drByHost;
+    };
     for (const se of ownServiceEntries(ctx.index)) {
       const hosts = asStringArray(se.spec.hosts);
       for (const p of portsOf(se)) {
         if (p.number === 443 && isHttpFamily(p.protocol)) {
-          if (hosts.length > 0 && hosts.every((h) => hasTlsOrigination(h, drByHost))) continue;
+          if (hosts.length > 0 && hosts.every((h) => hasTlsOrigination(h, drsByHost()))) continue;
           ctx.report({
             object: se,
             path: `spec.ports[${p.index}].protocol`,

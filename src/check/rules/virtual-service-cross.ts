@@ -9,6 +9,7 @@
  */
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
+import { destinationRuleHosts } from '../index/destination-rules';
 import { definesSubset, subsetNames } from '../index/subsets';
 import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, allOrSome, parityFqdn, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
@@ -75,6 +76,15 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 const gatewayOf = (index: MeshIndex, ref: GatewayRef): IndexedObject | undefined => index.gatewayByRef(ref);
 
+/** A `ns/name` gateway entry, resolved once for every VirtualService naming it. */
+interface QualifiedEntry {
+  readonly ref: Exclude<GatewayRef, { mesh: true }>;
+  readonly key: string;
+  readonly gateway?: IndexedObject;
+  /** the gateway list of a VirtualService naming only this entry */
+  alone?: readonly GatewayUse[];
+}
+
 function facts(index: MeshIndex): Facts {
   let f = factsCache.get(index);
   if (f) return f;
@@ -84,19 +94,29 @@ function facts(index: MeshIndex): Facts {
   const gatewaysByName = new Map<string, IndexedObject[]>();
   for (const g of index.gateways()) push(gatewaysByName, g.name, g);
   // `ns/name` entries resolve alike in every VirtualService: resolved once per entry string (tenants share a gateway)
-  const qualified = new Map<string, { ref: Exclude<GatewayRef, { mesh: true }>; key: string; gateway?: IndexedObject }>();
+  // (and a VirtualService naming only such an entry, first, shares its one-entry list: the lists are never changed)
+  const qualified = new Map<string, QualifiedEntry>();
   for (const vs of virtualServices(index)) {
     const ns = nsOf(index, vs);
-    const gateways: GatewayUse[] = [];
-    for (const t of topGateways(index, vs)) {
-      if (t.ref.mesh) continue;
-      const shareable = t.raw.indexOf('/') > 0 && !t.raw.startsWith('./');
-      let r = shareable ? qualified.get(t.raw) : undefined;
+    let gateways: GatewayUse[] = [];
+    // topGateways without its list: the entries other than `mesh` that resolve
+    const list = asArray(vs.spec.gateways);
+    for (let i = 0; i < list.length; i++) {
+      const raw = list[i];
+      if (typeof raw !== 'string' || raw === 'mesh') continue;
+      const shareable = raw.indexOf('/') > 0 && !raw.startsWith('./');
+      let r = shareable ? qualified.get(raw) : undefined;
       if (!r) {
-        r = { ref: t.ref, key: refKey(t.ref), gateway: gatewayOf(index, t.ref) };
-        if (shareable) qualified.set(t.raw, r);
+        const ref = resolveGatewayName(raw, ns);
+        if (!ref || ref.mesh) continue;
+        r = { ref, key: refKey(ref), gateway: gatewayOf(index, ref) };
+        if (shareable) qualified.set(raw, r);
       }
-      gateways.push({ ref: r.ref, raw: t.raw, index: t.index, key: r.key, gateway: r.gateway });
+      if (shareable && i === 0 && list.length === 1) {
+        gateways = (r.alone ??= Object.freeze([Object.freeze({ ref: r.ref, raw, index: i, key: r.key, gateway: r.gateway })])) as GatewayUse[];
+        continue;
+      }
+      gateways.push({ ref: r.ref, raw, index: i, key: r.key, gateway: r.gateway });
     }
     const vf: VsFacts = {
       vs,
@@ -160,17 +180,19 @@ function binding(index: MeshIndex, vf: VsFacts, gw: IndexedObject): Binding {
   return b;
 }
 
+/** True when the VSX facts cover `vs` (an Istio VirtualService of networking.istio.io): see {@link boundServers}. */
+export function hasBindingFacts(index: MeshIndex, vs: IndexedObject): boolean {
+  return facts(index).byVs.has(vs);
+}
+
 /**
- * The servers of `vs`'s top-level Istio Gateways that admit one of its hosts (short hosts resolved): the same
- * bindings the VSX rules use, so GWX-VS-001 and the VSX rules compute them once. Undefined for a VirtualService
- * outside networking.istio.io (the VSX facts do not cover it).
+ * The servers of Istio Gateway `gw` that some VirtualService covered by the VSX facts binds (names `gw` at top level,
+ * and a host the server admits, short hosts resolved): the same bindings the VSX rules use, so GWX-VS-001 and the
+ * VSX rules compute them once.
  */
-export function boundServersOf(index: MeshIndex, vs: IndexedObject): GatewayServer[] | undefined {
-  const vf = facts(index).byVs.get(vs);
-  if (!vf) return undefined;
-  const out: GatewayServer[] = [];
-  for (const g of vf.gateways) if (g.gateway) for (const s of binding(index, vf, g.gateway).servers) out.push(s);
-  return out;
+export function boundServers(index: MeshIndex, gw: IndexedObject): ReadonlyMap<GatewayServer, unknown> {
+  const f = facts(index);
+  return boundToServer(index, f, gw);
 }
 
 const boundCache = new WeakMap<Facts, Map<IndexedObject, Map<GatewayServer, VsFacts[]>>>();
@@ -422,6 +444,19 @@ function parityServerHosts(index: MeshIndex, gw: IndexedObject, entryNs: string)
   return out;
 }
 
+/**
+ * True when a Gateway of the VirtualService (top level, in the input) admits its host at index `host` of spec.hosts,
+ * or (`host` -1) any of its hosts.
+ */
+function someGatewayAdmits(index: MeshIndex, vf: VsFacts, host: number): boolean {
+  for (const g of vf.gateways) {
+    if (g.gateway === undefined) continue;
+    const admitted = binding(index, vf, g.gateway).hosts;
+    if (host < 0 ? admitted.length > 0 : admitted.includes(host)) return true;
+  }
+  return false;
+}
+
 /** ISTIOCTL-PARITY §6: does a gateway entry admit any VS host (istioctl's IST0132 test)? */
 function parityEntryMatches(index: MeshIndex, vs: IndexedObject, e: ParityGatewayEntry): boolean {
   const vsHosts = asStringArray(vs.spec.hosts);
@@ -499,8 +534,8 @@ export const VSX_GW_002 = defineRule({
     for (const vs of ownVirtualServices(index)) {
       const vf = f.byVs.get(vs);
       if (!vf) continue;
-      const entries = parityGatewayEntries(index, vs).filter((e) => !e.internal);
-      for (const e of entries) {
+      for (const e of parityGatewayEntries(index, vs)) {
+        if (e.internal) continue;
         const exists = e.istio !== undefined || e.k8s !== undefined;
         if (!exists && !gatewayAbsenceKnown(index, vs, e.namespace)) continue;
         if (parityEntryMatches(index, vs, e)) continue;
@@ -522,13 +557,11 @@ export const VSX_GW_002 = defineRule({
       }
       // knowledge beyond istioctl: hosts that no referenced gateway admits while the VS is attached through others
       if (vf.mesh || vf.hosts.length === 0) continue;
-      const existing = vf.gateways.filter((g) => g.gateway !== undefined);
-      if (existing.length === 0) continue;
-      const admittedByAny = new Set<number>();
-      for (const g of existing) for (const h of binding(index, vf, g.gateway!).hosts) admittedByAny.add(h);
-      if (admittedByAny.size === 0) continue;
+      // (no list or set per VirtualService: a VirtualService names one gateway or two)
+      if (!someGatewayAdmits(index, vf, -1)) continue;
       for (const h of vf.hosts) {
-        if (admittedByAny.has(h.index)) continue;
+        if (someGatewayAdmits(index, vf, h.index)) continue;
+        const existing = vf.gateways.filter((g) => g.gateway !== undefined);
         ctx.report({
           object: vs,
           path: `spec.hosts[${h.index}]`,
@@ -1113,54 +1146,46 @@ export const VSX_DEST_002 = defineRule({
         const host = asString(d.destination.host) ?? '';
         const entry = index.lookupScoped(ns, ownExportTo(vs), host);
         if (!entry) return;
-        const ports = Array.from(new Set(entry.ports)).sort((a, b) => a - b);
+        // the distinct ports, sorted, only for a finding: asked per destination, and most entries have one port
+        const ports = () => Array.from(new Set(entry.ports)).sort((a, b) => a - b);
         if (!('port' in d.destination)) {
-          if (ports.length > 1) {
+          if (hasTwoPorts(entry.ports)) {
+            const list = ports();
             ctx.report({
               object: vs,
               path: d.path,
-              message: `destination ${q(host)} exposes several ports (${ports.join(', ')}) but destination.port is not set`,
-              fix: `set destination.port.number to one of ${ports.join(', ')}`,
+              message: `destination ${q(host)} exposes several ports (${list.join(', ')}) but destination.port is not set`,
+              fix: `set destination.port.number to one of ${list.join(', ')}`,
             });
           }
           return;
         }
         const port = asNumber(asRecord(d.destination.port).number) ?? 0;
-        if (ports.includes(port)) return;
+        if (entry.ports.includes(port)) return;
+        const list = ports();
         ctx.report({
           object: vs,
           path: `${d.path}.port.number`,
           code: 'IST0101',
           refType: 'host:port',
-          message: `destination ${q(host)} has no port ${port} (ports: ${ports.join(', ') || 'none'})`,
-          fix: `use one of the ports ${ports.join(', ')} (the Service port, not the targetPort)`,
+          message: `destination ${q(host)} has no port ${port} (ports: ${list.join(', ') || 'none'})`,
+          fix: `use one of the ports ${list.join(', ')} (the Service port, not the targetPort)`,
         });
       });
     }
   },
 });
 
-interface DrInfo {
-  readonly dr: IndexedObject;
-  readonly host: string;
+/** True when `ports` holds at least two distinct numbers. */
+function hasTwoPorts(ports: readonly number[]): boolean {
+  for (let i = 1; i < ports.length; i++) if (ports[i] !== ports[0]) return true;
+  return false;
 }
 
-const drCache = new WeakMap<MeshIndex, HostIndex<DrInfo>>();
-
-function drIndex(index: MeshIndex): HostIndex<DrInfo> {
-  let hi = drCache.get(index);
-  if (!hi) {
-    hi = new HostIndex();
-    for (const dr of index.ofKind('DestinationRule')) {
-      if (dr.group !== 'networking.istio.io') continue;
-      const h = asString(dr.spec.host);
-      if (!h) continue;
-      const host = resolveShortName(h, dr.namespace ?? index.defaultNamespace);
-      hi.add(host, { dr, host });
-    }
-    drCache.set(index, hi);
-  }
-  return hi;
+/** True when one of the DestinationRules is visible in every namespace (so to every calling proxy). */
+function someExportedEverywhere(index: MeshIndex, drs: readonly { readonly dr: IndexedObject }[]): boolean {
+  for (const e of drs) if (index.isExportedEverywhere(e.dr)) return true;
+  return false;
 }
 
 /** Namespaces of the proxies that apply a rule: gateway pod namespaces, and the VS namespace for the mesh. */
@@ -1301,7 +1326,7 @@ export const VSX_SUB_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    const drs = drIndex(index);
+    const drs = destinationRuleHosts(index).byFqdn;
     const defined = definedSubsets(index);
     for (const vs of ownVirtualServices(index)) {
       const vf = f.byVs.get(vs);
@@ -1312,7 +1337,7 @@ export const VSX_SUB_001 = defineRule({
         if (!subset) return;
         const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
         const fqdn = resolveShortName(host, vf.ns);
-        const defining = host ? allOrSome(drs.query(fqdn), (e) => nameSubsetOf(fqdn, e.host) && definesSubset(e.dr, subset)) : [];
+        const defining = host ? allOrSome(drs.query(fqdn), (e) => nameSubsetOf(fqdn, e.fqdn) && definesSubset(e.dr, subset)) : [];
         if (!isDefinedSubset(defined, subsetKey(vf.ns, host), subset)) {
           if (defining.length > 0) {
             ctx.report({
@@ -1320,11 +1345,11 @@ export const VSX_SUB_001 = defineRule({
               path: `${d.path}.subset`,
               refType,
               severity: Severity.WARNING,
-              message: `subset ${q(subset)} of ${q(host)} is defined only by DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} for ${q(defining[0].host)}, which istioctl analyze does not match to this host (it reports the subset missing); istiod applies it`,
+              message: `subset ${q(subset)} of ${q(host)} is defined only by DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} for ${q(defining[0].fqdn)}, which istioctl analyze does not match to this host (it reports the subset missing); istiod applies it`,
               fix: `define the subset in a DestinationRule whose host is ${q(host)}${CLUSTER_HOST.test(fqdn) ? '' : ` in namespace ${vf.ns}`}, if istioctl analyze runs in CI`,
             });
           } else {
-            const any = host ? drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.host)) : [];
+            const any = host ? drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.fqdn)) : [];
             ctx.report({
               object: vs,
               path: `${d.path}.subset`,
@@ -1337,7 +1362,7 @@ export const VSX_SUB_001 = defineRule({
           }
           return;
         }
-        if (defining.length === 0) return;
+        if (defining.length === 0 || someExportedEverywhere(index, defining)) return; // then every caller sees one
         const callers = callerNamespaces(index, vf, d.rule, d.section);
         const seenBy = (c: { ns: string }) => defining.some((e) => drVisibleIn(index, e.dr, c.ns));
         if (callers.every(seenBy)) return;

@@ -77,15 +77,23 @@ function routeDestinationPath(section: Section, i: number, k: number): string {
 /** Records of `spec[section]` with their original indices. */
 export function rulesOf(vs: IndexedObject, section: Section): readonly RuleAt[] {
   const w = walkOf(vs);
-  let out = w[section];
-  if (!out) {
-    const list: RuleAt[] = [];
-    asArray(vs.spec[section]).forEach((r, i) => {
-      if (isRecord(r)) list.push({ rule: r, index: i, path: rulePath(section, i) });
-    });
-    out = w[section] = list;
+  // named fields, not w[section]: asked per VirtualService and section by most VS rules, and a keyed load by a
+  // variable string is slower than a field read
+  const out = section === 'http' ? w.http : section === 'tcp' ? w.tcp : w.tls;
+  return out ?? readRules(vs, w, section);
+}
+
+function readRules(vs: IndexedObject, w: VsWalk, section: Section): readonly RuleAt[] {
+  const list: RuleAt[] = [];
+  const raw = asArray(vs.spec[section]);
+  for (let i = 0; i < raw.length; i++) {
+    const r = raw[i];
+    if (isRecord(r)) list.push({ rule: r, index: i, path: rulePath(section, i) });
   }
-  return out;
+  if (section === 'http') w.http = list;
+  else if (section === 'tcp') w.tcp = list;
+  else w.tls = list;
+  return list;
 }
 
 /** A rule of `spec.http`/`tcp`/`tls` with its index and path. */
@@ -476,7 +484,13 @@ export const VS_DEL_001 = defineRule({
 });
 
 /** Problem of one gateway name (validateGatewayNames), with severity. */
-function gatewayNameProblem(name: string): { message: string; fix: string; warning?: boolean } | undefined {
+interface GatewayNameProblem {
+  readonly message: string;
+  readonly fix: string;
+  readonly warning?: boolean;
+}
+
+function gatewayNameProblem(name: string): GatewayNameProblem | undefined {
   const slash = name.indexOf('/');
   if (slash < 0) {
     if (name === 'mesh') return undefined;
@@ -503,16 +517,22 @@ export const VS_GW_001 = defineRule({
   severity: Severity.ERROR,
   summary: '`gateways` entries are `mesh`, `<name>` or `<namespace>/<name>` (DNS labels); legacy `name.ns` is warned',
   check(ctx) {
+    // one answer per distinct entry (every tenant VirtualService names the same few gateways)
+    const problems = new Map<string, GatewayNameProblem | null>();
+    const checkList = (vs: IndexedObject, list: unknown, path: string, sub: string) => {
+      const entries = asArray(list);
+      for (let i = 0; i < entries.length; i++) {
+        const g = entries[i];
+        if (typeof g !== 'string') continue;
+        let p = problems.get(g);
+        if (p === undefined) problems.set(g, (p = gatewayNameProblem(g) ?? null));
+        // the path is built only for a finding (most entries are fine)
+        if (p) ctx.report({ object: vs, path: `${path}${sub}[${i}]`, message: p.message, fix: p.fix, severity: p.warning ? Severity.WARNING : undefined });
+      }
+    };
     for (const vs of ownVirtualServices(ctx.index)) {
-      const checkList = (list: unknown, path: string) => {
-        asArray(list).forEach((g, i) => {
-          if (typeof g !== 'string') return;
-          const p = gatewayNameProblem(g);
-          if (p) ctx.report({ object: vs, path: `${path}[${i}]`, message: p.message, fix: p.fix, severity: p.warning ? Severity.WARNING : undefined });
-        });
-      };
-      checkList(vs.spec.gateways, 'spec.gateways');
-      eachMatch(vs, (m) => checkList(m.match.gateways, `${m.path}.gateways`));
+      checkList(vs, vs.spec.gateways, 'spec.gateways', '');
+      for (const m of matchesOf(vs)) checkList(vs, m.match.gateways, m.path, '.gateways');
     }
   },
 });
@@ -863,24 +883,25 @@ export const VS_MATCH_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'Match: non-empty prefix/regex, valid RE2 ≤ 1024 chars, port 1–65535, sourceNamespace a DNS label',
   check(ctx) {
+    // `path.sub` (the StringMatch's path) is built only for a finding: most matches are fine
+    const sm = (vs: IndexedObject, v: unknown, path: string, sub: string, field: string, emptyPrefixOk: boolean) => {
+      if (!isRecord(v)) return;
+      if (typeof v.prefix === 'string' && v.prefix === '' && !emptyPrefixOk) {
+        ctx.report({ object: vs, path: `${path}.${sub}.prefix`, message: `${field} prefix match is empty`, fix: `give ${field} a non-empty prefix, or remove the ${field} match to match everything` });
+      }
+      if (typeof v.regex === 'string') {
+        const bad = v.regex === '' ? 'is empty' : re2Problem(v.regex);
+        if (bad) ctx.report({ object: vs, path: `${path}.${sub}.regex`, message: `${field} regex ${q(v.regex)} ${bad}`, fix: 'write an RE2 regex (https://github.com/google/re2/wiki/Syntax); Envoy matches the whole value' });
+      }
+    };
     for (const vs of ownVirtualServices(ctx.index)) {
-      eachMatch(vs, ({ section, match, path }) => {
-        const sm = (v: unknown, p: string, field: string, emptyPrefixOk: boolean) => {
-          if (!isRecord(v)) return;
-          if (typeof v.prefix === 'string' && v.prefix === '' && !emptyPrefixOk) {
-            ctx.report({ object: vs, path: `${p}.prefix`, message: `${field} prefix match is empty`, fix: `give ${field} a non-empty prefix, or remove the ${field} match to match everything` });
-          }
-          if (typeof v.regex === 'string') {
-            const bad = v.regex === '' ? 'is empty' : re2Problem(v.regex);
-            if (bad) ctx.report({ object: vs, path: `${p}.regex`, message: `${field} regex ${q(v.regex)} ${bad}`, fix: 'write an RE2 regex (https://github.com/google/re2/wiki/Syntax); Envoy matches the whole value' });
-          }
-        };
+      for (const { section, match, path } of matchesOf(vs)) {
         if (section === 'http') {
-          for (const f of STRING_MATCH_FIELDS) sm(match[f], `${path}.${f}`, f, f === 'uri');
-          for (const [k, v] of Object.entries(asRecord(match.queryParams))) sm(v, `${path}.queryParams[${q(k)}]`, `queryParams ${q(k)}`, false);
+          for (const f of STRING_MATCH_FIELDS) sm(vs, match[f], path, f, f, f === 'uri');
+          for (const [k, v] of Object.entries(asRecord(match.queryParams))) sm(vs, v, path, `queryParams[${q(k)}]`, `queryParams ${q(k)}`, false);
           for (const hf of ['headers', 'withoutHeaders'] as const) {
             for (const [k, v] of Object.entries(asRecord(match[hf]))) {
-              if (isRecord(v) && typeof v.regex === 'string') sm({ regex: v.regex }, `${path}.${hf}[${q(k)}]`, `${hf} ${q(k)}`, true);
+              if (isRecord(v) && typeof v.regex === 'string') sm(vs, { regex: v.regex }, path, `${hf}[${q(k)}]`, `${hf} ${q(k)}`, true);
             }
           }
         }
@@ -892,7 +913,7 @@ export const VS_MATCH_001 = defineRule({
         if (typeof sn === 'string' && sn !== '' && !isIstioDnsLabel(sn)) {
           ctx.report({ object: vs, path: `${path}.sourceNamespace`, message: `match.sourceNamespace ${q(sn)} is not a namespace name (DNS-1123 label)`, fix: 'use a namespace name such as "bookinfo"' });
         }
-      });
+      }
     }
   },
 });
@@ -1133,14 +1154,19 @@ function canonical(v: unknown, skip?: string): string {
 
 const IGNORED_MATCH_FIELDS = new Set(['name', 'statPrefix']);
 
+/** True when field `k` with value `v` of a match restricts it (not a name, not empty or unset). */
+function isCondition(k: string, v: unknown): boolean {
+  if (IGNORED_MATCH_FIELDS.has(k) || v === undefined || v === null || v === false) return false;
+  if ((k === 'port') && v === 0) return false;
+  if (typeof v === 'string' && v === '') return false;
+  if ((Array.isArray(v) || isRecord(v)) && !nonEmpty(v)) return false;
+  return true;
+}
+
 function matchConditions(m: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(m)) {
-    if (IGNORED_MATCH_FIELDS.has(k) || v === undefined || v === null || v === false) continue;
-    if ((k === 'port') && v === 0) continue;
-    if (typeof v === 'string' && v === '') continue;
-    if ((Array.isArray(v) || isRecord(v)) && !nonEmpty(v)) continue;
-    out[k] = v;
+    if (isCondition(k, v)) out[k] = v;
   }
   return out;
 }
@@ -1215,16 +1241,19 @@ function matchImplies(a: Record<string, unknown>, ac: Record<string, unknown>, b
   return true;
 }
 
+/** True when the match's only condition (ignoreUriCase aside) is none, or a uri matching every path. */
 function isCatchAll(m: Record<string, unknown>): boolean {
-  const c = matchConditions(m);
-  delete c.ignoreUriCase;
-  const keys = Object.keys(c);
-  if (keys.length === 0) return true;
-  if (keys.length === 1 && keys[0] === 'uri') {
-    const u = asRecord(c.uri);
-    return u.prefix === '/' || u.prefix === '' || u.regex === '.*';
+  // the conditions of matchConditions, read in place (no copy per match: asked for every match of every rule)
+  let uri: unknown;
+  for (const k of Object.keys(m)) {
+    const v = m[k];
+    if (k === 'ignoreUriCase' || !isCondition(k, v)) continue;
+    if (k !== 'uri') return false;
+    uri = v;
   }
-  return false;
+  if (uri === undefined) return true;
+  const u = asRecord(uri);
+  return u.prefix === '/' || u.prefix === '' || u.regex === '.*';
 }
 
 /** istioctl's string form of a StringMatch for the overlap pass: `exact:v`, `prefix:v`; regex (or nothing) → ''. */
@@ -1306,6 +1335,9 @@ export const VS_ORDER_001 = defineRule({
         // --- istioctl's walk ---
         let matchless: string | undefined;
         const seen = new Map<string, string>();
+        // the first match of the section is keyed only when a second one comes (a lone match duplicates nothing;
+        // most tcp and tls sections have one)
+        let first: { readonly m: unknown; readonly mp: string } | undefined;
         const recorded: OverlapMatch[] = [];
         for (const r of rules) {
           const matches = asArray(r.rule.match);
@@ -1321,14 +1353,22 @@ export const VS_ORDER_001 = defineRule({
           let dups = 0;
           matches.forEach((m, j) => {
             const mp = matchPath(section, r.index, j);
-            const key = parityMatchKey(asRecord(m));
-            const dup = seen.get(key);
-            if (dup !== undefined) {
-              dups++;
-              report(mp, 'IST0131', `${section} match ${mp} duplicates ${dup}, so it is never used`, 'remove the duplicate match (or the rule)');
-              return;
+            if (seen.size === 0 && first === undefined) {
+              first = { m, mp };
+            } else {
+              if (first !== undefined) {
+                seen.set(parityMatchKey(asRecord(first.m)), first.mp);
+                first = undefined;
+              }
+              const key = parityMatchKey(asRecord(m));
+              const dup = seen.get(key);
+              if (dup !== undefined) {
+                dups++;
+                report(mp, 'IST0131', `${section} match ${mp} duplicates ${dup}, so it is never used`, 'remove the duplicate match (or the rule)');
+                return;
+              }
+              seen.set(key, mp);
             }
-            seen.set(key, mp);
             if (section === 'http') {
               const o = overlapRecord(asRecord(m), mp);
               if (o && recorded.length < 500) recorded.push(o);

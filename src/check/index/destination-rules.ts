@@ -1,0 +1,52 @@
+/**
+ * DestinationRule hosts, resolved once per index and shared by the DR and VSX rules: one host lookup over every
+ * DestinationRule instead of one per rule family.
+ */
+import { classifyHost, resolveShortName } from '../hosts';
+import { asString } from '../model';
+import { HostIndex } from './host-index';
+import type { MeshIndex } from './mesh-index';
+import type { IndexedObject } from './objects';
+
+/** A DestinationRule with a non-empty `spec.host`, resolved in its namespace. */
+export interface DrHost {
+  readonly dr: IndexedObject;
+  readonly namespace: string;
+  /** The raw `spec.host`. */
+  readonly host: string;
+  /** Resolved FQDN (short names → `<h>.<ns>.svc.cluster.local`). */
+  readonly fqdn: string;
+  /** False when the host is not a valid host at all (DR-HOST-001 reports it; most DR rules skip it). */
+  readonly valid: boolean;
+}
+
+/** {@link destinationRuleHosts} of an index. */
+export interface DrHosts {
+  /** Every Istio DestinationRule with a non-empty host, oldest first. */
+  readonly all: readonly DrHost[];
+  /** {@link all} by resolved host (`*` and `*.suffix` hosts as wildcards). */
+  readonly byFqdn: HostIndex<DrHost>;
+}
+
+const cache = new WeakMap<MeshIndex, DrHosts>();
+
+/** The hosts of the Istio DestinationRules of an index, built on first use. */
+export function destinationRuleHosts(index: MeshIndex): DrHosts {
+  let out = cache.get(index);
+  if (!out) {
+    const all: DrHost[] = [];
+    const byFqdn = new HostIndex<DrHost>();
+    for (const dr of index.ofKind('DestinationRule')) {
+      if (dr.group !== 'networking.istio.io') continue;
+      const host = asString(dr.spec.host);
+      if (!host) continue;
+      const namespace = dr.namespace ?? index.defaultNamespace;
+      const r: DrHost = { dr, namespace, host, fqdn: resolveShortName(host, namespace), valid: !('invalid' in classifyHost(host)) };
+      all.push(r);
+      byFqdn.add(r.fqdn, r);
+    }
+    out = { all, byFqdn };
+    cache.set(index, out);
+  }
+  return out;
+}
