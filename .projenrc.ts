@@ -51,6 +51,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/js-yaml@^4.0.9',
     // @peculiar/x509 (test certificates) needs a Reflect.metadata polyfill (tsyringe).
     'reflect-metadata@^0.2.2',
+    // bundles @bufbuild/cel and the Kubernetes CEL library into crds/cel/runtime.js (src/check/schema/cel-runtime.ts);
+    // pinned: the generated file must not change with the esbuild version
+    'esbuild@0.28.2',
   ],
   bin: { 'cdk8s-istio-gateways': 'lib/src/cli/main.js' },
 
@@ -142,6 +145,14 @@ importTask.exec('rm -rf .cdk8s-import-tmp');
 project.addTask('examples', {
   description: 'Synthesize every example app into dist/examples/<name>/',
   exec: 'ts-node --transpile-only --project test/tsconfig.json examples/synth-all.ts',
+});
+
+// `npx projen cel-runtime`: regenerate crds/cel/runtime.js, @bufbuild/cel and the Kubernetes CEL library bundled into
+// one file for the CLI's start-up (src/check/schema/cel-runtime.ts); test/check/schema-cel-runtime.test.ts fails
+// when it is out of date (after an upgrade of @bufbuild/cel or a change of src/check/cel-k8s*.ts).
+project.addTask('cel-runtime', {
+  description: 'Regenerate crds/cel/runtime.js (the bundled CEL runtime of the schema checks)',
+  exec: 'node -r ts-node/register/transpile-only -e "require(\'./src/check/schema/cel-runtime\').writeCelRuntime()"',
 });
 
 // `npm run bench`: synth and check benchmarks (not part of the test suite).
