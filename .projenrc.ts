@@ -147,11 +147,12 @@ project.addTask('examples', {
   exec: 'ts-node --transpile-only --project test/tsconfig.json examples/synth-all.ts',
 });
 
-// `npx projen cel-runtime`: regenerate crds/cel/runtime.js, @bufbuild/cel and the Kubernetes CEL library bundled into
-// one file for the CLI's start-up (src/check/schema/cel-runtime.ts); test/check/schema-cel-runtime.test.ts fails
-// when it is out of date (after an upgrade of @bufbuild/cel or a change of src/check/cel-k8s*.ts).
+// `npx projen cel-runtime`: regenerate crds/cel/runtime.js (@bufbuild/cel and the Kubernetes CEL library bundled into
+// one file, src/check/schema/cel-runtime.ts) and crds/cel/parsed.tsv (the CRDs' CEL expressions parsed,
+// src/check/schema/cel-parsed.ts), for the CLI's start-up. test/check/schema-cel-runtime.test.ts fails when they are
+// out of date (after an upgrade of @bufbuild/cel, a change of src/check/cel-k8s*.ts or of the CRDs).
 project.addTask('cel-runtime', {
-  description: 'Regenerate crds/cel/runtime.js (the bundled CEL runtime of the schema checks)',
+  description: 'Regenerate crds/cel/ (the bundled CEL runtime of the schema checks and the parsed CRD CEL rules)',
   exec: 'node -r ts-node/register/transpile-only -e "require(\'./src/check/schema/cel-runtime\').writeCelRuntime()"',
 });
 

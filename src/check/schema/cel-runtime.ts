@@ -12,6 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { crdDirectory } from './catalogue';
+import { CEL_PARSED_FILE, buildParsedCel } from './cel-parsed';
 
 /** The runtime file, relative to `crds/`. */
 export const CEL_RUNTIME_FILE = path.join('cel', 'runtime.js');
@@ -72,11 +73,14 @@ export function buildCelRuntime(repoRoot: string = path.resolve(crdDirectory(), 
   return `${banner}\n${out.outputFiles[0].text}`;
 }
 
-/** Writes `crds/cel/runtime.js` (the `cel-runtime` projen task). */
+/** Writes `crds/cel/runtime.js` and `crds/cel/parsed.tsv` (cel-parsed.ts): the `cel-runtime` projen task. */
 export function writeCelRuntime(): void {
   const file = path.join(crdDirectory(), CEL_RUNTIME_FILE);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, buildCelRuntime());
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('@bufbuild/cel') as typeof import('@bufbuild/cel');
+  fs.writeFileSync(path.join(crdDirectory(), CEL_PARSED_FILE), buildParsedCel(parse));
 }
 
 let runtime: CelRuntime | undefined;

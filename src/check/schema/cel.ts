@@ -6,6 +6,7 @@
 import type { CelEnv, CelResult } from '@bufbuild/cel';
 import { Severity } from '../findings';
 import { isRecord } from '../model';
+import { parsedCel } from './cel-parsed';
 import { CelRuntime, celRuntime } from './cel-runtime';
 import { KeyPath, child, lastSegment, pathOf, show, truncate } from './paths';
 import { K8sSchema, SCHEMA_RULE_IDS, SchemaIssue } from './types';
@@ -70,11 +71,12 @@ function planRule(v: CelValidation): Planned {
   if (reason) return { skip: reason };
   try {
     const { plan, parse } = cel();
-    const program = plan(env(), parse(v.rule)) as Program;
+    // the build-time tree when there is one (cel-parsed.ts): the same plan as of parse()'s, without running the parser
+    const program = plan(env(), parsedCel(v.rule) ?? parse(v.rule)) as Program;
     let messageProgram: Program | undefined;
     if (v.messageExpression) {
       try {
-        messageProgram = plan(env(), parse(v.messageExpression)) as Program;
+        messageProgram = plan(env(), parsedCel(v.messageExpression) ?? parse(v.messageExpression)) as Program;
       } catch {
         messageProgram = undefined;
       }
