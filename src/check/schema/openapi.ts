@@ -76,7 +76,7 @@ export function toJsonSchema(s: K8sSchema): Record<string, unknown> {
 }
 
 /** A subschema at least this long (as JSON) becomes a `$defs` entry of {@link validationSchema}. */
-const DEF_MIN_JSON_LENGTH = 2000;
+const DEF_MIN_JSON_LENGTH = 200;
 
 /**
  * The JSON Schema ajv compiles for a CRD root (see {@link rootForValidation}): {@link toJsonSchema}, with each large
