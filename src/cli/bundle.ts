@@ -16,7 +16,8 @@ export const CLI_BUNDLE = path.join('lib', 'cli.js');
  * which must be in a directory next to `crds/` and `package.json` (as lib/ is). Needs the esbuild devDependency.
  */
 export function bundleCli(entry: string, outfile: string): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // build time only (a projen task and the tests): esbuild is a devDependency, not needed at run time
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
   const esbuild = require('esbuild') as typeof import('esbuild');
   const entryDir = path.dirname(path.resolve(entry));
   esbuild.buildSync({

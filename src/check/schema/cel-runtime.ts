@@ -37,7 +37,8 @@ export { K8S_CEL_FUNCS, K8S_CEL_FUNC_NAMES } from './src/check/cel-k8s';
  * repository and the esbuild devDependency). Deterministic for given package versions.
  */
 export function buildCelRuntime(repoRoot: string = path.resolve(crdDirectory(), '..')): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // build time only (a projen task and the tests): esbuild is a devDependency, not needed at run time
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
   const esbuild = require('esbuild') as typeof import('esbuild');
   const out = esbuild.buildSync({
     stdin: { contents: ENTRY, resolveDir: repoRoot, sourcefile: 'cel-runtime-entry.ts', loader: 'ts' },
@@ -97,7 +98,8 @@ export function celRuntime(): CelRuntime {
     const cel = require('@bufbuild/cel') as typeof import('@bufbuild/cel');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const k8s = require('../cel-k8s') as typeof import('../cel-k8s');
-    runtime = { celEnv: cel.celEnv, plan: cel.plan, parse: cel.parse, isCelError: cel.isCelError, K8S_CEL_FUNCS: k8s.K8S_CEL_FUNCS, K8S_CEL_FUNC_NAMES: k8s.K8S_CEL_FUNC_NAMES };
+    const { celEnv, plan, parse, isCelError } = cel;
+    runtime = { celEnv, plan, parse, isCelError, K8S_CEL_FUNCS: k8s.K8S_CEL_FUNCS, K8S_CEL_FUNC_NAMES: k8s.K8S_CEL_FUNC_NAMES };
   }
   return runtime;
 }

@@ -10,10 +10,9 @@ import { K8sSchema } from './types';
 let ajvInstance: Ajv | undefined;
 
 /** The ajv options of the schema checks (shared with the build-time precompilation in precompiled.ts). */
+// inlineRefs: false keeps the `$defs` of validationSchema() functions of their own (see there)
 export const AJV_OPTIONS: Options = {
-  allErrors: true, strict: false, verbose: true, unicodeRegExp: false, validateFormats: true, code: { optimize: false },
-  // the `$defs` of validationSchema() stay functions of their own (see there)
-  inlineRefs: false,
+  allErrors: true, strict: false, verbose: true, unicodeRegExp: false, validateFormats: true, code: { optimize: false }, inlineRefs: false,
 };
 /** Formats taken from ajv-formats (its `full` mode). */
 export const AJV_FORMATS_FULL = ['ipv4', 'ipv6', 'byte', 'uri', 'email', 'uuid', 'hostname'] as const;
