@@ -71,7 +71,7 @@ function planRule(v: CelValidation): Planned {
   if (reason) return { skip: reason };
   try {
     const { plan, parse } = cel();
-    // the build-time tree when there is one (cel-parsed.ts): the same plan as of parse()'s, without running the parser
+    // the build-time tree when there is one (cel-parsed.ts): parse()'s tree, without running the parser
     const program = plan(env(), parsedCel(v.rule) ?? parse(v.rule)) as Program;
     let messageProgram: Program | undefined;
     if (v.messageExpression) {
