@@ -51,8 +51,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/js-yaml@^4.0.9',
     // @peculiar/x509 (test certificates) needs a Reflect.metadata polyfill (tsyringe).
     'reflect-metadata@^0.2.2',
+    // bundles @bufbuild/cel and the Kubernetes CEL library into crds/cel/runtime.js (src/check/schema/cel-runtime.ts)
+    // and the CLI into lib/cli.js (src/cli/bundle.ts); pinned: the generated files must not change with its version
+    'esbuild@0.28.2',
   ],
-  bin: { 'cdk8s-istio-gateways': 'lib/src/cli/main.js' },
+  // the CLI bundled into one file after jsii (src/cli/bundle.ts, see the compile task below)
+  bin: { 'cdk8s-istio-gateways': 'lib/cli.js' },
 
   // jsii compiles src/ and the generated L1 classes in imports/ (rootDir ".").
   tsconfig: {
@@ -142,6 +146,18 @@ importTask.exec('rm -rf .cdk8s-import-tmp');
 project.addTask('examples', {
   description: 'Synthesize every example app into dist/examples/<name>/',
   exec: 'ts-node --transpile-only --project test/tsconfig.json examples/synth-all.ts',
+});
+
+// The bin: the CLI bundled by esbuild from jsii's lib/ (its own modules only; packages stay requires), for start-up.
+project.compileTask.exec('node lib/src/cli/bundle.js lib/src/cli/main.js lib/cli.js');
+
+// `npx projen cel-runtime`: regenerate crds/cel/runtime.js (@bufbuild/cel and the Kubernetes CEL library bundled into
+// one file, src/check/schema/cel-runtime.ts) and crds/cel/parsed.tsv (the CRDs' CEL expressions parsed,
+// src/check/schema/cel-parsed.ts), for the CLI's start-up. test/check/schema-cel-runtime.test.ts fails when they are
+// out of date (after an upgrade of @bufbuild/cel, a change of src/check/cel-k8s*.ts or of the CRDs).
+project.addTask('cel-runtime', {
+  description: 'Regenerate crds/cel/ (the bundled CEL runtime of the schema checks and the parsed CRD CEL rules)',
+  exec: 'node -r ts-node/register/transpile-only -e "require(\'./src/check/schema/cel-runtime\').writeCelRuntime()"',
 });
 
 // `npm run bench`: synth and check benchmarks (not part of the test suite).

@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     const smallDir = path.join(tmp, 'yaml-small');
     const sc = await runChild({ variant: 'capture', tenants: SMALL_TENANTS, outdir: smallDir, manifests: path.join(tmp, 'manifests-small.json') }) as { objects: number };
     smallObjects = sc.objects;
-    const cli = path.join(JS_DIR, 'src', 'cli', 'main.js');
+    const cli = path.join(JS_DIR, 'lib', 'cli.js'); // the bin as built (src/cli/bundle.ts)
     const parser = path.join(JS_DIR, 'bench', 'parse-files.js');
     for (let rep = 0; rep < SMALL_REPO_REPS; rep++) {
       for (const v of rotate(['smallCheck', 'smallParse'] as const, rep)) {

@@ -1,6 +1,7 @@
 /** Transpiles the benchmark and the library to JavaScript for the child processes (see {@link transpileAll}). */
 import * as fs from 'fs';
 import * as path from 'path';
+import { bundleCli } from '../src/cli/bundle';
 
 const ROOT = path.join(__dirname, '..');
 /** Transpiled JavaScript of src/, imports/ and bench/ (bench/out is gitignored). */
@@ -36,6 +37,8 @@ export function transpileAll(): void {
     fs.writeFileSync(dest, out.outputText);
   }
   for (const f of ['crds', 'README.md', 'package.json']) fs.symlinkSync(path.join(ROOT, f), path.join(JS_DIR, f));
+  // the CLI bundled as the package's bin is (lib/cli.js, src/cli/bundle.ts): run.ts times this one
+  bundleCli(path.join(JS_DIR, 'src', 'cli', 'main.js'), path.join(JS_DIR, 'lib', 'cli.js'));
 }
 
 

@@ -42,13 +42,19 @@ interface CatalogueFile {
   readonly crds: CrdSpec[];
 }
 
-/** The `crds/` directory shipped with the package (src/check/schema → ../../../crds, lib/src/check/schema → ../../../../crds). */
+/**
+ * The `crds/` directory shipped with the package (src/check/schema → ../../../crds, lib/src/check/schema →
+ * ../../../../crds, lib/ → ../crds for the bundled bin of src/cli/bundle.ts). ../crds is tried first: from the bundle,
+ * ../../../crds is outside the package (next to the app's node_modules/).
+ */
 export function crdDirectory(): string {
-  const candidates = [path.resolve(__dirname, '..', '..', '..', 'crds'), path.resolve(__dirname, '..', '..', '..', '..', 'crds')];
+  const candidates = [
+    path.resolve(__dirname, '..', 'crds'), path.resolve(__dirname, '..', '..', '..', 'crds'), path.resolve(__dirname, '..', '..', '..', '..', 'crds'),
+  ];
   for (const c of candidates) {
     if (fs.existsSync(path.join(c, 'istio-crds.yaml'))) return c;
   }
-  return candidates[0];
+  return candidates[1]; // the src/ layout, as before the bundle
 }
 
 function yamlFiles(dir: string): string[] {

@@ -6,6 +6,8 @@
 import type { CelEnv, CelResult } from '@bufbuild/cel';
 import { Severity } from '../findings';
 import { isRecord } from '../model';
+import { parsedCel } from './cel-parsed';
+import { CelRuntime, celRuntime } from './cel-runtime';
 import { KeyPath, child, lastSegment, pathOf, show, truncate } from './paths';
 import { K8sSchema, SCHEMA_RULE_IDS, SchemaIssue } from './types';
 
@@ -69,11 +71,12 @@ function planRule(v: CelValidation): Planned {
   if (reason) return { skip: reason };
   try {
     const { plan, parse } = cel();
-    const program = plan(env(), parse(v.rule)) as Program;
+    // the build-time tree when there is one (cel-parsed.ts): parse()'s tree, without running the parser
+    const program = plan(env(), parsedCel(v.rule) ?? parse(v.rule)) as Program;
     let messageProgram: Program | undefined;
     if (v.messageExpression) {
       try {
-        messageProgram = plan(env(), parse(v.messageExpression)) as Program;
+        messageProgram = plan(env(), parsedCel(v.messageExpression) ?? parse(v.messageExpression)) as Program;
       } catch {
         messageProgram = undefined;
       }
@@ -94,23 +97,16 @@ export interface CelNode {
 }
 
 /**
- * @bufbuild/cel and the Kubernetes CEL library, loaded when the first rule is planned (on its first evaluation): a
- * check whose objects reach no CEL rule (core objects, cert-manager) does not pay their start-up (~45–95 ms of module
- * loading, most of a small `check`).
+ * @bufbuild/cel and the Kubernetes CEL library (cel-runtime.ts), loaded when the first rule is planned (on its first
+ * evaluation): a check whose objects reach no CEL rule (core objects, cert-manager) does not pay their start-up.
  */
-function cel(): typeof import('@bufbuild/cel') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('@bufbuild/cel') as typeof import('@bufbuild/cel');
-}
-
-function k8sLibrary(): typeof import('../cel-k8s') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../cel-k8s') as typeof import('../cel-k8s');
+function cel(): CelRuntime {
+  return celRuntime();
 }
 
 let envInstance: CelEnv | undefined;
 function env(): CelEnv {
-  envInstance ??= cel().celEnv({ funcs: [...k8sLibrary().K8S_CEL_FUNCS] });
+  envInstance ??= cel().celEnv({ funcs: [...cel().K8S_CEL_FUNCS] });
   return envInstance;
 }
 
@@ -119,7 +115,7 @@ function skipReason(rule: string): string | undefined {
   const stripped = rule.replace(/r?"""[\s\S]*?"""|r?'''[\s\S]*?'''|r?"(?:[^"\\]|\\.)*"|r?'(?:[^'\\]|\\.)*'/g, '""');
   for (const m of stripped.matchAll(/([A-Za-z_][A-Za-z0-9_.]*)\s*\(/g)) {
     const name = m[1].split('.').pop() as string;
-    if (!STD_CEL_FUNCS.has(name) && !k8sLibrary().K8S_CEL_FUNC_NAMES.has(name)) return `uses the function ${name}(), which this checker does not implement`;
+    if (!STD_CEL_FUNCS.has(name) && !cel().K8S_CEL_FUNC_NAMES.has(name)) return `uses the function ${name}(), which this checker does not implement`;
   }
   return undefined;
 }

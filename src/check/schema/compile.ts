@@ -7,7 +7,7 @@ import type { ValidateFunction } from 'ajv';
 import { isRecord } from '../model';
 import { loadCatalog } from './catalogue';
 import { CelNode, Stats, celTreeStats, compileCelTree } from './cel';
-import { ajv, rootForValidation, toJsonSchema } from './openapi';
+import { ajv, rootForValidation, validationSchema } from './openapi';
 import { precompiledValidator } from './precompiled';
 import { PruneNode } from './prune';
 import { CelRuleStats, CrdVersion, K8sSchema } from './types';
@@ -36,7 +36,7 @@ export function compileKind(crd: CrdVersion, options: { precompiled?: boolean } 
   const hit = compiled.get(key);
   if (hit) return hit;
   const root = rootForValidation(crd.schema);
-  const validate = (usePrecompiled ? precompiledValidator(crd) : undefined) ?? ajv().compile(toJsonSchema(root));
+  const validate = (usePrecompiled ? precompiledValidator(crd) : undefined) ?? ajv().compile(validationSchema(root));
   const c: CompiledKind = { crd, root, validate, prune: new PruneNode(root), cel: compileCelTree(root) };
   compiled.set(key, c);
   return c;

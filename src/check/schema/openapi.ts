@@ -10,8 +10,9 @@ import { K8sSchema } from './types';
 let ajvInstance: Ajv | undefined;
 
 /** The ajv options of the schema checks (shared with the build-time precompilation in precompiled.ts). */
+// inlineRefs: false keeps the `$defs` of validationSchema() functions of their own (see there)
 export const AJV_OPTIONS: Options = {
-  allErrors: true, strict: false, verbose: true, unicodeRegExp: false, validateFormats: true, code: { optimize: false },
+  allErrors: true, strict: false, verbose: true, unicodeRegExp: false, validateFormats: true, code: { optimize: false }, inlineRefs: false,
 };
 /** Formats taken from ajv-formats (its `full` mode). */
 export const AJV_FORMATS_FULL = ['ipv4', 'ipv6', 'byte', 'uri', 'email', 'uuid', 'hostname'] as const;
@@ -71,6 +72,46 @@ export function toJsonSchema(s: K8sSchema): Record<string, unknown> {
   if (s.allOf) out.allOf = s.allOf.map(toJsonSchema);
   if (s.not) out.not = toJsonSchema(s.not);
   return out;
+}
+
+/** A subschema at least this long (as JSON) becomes a `$defs` entry of {@link validationSchema}. */
+const DEF_MIN_JSON_LENGTH = 200;
+
+/**
+ * The JSON Schema ajv compiles for a CRD root (see {@link rootForValidation}): {@link toJsonSchema}, with each large
+ * subschema under `properties`/`items`/`additionalProperties` moved to `$defs` (identical ones shared) and referred to
+ * by `$ref`. Chosen for start-up: ajv inlines a schema into one function, which for DestinationRule (its traffic
+ * policy repeated per subset and port) was 600 KB of code that V8 compiled whole on the first call; with `$defs` (and
+ * `inlineRefs: false`) each becomes a function of its own, compiled only when an object reaches it, and repeated
+ * subtrees are compiled once. Never under oneOf/anyOf/allOf/not, so the errors are the same but for the `$defs`
+ * prefix of `schemaPath`, and messages.ts's test of combinator branches on it is unchanged.
+ */
+export function validationSchema(root: K8sSchema): Record<string, unknown> {
+  const defs = new Map<string, string>();
+  const bodies: Record<string, unknown> = {};
+  const hoist = (s: Record<string, unknown>): Record<string, unknown> => {
+    const out = { ...s };
+    if (isRecord(out.properties)) {
+      out.properties = Object.fromEntries(Object.entries(out.properties).map(([k, v]) => [k, hoistNode(v as Record<string, unknown>)]));
+    }
+    if (isRecord(out.items)) out.items = hoistNode(out.items);
+    if (isRecord(out.additionalProperties)) out.additionalProperties = hoistNode(out.additionalProperties);
+    return out;
+  };
+  const hoistNode = (s: Record<string, unknown>): Record<string, unknown> => {
+    const h = hoist(s);
+    const json = JSON.stringify(h);
+    if (json.length < DEF_MIN_JSON_LENGTH) return h;
+    let name = defs.get(json);
+    if (name === undefined) {
+      name = `d${defs.size}`;
+      defs.set(json, name);
+      bodies[name] = h;
+    }
+    return { $ref: `#/$defs/${name}` };
+  };
+  const out = hoist(toJsonSchema(root));
+  return defs.size > 0 ? { ...out, $defs: bodies } : out;
 }
 
 /** The CRD root schema with `metadata` (validated as ObjectMeta) and `status` (dropped on create) left out. */

@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ValidateFunction } from 'ajv';
 import { CATALOGUE_FILE, crdDirectory, loadCatalog } from './catalogue';
-import { AJV_FORMATS_ANY, AJV_FORMATS_FULL, AJV_OPTIONS, DATE_TIME, addK8sFormats, rootForValidation, toJsonSchema } from './openapi';
+import { AJV_FORMATS_ANY, AJV_FORMATS_FULL, AJV_OPTIONS, DATE_TIME, addK8sFormats, rootForValidation, validationSchema } from './openapi';
 import { CrdVersion } from './types';
 
 /** The directory of the precompiled validators, under `crds/`. */
@@ -62,7 +62,7 @@ export function buildValidators(): Map<string, string> {
     for (const crd of versions.values()) {
       if (!crd.served) continue;
       const a = addK8sFormats(new AjvClass({ ...AJV_OPTIONS, code: { ...AJV_OPTIONS.code, source: true, formats: _`require("./formats")` } }));
-      const code = `${standaloneCode(a, a.compile(toJsonSchema(rootForValidation(crd.schema))))}\n`;
+      const code = `${standaloneCode(a, a.compile(validationSchema(rootForValidation(crd.schema))))}\n`;
       const name = `${sha256(code).slice(0, 16)}.js`;
       files.set(name, code);
       kinds[`${crd.group}/${crd.version}/${crd.kind}`] = name;
