@@ -39,8 +39,8 @@ export interface GcTrace {
   readonly minor: number;
   /** start of each mark-compact, ms after the start of the operation */
   readonly majorAtMs: number[];
-  /** time spent in garbage collection on the main thread, ms */
-  readonly pauseMs: number;
+  /** sum of the durations of the GC entries (perf_hooks; includes incremental marking steps), ms */
+  readonly gcMs: number;
 }
 
 export interface Measurement {
@@ -85,7 +85,7 @@ function traceGc(): { stop(start: number): Promise<GcTrace> } {
         major: major.length,
         minor: entries.filter((e) => kind(e) === perfConstants.NODE_PERFORMANCE_GC_MINOR).length,
         majorAtMs: major.map((e) => Math.round(e.startTime - start)),
-        pauseMs: Math.round(entries.reduce((n, e) => n + e.duration, 0)),
+        gcMs: Math.round(entries.reduce((n, e) => n + e.duration, 0)),
       };
     },
   };
