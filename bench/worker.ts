@@ -7,8 +7,14 @@
  * full GC), so `peakRssMb - baseRssMb` is what the operation added. `heapUsedMb` is the V8 heap in use right after
  * the operation (before any GC, i.e. live data plus garbage not yet collected); `heapTotalMb` the heap V8 had
  * reserved then (its high-water mark in practice, since V8 shrinks the heap lazily).
+ *
+ * `gcTrace` (off by default) adds the garbage collections V8 ran during the operation. The peak RSS of a synth depends
+ * on them: V8 sets the next mark-compact limit to a multiple (up to 4x) of the heap that survived the last one, and
+ * garbage promoted to the old generation stays there until the next mark-compact, so the same run peaks higher or
+ * lower depending on where the last mark-compact fell (e.g. during analysis, with the index live, or later).
  */
 import * as fs from 'fs';
+import { PerformanceNodeEntry, PerformanceObserver, constants as perfConstants } from 'perf_hooks';
 import { CapturedApp, OperationResult, Variant, captureTenants, cliCheck, parseYaml, synthRaw, synthTenants } from './harness';
 
 export interface Job {
@@ -21,6 +27,20 @@ export interface Job {
   readonly manifests?: string;
   /** YAML directory (d, e) */
   readonly yamlDir?: string;
+  /** Record the garbage collections during the operation ({@link Measurement.gc}). @default false */
+  readonly gcTrace?: boolean;
+}
+
+/** Garbage collections during the operation (with `gcTrace`). */
+export interface GcTrace {
+  /** mark-compacts (full collections of the old generation) */
+  readonly major: number;
+  /** scavenges (young generation) */
+  readonly minor: number;
+  /** start of each mark-compact, ms after the start of the operation */
+  readonly majorAtMs: number[];
+  /** sum of the durations of the GC entries (perf_hooks; includes incremental marking steps), ms */
+  readonly gcMs: number;
 }
 
 export interface Measurement {
@@ -33,6 +53,8 @@ export interface Measurement {
   readonly heapUsedMb: number;
   readonly heapTotalMb: number;
   readonly result: OperationResult;
+  /** with `gcTrace` only */
+  readonly gc?: GcTrace;
 }
 
 const MB = 1024 * 1024;
@@ -45,7 +67,31 @@ function gc(): void {
   }
 }
 
-function measure(job: Job & { variant: Variant }): Measurement {
+/**
+ * Starts recording garbage collections. The entries reach the observer only once the event loop turns, so `stop`
+ * is async; it is called after the operation and its figures were taken.
+ */
+function traceGc(): { stop(start: number): Promise<GcTrace> } {
+  const observer = new PerformanceObserver(() => undefined);
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    async stop(start: number): Promise<GcTrace> {
+      await new Promise((resolve) => setImmediate(resolve));
+      const entries = observer.takeRecords().filter((e) => e.startTime >= start);
+      observer.disconnect();
+      const kind = (e: PerformanceEntry) => ((e as PerformanceNodeEntry).detail as { kind?: number } | undefined)?.kind;
+      const major = entries.filter((e) => kind(e) === perfConstants.NODE_PERFORMANCE_GC_MAJOR);
+      return {
+        major: major.length,
+        minor: entries.filter((e) => kind(e) === perfConstants.NODE_PERFORMANCE_GC_MINOR).length,
+        majorAtMs: major.map((e) => Math.round(e.startTime - start)),
+        gcMs: Math.round(entries.reduce((n, e) => n + e.duration, 0)),
+      };
+    },
+  };
+}
+
+async function measure(job: Job & { variant: Variant }): Promise<Measurement> {
   let op: () => OperationResult;
   switch (job.variant) {
     case 'checks':
@@ -65,6 +111,7 @@ function measure(job: Job & { variant: Variant }): Measurement {
       break;
   }
   gc();
+  const gcTrace = job.gcTrace ? traceGc() : undefined;
   const baseRssMb = process.memoryUsage().rss / MB;
   const t0 = performance.now();
   const result = op();
@@ -80,10 +127,11 @@ function measure(job: Job & { variant: Variant }): Measurement {
     heapUsedMb: result.detail.heapUsedMb ?? mem.heapUsed / MB,
     heapTotalMb: result.detail.heapTotalMb ?? mem.heapTotal / MB,
     result,
+    ...(gcTrace ? { gc: await gcTrace.stop(t0) } : {}),
   };
 }
 
-if (require.main === module) {
+async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as Job;
   let out: unknown;
   if (job.variant === 'capture') {
@@ -91,8 +139,15 @@ if (require.main === module) {
     fs.writeFileSync(job.manifests!, JSON.stringify(captured));
     out = result;
   } else {
-    out = measure(job as Job & { variant: Variant });
+    out = await measure(job as Job & { variant: Variant });
   }
   if (process.send) process.send(out);
   else process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  });
 }

@@ -5,6 +5,7 @@ import { installChecks } from './check/synth-hook';
 import { IstioGatewaysError } from './errors';
 import { AutomatedGatewayWorkload } from './gateway-api/automated-workload';
 import { IGatewayWorkload } from './gateway-workload';
+import { l1Props } from './internal/l1-props';
 import { validateDnsLabel } from './internal/validate';
 
 /** Props of {@link AccessLogging}. */
@@ -84,11 +85,10 @@ export class AccessLogging extends Construct {
         filter: filter !== undefined ? { expression: filter } : undefined,
       }],
     };
-    this.apiObject = new ApiObject(this, 'Resource', {
-      ...TelemetryL1.GVK,
+    this.apiObject = new ApiObject(this, 'Resource', l1Props(TelemetryL1.GVK, {
       metadata: props.name !== undefined ? { name: props.name, namespace: this.namespace } : { namespace: this.namespace },
       spec: Lazy.any({ produce: () => toJson_TelemetrySpec(spec) }),
-    });
+    }));
     this.name = this.apiObject.name;
   }
 }

@@ -6,6 +6,7 @@ import { Certificate as CertificateL1, toJson_CertificateSpec } from '../imports
 import { installChecks } from './check/synth-hook';
 import { IstioGatewaysError } from './errors';
 import type { IGatewayWorkload } from './gateway-workload';
+import { l1Props } from './internal/l1-props';
 import { declareExternalSecret, pemCertificates, validateSecretName } from './internal/secrets';
 import { validateDnsLabel } from './internal/validate';
 
@@ -284,8 +285,7 @@ class CertManagerCredential implements ICredential {
     const { chart, id } = ownerOf(scope, 'Certificate', namespace, p.secretName);
     const hosts = new Set<string>([...options.hosts, ...(p.extraDnsNames ?? [])]);
     this.hostsByNamespace.set(namespace, hosts);
-    const created = new ApiObject(chart, id, {
-      ...CertificateL1.GVK,
+    const created = new ApiObject(chart, id, l1Props(CertificateL1.GVK, {
       metadata: { name: p.certificateName ?? p.secretName, namespace },
       spec: Lazy.any({
         produce: () => toJson_CertificateSpec({
@@ -296,7 +296,7 @@ class CertManagerCredential implements ICredential {
           renewBefore: p.renewBefore ? goDuration(p.renewBefore) : undefined,
         }),
       }),
-    });
+    }));
     claims.set(key, { credential: this, path: scope.node.path, fingerprint: JSON.stringify(['cert-manager', p]), object: created });
     // created under the chart of the first server that uses it (one per App and secret): register it for sorted
     // output and for findings

@@ -12,6 +12,7 @@ import type { EgressGateway } from './egress-gateway';
 import { IstioGatewaysError } from './errors';
 import { createEgressRoutes } from './gateway-api/egress';
 import { GatewayProtocol, GatewayServerRef } from './gateway-base';
+import { l1Props } from './internal/l1-props';
 import { hostSlug, validateDnsLabel, validatePort } from './internal/validate';
 import { createDestinationRule, createVirtualService, namespaceFor } from './internal/virtual-service';
 import { ServerTls } from './server-tls';
@@ -224,11 +225,10 @@ export class EgressRoute extends Construct {
       // and name the host, which Istio resolves only where the ServiceEntry is visible
       exportTo: exportTo(...(clients ?? []), gwNs, this.namespace),
     };
-    this.serviceEntry = new ApiObject(this, 'ServiceEntry', {
-      ...ServiceEntryL1.GVK,
+    this.serviceEntry = new ApiObject(this, 'ServiceEntry', l1Props(ServiceEntryL1.GVK, {
       metadata: props.name !== undefined ? { name: props.name, namespace: this.namespace } : { namespace: this.namespace },
       spec: Lazy.any({ produce: () => toJson_ServiceEntrySpec(seSpec) }),
-    });
+    }));
 
     // (2) egress Gateway server
     gateway.workload.exposePort(gatewayPort);

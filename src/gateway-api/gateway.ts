@@ -21,6 +21,7 @@ import {
 import { IstioGatewaysError } from '../errors';
 import type { IGatewayWorkload } from '../gateway-workload';
 import type { RenderedServerTls } from '../internal/gateway-servers';
+import { l1Props } from '../internal/l1-props';
 import { hostSlug } from '../internal/validate';
 
 /** The Gateway API renderer of a gateway of this app with `api: KUBERNETES` (imported gateways have none). */
@@ -132,15 +133,14 @@ export class KubernetesGateway {
       w._bind();
       this.automated = w;
     }
-    this.apiObject = new ApiObject(scope, 'Resource', {
-      ...GatewayL1.GVK,
+    this.apiObject = new ApiObject(scope, 'Resource', l1Props(GatewayL1.GVK, {
       metadata: {
         ...(name !== undefined ? { name } : {}),
         namespace: props.namespace,
         ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       },
       spec: Lazy.any({ produce: () => toJson_GatewaySpec(this.renderSpec()) }),
-    });
+    }));
   }
 
   /** The per-port traffic policies of an egress gateway's Service (its DestinationRule), created on first use. */
@@ -200,8 +200,7 @@ export class KubernetesGateway {
     }
     if (server.httpsRedirect && !this.redirectRoutes.has(server.port)) {
       const port = server.port;
-      const route = new ApiObject(this.scope, `HTTPRoute-redirect-${port}`, {
-        ...HttpRouteL1.GVK,
+      const route = new ApiObject(this.scope, `HTTPRoute-redirect-${port}`, l1Props(HttpRouteL1.GVK, {
         metadata: { name: `${this.name}-https-redirect-${port}`, namespace: this.props.namespace },
         spec: Lazy.any({
           produce: () => {
@@ -221,7 +220,7 @@ export class KubernetesGateway {
             });
           },
         }),
-      });
+      }));
       this.redirectRoutes.set(port, route);
     }
     if (server.httpsRedirect) {

@@ -22,6 +22,7 @@ import { canonicalRegex, matchesDisjoint, routeMatch, RouteMatch, StringCompare 
 import { IstioGatewaysError } from '../errors';
 import { HEADER_NAME } from '../internal/header-operations';
 import type { RenderedHttpRule } from '../internal/http-routing';
+import { l1Props } from '../internal/l1-props';
 import { objectMetadata } from '../internal/virtual-service';
 
 /** Props of {@link HttpRouteRenderer}. */
@@ -211,8 +212,7 @@ export class HttpRouteRenderer {
   constructor(private readonly scope: Construct, id: string, private readonly props: HttpRouteRendererProps) {
     props.gateway.attach(props.port, props.hosts, props.namespace);
     const hostnames = [...props.hosts].filter((h) => h !== '*').map((h) => h.toLowerCase()).sort();
-    this.apiObject = new ApiObject(scope, id, {
-      ...HttpRouteL1.GVK,
+    this.apiObject = new ApiObject(scope, id, l1Props(HttpRouteL1.GVK, {
       metadata: objectMetadata(props.name, props.namespace),
       spec: Lazy.any({
         produce: () => toJson_HttpRouteSpec({
@@ -221,7 +221,7 @@ export class HttpRouteRenderer {
           rules: this.rules.length > 0 ? this.renderRules() : undefined,
         }),
       }),
-    });
+    }));
   }
 
   /**

@@ -13,6 +13,7 @@ import {
   TcpRoute as TcpRouteL1, TlsRoute as TlsRouteL1, toJson_TcpRouteSpec, toJson_TlsRouteSpec,
 } from '../../imports/gateway.networking.k8s.io';
 import type { Destination } from '../destination';
+import { l1Props } from '../internal/l1-props';
 import { objectMetadata } from '../internal/virtual-service';
 
 /** Props of {@link createL4Route}. */
@@ -30,8 +31,7 @@ export interface L4RouteProps {
 export function createTcpRoute(scope: Construct, id: string, props: L4RouteProps): ApiObject {
   props.gateway.attach(props.port, props.hosts, props.namespace);
   const ref = backendRef(scope, 'destination', props.destination, 'TCPRoute', props.namespace, props.gateway.grants, undefined);
-  return new ApiObject(scope, id, {
-    ...TcpRouteL1.GVK,
+  return new ApiObject(scope, id, l1Props(TcpRouteL1.GVK, {
     metadata: objectMetadata(props.name, props.namespace),
     spec: Lazy.any({
       produce: () => toJson_TcpRouteSpec({
@@ -39,15 +39,14 @@ export function createTcpRoute(scope: Construct, id: string, props: L4RouteProps
         rules: [{ backendRefs: [ref] }],
       }),
     }),
-  });
+  }));
 }
 
 /** A TLSRoute passing connections for the SNI hosts through to the destination. */
 export function createTlsRoute(scope: Construct, id: string, props: L4RouteProps): ApiObject {
   props.gateway.attach(props.port, props.hosts, props.namespace);
   const ref = backendRef(scope, 'destination', props.destination, 'TLSRoute', props.namespace, props.gateway.grants, undefined);
-  return new ApiObject(scope, id, {
-    ...TlsRouteL1.GVK,
+  return new ApiObject(scope, id, l1Props(TlsRouteL1.GVK, {
     metadata: objectMetadata(props.name, props.namespace),
     spec: Lazy.any({
       produce: () => toJson_TlsRouteSpec({
@@ -56,5 +55,5 @@ export function createTlsRoute(scope: Construct, id: string, props: L4RouteProps
         rules: [{ backendRefs: [ref] }],
       }),
     }),
-  });
+  }));
 }

@@ -7,6 +7,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GATEWAY_API_GROUP } from './util';
 import { ReferenceGrant as ReferenceGrantL1, toJson_ReferenceGrantSpec } from '../../imports/gateway.networking.k8s.io';
+import { l1Props } from '../internal/l1-props';
 
 /** One reference from `fromKind` objects in `fromNamespace` to a `toKind` object `toName` in `toNamespace`. */
 export interface CrossNamespaceRef {
@@ -37,8 +38,7 @@ export class ReferenceGrants {
       g = state;
       this.grants.set(key, state);
       const id = `ReferenceGrant-${key.replace(/[^a-zA-Z0-9-]+/g, '-')}`;
-      new ApiObject(this.scope, id, {
-        ...ReferenceGrantL1.GVK,
+      new ApiObject(this.scope, id, l1Props(ReferenceGrantL1.GVK, {
         metadata: { namespace: ref.toNamespace },
         spec: Lazy.any({
           produce: () => toJson_ReferenceGrantSpec({
@@ -46,7 +46,7 @@ export class ReferenceGrants {
             to: [...state.names].sort().map((name) => ({ group: ref.toGroup, kind: ref.toKind, name })),
           }),
         }),
-      });
+      }));
     }
     g.names.add(ref.toName);
   }

@@ -9,6 +9,7 @@ import {
   toJson_VirtualServiceSpec, VirtualService as VirtualServiceL1, VirtualServiceSpec, VirtualServiceSpecTcpRouteDestination,
 } from '../../imports/networking.istio.io';
 import type { Destination } from '../destination';
+import { l1Props } from './l1-props';
 
 /** Props of {@link createVirtualService}. */
 export interface VirtualServiceObjectProps {
@@ -21,11 +22,10 @@ export interface VirtualServiceObjectProps {
 
 /** A VirtualService L1 object with id 'Resource'-style child `id`, spec rendered lazily through the typed L1 mapping. */
 export function createVirtualService(scope: Construct, id: string, props: VirtualServiceObjectProps): ApiObject {
-  return new ApiObject(scope, id, {
-    ...VirtualServiceL1.GVK,
+  return new ApiObject(scope, id, l1Props(VirtualServiceL1.GVK, {
     metadata: objectMetadata(props.name, props.namespace),
     spec: Lazy.any({ produce: () => toJson_VirtualServiceSpec(props.spec()) }),
-  });
+  }));
 }
 
 /** Props of {@link createDestinationRule}. */
@@ -38,11 +38,10 @@ export interface DestinationRuleObjectProps {
 
 /** A DestinationRule L1 object, spec rendered lazily. */
 export function createDestinationRule(scope: Construct, id: string, props: DestinationRuleObjectProps): ApiObject {
-  return new ApiObject(scope, id, {
-    ...DestinationRuleL1.GVK,
+  return new ApiObject(scope, id, l1Props(DestinationRuleL1.GVK, {
     metadata: objectMetadata(props.name, props.namespace),
     spec: Lazy.any({ produce: () => toJson_DestinationRuleSpec(props.spec()) }),
-  });
+  }));
 }
 
 /**
