@@ -66,6 +66,41 @@ describe('precompiled validators (crds/validators)', () => {
     }
   });
 
+  test('an index built from other CRD files is not used: those kinds are compiled at run time', () => {
+    const indexFile = path.join(dir, 'index.json');
+    const real = fs.readFileSync(indexFile, 'utf8');
+    const index = JSON.parse(real) as { sources: Record<string, string> };
+    const variants = [
+      { ...index, sources: { ...index.sources, 'istio-crds.yaml': '0'.repeat(64) } }, // a CRD file changed
+      { ...index, sources: { ...index.sources, 'extra.yaml': '0'.repeat(64) } }, // a CRD file added
+      { ...index, sources: {} },
+      { kinds: (index as unknown as { kinds: unknown }).kinds }, // an index of an older layout
+    ];
+    for (const variant of variants) {
+      jest.isolateModules(() => {
+        // the module object itself (the test's `import * as fs` is a frozen namespace)
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const nodeFs = require('fs') as typeof fs;
+        const readFileSync = nodeFs.readFileSync;
+        const spy = jest.spyOn(nodeFs, 'readFileSync').mockImplementation(((f: fs.PathOrFileDescriptor, o?: unknown) =>
+          f === indexFile ? JSON.stringify(variant) : readFileSync(f, o as BufferEncoding)) as typeof fs.readFileSync);
+        try {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const isolated = require('../../src/check/schema/precompiled') as typeof import('../../src/check/schema/precompiled');
+          expect(isolated.precompiledValidator(crd('networking.istio.io', 'v1', 'VirtualService')!)).toBeUndefined();
+        } finally {
+          spy.mockRestore();
+        }
+      });
+    }
+    // and the index in the repository is used
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const isolated = require('../../src/check/schema/precompiled') as typeof import('../../src/check/schema/precompiled');
+      expect(isolated.precompiledValidator(crd('networking.istio.io', 'v1', 'VirtualService')!)).toBeInstanceOf(Function);
+    });
+  });
+
   test('they report exactly what the validators compiled at run time report', () => {
     const bad = [
       { spec: { hosts: ['a.example.com'], http: [{ route: [{ destination: { host: 'x', port: { number: '80' } } }], timeout: 5 }] } },

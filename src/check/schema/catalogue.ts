@@ -8,7 +8,6 @@
  * test/check/schema-catalogue.test.ts (`UPDATE_CRD_CATALOGUE=1` rewrites it). Without that file the YAML files are
  * parsed, as before.
  */
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { isRecord } from '../model';
@@ -24,6 +23,8 @@ interface Catalog {
   /** lower-cased kind → `group/kind` keys. */
   readonly byKindLower: Map<string, string[]>;
   readonly groups: Set<string>;
+  /** sha256 of each CRD YAML file the catalogue was generated from (file name → hex). */
+  readonly sources: Readonly<Record<string, string>>;
 }
 
 let catalog: Catalog | undefined;
@@ -67,7 +68,9 @@ function readCrdYaml(dir: string): { sources: Record<string, string>; crds: CrdS
   const crds: CrdSpec[] = [];
   for (const f of yamlFiles(dir)) {
     const text = fs.readFileSync(path.join(dir, f), 'utf8');
-    sources[f] = createHash('sha256').update(text).digest('hex');
+    // build time (or no catalogue.json): node:crypto is not loaded by a check that reads the catalogue
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    sources[f] = (require('crypto') as typeof import('crypto')).createHash('sha256').update(text).digest('hex');
     for (const doc of readDocuments(text, f)) {
       if (isRecord(doc.value) && doc.value.kind === 'CustomResourceDefinition') crds.push(doc.value.spec as CrdSpec);
     }
@@ -113,10 +116,10 @@ export function buildCatalogueJson(dir: string = crdDirectory()): string {
   return `${JSON.stringify(file)}\n`;
 }
 
-function readCrds(dir: string): CrdSpec[] {
+function readCrds(dir: string): { sources: Record<string, string>; crds: CrdSpec[] } {
   const file = path.join(dir, CATALOGUE_FILE);
-  if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as CatalogueFile).crds;
-  return readCrdYaml(dir).crds;
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as CatalogueFile;
+  return readCrdYaml(dir);
 }
 
 /** The catalogue of the vendored CRDs (read once). */
@@ -125,7 +128,8 @@ export function loadCatalog(): Catalog {
   const byGroupKind = new Map<string, Map<string, CrdVersion>>();
   const byKindLower = new Map<string, string[]>();
   const groups = new Set<string>();
-  for (const spec of readCrds(crdDirectory())) {
+  const { sources, crds } = readCrds(crdDirectory());
+  for (const spec of crds) {
     const key = `${spec.group}/${spec.names.kind}`;
     groups.add(spec.group);
     const versions = byGroupKind.get(key) ?? new Map<string, CrdVersion>();
@@ -145,7 +149,7 @@ export function loadCatalog(): Catalog {
     if (!list.includes(key)) list.push(key);
     byKindLower.set(lower, list);
   }
-  catalog = { byGroupKind, byKindLower, groups };
+  catalog = { byGroupKind, byKindLower, groups, sources };
   return catalog;
 }
 
