@@ -6,7 +6,7 @@
  *   (a) our synth with every check, (b) our synth with checks disabled, (c) the floor: the manifests captured from
  *   (a) created as plain cdk8s ApiObjects in the same charts; each synthesized with app.synth() to a temp outdir.
  * At the largest N also (d) the CLI `check` on the synthesized YAML vs (e) parsing that YAML with js-yaml only.
- * And a small repo (SMALL_TENANTS tenants, ≈ 60 objects): (f) `node main.js check <dir>` vs (g) `node parse-files.js
+ * And a small repo (SMALL_TENANTS tenants, ≈ 60 objects): (f) `node lib/cli.js check <dir>` (the bin) vs (g) `node parse-files.js
  * <dir>` (js-yaml only), each a fresh process timed by the parent, start-up included (ratios.smallCheckVsParse).
  *
  * Prints a table, writes bench/results.json (gitignored) and bench/RESULTS.md (committed).
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
   const tableText = table(rows);
   const targetText = targets.map((t) => `| ${t.name} | ${f2(t.value)} | ≤ ${f2(t.target)} | ${t.value <= t.target ? 'met' : '**missed**'} |`).join('\n');
   const captureText = TENANTS.map((n) => `N=${n}: ${capture[n].objects} objects, ${capture[n].errors} errors, ${capture[n].warnings} warnings`).join('; ');
-  const smallRows = (['smallCheck', 'smallParse'] as const).map((v) => `| ${v === 'smallCheck' ? '(f) `node main.js check <dir>`' : '(g) `node parse-files.js <dir>`'} | ${small[v].length} | ${smallObjects} | ${range(stat(small[v]), f0)} |`);
+  const smallRows = (['smallCheck', 'smallParse'] as const).map((v) => `| ${v === 'smallCheck' ? '(f) `node lib/cli.js check <dir>` (the bin)' : '(g) `node parse-files.js <dir>`'} | ${small[v].length} | ${smallObjects} | ${range(stat(small[v]), f0)} |`);
   const smallText = `| small repo (fresh process each) | reps | objects | time ms, median (min–max) |\n|---|---:|---:|---:|\n${smallRows.join('\n')}`;
   const report = `${tableText}\n\n${smallText}\n\n| target | value | target | |\n|---|---:|---:|---|\n${targetText}\n\nFindings of the tenant app (a): ${captureText}.\n`;
   process.stdout.write(`\n${report}\n(${env}; ${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
