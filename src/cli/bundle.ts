@@ -7,6 +7,7 @@
  * stays runnable and gives the same output; test/cli/bundle.test.ts runs the bundle built from src/.
  */
 import * as path from 'path';
+import { NODE_BUNDLE, esbuild } from '../internal/esbuild';
 
 /** The bin, relative to the package root. */
 export const CLI_BUNDLE = path.join('lib', 'cli.js');
@@ -16,23 +17,12 @@ export const CLI_BUNDLE = path.join('lib', 'cli.js');
  * which must be in a directory next to `crds/` and `package.json` (as lib/ is). Needs the esbuild devDependency.
  */
 export function bundleCli(entry: string, outfile: string): void {
-  // build time only (a projen task and the tests): esbuild is a devDependency, not needed at run time
-  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
-  const esbuild = require('esbuild') as typeof import('esbuild');
   const entryDir = path.dirname(path.resolve(entry));
-  esbuild.buildSync({
+  esbuild().buildSync({
+    ...NODE_BUNDLE,
     stdin: { contents: `require(${JSON.stringify(`./${path.basename(entry)}`)}).main();\n`, resolveDir: entryDir, sourcefile: 'cli-entry.js', loader: 'js' },
     outfile,
-    bundle: true,
     packages: 'external',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    // minified: V8 compiles the whole file at start-up, ~30% faster than unminified (the CLI prints no stack traces,
-    // and the checker reads no function or class names)
-    minify: true,
-    legalComments: 'none',
-    charset: 'utf8',
     logLevel: 'warning',
     // the entry calls main(); `if (require.main === module) main()` guards of the bundled modules must not as well
     define: { 'require.main': 'undefined' },

@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { crdDirectory } from './catalogue';
 import { CEL_PARSED_FILE, buildParsedCel } from './cel-parsed';
+import { NODE_BUNDLE, esbuild } from '../../internal/esbuild';
 
 /** The runtime file, relative to `crds/`. */
 export const CEL_RUNTIME_FILE = path.join('cel', 'runtime.js');
@@ -37,21 +38,10 @@ export { K8S_CEL_FUNCS, K8S_CEL_FUNC_NAMES } from './src/check/cel-k8s';
  * repository and the esbuild devDependency). Deterministic for given package versions.
  */
 export function buildCelRuntime(repoRoot: string = path.resolve(crdDirectory(), '..')): string {
-  // build time only (a projen task and the tests): esbuild is a devDependency, not needed at run time
-  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  const out = esbuild.buildSync({
+  const out = esbuild().buildSync({
+    ...NODE_BUNDLE,
     stdin: { contents: ENTRY, resolveDir: repoRoot, sourcefile: 'cel-runtime-entry.ts', loader: 'ts' },
     absWorkingDir: repoRoot,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    // minified: V8 compiles the whole file when loading it, ~30% faster than unminified (@bufbuild/cel compares no
-    // function or class names but Object's)
-    minify: true,
-    legalComments: 'none',
-    charset: 'utf8',
     write: false,
     logLevel: 'silent',
     metafile: true,
