@@ -76,7 +76,20 @@ export interface Meta {
 }
 
 /** Labels or annotations of an object that has none: shared (most Istio objects carry neither), frozen. */
-const NO_STRINGS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+export const NO_STRINGS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/**
+ * {@link asStringMap} without the copy when the map is already one: a plain object whose values are all strings (as
+ * nearly every `labels` and `annotations` of a manifest is) is returned as it is. The readers never modify it.
+ */
+export function stringMap(v: unknown): Record<string, string> {
+  if (!isRecord(v) || Object.getPrototypeOf(v) !== Object.prototype) return asStringMap(v);
+  for (const k in v) {
+    // a `__proto__` key the YAML loader kept as an own property is one asStringMap drops
+    if (typeof v[k] !== 'string' || k === '__proto__') return asStringMap(v);
+  }
+  return v as Record<string, string>;
+}
 
 export function meta(o: KubeObject): Meta {
   const m = asRecord(o.metadata);

@@ -3,7 +3,7 @@
  * (oldest first), and lookups by kind, by identity and by namespace.
  */
 import type { ResourceRef } from '../findings';
-import { KubeObject, SourceRef, apiGroup, asRecord, asString, isRecord, meta } from '../model';
+import { KubeObject, NO_STRINGS, SourceRef, apiGroup, asRecord, asString, isRecord, stringMap } from '../model';
 
 /** One manifest, with its identity parsed once. */
 export interface IndexedObject {
@@ -61,14 +61,12 @@ export function kindKey(group: string, kind: string): string {
 /** Source of objects given without one (shared: most CLI-less callers give none). */
 const NO_SOURCE: SourceRef = Object.freeze({});
 
+/** metadata of an object without one (shared: read only). */
+const NO_METADATA: Record<string, unknown> = Object.freeze({});
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-interface Draft {
-  readonly obj: Mutable<IndexedObject>;
-  readonly ts?: number;
-  readonly input: number;
-}
-
+/** The identity of an object in {@link ObjectStore.get}: `kindKey|namespace|name`. */
 function identity(o: { kind: string; namespace?: string; name: string; group: string }): string {
   return `${kindKey(o.group, o.kind)}|${o.namespace ?? ''}|${o.name}`;
 }
@@ -95,7 +93,7 @@ export class ObjectStore {
   public readonly defaultNamespace: string;
 
   private readonly byKind = new Map<string, IndexedObject[]>();
-  private readonly byId = new Map<string, IndexedObject>();
+  private byId = new Map<string, IndexedObject>();
   private readonly namespaceSet = new Set<string>();
   private readonly secrets = new Map<string, IndexedObject>();
   /**
@@ -107,113 +105,136 @@ export class ObjectStore {
   constructor(init: ObjectStoreInput) {
     const { manifests, context, defaultNamespace } = init;
     this.defaultNamespace = defaultNamespace;
-    // Each object is built once, final but for `order`; its sort keys live next to it in a small draft.
-    const drafts: Draft[] = [];
-    const manifestIds = new Set<string>();
-    const mk = (o: KubeObject, isContext: boolean, source: SourceRef | undefined, input: number): Draft | undefined => {
+    const total = context.length + manifests.length;
+    // Each object is built once, final but for `order`, which holds its input position until the objects are sorted
+    // (context objects first); creation times, rare in manifests from Git, live in an array made at the first one.
+    let stamps: Float64Array | undefined;
+    const mk = (o: KubeObject, isContext: boolean, source: SourceRef | undefined, input: number): Mutable<IndexedObject> | undefined => {
       if (!isRecord(o)) return undefined;
       const apiVersion = asString(o.apiVersion) ?? '';
       const kind = asString(o.kind) ?? '';
-      const m = meta(o);
-      const group = apiGroup(apiVersion);
-      const namespaced = !CLUSTER_SCOPED.has(kind);
-      const namespace = namespaced ? m.namespace || defaultNamespace : undefined;
-      const ref: ResourceRef = namespace === undefined ? { apiVersion, kind, name: m.name } : { apiVersion, kind, namespace, name: m.name };
-      const ts = m.creationTimestamp ? Date.parse(m.creationTimestamp) : NaN;
-      const obj: Mutable<IndexedObject> = {
+      // metadata read here rather than through meta(): one object less per manifest
+      const m = isRecord(o.metadata) ? o.metadata : NO_METADATA;
+      const name = asString(m.name) ?? '';
+      const namespace = CLUSTER_SCOPED.has(kind) ? undefined : asString(m.namespace) || defaultNamespace;
+      const ref: ResourceRef = namespace === undefined ? { apiVersion, kind, name } : { apiVersion, kind, namespace, name };
+      const created = asString(m.creationTimestamp);
+      if (created) {
+        const ts = Date.parse(created);
+        if (Number.isFinite(ts)) (stamps ??= new Float64Array(total).fill(NaN))[input] = ts;
+      }
+      return {
         raw: o,
         apiVersion,
-        group,
+        group: apiGroup(apiVersion),
         version: apiVersion.slice(apiVersion.indexOf('/') + 1),
         kind,
-        name: m.name,
+        name,
         namespace,
-        labels: m.labels,
-        annotations: m.annotations,
+        labels: m.labels === undefined ? NO_STRINGS : stringMap(m.labels),
+        annotations: m.annotations === undefined ? NO_STRINGS : stringMap(m.annotations),
         spec: asRecord(o.spec),
         ref,
         source: source ?? NO_SOURCE,
         isContext,
-        order: 0,
+        order: input,
         walk: undefined, // declared up front: one object shape
       };
-      return { obj, ts: Number.isFinite(ts) ? ts : undefined, input };
     };
-    // the later of two manifests with one identity replaces the earlier (unnamed objects are never merged)
-    // (one small record per duplicated identity only: inputs are large and duplicates rare)
-    const latest = new Map<string, Draft>();
-    const copies = new Map<string, { replaced: SourceRef; copies: number }>();
-    const manifestDrafts: Draft[] = [];
-    let named = 0;
-    manifests.forEach((o, i) => {
-      const d = mk(o, false, init.sources?.[i], context.length + i);
-      if (!d) return;
-      if (d.obj.name !== '') {
-        named++;
-        const id = `${d.obj.group}|${d.obj.kind}|${d.obj.namespace ?? ''}|${d.obj.name}`;
-        const prev = latest.get(id);
-        if (prev) copies.set(id, { replaced: prev.obj.source, copies: (copies.get(id)?.copies ?? 1) + 1 });
-        latest.set(id, d);
-      }
-      manifestDrafts.push(d);
-    });
-    const dropped = new Set<Draft>();
-    if (latest.size < named) {
-      const keep = new Set(latest.values());
-      for (const d of manifestDrafts) if (d.obj.name !== '' && !keep.has(d)) dropped.add(d);
+    // One map by identity serves three purposes: the lookups of get(), the manifests a context object gives way to,
+    // and the detection of duplicates, which then (rarely) takes the slow path below. Built in input order; get() wants
+    // the oldest object of an identity, so it is rebuilt after sorting when two objects share one.
+    const ids = this.byId;
+    let shared = false;
+    let manifestObjects: Mutable<IndexedObject>[] = [];
+    for (let i = 0; i < manifests.length; i++) {
+      const o = mk(manifests[i], false, init.sources?.[i], context.length + i);
+      if (!o) continue;
+      manifestObjects.push(o);
+      const id = identity(o);
+      if (ids.get(id) === undefined) ids.set(id, o);
+      else shared = true;
     }
-    for (const d of manifestDrafts) {
-      if (dropped.has(d)) continue;
-      drafts.push(d);
-      if (context.length > 0) manifestIds.add(identity(d.obj));
+    // the later of two manifests with one group, kind, namespace and name replaces the earlier (unnamed objects are
+    // never merged); such manifests have one identity
+    if (shared) manifestObjects = this.dropReplaced(manifestObjects);
+    const all = manifestObjects;
+    for (let i = 0; i < context.length; i++) {
+      const o = mk(context[i], true, init.contextSources?.[i], i);
+      if (!o) continue;
+      const id = identity(o);
+      const prev = ids.get(id);
+      if (prev !== undefined && !prev.isContext) continue; // a manifest wins over a context object of the same identity
+      all.push(o);
+      if (prev === undefined) ids.set(id, o);
+      else shared = true;
     }
-    context.forEach((o, i) => {
-      const d = mk(o, true, init.contextSources?.[i], i);
-      // A manifest wins over a context object of the same identity.
-      if (d && !manifestIds.has(identity(d.obj))) drafts.push(d);
-    });
-    const byAge = (a: Draft, b: Draft): number => {
-      if (a.ts !== undefined && b.ts !== undefined) return a.ts - b.ts || a.input - b.input;
-      if (a.ts !== undefined) return -1;
-      if (b.ts !== undefined) return 1;
-      return a.input - b.input;
+    const time = (o: IndexedObject) => (stamps === undefined ? NaN : stamps[o.order]);
+    const byAge = (a: IndexedObject, b: IndexedObject): number => {
+      const ta = time(a);
+      const tb = time(b);
+      if (!Number.isNaN(ta) && !Number.isNaN(tb)) return ta - tb || a.order - b.order;
+      if (!Number.isNaN(ta)) return -1;
+      if (!Number.isNaN(tb)) return 1;
+      return a.order - b.order;
     };
     // manifests from Git rarely carry creationTimestamp: then, without context, they are in order already
     let sorted = true;
-    for (let i = 1; i < drafts.length && sorted; i++) sorted = byAge(drafts[i - 1], drafts[i]) <= 0;
-    if (!sorted) drafts.sort(byAge);
-    this.objects = drafts.map((d, i) => {
-      d.obj.order = i;
-      return d.obj;
-    });
-    if (dropped.size > 0) {
-      for (const [id, d] of latest) {
-        const c = copies.get(id);
-        if (c) this.duplicates.push({ object: d.obj, replaced: c.replaced, copies: c.copies });
+    for (let i = 1; i < all.length && sorted; i++) sorted = byAge(all[i - 1], all[i]) <= 0;
+    if (!sorted) all.sort(byAge);
+    for (let i = 0; i < all.length; i++) all[i].order = i;
+    this.objects = all;
+    if (shared) {
+      // the oldest object of each identity
+      this.byId = new Map();
+      for (const o of all) {
+        const id = identity(o);
+        if (!this.byId.has(id)) this.byId.set(id, o);
       }
     }
-    let lastGroup: string | undefined;
-    let lastKind: string | undefined;
-    let lastList: IndexedObject[] = [];
-    let lastKey = '';
-    for (const o of this.objects) {
-      // objects of one kind come in runs: reuse the previous key and its list
-      if (o.group !== lastGroup || o.kind !== lastKind) {
-        lastGroup = o.group;
-        lastKind = o.kind;
-        lastKey = kindKey(o.group, o.kind);
-        let list = this.byKind.get(lastKey);
-        if (!list) this.byKind.set(lastKey, (list = []));
-        lastList = list;
-      }
-      lastList.push(o);
-      const id = `${lastKey}|${o.namespace ?? ''}|${o.name}`; // identity(o)
-      if (!this.byId.has(id)) this.byId.set(id, o);
+    for (const o of all) {
       if (o.namespace !== undefined) this.namespaceSet.add(o.namespace);
       if (o.kind === 'Namespace') this.namespaceSet.add(o.name);
       if (o.kind === 'Secret' && o.group === '' && o.namespace) this.secrets.set(`${o.namespace}/${o.name}`, o);
     }
+    let lastGroup: string | undefined;
+    let lastKind: string | undefined;
+    let lastList: IndexedObject[] = [];
+    for (const o of all) {
+      // objects of one kind come in runs: reuse the previous list
+      if (o.group !== lastGroup || o.kind !== lastKind) {
+        lastGroup = o.group;
+        lastKind = o.kind;
+        const key = kindKey(o.group, o.kind);
+        let list = this.byKind.get(key);
+        if (!list) this.byKind.set(key, (list = []));
+        lastList = list;
+      }
+      lastList.push(o);
+    }
+  }
 
+  /**
+   * The manifests without those a later manifest of the same group, kind, namespace and name replaces (as `kubectl
+   * apply` does), recorded in {@link duplicates}.
+   */
+  private dropReplaced(manifests: Mutable<IndexedObject>[]): Mutable<IndexedObject>[] {
+    const latest = new Map<string, IndexedObject>();
+    const copies = new Map<string, { replaced: SourceRef; copies: number }>();
+    for (const o of manifests) {
+      if (o.name === '') continue;
+      const id = `${o.group}|${o.kind}|${o.namespace ?? ''}|${o.name}`;
+      const prev = latest.get(id);
+      if (prev) copies.set(id, { replaced: prev.source, copies: (copies.get(id)?.copies ?? 1) + 1 });
+      latest.set(id, o);
+    }
+    if (copies.size === 0) return manifests;
+    const keep = new Set(latest.values());
+    for (const [id, o] of latest) {
+      const c = copies.get(id);
+      if (c) this.duplicates.push({ object: o, replaced: c.replaced, copies: c.copies });
+    }
+    return manifests.filter((o) => o.name === '' || keep.has(o));
   }
 
   /**
