@@ -14,7 +14,7 @@ import { checkFinite, KeySource, MappingBuilder, MERGE_KEY, setEntry } from './m
 
 export { DuplicateKeyError } from './mapping';
 import { END_PADDING, StringTable } from './reader';
-import { BINARY, decodeScalar, jsonKey, MERGE, plainIsString, Resolved, ResolveError, STR } from './resolve';
+import { BINARY, decodeScalar, isShortDecimal, jsonKey, MERGE, plainIsString, Resolved, ResolveError, STR } from './resolve';
 import { Scanner } from './scanner';
 // Tok and Style straight from their module (not re-exported through scanner.ts: a getter per read when transpiled
 // file by file, as the bench and ts-node do, where const enums are not inlined)
@@ -47,14 +47,6 @@ const PLAIN = Style.PLAIN;
 const ALIAS_RATIO_RANGE_LOW = 400000;
 const ALIAS_RATIO_RANGE_HIGH = 4000000;
 const ALIAS_RATIO_RANGE = ALIAS_RATIO_RANGE_HIGH - ALIAS_RATIO_RANGE_LOW;
-
-/**
- * The array without spare capacity, for the documents kept in memory: V8 gives an array 16 slots at its first push,
- * and manifests are full of sequences of one or two entries (hosts, ports, containers, routes).
- */
-function exactSize(a: unknown[]): unknown[] {
-  return a.length < 16 ? a.slice() : a;
-}
 
 function allowedAliasRatio(decodeCount: number): number {
   if (decodeCount <= ALIAS_RATIO_RANGE_LOW) return 0.99;
@@ -104,6 +96,8 @@ export function parseFirstDocument(text: string, options: ParseOptions = {}): un
 export class DocumentReader {
   /** One scanner for all documents (restarted for each). */
   private readonly sc: Scanner;
+  /** The entries of the sequences being parsed, shared by the documents (see DocumentParser.items). */
+  private readonly items: unknown[] = [];
 
   constructor(padded: string, private readonly exact: boolean) {
     this.sc = new Scanner(padded, 0, new StringTable(padded.length));
@@ -112,7 +106,7 @@ export class DocumentReader {
   /** The first document of the text from `start` to the next NUL, as {@link parseFirstDocument}. */
   read(start: number): unknown {
     this.sc.restart(start);
-    return new DocumentParser(this.sc, this.exact).document();
+    return new DocumentParser(this.sc, this.exact, this.items).document();
   }
 }
 
@@ -133,8 +127,14 @@ class DocumentParser implements KeySource {
   private lastAlias: Anchor | undefined;
   /** Go identity of the last key when it is not a plain string (`i:1`, `b:true`...), for collision messages. */
   lastKeyId: string | undefined;
+  /**
+   * The entries of the open sequences: items[0, top), each sequence's from where it started. A sequence is copied out
+   * of it once complete, into an array of its exact size: V8 gives an array built by push 16 slots at its first push
+   * (garbage once trimmed), and manifests are full of sequences of one or two entries (hosts, ports, routes).
+   */
+  private top = 0;
 
-  constructor(private readonly sc: Scanner, private readonly exact: boolean) {}
+  constructor(private readonly sc: Scanner, private readonly exact: boolean, private readonly items: unknown[]) {}
 
   private fail(problem: string, line: number): never {
     throw new YamlSyntaxError(problem, line);
@@ -143,9 +143,20 @@ class DocumentParser implements KeySource {
   private count(n: number, aliased: number): void {
     this.decodeCount += n;
     this.aliasCount += aliased;
-    if (this.aliasCount > 100 && this.decodeCount > 1000 && this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)) {
+    if (this.aliasCount > 100) this.checkAliasing();
+  }
+
+  private checkAliasing(): void {
+    if (this.decodeCount > 1000 && this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)) {
       this.fail('document contains excessive aliasing (its aliases expand to far more nodes than it holds; kubectl refuses it)', this.sc.line);
     }
+  }
+
+  /** The entries items[base, top) as the array of a complete sequence, dropped from the open ones. */
+  private sequence(base: number): unknown[] {
+    const out = this.items.slice(base, this.top);
+    this.top = base;
+    return out;
   }
 
   document(): unknown {
@@ -217,6 +228,7 @@ class DocumentParser implements KeySource {
 
   private scalarValue(tag: string, text: string, implicit: boolean, line: number): unknown {
     if (tag === '' && (!implicit || plainIsString(text))) return text; // what decodeScalar returns, without allocating
+    if (tag === '' && text !== '' && isShortDecimal(text)) return Number(text); // ports, weights: as decodeScalar gives
     let r: Resolved;
     try {
       r = decodeScalar(tag, text, implicit);
@@ -291,7 +303,7 @@ class DocumentParser implements KeySource {
     let kind: Kind;
     if (indentless && t.type === BLOCK_ENTRY) {
       kind = SEQUENCE_NODE;
-      value = this.indentlessSequence(a);
+      value = this.indentlessSequence();
     } else if (t.type === SCALAR) {
       sc.skip();
       const implicit = (tag === '' && t.style === PLAIN) || tag === '!';
@@ -300,13 +312,13 @@ class DocumentParser implements KeySource {
       this.setLastScalar(tag, t.value, implicit);
     } else if (t.type === FLOW_SEQUENCE_START) {
       kind = SEQUENCE_NODE;
-      value = this.flowSequence(a);
+      value = this.flowSequence();
     } else if (t.type === FLOW_MAPPING_START) {
       kind = MAPPING_NODE;
       value = this.flowMapping(a);
     } else if (block && t.type === BLOCK_SEQUENCE_START) {
       kind = SEQUENCE_NODE;
-      value = this.blockSequence(a);
+      value = this.blockSequence();
     } else if (block && t.type === BLOCK_MAPPING_START) {
       kind = MAPPING_NODE;
       value = this.blockMapping(a);
@@ -332,9 +344,10 @@ class DocumentParser implements KeySource {
     return value;
   }
 
-  /** The node of a collection entry, counted as one decode. */
+  /** The node of a collection entry, counted as one decode (count(1, 0), inlined: once per node). */
   private child(block: boolean, indentless: boolean): unknown {
-    this.count(1, 0);
+    this.decodeCount++;
+    if (this.aliasCount > 100) this.checkAliasing();
     return this.node(block, indentless);
   }
 
@@ -343,38 +356,39 @@ class DocumentParser implements KeySource {
     return this.empty('', true, line);
   }
 
-  private blockSequence(a: Anchor | undefined): unknown[] {
+  private blockSequence(): unknown[] {
     const sc = this.sc;
     const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
-    const out: unknown[] = [];
-    if (a) a.value = out;
+    // (no value for the anchor yet: an alias to it fails until it is complete)
+    const base = this.top;
     for (;;) {
       let t = sc.peek();
       if (t.type === BLOCK_ENTRY) {
         sc.skip();
         t = sc.peek();
-        out.push(t.type !== BLOCK_ENTRY && t.type !== BLOCK_END ? this.child(true, false) : this.emptyChild(t.line));
+        const v = t.type !== BLOCK_ENTRY && t.type !== BLOCK_END ? this.child(true, false) : this.emptyChild(t.line);
+        this.items[this.top++] = v;
       } else if (t.type === BLOCK_END) {
         sc.skip();
-        return exactSize(out);
+        return this.sequence(base);
       } else {
         this.fail(`while parsing a block collection (line ${startLine + 1}): did not find expected '-' indicator`, t.line);
       }
     }
   }
 
-  private indentlessSequence(a: Anchor | undefined): unknown[] {
+  private indentlessSequence(): unknown[] {
     const sc = this.sc;
-    const out: unknown[] = [];
-    if (a) a.value = out;
+    const base = this.top;
     for (let t = sc.peek(); t.type === BLOCK_ENTRY; t = sc.peek()) {
       sc.skip();
       t = sc.peek();
       const hasItem = t.type !== BLOCK_ENTRY && t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END;
-      out.push(hasItem ? this.child(true, false) : this.emptyChild(t.line));
+      const v = hasItem ? this.child(true, false) : this.emptyChild(t.line);
+      this.items[this.top++] = v;
     }
-    return exactSize(out);
+    return this.sequence(base);
   }
 
   private blockMapping(a: Anchor | undefined): Record<string, unknown> {
@@ -412,12 +426,11 @@ class DocumentParser implements KeySource {
     }
   }
 
-  private flowSequence(a: Anchor | undefined): unknown[] {
+  private flowSequence(): unknown[] {
     const sc = this.sc;
     const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
-    const out: unknown[] = [];
-    if (a) a.value = out;
+    const base = this.top;
     for (let first = true; ; first = false) {
       let t = sc.peek();
       if (t.type !== FLOW_SEQUENCE_END) {
@@ -450,15 +463,16 @@ class DocumentParser implements KeySource {
             value = this.emptyChild(t.line);
           }
           setEntry(this, obj, undefined, k, value, keyLine);
-          out.push(obj);
+          this.items[this.top++] = obj;
           continue;
         } else if (t.type !== FLOW_SEQUENCE_END) {
-          out.push(this.child(false, false));
+          const v = this.child(false, false);
+          this.items[this.top++] = v;
           continue;
         }
       }
       sc.skip();
-      return exactSize(out);
+      return this.sequence(base);
     }
   }
 

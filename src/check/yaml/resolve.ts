@@ -62,8 +62,11 @@ export function plainIsString(text: string): boolean {
   return h === 0 || (h === 77 && (text.length > LONGEST_NAME || !MAP.has(text)));
 }
 
-/** A decimal integer without sign, leading zero or underscore that a double holds exactly (ports, replicas...). */
-function isShortDecimal(s: string): boolean {
+/**
+ * A decimal integer without sign, leading zero or underscore that a double holds exactly (ports, replicas...); `s` is
+ * not empty.
+ */
+export function isShortDecimal(s: string): boolean {
   const n = s.length;
   if (n > 15 || s.charCodeAt(0) === 48) return false;
   for (let i = 0; i < n; i++) {
