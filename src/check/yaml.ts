@@ -105,9 +105,18 @@ function goTrimSpace(s: string): string {
  */
 const NOT_ALLOWED = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\ud800-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/**
+ * Characters other than printable ASCII, tabs and line breaks: a superset of {@link NOT_ALLOWED} that a simpler
+ * expression finds about twice as fast. Manifests are mostly ASCII: the exact search starts at its first match.
+ */
+const NOT_ASCII = /[^\t\n\r\x20-\x7e]/g;
+
 /** The first character of `text` at or after `from` that goyaml's reader refuses, or undefined. */
 function notAllowedFrom(text: string, from: number): RegExpExecArray | undefined {
-  NOT_ALLOWED.lastIndex = from;
+  NOT_ASCII.lastIndex = from;
+  const other = NOT_ASCII.exec(text);
+  if (other === null) return undefined;
+  NOT_ALLOWED.lastIndex = other.index;
   return NOT_ALLOWED.exec(text) ?? undefined;
 }
 
@@ -166,6 +175,13 @@ function splitDocuments(text: string, file: string): { chunks: Chunk[]; error?: 
  * the deliberate refusals: duplicate keys).
  */
 export function readDocuments(input: string, file: string, options: ReadOptions = {}): ReadDocument[] {
+  const docs: ReadDocument[] = [];
+  forEachDocument(input, file, options.exactIntegers === true, (value, line) => docs.push({ value, line }));
+  return docs;
+}
+
+/** {@link readDocuments}, each document given to `take` as it is read (no record per document). */
+function forEachDocument(input: string, file: string, exactIntegers: boolean, take: (value: unknown, line: number) => void): void {
   const text = input.includes('\r\n') ? input.replace(/\r\n/g, '\n') : input;
   const { chunks, error } = splitDocuments(text, file);
   // All chunks in one string, each followed by NULs: the scanner reads from a chunk's start up to its NULs, as goyaml
@@ -181,25 +197,23 @@ export function readDocuments(input: string, file: string, options: ReadOptions 
     offset += c.end - c.start + (last ? 1 : 0) + END_PADDING.length;
   }
   const padded = parts.join('');
-  const parser = new DocumentReader(padded, options.exactIntegers === true);
-  const docs: ReadDocument[] = [];
+  const parser = new DocumentReader(padded, exactIntegers);
   // the next refused character at or after the current chunk (searched again only once a chunk is past it)
   let bad = notAllowedFrom(text, 0);
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i];
     if (bad && bad.index < c.start) bad = notAllowedFrom(text, c.start);
-    const chunk = () => padded.slice(offsets[i], (i + 1 < chunks.length ? offsets[i + 1] : padded.length) - END_PADDING.length);
     if (bad && bad.index < c.end) {
       const code = bad[0].charCodeAt(0);
       const what = code === 0 ? 'NUL bytes (binary data?)' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-      throw new ManifestLoadError(file, c.line + lineAt(chunk(), bad.index - c.start) - 1, `the file contains ${what}, which YAML does not allow; pass YAML or JSON manifests (escape it in a double-quoted string)`);
+      throw new ManifestLoadError(file, c.line + lineAt(chunkText(padded, offsets, i), bad.index - c.start) - 1, `the file contains ${what}, which YAML does not allow; pass YAML or JSON manifests (escape it in a double-quoted string)`);
     }
     let value: unknown;
     try {
       value = parser.read(offsets[i]);
     } catch (e) {
       if (e instanceof YamlSyntaxError) {
-        const l = e.line >= 0 ? c.line + e.line : c.line + firstContentLine(chunk()) - 1;
+        const l = e.line >= 0 ? c.line + e.line : c.line + firstContentLine(chunkText(padded, offsets, i)) - 1;
         throw new ManifestLoadError(file, l, `invalid YAML: ${hint(e.message)}`);
       }
       throw e;
@@ -207,12 +221,16 @@ export function readDocuments(input: string, file: string, options: ReadOptions 
     if (value !== undefined && value !== null) {
       // a document usually starts with a key on its first line (`apiVersion:`): no search for its first content
       const first = padded.charCodeAt(offsets[i]);
-      const contentLine = (first >= 97 && first <= 122) || (first >= 65 && first <= 90) ? 1 : firstContentLine(chunk());
-      docs.push({ value, line: c.line + contentLine - 1 });
+      const contentLine = (first >= 97 && first <= 122) || (first >= 65 && first <= 90) ? 1 : firstContentLine(chunkText(padded, offsets, i));
+      take(value, c.line + contentLine - 1);
     }
   }
   if (error) throw error;
-  return docs;
+}
+
+/** The text of chunk i without its padding. */
+function chunkText(padded: string, offsets: readonly number[], i: number): string {
+  return padded.slice(offsets[i], (i + 1 < offsets.length ? offsets[i + 1] : padded.length) - END_PADDING.length);
 }
 
 function hint(problem: string): string {
@@ -245,21 +263,29 @@ export function readYamlValue(text: string, file: string): unknown {
 export function loadManifests(text: string, file: string): LoadedManifests {
   const objects: KubeObject[] = [];
   const sources: SourceRef[] = [];
-  for (const { value: doc, line } of readDocuments(text, file)) {
+  // kept for after the reading: a file kubectl cannot read is reported as such before a document that is no object
+  let invalid: ManifestLoadError | undefined;
+  forEachDocument(text, file, false, (doc, line) => {
+    if (invalid) return;
     if (!isRecord(doc)) {
-      throw new ManifestLoadError(file, line, `the document is a ${Array.isArray(doc) ? 'list' : typeof doc}, not an object; each document must be a Kubernetes object with apiVersion, kind and metadata`);
+      invalid = new ManifestLoadError(file, line, `the document is a ${Array.isArray(doc) ? 'list' : typeof doc}, not an object; each document must be a Kubernetes object with apiVersion, kind and metadata`);
+      return;
     }
     if (doc.kind === 'List' && Array.isArray(doc.items)) {
       for (let i = 0; i < doc.items.length; i++) {
         const item: unknown = doc.items[i];
-        if (!isRecord(item)) throw new ManifestLoadError(file, line, `items[${i}] of the List is not an object; each item must be a Kubernetes object`);
+        if (!isRecord(item)) {
+          invalid = new ManifestLoadError(file, line, `items[${i}] of the List is not an object; each item must be a Kubernetes object`);
+          return;
+        }
         objects.push(item as KubeObject);
         sources.push({ file, line });
       }
-      continue;
+      return;
     }
     objects.push(doc as KubeObject);
     sources.push({ file, line });
-  }
+  });
+  if (invalid) throw invalid;
   return { objects, sources };
 }
