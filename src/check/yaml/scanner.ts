@@ -69,7 +69,12 @@ export class Scanner extends ScalarScanner {
   private tokenAvailable = false;
   private streamStartProduced = false;
   streamEndProduced = false;
+  /**
+   * The enclosing indentation levels, indents[0, depth): an explicit depth rather than push/pop, so that a restart
+   * keeps the array's storage (truncating it to length 0 frees it, and each document would allocate it again).
+   */
   private readonly indents: number[] = [];
+  private depth = 0;
   private readonly simpleKeys: SimpleKey[] = [];
 
   constructor(s: string, start: number, strings: StringTable) {
@@ -87,8 +92,9 @@ export class Scanner extends ScalarScanner {
     this.tokenAvailable = false;
     this.streamStartProduced = false;
     this.streamEndProduced = false;
-    this.indents.length = 0;
-    this.simpleKeys.length = 0;
+    this.depth = 0;
+    // the stream's key is kept for reuse (see fetchNextToken), as is the array's storage
+    if (this.simpleKeys.length > 1) this.simpleKeys.length = 1;
   }
 
   // ---- the token queue (parserc.go peek_token / skip_token)
@@ -140,7 +146,7 @@ export class Scanner extends ScalarScanner {
     const s = this.s;
     if (!this.streamStartProduced) {
       this.indent = -1;
-      this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, pos: 0, line: 0, col: 0, byTok: false });
+      if (!this.streamKeyReused()) this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, pos: 0, line: 0, col: 0, byTok: false });
       this.simpleKeyAllowed = true;
       this.streamStartProduced = true;
       // The reader drops a leading BOM. (goyaml's scanner also skips a character at column 0 while the start of its
@@ -183,6 +189,20 @@ export class Scanner extends ScalarScanner {
       return this.fetchPlainScalar();
     }
     this.fail(c === 9 ? 'found character that cannot start any token (a tab: YAML does not allow tabs for indentation)' : 'found character that cannot start any token');
+  }
+
+  /** Resets the stream's simple key of the previous document, if any, as a new one (true), else false. */
+  private streamKeyReused(): boolean {
+    if (this.simpleKeys.length === 0) return false;
+    const k = this.simpleKeys[0];
+    k.possible = false;
+    k.required = false;
+    k.tokenNumber = 0;
+    k.pos = 0;
+    k.line = 0;
+    k.col = 0;
+    k.byTok = false;
+    return true;
   }
 
   private simpleKeyIsValid(k: SimpleKey): boolean {
@@ -243,9 +263,9 @@ export class Scanner extends ScalarScanner {
   private rollIndent(column: number, number: number, type: Tok, pos: number, line: number, col: number): void {
     if (this.flowLevel > 0) return;
     if (this.indent < column) {
-      this.indents.push(this.indent);
+      this.indents[this.depth++] = this.indent;
       this.indent = column;
-      if (this.indents.length > MAX_INDENTS) this.fail(`exceeded max depth of ${MAX_INDENTS}`);
+      if (this.depth > MAX_INDENTS) this.fail(`exceeded max depth of ${MAX_INDENTS}`);
       this.insert(number > -1 ? number - this.tokensParsed : -1, this.tok(type, pos, line, col));
     }
   }
@@ -254,7 +274,7 @@ export class Scanner extends ScalarScanner {
     if (this.flowLevel > 0) return;
     while (this.indent > column) {
       this.insert(-1, this.tok(BLOCK_END));
-      this.indent = this.indents.pop()!;
+      this.indent = this.indents[--this.depth];
     }
   }
 
