@@ -187,21 +187,19 @@ export class ObjectStore {
     if (shared) {
       // the oldest object of each identity
       this.byId = new Map();
-      for (const o of all) {
-        const id = identity(o);
-        if (!this.byId.has(id)) this.byId.set(id, o);
+      for (let i = 0; i < all.length; i++) {
+        const id = identity(all[i]);
+        if (!this.byId.has(id)) this.byId.set(id, all[i]);
       }
     }
-    for (const o of all) {
-      if (o.namespace !== undefined) this.namespaceSet.add(o.namespace);
-      if (o.kind === 'Namespace') this.namespaceSet.add(o.name);
-      if (o.kind === 'Secret' && o.group === '' && o.namespace) this.secrets.set(`${o.namespace}/${o.name}`, o);
-    }
+    // (indexed loops: a for-of allocates an iterator result per object until the JIT optimises it)
     let lastGroup: string | undefined;
     let lastKind: string | undefined;
     let lastList: IndexedObject[] = [];
-    for (const o of all) {
-      // objects of one kind come in runs: reuse the previous list
+    let lastNamespace: string | undefined;
+    for (let i = 0; i < all.length; i++) {
+      const o = all[i];
+      // objects of one kind, and of one namespace, come in runs: reuse the previous list, skip the set
       if (o.group !== lastGroup || o.kind !== lastKind) {
         lastGroup = o.group;
         lastKind = o.kind;
@@ -211,6 +209,9 @@ export class ObjectStore {
         lastList = list;
       }
       lastList.push(o);
+      if (o.namespace !== undefined && o.namespace !== lastNamespace) this.namespaceSet.add(lastNamespace = o.namespace);
+      if (o.kind === 'Namespace') this.namespaceSet.add(o.name);
+      if (o.kind === 'Secret' && o.group === '' && o.namespace) this.secrets.set(`${o.namespace}/${o.name}`, o);
     }
   }
 
