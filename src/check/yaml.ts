@@ -106,18 +106,31 @@ function goTrimSpace(s: string): string {
 const NOT_ALLOWED = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\ud800-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
- * Characters other than printable ASCII, tabs and line breaks: a superset of {@link NOT_ALLOWED} that a simpler
- * expression finds about twice as fast. Manifests are mostly ASCII: the exact search starts at its first match.
+ * Characters other than printable ASCII, tabs and `\n`: a superset of {@link NOT_ALLOWED} that a simpler expression
+ * finds about twice as fast (manifests are mostly ASCII: the exact search starts at its first match), and of the line
+ * breaks other than `\n` (a text without them has as many lines for YAML as `\n`s).
  */
-const NOT_ASCII = /[^\t\n\r\x20-\x7e]/g;
+const IRREGULAR = /[^\t\n\x20-\x7e]/g;
 
-/** The first character of `text` at or after `from` that goyaml's reader refuses, or undefined. */
-function notAllowedFrom(text: string, from: number): RegExpExecArray | undefined {
-  NOT_ASCII.lastIndex = from;
-  const other = NOT_ASCII.exec(text);
-  if (other === null) return undefined;
-  NOT_ALLOWED.lastIndex = other.index;
+/** The index of the first {@link IRREGULAR} character of `text` at or after `from`, or -1. */
+function irregularFrom(text: string, from: number): number {
+  IRREGULAR.lastIndex = from;
+  const m = IRREGULAR.exec(text);
+  return m === null ? -1 : m.index;
+}
+
+/** The first character of `text` at or after `from`, the first irregular one there, that goyaml's reader refuses. */
+function notAllowedFrom(text: string, irregular: number): RegExpExecArray | undefined {
+  if (irregular < 0) return undefined;
+  NOT_ALLOWED.lastIndex = irregular;
   return NOT_ALLOWED.exec(text) ?? undefined;
+}
+
+/** The number of `\n` in text[from, to). */
+function newlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function lineAt(text: string, pos: number): number {
@@ -126,11 +139,14 @@ function lineAt(text: string, pos: number): number {
   return line;
 }
 
-/** A document of the stream: text[start, end) of the file, whose first line is `line` (1-based). */
+/**
+ * A document of the stream: text[start, end) of the file, after `gap` separator lines (one line each) that follow the
+ * previous chunk (or start the file).
+ */
 interface Chunk {
   readonly start: number;
   readonly end: number;
-  readonly line: number;
+  readonly gap: number;
 }
 
 /**
@@ -140,32 +156,24 @@ interface Chunk {
 function splitDocuments(text: string, file: string): { chunks: Chunk[]; error?: ManifestLoadError } {
   const chunks: Chunk[] = [];
   let chunkStart = 0;
-  let chunkLine = 1;
-  let line = 1;
-  let counted = 0;
-  const lineOf = (pos: number) => {
-    for (let i = text.indexOf('\n', counted); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) {
-      line++;
-      counted = i + 1;
-    }
-    if (counted < pos) counted = pos;
-    return line;
-  };
+  let gap = 0;
   for (let sep = text.startsWith('---') ? 0 : text.indexOf('\n---'); sep >= 0; sep = text.indexOf('\n---', chunkStart - 1)) {
     const at = text.charCodeAt(sep) === 10 ? sep + 1 : sep;
     const eol = text.indexOf('\n', at);
     const end = eol < 0 ? text.length : eol;
-    const sepLine = lineOf(at);
     const rest = goTrimSpace(text.slice(at + 3, end));
     if (rest !== '' && rest[0] !== '#') {
-      return { chunks, error: new ManifestLoadError(file, sepLine, `invalid document separator "${text.slice(at, end).trim()}": kubectl only accepts "---" alone on its line (a comment may follow); put the content on the next line`) };
+      return { chunks, error: new ManifestLoadError(file, lineAt(text, at), `invalid document separator "${text.slice(at, end).trim()}": kubectl only accepts "---" alone on its line (a comment may follow); put the content on the next line`) };
     }
-    if (at > chunkStart) chunks.push({ start: chunkStart, end: at, line: chunkLine });
+    if (at > chunkStart) {
+      chunks.push({ start: chunkStart, end: at, gap });
+      gap = 0;
+    }
+    gap++;
     chunkStart = eol < 0 ? text.length : eol + 1;
-    chunkLine = sepLine + 1;
     if (eol < 0) break;
   }
-  if (chunkStart < text.length) chunks.push({ start: chunkStart, end: text.length, line: chunkLine });
+  if (chunkStart < text.length) chunks.push({ start: chunkStart, end: text.length, gap });
   return { chunks };
 }
 
@@ -198,22 +206,35 @@ function forEachDocument(input: string, file: string, exactIntegers: boolean, ta
   }
   const padded = parts.join('');
   const parser = new DocumentReader(padded, exactIntegers);
-  // the next refused character at or after the current chunk (searched again only once a chunk is past it)
-  let bad = notAllowedFrom(text, 0);
+  // the next irregular and refused characters at or after the current chunk (searched again only once a chunk is past
+  // them: one search of the text for most files)
+  let irregular = irregularFrom(text, 0);
+  let bad = notAllowedFrom(text, irregular);
+  // the chunk's first line (1-based): counted from the previous chunk's, with the lines the scanner read in it
+  let line = 1;
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i];
-    if (bad && bad.index < c.start) bad = notAllowedFrom(text, c.start);
+    if (i > 0) {
+      const p = chunks[i - 1];
+      // the scanner counts the line breaks of a chunk it read to the end, which are its `\n`s if it has no other
+      const scanned = irregular < 0 || irregular >= p.end ? parser.linesRead() : -1;
+      line += scanned >= 0 ? scanned : newlines(text, p.start, p.end);
+    }
+    line += c.gap;
+    const chunkLine = line;
+    if (irregular >= 0 && irregular < c.start) irregular = irregularFrom(text, c.start);
+    if (bad && bad.index < c.start) bad = notAllowedFrom(text, irregular);
     if (bad && bad.index < c.end) {
       const code = bad[0].charCodeAt(0);
       const what = code === 0 ? 'NUL bytes (binary data?)' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-      throw new ManifestLoadError(file, c.line + lineAt(chunkText(padded, offsets, i), bad.index - c.start) - 1, `the file contains ${what}, which YAML does not allow; pass YAML or JSON manifests (escape it in a double-quoted string)`);
+      throw new ManifestLoadError(file, chunkLine + lineAt(chunkText(padded, offsets, i), bad.index - c.start) - 1, `the file contains ${what}, which YAML does not allow; pass YAML or JSON manifests (escape it in a double-quoted string)`);
     }
     let value: unknown;
     try {
       value = parser.read(offsets[i]);
     } catch (e) {
       if (e instanceof YamlSyntaxError) {
-        const l = e.line >= 0 ? c.line + e.line : c.line + firstContentLine(chunkText(padded, offsets, i)) - 1;
+        const l = e.line >= 0 ? chunkLine + e.line : chunkLine + firstContentLine(chunkText(padded, offsets, i)) - 1;
         throw new ManifestLoadError(file, l, `invalid YAML: ${hint(e.message)}`);
       }
       throw e;
@@ -222,7 +243,7 @@ function forEachDocument(input: string, file: string, exactIntegers: boolean, ta
       // a document usually starts with a key on its first line (`apiVersion:`): no search for its first content
       const first = padded.charCodeAt(offsets[i]);
       const contentLine = (first >= 97 && first <= 122) || (first >= 65 && first <= 90) ? 1 : firstContentLine(chunkText(padded, offsets, i));
-      take(value, c.line + contentLine - 1);
+      take(value, chunkLine + contentLine - 1);
     }
   }
   if (error) throw error;

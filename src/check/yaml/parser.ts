@@ -108,6 +108,14 @@ export class DocumentReader {
     this.sc.restart(start);
     return new DocumentParser(this.sc, this.exact, this.items).document();
   }
+
+  /**
+   * After {@link read}: the line breaks from its `start` to the next NUL when the scanner read that far (the text ends
+   * with a line break), else -1 (e.g. the document ended at a `...` marker).
+   */
+  linesRead(): number {
+    return this.sc.streamEndFetched ? this.sc.line : -1;
+  }
 }
 
 class DocumentParser implements KeySource {

@@ -69,6 +69,8 @@ export class Scanner extends ScalarScanner {
   private tokenAvailable = false;
   private streamStartProduced = false;
   streamEndProduced = false;
+  /** The end of the text was reached: {@link line} is then the number of line breaks in it. */
+  streamEndFetched = false;
   /**
    * The enclosing indentation levels, indents[0, depth): an explicit depth rather than push/pop, so that a restart
    * keeps the array's storage (truncating it to length 0 frees it, and each document would allocate it again).
@@ -92,6 +94,7 @@ export class Scanner extends ScalarScanner {
     this.tokenAvailable = false;
     this.streamStartProduced = false;
     this.streamEndProduced = false;
+    this.streamEndFetched = false;
     this.depth = 0;
     // the stream's key is kept for reuse (see fetchNextToken), as is the array's storage
     if (this.simpleKeys.length > 1) this.simpleKeys.length = 1;
@@ -279,6 +282,7 @@ export class Scanner extends ScalarScanner {
   }
 
   private fetchStreamEnd(): void {
+    this.streamEndFetched = this.col === 0; // (a text that ends with a line break, as readDocuments gives)
     if (this.col !== 0) {
       this.col = 0;
       this.line++;
