@@ -92,6 +92,22 @@ describe('documents', () => {
     expect(r.sources).toEqual([{ file: 'm.yaml', line: 1 }, { file: 'm.yaml', line: 5 }, { file: 'm.yaml', line: 7 }]);
   });
 
+  test('document lines count only \\n after documents with other line breaks, a ... end marker or block scalars', () => {
+    // YAML reads CR, NEL, LS and PS as line breaks, kubectl's splitter (and the line of each document) only \n
+    const lines = (text: string) => loadManifests(text, 'm.yaml').sources.map((s) => s.line);
+    expect(lines('a: "x\ry"\n---\nkind: B\n---\nkind: C\n')).toEqual([1, 3, 5]);
+    expect(lines('a: "x\u2028y\u0085z"\n---\nkind: B\n')).toEqual([1, 3]);
+    expect(lines('kind: A\n...\nignored: [\n\n---\nkind: B\n')).toEqual([1, 6]);
+    expect(lines('a: |\n  x\n\n  y\n\n---\n---\n\n# c\nkind: B\nb: >\n  z\n---\nkind: C\n')).toEqual([1, 10, 14]);
+    expect(lines('kind: A # café\nb: [1,\n  2]\n---\nkind: B\n')).toEqual([1, 5]);
+  });
+
+  test('a file kubectl cannot read is reported before a document that is not an object', () => {
+    expect(loadError('- a\n---\nkind: B\n---\na: [\n').message).toMatch(/^f\.yaml:6: invalid YAML: while parsing a flow node/);
+    expect(loadError('- a\n---\nkind: B\n--- x\n').message).toMatch(/^f\.yaml:4: invalid document separator/);
+    expect(loadError('kind: A\n---\n- a\n---\n"b"\n').message).toMatch(/^f\.yaml:3: the document is a list/);
+  });
+
   test('empty and comment-only documents are skipped; leading --- and a comment after --- are fine', () => {
     const r = loadManifests('---\n---\n# only a comment\n--- # note\nkind: A\n---\n', 'm.yaml');
     expect(r.objects).toEqual([{ kind: 'A' }]);
