@@ -486,6 +486,19 @@ export class MeshIndex {
     return this.registry.registryEntries(fqdn);
   }
 
+  /**
+   * {@link lookupHost} restricted to ServiceEntry hosts: the same entries in the same order as
+   * `lookupHost(fqdn, fromNamespace).filter((e) => e.origin === 'service-entry')`, without indexing every Service.
+   */
+  public lookupServiceEntryHost(fqdn: string, fromNamespace: string): RegistryEntry[] {
+    return this.registry.lookupServiceEntryHost(fqdn, fromNamespace);
+  }
+
+  /** {@link registryEntries} restricted to ServiceEntry hosts, without indexing every Service. */
+  public serviceEntryEntries(fqdn: string): readonly RegistryEntry[] {
+    return this.registry.serviceEntryEntries(fqdn);
+  }
+
   // ----- construction helpers -------------------------------------------------------------------------------------
 
   private addService(svc: ServiceInfo): void {

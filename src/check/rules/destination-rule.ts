@@ -134,16 +134,9 @@ interface ResolvedDr {
 interface DrFacts {
   /** DestinationRules with a valid host. */
   readonly resolved: readonly ResolvedDr[];
-  /** Service name → namespaces (for short-name hints). */
-  readonly serviceNamespaces: Map<string, string[]>;
-  /** namespace → pod label sets of Pods and pod templates in the input (any workload, not only gateways). */
-  readonly podLabels: Map<string, Record<string, string>[]>;
 }
 
 const drFactsCache = new WeakMap<MeshIndex, DrFacts>();
-
-/** Pod-bearing kinds whose template labels count as pods (MeshIndex only indexes gateway workloads). */
-const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
 
 function drFacts(index: MeshIndex): DrFacts {
   let f = drFactsCache.get(index);
@@ -151,29 +144,30 @@ function drFacts(index: MeshIndex): DrFacts {
   // the shared DestinationRule hosts (index/destination-rules.ts), without the invalid ones
   const resolved: ResolvedDr[] = [];
   for (const r of destinationRuleHosts(index).all) if (r.valid) resolved.push(r);
-  const serviceNamespaces = new Map<string, string[]>();
-  for (const s of index.ofKind('Service')) {
-    if (s.group !== '' || !s.namespace) continue;
-    const l = serviceNamespaces.get(s.name);
-    if (l) l.push(s.namespace);
-    else serviceNamespaces.set(s.name, [s.namespace]);
-  }
-  const podLabels = new Map<string, Record<string, string>[]>();
-  const addPod = (ns: string | undefined, labels: Record<string, string>) => {
-    if (!ns) return;
-    const l = podLabels.get(ns);
-    if (l) l.push(labels);
-    else podLabels.set(ns, [labels]);
-  };
-  for (const o of index.objects) {
-    if (o.kind === 'Pod' && o.group === '') {addPod(o.namespace, o.labels);} else if ((o.group === 'apps' || o.group === 'batch') && POD_TEMPLATE_KINDS.has(o.kind)) {
-      addPod(o.namespace, asStringMap(asRecord(asRecord(o.spec.template).metadata).labels));
-    }
-  }
-  f = { resolved, serviceNamespaces, podLabels };
+  f = { resolved };
   drFactsCache.set(index, f);
   return f;
 }
+
+/**
+ * Service name → namespaces of the Services with that name (for short-name hints), built on the first short
+ * DestinationRule host: most inputs use FQDNs and never need it.
+ */
+function serviceNamespaces(index: MeshIndex): Map<string, string[]> {
+  let m = serviceNamespacesCache.get(index);
+  if (!m) {
+    m = new Map<string, string[]>();
+    for (const s of index.ofKind('Service')) {
+      if (s.group !== '' || !s.namespace) continue;
+      const l = m.get(s.name);
+      if (l) l.push(s.namespace);
+      else m.set(s.name, [s.namespace]);
+    }
+    serviceNamespacesCache.set(index, m);
+  }
+  return m;
+}
+const serviceNamespacesCache = new WeakMap<MeshIndex, Map<string, string[]>>();
 
 /** The Kubernetes Service a cluster-local FQDN names, if it is in the input (manifest or context). */
 function serviceOf(index: MeshIndex, fqdn: string): { name: string; namespace: string; selector: Record<string, string> } | undefined {
@@ -192,7 +186,6 @@ export const DR_HOST_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'host is a valid (wildcard) host; a short host resolves in the DestinationRule\'s namespace',
   check(ctx) {
-    const f = drFacts(ctx.index);
     for (const dr of destinationRules(ctx.index)) {
       if (dr.isContext) continue;
       const host = dr.spec.host;
@@ -207,7 +200,7 @@ export const DR_HOST_001 = defineRule({
       }
       if (c.kind !== 'short') continue;
       const ns = dr.namespace ?? ctx.index.defaultNamespace;
-      const elsewhere = (f.serviceNamespaces.get(host) ?? []).filter((n) => n !== ns);
+      const elsewhere = (serviceNamespaces(ctx.index).get(host) ?? []).filter((n) => n !== ns);
       if (elsewhere.length === 0 || ctx.index.service(ns, host)) continue;
       ctx.report({
         object: dr,

@@ -593,7 +593,7 @@ export const GWX_SVC_001 = defineRule({
         if (w.role === 'egress') {
           if (routedTo.has(w)) continue;
           const publicHosts = ix.serversOf(gw).flatMap((s) => s.hosts).filter((h) =>
-            h.host !== '*' && !h.host.endsWith('.svc.cluster.local') && !ix.lookupHost(h.host, w.namespace).some((e) => e.origin === 'service-entry'),
+            h.host !== '*' && !h.host.endsWith('.svc.cluster.local') && ix.lookupServiceEntryHost(h.host, w.namespace).length === 0,
           );
           if (publicHosts.length === 0 || ix.isExternallyExposed(w)) continue;
           ctx.report({
