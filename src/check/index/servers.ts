@@ -69,17 +69,24 @@ export function routeKindOf(protocol: string, tlsMode: string | undefined): Rout
 
 /** A Gateway's servers, flattened (malformed entries are skipped; indices keep their place). */
 export function readServers(gateway: IndexedObject): GatewayServer[] {
+  // plain loops and object literals of one shape: a tenant Gateway has thousands of servers and hosts
   const out: GatewayServer[] = [];
-  asArray(gateway.spec.servers).forEach((s, index) => {
-    if (!isRecord(s)) return;
+  const servers = asArray(gateway.spec.servers);
+  for (let index = 0; index < servers.length; index++) {
+    const s = servers[index];
+    if (!isRecord(s)) continue;
     const port = asRecord(s.port);
     const protocol = (asString(port.protocol) ?? '').toUpperCase();
     const tls = isRecord(s.tls) ? s.tls : undefined;
     const tlsMode = tls ? (asString(tls.mode) ?? 'PASSTHROUGH').toUpperCase() : undefined;
     const hosts: GatewayServerHost[] = [];
-    asArray(s.hosts).forEach((h, hi) => {
-      if (typeof h === 'string') hosts.push({ ...parseServerHost(h), raw: h, index: hi });
-    });
+    const raws = asArray(s.hosts);
+    for (let hi = 0; hi < raws.length; hi++) {
+      const h = raws[hi];
+      if (typeof h !== 'string') continue;
+      const { namespace, host } = parseServerHost(h);
+      hosts.push({ namespace, host, raw: h, index: hi });
+    }
     out.push({
       gateway,
       index,
@@ -91,7 +98,7 @@ export function readServers(gateway: IndexedObject): GatewayServer[] {
       tlsMode,
       kind: routeKindOf(protocol, tlsMode),
     });
-  });
+  }
   return out;
 }
 
