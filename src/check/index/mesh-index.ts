@@ -68,6 +68,9 @@ const SCAN_PODS = 32;
 /** {@link MeshIndex.virtualServiceGateways} of a VirtualService without gateways: shared, frozen. */
 const MESH_ONLY: readonly GatewayRef[] = Object.freeze([Object.freeze({ mesh: true as const })]);
 
+/** {@link MeshIndex.podsIn} of a namespace without pods: shared, frozen. */
+const NO_PODS: readonly PodInfo[] = Object.freeze([]);
+
 /** Namespaces istioctl analyze ignores entirely. */
 const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
 
@@ -222,6 +225,12 @@ export class MeshIndex {
       for (const p of this.podList) push(this.podsByNs, p.namespace, p);
     }
     return this.podList;
+  }
+
+  /** Pods of one namespace as this world sees them, in input order. */
+  public podsIn(namespace: string): readonly PodInfo[] {
+    this.pods();
+    return this.podsByNs.get(namespace) ?? NO_PODS;
   }
 
   /** The label maps of {@link podsMatching}, built once on first need. */

@@ -7,8 +7,8 @@
  */
 import { Severity } from '../findings';
 import { classifyHost, hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } from '../hosts';
-import { destinationRuleHosts } from '../index/destination-rules';
-import { GatewayRef, WorkloadInfo, IndexedObject, MeshIndex, allOrSome } from '../mesh-index';
+import { DrHost, destinationRuleHosts } from '../index/destination-rules';
+import { GatewayRef, HostIndex, IndexedObject, MeshIndex, ServiceInfo, WorkloadInfo, allOrSome } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { RuleContext, defineRule } from '../rule';
 import { destinationsOf, eachDestination } from './virtual-service';
@@ -169,12 +169,18 @@ function serviceNamespaces(index: MeshIndex): Map<string, string[]> {
 }
 const serviceNamespacesCache = new WeakMap<MeshIndex, Map<string, string[]>>();
 
-/** The Kubernetes Service a cluster-local FQDN names, if it is in the input (manifest or context). */
-function serviceOf(index: MeshIndex, fqdn: string): { name: string; namespace: string; selector: Record<string, string> } | undefined {
-  const m = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn.toLowerCase());
-  if (!m) return undefined;
-  const svc = index.service(m[2], m[1]);
-  return svc ? { name: svc.name, namespace: svc.namespace, selector: svc.selector } : undefined;
+const SVC_SUFFIX = '.svc.cluster.local';
+
+/** The Kubernetes Service a cluster-local FQDN (`name.namespace.svc.cluster.local`) names, if it is in the input. */
+function serviceOf(index: MeshIndex, fqdn: string): ServiceInfo | undefined {
+  // read by offsets, not a regular expression: asked for every DestinationRule
+  const h = fqdn.toLowerCase();
+  if (!h.endsWith(SVC_SUFFIX)) return undefined;
+  const nsEnd = h.length - SVC_SUFFIX.length;
+  const dot = h.indexOf('.');
+  // two non-empty labels without dots before the suffix
+  if (dot <= 0 || dot + 1 >= nsEnd || h.indexOf('.', dot + 1) !== nsEnd) return undefined;
+  return index.service(h.slice(dot + 1, nsEnd), h.slice(0, dot));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -632,6 +638,7 @@ export const DRX_SUB_001 = defineRule({
       if (r.dr.isContext) continue;
       const svc = serviceOf(index, r.fqdn);
       if (!svc || Object.keys(svc.selector).length === 0) continue;
+      if (index.podsIn(svc.namespace).length === 0) continue; // (no pod to match: the usual namespace of a Service alone)
       const pods = index.podsMatching(svc.selector, svc.namespace).map((p) => p.labels);
       if (pods.length === 0) continue;
       asArray(r.dr.spec.subsets).forEach((s, i) => {
@@ -680,16 +687,34 @@ export const DRX_DUP_001 = defineRule({
   severity: Severity.WARNING,
   summary: 'DestinationRules for one host (same namespace and exportTo) merge: first trafficPolicy wins, duplicate subsets are dropped',
   check(ctx) {
-    const groups = new Map<string, ResolvedDr[]>();
+    // groups by namespace, host and exportTo, in order of creation; the usual DestinationRule, exported everywhere,
+    // is grouped by namespace and host without a key string
+    const groups: ResolvedDr[][] = [];
+    const everywhere = new Map<string, Map<string, ResolvedDr[]>>();
+    const restricted = new Map<string, ResolvedDr[]>();
     for (const r of drFacts(ctx.index).resolved) {
       if (isRecord(r.dr.spec.workloadSelector)) continue;
-      const exportTo = asStringArray(r.dr.spec.exportTo).map((e) => (e === '.' ? r.namespace : e)).sort().join(',') || '*';
-      const key = `${r.namespace}|${r.fqdn.toLowerCase()}|${exportTo}`;
-      const l = groups.get(key);
+      const list = asStringArray(r.dr.spec.exportTo);
+      const exportTo = list.length === 0 ? '*' : list.map((e) => (e === '.' ? r.namespace : e)).sort().join(',') || '*';
+      const host = r.fqdn.toLowerCase();
+      let byHost: Map<string, ResolvedDr[]> | undefined = restricted;
+      let key: string;
+      if (exportTo === '*') {
+        byHost = everywhere.get(r.namespace);
+        if (!byHost) everywhere.set(r.namespace, (byHost = new Map()));
+        key = host;
+      } else {
+        key = `${r.namespace}|${host}|${exportTo}`;
+      }
+      const l = byHost.get(key);
       if (l) l.push(r);
-      else groups.set(key, [r]);
+      else {
+        const created = [r];
+        byHost.set(key, created);
+        groups.push(created);
+      }
     }
-    for (const list of groups.values()) {
+    for (const list of groups) {
       if (list.length < 2) continue;
       let policyOwner: IndexedObject | undefined;
       const subsetOwner = new Map<string, IndexedObject>();
@@ -733,6 +758,8 @@ export const DRX_VIS_001 = defineRule({
   summary: 'The DestinationRule is exported to the calling proxy\'s namespace (gateway pods for ingress, clients for egress)',
   check(ctx) {
     const index = ctx.index;
+    const restricted = restrictedDrHosts(index);
+    if (!restricted) return; // every DestinationRule is seen by every caller
     const drHosts = destinationRuleHosts(index).byFqdn;
     const reported = new Set<string>();
     for (const vs of index.ofKind('VirtualService')) {
@@ -742,6 +769,8 @@ export const DRX_VIS_001 = defineRule({
       let callers: Map<string, GatewayRef | null> | undefined;
       for (const host of destinationHosts(vs)) {
         const fqdn = index.resolveHost(host, vsNs);
+        // no restricted candidate covers it: its candidates, if any, include one visible everywhere
+        if (restricted.query(fqdn).length === 0) continue;
         const candidates = allOrSome(drHosts.query(fqdn), (r) => r.valid && hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
         if (candidates.length === 0 || candidates.some((r) => index.isExportedEverywhere(r.dr))) continue;
         callers ??= callerNamespaces(index, vs);
@@ -764,6 +793,24 @@ export const DRX_VIS_001 = defineRule({
     }
   },
 });
+
+/**
+ * DRX-VIS-001: the DestinationRules that can be hidden from a caller (valid host, no workloadSelector, not exported
+ * everywhere) by host, or undefined when there are none (the usual input: then no caller misses one). Built once per
+ * index: a VirtualService host that none of them can cover needs no closer look.
+ */
+function restrictedDrHosts(index: MeshIndex): HostIndex<DrHost> | undefined {
+  if (!restrictedCache.has(index)) {
+    let out: HostIndex<DrHost> | undefined;
+    for (const r of destinationRuleHosts(index).all) {
+      if (!r.valid || isRecord(r.dr.spec.workloadSelector) || index.isExportedEverywhere(r.dr)) continue;
+      (out ??= new HostIndex<DrHost>()).add(r.fqdn, r);
+    }
+    restrictedCache.set(index, out);
+  }
+  return restrictedCache.get(index);
+}
+const restrictedCache = new WeakMap<MeshIndex, HostIndex<DrHost> | undefined>();
 
 /**
  * DRX-VIS-001: namespace → who calls a VirtualService's destinations from there: the gateway reference, or null for the
