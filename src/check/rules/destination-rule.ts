@@ -41,31 +41,40 @@ interface PolicyAt {
   readonly level: 'top' | 'port' | 'subset' | 'subset-port';
 }
 
-/** Calls `fn` for every trafficPolicy and portLevelSettings entry of a DR that is a record. */
-function eachPolicyOf(dr: IndexedObject, fn: (p: PolicyAt) => void): void {
-  // no list, no closure per DestinationRule: most have no policy at all, and every DR-* rule walks them all
-  walkPolicy(dr, dr.spec.trafficPolicy, undefined, false, fn);
-  const subsets = asArray(dr.spec.subsets);
-  for (let i = 0; i < subsets.length; i++) {
-    const s = subsets[i];
-    if (isRecord(s) && isRecord(s.trafficPolicy)) walkPolicy(dr, s.trafficPolicy, i, true, fn);
+/** Every trafficPolicy and portLevelSettings entry (records only) of the own DestinationRules, in order. */
+function policies(index: MeshIndex): readonly PolicyAt[] {
+  // listed once per index: six rules walk them, and most DestinationRules have no policy at all
+  let out = policyCache.get(index);
+  if (!out) {
+    const list: PolicyAt[] = [];
+    for (const dr of destinationRules(index)) {
+      if (dr.isContext) continue;
+      addPolicy(list, dr, dr.spec.trafficPolicy, undefined);
+      const subsets = asArray(dr.spec.subsets);
+      for (let i = 0; i < subsets.length; i++) {
+        const s = subsets[i];
+        if (isRecord(s) && isRecord(s.trafficPolicy)) addPolicy(list, dr, s.trafficPolicy, i);
+      }
+    }
+    policyCache.set(index, (out = list));
   }
+  return out;
 }
+const policyCache = new WeakMap<MeshIndex, readonly PolicyAt[]>();
 
-function walkPolicy(dr: IndexedObject, tp: unknown, subset: number | undefined, inSubset: boolean, fn: (p: PolicyAt) => void): void {
+function addPolicy(out: PolicyAt[], dr: IndexedObject, tp: unknown, subset: number | undefined): void {
   if (!isRecord(tp)) return;
-  const path = subset === undefined ? 'spec.trafficPolicy' : `spec.subsets[${subset}].trafficPolicy`;
-  fn({ dr, policy: tp, path, level: inSubset ? 'subset' : 'top' });
+  const inSubset = subset !== undefined;
+  const path = inSubset ? `spec.subsets[${subset}].trafficPolicy` : 'spec.trafficPolicy';
+  out.push({ dr, policy: tp, path, level: inSubset ? 'subset' : 'top' });
   asArray(tp.portLevelSettings).forEach((p, j) => {
-    if (isRecord(p)) fn({ dr, policy: p, path: `${path}.portLevelSettings[${j}]`, level: inSubset ? 'subset-port' : 'port' });
+    if (isRecord(p)) out.push({ dr, policy: p, path: `${path}.portLevelSettings[${j}]`, level: inSubset ? 'subset-port' : 'port' });
   });
 }
 
+/** Calls `fn` for every trafficPolicy and portLevelSettings entry (records only) of every own DestinationRule. */
 function eachPolicy(ctx: RuleContext, fn: (p: PolicyAt) => void): void {
-  for (const dr of destinationRules(ctx.index)) {
-    if (dr.isContext) continue;
-    eachPolicyOf(dr, fn);
-  }
+  for (const p of policies(ctx.index)) fn(p);
 }
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -391,27 +400,28 @@ export const DR_SUB_001 = defineRule({
       if (dr.isContext) continue;
       const seen = new Map<string, number>();
       asArray(dr.spec.subsets).forEach((s, i) => {
-        const path = `spec.subsets[${i}]`;
         if (!isRecord(s)) {
+          const path = `spec.subsets[${i}]`;
           ctx.report({ object: dr, path, message: `${path} is not an object`, fix: 'write subsets as {name, labels}' });
           return;
         }
         const name = s.name;
         if (typeof name !== 'string' || !isDnsLabel(name)) {
-          ctx.report({ object: dr, path: `${path}.name`, message: `subset name ${name === undefined ? 'is missing' : `${q(name)} is not a DNS-1123 label`}`, fix: 'name the subset with lowercase letters, digits and \'-\', e.g. v1' });
+          ctx.report({ object: dr, path: `spec.subsets[${i}].name`, message: `subset name ${name === undefined ? 'is missing' : `${q(name)} is not a DNS-1123 label`}`, fix: 'name the subset with lowercase letters, digits and \'-\', e.g. v1' });
         } else if (seen.has(name)) {
-          ctx.report({ object: dr, path: `${path}.name`, message: `subset name ${q(name)} is already used by spec.subsets[${seen.get(name)}]`, fix: 'give each subset a unique name' });
+          ctx.report({ object: dr, path: `spec.subsets[${i}].name`, message: `subset name ${q(name)} is already used by spec.subsets[${seen.get(name)}]`, fix: 'give each subset a unique name' });
         } else {
           seen.set(name, i);
         }
-        if (s.labels !== undefined && s.labels !== null) {
-          if (!isRecord(s.labels)) {
-            ctx.report({ object: dr, path: `${path}.labels`, message: `subset labels ${q(s.labels)} is not a map`, fix: 'write labels as a map, e.g. {version: v1}' });
+        const labels = s.labels;
+        if (labels !== undefined && labels !== null) {
+          if (!isRecord(labels)) {
+            ctx.report({ object: dr, path: `spec.subsets[${i}].labels`, message: `subset labels ${q(labels)} is not a map`, fix: 'write labels as a map, e.g. {version: v1}' });
             return;
           }
-          for (const [k, v] of Object.entries(s.labels)) {
-            const p = labelProblem(k, v);
-            if (p) ctx.report({ object: dr, path: `${path}.labels`, message: p, fix: 'use Kubernetes label syntax (the subset selects pods by label)' });
+          for (const k of Object.keys(labels)) {
+            const p = labelProblem(k, labels[k]);
+            if (p) ctx.report({ object: dr, path: `spec.subsets[${i}].labels`, message: p, fix: 'use Kubernetes label syntax (the subset selects pods by label)' });
           }
         }
       });
