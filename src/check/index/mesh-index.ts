@@ -90,7 +90,8 @@ export class MeshIndex {
   private readonly workloadList: WorkloadInfo[] = [];
   private readonly workloadsByLabel = new Map<string, WorkloadInfo[]>();
   private readonly servicesByNs = new Map<string, ServiceInfo[]>();
-  private readonly serviceByName = new Map<string, ServiceInfo>();
+  /** manifest Services by namespace, then name (no key string per lookup: rules ask per DestinationRule) */
+  private readonly serviceByName = new Map<string, Map<string, ServiceInfo>>();
   private readonly servicesForCache = new Map<WorkloadInfo, ServiceInfo[]>();
   private readonly gatewaysForCache = new Map<WorkloadInfo, IndexedObject[]>();
   private readonly workloadsForCache = new Map<IndexedObject, WorkloadInfo[]>();
@@ -147,7 +148,9 @@ export class MeshIndex {
     this.meshConfig = meshConfig;
     for (const svc of readServices(this.store)) {
       this.addService(svc);
-      this.serviceByName.set(`${svc.namespace}/${svc.name}`, svc);
+      let byName = this.serviceByName.get(svc.namespace);
+      if (!byName) this.serviceByName.set(svc.namespace, (byName = new Map()));
+      byName.set(svc.name, svc);
     }
     this.indexWorkloads();
     this.assumedInstall = false;
@@ -272,7 +275,7 @@ export class MeshIndex {
 
   /** A manifest Service by namespace/name. */
   public service(namespace: string, name: string): ServiceInfo | undefined {
-    return this.serviceByName.get(`${namespace}/${name}`);
+    return this.serviceByName.get(namespace)?.get(name);
   }
 
   /** Same-namespace Services whose non-empty selector matches the workload's pod labels (plus its implied Services). */
@@ -553,6 +556,6 @@ export class MeshIndex {
         for (const w of iopWorkloads(o)) found.push(w);
       }
     }
-    for (const w of dedupeOperatorWorkloads(found, (ns, name) => this.serviceByName.has(`${ns}/${name}`))) this.addWorkload(w);
+    for (const w of dedupeOperatorWorkloads(found, (ns, name) => this.service(ns, name) !== undefined)) this.addWorkload(w);
   }
 }
