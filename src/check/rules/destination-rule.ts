@@ -130,6 +130,20 @@ function labelProblem(k: string, v: unknown): string | undefined {
   return undefined;
 }
 
+/** {@link labelProblem} of string label pairs, each pair judged once. */
+class LabelProblems {
+  private readonly byKey = new Map<string, Map<string, string | undefined>>();
+
+  public problem(k: string, v: string): string | undefined {
+    let byValue = this.byKey.get(k);
+    if (!byValue) this.byKey.set(k, (byValue = new Map()));
+    if (byValue.has(v)) return byValue.get(v);
+    const p = labelProblem(k, v);
+    byValue.set(v, p);
+    return p;
+  }
+}
+
 /** A DR with its host resolved in its namespace. */
 interface ResolvedDr {
   readonly dr: IndexedObject;
@@ -396,6 +410,8 @@ export const DR_SUB_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'Subset names are unique DNS-1123 labels; subset labels are valid',
   check(ctx) {
+    // subsets repeat the same few labels (version: v1, …): each pair is judged once
+    const knownLabels = new LabelProblems();
     for (const dr of destinationRules(ctx.index)) {
       if (dr.isContext) continue;
       const seen = new Map<string, number>();
@@ -420,7 +436,8 @@ export const DR_SUB_001 = defineRule({
             return;
           }
           for (const k of Object.keys(labels)) {
-            const p = labelProblem(k, labels[k]);
+            const v = labels[k];
+            const p = typeof v === 'string' ? knownLabels.problem(k, v) : labelProblem(k, v);
             if (p) ctx.report({ object: dr, path: `spec.subsets[${i}].labels`, message: p, fix: 'use Kubernetes label syntax (the subset selects pods by label)' });
           }
         }
