@@ -734,8 +734,9 @@ export const DRX_DUP_001 = defineRule({
         key = `${r.namespace}|${host}|${exportTo}`;
       }
       const l = byHost.get(key);
-      if (l) l.push(r);
-      else {
+      if (l) {
+        l.push(r);
+      } else {
         const created = [r];
         byHost.set(key, created);
         groups.push(created);

@@ -157,28 +157,30 @@ class LazyVsFacts implements VsFacts {
   }
 }
 
-/** {@link routeFlags}: a route destination host is short (no dot). */
-const SHORT_HOST = 1;
-/** {@link routeFlags}: a route destination host resolves (in the VirtualService namespace, lower-cased) to an egress Service FQDN. */
-const EGRESS_HOST = 2;
+/**
+ * What the route destinations (not mirrors) of a VirtualService route to: a short host (no dot), a host resolving (in
+ * the VirtualService namespace, lower-cased) to an egress Service FQDN, both or neither.
+ */
+type RouteHosts = 'none' | 'short' | 'egress' | 'both';
 
 /**
- * {@link SHORT_HOST} and {@link EGRESS_HOST} of a VirtualService's route destinations (not mirrors), read in one pass
- * over the shared destination walk, the hosts as {@link routeRules}' `dests` resolve them.
+ * {@link RouteHosts} of a VirtualService, read in one pass over the shared destination walk, the hosts resolved as
+ * {@link routeRules}' `dests` resolve them.
  */
-function routeFlags(index: MeshIndex, vs: IndexedObject, ns: string, services: ReadonlyMap<string, unknown>): number {
-  let flags = 0;
+function routeHosts(index: MeshIndex, vs: IndexedObject, ns: string, services: ReadonlyMap<string, unknown>): RouteHosts {
+  let short = false;
+  let egress = false;
   for (const d of destinationsOf(vs)) {
     if (d.mirror) continue;
     const host = asString(d.destination.host);
     if (!host) continue;
     // a host with a dot is its own resolution (only short names are resolved): no call for the usual FQDN
-    const short = !host.includes('.');
-    if (short) flags |= SHORT_HOST;
-    if (services.size > 0 && services.has((short ? index.resolveHost(host, ns) : host).toLowerCase())) flags |= EGRESS_HOST;
-    if (flags === (SHORT_HOST | EGRESS_HOST)) break;
+    const isShort = !host.includes('.');
+    short ||= isShort;
+    egress ||= services.size > 0 && services.has((isShort ? index.resolveHost(host, ns) : host).toLowerCase());
+    if (short && egress) break;
   }
-  return flags;
+  return short ? (egress ? 'both' : 'short') : egress ? 'egress' : 'none';
 }
 
 function selectorLooksEgress(sel: Record<string, string>): boolean {
@@ -250,12 +252,14 @@ export function egressModel(index: MeshIndex): EgressModel {
     }
     const facts = new LazyVsFacts(index, vs, namespace, hasMesh, mi >= 0 ? mi : undefined, egressGateways, gatewayKeys);
     virtualServices.push(facts);
-    const routes = routeFlags(index, vs, namespace, services);
-    if (routes & EGRESS_HOST) meshLegs.push(facts);
-    if (routes !== 0) egressOrShortRoutes.push(facts);
+    const routes = routeHosts(index, vs, namespace, services);
+    if (routes === 'egress' || routes === 'both') meshLegs.push(facts);
+    if (routes !== 'none') egressOrShortRoutes.push(facts);
     if (egressGateways.length > 0) gatewayLegs.push(facts);
   }
-  const model: EgressModel = { gateways, gatewaySet, workloads, services, servicesByName, virtualServices, meshLegs, egressOrShortRoutes, gatewayLegs };
+  const model: EgressModel = {
+    gateways, gatewaySet, workloads, services, servicesByName, virtualServices, meshLegs, egressOrShortRoutes, gatewayLegs,
+  };
   cache.set(index, model);
   return model;
 }
