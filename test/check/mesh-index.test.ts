@@ -269,6 +269,35 @@ describe('name resolution, visibility, registry, mesh config', () => {
     expect(ix.lookupHost('edition.cnn.com', 'istio-system')).toEqual([]);
   });
 
+  test('lookupServiceEntryHost and serviceEntryEntries: the ServiceEntry entries of lookupHost and registryEntries, in order', () => {
+    const iy = new MeshIndex([
+      service('api', { selector: { app: 'api' }, ports: [{ port: 80 }] }, { namespace: 'shop' }),
+      serviceEntry('alias', { hosts: ['api.shop.svc.cluster.local'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }] }, { namespace: 'shop' }),
+      serviceEntry('wild', { hosts: ['*.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], exportTo: ['.'] }, { namespace: 'egress' }),
+      serviceEntry('exact', { hosts: ['a.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] }, { namespace: 'egress' }),
+    ]);
+    const seOnly = (list: readonly { origin: string }[]) => list.filter((e) => e.origin === 'service-entry');
+    for (const [host, from] of [['api.shop.svc.cluster.local', 'shop'], ['a.example.com', 'egress'], ['a.example.com', 'other'], ['*.example.com', 'egress'], ['b.example.com', 'other']]) {
+      expect(iy.lookupServiceEntryHost(host, from)).toEqual(seOnly(iy.lookupHost(host, from)));
+      expect(iy.serviceEntryEntries(host)).toEqual(seOnly(iy.registryEntries(host)));
+    }
+    expect(iy.lookupServiceEntryHost('a.example.com', 'egress').map((e) => e.object?.name)).toEqual(['exact', 'wild']);
+    expect(iy.lookupServiceEntryHost('a.example.com', 'other').map((e) => e.object?.name)).toEqual(['exact']);
+    expect(iy.serviceEntryEntries('api.shop.svc.cluster.local').map((e) => e.object?.name)).toEqual(['alias']);
+    expect(iy.registryEntries('api.shop.svc.cluster.local').map((e) => e.origin)).toEqual(['service', 'service-entry']);
+  });
+
+  test('podsIn: the pods (and, open world, pod templates) of one namespace, in input order', () => {
+    const iy = new MeshIndex([
+      deployment('a', { labels: { app: 'a' } }, { namespace: 'one' }),
+      deployment('b', { labels: { app: 'b' } }, { namespace: 'two' }),
+      deployment('c', { labels: { app: 'c' } }, { namespace: 'one' }),
+    ]);
+    expect(iy.podsIn('one').map((p) => p.labels.app)).toEqual(['a', 'c']);
+    expect(iy.podsIn('none')).toEqual([]);
+    expect(iy.podsIn('one')).toEqual(iy.podsMatching({}, 'one'));
+  });
+
   test('mesh config from the istio ConfigMap, overridden by options', () => {
     expect(ix.meshConfig).toMatchObject({ outboundTrafficPolicyMode: 'REGISTRY_ONLY', accessLogFile: '/dev/stdout', rootNamespace: 'istio-system' });
     const o = new MeshIndex([istioOperator('cp', { meshConfig: { accessLogFile: '/dev/stderr' }, values: { pilot: { env: { PILOT_FILTER_GATEWAY_CLUSTER_CONFIG: true } } } })],
