@@ -520,17 +520,15 @@ export const EGR_DR_001 = defineRule({
     const m = egressModel(ctx.index);
     if (m.services.size === 0) return;
     const drs = drsByHost(ctx.index);
-    // short DR host meant for the egress Service of another namespace
-    for (const dr of ctx.index.ofKind('DestinationRule')) {
-      if (dr.isContext || dr.group !== 'networking.istio.io') continue;
-      const h = asString(dr.spec.host);
-      if (!h || h.includes('.')) continue;
-      const cands = (m.servicesByName.get(h) ?? []).filter((e) => e.service.namespace !== (dr.namespace ?? ctx.index.defaultNamespace));
+    // short DR host meant for the egress Service of another namespace (read from the shared DestinationRule hosts)
+    for (const { dr, host: h, namespace } of destinationRuleHosts(ctx.index).all) {
+      if (dr.isContext || h.includes('.')) continue;
+      const cands = (m.servicesByName.get(h) ?? []).filter((e) => e.service.namespace !== namespace);
       if (cands.length === 0) continue;
       ctx.report({
         object: dr,
         path: 'spec.host',
-        message: `host ${q(h)} resolves to ${ctx.index.resolveHost(h, dr.namespace ?? ctx.index.defaultNamespace)}, not the egress gateway Service ${cands[0].fqdn}`,
+        message: `host ${q(h)} resolves to ${ctx.index.resolveHost(h, namespace)}, not the egress gateway Service ${cands[0].fqdn}`,
         fix: `use the fully qualified name ${q(cands[0].fqdn)}`,
       });
     }
