@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import {
   at, deployment, gateway, injectedGateway, istioOperator, istioctlIngress, namespace, server, service, serviceEntry, vs,
 } from './fixtures';
-import { hostsIntersect } from '../../src/check/hosts';
+import { hostsIntersect, serverHostAdmitsNamespace } from '../../src/check/hosts';
 import { HostIndex, MeshIndex, routeKindOf } from '../../src/check/mesh-index';
 import { fcParams } from '../util/property';
 
@@ -198,6 +198,26 @@ describe('gateway selection and servers', () => {
     expect(idx('*.example.com', 'other')).toEqual([2]);
     expect(idx('*', 'bookinfo')).toEqual([0, 2]);
     expect(idx('nope.org', 'bookinfo')).toEqual([]);
+  });
+
+  test('serversAdmitting: each admitting server once, by index, with its first admitting host (a linear scan agrees)', () => {
+    const label = fc.constantFrom('a', 'b', 'x');
+    const host = fc.oneof(
+      fc.constant('*'),
+      fc.array(label, { minLength: 1, maxLength: 3 }).map((l) => l.join('.')),
+      fc.array(label, { minLength: 1, maxLength: 2 }).map((l) => `*.${l.join('.')}`),
+    );
+    const scoped = fc.tuple(fc.constantFrom('', '*/', './', 'ns1/', 'ns2/'), host).map(([p, h]) => p + h);
+    const servers = fc.array(fc.array(scoped, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 });
+    fc.assert(fc.property(servers, host, fc.constantFrom('ns1', 'ns2', 'istio-system'), (hostLists, vsHost, vsNs) => {
+      const iy = new MeshIndex([gateway('g', { servers: hostLists.map((hosts, i) => server(80 + i, 'HTTP', hosts)) })]);
+      const g = iy.ofKind('Gateway')[0];
+      const want = iy.serversOf(g).flatMap((srv) => {
+        const first = srv.hosts.find((h) => serverHostAdmitsNamespace(h, 'istio-system', vsNs) && hostsIntersect(h.host, vsHost));
+        return first ? [{ server: srv.index, host: first.index }] : [];
+      });
+      expect(iy.serversAdmitting(g, vsHost, vsNs).map((x) => ({ server: x.server.index, host: x.host.index }))).toEqual(want);
+    }), fcParams(200));
   });
 });
 

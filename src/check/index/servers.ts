@@ -124,17 +124,17 @@ export class GatewayHosts {
       }
       this.byGateway.set(gateway, idx);
     }
-    // asked per VirtualService host by several rules: no Set, and no sort for the usual one or two hits
+    // Asked per VirtualService host by several rules. The index answers in insertion order: servers by index, each
+    // server's hosts together. So the hits come sorted by server, a server's hits next to each other: a server is
+    // already kept exactly when it is the last one kept (no set, no sort).
     const out: { server: GatewayServer; host: GatewayServerHost }[] = [];
-    let seen: Set<GatewayServer> | undefined;
+    const gatewayNamespace = gateway.namespace ?? this.defaultNamespace;
     for (const hit of idx.query(vsHost)) {
-      if (seen ? seen.has(hit.server) : out.some((o) => o.server === hit.server)) continue;
-      if (!serverHostAdmitsNamespace(hit.host, gateway.namespace ?? this.defaultNamespace, vsNamespace)) continue;
+      if (out.length > 0 && out[out.length - 1].server === hit.server) continue;
+      if (!serverHostAdmitsNamespace(hit.host, gatewayNamespace, vsNamespace)) continue;
       if (!hostsIntersect(hit.host.host, vsHost)) continue;
       out.push(hit);
-      if (seen) seen.add(hit.server);
-      else if (out.length > 16) seen = new Set(out.map((o) => o.server));
     }
-    return out.length > 1 ? out.sort((a, b) => a.server.index - b.server.index) : out;
+    return out;
   }
 }
