@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import {
   at, deployment, gateway, injectedGateway, istioOperator, istioctlIngress, namespace, server, service, serviceEntry, vs,
 } from './fixtures';
-import { hostsIntersect } from '../../src/check/hosts';
+import { hostsIntersect, serverHostAdmitsNamespace } from '../../src/check/hosts';
 import { HostIndex, MeshIndex, routeKindOf } from '../../src/check/mesh-index';
 import { fcParams } from '../util/property';
 
@@ -199,6 +199,26 @@ describe('gateway selection and servers', () => {
     expect(idx('*', 'bookinfo')).toEqual([0, 2]);
     expect(idx('nope.org', 'bookinfo')).toEqual([]);
   });
+
+  test('serversAdmitting: each admitting server once, by index, with its first admitting host (a linear scan agrees)', () => {
+    const label = fc.constantFrom('a', 'b', 'x');
+    const host = fc.oneof(
+      fc.constant('*'),
+      fc.array(label, { minLength: 1, maxLength: 3 }).map((l) => l.join('.')),
+      fc.array(label, { minLength: 1, maxLength: 2 }).map((l) => `*.${l.join('.')}`),
+    );
+    const scoped = fc.tuple(fc.constantFrom('', '*/', './', 'ns1/', 'ns2/'), host).map(([p, h]) => p + h);
+    const servers = fc.array(fc.array(scoped, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 });
+    fc.assert(fc.property(servers, host, fc.constantFrom('ns1', 'ns2', 'istio-system'), (hostLists, vsHost, vsNs) => {
+      const iy = new MeshIndex([gateway('g', { servers: hostLists.map((hosts, i) => server(80 + i, 'HTTP', hosts)) })]);
+      const g = iy.ofKind('Gateway')[0];
+      const want = iy.serversOf(g).flatMap((srv) => {
+        const first = srv.hosts.find((h) => serverHostAdmitsNamespace(h, 'istio-system', vsNs) && hostsIntersect(h.host, vsHost));
+        return first ? [{ server: srv.index, host: first.index }] : [];
+      });
+      expect(iy.serversAdmitting(g, vsHost, vsNs).map((x) => ({ server: x.server.index, host: x.host.index }))).toEqual(want);
+    }), fcParams(200));
+  });
 });
 
 describe('name resolution, visibility, registry, mesh config', () => {
@@ -267,6 +287,35 @@ describe('name resolution, visibility, registry, mesh config', () => {
     expect(ix.lookupHost('reviews.bookinfo.svc.cluster.local', 'istio-system').map((e) => e.origin)).toEqual(['service']);
     expect(ix.lookupHost('edition.cnn.com', 'egress').map((e) => e.host)).toEqual(['*.cnn.com']);
     expect(ix.lookupHost('edition.cnn.com', 'istio-system')).toEqual([]);
+  });
+
+  test('lookupServiceEntryHost and serviceEntryEntries: the ServiceEntry entries of lookupHost and registryEntries, in order', () => {
+    const iy = new MeshIndex([
+      service('api', { selector: { app: 'api' }, ports: [{ port: 80 }] }, { namespace: 'shop' }),
+      serviceEntry('alias', { hosts: ['api.shop.svc.cluster.local'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }] }, { namespace: 'shop' }),
+      serviceEntry('wild', { hosts: ['*.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], exportTo: ['.'] }, { namespace: 'egress' }),
+      serviceEntry('exact', { hosts: ['a.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] }, { namespace: 'egress' }),
+    ]);
+    const seOnly = (list: readonly { origin: string }[]) => list.filter((e) => e.origin === 'service-entry');
+    for (const [host, from] of [['api.shop.svc.cluster.local', 'shop'], ['a.example.com', 'egress'], ['a.example.com', 'other'], ['*.example.com', 'egress'], ['b.example.com', 'other']]) {
+      expect(iy.lookupServiceEntryHost(host, from)).toEqual(seOnly(iy.lookupHost(host, from)));
+      expect(iy.serviceEntryEntries(host)).toEqual(seOnly(iy.registryEntries(host)));
+    }
+    expect(iy.lookupServiceEntryHost('a.example.com', 'egress').map((e) => e.object?.name)).toEqual(['exact', 'wild']);
+    expect(iy.lookupServiceEntryHost('a.example.com', 'other').map((e) => e.object?.name)).toEqual(['exact']);
+    expect(iy.serviceEntryEntries('api.shop.svc.cluster.local').map((e) => e.object?.name)).toEqual(['alias']);
+    expect(iy.registryEntries('api.shop.svc.cluster.local').map((e) => e.origin)).toEqual(['service', 'service-entry']);
+  });
+
+  test('podsIn: the pods (and, open world, pod templates) of one namespace, in input order', () => {
+    const iy = new MeshIndex([
+      deployment('a', { labels: { app: 'a' } }, { namespace: 'one' }),
+      deployment('b', { labels: { app: 'b' } }, { namespace: 'two' }),
+      deployment('c', { labels: { app: 'c' } }, { namespace: 'one' }),
+    ]);
+    expect(iy.podsIn('one').map((p) => p.labels.app)).toEqual(['a', 'c']);
+    expect(iy.podsIn('none')).toEqual([]);
+    expect(iy.podsIn('one')).toEqual(iy.podsMatching({}, 'one'));
   });
 
   test('mesh config from the istio ConfigMap, overridden by options', () => {

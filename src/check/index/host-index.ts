@@ -11,69 +11,84 @@ import { push } from './util';
  * index) is that bucket's item list as stored: no allocation per query. Answers are shared, hence readonly.
  */
 export class HostIndex<T> {
-  private readonly exact = new Map<string, Bucket<T>>();
   /**
-   * exact hosts by each of their proper suffixes: `a.b.c` under `.b.c` and `.c`; only wildcard queries need it, so
-   * it is built on the first one (from `exactEntries`, in insertion order) and dropped by the next add.
+   * Every item in insertion order, and the host it was added under (lower-cased): an item's sequence number is its
+   * position. The other lists hold sequence numbers, so an add allocates at most one list (a new exact host).
    */
-  private exactBySuffixMap?: Map<string, Entry<T>[]>;
-  private readonly exactEntries: Entry<T>[] = [];
+  private readonly items: T[] = [];
+  private readonly hosts: string[] = [];
+  /** items by exact host, in insertion order: the answer to an exact query as stored */
+  private readonly exact = new Map<string, T[]>();
+  /**
+   * sequence numbers of the exact hosts by host and by each of their proper suffixes (`a.b.c` under `.b.c` and `.c`);
+   * only answers that merge lists need them, so they are built on the first one and dropped by the next add.
+   */
+  private exactSeqMap?: Map<string, number[]>;
+  private exactBySuffixMap?: Map<string, number[]>;
   /** wildcard hosts `*.b.c` by their suffix `.b.c` */
-  private readonly wildBySuffix = new Map<string, Entry<T>[]>();
+  private readonly wildBySuffix = new Map<string, number[]>();
   /** wildcard hosts `*.b.c` by every suffix of their suffix: `.b.c`, `.c` */
-  private readonly wildByContained = new Map<string, Entry<T>[]>();
-  private readonly any: Entry<T>[] = [];
-  private readonly all: Entry<T>[] = [];
+  private readonly wildByContained = new Map<string, number[]>();
+  private readonly any: number[] = [];
   /** Answers that had to be built (wildcards involved), by query host as given; cleared by {@link add}. */
   private readonly built = new Map<string, readonly T[]>();
 
   /** Adds an item under a host (exact, `*.suffix` or `*`; compared case-insensitively). */
   public add(host: string, item: T): void {
     const h = host.toLowerCase();
-    const e: Entry<T> = { seq: this.all.length, item, host: h };
+    const seq = this.items.length;
     if (this.built.size > 0) this.built.clear();
-    this.all.push(e);
+    this.items.push(item);
+    this.hosts.push(h);
     if (h === '*') {
-      this.any.push(e);
+      this.any.push(seq);
     } else if (h.startsWith('*.')) {
       const suffix = h.slice(1);
-      push(this.wildBySuffix, suffix, e);
-      for (const s of suffixes(suffix)) push(this.wildByContained, s, e);
+      push(this.wildBySuffix, suffix, seq);
+      for (const s of suffixes(suffix)) push(this.wildByContained, s, seq);
     } else {
       const b = this.exact.get(h);
-      if (b) {
-        b.entries.push(e);
-        b.items.push(item);
-      } else {
-        this.exact.set(h, { entries: [e], items: [item] });
-      }
-      this.exactEntries.push(e);
+      if (b) b.push(item);
+      else this.exact.set(h, [item]);
+      this.exactSeqMap = undefined;
       this.exactBySuffixMap = undefined;
     }
   }
 
-  private exactBySuffix(): Map<string, Entry<T>[]> {
-    if (!this.exactBySuffixMap) {
-      const m = new Map<string, Entry<T>[]>();
-      for (const entry of this.exactEntries) for (const s of suffixes(entry.host)) push(m, s, entry);
-      this.exactBySuffixMap = m;
+  /** Sequence numbers of the exact hosts, by host and by proper suffix, built once per batch of adds. */
+  private exactSeqs(): { byHost: Map<string, number[]>; bySuffix: Map<string, number[]> } {
+    if (!this.exactSeqMap || !this.exactBySuffixMap) {
+      const byHost = new Map<string, number[]>();
+      const bySuffix = new Map<string, number[]>();
+      for (let seq = 0; seq < this.hosts.length; seq++) {
+        const h = this.hosts[seq];
+        if (h === '*' || h.startsWith('*.')) continue;
+        push(byHost, h, seq);
+        for (const s of suffixes(h)) push(bySuffix, s, seq);
+      }
+      this.exactSeqMap = byHost;
+      this.exactBySuffixMap = bySuffix;
     }
-    return this.exactBySuffixMap;
+    return { byHost: this.exactSeqMap, bySuffix: this.exactBySuffixMap };
   }
 
   /** Items added under exactly `host` (compared case-insensitively), in insertion order. */
   public itemsAt(host: string): readonly T[] {
     const h = host.toLowerCase();
-    if (h === '*') return this.any.map((e) => e.item);
-    if (h.startsWith('*.')) return (this.wildBySuffix.get(h.slice(1)) ?? NONE).map((e) => e.item);
-    return this.exact.get(h)?.items ?? NONE;
+    if (h === '*') return this.itemsOf(this.any);
+    if (h.startsWith('*.')) return this.itemsOf(this.wildBySuffix.get(h.slice(1)) ?? NONE);
+    return this.exact.get(h) ?? NONE;
+  }
+
+  private itemsOf(seqs: readonly number[]): T[] {
+    return seqs.map((seq) => this.items[seq]);
   }
 
   /** Items whose host intersects `host` (Istio `Name.Matches` either way), in insertion order, without duplicates. */
   public query(host: string): readonly T[] {
     if (this.any.length === 0 && this.wildBySuffix.size === 0 && !host.startsWith('*')) {
       // only exact hosts can intersect an exact query: its bucket is the answer
-      return this.exact.get(host.toLowerCase())?.items ?? NONE;
+      return this.exact.get(host.toLowerCase()) ?? NONE;
     }
     let out = this.built.get(host);
     if (!out) {
@@ -84,14 +99,13 @@ export class HostIndex<T> {
   }
 
   private compute(h: string): readonly T[] {
-    if (h === '*') return this.all.map((e) => e.item);
-    const found: Entry<T>[][] = [this.any];
+    if (h === '*') return this.items.slice();
+    const found: (readonly number[])[] = [this.any];
     if (h.startsWith('*.')) {
       const suffix = h.slice(1);
-      found.push(this.exactBySuffix().get(suffix) ?? [], this.wildByContained.get(suffix) ?? []);
-      if (this.wildBySuffix.size > 0) for (const s of suffixes(suffix)) found.push(this.wildBySuffix.get(s) ?? []);
+      found.push(this.exactSeqs().bySuffix.get(suffix) ?? NONE, this.wildByContained.get(suffix) ?? NONE);
+      if (this.wildBySuffix.size > 0) for (const s of suffixes(suffix)) found.push(this.wildBySuffix.get(s) ?? NONE);
     } else {
-      const bucket = this.exact.get(h);
       // the usual answer: no `*` entry and no wildcard over a suffix of h, so the exact bucket as stored (no copy)
       let wild = false;
       if (this.wildBySuffix.size > 0) {
@@ -99,12 +113,12 @@ export class HostIndex<T> {
           wild = (this.wildBySuffix.get(h.slice(i))?.length ?? 0) > 0;
         }
       }
-      if (!wild && this.any.length === 0) return bucket ? bucket.items : NONE;
-      found.push(bucket?.entries ?? []);
-      if (this.wildBySuffix.size > 0) for (const s of suffixes(h)) found.push(this.wildBySuffix.get(s) ?? []);
+      if (!wild && this.any.length === 0) return this.exact.get(h) ?? NONE;
+      found.push(this.exactSeqs().byHost.get(h) ?? NONE);
+      if (this.wildBySuffix.size > 0) for (const s of suffixes(h)) found.push(this.wildBySuffix.get(s) ?? NONE);
     }
     // Usually one list has hits: each list is in insertion order without duplicates, so it is the answer as is.
-    let only: Entry<T>[] | undefined;
+    let only: readonly number[] | undefined;
     let lists = 0;
     for (const list of found) {
       if (list.length === 0) continue;
@@ -112,27 +126,14 @@ export class HostIndex<T> {
       lists++;
     }
     if (lists === 0) return NONE;
-    if (lists === 1) return only!.map((e) => e.item);
-    const seen = new Map<number, T>();
-    for (const list of found) for (const e of list) seen.set(e.seq, e.item);
-    return Array.from(seen.entries()).sort((a, b) => a[0] - b[0]).map(([, item]) => item);
+    if (lists === 1) return this.itemsOf(only!);
+    const seqs = new Set<number>();
+    for (const list of found) for (const seq of list) seqs.add(seq);
+    return this.itemsOf(Array.from(seqs).sort((a, b) => a - b));
   }
 }
 
 const NONE: readonly never[] = Object.freeze([]);
-
-interface Entry<T> {
-  readonly seq: number;
-  readonly item: T;
-  /** the host as added, lower-cased */
-  readonly host: string;
-}
-
-/** Items under one exact host, with their entries (for merged answers). */
-interface Bucket<T> {
-  readonly entries: Entry<T>[];
-  readonly items: T[];
-}
 
 /** Proper suffixes with their leading dot: `a.b.c` → `.b.c`, `.c`; a suffix `.b.c` → `.b.c`, `.c`. */
 function suffixes(h: string): string[] {

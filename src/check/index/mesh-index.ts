@@ -68,6 +68,9 @@ const SCAN_PODS = 32;
 /** {@link MeshIndex.virtualServiceGateways} of a VirtualService without gateways: shared, frozen. */
 const MESH_ONLY: readonly GatewayRef[] = Object.freeze([Object.freeze({ mesh: true as const })]);
 
+/** {@link MeshIndex.podsIn} of a namespace without pods: shared, frozen. */
+const NO_PODS: readonly PodInfo[] = Object.freeze([]);
+
 /** Namespaces istioctl analyze ignores entirely. */
 const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
 
@@ -87,7 +90,8 @@ export class MeshIndex {
   private readonly workloadList: WorkloadInfo[] = [];
   private readonly workloadsByLabel = new Map<string, WorkloadInfo[]>();
   private readonly servicesByNs = new Map<string, ServiceInfo[]>();
-  private readonly serviceByName = new Map<string, ServiceInfo>();
+  /** manifest Services by namespace, then name (no key string per lookup: rules ask per DestinationRule) */
+  private readonly serviceByName = new Map<string, Map<string, ServiceInfo>>();
   private readonly servicesForCache = new Map<WorkloadInfo, ServiceInfo[]>();
   private readonly gatewaysForCache = new Map<WorkloadInfo, IndexedObject[]>();
   private readonly workloadsForCache = new Map<IndexedObject, WorkloadInfo[]>();
@@ -144,7 +148,9 @@ export class MeshIndex {
     this.meshConfig = meshConfig;
     for (const svc of readServices(this.store)) {
       this.addService(svc);
-      this.serviceByName.set(`${svc.namespace}/${svc.name}`, svc);
+      let byName = this.serviceByName.get(svc.namespace);
+      if (!byName) this.serviceByName.set(svc.namespace, (byName = new Map()));
+      byName.set(svc.name, svc);
     }
     this.indexWorkloads();
     this.assumedInstall = false;
@@ -224,6 +230,12 @@ export class MeshIndex {
     return this.podList;
   }
 
+  /** Pods of one namespace as this world sees them, in input order. */
+  public podsIn(namespace: string): readonly PodInfo[] {
+    this.pods();
+    return this.podsByNs.get(namespace) ?? NO_PODS;
+  }
+
   /** The label maps of {@link podsMatching}, built once on first need. */
   private podLabelMaps(): { byLabel: Map<string, PodInfo[]>; byNsLabel: Map<string, PodInfo[]> } {
     if (!this.podsByLabelMap || !this.podsByNsLabelMap) {
@@ -263,7 +275,7 @@ export class MeshIndex {
 
   /** A manifest Service by namespace/name. */
   public service(namespace: string, name: string): ServiceInfo | undefined {
-    return this.serviceByName.get(`${namespace}/${name}`);
+    return this.serviceByName.get(namespace)?.get(name);
   }
 
   /** Same-namespace Services whose non-empty selector matches the workload's pod labels (plus its implied Services). */
@@ -486,6 +498,19 @@ export class MeshIndex {
     return this.registry.registryEntries(fqdn);
   }
 
+  /**
+   * {@link lookupHost} restricted to ServiceEntry hosts: the same entries in the same order as
+   * `lookupHost(fqdn, fromNamespace).filter((e) => e.origin === 'service-entry')`, without indexing every Service.
+   */
+  public lookupServiceEntryHost(fqdn: string, fromNamespace: string): RegistryEntry[] {
+    return this.registry.lookupServiceEntryHost(fqdn, fromNamespace);
+  }
+
+  /** {@link registryEntries} restricted to ServiceEntry hosts, without indexing every Service. */
+  public serviceEntryEntries(fqdn: string): readonly RegistryEntry[] {
+    return this.registry.serviceEntryEntries(fqdn);
+  }
+
   // ----- construction helpers -------------------------------------------------------------------------------------
 
   private addService(svc: ServiceInfo): void {
@@ -531,6 +556,6 @@ export class MeshIndex {
         for (const w of iopWorkloads(o)) found.push(w);
       }
     }
-    for (const w of dedupeOperatorWorkloads(found, (ns, name) => this.serviceByName.has(`${ns}/${name}`))) this.addWorkload(w);
+    for (const w of dedupeOperatorWorkloads(found, (ns, name) => this.service(ns, name) !== undefined)) this.addWorkload(w);
   }
 }

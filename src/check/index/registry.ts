@@ -50,7 +50,10 @@ function scopedGet(reg: ScopedRegistry, scope: string, host: string): ScopedEntr
 
 /** Registry built on first use from the Services and ServiceEntries. */
 export class ServiceRegistry {
-  private registry?: { hosts: HostIndex<RegistryEntry> };
+  private registry?: HostIndex<RegistryEntry>;
+  /** The ServiceEntry hosts alone: most inputs have far fewer of them than Services, and some lookups want only them. */
+  private serviceEntryRegistry?: HostIndex<RegistryEntry>;
+  private serviceEntryList?: readonly RegistryEntry[];
   private scoped?: ScopedRegistry;
 
   constructor(
@@ -65,13 +68,21 @@ export class ServiceRegistry {
    * visible from `fromNamespace`. Wildcard ServiceEntry hosts match. Exact entries first.
    */
   public lookupHost(fqdn: string, fromNamespace: string): RegistryEntry[] {
-    const reg = this.buildRegistry();
+    return this.lookupIn(this.buildRegistry(), fqdn, fromNamespace);
+  }
+
+  /** {@link lookupHost} restricted to ServiceEntry hosts (same entries, same order, without the Services). */
+  public lookupServiceEntryHost(fqdn: string, fromNamespace: string): RegistryEntry[] {
+    return this.lookupIn(this.buildServiceEntryRegistry(), fqdn, fromNamespace);
+  }
+
+  private lookupIn(hosts: HostIndex<RegistryEntry>, fqdn: string, fromNamespace: string): RegistryEntry[] {
     // one pass, one lower-casing of the query (asked per host and namespace by several rules)
     const lower = fqdn.toLowerCase();
     const wildQuery = fqdn.startsWith('*');
     const exact: RegistryEntry[] = [];
     let rest: RegistryEntry[] | undefined;
-    for (const e of reg.hosts.query(fqdn)) {
+    for (const e of hosts.query(fqdn)) {
       if (e.object && !this.visibility.isExportedTo(e.object, fromNamespace)) continue;
       if (e.host.toLowerCase() === lower) exact.push(e);
       else if (e.host.startsWith('*') || wildQuery) (rest ??= []).push(e);
@@ -82,17 +93,22 @@ export class ServiceRegistry {
   /** Every registry entry for a host regardless of visibility (for "exists but not exported" messages). */
   public registryEntries(fqdn: string): readonly RegistryEntry[] {
     // the entries added under that host: the host index keeps them (no second map of every host)
-    return this.buildRegistry().hosts.itemsAt(fqdn);
+    return this.buildRegistry().itemsAt(fqdn);
   }
 
-  private buildRegistry(): { hosts: HostIndex<RegistryEntry> } {
+  /** {@link registryEntries} restricted to ServiceEntry hosts. */
+  public serviceEntryEntries(fqdn: string): readonly RegistryEntry[] {
+    return this.buildServiceEntryRegistry().itemsAt(fqdn);
+  }
+
+  private buildRegistry(): HostIndex<RegistryEntry> {
     if (!this.registry) {
       const hosts = new HostIndex<RegistryEntry>();
-      const add = (e: RegistryEntry) => hosts.add(e.host, e);
       for (const list of this.services()) {
         for (const svc of list) {
-          add({
-            host: `${svc.name}.${svc.namespace}.svc.cluster.local`,
+          const host = `${svc.name}.${svc.namespace}.svc.cluster.local`;
+          hosts.add(host, {
+            host,
             namespace: svc.namespace,
             ports: svc.ports.map((p) => ({ number: p.port, name: p.name, protocol: p.protocol })),
             origin: 'service',
@@ -101,17 +117,36 @@ export class ServiceRegistry {
           });
         }
       }
+      for (const e of this.serviceEntryHosts()) hosts.add(e.host, e);
+      this.registry = hosts;
+    }
+    return this.registry;
+  }
+
+  private buildServiceEntryRegistry(): HostIndex<RegistryEntry> {
+    if (!this.serviceEntryRegistry) {
+      const hosts = new HostIndex<RegistryEntry>();
+      for (const e of this.serviceEntryHosts()) hosts.add(e.host, e);
+      this.serviceEntryRegistry = hosts;
+    }
+    return this.serviceEntryRegistry;
+  }
+
+  /** The registry entries of the ServiceEntry hosts, in input order (shared by both host indexes). */
+  private serviceEntryHosts(): readonly RegistryEntry[] {
+    if (!this.serviceEntryList) {
+      const out: RegistryEntry[] = [];
       for (const se of this.serviceEntries()) {
         const ports = asArray(se.spec.ports).filter(isRecord).map((p) => ({
           number: asNumber(p.number) ?? 0, name: asString(p.name), protocol: asString(p.protocol)?.toUpperCase(),
         }));
         for (const h of asStringArray(se.spec.hosts)) {
-          add({ host: h, namespace: se.namespace ?? this.defaultNamespace, ports, origin: 'service-entry', object: se });
+          out.push({ host: h, namespace: se.namespace ?? this.defaultNamespace, ports, origin: 'service-entry', object: se });
         }
       }
-      this.registry = { hosts };
+      this.serviceEntryList = out;
     }
-    return this.registry;
+    return this.serviceEntryList;
   }
 
   /**

@@ -69,17 +69,24 @@ export function routeKindOf(protocol: string, tlsMode: string | undefined): Rout
 
 /** A Gateway's servers, flattened (malformed entries are skipped; indices keep their place). */
 export function readServers(gateway: IndexedObject): GatewayServer[] {
+  // plain loops and object literals of one shape: a tenant Gateway has thousands of servers and hosts
   const out: GatewayServer[] = [];
-  asArray(gateway.spec.servers).forEach((s, index) => {
-    if (!isRecord(s)) return;
+  const servers = asArray(gateway.spec.servers);
+  for (let index = 0; index < servers.length; index++) {
+    const s = servers[index];
+    if (!isRecord(s)) continue;
     const port = asRecord(s.port);
     const protocol = (asString(port.protocol) ?? '').toUpperCase();
     const tls = isRecord(s.tls) ? s.tls : undefined;
     const tlsMode = tls ? (asString(tls.mode) ?? 'PASSTHROUGH').toUpperCase() : undefined;
     const hosts: GatewayServerHost[] = [];
-    asArray(s.hosts).forEach((h, hi) => {
-      if (typeof h === 'string') hosts.push({ ...parseServerHost(h), raw: h, index: hi });
-    });
+    const raws = asArray(s.hosts);
+    for (let hi = 0; hi < raws.length; hi++) {
+      const h = raws[hi];
+      if (typeof h !== 'string') continue;
+      const { namespace, host } = parseServerHost(h);
+      hosts.push({ namespace, host, raw: h, index: hi });
+    }
     out.push({
       gateway,
       index,
@@ -91,7 +98,7 @@ export function readServers(gateway: IndexedObject): GatewayServer[] {
       tlsMode,
       kind: routeKindOf(protocol, tlsMode),
     });
-  });
+  }
   return out;
 }
 
@@ -117,17 +124,17 @@ export class GatewayHosts {
       }
       this.byGateway.set(gateway, idx);
     }
-    // asked per VirtualService host by several rules: no Set, and no sort for the usual one or two hits
+    // Asked per VirtualService host by several rules. The index answers in insertion order: servers by index, each
+    // server's hosts together. So the hits come sorted by server, a server's hits next to each other: a server is
+    // already kept exactly when it is the last one kept (no set, no sort).
     const out: { server: GatewayServer; host: GatewayServerHost }[] = [];
-    let seen: Set<GatewayServer> | undefined;
+    const gatewayNamespace = gateway.namespace ?? this.defaultNamespace;
     for (const hit of idx.query(vsHost)) {
-      if (seen ? seen.has(hit.server) : out.some((o) => o.server === hit.server)) continue;
-      if (!serverHostAdmitsNamespace(hit.host, gateway.namespace ?? this.defaultNamespace, vsNamespace)) continue;
+      if (out.length > 0 && out[out.length - 1].server === hit.server) continue;
+      if (!serverHostAdmitsNamespace(hit.host, gatewayNamespace, vsNamespace)) continue;
       if (!hostsIntersect(hit.host.host, vsHost)) continue;
       out.push(hit);
-      if (seen) seen.add(hit.server);
-      else if (out.length > 16) seen = new Set(out.map((o) => o.server));
     }
-    return out.length > 1 ? out.sort((a, b) => a.server.index - b.server.index) : out;
+    return out;
   }
 }

@@ -7,8 +7,8 @@
  */
 import { Severity } from '../findings';
 import { classifyHost, hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } from '../hosts';
-import { destinationRuleHosts } from '../index/destination-rules';
-import { GatewayRef, WorkloadInfo, IndexedObject, MeshIndex, allOrSome } from '../mesh-index';
+import { DrHost, destinationRuleHosts } from '../index/destination-rules';
+import { GatewayRef, HostIndex, IndexedObject, MeshIndex, ServiceInfo, WorkloadInfo, allOrSome } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { RuleContext, defineRule } from '../rule';
 import { destinationsOf, eachDestination } from './virtual-service';
@@ -41,31 +41,40 @@ interface PolicyAt {
   readonly level: 'top' | 'port' | 'subset' | 'subset-port';
 }
 
-/** Calls `fn` for every trafficPolicy and portLevelSettings entry of a DR that is a record. */
-function eachPolicyOf(dr: IndexedObject, fn: (p: PolicyAt) => void): void {
-  // no list, no closure per DestinationRule: most have no policy at all, and every DR-* rule walks them all
-  walkPolicy(dr, dr.spec.trafficPolicy, undefined, false, fn);
-  const subsets = asArray(dr.spec.subsets);
-  for (let i = 0; i < subsets.length; i++) {
-    const s = subsets[i];
-    if (isRecord(s) && isRecord(s.trafficPolicy)) walkPolicy(dr, s.trafficPolicy, i, true, fn);
+/** Every trafficPolicy and portLevelSettings entry (records only) of the own DestinationRules, in order. */
+function policies(index: MeshIndex): readonly PolicyAt[] {
+  // listed once per index: six rules walk them, and most DestinationRules have no policy at all
+  let out = policyCache.get(index);
+  if (!out) {
+    const list: PolicyAt[] = [];
+    for (const dr of destinationRules(index)) {
+      if (dr.isContext) continue;
+      addPolicy(list, dr, dr.spec.trafficPolicy, undefined);
+      const subsets = asArray(dr.spec.subsets);
+      for (let i = 0; i < subsets.length; i++) {
+        const s = subsets[i];
+        if (isRecord(s) && isRecord(s.trafficPolicy)) addPolicy(list, dr, s.trafficPolicy, i);
+      }
+    }
+    policyCache.set(index, (out = list));
   }
+  return out;
 }
+const policyCache = new WeakMap<MeshIndex, readonly PolicyAt[]>();
 
-function walkPolicy(dr: IndexedObject, tp: unknown, subset: number | undefined, inSubset: boolean, fn: (p: PolicyAt) => void): void {
+function addPolicy(out: PolicyAt[], dr: IndexedObject, tp: unknown, subset: number | undefined): void {
   if (!isRecord(tp)) return;
-  const path = subset === undefined ? 'spec.trafficPolicy' : `spec.subsets[${subset}].trafficPolicy`;
-  fn({ dr, policy: tp, path, level: inSubset ? 'subset' : 'top' });
+  const inSubset = subset !== undefined;
+  const path = inSubset ? `spec.subsets[${subset}].trafficPolicy` : 'spec.trafficPolicy';
+  out.push({ dr, policy: tp, path, level: inSubset ? 'subset' : 'top' });
   asArray(tp.portLevelSettings).forEach((p, j) => {
-    if (isRecord(p)) fn({ dr, policy: p, path: `${path}.portLevelSettings[${j}]`, level: inSubset ? 'subset-port' : 'port' });
+    if (isRecord(p)) out.push({ dr, policy: p, path: `${path}.portLevelSettings[${j}]`, level: inSubset ? 'subset-port' : 'port' });
   });
 }
 
+/** Calls `fn` for every trafficPolicy and portLevelSettings entry (records only) of every own DestinationRule. */
 function eachPolicy(ctx: RuleContext, fn: (p: PolicyAt) => void): void {
-  for (const dr of destinationRules(ctx.index)) {
-    if (dr.isContext) continue;
-    eachPolicyOf(dr, fn);
-  }
+  for (const p of policies(ctx.index)) fn(p);
 }
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -121,6 +130,20 @@ function labelProblem(k: string, v: unknown): string | undefined {
   return undefined;
 }
 
+/** {@link labelProblem} of string label pairs, each pair judged once. */
+class LabelProblems {
+  private readonly byKey = new Map<string, Map<string, string | undefined>>();
+
+  public problem(k: string, v: string): string | undefined {
+    let byValue = this.byKey.get(k);
+    if (!byValue) this.byKey.set(k, (byValue = new Map()));
+    if (byValue.has(v)) return byValue.get(v);
+    const p = labelProblem(k, v);
+    byValue.set(v, p);
+    return p;
+  }
+}
+
 /** A DR with its host resolved in its namespace. */
 interface ResolvedDr {
   readonly dr: IndexedObject;
@@ -134,16 +157,9 @@ interface ResolvedDr {
 interface DrFacts {
   /** DestinationRules with a valid host. */
   readonly resolved: readonly ResolvedDr[];
-  /** Service name → namespaces (for short-name hints). */
-  readonly serviceNamespaces: Map<string, string[]>;
-  /** namespace → pod label sets of Pods and pod templates in the input (any workload, not only gateways). */
-  readonly podLabels: Map<string, Record<string, string>[]>;
 }
 
 const drFactsCache = new WeakMap<MeshIndex, DrFacts>();
-
-/** Pod-bearing kinds whose template labels count as pods (MeshIndex only indexes gateway workloads). */
-const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
 
 function drFacts(index: MeshIndex): DrFacts {
   let f = drFactsCache.get(index);
@@ -151,36 +167,43 @@ function drFacts(index: MeshIndex): DrFacts {
   // the shared DestinationRule hosts (index/destination-rules.ts), without the invalid ones
   const resolved: ResolvedDr[] = [];
   for (const r of destinationRuleHosts(index).all) if (r.valid) resolved.push(r);
-  const serviceNamespaces = new Map<string, string[]>();
-  for (const s of index.ofKind('Service')) {
-    if (s.group !== '' || !s.namespace) continue;
-    const l = serviceNamespaces.get(s.name);
-    if (l) l.push(s.namespace);
-    else serviceNamespaces.set(s.name, [s.namespace]);
-  }
-  const podLabels = new Map<string, Record<string, string>[]>();
-  const addPod = (ns: string | undefined, labels: Record<string, string>) => {
-    if (!ns) return;
-    const l = podLabels.get(ns);
-    if (l) l.push(labels);
-    else podLabels.set(ns, [labels]);
-  };
-  for (const o of index.objects) {
-    if (o.kind === 'Pod' && o.group === '') {addPod(o.namespace, o.labels);} else if ((o.group === 'apps' || o.group === 'batch') && POD_TEMPLATE_KINDS.has(o.kind)) {
-      addPod(o.namespace, asStringMap(asRecord(asRecord(o.spec.template).metadata).labels));
-    }
-  }
-  f = { resolved, serviceNamespaces, podLabels };
+  f = { resolved };
   drFactsCache.set(index, f);
   return f;
 }
 
-/** The Kubernetes Service a cluster-local FQDN names, if it is in the input (manifest or context). */
-function serviceOf(index: MeshIndex, fqdn: string): { name: string; namespace: string; selector: Record<string, string> } | undefined {
-  const m = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn.toLowerCase());
-  if (!m) return undefined;
-  const svc = index.service(m[2], m[1]);
-  return svc ? { name: svc.name, namespace: svc.namespace, selector: svc.selector } : undefined;
+/**
+ * Service name → namespaces of the Services with that name (for short-name hints), built on the first short
+ * DestinationRule host: most inputs use FQDNs and never need it.
+ */
+function serviceNamespaces(index: MeshIndex): Map<string, string[]> {
+  let m = serviceNamespacesCache.get(index);
+  if (!m) {
+    m = new Map<string, string[]>();
+    for (const s of index.ofKind('Service')) {
+      if (s.group !== '' || !s.namespace) continue;
+      const l = m.get(s.name);
+      if (l) l.push(s.namespace);
+      else m.set(s.name, [s.namespace]);
+    }
+    serviceNamespacesCache.set(index, m);
+  }
+  return m;
+}
+const serviceNamespacesCache = new WeakMap<MeshIndex, Map<string, string[]>>();
+
+const SVC_SUFFIX = '.svc.cluster.local';
+
+/** The Kubernetes Service a cluster-local FQDN (`name.namespace.svc.cluster.local`) names, if it is in the input. */
+function serviceOf(index: MeshIndex, fqdn: string): ServiceInfo | undefined {
+  // read by offsets, not a regular expression: asked for every DestinationRule
+  const h = fqdn.toLowerCase();
+  if (!h.endsWith(SVC_SUFFIX)) return undefined;
+  const nsEnd = h.length - SVC_SUFFIX.length;
+  const dot = h.indexOf('.');
+  // two non-empty labels without dots before the suffix
+  if (dot <= 0 || dot + 1 >= nsEnd || h.indexOf('.', dot + 1) !== nsEnd) return undefined;
+  return index.service(h.slice(dot + 1, nsEnd), h.slice(0, dot));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -192,7 +215,6 @@ export const DR_HOST_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'host is a valid (wildcard) host; a short host resolves in the DestinationRule\'s namespace',
   check(ctx) {
-    const f = drFacts(ctx.index);
     for (const dr of destinationRules(ctx.index)) {
       if (dr.isContext) continue;
       const host = dr.spec.host;
@@ -207,7 +229,7 @@ export const DR_HOST_001 = defineRule({
       }
       if (c.kind !== 'short') continue;
       const ns = dr.namespace ?? ctx.index.defaultNamespace;
-      const elsewhere = (f.serviceNamespaces.get(host) ?? []).filter((n) => n !== ns);
+      const elsewhere = (serviceNamespaces(ctx.index).get(host) ?? []).filter((n) => n !== ns);
       if (elsewhere.length === 0 || ctx.index.service(ns, host)) continue;
       ctx.report({
         object: dr,
@@ -388,31 +410,35 @@ export const DR_SUB_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'Subset names are unique DNS-1123 labels; subset labels are valid',
   check(ctx) {
+    // subsets repeat the same few labels (version: v1, …): each pair is judged once
+    const knownLabels = new LabelProblems();
     for (const dr of destinationRules(ctx.index)) {
       if (dr.isContext) continue;
       const seen = new Map<string, number>();
       asArray(dr.spec.subsets).forEach((s, i) => {
-        const path = `spec.subsets[${i}]`;
         if (!isRecord(s)) {
+          const path = `spec.subsets[${i}]`;
           ctx.report({ object: dr, path, message: `${path} is not an object`, fix: 'write subsets as {name, labels}' });
           return;
         }
         const name = s.name;
         if (typeof name !== 'string' || !isDnsLabel(name)) {
-          ctx.report({ object: dr, path: `${path}.name`, message: `subset name ${name === undefined ? 'is missing' : `${q(name)} is not a DNS-1123 label`}`, fix: 'name the subset with lowercase letters, digits and \'-\', e.g. v1' });
+          ctx.report({ object: dr, path: `spec.subsets[${i}].name`, message: `subset name ${name === undefined ? 'is missing' : `${q(name)} is not a DNS-1123 label`}`, fix: 'name the subset with lowercase letters, digits and \'-\', e.g. v1' });
         } else if (seen.has(name)) {
-          ctx.report({ object: dr, path: `${path}.name`, message: `subset name ${q(name)} is already used by spec.subsets[${seen.get(name)}]`, fix: 'give each subset a unique name' });
+          ctx.report({ object: dr, path: `spec.subsets[${i}].name`, message: `subset name ${q(name)} is already used by spec.subsets[${seen.get(name)}]`, fix: 'give each subset a unique name' });
         } else {
           seen.set(name, i);
         }
-        if (s.labels !== undefined && s.labels !== null) {
-          if (!isRecord(s.labels)) {
-            ctx.report({ object: dr, path: `${path}.labels`, message: `subset labels ${q(s.labels)} is not a map`, fix: 'write labels as a map, e.g. {version: v1}' });
+        const labels = s.labels;
+        if (labels !== undefined && labels !== null) {
+          if (!isRecord(labels)) {
+            ctx.report({ object: dr, path: `spec.subsets[${i}].labels`, message: `subset labels ${q(labels)} is not a map`, fix: 'write labels as a map, e.g. {version: v1}' });
             return;
           }
-          for (const [k, v] of Object.entries(s.labels)) {
-            const p = labelProblem(k, v);
-            if (p) ctx.report({ object: dr, path: `${path}.labels`, message: p, fix: 'use Kubernetes label syntax (the subset selects pods by label)' });
+          for (const k of Object.keys(labels)) {
+            const v = labels[k];
+            const p = typeof v === 'string' ? knownLabels.problem(k, v) : labelProblem(k, v);
+            if (p) ctx.report({ object: dr, path: `spec.subsets[${i}].labels`, message: p, fix: 'use Kubernetes label syntax (the subset selects pods by label)' });
           }
         }
       });
@@ -639,6 +665,7 @@ export const DRX_SUB_001 = defineRule({
       if (r.dr.isContext) continue;
       const svc = serviceOf(index, r.fqdn);
       if (!svc || Object.keys(svc.selector).length === 0) continue;
+      if (index.podsIn(svc.namespace).length === 0) continue; // (no pod to match: the usual namespace of a Service alone)
       const pods = index.podsMatching(svc.selector, svc.namespace).map((p) => p.labels);
       if (pods.length === 0) continue;
       asArray(r.dr.spec.subsets).forEach((s, i) => {
@@ -687,16 +714,35 @@ export const DRX_DUP_001 = defineRule({
   severity: Severity.WARNING,
   summary: 'DestinationRules for one host (same namespace and exportTo) merge: first trafficPolicy wins, duplicate subsets are dropped',
   check(ctx) {
-    const groups = new Map<string, ResolvedDr[]>();
+    // groups by namespace, host and exportTo, in order of creation; the usual DestinationRule, exported everywhere,
+    // is grouped by namespace and host without a key string
+    const groups: ResolvedDr[][] = [];
+    const everywhere = new Map<string, Map<string, ResolvedDr[]>>();
+    const restricted = new Map<string, ResolvedDr[]>();
     for (const r of drFacts(ctx.index).resolved) {
       if (isRecord(r.dr.spec.workloadSelector)) continue;
-      const exportTo = asStringArray(r.dr.spec.exportTo).map((e) => (e === '.' ? r.namespace : e)).sort().join(',') || '*';
-      const key = `${r.namespace}|${r.fqdn.toLowerCase()}|${exportTo}`;
-      const l = groups.get(key);
-      if (l) l.push(r);
-      else groups.set(key, [r]);
+      const list = asStringArray(r.dr.spec.exportTo);
+      const exportTo = list.length === 0 ? '*' : list.map((e) => (e === '.' ? r.namespace : e)).sort().join(',') || '*';
+      const host = r.fqdn.toLowerCase();
+      let byHost: Map<string, ResolvedDr[]> | undefined = restricted;
+      let key: string;
+      if (exportTo === '*') {
+        byHost = everywhere.get(r.namespace);
+        if (!byHost) everywhere.set(r.namespace, (byHost = new Map()));
+        key = host;
+      } else {
+        key = `${r.namespace}|${host}|${exportTo}`;
+      }
+      const l = byHost.get(key);
+      if (l) {
+        l.push(r);
+      } else {
+        const created = [r];
+        byHost.set(key, created);
+        groups.push(created);
+      }
     }
-    for (const list of groups.values()) {
+    for (const list of groups) {
       if (list.length < 2) continue;
       let policyOwner: IndexedObject | undefined;
       const subsetOwner = new Map<string, IndexedObject>();
@@ -740,6 +786,8 @@ export const DRX_VIS_001 = defineRule({
   summary: 'The DestinationRule is exported to the calling proxy\'s namespace (gateway pods for ingress, clients for egress)',
   check(ctx) {
     const index = ctx.index;
+    const restricted = restrictedDrHosts(index);
+    if (!restricted) return; // every DestinationRule is seen by every caller
     const drHosts = destinationRuleHosts(index).byFqdn;
     const reported = new Set<string>();
     for (const vs of index.ofKind('VirtualService')) {
@@ -749,6 +797,8 @@ export const DRX_VIS_001 = defineRule({
       let callers: Map<string, GatewayRef | null> | undefined;
       for (const host of destinationHosts(vs)) {
         const fqdn = index.resolveHost(host, vsNs);
+        // no restricted candidate covers it: its candidates, if any, include one visible everywhere
+        if (restricted.query(fqdn).length === 0) continue;
         const candidates = allOrSome(drHosts.query(fqdn), (r) => r.valid && hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
         if (candidates.length === 0 || candidates.some((r) => index.isExportedEverywhere(r.dr))) continue;
         callers ??= callerNamespaces(index, vs);
@@ -771,6 +821,24 @@ export const DRX_VIS_001 = defineRule({
     }
   },
 });
+
+/**
+ * DRX-VIS-001: the DestinationRules that can be hidden from a caller (valid host, no workloadSelector, not exported
+ * everywhere) by host, or undefined when there are none (the usual input: then no caller misses one). Built once per
+ * index: a VirtualService host that none of them can cover needs no closer look.
+ */
+function restrictedDrHosts(index: MeshIndex): HostIndex<DrHost> | undefined {
+  if (!restrictedCache.has(index)) {
+    let out: HostIndex<DrHost> | undefined;
+    for (const r of destinationRuleHosts(index).all) {
+      if (!r.valid || isRecord(r.dr.spec.workloadSelector) || index.isExportedEverywhere(r.dr)) continue;
+      (out ??= new HostIndex<DrHost>()).add(r.fqdn, r);
+    }
+    restrictedCache.set(index, out);
+  }
+  return restrictedCache.get(index);
+}
+const restrictedCache = new WeakMap<MeshIndex, HostIndex<DrHost> | undefined>();
 
 /**
  * DRX-VIS-001: namespace → who calls a VirtualService's destinations from there: the gateway reference, or null for the

@@ -11,6 +11,7 @@
  * SEX-* rules.
  */
 import { Severity } from '../findings';
+import { destinationRuleHosts } from '../index/destination-rules';
 import { definesSubset } from '../index/subsets';
 import { GatewayServer, WorkloadInfo, IndexedObject, MeshIndex, ServiceInfo } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, isRecord } from '../model';
@@ -126,6 +127,11 @@ export interface EgressModel {
   readonly virtualServices: VsFacts[];
   /** VSs routing to an egress Service FQDN. */
   readonly meshLegs: VsFacts[];
+  /**
+   * VSs with a route destination (not a mirror) whose host is short (no dot) or an egress Service FQDN: those
+   * EGR-VS-001 inspects (the other VirtualServices cannot route to an egress Service, rightly or wrongly).
+   */
+  readonly egressOrShortRoutes: VsFacts[];
   /** VSs bound to an egress Gateway. */
   readonly gatewayLegs: VsFacts[];
 }
@@ -152,16 +158,29 @@ class LazyVsFacts implements VsFacts {
 }
 
 /**
- * True when some route destination (not a mirror) of `vs` has a host (resolved in `ns`, lower-cased) that `wanted`
- * accepts: the same hosts as {@link routeRules}' `dests`, read from the shared destination walk.
+ * What the route destinations (not mirrors) of a VirtualService route to: a short host (no dot), a host resolving (in
+ * the VirtualService namespace, lower-cased) to an egress Service FQDN, both or neither.
  */
-function routesTo(index: MeshIndex, vs: IndexedObject, ns: string, wanted: (resolvedHost: string, host: string) => boolean): boolean {
+type RouteHosts = 'none' | 'short' | 'egress' | 'both';
+
+/**
+ * {@link RouteHosts} of a VirtualService, read in one pass over the shared destination walk, the hosts resolved as
+ * {@link routeRules}' `dests` resolve them.
+ */
+function routeHosts(index: MeshIndex, vs: IndexedObject, ns: string, services: ReadonlyMap<string, unknown>): RouteHosts {
+  let short = false;
+  let egress = false;
   for (const d of destinationsOf(vs)) {
     if (d.mirror) continue;
     const host = asString(d.destination.host);
-    if (host && wanted(index.resolveHost(host, ns).toLowerCase(), host)) return true;
+    if (!host) continue;
+    // a host with a dot is its own resolution (only short names are resolved): no call for the usual FQDN
+    const isShort = !host.includes('.');
+    short ||= isShort;
+    egress ||= services.size > 0 && services.has((isShort ? index.resolveHost(host, ns) : host).toLowerCase());
+    if (short && egress) break;
   }
-  return false;
+  return short ? (egress ? 'both' : 'short') : egress ? 'egress' : 'none';
 }
 
 function selectorLooksEgress(sel: Record<string, string>): boolean {
@@ -203,7 +222,7 @@ export function egressModel(index: MeshIndex): EgressModel {
   const byRef = new Map<string, Map<string, { key: string; gateway?: IndexedObject; keys: string[] }>>();
   const virtualServices: VsFacts[] = [];
   const meshLegs: VsFacts[] = [];
-  const isEgressService = (h: string) => services.has(h); // one closure for all VirtualServices
+  const egressOrShortRoutes: VsFacts[] = [];
   const gatewayLegs: VsFacts[] = [];
   for (const vs of index.ofKind('VirtualService')) {
     if (vs.isContext || vs.group !== 'networking.istio.io') continue;
@@ -233,10 +252,14 @@ export function egressModel(index: MeshIndex): EgressModel {
     }
     const facts = new LazyVsFacts(index, vs, namespace, hasMesh, mi >= 0 ? mi : undefined, egressGateways, gatewayKeys);
     virtualServices.push(facts);
-    if (services.size > 0 && routesTo(index, vs, namespace, isEgressService)) meshLegs.push(facts);
+    const routes = routeHosts(index, vs, namespace, services);
+    if (routes === 'egress' || routes === 'both') meshLegs.push(facts);
+    if (routes !== 'none') egressOrShortRoutes.push(facts);
     if (egressGateways.length > 0) gatewayLegs.push(facts);
   }
-  const model: EgressModel = { gateways, gatewaySet, workloads, services, servicesByName, virtualServices, meshLegs, gatewayLegs };
+  const model: EgressModel = {
+    gateways, gatewaySet, workloads, services, servicesByName, virtualServices, meshLegs, egressOrShortRoutes, gatewayLegs,
+  };
   cache.set(index, model);
   return model;
 }
@@ -295,29 +318,24 @@ export function drTlsBlocks(dr: IndexedObject): { path: string; tls: Record<stri
 
 /**
  * DestinationRules for the egress Services, by the Service's lower-case FQDN (their resolved host), built once per
- * index (EGR-DR-001 and EGR-MTLS-001 ask, only about egress Services: the other DestinationRules are not kept).
+ * index (EGR-DR-001 and EGR-MTLS-001 ask, only about egress Services): read from the DestinationRule hosts the DR rules
+ * share (index/destination-rules.ts), one lookup per egress Service.
  */
 function drsByHost(index: MeshIndex): ReadonlyMap<string, readonly IndexedObject[]> {
   let m = drsByHostCache.get(index);
-  if (!m) drsByHostCache.set(index, (m = buildDrsByHost(index, egressModel(index).services)));
-  return m;
-}
-const drsByHostCache = new WeakMap<MeshIndex, ReadonlyMap<string, readonly IndexedObject[]>>();
-
-function buildDrsByHost(index: MeshIndex, services: ReadonlyMap<string, unknown>): Map<string, IndexedObject[]> {
-  const m = new Map<string, IndexedObject[]>();
-  for (const dr of index.ofKind('DestinationRule')) {
-    if (dr.group !== 'networking.istio.io') continue;
-    const h = asString(dr.spec.host);
-    if (!h) continue;
-    const key = index.resolveHost(h, dr.namespace ?? index.defaultNamespace).toLowerCase();
-    if (!services.has(key)) continue;
-    const l = m.get(key) ?? [];
-    l.push(dr);
-    m.set(key, l);
+  if (!m) {
+    const out = new Map<string, IndexedObject[]>();
+    const byFqdn = destinationRuleHosts(index).byFqdn;
+    for (const fqdn of egressModel(index).services.keys()) {
+      // the entries added under exactly this host (lower-cased), in input order
+      const drs = byFqdn.itemsAt(fqdn);
+      if (drs.length > 0) out.set(fqdn, drs.map((r) => r.dr));
+    }
+    drsByHostCache.set(index, (m = out));
   }
   return m;
 }
+const drsByHostCache = new WeakMap<MeshIndex, ReadonlyMap<string, readonly IndexedObject[]>>();
 
 // ---------------------------------------------------------------------------------------------------------------
 // Rules
@@ -346,8 +364,8 @@ export const EGR_GW_001 = defineRule({
         }
         for (const h of s.hosts) {
           if (h.host === '*' || h.host === '') continue;
-          const hits = ctx.index.lookupHost(h.host, gwNs).filter((e) => e.origin === 'service-entry');
-          const anywhere = hits.length > 0 || ctx.index.registryEntries(h.host).some((e) => e.origin === 'service-entry');
+          // ServiceEntries only: no need to index every Service for this
+          const anywhere = ctx.index.lookupServiceEntryHost(h.host, gwNs).length > 0 || ctx.index.serviceEntryEntries(h.host).length > 0;
           if (anywhere || h.host.endsWith('.cluster.local')) continue;
           ctx.report({
             object: gw,
@@ -369,9 +387,8 @@ export const EGR_VS_001 = defineRule({
   check(ctx) {
     const m = egressModel(ctx.index);
     if (m.workloads.length === 0 && m.gateways.length === 0) return;
-    for (const f of m.virtualServices) {
-      // only destinations with a short host or the egress Service as host matter: skip the others without their rules
-      if (!routesTo(ctx.index, f.vs, f.namespace, (resolved, host) => !host.includes('.') || m.services.has(resolved))) continue;
+    // only destinations with a short host or the egress Service as host matter: the others are skipped unread
+    for (const f of m.egressOrShortRoutes) {
       for (const rule of f.rules) {
         for (const d of rule.dests) {
           // short egress host from another namespace
@@ -503,17 +520,15 @@ export const EGR_DR_001 = defineRule({
     const m = egressModel(ctx.index);
     if (m.services.size === 0) return;
     const drs = drsByHost(ctx.index);
-    // short DR host meant for the egress Service of another namespace
-    for (const dr of ctx.index.ofKind('DestinationRule')) {
-      if (dr.isContext || dr.group !== 'networking.istio.io') continue;
-      const h = asString(dr.spec.host);
-      if (!h || h.includes('.')) continue;
-      const cands = (m.servicesByName.get(h) ?? []).filter((e) => e.service.namespace !== (dr.namespace ?? ctx.index.defaultNamespace));
+    // short DR host meant for the egress Service of another namespace (read from the shared DestinationRule hosts)
+    for (const { dr, host: h, namespace } of destinationRuleHosts(ctx.index).all) {
+      if (dr.isContext || h.includes('.')) continue;
+      const cands = (m.servicesByName.get(h) ?? []).filter((e) => e.service.namespace !== namespace);
       if (cands.length === 0) continue;
       ctx.report({
         object: dr,
         path: 'spec.host',
-        message: `host ${q(h)} resolves to ${ctx.index.resolveHost(h, dr.namespace ?? ctx.index.defaultNamespace)}, not the egress gateway Service ${cands[0].fqdn}`,
+        message: `host ${q(h)} resolves to ${ctx.index.resolveHost(h, namespace)}, not the egress gateway Service ${cands[0].fqdn}`,
         fix: `use the fully qualified name ${q(cands[0].fqdn)}`,
       });
     }

@@ -99,7 +99,11 @@ export const GWX_SEL_002 = defineRule({
         fix: 'give each gateway deployment a distinct istio label (IstioOperator: label: {istio: <name>}) and select that label',
       });
     }
+    // a Service selects gateway workloads of its own namespace only: namespaces with fewer than two have nothing to say
+    const perNs = new Map<string, number>();
+    for (const w of ix.gatewayWorkloads()) perNs.set(w.namespace, (perNs.get(w.namespace) ?? 0) + 1);
     for (const ns of ix.namespaces()) {
+      if ((perNs.get(ns) ?? 0) < 2) continue;
       for (const svc of ix.servicesIn(ns)) {
         if (svc.origin !== 'manifest' || !svc.object || svc.object.isContext) continue;
         const ws = ix.workloadsForService(svc);
@@ -304,9 +308,14 @@ function podMatchesBoth(ix: MeshIndex, a: Record<string, string>, b: Record<stri
   return ix.podsMatching({ ...a, ...b }).length > 0;
 }
 
+/** The last server of a Gateway under a (selector, port) key; its host → bind map is built when another Gateway asks. */
 interface KeyedServer {
-  readonly hosts: Map<string, string>;
-  readonly tls: boolean;
+  readonly server: GatewayServer;
+  hosts?: Map<string, string>;
+}
+
+function keyedHosts(ks: KeyedServer): Map<string, string> {
+  return (ks.hosts ??= new Map(ks.server.hosts.map((h) => [h.raw, ks.server.bind ?? ''])));
 }
 
 /**
@@ -318,17 +327,20 @@ interface KeyedServer {
 function reportConflictingGateways(ctx: RuleContext): Set<GatewayServer> {
   const ix = ctx.index;
   const reported = new Set<GatewayServer>();
-  const byKey = new Map<string, Map<IndexedObject, KeyedServer>>();
+  // by canonical selector, then port as written (0 when absent): no key string per server
+  const byKey = new Map<string, Map<number, Map<IndexedObject, KeyedServer>>>();
   const selectors = new Map<string, Record<string, string>>();
   for (const g of ix.gateways()) {
     const sel = ix.gatewaySelector(g);
     const ss = selectorString(sel);
     selectors.set(ss, sel);
+    let byPort = byKey.get(ss);
+    if (!byPort) byKey.set(ss, (byPort = new Map()));
     for (const srv of ix.serversOf(g)) {
-      const key = `${ss}|${srv.port.number ?? 0}`;
-      let m = byKey.get(key);
-      if (!m) byKey.set(key, (m = new Map()));
-      m.set(g, { hosts: new Map(srv.hosts.map((h) => [h.raw, srv.bind ?? ''])), tls: srv.tls !== undefined });
+      const port = srv.port.number ?? 0;
+      let m = byPort.get(port);
+      if (!m) byPort.set(port, (m = new Map()));
+      m.set(g, { server: srv, hosts: undefined });
     }
   }
   const related = new Map<string, string[]>();
@@ -351,15 +363,16 @@ function reportConflictingGateways(ctx: RuleContext): Set<GatewayServer> {
       let anyTls = false;
       let hostHit = '';
       for (const rs of relatedOf(ss)) {
-        const m = byKey.get(`${rs}|${port}`);
+        const m = byKey.get(rs)?.get(port);
         if (!m) continue;
         for (const [x, ks] of m) {
           if (x === g || others.includes(x)) continue;
-          const h = srv.hosts.find((hh) => ks.hosts.has(hh.raw) && ks.hosts.get(hh.raw) === bind);
+          const hosts = keyedHosts(ks);
+          const h = srv.hosts.find((hh) => hosts.has(hh.raw) && hosts.get(hh.raw) === bind);
           if (!h) continue;
           others.push(x);
           hostHit ||= h.raw;
-          anyTls ||= ks.tls;
+          anyTls ||= ks.server.tls !== undefined;
         }
       }
       if (others.length === 0) continue;
@@ -593,7 +606,7 @@ export const GWX_SVC_001 = defineRule({
         if (w.role === 'egress') {
           if (routedTo.has(w)) continue;
           const publicHosts = ix.serversOf(gw).flatMap((s) => s.hosts).filter((h) =>
-            h.host !== '*' && !h.host.endsWith('.svc.cluster.local') && !ix.lookupHost(h.host, w.namespace).some((e) => e.origin === 'service-entry'),
+            h.host !== '*' && !h.host.endsWith('.svc.cluster.local') && ix.lookupServiceEntryHost(h.host, w.namespace).length === 0,
           );
           if (publicHosts.length === 0 || ix.isExternallyExposed(w)) continue;
           ctx.report({

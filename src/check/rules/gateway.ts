@@ -187,28 +187,31 @@ export const GW_HOST_001 = defineRule({
         ctx.report({ object: s.gateway, path: `${s.path}.hosts`, message: 'server has no hosts', fix: 'list the hosts this server accepts, e.g. ["app.example.com"]' });
         return;
       }
-      hosts.forEach((h, i) => {
-        const path = `${s.path}.hosts[${i}]`;
+      // (the path is written only for a finding: a tenant Gateway has thousands of hosts)
+      const pathOf = (i: number) => `${s.path}.hosts[${i}]`;
+      for (let i = 0; i < hosts.length; i++) {
+        const h = hosts[i];
         if (typeof h !== 'string') {
-          ctx.report({ object: s.gateway, path, message: `host ${q(h)} is not a string`, fix: 'write the host as a string, e.g. "app.example.com"' });
-          return;
+          ctx.report({ object: s.gateway, path: pathOf(i), message: `host ${q(h)} is not a string`, fix: 'write the host as a string, e.g. "app.example.com"' });
+          continue;
         }
-        if (h.split('/').length > 2) {
-          ctx.report({ object: s.gateway, path, message: `host ${q(h)} has more than one '/'`, fix: 'use [namespace/]host, e.g. "bookinfo/app.example.com"' });
-          return;
+        const slash = h.indexOf('/');
+        if (slash >= 0 && h.indexOf('/', slash + 1) >= 0) {
+          ctx.report({ object: s.gateway, path: pathOf(i), message: `host ${q(h)} has more than one '/'`, fix: 'use [namespace/]host, e.g. "bookinfo/app.example.com"' });
+          continue;
         }
         const { namespace, host } = parseServerHost(h);
         if (namespace !== '*' && namespace !== '.' && !isDnsLabel(namespace)) {
-          ctx.report({ object: s.gateway, path, message: `host ${q(h)} has an invalid namespace part ${q(namespace)}`, fix: 'use "*/host", "./host" or "<namespace>/host" with a DNS-label namespace' });
-          return;
+          ctx.report({ object: s.gateway, path: pathOf(i), message: `host ${q(h)} has an invalid namespace part ${q(namespace)}`, fix: 'use "*/host", "./host" or "<namespace>/host" with a DNS-label namespace' });
+          continue;
         }
         const c = classifyHost(host);
         if ('invalid' in c) {
-          ctx.report({ object: s.gateway, path, message: `host ${q(h)} ${c.invalid}`, fix: 'use an FQDN (app.example.com), a leading wildcard (*.example.com), * or an IP' });
+          ctx.report({ object: s.gateway, path: pathOf(i), message: `host ${q(h)} ${c.invalid}`, fix: 'use an FQDN (app.example.com), a leading wildcard (*.example.com), * or an IP' });
         } else if (c.kind === 'short') {
-          ctx.report({ object: s.gateway, path, message: `host ${q(h)} is a short name, which gateways reject`, fix: `use a fully qualified domain name such as ${q(`${host}.example.com`)}` });
+          ctx.report({ object: s.gateway, path: pathOf(i), message: `host ${q(h)} is a short name, which gateways reject`, fix: `use a fully qualified domain name such as ${q(`${host}.example.com`)}` });
         }
-      });
+      }
     });
   },
 });

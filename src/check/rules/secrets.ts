@@ -49,6 +49,8 @@ interface CredentialUse {
   readonly mode: string;
   /** Namespaces of the gateway pods the Gateway selects (where the secret must be). */
   readonly podNamespaces: readonly string[];
+  /** {@link credential} of `name` in each of {@link podNamespaces}: see {@link credentialsOf}. */
+  found?: readonly (Credential | undefined)[];
 }
 
 /** A credential as found in the input: a Secret, or a cert-manager Certificate that will write it. */
@@ -78,8 +80,10 @@ interface SecretFacts {
   readonly uses: readonly CredentialUse[];
   /** `ns/secretName` → cert-manager Certificate. */
   readonly certificates: Map<string, IndexedObject>;
-  /** secret name → namespaces where a Secret or Certificate with that name is. */
-  readonly namespacesOf: Map<string, Set<string>>;
+  /** secret name → namespaces where a Secret or Certificate with that name is: see {@link namespacesOf}. */
+  namespacesOf?: Map<string, Set<string>>;
+  /** {@link referencedSecrets}, found on first use. */
+  referenced?: Map<IndexedObject, CredentialUse[]>;
   /** Namespaces in which the input declares at least one Secret. */
   readonly namespacesWithSecrets: Set<string>;
   /** Per secret, keyed by the `now` it was inspected at (analyzeIndex may run twice on one index). */
@@ -93,23 +97,16 @@ function facts(index: MeshIndex): SecretFacts {
   let f = factsCache.get(index);
   if (f) return f;
   const certificates = new Map<string, IndexedObject>();
-  const namespacesOf = new Map<string, Set<string>>();
   const namespacesWithSecrets = new Set<string>();
-  const addName = (name: string, ns: string) => {
-    let s = namespacesOf.get(name);
-    if (!s) namespacesOf.set(name, (s = new Set()));
-    s.add(ns);
-  };
   for (const s of index.ofKind('Secret')) {
     if (s.group !== '' || !s.namespace) continue;
     namespacesWithSecrets.add(s.namespace);
-    addName(s.name, s.namespace);
   }
   for (const c of index.ofKind('Certificate.cert-manager.io')) {
     const secretName = asString(c.spec.secretName);
     if (!secretName || !c.namespace) continue;
-    if (!certificates.has(`${c.namespace}/${secretName}`)) certificates.set(`${c.namespace}/${secretName}`, c);
-    addName(secretName, c.namespace);
+    const key = `${c.namespace}/${secretName}`;
+    if (!certificates.has(key)) certificates.set(key, c);
   }
   const uses: CredentialUse[] = [];
   for (const gw of index.gateways()) {
@@ -120,13 +117,13 @@ function facts(index: MeshIndex): SecretFacts {
       if (!tls || !TERMINATING.has(mode)) continue;
       const base = `${server.path}.tls`;
       const single = asString(tls.credentialName);
-      if (single) uses.push({ gateway: gw, server, path: `${base}.credentialName`, name: stripScheme(single), mode, podNamespaces });
+      if (single) uses.push({ gateway: gw, server, path: `${base}.credentialName`, name: stripScheme(single), mode, podNamespaces, found: undefined });
       asArray(tls.credentialNames).forEach((n, k) => {
-        if (typeof n === 'string' && n) uses.push({ gateway: gw, server, path: `${base}.credentialNames[${k}]`, name: stripScheme(n), mode, podNamespaces });
+        if (typeof n === 'string' && n) uses.push({ gateway: gw, server, path: `${base}.credentialNames[${k}]`, name: stripScheme(n), mode, podNamespaces, found: undefined });
       });
     }
   }
-  f = { uses, certificates, namespacesOf, namespacesWithSecrets, pairs: new Map(), values: new Map() };
+  f = { uses, certificates, namespacesOf: undefined, referenced: undefined, namespacesWithSecrets, pairs: new Map(), values: new Map() };
   factsCache.set(index, f);
   return f;
 }
@@ -144,6 +141,37 @@ export function isExternallyManaged(secret: IndexedObject): boolean {
 
 function stripScheme(name: string): string {
   return name.startsWith('kubernetes://') ? name.slice('kubernetes://'.length) : name;
+}
+
+/**
+ * Secret name → namespaces where a Secret or Certificate with that name is, built on first need (a credential missing
+ * from the gateway pods' namespace).
+ */
+function namespacesOf(index: MeshIndex, f: SecretFacts): Map<string, Set<string>> {
+  if (!f.namespacesOf) {
+    const out = new Map<string, Set<string>>();
+    const addName = (name: string, ns: string) => {
+      let s = out.get(name);
+      if (!s) out.set(name, (s = new Set()));
+      s.add(ns);
+    };
+    for (const s of index.ofKind('Secret')) {
+      if (s.group !== '' || !s.namespace) continue;
+      addName(s.name, s.namespace);
+    }
+    for (const c of index.ofKind('Certificate.cert-manager.io')) {
+      const secretName = asString(c.spec.secretName);
+      if (!secretName || !c.namespace) continue;
+      addName(secretName, c.namespace);
+    }
+    f.namespacesOf = out;
+  }
+  return f.namespacesOf;
+}
+
+/** {@link credential} of a use's name in each of its pod namespaces, found once (several SEC rules ask). */
+function credentialsOf(index: MeshIndex, f: SecretFacts, use: CredentialUse): readonly (Credential | undefined)[] {
+  return (use.found ??= use.podNamespaces.map((ns) => credential(index, f, ns, use.name)));
 }
 
 /** The credential `name` in `namespace`, if the input has it (a Secret wins over a Certificate). */
@@ -268,19 +296,21 @@ function isCaOnlySecret(f: SecretFacts, secret: IndexedObject): boolean {
 }
 
 /** Each referenced, present Secret once, with the uses that reference it. */
-function referencedSecrets(ctx: RuleContext): Map<IndexedObject, CredentialUse[]> {
+function referencedSecrets(ctx: RuleContext): ReadonlyMap<IndexedObject, readonly CredentialUse[]> {
   const f = facts(ctx.index);
-  const out = new Map<IndexedObject, CredentialUse[]>();
-  for (const use of f.uses) {
-    for (const ns of use.podNamespaces) {
-      const c = credential(ctx.index, f, ns, use.name);
-      if (c?.kind !== 'secret') continue;
-      const l = out.get(c.object);
-      if (l) l.push(use);
-      else out.set(c.object, [use]);
+  if (!f.referenced) {
+    const out = new Map<IndexedObject, CredentialUse[]>();
+    for (const use of f.uses) {
+      for (const c of credentialsOf(ctx.index, f, use)) {
+        if (c?.kind !== 'secret') continue;
+        const l = out.get(c.object);
+        if (l) l.push(use);
+        else out.set(c.object, [use]);
+      }
     }
+    f.referenced = out;
   }
-  return out;
+  return f.referenced;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -299,10 +329,11 @@ export const SEC_NS_001 = defineRule({
       return;
     }
     const f = facts(ctx.index);
-    const checkName = (use: CredentialUse, name: string, path: string) => {
-      for (const ns of use.podNamespaces) {
-        if (credential(ctx.index, f, ns, name)) continue;
-        const elsewhere = Array.from(f.namespacesOf.get(name) ?? []).filter((n) => n !== ns).sort();
+    const checkName = (use: CredentialUse, name: string, path: string, found?: readonly (Credential | undefined)[]) => {
+      for (let i = 0; i < use.podNamespaces.length; i++) {
+        const ns = use.podNamespaces[i];
+        if (found ? found[i] : credential(ctx.index, f, ns, name)) continue;
+        const elsewhere = Array.from(namespacesOf(ctx.index, f).get(name) ?? []).filter((n) => n !== ns).sort();
         if (elsewhere.length > 0) {
           ctx.report({
             object: use.gateway,
@@ -325,7 +356,7 @@ export const SEC_NS_001 = defineRule({
       }
     };
     for (const use of f.uses) {
-      checkName(use, use.name, use.path);
+      checkName(use, use.name, use.path, credentialsOf(ctx.index, f, use));
       const caName = asString(use.server.tls?.caCertCredentialName);
       if (caName && MUTUAL.has(use.mode) && use.path.endsWith('credentialName')) {
         checkName(use, stripScheme(caName), `${use.server.path}.tls.caCertCredentialName`);
@@ -588,8 +619,10 @@ export const SEC_SAN_001 = defineRule({
     const index = ctx.index;
     const f = facts(index);
     for (const use of f.uses) {
-      for (const ns of use.podNamespaces) {
-        const c = credential(index, f, ns, use.name);
+      const found = credentialsOf(index, f, use);
+      for (let i = 0; i < use.podNamespaces.length; i++) {
+        const ns = use.podNamespaces[i];
+        const c = found[i];
         if (!c) continue;
         let names: readonly string[];
         let what: string;

@@ -274,6 +274,28 @@ describe('specific behaviour', () => {
     expect(f.map((x) => x.message)).toEqual([expect.stringMatching(/not exported to namespace frontend/)]);
   });
 
+  test('DRX-VIS-001: a restricted wildcard DestinationRule covers the host; one visible everywhere for the host hides nothing', () => {
+    const route = vs('web', ['a.example.com'], { gateways: ['istio-system/gw'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' } }] }] });
+    const gw = gateway('gw', { servers: [server(80, 'HTTP', ['a.example.com'])] });
+    const wildcard = destinationRule('wild', { host: '*.default.svc.cluster.local', exportTo: ['.'] });
+    expect(brief(only(run([gw, route, wildcard]), 'DRX-VIS-001'))).toStrictEqual([{ rule: 'DRX-VIS-001', kind: 'DestinationRule', name: 'wild', path: 'spec.exportTo' }]);
+    expect(only(run([gw, route, wildcard, dr({ subsets: [{ name: 'v1', labels: { version: 'v1' } }] })]), 'DRX-VIS-001')).toStrictEqual([]);
+  });
+
+  test('DRX-DUP-001: exportTo [*] is the same scope as no exportTo, and "." is the own namespace', () => {
+    const everywhere = [
+      destinationRule('a', { host: 'reviews', trafficPolicy: { loadBalancer: { simple: 'RANDOM' } } }, { creationTimestamp: '2025-01-01T00:00:00Z' }),
+      destinationRule('b', { host: 'reviews', exportTo: ['*'], trafficPolicy: { loadBalancer: { simple: 'LEAST_REQUEST' } } }, { creationTimestamp: '2025-01-02T00:00:00Z' }),
+    ];
+    expect(brief(only(run(everywhere), 'DRX-DUP-001'))).toStrictEqual([{ rule: 'DRX-DUP-001', kind: 'DestinationRule', name: 'b', path: 'spec.trafficPolicy' }]);
+    const own = [
+      destinationRule('a', { host: 'reviews', exportTo: ['.'], trafficPolicy: { loadBalancer: { simple: 'RANDOM' } } }, { creationTimestamp: '2025-01-01T00:00:00Z' }),
+      destinationRule('b', { host: 'reviews', exportTo: ['default'], trafficPolicy: { loadBalancer: { simple: 'LEAST_REQUEST' } } }, { creationTimestamp: '2025-01-02T00:00:00Z' }),
+      destinationRule('c', { host: 'reviews', trafficPolicy: { loadBalancer: { simple: 'LEAST_REQUEST' } } }, { creationTimestamp: '2025-01-03T00:00:00Z' }),
+    ];
+    expect(brief(only(run(own), 'DRX-DUP-001'))).toStrictEqual([{ rule: 'DRX-DUP-001', kind: 'DestinationRule', name: 'b', path: 'spec.trafficPolicy' }]);
+  });
+
   test('durationMs', () => {
     expect(durationMs('1m30s')).toBe(90_000);
     expect(durationMs('1.5s')).toBe(1500);
