@@ -3,11 +3,11 @@
  * field presence for rules that read `self` only through has(). The memo must never change a finding: every object
  * gets the findings it gets alone, in a fresh module, whatever was evaluated before it.
  */
+import { parse } from '@bufbuild/cel';
 import * as fc from 'fast-check';
 import { KubeObject } from '../../src/check/model';
 import { SchemaIssue, validateManifest } from '../../src/check/schema';
-import { presenceFields } from '../../src/check/schema/cel';
-import { parsedCel } from '../../src/check/schema/cel-parsed';
+import { jsonKey, selfReads } from '../../src/check/schema/cel-memo';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : undefined;
@@ -39,24 +39,46 @@ const vsTimeout = (timeout: unknown): KubeObject => ({
   spec: { hosts: ['shop.example.com'], http: [{ route: [{ destination: { host: 'shop' } }], timeout }] },
 });
 
-const parsed = (rule: string): unknown => {
-  const e = parsedCel(rule);
-  expect(e).toBeDefined();
-  return e;
+const reads = (rule: string) => {
+  const r = selfReads(parse(rule).expr);
+  return r && Object.fromEntries(r);
 };
 
-describe('presence rules: self read only through has(self.f)', () => {
-  test('the Istio exclusivity rules are presence rules over their two fields', () => {
-    expect(presenceFields(parsed('(has(self.credentialName) ? 1 : 0) + (has(self.credentialNames) ? 1 : 0) <= 1'))).toEqual(['credentialName', 'credentialNames']);
-    expect(presenceFields(parsed('(has(self.workloadSelector) ? 1 : 0) + (has(self.endpoints) ? 1 : 0) <= 1'))).toEqual(['workloadSelector', 'endpoints']);
+describe('what a rule reads of self (its results are keyed by those fields only)', () => {
+  test('the Istio exclusivity rules test only the presence of two fields', () => {
+    expect(reads('(has(self.credentialName) ? 1 : 0) + (has(self.credentialNames) ? 1 : 0) <= 1')).toEqual({ credentialName: false, credentialNames: false });
+    expect(reads('(has(self.workloadSelector) ? 1 : 0) + (has(self.endpoints) ? 1 : 0) <= 1')).toEqual({ workloadSelector: false, endpoints: false });
   });
 
-  test('rules that read a value, a nested field or use a variable are not', () => {
-    // a field's value, a size, a comprehension variable
-    expect(presenceFields(parsed('((has(self.resolution) ? self.resolution : "NONE") == "NONE") ? !has(self.endpoints) : true'))).toBeUndefined();
-    expect(presenceFields(parsed('((has(self.resolution) ? self.resolution : "") == "DNS_ROUND_ROBIN") ? ((has(self.endpoints) ? self.endpoints : []).size() <= 1) : true'))).toBeUndefined();
-    expect(presenceFields(parsed('self.all(l1, self.exists_one(l2, l1.number == l2.number))'))).toBeUndefined();
-    expect(presenceFields(parsed('0 < self && self <= 65535'))).toBeUndefined();
+  test('ServiceEntry rules read resolution, addresses and endpoints, through has(), values and comprehensions', () => {
+    expect(reads('((has(self.resolution) ? self.resolution : "NONE") == "NONE") ? !has(self.endpoints) : true')).toEqual({ resolution: true, endpoints: false });
+    expect(reads('((has(self.resolution) ? self.resolution : "") == "DNS_ROUND_ROBIN") ? ((has(self.endpoints) ? self.endpoints : []).size() <= 1) : true'))
+      .toEqual({ resolution: true, endpoints: true });
+    expect(reads('!((has(self.addresses) ? self.addresses : []).exists(k, k.contains("/")) && !((has(self.resolution) ? self.resolution : "NONE") in ["STATIC", "NONE"]))'))
+      .toEqual({ addresses: true, resolution: true });
+  });
+
+  test('rules that use self as a whole, or a variable that is not bound, read all of it', () => {
+    expect(reads('self.all(l1, self.exists_one(l2, l1.number == l2.number))')).toBeUndefined();
+    expect(reads('0 < self && self <= 65535')).toBeUndefined();
+    expect(reads('self.exists(k, k == other)')).toBeUndefined();
+  });
+});
+
+describe('jsonKey: equal exactly for the values CEL sees as equal', () => {
+  test('types, order and nesting are kept apart', () => {
+    const values: unknown[] = ['', '1', 1, 1.5, true, 'true', null, 'null', [], {}, [1], ['1'], { a: 1, b: 2 }, { b: 2, a: 1 }, { a: [1] }, { a: '[1]' }, [[1], 2], [[1, 2]]];
+    const keys = values.map((v) => jsonKey(v));
+    expect(keys.every((k) => k !== undefined)).toBe(true);
+    expect(new Set(keys).size).toBe(values.length);
+    expect(jsonKey({ a: [1, 'x'] })).toBe(jsonKey({ a: [1, 'x'] }));
+  });
+
+  test('values it cannot tell apart exactly have no key', () => {
+    for (const v of [-0, NaN, Infinity, undefined, [undefined], { a: undefined }, new Date(0), new Uint8Array(1), new Map(), 1n]) expect(jsonKey(v)).toBeUndefined();
+    // eslint-disable-next-line no-sparse-arrays
+    expect(jsonKey([1, , 2])).toBeUndefined();
+    expect(jsonKey('x'.repeat(3000))).toBeUndefined();
   });
 });
 
@@ -79,6 +101,35 @@ describe('memoized results are the results of each object alone', () => {
           const pairs = [['tlsCertificates', 'credentialNames'], ['credentialName', 'credentialNames'], ['credentialNames', 'tlsCertificates']];
           expect(alone[i]).toHaveLength(pairs.filter(([a, b]) => a in t && b in t).length);
         });
+      }),
+      { numRuns: Math.max(3, Math.ceil(RUNS / 4)), ...(SEED !== undefined ? { seed: SEED } : {}) },
+    );
+  });
+
+  test('ServiceEntries: resolution, endpoints, addresses and port lists in every combination', () => {
+    const spec = fc.record({
+      resolution: fc.option(fc.constantFrom('NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN'), { nil: undefined }),
+      endpoints: fc.option(fc.constantFrom([{ address: '10.0.0.1' }], [{ address: 'a.example.com' }, { address: 'b.example.com' }]), { nil: undefined }),
+      addresses: fc.option(fc.constantFrom(['10.0.0.0/24'], ['240.0.0.1']), { nil: undefined }),
+      workloadSelector: fc.option(fc.constant({ labels: { app: 'db' } }), { nil: undefined }),
+      ports: fc.constantFrom(
+        [{ number: 443, name: 'https', protocol: 'TLS' }],
+        [{ number: 443, name: 'https', protocol: 'TLS' }, { number: 443, name: 'tls', protocol: 'TLS' }],
+        [{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 70000, name: 'big', protocol: 'TCP' }],
+      ),
+    }, { requiredKeys: ['ports'] });
+    const se = (s: object): KubeObject => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'api', namespace: 'shop' },
+      spec: { hosts: ['api.example.com'], ...Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) },
+    });
+    fc.assert(
+      fc.property(fc.array(spec, { minLength: 1, maxLength: 8 }), (list) => {
+        const alone = list.map((x) => cel(se(x), freshValidate()));
+        expect(list.map((x) => cel(se(x)))).toEqual(alone);
+        const reverse = freshValidate();
+        expect([...list].reverse().map((x) => cel(se(x), reverse)).reverse()).toEqual(alone);
       }),
       { numRuns: Math.max(3, Math.ceil(RUNS / 4)), ...(SEED !== undefined ? { seed: SEED } : {}) },
     );

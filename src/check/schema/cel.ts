@@ -6,41 +6,27 @@
 import type { CelEnv, CelResult } from '@bufbuild/cel';
 import { Severity } from '../findings';
 import { isRecord } from '../model';
+import { celFieldName } from './cel-fields';
+import { ResultMemo, SelfReads, selfReads } from './cel-memo';
 import { parsedCel } from './cel-parsed';
 import { CelRuntime, celRuntime } from './cel-runtime';
 import { KeyPath, child, lastSegment, pathOf, show, truncate } from './paths';
 import { K8sSchema, SCHEMA_RULE_IDS, SchemaIssue } from './types';
 
-const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var']);
+export { escapeCelProperty } from './cel-fields';
+
 const STD_CEL_FUNCS = new Set([
   'size', 'has', 'all', 'exists', 'exists_one', 'filter', 'map', 'matches', 'startsWith', 'endsWith', 'contains',
   'duration', 'timestamp', 'int', 'uint', 'double', 'string', 'bool', 'bytes', 'dyn', 'type', 'getFullYear', 'getMonth',
   'getDate', 'getDayOfMonth', 'getDayOfWeek', 'getDayOfYear', 'getHours', 'getMinutes', 'getSeconds', 'getMilliseconds',
 ]);
 
-/** Kubernetes' escaping of property names in CEL (`namespace` → `__namespace__`, `a-b` → `a__dash__b`). */
-export function escapeCelProperty(name: string): string | undefined {
-  // called for every field of every value handed to CEL; the field names are few, so memoize
-  if (escapeMemo.has(name)) return escapeMemo.get(name);
-  const e = escapeCelPropertyUncached(name);
-  if (escapeMemo.size < 10_000) escapeMemo.set(name, e);
-  return e;
-}
-
-const escapeMemo = new Map<string, string | undefined>();
-
-function escapeCelPropertyUncached(name: string): string | undefined {
-  if (CEL_RESERVED.has(name)) return `__${name}__`;
-  const escaped = name.replace(/__/g, '__underscores__').replace(/\./g, '__dot__').replace(/-/g, '__dash__').replace(/\//g, '__slash__');
-  return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(escaped) ? escaped : undefined;
-}
-
 /**
- * A rule's programs, or why it is not evaluated. `presence`: the rule reads `self` only through `has(self.f)` tests
- * of these fields (see {@link presenceFields}), so its result depends only on which of them the object has.
+ * A rule's programs, or why it is not evaluated. `reads`: the fields of `self` the rule reads, when it reads nothing
+ * else of it (cel-memo.ts).
  */
 type Planned =
-  | { readonly program: Program; readonly messageProgram?: Program; readonly presence?: readonly string[]; readonly skip?: undefined }
+  | { readonly program: Program; readonly messageProgram?: Program; readonly reads?: SelfReads; readonly skip?: undefined }
   | { readonly skip: string };
 
 type Program = (bindings: { self: unknown }) => CelResult;
@@ -52,10 +38,8 @@ type Program = (bindings: { self: unknown }) => CelResult;
  */
 export class CompiledRule {
   private planned?: Planned;
-  /** Results by scalar `self` value (below) */
-  private byValue?: Map<string | number | boolean, CelResult>;
-  /** Results by presence bits of {@link Planned.presence} (below) */
-  private byPresence?: Map<number, CelResult>;
+  /** Results by value of `self` (cel-memo.ts) */
+  private readonly results = new ResultMemo();
 
   constructor(private readonly validation: CelValidation) {}
 
@@ -71,91 +55,12 @@ export class CompiledRule {
   }
 
   /**
-   * The rule's result for `v` (the value at this rule's schema node `s`; `memo` is the object's toCel memo). A program
-   * is a pure function of `self`, so results are memoized where `self` is known to be equal without converting it
-   * (most evaluations of a big input: the same durations, ports and hosts, and the exclusivity rules of
-   * `has(self.a)`/`has(self.b)`): by value for a scalar, by the presence of the fields read for a presence rule.
-   * The first value of each key is evaluated by the program itself. Exceptions are not memoized.
+   * The rule's result for `v`, the value at this rule's schema node `s` (`memo`: the object's toCel memo). Most
+   * evaluations of a big input repeat a value already seen at the node: its result is reused (cel-memo.ts).
    */
   evaluate(planned: Planned & { skip?: undefined }, v: unknown, s: K8sSchema, memo: Map<object, unknown>): CelResult {
-    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && !Object.is(v, -0))) {
-      // -0 is left out: a Map key does not tell it from 0, a double CEL value does
-      const hit = this.byValue?.get(v);
-      if (hit !== undefined) return hit;
-      const result = planned.program({ self: toCel(v, s, memo) });
-      remember((this.byValue ??= new Map()), v, result);
-      return result;
-    }
-    if (planned.presence && isRecord(v)) {
-      const bits = presenceBits(v, s, planned.presence);
-      if (bits !== undefined) {
-        const hit = this.byPresence?.get(bits);
-        if (hit !== undefined) return hit;
-        const result = planned.program({ self: toCel(v, s, memo) });
-        remember((this.byPresence ??= new Map()), bits, result);
-        return result;
-      }
-    }
-    return planned.program({ self: toCel(v, s, memo) });
+    return this.results.result(v, s, planned.reads, () => planned.program({ self: toCel(v, s, memo) }));
   }
-}
-
-/** Memo bound: hostile input cannot grow it without limit (beyond it, values are evaluated each time). */
-const MAX_MEMO = 1024;
-
-function remember<K>(m: Map<K, CelResult>, k: K, result: CelResult): void {
-  if (m.size < MAX_MEMO && result !== undefined) m.set(k, result);
-}
-
-/**
- * Bit i set when the CEL map of `v` (as toCel builds it) has the field `fields[i]`; undefined when a field's value
- * is undefined (not JSON: whether CEL counts it as present is left to the program).
- */
-function presenceBits(v: Record<string, unknown>, s: K8sSchema, fields: readonly string[]): number | undefined {
-  let bits = 0;
-  for (const k of Object.keys(v)) {
-    const f = celFieldName(k, s);
-    if (f === undefined) continue;
-    const i = fields.indexOf(f);
-    if (i < 0) continue;
-    if (v[k] === undefined) return undefined;
-    const bit = 2 ** i;
-    if (Math.floor(bits / bit) % 2 === 0) bits += bit;
-  }
-  return bits;
-}
-
-/**
- * The fields of `self` a rule reads when it reads `self` only through `has(self.f)` tests, combined by calls
- * (operators, functions) over constants: then its result depends on nothing but their presence. Undefined for any
- * other rule (a value read, a variable, a comprehension) and for more than 30 fields (the bits of a number).
- */
-export function presenceFields(expr: unknown): string[] | undefined {
-  const fields: string[] = [];
-  const ok = (e: unknown): boolean => {
-    if (!isRecord(e) || !isRecord(e.exprKind)) return false;
-    const { case: kind, value } = e.exprKind as { case?: string; value?: unknown };
-    if (!isRecord(value)) return false;
-    switch (kind) {
-      case 'constExpr':
-        return true;
-      case 'selectExpr': {
-        const operand = value.operand;
-        const isSelf = isRecord(operand) && isRecord(operand.exprKind) && operand.exprKind.case === 'identExpr'
-          && isRecord(operand.exprKind.value) && operand.exprKind.value.name === 'self';
-        if (value.testOnly !== true || !isSelf || typeof value.field !== 'string') return false;
-        if (!fields.includes(value.field)) fields.push(value.field);
-        return true;
-      }
-      case 'callExpr':
-        return (value.target === undefined || ok(value.target)) && Array.isArray(value.args) && value.args.every(ok);
-      case 'listExpr':
-        return Array.isArray(value.elements) && value.elements.every(ok);
-      default:
-        return false;
-    }
-  };
-  return ok(expr) && fields.length > 0 && fields.length <= 30 ? fields : undefined;
 }
 
 type CelValidation = NonNullable<K8sSchema['x-kubernetes-validations']>[number];
@@ -168,7 +73,7 @@ function planRule(v: CelValidation): Planned {
     // the build-time tree when there is one (cel-parsed.ts): parse()'s tree, without running the parser
     const parsed = parsedCel(v.rule) ?? parse(v.rule);
     // parsedCel() gives the expression, parse() a ParsedExpr around it
-    const presence = presenceFields('expr' in parsed ? parsed.expr : parsed);
+    const reads = selfReads('expr' in parsed ? parsed.expr : parsed);
     const program = plan(env(), parsed) as Program;
     let messageProgram: Program | undefined;
     if (v.messageExpression) {
@@ -178,7 +83,7 @@ function planRule(v: CelValidation): Planned {
         messageProgram = undefined;
       }
     }
-    return { program, messageProgram, presence };
+    return { program, messageProgram, reads };
   } catch (e) {
     return { skip: `does not parse: ${e instanceof Error ? e.message : String(e)}` };
   }
@@ -277,15 +182,6 @@ function toCel(v: unknown, s: K8sSchema | undefined, memo: Map<object, unknown>)
   }
   memo.set(v, out);
   return out;
-}
-
-/**
- * The CEL map key of the field `k` of an object at schema node `s` (toCel), or undefined when CEL does not see it:
- * declared properties and preserved unknown fields escaped, the keys of a map (additionalProperties) as they are.
- */
-function celFieldName(k: string, s: K8sSchema | undefined): string | undefined {
-  if (!s?.properties) return k;
-  return s.properties[k] || s['x-kubernetes-preserve-unknown-fields'] ? escapeCelProperty(k) : undefined;
 }
 
 
