@@ -41,7 +41,7 @@ const vsTimeout = (timeout: unknown): KubeObject => ({
 
 const reads = (rule: string) => {
   const r = selfReads(parse(rule).expr);
-  return r && Object.fromEntries(r);
+  return r && Object.fromEntries(r.fields.map((f, i) => [f, r.valueRead[i]]));
 };
 
 describe('what a rule reads of self (its results are keyed by those fields only)', () => {

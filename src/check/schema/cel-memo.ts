@@ -12,17 +12,20 @@ import { celFieldName } from './cel-fields';
 import { K8sSchema } from './types';
 
 /**
- * What a rule reads of `self` when it reads it only as `self.f` or `has(self.f)`: field → whether its value is read
- * (false: only tested with has()). See {@link selfReads}.
+ * What a rule reads of `self` when it reads it only as `self.f` or `has(self.f)`: the fields, and for each whether
+ * its value is read (false: only tested with has()). See {@link selfReads}.
  */
-export type SelfReads = ReadonlyMap<string, boolean>;
+export interface SelfReads {
+  readonly fields: readonly string[];
+  readonly valueRead: readonly boolean[];
+}
 
 /**
  * The fields of `self` an expression (a @bufbuild/cel parse tree) reads, when `self` appears nowhere but as the
  * operand of a field selection and no other free variable appears (comprehension variables are bound): its result
  * then depends only on those fields. Undefined otherwise (`self` compared or iterated as a whole).
  */
-export function selfReads(expr: unknown): Map<string, boolean> | undefined {
+export function selfReads(expr: unknown): SelfReads | undefined {
   const reads = new Map<string, boolean>();
   const walk = (e: unknown, bound: ReadonlySet<string>): boolean => {
     if (!isRecord(e) || !isRecord(e.exprKind) || !isRecord(e.exprKind.value)) return false;
@@ -56,7 +59,7 @@ export function selfReads(expr: unknown): Map<string, boolean> | undefined {
         return false;
     }
   };
-  return walk(expr, new Set()) && reads.size > 0 ? reads : undefined;
+  return walk(expr, new Set()) && reads.size > 0 ? { fields: [...reads.keys()], valueRead: [...reads.values()] } : undefined;
 }
 
 /** Longest key built (characters): a bigger value is evaluated, not keyed. */
@@ -68,44 +71,38 @@ const MAX_KEY = 2048;
  * (a CEL map keeps it). Undefined for anything it cannot tell apart exactly (-0, NaN, infinities, undefined, holes,
  * non-plain objects) or past `budget` characters.
  */
-export function jsonKey(x: unknown, budget: number = MAX_KEY): string | undefined {
-  const parts: string[] = [];
-  let length = 0;
-  const put = (s: string): boolean => {
-    parts.push(s);
-    length += s.length;
-    return length <= budget;
-  };
-  const walk = (v: unknown): boolean => {
-    if (v === null) return put('null');
-    switch (typeof v) {
-      case 'string':
-        return put(JSON.stringify(v));
-      case 'boolean':
-        return put(v ? 'true' : 'false');
-      case 'number':
-        return Number.isFinite(v) && !Object.is(v, -0) && put(String(v));
-      case 'object':
-        break;
-      default:
-        return false;
+export function jsonKey(v: unknown, budget: number = MAX_KEY): string | undefined {
+  // string concatenation, no intermediate arrays: this runs for most CEL evaluations of a big input
+  let out: string;
+  if (v === null) {
+    out = 'null';
+  } else if (typeof v === 'string') {
+    out = JSON.stringify(v);
+  } else if (typeof v === 'boolean') {
+    out = v ? 'true' : 'false';
+  } else if (typeof v === 'number') {
+    if (!Number.isFinite(v) || Object.is(v, -0)) return undefined;
+    out = String(v);
+  } else if (Array.isArray(v)) {
+    out = '[';
+    for (let i = 0; i < v.length; i++) {
+      const e = i in v ? jsonKey(v[i], budget - out.length - 1) : undefined;
+      if (e === undefined) return undefined;
+      out += i > 0 ? `,${e}` : e;
     }
-    if (Array.isArray(v)) {
-      if (!put('[')) return false;
-      for (let i = 0; i < v.length; i++) if (!(i in v) || !put(i > 0 ? ',' : '') || !walk(v[i])) return false;
-      return put(']');
+    out += ']';
+  } else if (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+    out = '{';
+    for (const k of Object.keys(v)) {
+      const e = jsonKey((v as Record<string, unknown>)[k], budget - out.length - k.length - 4);
+      if (e === undefined) return undefined;
+      out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${e}`;
     }
-    const proto = Object.getPrototypeOf(v) as unknown;
-    if (proto !== Object.prototype && proto !== null) return false;
-    if (!put('{')) return false;
-    let first = true;
-    for (const k of Object.keys(v as object)) {
-      if (!put(`${first ? '' : ','}${JSON.stringify(k)}:`) || !walk((v as Record<string, unknown>)[k])) return false;
-      first = false;
-    }
-    return put('}');
-  };
-  return walk(x) ? parts.join('') : undefined;
+    out += '}';
+  } else {
+    return undefined;
+  }
+  return out.length <= budget ? out : undefined;
 }
 
 /**
@@ -115,25 +112,24 @@ export function jsonKey(x: unknown, budget: number = MAX_KEY): string | undefine
  */
 export function selfKey(v: unknown, s: K8sSchema, reads: SelfReads | undefined): string | undefined {
   if (!reads || !isRecord(v)) return jsonKey(v);
-  const found = new Map<string, unknown>();
+  const fields = reads.fields;
+  const found: unknown[] = [];
   for (const k of Object.keys(v)) {
     const f = celFieldName(k, s);
-    if (f !== undefined && reads.has(f)) found.set(f, v[k]);
+    const i = f === undefined ? -1 : fields.indexOf(f);
+    if (i < 0) continue;
+    // undefined is not JSON: whether CEL counts the field as there is left to the program
+    if (v[k] === undefined) return undefined;
+    found[i] = v[k];
   }
-  const parts: string[] = [];
-  let length = 0;
-  for (const [f, valueRead] of reads) {
-    let part: string | undefined = '-';
-    if (found.has(f)) {
-      const x = found.get(f);
-      // undefined is not JSON: whether CEL counts the field as there is left to the program
-      part = x === undefined ? undefined : valueRead ? jsonKey(x, MAX_KEY - length) : '+';
-    }
+  let key = '';
+  for (let i = 0; i < fields.length; i++) {
+    const x = found[i];
+    const part = x === undefined ? '-' : reads.valueRead[i] ? jsonKey(x, MAX_KEY - key.length) : '+';
     if (part === undefined) return undefined;
-    parts.push(part);
-    length += part.length + 1;
+    key += `${part}\n`;
   }
-  return parts.join('\n');
+  return key;
 }
 
 /** Entries per memo: hostile input cannot grow it without limit (beyond it, values are evaluated each time). */

@@ -99,7 +99,10 @@ function validateInto(obj: Record<string, unknown>, issues: SchemaIssue[]): void
   const body: Record<string, unknown> = {};
   for (const k of Object.keys(obj)) if (!ENVELOPE.has(k)) body[k] = obj[k];
   const prepared = prepare(body, c.prune, [], issues);
-  const oas = c.validate(prepared) ? [] : ajvIssues(c.validate.errors, prepared);
+  const oas = c.validate(prepared) ? NO_ISSUES : ajvIssues(c.validate.errors, prepared);
   for (const i of oas) issues.push(i); // not push(...oas): unbounded on hostile input
-  if (c.cel) celWalk(prepared, c.cel, [], new Map(), issues, oas.map((i) => i.path));
+  if (c.cel) celWalk(prepared, c.cel, [], new Map(), issues, oas.length === 0 ? NO_PATHS : oas.map((i) => i.path));
 }
+
+const NO_ISSUES: readonly SchemaIssue[] = [];
+const NO_PATHS: readonly string[] = [];
