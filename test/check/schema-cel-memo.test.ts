@@ -78,7 +78,7 @@ describe('jsonKey: equal exactly for the values CEL sees as equal', () => {
     for (const v of [-0, NaN, Infinity, undefined, [undefined], { a: undefined }, new Date(0), new Uint8Array(1), new Map(), 1n]) expect(jsonKey(v)).toBeUndefined();
     // eslint-disable-next-line no-sparse-arrays
     expect(jsonKey([1, , 2])).toBeUndefined();
-    expect(jsonKey('x'.repeat(3000))).toBeUndefined();
+    expect(jsonKey('x'.repeat(600))).toBeUndefined();
   });
 });
 

@@ -62,8 +62,8 @@ export function selfReads(expr: unknown): SelfReads | undefined {
   return walk(expr, new Set()) && reads.size > 0 ? { fields: [...reads.keys()], valueRead: [...reads.values()] } : undefined;
 }
 
-/** Longest key built (characters): a bigger value is evaluated, not keyed. */
-const MAX_KEY = 2048;
+/** Longest key built (characters): a bigger value is evaluated, not keyed (bounds a memo to 1024 × 512 characters). */
+const MAX_KEY = 512;
 
 /**
  * A text that is equal for two JSON values exactly when cel.ts converts them to the same CEL value under the same

@@ -11,7 +11,9 @@
  *
  * Modules: types (shapes, rule IDs), catalogue (vendored CRDs), api-version (SCH-API-001), object-meta (ObjectMeta,
  * names), openapi (→ JSON Schema for ajv), prune (prune, null-prune, defaults), messages (ajv errors → issues),
- * cel (CEL rules, list types), compile (per-kind compilation, rule statistics), paths (paths and descriptions).
+ * cel (CEL rules, list types), cel-memo (CEL results reused across equal values), cel-fields (CEL field names),
+ * cel-parsed and cel-runtime (build-time CEL trees and bundle), compile (per-kind compilation, rule statistics),
+ * paths (paths and descriptions).
  */
 import { Severity } from '../findings';
 import { KubeObject, isRecord } from '../model';
