@@ -146,10 +146,11 @@ export class ResultMemo {
 
   /** The result for `v`, from the memo or from `evaluate()` (whose exceptions propagate, unmemoized). */
   result(v: unknown, s: K8sSchema, reads: SelfReads | undefined, evaluate: () => CelResult): CelResult {
-    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && !Object.is(v, -0))) {
+    if ((typeof v === 'string' && v.length <= MAX_KEY) || typeof v === 'boolean' || (typeof v === 'number' && !Object.is(v, -0))) {
       // a Map key tells every scalar apart but -0 from 0 (a double CEL value does); NaN is one value
       return this.lookup(this.scalars, v, evaluate);
     }
+    if (typeof v === 'string') return evaluate();
     if (this.lookups >= TRIAL && this.hits * 8 < this.lookups) return evaluate();
     const key = selfKey(v, s, reads);
     return key === undefined ? evaluate() : this.lookup(this.keyed, key, evaluate);
