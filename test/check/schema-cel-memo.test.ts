@@ -6,6 +6,7 @@
 import { parse } from '@bufbuild/cel';
 import * as fc from 'fast-check';
 import { KubeObject } from '../../src/check/model';
+import { loadManifests } from '../../src/check/yaml';
 import { SchemaIssue, validateManifest } from '../../src/check/schema';
 import { jsonKey, selfReads } from '../../src/check/schema/cel-memo';
 
@@ -166,5 +167,26 @@ describe('memoized results are the results of each object alone', () => {
     const without = tlsGateway({ credentialNames: ['b'] });
     const both = tlsGateway({ credentialName: 'a', credentialNames: ['b'] });
     expect([both, withUndefined, without].map((o) => cel(o, validate))).toEqual([both, withUndefined, without].map((o) => cel(o, freshValidate())));
+  });
+
+  test('a YAML alias gets the findings of a copy at each place it is used (the apiserver sees JSON, without aliases)', () => {
+    const yaml = (second: string) => `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: public, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: [a.example.com]
+    tls: &tls {mode: SIMPLE, credentialName: a, credentialNames: [b]}
+  - port: {number: 8443, name: https-2, protocol: HTTPS}
+    hosts: [b.example.com]
+    tls: ${second}
+`;
+    const aliased = loadManifests(yaml('*tls'), 'a.yaml').objects[0];
+    const copied = loadManifests(yaml('{mode: SIMPLE, credentialName: a, credentialNames: [b]}'), 'c.yaml').objects[0];
+    expect((aliased.spec as { servers: { tls: unknown }[] }).servers[1].tls).toBe((aliased.spec as { servers: { tls: unknown }[] }).servers[0].tls);
+    expect(cel(aliased, freshValidate())).toEqual(cel(copied, freshValidate()));
+    expect(cel(aliased).map((i) => i.path)).toEqual(['spec.servers[0].tls', 'spec.servers[1].tls']);
   });
 });

@@ -58,7 +58,7 @@ export class CompiledRule {
    * The rule's result for `v`, the value at this rule's schema node `s` (`memo`: the object's toCel memo). Most
    * evaluations of a big input repeat a value already seen at the node: its result is reused (cel-memo.ts).
    */
-  evaluate(planned: Planned & { skip?: undefined }, v: unknown, s: K8sSchema, memo: Map<object, unknown>): CelResult {
+  evaluate(planned: Planned & { skip?: undefined }, v: unknown, s: K8sSchema, memo: CelMemo): CelResult {
     return this.results.result(v, s, planned.reads, () => planned.program({ self: toCel(v, s, memo) }));
   }
 }
@@ -157,8 +157,15 @@ export function celTreeStats(node: CelNode | undefined, stats: Stats): void {
   celTreeStats(node.additional, stats);
 }
 
+/**
+ * One object's converted values, by identity and the schema node they were converted for: a YAML alias puts the same
+ * value under two nodes, and each gets its own conversion, as in the apiserver's JSON (where aliases are copies), so
+ * that a conversion is a function of the value and its node alone (cel-memo.ts relies on it).
+ */
+export type CelMemo = Map<object, { readonly schema: K8sSchema | undefined; readonly value: unknown }>;
+
 /** Converts a JSON value to a CEL value typed by its schema: integers → int, objects → maps with escaped fields. */
-function toCel(v: unknown, s: K8sSchema | undefined, memo: Map<object, unknown>): unknown {
+function toCel(v: unknown, s: K8sSchema | undefined, memo: CelMemo): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') {
     const isInt = s ? s.type === 'integer' || (s['x-kubernetes-int-or-string'] === true) || (s.type === undefined && Number.isInteger(v)) : Number.isInteger(v);
@@ -166,7 +173,7 @@ function toCel(v: unknown, s: K8sSchema | undefined, memo: Map<object, unknown>)
   }
   if (typeof v !== 'object') return v;
   const cached = memo.get(v);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined && cached.schema === s) return cached.value;
   let out: unknown;
   if (Array.isArray(v)) {
     out = v.map((x) => toCel(x, s?.items, memo));
@@ -180,7 +187,7 @@ function toCel(v: unknown, s: K8sSchema | undefined, memo: Map<object, unknown>)
     }
     out = m;
   }
-  memo.set(v, out);
+  if (cached === undefined) memo.set(v, { schema: s, value: out });
   return out;
 }
 
@@ -202,7 +209,7 @@ function lowerFirst(s: string): string {
 }
 
 export function celWalk(
-  v: unknown, node: CelNode, keys: KeyPath, memo: Map<object, unknown>, issues: SchemaIssue[], oasPaths: readonly string[],
+  v: unknown, node: CelNode, keys: KeyPath, memo: CelMemo, issues: SchemaIssue[], oasPaths: readonly string[],
 ): void {
   if (v === undefined || v === null) return;
   for (const r of node.rules) {
