@@ -6,9 +6,9 @@
 import { parse } from '@bufbuild/cel';
 import * as fc from 'fast-check';
 import { KubeObject } from '../../src/check/model';
-import { loadManifests } from '../../src/check/yaml';
 import { SchemaIssue, validateManifest } from '../../src/check/schema';
 import { jsonKey, selfReads } from '../../src/check/schema/cel-memo';
+import { loadManifests } from '../../src/check/yaml';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : undefined;
