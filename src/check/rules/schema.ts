@@ -1,6 +1,6 @@
 /**
  * SCH-*: what the apiserver itself rejects or silently drops, before Istio ever sees the object. One rule per ID,
- * all backed by schema.ts (validated once per object, cached), so `disabledRules`/suppressions work per ID.
+ * all backed by schema.ts (each object validated once per MeshIndex), so `disabledRules`/suppressions work per ID.
  */
 import { Severity } from '../findings';
 import type { IndexedObject, MeshIndex } from '../mesh-index';

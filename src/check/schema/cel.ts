@@ -6,38 +6,27 @@
 import type { CelEnv, CelResult } from '@bufbuild/cel';
 import { Severity } from '../findings';
 import { isRecord } from '../model';
+import { celFieldName } from './cel-fields';
+import { ResultMemo, SelfReads, selfReads } from './cel-memo';
 import { parsedCel } from './cel-parsed';
 import { CelRuntime, celRuntime } from './cel-runtime';
 import { KeyPath, child, lastSegment, pathOf, show, truncate } from './paths';
 import { K8sSchema, SCHEMA_RULE_IDS, SchemaIssue } from './types';
 
-const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var']);
+export { escapeCelProperty } from './cel-fields';
+
 const STD_CEL_FUNCS = new Set([
   'size', 'has', 'all', 'exists', 'exists_one', 'filter', 'map', 'matches', 'startsWith', 'endsWith', 'contains',
   'duration', 'timestamp', 'int', 'uint', 'double', 'string', 'bool', 'bytes', 'dyn', 'type', 'getFullYear', 'getMonth',
   'getDate', 'getDayOfMonth', 'getDayOfWeek', 'getDayOfYear', 'getHours', 'getMinutes', 'getSeconds', 'getMilliseconds',
 ]);
 
-/** Kubernetes' escaping of property names in CEL (`namespace` → `__namespace__`, `a-b` → `a__dash__b`). */
-export function escapeCelProperty(name: string): string | undefined {
-  // called for every field of every value handed to CEL; the field names are few, so memoize
-  if (escapeMemo.has(name)) return escapeMemo.get(name);
-  const e = escapeCelPropertyUncached(name);
-  if (escapeMemo.size < 10_000) escapeMemo.set(name, e);
-  return e;
-}
-
-const escapeMemo = new Map<string, string | undefined>();
-
-function escapeCelPropertyUncached(name: string): string | undefined {
-  if (CEL_RESERVED.has(name)) return `__${name}__`;
-  const escaped = name.replace(/__/g, '__underscores__').replace(/\./g, '__dot__').replace(/-/g, '__dash__').replace(/\//g, '__slash__');
-  return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(escaped) ? escaped : undefined;
-}
-
-/** A rule's programs, or why it is not evaluated. */
+/**
+ * A rule's programs, or why it is not evaluated. `reads`: the fields of `self` the rule reads, when it reads nothing
+ * else of it (cel-memo.ts).
+ */
 type Planned =
-  | { readonly program: Program; readonly messageProgram?: Program; readonly skip?: undefined }
+  | { readonly program: Program; readonly messageProgram?: Program; readonly reads?: SelfReads; readonly skip?: undefined }
   | { readonly skip: string };
 
 type Program = (bindings: { self: unknown }) => CelResult;
@@ -49,6 +38,8 @@ type Program = (bindings: { self: unknown }) => CelResult;
  */
 export class CompiledRule {
   private planned?: Planned;
+  /** Results by value of `self` (cel-memo.ts) */
+  private readonly results = new ResultMemo();
 
   constructor(private readonly validation: CelValidation) {}
 
@@ -62,6 +53,14 @@ export class CompiledRule {
     this.planned ??= planRule(this.validation);
     return this.planned;
   }
+
+  /**
+   * The rule's result for `v`, the value at this rule's schema node `s` (`memo`: the object's toCel memo). Most
+   * evaluations of a big input repeat a value already seen at the node: its result is reused (cel-memo.ts).
+   */
+  evaluate(planned: Planned & { skip?: undefined }, v: unknown, s: K8sSchema, memo: CelMemo): CelResult {
+    return this.results.result(v, s, planned.reads, () => planned.program({ self: toCel(v, s, memo) }));
+  }
 }
 
 type CelValidation = NonNullable<K8sSchema['x-kubernetes-validations']>[number];
@@ -72,7 +71,10 @@ function planRule(v: CelValidation): Planned {
   try {
     const { plan, parse } = cel();
     // the build-time tree when there is one (cel-parsed.ts): parse()'s tree, without running the parser
-    const program = plan(env(), parsedCel(v.rule) ?? parse(v.rule)) as Program;
+    const parsed = parsedCel(v.rule) ?? parse(v.rule);
+    // parsedCel() gives the expression, parse() a ParsedExpr around it
+    const reads = selfReads('expr' in parsed ? parsed.expr : parsed);
+    const program = plan(env(), parsed) as Program;
     let messageProgram: Program | undefined;
     if (v.messageExpression) {
       try {
@@ -81,7 +83,7 @@ function planRule(v: CelValidation): Planned {
         messageProgram = undefined;
       }
     }
-    return { program, messageProgram };
+    return { program, messageProgram, reads };
   } catch (e) {
     return { skip: `does not parse: ${e instanceof Error ? e.message : String(e)}` };
   }
@@ -155,40 +157,37 @@ export function celTreeStats(node: CelNode | undefined, stats: Stats): void {
   celTreeStats(node.additional, stats);
 }
 
+/**
+ * One object's converted values, by identity and the schema node they were converted for: a YAML alias puts the same
+ * value under two nodes, and each gets its own conversion, as in the apiserver's JSON (where aliases are copies), so
+ * that a conversion is a function of the value and its node alone (cel-memo.ts relies on it).
+ */
+export type CelMemo = Map<object, { readonly schema: K8sSchema | undefined; readonly value: unknown }>;
+
 /** Converts a JSON value to a CEL value typed by its schema: integers → int, objects → maps with escaped fields. */
-function toCel(v: unknown, s: K8sSchema | undefined, memo: Map<object, unknown>): unknown {
+function toCel(v: unknown, s: K8sSchema | undefined, memo: CelMemo): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') {
     const isInt = s ? s.type === 'integer' || (s['x-kubernetes-int-or-string'] === true) || (s.type === undefined && Number.isInteger(v)) : Number.isInteger(v);
     return isInt && Number.isSafeInteger(v) ? BigInt(v) : v;
   }
   if (typeof v !== 'object') return v;
-  const cached = memo.get(v as object);
-  if (cached !== undefined) return cached;
+  const cached = memo.get(v);
+  if (cached !== undefined && cached.schema === s) return cached.value;
   let out: unknown;
   if (Array.isArray(v)) {
     out = v.map((x) => toCel(x, s?.items, memo));
   } else {
     const m = new Map<string, unknown>();
     const rec = v as Record<string, unknown>;
-    if (s?.properties) {
-      for (const [k, x] of Object.entries(rec)) {
-        const ps = s.properties[k];
-        if (ps) {
-          const ek = escapeCelProperty(k);
-          if (ek !== undefined) m.set(ek, toCel(x, ps, memo));
-        } else if (s['x-kubernetes-preserve-unknown-fields']) {
-          const ek = escapeCelProperty(k);
-          if (ek !== undefined) m.set(ek, toCel(x, undefined, memo));
-        }
-      }
-    } else {
-      const add = isRecord(s?.additionalProperties) ? (s?.additionalProperties as K8sSchema) : undefined;
-      for (const [k, x] of Object.entries(rec)) m.set(k, toCel(x, add, memo));
+    const add = s?.properties ? undefined : isRecord(s?.additionalProperties) ? (s?.additionalProperties as K8sSchema) : undefined;
+    for (const [k, x] of Object.entries(rec)) {
+      const ek = celFieldName(k, s);
+      if (ek !== undefined) m.set(ek, toCel(x, s?.properties ? s.properties[k] : add, memo));
     }
     out = m;
   }
-  memo.set(v as object, out);
+  if (cached === undefined) memo.set(v, { schema: s, value: out });
   return out;
 }
 
@@ -210,7 +209,7 @@ function lowerFirst(s: string): string {
 }
 
 export function celWalk(
-  v: unknown, node: CelNode, keys: KeyPath, memo: Map<object, unknown>, issues: SchemaIssue[], oasPaths: readonly string[],
+  v: unknown, node: CelNode, keys: KeyPath, memo: CelMemo, issues: SchemaIssue[], oasPaths: readonly string[],
 ): void {
   if (v === undefined || v === null) return;
   for (const r of node.rules) {
@@ -218,7 +217,7 @@ export function celWalk(
     if (planned.skip !== undefined) continue;
     let result: CelResult;
     try {
-      result = planned.program({ self: toCel(v, node.schema, memo) });
+      result = r.evaluate(planned, v, node.schema, memo);
     } catch (e) {
       result = e as CelResult;
     }
