@@ -9,14 +9,14 @@
  */
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
-import { destinationRuleHosts } from '../index/destination-rules';
 import { definesSubset, subsetNames } from '../index/subsets';
-import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, allOrSome, parityFqdn, resolveGatewayName } from '../mesh-index';
+import { DrHost, destinationRuleHosts } from '../index/destination-rules';
+import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, ScopedEntry, parityFqdn, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
-import { Rule, defineRule } from '../rule';
+import { Rule, RuleContext, defineRule } from '../rule';
 import { ParityHostSet, parityOverlap } from './parity-hosts';
 import {
-  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, destinationsOf, eachDestination, eachMatch, nameSubsetOf,
+  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, destinationsOf, gatewayMatchesOf, matchesOf, nameSubsetOf,
   nsOf, ownVirtualServices, q, refKey, rulesOf, topGateways, virtualServices,
 } from './virtual-service';
 
@@ -55,6 +55,8 @@ interface VsFacts {
   callers?: readonly { ns: string; who: string }[];
   /** {@link binding} per gateway: a short list (a VS names few gateways), created on first use */
   bindings?: { readonly gw: IndexedObject; readonly binding: Binding }[];
+  /** {@link scopedEntries}: the registry entry of each destination, computed on first use */
+  scoped?: readonly (ScopedEntry | undefined)[];
 }
 
 interface Facts {
@@ -126,6 +128,7 @@ function facts(index: MeshIndex): Facts {
       bindings: undefined,
       callers: undefined,
       parityEntries: undefined,
+      scoped: undefined,
       hosts: resolvedHostsOf(vs, ns),
     };
     all.push(vf);
@@ -374,18 +377,22 @@ export const VSX_GW_001 = defineRule({
               : 'create the Gateway, fix the name (<namespace>/<name> for another namespace), or pass it as context if it is installed elsewhere',
         });
       }
-      eachMatch(vs, (m) => asArray(m.match.gateways).forEach((g, k) => {
-        const ref = resolveGatewayName(g, ns);
-        if (!ref || ref.mesh || gatewayOf(index, ref) || index.get('Gateway.gateway.networking.k8s.io', ref.namespace, ref.name)) return;
-        if (!gatewayAbsenceKnown(index, vs, ref.namespace)) return;
-        ctx.report({
-          object: vs,
-          path: `${m.path}.gateways[${k}]`,
-          code: '',
-          message: `match gateway ${q(g)} resolves to ${ref.namespace}/${ref.name}, which is not in the input, so this match never applies`,
-          fix: 'name a gateway of spec.gateways as <namespace>/<name>',
-        });
-      }));
+      for (const m of gatewayMatchesOf(vs)) {
+        const list = asArray(m.match.gateways);
+        for (let k = 0; k < list.length; k++) {
+          const g = list[k];
+          const ref = resolveGatewayName(g, ns);
+          if (!ref || ref.mesh || gatewayOf(index, ref) || index.get('Gateway.gateway.networking.k8s.io', ref.namespace, ref.name)) continue;
+          if (!gatewayAbsenceKnown(index, vs, ref.namespace)) continue;
+          ctx.report({
+            object: vs,
+            path: `${m.path}.gateways[${k}]`,
+            code: '',
+            message: `match gateway ${q(g)} resolves to ${ref.namespace}/${ref.name}, which is not in the input, so this match never applies`,
+            fix: 'name a gateway of spec.gateways as <namespace>/<name>',
+          });
+        }
+      }
     }
   },
 });
@@ -681,21 +688,25 @@ export const VSX_GW_005 = defineRule({
   check(ctx) {
     const { index } = ctx;
     for (const vs of ownVirtualServices(index)) {
+      const matches = gatewayMatchesOf(vs);
+      if (matches.length === 0) continue; // no match.gateways: nothing to compare with the top-level list
       const ns = nsOf(index, vs);
       const top = topGateways(index, vs);
       const keys = new Set(top.map((t) => refKey(t.ref)));
-      eachMatch(vs, (m) => {
-        asArray(m.match.gateways).forEach((g, k) => {
+      for (const m of matches) {
+        const list = asArray(m.match.gateways);
+        for (let k = 0; k < list.length; k++) {
+          const g = list[k];
           const r = resolveGatewayName(g, ns);
-          if (!r || keys.has(refKey(r))) return;
+          if (!r || keys.has(refKey(r))) continue;
           ctx.report({
             object: vs,
             path: `${m.path}.gateways[${k}]`,
             message: `match gateway ${q(g)} is not in spec.gateways [${top.map((t) => t.raw).join(', ')}], so this match never applies`,
             fix: `add ${q(g)} to spec.gateways, or remove it from the match`,
           });
-        });
-      });
+        }
+      }
     }
   },
 });
@@ -727,11 +738,11 @@ export const VSX_PORT_001 = defineRule({
     for (const vs of ownVirtualServices(index)) {
       const vf = f.byVs.get(vs);
       if (!vf || vf.gateways.length === 0) continue;
-      eachMatch(vs, ({ section, match, path }) => {
+      for (const { section, match, path } of matchesOf(vs)) {
         const port = asNumber(match.port);
-        if (port === undefined || port === 0) return;
+        if (port === undefined || port === 0) continue;
         const { mesh, gateways } = matchGateways(vf, match, index);
-        if (mesh || gateways.length === 0) return;
+        if (mesh || gateways.length === 0) continue;
         const ports = new Set<number>();
         let anyServer = false;
         for (const gw of gateways) {
@@ -741,7 +752,7 @@ export const VSX_PORT_001 = defineRule({
             ports.add(s.port.number);
           }
         }
-        if (!anyServer || ports.has(port)) return;
+        if (!anyServer || ports.has(port)) continue;
         const list = Array.from(ports).sort((a, b) => a - b);
         ctx.report({
           object: vs,
@@ -749,7 +760,7 @@ export const VSX_PORT_001 = defineRule({
           message: `match.port ${port} is not the port of any ${section} server of ${gateways.map(gwName).join(', ')} serving these hosts (${list.join(', ')}); match.port compares with the Gateway server port, not the Service targetPort or container port`,
           fix: `use match.port ${list.length === 1 ? list[0] : `one of ${list.join(', ')}`}, or remove match.port`,
         });
-      });
+      }
     }
   },
 });
@@ -1060,6 +1071,23 @@ function destHost(d: DestinationUse): string | undefined {
 const ownExportTo = (vs: IndexedObject): string[] => asStringArray(vs.spec.exportTo);
 
 /**
+ * istioctl's scoped registry lookup (ISTIOCTL-PARITY §0) of each destination host of {@link destinationsOf} as written
+ * (`''` when absent), in the same order: VSX-DEST-001 and VSX-DEST-002 ask the same questions, so they are answered
+ * once per VirtualService.
+ */
+function scopedEntries(index: MeshIndex, vf: VsFacts): readonly (ScopedEntry | undefined)[] {
+  if (vf.scoped) return vf.scoped;
+  const dests = destinationsOf(vf.vs);
+  const out: (ScopedEntry | undefined)[] = new Array(dests.length);
+  if (dests.length > 0) {
+    const exportTo = ownExportTo(vf.vs);
+    for (let i = 0; i < dests.length; i++) out[i] = index.lookupScoped(vf.ns, exportTo, asString(dests[i].destination.host) ?? '');
+  }
+  vf.scoped = out;
+  return out;
+}
+
+/**
  * VSX-DEST-001. IST0101 `host` / `mirror host` as istioctl computes it (ISTIOCTL-PARITY §1): the scoped registry lookup
  * with the VirtualService's namespace and own exportTo finds nothing. Closed world: every destination, IP and `*`
  * hosts included. Open world: only when the input declares enough of the registry (an application Service of the
@@ -1074,13 +1102,20 @@ export const VSX_DEST_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const reg = registry(index);
+    const f = facts(index);
     for (const vs of ownVirtualServices(index)) {
-      const ns = nsOf(index, vs);
-      eachDestination(vs, (d) => {
+      const vf = f.byVs.get(vs);
+      if (!vf) continue;
+      const ns = vf.ns;
+      const dests = destinationsOf(vs);
+      if (dests.length === 0) continue;
+      const scoped = scopedEntries(index, vf);
+      for (let i = 0; i < dests.length; i++) {
+        const d = dests[i];
         const raw = asString(d.destination.host) ?? '';
+        // (open world: destHost is the raw host or undefined, so the lookup is the shared one)
         const host = index.closedWorld ? raw : destHost(d);
-        if (host === undefined) return;
-        if (index.lookupScoped(ns, ownExportTo(vs), host)) return;
+        if (host === undefined || scoped[i]) continue;
         const refType = d.mirror ? 'mirror host' : 'host';
         const what = d.mirror ? 'mirror host' : 'destination host';
         const fqdn = parityFqdn(ns, host);
@@ -1094,7 +1129,7 @@ export const VSX_DEST_001 = defineRule({
             message: `${what} ${q(host)} is ${e.origin === 'service' ? 'a Service' : 'a ServiceEntry host'} in ${e.namespace} that is not exported to ${ns}`,
             fix: `add ${q(ns)} to the exportTo of ${e.object ? `${e.object.kind} ${e.namespace}/${e.object.name}` : 'the registry entry'}`,
           });
-          return;
+          continue;
         }
         // hosts like reviews.bookinfo / reviews.bookinfo.svc name a Service but are not registry hosts
         const partial = /^([^.]+)\.([^.]+)(\.svc)?$/.exec(host);
@@ -1106,9 +1141,9 @@ export const VSX_DEST_001 = defineRule({
             message: `${what} ${q(host)} is not a registry host; the Service is ${partial[1]}.${partial[2]}.svc.cluster.local`,
             fix: `use ${q(`${partial[1]}.${partial[2]}.svc.cluster.local`)}${partial[2] === ns ? ` or the short name ${q(partial[1])}` : ''}`,
           });
-          return;
+          continue;
         }
-        if (!index.closedWorld && !registryKnown(index, resolveShortName(host, ns))) return;
+        if (!index.closedWorld && !registryKnown(index, resolveShortName(host, ns))) continue;
         const m = CLUSTER_HOST.exec(fqdn);
         const elsewhere = m && host === m[1] ? Array.from(reg.serviceNamespaces.get(m[1]) ?? []).filter((n) => n !== m[2]).sort() : [];
         ctx.report({
@@ -1122,7 +1157,7 @@ export const VSX_DEST_001 = defineRule({
             ? `use the FQDN ${q(`${host}.${elsewhere[0]}.svc.cluster.local`)}`
             : m ? 'fix the host name, or add the Service (pass it as context if it is deployed elsewhere)' : 'add a ServiceEntry for the external host, or fix the host name',
         });
-      });
+      }
     }
   },
 });
@@ -1140,17 +1175,21 @@ export const VSX_DEST_002 = defineRule({
   needsContext: true,
   check(ctx) {
     const { index } = ctx;
+    const f = facts(index);
     for (const vs of ownVirtualServices(index)) {
-      const ns = nsOf(index, vs);
-      eachDestination(vs, (d) => {
+      const vf = f.byVs.get(vs);
+      if (!vf) continue;
+      const dests = destinationsOf(vs);
+      if (dests.length === 0) continue;
+      const scoped = scopedEntries(index, vf);
+      for (let i = 0; i < dests.length; i++) {
+        const d = dests[i];
+        const entry = scoped[i];
+        if (!entry) continue;
         const host = asString(d.destination.host) ?? '';
-        const entry = index.lookupScoped(ns, ownExportTo(vs), host);
-        if (!entry) return;
-        // the distinct ports, sorted, only for a finding: asked per destination, and most entries have one port
-        const ports = () => Array.from(new Set(entry.ports)).sort((a, b) => a - b);
         if (!('port' in d.destination)) {
           if (hasTwoPorts(entry.ports)) {
-            const list = ports();
+            const list = sortedPorts(entry);
             ctx.report({
               object: vs,
               path: d.path,
@@ -1158,11 +1197,11 @@ export const VSX_DEST_002 = defineRule({
               fix: `set destination.port.number to one of ${list.join(', ')}`,
             });
           }
-          return;
+          continue;
         }
         const port = asNumber(asRecord(d.destination.port).number) ?? 0;
-        if (entry.ports.includes(port)) return;
-        const list = ports();
+        if (entry.ports.includes(port)) continue;
+        const list = sortedPorts(entry);
         ctx.report({
           object: vs,
           path: `${d.path}.port.number`,
@@ -1171,10 +1210,15 @@ export const VSX_DEST_002 = defineRule({
           message: `destination ${q(host)} has no port ${port} (ports: ${list.join(', ') || 'none'})`,
           fix: `use one of the ports ${list.join(', ')} (the Service port, not the targetPort)`,
         });
-      });
+      }
     }
   },
 });
+
+/** The distinct ports of an entry, sorted (only for a finding: most destinations have none). */
+function sortedPorts(entry: ScopedEntry): number[] {
+  return Array.from(new Set(entry.ports)).sort((a, b) => a - b);
+}
 
 /** True when `ports` holds at least two distinct numbers. */
 function hasTwoPorts(ports: readonly number[]): boolean {
@@ -1331,53 +1375,94 @@ export const VSX_SUB_001 = defineRule({
     for (const vs of ownVirtualServices(index)) {
       const vf = f.byVs.get(vs);
       if (!vf) continue;
-      eachDestination(vs, (d) => {
+      // a split over subsets routes to one host several times in a row: its lookups serve the whole run
+      let last: SubsetHost | undefined;
+      for (const d of destinationsOf(vs)) {
         const subset = asString(d.destination.subset);
+        if (!subset) continue;
         const host = asString(d.destination.host) ?? '';
-        if (!subset) return;
-        const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
-        const fqdn = resolveShortName(host, vf.ns);
-        const defining = host ? allOrSome(drs.query(fqdn), (e) => nameSubsetOf(fqdn, e.fqdn) && definesSubset(e.dr, subset)) : [];
-        if (!isDefinedSubset(defined, subsetKey(vf.ns, host), subset)) {
-          if (defining.length > 0) {
-            ctx.report({
-              object: vs,
-              path: `${d.path}.subset`,
-              refType,
-              severity: Severity.WARNING,
-              message: `subset ${q(subset)} of ${q(host)} is defined only by DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} for ${q(defining[0].fqdn)}, which istioctl analyze does not match to this host (it reports the subset missing); istiod applies it`,
-              fix: `define the subset in a DestinationRule whose host is ${q(host)}${CLUSTER_HOST.test(fqdn) ? '' : ` in namespace ${vf.ns}`}, if istioctl analyze runs in CI`,
-            });
-          } else {
-            const any = host ? drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.fqdn)) : [];
-            ctx.report({
-              object: vs,
-              path: `${d.path}.subset`,
-              refType,
-              message: any.length
-                ? `subset ${q(subset)} of ${q(host)} is not defined by DestinationRule ${any.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} (subsets: ${Array.from(new Set(any.flatMap((e) => subsetNames(e.dr)))).join(', ') || 'none'}); requests fail with 503 NC`
-                : `subset ${q(subset)} of ${q(host)} is not defined: no DestinationRule for ${q(fqdn)} is in the input; requests fail with 503 NC`,
-              fix: any.length ? `add subset ${q(subset)} (with its labels) to the DestinationRule, or fix the subset name` : `add a DestinationRule for ${q(fqdn)} with subset ${q(subset)}`,
-            });
-          }
-          return;
+        if (last === undefined || last.host !== host) {
+          const fqdn = resolveShortName(host, vf.ns);
+          last = { host, fqdn, candidates: host ? drs.query(fqdn) : NO_DRS, key: subsetKey(vf.ns, host) };
         }
-        if (defining.length === 0 || someExportedEverywhere(index, defining)) return; // then every caller sees one
-        const callers = callerNamespaces(index, vf, d.rule, d.section);
-        const seenBy = (c: { ns: string }) => defining.some((e) => drVisibleIn(index, e.dr, c.ns));
-        if (callers.every(seenBy)) return;
-        const hidden = callers.filter((c) => !seenBy(c));
-        ctx.report({
-          object: vs,
-          path: `${d.path}.subset`,
-          code: '',
-          message: `subset ${q(subset)} of ${q(host)} is defined in DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')}, which is not exported to ${hidden.map((c) => `${c.ns} (${c.who})`).join(', ')}`,
-          fix: `add ${hidden.map((c) => q(c.ns)).join(', ')} to the DestinationRule exportTo (or remove exportTo)`,
-        });
-      });
+        checkSubset(ctx, index, vf, d, subset, last, defined);
+      }
     }
   },
 });
+
+/** The lookups of a destination host for VSX-SUB-001. */
+interface SubsetHost {
+  readonly host: string;
+  /** the host resolved in the VirtualService namespace */
+  readonly fqdn: string;
+  /** DestinationRules whose host intersects fqdn */
+  readonly candidates: readonly DrHost[];
+  /** {@link subsetKey} of the host */
+  readonly key: string;
+}
+
+const NO_DRS: readonly DrHost[] = Object.freeze([]);
+
+/** The candidates whose host covers `fqdn` and that define `subset` (the list itself when all do, as allOrSome). */
+function definingDrs(candidates: readonly DrHost[], fqdn: string, subset: string): readonly DrHost[] {
+  // a loop, not allOrSome with a closure per destination
+  for (let i = 0; i < candidates.length; i++) {
+    const e = candidates[i];
+    if (nameSubsetOf(fqdn, e.fqdn) && definesSubset(e.dr, subset)) continue;
+    const out = candidates.slice(0, i);
+    for (let j = i + 1; j < candidates.length; j++) {
+      const x = candidates[j];
+      if (nameSubsetOf(fqdn, x.fqdn) && definesSubset(x.dr, subset)) out.push(x);
+    }
+    return out;
+  }
+  return candidates;
+}
+
+/** VSX-SUB-001 on one destination with a subset. */
+function checkSubset(ctx: RuleContext, index: MeshIndex, vf: VsFacts, d: DestinationUse, subset: string, h: SubsetHost, defined: DefinedSubsets): void {
+  const { host, fqdn } = h;
+  const vs = vf.vs;
+  const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
+  const defining = host ? definingDrs(h.candidates, fqdn, subset) : NO_DRS;
+  if (!isDefinedSubset(defined, h.key, subset)) {
+    if (defining.length > 0) {
+      ctx.report({
+        object: vs,
+        path: `${d.path}.subset`,
+        refType,
+        severity: Severity.WARNING,
+        message: `subset ${q(subset)} of ${q(host)} is defined only by DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} for ${q(defining[0].fqdn)}, which istioctl analyze does not match to this host (it reports the subset missing); istiod applies it`,
+        fix: `define the subset in a DestinationRule whose host is ${q(host)}${CLUSTER_HOST.test(fqdn) ? '' : ` in namespace ${vf.ns}`}, if istioctl analyze runs in CI`,
+      });
+    } else {
+      const any = host ? h.candidates.filter((e) => nameSubsetOf(fqdn, e.fqdn)) : [];
+      ctx.report({
+        object: vs,
+        path: `${d.path}.subset`,
+        refType,
+        message: any.length
+          ? `subset ${q(subset)} of ${q(host)} is not defined by DestinationRule ${any.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} (subsets: ${Array.from(new Set(any.flatMap((e) => subsetNames(e.dr)))).join(', ') || 'none'}); requests fail with 503 NC`
+          : `subset ${q(subset)} of ${q(host)} is not defined: no DestinationRule for ${q(fqdn)} is in the input; requests fail with 503 NC`,
+        fix: any.length ? `add subset ${q(subset)} (with its labels) to the DestinationRule, or fix the subset name` : `add a DestinationRule for ${q(fqdn)} with subset ${q(subset)}`,
+      });
+    }
+    return;
+  }
+  if (defining.length === 0 || someExportedEverywhere(index, defining)) return; // then every caller sees one
+  const callers = callerNamespaces(index, vf, d.rule, d.section);
+  const seenBy = (c: { ns: string }) => defining.some((e) => drVisibleIn(index, e.dr, c.ns));
+  if (callers.every(seenBy)) return;
+  const hidden = callers.filter((c) => !seenBy(c));
+  ctx.report({
+    object: vs,
+    path: `${d.path}.subset`,
+    code: '',
+    message: `subset ${q(subset)} of ${q(host)} is defined in DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')}, which is not exported to ${hidden.map((c) => `${c.ns} (${c.who})`).join(', ')}`,
+    fix: `add ${hidden.map((c) => q(c.ns)).join(', ')} to the DestinationRule exportTo (or remove exportTo)`,
+  });
+}
 
 /**
  * VSX-ING-001. IST0140 as istioctl computes it (ISTIOCTL-PARITY §9): a VirtualService R with non-empty spec.gateways
@@ -1396,7 +1481,8 @@ export const VSX_ING_001 = defineRule({
     const coded = new Set<string>();
     const subsetDests = new Map<string, IndexedObject[]>();
     for (const v of virtualServices(index)) {
-      const list = asStringArray(v.spec.hosts);
+      // spec.hosts as written: non-string entries never equal a host string, so no filtered copy per VirtualService
+      const list = asArray(v.spec.hosts);
       if (list.length === 0) continue; // no host of V to route to
       // a Set only for VirtualServices with many hosts (one per VirtualService would be most of this loop)
       const many = list.length > 8 ? new Set(list) : undefined;
@@ -1410,23 +1496,26 @@ export const VSX_ING_001 = defineRule({
     }
     for (const vs of ownVirtualServices(index)) {
       if (asArray(vs.spec.gateways).length === 0) continue;
-      for (const r of rulesOf(vs, 'http')) {
-        asArray(r.rule.route).forEach((rd, k) => {
-          const d = asRecord(asRecord(rd).destination);
-          const h = asString(d.host) ?? '';
-          if (asString(d.subset)) return;
-          for (const v of subsetDests.get(h) ?? []) {
-            const key = `${vs.order}|${v.order}`;
-            if (coded.has(key)) continue;
-            coded.add(key);
-            ctx.report({
-              object: vs,
-              path: `${r.path}.route[${k}].destination.host`,
-              message: `traffic of this gateway virtual service to ${q(h)} does not use the subset routing of virtual service ${nsOf(index, v)}/${v.name}: gateways apply only their own virtual service`,
-              fix: 'repeat the subset split (destination subsets and weights) in this gateway virtual service, or add the gateway to the mesh virtual service gateways',
-            });
-          }
-        });
+      // http route destinations from the shared walk (a route entry without a destination record has host '', which
+      // no VirtualService routes to a subset)
+      for (const use of destinationsOf(vs)) {
+        if (use.section !== 'http' || use.mirror) continue;
+        const d = use.destination;
+        if (asString(d.subset)) continue;
+        const h = asString(d.host) ?? '';
+        const vsList = subsetDests.get(h);
+        if (vsList === undefined) continue;
+        for (const v of vsList) {
+          const key = `${vs.order}|${v.order}`;
+          if (coded.has(key)) continue;
+          coded.add(key);
+          ctx.report({
+            object: vs,
+            path: `${use.path}.host`,
+            message: `traffic of this gateway virtual service to ${q(h)} does not use the subset routing of virtual service ${nsOf(index, v)}/${v.name}: gateways apply only their own virtual service`,
+            fix: 'repeat the subset split (destination subsets and weights) in this gateway virtual service, or add the gateway to the mesh virtual service gateways',
+          });
+        }
       }
     }
     // mesh VSs whose subset destinations are subsets of the VS host itself (reviews → reviews v1/v2). The egress
@@ -1434,15 +1523,15 @@ export const VSX_ING_001 = defineRule({
     const splitting = new HostIndex<VsFacts>();
     for (const vf of f.all) {
       if (!vf.mesh) continue;
-      const split = new Set<string>();
-      eachDestination(vf.vs, (d) => {
-        const sub = asString(d.destination.subset);
+      let split: Set<string> | undefined;
+      for (const d of destinationsOf(vf.vs)) {
+        if (d.mirror || !asString(d.destination.subset)) continue;
         const dh = destHost(d);
-        if (d.mirror || !sub || !dh) return;
+        if (!dh) continue;
         const dfqdn = resolveShortName(dh, vf.ns);
-        for (const h of vf.hosts) if (nameSubsetOf(dfqdn, h.resolved) || nameSubsetOf(h.resolved, dfqdn)) split.add(h.resolved);
-      });
-      for (const h of split) splitting.add(h, vf);
+        for (const h of vf.hosts) if (nameSubsetOf(dfqdn, h.resolved) || nameSubsetOf(h.resolved, dfqdn)) (split ??= new Set()).add(h.resolved);
+      }
+      if (split) for (const h of split) splitting.add(h, vf);
     }
     // IST0140 concerns ingress: a VS bound only to egress gateways forwards to the external host by design
     const ingressBound = (vf: VsFacts) => vf.gateways.some((g) => !g.gateway || index.workloadsFor(g.gateway).length === 0 ||
@@ -1450,13 +1539,15 @@ export const VSX_ING_001 = defineRule({
     for (const vs of ownVirtualServices(index)) {
       const vf = f.byVs.get(vs);
       if (!vf || vf.gateways.length === 0 || !ingressBound(vf)) continue;
-      eachDestination(vs, (d) => {
-        if (d.mirror || asString(d.destination.subset)) return;
+      for (const d of destinationsOf(vs)) {
+        if (d.mirror || asString(d.destination.subset)) continue;
         const host = destHost(d);
-        if (!host) return;
+        if (!host) continue;
         const fqdn = resolveShortName(host, vf.ns);
-        const mesh = splitting.query(fqdn).filter((m) => m !== vf && m.hosts.some((h) => nameSubsetOf(fqdn, h.resolved)) && !coded.has(`${vs.order}|${m.vs.order}`));
-        if (mesh.length === 0) return;
+        const splitters = splitting.query(fqdn);
+        if (splitters.length === 0) continue; // the usual answer: no filter (and closure) per destination
+        const mesh = splitters.filter((m) => m !== vf && m.hosts.some((h) => nameSubsetOf(fqdn, h.resolved)) && !coded.has(`${vs.order}|${m.vs.order}`));
+        if (mesh.length === 0) continue;
         ctx.report({
           object: vs,
           path: `${d.path}.host`,
@@ -1464,7 +1555,7 @@ export const VSX_ING_001 = defineRule({
           message: `gateway traffic to ${q(host)} does not use the subset routing of mesh virtual service ${mesh.map((m) => `${m.ns}/${m.vs.name}`).join(', ')}: gateways apply only their own virtual service`,
           fix: 'repeat the subset split (destination subsets and weights) in this gateway virtual service, or add the gateway to the mesh virtual service gateways',
         });
-      });
+      }
     }
   },
 });

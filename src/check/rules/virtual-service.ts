@@ -113,6 +113,7 @@ interface VsWalk {
   tcp?: readonly RuleAt[];
   tls?: readonly RuleAt[];
   matches?: readonly MatchAt[];
+  gatewayMatches?: readonly MatchAt[];
   destinations?: readonly DestinationUse[];
   hosts?: readonly { host: string; index: number }[];
 }
@@ -121,7 +122,7 @@ function walkOf(vs: IndexedObject): VsWalk {
   let w = vs.walk as VsWalk | undefined;
   if (!w) {
     // every field present from the start: one object shape for all walks
-    w = { http: undefined, tcp: undefined, tls: undefined, matches: undefined, destinations: undefined, hosts: undefined };
+    w = { http: undefined, tcp: undefined, tls: undefined, matches: undefined, gatewayMatches: undefined, destinations: undefined, hosts: undefined };
     vs.walk = w;
   }
   return w;
@@ -144,15 +145,36 @@ export function matchesOf(vs: IndexedObject): readonly MatchAt[] {
     const out: MatchAt[] = [];
     for (const section of SECTIONS) {
       for (const r of rulesOf(vs, section)) {
-        asArray(r.rule.match).forEach((m, j) => {
+        const list = asArray(r.rule.match);
+        for (let j = 0; j < list.length; j++) {
+          const m = list[j];
           if (isRecord(m)) out.push({ section, rule: r.rule, ruleIndex: r.index, match: m, index: j, path: matchPath(section, r.index, j) });
-        });
+        }
       }
     }
     w.matches = out;
   }
   return w.matches;
 }
+
+/**
+ * The match entries of {@link matchesOf} with a non-empty `gateways` list: four rules read match.gateways, and most
+ * matches have none, so they walk this short list instead of every match.
+ */
+export function gatewayMatchesOf(vs: IndexedObject): readonly MatchAt[] {
+  const w = walkOf(vs);
+  if (!w.gatewayMatches) {
+    const all = matchesOf(vs);
+    let out: MatchAt[] | undefined;
+    for (const m of all) {
+      if (asArray(m.match.gateways).length > 0) (out ??= []).push(m);
+    }
+    w.gatewayMatches = out ?? NO_MATCHES;
+  }
+  return w.gatewayMatches;
+}
+
+const NO_MATCHES: readonly MatchAt[] = Object.freeze([]);
 
 /** Calls `fn` for every match entry (records only) of every http/tcp/tls rule. */
 export function eachMatch(vs: IndexedObject, fn: (m: MatchAt) => void): void {
@@ -177,17 +199,20 @@ export function destinationsOf(vs: IndexedObject): readonly DestinationUse[] {
     const out: DestinationUse[] = [];
     for (const section of SECTIONS) {
       for (const r of rulesOf(vs, section)) {
-        asArray(r.rule.route).forEach((rd, k) => {
-          const d = asRecord(rd).destination;
-          if (!isRecord(d)) return;
-          out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false });
-        });
+        const route = asArray(r.rule.route);
+        for (let k = 0; k < route.length; k++) {
+          const rd = route[k];
+          const d = isRecord(rd) ? rd.destination : undefined;
+          if (isRecord(d)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false });
+        }
         if (section !== 'http') continue;
         if (isRecord(r.rule.mirror)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true });
-        asArray(r.rule.mirrors).forEach((m, k) => {
-          const d = asRecord(m).destination;
+        const mirrors = asArray(r.rule.mirrors);
+        for (let k = 0; k < mirrors.length; k++) {
+          const m = mirrors[k];
+          const d = isRecord(m) ? m.destination : undefined;
           if (isRecord(d)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: `${r.path}.mirrors[${k}].destination`, mirror: true });
-        });
+        }
       }
     }
     w.destinations = out;
@@ -532,7 +557,7 @@ export const VS_GW_001 = defineRule({
     };
     for (const vs of ownVirtualServices(ctx.index)) {
       checkList(vs, vs.spec.gateways, 'spec.gateways', '');
-      for (const m of matchesOf(vs)) checkList(vs, m.match.gateways, m.path, '.gateways');
+      for (const m of gatewayMatchesOf(vs)) checkList(vs, m.match.gateways, m.path, '.gateways');
     }
   },
 });
@@ -1163,12 +1188,34 @@ function isCondition(k: string, v: unknown): boolean {
   return true;
 }
 
+/** The conditions of a match (the fields {@link isCondition} keeps) as a copy. */
 function matchConditions(m: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(m)) {
     if (isCondition(k, v)) out[k] = v;
   }
   return out;
+}
+
+/**
+ * The conditions of a match as {@link matchImplies} reads them: `undefined` stands for the match itself read through
+ * {@link conditionOf} (no copy per match: VS-ORDER-001 asks for every match of every rule). Only a match with an own
+ * `__proto__` key gets the copy, whose prototype that key then sets, so lookups in it behave as they always did.
+ */
+type Conditions = Record<string, unknown> | undefined;
+
+function conditionsOf(m: Record<string, unknown>): Conditions {
+  return Object.prototype.hasOwnProperty.call(m, '__proto__') ? matchConditions(m) : undefined;
+}
+
+/** An empty record: what a copy of the conditions answers for a field that is not one of them. */
+const NO_CONDITIONS: Record<string, unknown> = {};
+
+/** `matchConditions(m)[k]`, read from the match itself (see {@link Conditions}). */
+function conditionOf(m: Record<string, unknown>, c: Conditions, k: string): unknown {
+  if (c) return c[k];
+  const v = m[k];
+  return isCondition(k, v) ? v : NO_CONDITIONS[k];
 }
 
 /** True when StringMatch `a` matches every value StringMatch `b` matches. */
@@ -1203,42 +1250,51 @@ function mapImplies(a: unknown, b: unknown, ci: boolean): boolean {
 }
 
 /** True when every request match `b` selects is also selected by the earlier match `a` (conservative). */
-function matchImplies(a: Record<string, unknown>, ac: Record<string, unknown>, b: Record<string, unknown>, bc: Record<string, unknown>): boolean {
-  // ac, bc: matchConditions of a and b, computed once per match by the caller (this runs per pair)
-  for (const [k, v] of Object.entries(ac)) {
-    switch (k) {
-      case 'uri':
-        if (!isSet(bc.uri) || !stringMatchImplies(v, bc.uri, a.ignoreUriCase === true, b.ignoreUriCase === true)) return false;
-        break;
-      case 'ignoreUriCase':
-        break; // compared with uri
-      case 'scheme': case 'method': case 'authority':
-        if (!isSet(bc[k]) || !stringMatchImplies(v, bc[k])) return false;
-        break;
-      case 'headers':
-        if (!mapImplies(v, bc.headers, true)) return false;
-        break;
-      case 'queryParams':
-        if (!mapImplies(v, bc.queryParams, false)) return false;
-        break;
-      case 'sourceLabels': {
-        const bl = asRecord(bc.sourceLabels);
-        for (const [lk, lv] of Object.entries(asRecord(v))) if (bl[lk] !== lv) return false;
-        break;
-      }
-      case 'gateways': case 'sniHosts': case 'destinationSubnets': {
-        const bl = asArray(bc[k]);
-        if (bl.length === 0) return false;
-        const al = asArray(v);
-        const covered = (x: unknown) => al.some((y) => (k === 'sniHosts' && typeof x === 'string' && typeof y === 'string' ? nameSubsetOf(x, y) : y === x));
-        if (!bl.every(covered)) return false;
-        break;
-      }
-      default:
-        if (canonical(v) !== canonical(bc[k])) return false;
-    }
+function matchImplies(a: Record<string, unknown>, ac: Conditions, b: Record<string, unknown>, bc: Conditions): boolean {
+  // ac, bc: conditionsOf a and b, computed once per match by the caller (this runs per pair)
+  if (ac) {
+    for (const [k, v] of Object.entries(ac)) if (!conditionImplied(a, k, v, b, bc)) return false;
+    return true;
+  }
+  for (const k of Object.keys(a)) {
+    const v = a[k];
+    if (isCondition(k, v) && !conditionImplied(a, k, v, b, bc)) return false;
   }
   return true;
+}
+
+/** True when condition `k` (value `v`) of match `a` holds for every request match `b` selects. */
+function conditionImplied(a: Record<string, unknown>, k: string, v: unknown, b: Record<string, unknown>, bc: Conditions): boolean {
+  switch (k) {
+    case 'uri': {
+      const bu = conditionOf(b, bc, 'uri');
+      return isSet(bu) && stringMatchImplies(v, bu, a.ignoreUriCase === true, b.ignoreUriCase === true);
+    }
+    case 'ignoreUriCase':
+      return true; // compared with uri
+    case 'scheme': case 'method': case 'authority': {
+      const bv = conditionOf(b, bc, k);
+      return isSet(bv) && stringMatchImplies(v, bv);
+    }
+    case 'headers':
+      return mapImplies(v, conditionOf(b, bc, 'headers'), true);
+    case 'queryParams':
+      return mapImplies(v, conditionOf(b, bc, 'queryParams'), false);
+    case 'sourceLabels': {
+      const bl = asRecord(conditionOf(b, bc, 'sourceLabels'));
+      for (const [lk, lv] of Object.entries(asRecord(v))) if (bl[lk] !== lv) return false;
+      return true;
+    }
+    case 'gateways': case 'sniHosts': case 'destinationSubnets': {
+      const bl = asArray(conditionOf(b, bc, k));
+      if (bl.length === 0) return false;
+      const al = asArray(v);
+      const covered = (x: unknown) => al.some((y) => (k === 'sniHosts' && typeof x === 'string' && typeof y === 'string' ? nameSubsetOf(x, y) : y === x));
+      return bl.every(covered);
+    }
+    default:
+      return canonical(v) === canonical(conditionOf(b, bc, k));
+  }
 }
 
 /** True when the match's only condition (ignoreUriCase aside) is none, or a uri matching every path. */
@@ -1267,9 +1323,16 @@ function overlapString(v: unknown): string {
 /** The overlap form of an absent header/query map (most matches have none). */
 const NO_MAP: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
+/** A prefix match recorded for the overlap pass; the fields compared after the prefix are read on first use. */
 interface OverlapMatch {
   readonly path: string;
   readonly prefix: string;
+  readonly match: Record<string, unknown>;
+  /** {@link overlapRest}, once a pair passes the prefix test (few do: most prefixes do not nest) */
+  rest?: OverlapRest;
+}
+
+interface OverlapRest {
   readonly port: string;
   readonly method: string;
   readonly authority: string;
@@ -1279,21 +1342,29 @@ interface OverlapMatch {
 function overlapRecord(m: Record<string, unknown>, path: string): OverlapMatch | undefined {
   const prefix = asString(asRecord(m.uri).prefix);
   if (!prefix) return undefined;
+  return { path, prefix, match: m, rest: undefined };
+}
+
+function overlapRest(o: OverlapMatch): OverlapRest {
+  if (o.rest) return o.rest;
+  const m = o.match;
   const mapOf = (x: unknown): Record<string, string> =>
     (isRecord(x) ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, overlapString(v)])) : NO_MAP);
-  return {
-    path,
-    prefix,
+  o.rest = {
     port: String(asNumber(m.port) ?? 0),
     method: isRecord(m.method) ? overlapString(m.method) : 'exact:GET',
     authority: overlapString(m.authority),
     maps: [mapOf(m.headers), mapOf(m.queryParams), mapOf(m.withoutHeaders)],
   };
+  return o.rest;
 }
 
 /** ISTIOCTL-PARITY §5: B (later) is covered by A (earlier). */
-function overlapCovers(a: OverlapMatch, b: OverlapMatch): boolean {
-  if (a.prefix === b.prefix || !b.prefix.startsWith(a.prefix) || a.port !== b.port) return false;
+function overlapCovers(ao: OverlapMatch, bo: OverlapMatch): boolean {
+  if (ao.prefix === bo.prefix || !bo.prefix.startsWith(ao.prefix)) return false;
+  const a = overlapRest(ao);
+  const b = overlapRest(bo);
+  if (a.port !== b.port) return false;
   if (a.method !== b.method && !a.method.startsWith(b.method)) return false;
   if (a.authority !== b.authority && !a.authority.startsWith(b.authority)) return false;
   return a.maps.every((am, i) => {
@@ -1309,7 +1380,6 @@ function overlapCovers(a: OverlapMatch, b: OverlapMatch): boolean {
 function parityMatchKey(m: Record<string, unknown>): string {
   return canonical(m, 'name');
 }
-
 /**
  * VS-ORDER-001. IST0130 / IST0131 as istioctl computes them (ISTIOCTL-PARITY §5), per section: a second match-less
  * rule, a rule with matches after a match-less one, a match equal (all fields but `name`) to an earlier one (IST0131),
@@ -1326,99 +1396,128 @@ export const VS_ORDER_001 = defineRule({
     for (const vs of ownVirtualServices(ctx.index)) {
       for (const section of SECTIONS) {
         const rules = rulesOf(vs, section);
-        if (rules.length === 0) continue; // nothing to walk: skip the per-section sets and closures
-        const coded = new Set<string>();
-        const report = (path: string, code: string, message: string, fix: string) => {
-          coded.add(path);
-          ctx.report({ object: vs, path, code, message, fix });
-        };
-        // --- istioctl's walk ---
-        let matchless: string | undefined;
-        const seen = new Map<string, string>();
-        // the first match of the section is keyed only when a second one comes (a lone match duplicates nothing;
-        // most tcp and tls sections have one)
-        let first: { readonly m: unknown; readonly mp: string } | undefined;
-        const recorded: OverlapMatch[] = [];
-        for (const r of rules) {
-          const matches = asArray(r.rule.match);
-          if (matches.length === 0) {
-            if (matchless !== undefined) report(r.path, 'IST0130', `${section} rule ${r.path} is never used: only the last rule can have no matches (${matchless} has none)`, `merge it into ${matchless}, or give one of them a match`);
-            matchless = r.path;
-            continue;
-          }
-          if (matchless !== undefined) {
-            report(r.path, 'IST0130', `${section} rule ${r.path} is never used: the route without matches ${matchless} is defined before it`, `move ${matchless} to the end of spec.${section}`);
-            continue;
-          }
-          let dups = 0;
-          matches.forEach((m, j) => {
-            const mp = matchPath(section, r.index, j);
-            if (seen.size === 0 && first === undefined) {
-              first = { m, mp };
-            } else {
-              if (first !== undefined) {
-                seen.set(parityMatchKey(asRecord(first.m)), first.mp);
-                first = undefined;
-              }
-              const key = parityMatchKey(asRecord(m));
-              const dup = seen.get(key);
-              if (dup !== undefined) {
-                dups++;
-                report(mp, 'IST0131', `${section} match ${mp} duplicates ${dup}, so it is never used`, 'remove the duplicate match (or the rule)');
-                return;
-              }
-              seen.set(key, mp);
-            }
-            if (section === 'http') {
-              const o = overlapRecord(asRecord(m), mp);
-              if (o && recorded.length < 500) recorded.push(o);
-            }
-          });
-          if (dups === matches.length) report(r.path, 'IST0130', `${section} rule ${r.path} is never used: all its matches are used by prior rules`, 'remove the rule or reorder the rules');
-        }
-        for (let i = 0; i < recorded.length; i++) {
-          for (let j = i + 1; j < recorded.length; j++) {
-            if (!overlapCovers(recorded[i], recorded[j])) continue;
-            report(recorded[j].path, 'IST0131', `${section} match ${recorded[j].path} is covered by the earlier prefix match ${recorded[i].path}, so it is never used`, `move this rule before ${recorded[i].path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific`);
-          }
-        }
-        // --- knowledge beyond istioctl (uncoded) ---
-        const earlier: { match: Record<string, unknown>; cond: Record<string, unknown>; rule: number; path: string }[] = [];
-        let catchAll: string | undefined;
-        for (const r of rules) {
-          const matches = asArray(r.rule.match).filter(isRecord);
-          if (asArray(r.rule.match).length === 0) break; // istioctl's walk covers what follows a match-less rule
-          if (catchAll !== undefined) {
-            if (!coded.has(r.path)) {
-              ctx.report({
-                object: vs,
-                path: r.path,
-                code: '',
-                message: `${section} rule ${r.path} is never used: ${catchAll} before it matches every request`,
-                fix: `move the catch-all rule ${catchAll} to the end of spec.${section}, or give it a match`,
-              });
-            }
-            continue;
-          }
-          asArray(r.rule.match).forEach((m, j) => {
-            if (!isRecord(m)) return;
-            const mp = matchPath(section, r.index, j);
-            const cond = matchConditions(m);
-            const shadow = !coded.has(mp) && earlier.length <= 500
-              ? earlier.find((e) => e.rule !== r.index && matchImplies(e.match, e.cond, m, cond))
-              : undefined;
-            if (shadow) {
-              ctx.report({ object: vs, path: mp, code: '', message: `${section} match ${mp} is shadowed by the broader earlier match ${shadow.path}, so it is never used`, fix: `move this rule before ${shadow.path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific` });
-              return;
-            }
-            earlier.push({ match: m, cond, rule: r.index, path: mp });
-          });
-          if (matches.some(isCatchAll)) catchAll = `${r.path} (catch-all match)`;
-        }
+        if (rules.length > 0) checkSectionOrder(ctx, vs, section, rules); // nothing to walk otherwise
       }
     }
   },
 });
+
+/** An earlier match of the uncoded shadowing pass. */
+interface EarlierMatch {
+  readonly match: Record<string, unknown>;
+  readonly cond: Conditions;
+  readonly rule: number;
+  readonly path: string;
+}
+
+/** VS-ORDER-001 on one non-empty section (plain loops, sets and records created only when needed: runs per VS). */
+function checkSectionOrder(ctx: RuleContext, vs: IndexedObject, section: Section, rules: readonly RuleAt[]): void {
+  let coded: Set<string> | undefined; // paths with a coded finding
+  const report = (path: string, code: string, message: string, fix: string) => {
+    (coded ??= new Set()).add(path);
+    ctx.report({ object: vs, path, code, message, fix });
+  };
+  // --- istioctl's walk ---
+  let matchless: string | undefined;
+  let seen: Map<string, string> | undefined;
+  // the first match of the section is keyed only when a second one comes (a lone match duplicates nothing; most tcp
+  // and tls sections have one)
+  let firstPath: string | undefined;
+  let firstMatch: unknown;
+  let recorded: OverlapMatch[] | undefined;
+  for (const r of rules) {
+    const matches = asArray(r.rule.match);
+    if (matches.length === 0) {
+      if (matchless !== undefined) report(r.path, 'IST0130', `${section} rule ${r.path} is never used: only the last rule can have no matches (${matchless} has none)`, `merge it into ${matchless}, or give one of them a match`);
+      matchless = r.path;
+      continue;
+    }
+    if (matchless !== undefined) {
+      report(r.path, 'IST0130', `${section} rule ${r.path} is never used: the route without matches ${matchless} is defined before it`, `move ${matchless} to the end of spec.${section}`);
+      continue;
+    }
+    let dups = 0;
+    for (let j = 0; j < matches.length; j++) {
+      const m = matches[j];
+      const mp = matchPath(section, r.index, j);
+      if (seen === undefined && firstPath === undefined) {
+        firstPath = mp;
+        firstMatch = m;
+      } else {
+        if (seen === undefined) {
+          seen = new Map();
+          seen.set(parityMatchKey(asRecord(firstMatch)), firstPath!);
+        }
+        const key = parityMatchKey(asRecord(m));
+        const dup = seen.get(key);
+        if (dup !== undefined) {
+          dups++;
+          report(mp, 'IST0131', `${section} match ${mp} duplicates ${dup}, so it is never used`, 'remove the duplicate match (or the rule)');
+          continue;
+        }
+        seen.set(key, mp);
+      }
+      if (section === 'http') {
+        const o = overlapRecord(asRecord(m), mp);
+        if (o) {
+          recorded ??= [];
+          if (recorded.length < 500) recorded.push(o);
+        }
+      }
+    }
+    if (dups === matches.length) report(r.path, 'IST0130', `${section} rule ${r.path} is never used: all its matches are used by prior rules`, 'remove the rule or reorder the rules');
+  }
+  if (recorded) {
+    for (let i = 0; i < recorded.length; i++) {
+      for (let j = i + 1; j < recorded.length; j++) {
+        if (!overlapCovers(recorded[i], recorded[j])) continue;
+        report(recorded[j].path, 'IST0131', `${section} match ${recorded[j].path} is covered by the earlier prefix match ${recorded[i].path}, so it is never used`, `move this rule before ${recorded[i].path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific`);
+      }
+    }
+  }
+  // --- knowledge beyond istioctl (uncoded) ---
+  const earlier: EarlierMatch[] = [];
+  let catchAll: string | undefined;
+  for (const r of rules) {
+    const matches = asArray(r.rule.match);
+    if (matches.length === 0) break; // istioctl's walk covers what follows a match-less rule
+    if (catchAll !== undefined) {
+      if (!coded?.has(r.path)) {
+        ctx.report({
+          object: vs,
+          path: r.path,
+          code: '',
+          message: `${section} rule ${r.path} is never used: ${catchAll} before it matches every request`,
+          fix: `move the catch-all rule ${catchAll} to the end of spec.${section}, or give it a match`,
+        });
+      }
+      continue;
+    }
+    let anyCatchAll = false;
+    for (let j = 0; j < matches.length; j++) {
+      const m = matches[j];
+      if (!isRecord(m)) continue;
+      if (!anyCatchAll && isCatchAll(m)) anyCatchAll = true;
+      const mp = matchPath(section, r.index, j);
+      const cond = conditionsOf(m);
+      let shadow: EarlierMatch | undefined;
+      if (!coded?.has(mp) && earlier.length <= 500) {
+        for (const e of earlier) {
+          if (e.rule !== r.index && matchImplies(e.match, e.cond, m, cond)) {
+            shadow = e;
+            break;
+          }
+        }
+      }
+      if (shadow) {
+        ctx.report({ object: vs, path: mp, code: '', message: `${section} match ${mp} is shadowed by the broader earlier match ${shadow.path}, so it is never used`, fix: `move this rule before ${shadow.path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific` });
+        continue;
+      }
+      earlier.push({ match: m, cond, rule: r.index, path: mp });
+    }
+    if (anyCatchAll) catchAll = `${r.path} (catch-all match)`;
+  }
+}
 
 export const VS_EXP_001 = defineRule({
   id: 'VS-EXP-001',
