@@ -66,6 +66,8 @@ interface Facts {
   readonly byGateway: Map<IndexedObject, VsFacts[]>;
   /** Istio Gateways by metadata.name */
   readonly gatewaysByName: Map<string, IndexedObject[]>;
+  /** the last answer of {@link parityServerHosts} */
+  lastParityHosts?: { readonly gw: IndexedObject; readonly entryNs: string; readonly out: ParityServerHosts };
 }
 
 const factsCache = new WeakMap<MeshIndex, Facts>();
@@ -144,7 +146,7 @@ function facts(index: MeshIndex): Facts {
       push(byGateway, g.gateway, vf);
     }
   }
-  f = { all, byVs, byGateway, gatewaysByName };
+  f = { all, byVs, byGateway, gatewaysByName, lastParityHosts: undefined };
   factsCache.set(index, f);
   return f;
 }
@@ -296,7 +298,12 @@ function parityGatewayEntries(index: MeshIndex, vs: IndexedObject): readonly Par
   // four rules ask for every VirtualService: kept with its facts
   const vf = facts(index).byVs.get(vs);
   if (!vf) return readParityGatewayEntries(index, vs);
-  return vf.parityEntries ?? (vf.parityEntries = readParityGatewayEntries(index, vs));
+  return parityEntriesOf(index, vf);
+}
+
+/** {@link parityGatewayEntries} of a VirtualService with facts. */
+function parityEntriesOf(index: MeshIndex, vf: VsFacts): readonly ParityGatewayEntry[] {
+  return vf.parityEntries ?? (vf.parityEntries = readParityGatewayEntries(index, vf.vs));
 }
 
 function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject): ParityGatewayEntry[] {
@@ -406,7 +413,16 @@ interface ParityServerHosts {
 const parityHostsCache = new WeakMap<MeshIndex, Map<IndexedObject, Map<string, ParityServerHosts>>>();
 
 /** The server hosts of `gw` (named from namespace `entryNs`, which `./` refers to), cached per index. */
-function parityServerHosts(index: MeshIndex, gw: IndexedObject, entryNs: string): ParityServerHosts {
+function parityServerHosts(index: MeshIndex, f: Facts, gw: IndexedObject, entryNs: string): ParityServerHosts {
+  // tenants name one shared gateway from one namespace: the last answer usually serves (no three lookups per entry)
+  const last = f.lastParityHosts;
+  if (last !== undefined && last.gw === gw && last.entryNs === entryNs) return last.out;
+  const out = parityServerHostsOf(index, gw, entryNs);
+  f.lastParityHosts = { gw, entryNs, out };
+  return out;
+}
+
+function parityServerHostsOf(index: MeshIndex, gw: IndexedObject, entryNs: string): ParityServerHosts {
   let perGw = parityHostsCache.get(index);
   if (!perGw) {
     perGw = new Map();
@@ -465,18 +481,19 @@ function someGatewayAdmits(index: MeshIndex, vf: VsFacts, host: number): boolean
 }
 
 /** ISTIOCTL-PARITY §6: does a gateway entry admit any VS host (istioctl's IST0132 test)? */
-function parityEntryMatches(index: MeshIndex, vs: IndexedObject, e: ParityGatewayEntry): boolean {
-  const vsHosts = asStringArray(vs.spec.hosts);
-  const vsNs = nsOf(index, vs);
+function parityEntryMatches(index: MeshIndex, f: Facts, vf: VsFacts, e: ParityGatewayEntry): boolean {
+  // vf.hosts: the string hosts of spec.hosts, in order
+  const vsHosts = vf.hosts;
   if (!e.istio && e.k8s) {
     const listeners = asArray(e.k8s.spec.listeners).map(asRecord);
     if (listeners.some((l) => !asString(l.hostname))) return true;
-    return listeners.some((l) => vsHosts.some((h) => parityOverlap(asString(l.hostname) ?? '', h)));
+    return listeners.some((l) => vsHosts.some((h) => parityOverlap(asString(l.hostname) ?? '', h.host)));
   }
   if (!e.istio) return false;
-  const gwHosts = parityServerHosts(index, e.istio, e.namespace);
-  const scoped = gwHosts.byNamespace.get(vsNs);
-  return vsHosts.some((h) => gwHosts.any.overlapsAny(h) || (scoped !== undefined && scoped.overlapsAny(h)));
+  const gwHosts = parityServerHosts(index, f, e.istio, e.namespace);
+  const scoped = gwHosts.byNamespace.get(vf.ns);
+  for (const h of vsHosts) if (gwHosts.any.overlapsAny(h.host) || (scoped !== undefined && scoped.overlapsAny(h.host))) return true;
+  return false;
 }
 
 /**
@@ -541,11 +558,11 @@ export const VSX_GW_002 = defineRule({
     for (const vs of ownVirtualServices(index)) {
       const vf = f.byVs.get(vs);
       if (!vf) continue;
-      for (const e of parityGatewayEntries(index, vs)) {
+      for (const e of parityEntriesOf(index, vf)) {
         if (e.internal) continue;
         const exists = e.istio !== undefined || e.k8s !== undefined;
         if (!exists && !gatewayAbsenceKnown(index, vs, e.namespace)) continue;
-        if (parityEntryMatches(index, vs, e)) continue;
+        if (parityEntryMatches(index, f, vf, e)) continue;
         const hosts = vf.hosts.map((h) => h.host);
         const hint = e.istio ? vf.hosts.map((h) => scopeHint(index, e.istio!, h.resolved, vf.ns)).find((x) => x !== '') ?? '' : '';
         ctx.report({
@@ -1294,11 +1311,28 @@ function subsetKey(ns: string, h: string): string {
   let k = clusterSubsetKeys.get(h);
   if (k === undefined) {
     if (clusterSubsetKeys.size >= 100_000) clusterSubsetKeys.clear();
-    const m = /^(.+)\.(.+)\.svc\.cluster\.local$/.exec(h);
-    k = m ? `${m[2]}/${m[1]}` : null;
+    k = clusterSubsetKey(h);
     clusterSubsetKeys.set(h, k);
   }
   return k ?? `${ns}/${h}`;
+}
+
+const CLUSTER_SUFFIX = '.svc.cluster.local';
+const CLUSTER_KEY = /^(.+)\.(.+)\.svc\.cluster\.local$/;
+
+/**
+ * `ns/name` of `name.ns.svc.cluster.local` as {@link CLUSTER_KEY} splits it (the name greedy: the last dot that leaves a
+ * non-empty namespace), or null. Without the regex on the usual host (one per DestinationRule): it backtracks.
+ */
+function clusterSubsetKey(h: string): string | null {
+  if (!h.endsWith(CLUSTER_SUFFIX)) return null;
+  const rest = h.slice(0, h.length - CLUSTER_SUFFIX.length);
+  if (/[\n\r\u2028\u2029]/.test(rest)) { // `.` of the regex does not match line terminators
+    const m = CLUSTER_KEY.exec(h);
+    return m ? `${m[2]}/${m[1]}` : null;
+  }
+  const dot = rest.lastIndexOf('.', rest.length - 2);
+  return dot >= 1 ? `${rest.slice(dot + 1)}/${rest.slice(0, dot)}` : null;
 }
 
 /**
@@ -1348,9 +1382,15 @@ function definedSubsets(index: MeshIndex): DefinedSubsets {
 /** True when a DestinationRule under `key` defines `subset` (a non-empty name, as routes give it). */
 function isDefinedSubset(d: DefinedSubsets, key: string, subset: string): boolean {
   if (d.pairs) return d.pairs.has(`${key}|${subset}`);
-  const drs = d.byKey.get(key);
+  return keyDefinesSubset(d.byKey.get(key), subset);
+}
+
+/** True when one of the DestinationRules of a key ({@link DefinedSubsets.byKey}) defines `subset`. */
+function keyDefinesSubset(drs: IndexedObject | IndexedObject[] | undefined, subset: string): boolean {
   if (drs === undefined) return false;
-  return Array.isArray(drs) ? drs.some((dr) => definesSubset(dr, subset)) : definesSubset(drs, subset);
+  if (!Array.isArray(drs)) return definesSubset(drs, subset);
+  for (const dr of drs) if (definesSubset(dr, subset)) return true;
+  return false;
 }
 
 /**
@@ -1383,7 +1423,8 @@ export const VSX_SUB_001 = defineRule({
         const host = asString(d.destination.host) ?? '';
         if (last === undefined || last.host !== host) {
           const fqdn = resolveShortName(host, vf.ns);
-          last = { host, fqdn, candidates: host ? drs.query(fqdn) : NO_DRS, key: subsetKey(vf.ns, host) };
+          const key = subsetKey(vf.ns, host);
+          last = { host, fqdn, candidates: host ? drs.query(fqdn) : NO_DRS, key, keyed: defined.pairs ? undefined : defined.byKey.get(key) };
         }
         checkSubset(ctx, index, vf, d, subset, last, defined);
       }
@@ -1400,6 +1441,8 @@ interface SubsetHost {
   readonly candidates: readonly DrHost[];
   /** {@link subsetKey} of the host */
   readonly key: string;
+  /** the DestinationRules under key (when {@link DefinedSubsets.byKey} answers) */
+  readonly keyed: IndexedObject | IndexedObject[] | undefined;
 }
 
 const NO_DRS: readonly DrHost[] = Object.freeze([]);
@@ -1426,7 +1469,7 @@ function checkSubset(ctx: RuleContext, index: MeshIndex, vf: VsFacts, d: Destina
   const vs = vf.vs;
   const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
   const defining = host ? definingDrs(h.candidates, fqdn, subset) : NO_DRS;
-  if (!isDefinedSubset(defined, h.key, subset)) {
+  if (!(defined.pairs ? isDefinedSubset(defined, h.key, subset) : keyDefinesSubset(h.keyed, subset))) {
     if (defining.length > 0) {
       ctx.report({
         object: vs,

@@ -176,11 +176,6 @@ export function gatewayMatchesOf(vs: IndexedObject): readonly MatchAt[] {
 
 const NO_MATCHES: readonly MatchAt[] = Object.freeze([]);
 
-/** Calls `fn` for every match entry (records only) of every http/tcp/tls rule. */
-export function eachMatch(vs: IndexedObject, fn: (m: MatchAt) => void): void {
-  for (const m of matchesOf(vs)) fn(m);
-}
-
 /** A destination of a route or mirror. */
 export interface DestinationUse {
   readonly section: Section;
@@ -737,6 +732,7 @@ export const VS_HTTP_003 = defineRule({
     for (const vs of ownVirtualServices(ctx.index)) {
       for (const { rule, path } of rulesOf(vs, 'http')) {
         const rw = isRecord(rule.rewrite) ? rule.rewrite : undefined;
+        if (!rw && !isRecord(rule.headers)) continue; // nothing to check (most rules): no path string, no lists
         const p = `${path}.rewrite`;
         if (rw) {
           const uri = nonEmpty(rw.uri);
@@ -999,13 +995,20 @@ export const VS_DEST_001 = defineRule({
   summary: 'Destination host is not `*` and valid; subset a DNS label; port 1–65535',
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
-      eachDestination(vs, ({ destination: d, path }) => {
+      // a split over subsets names one host several times in a row: checked once per run
+      let lastHost: string | undefined;
+      let lastBad: string | undefined;
+      for (const { destination: d, path } of destinationsOf(vs)) {
         const host = d.host;
         if (typeof host === 'string') {
           if (host === '*') {
             ctx.report({ object: vs, path: `${path}.host`, message: 'destination.host "*" is not a service', fix: 'route to a concrete service host, e.g. reviews or reviews.bookinfo.svc.cluster.local' });
           } else {
-            const bad = wildcardDomainProblem(host);
+            if (host !== lastHost) {
+              lastHost = host;
+              lastBad = wildcardDomainProblem(host);
+            }
+            const bad = lastBad;
             if (bad) ctx.report({ object: vs, path: `${path}.host`, message: `destination.host ${q(host)} ${bad}`, fix: 'use a service name (reviews), an FQDN (reviews.bookinfo.svc.cluster.local) or a ServiceEntry host' });
           }
         }
@@ -1016,7 +1019,7 @@ export const VS_DEST_001 = defineRule({
         if (n !== undefined && n !== 0 && (!Number.isInteger(n) || n < 1 || n > 65535)) {
           ctx.report({ object: vs, path: `${path}.port.number`, message: `destination.port.number ${n} is not in 1–65535`, fix: 'use the service port (1–65535)' });
         }
-      });
+      }
     }
   },
 });
