@@ -66,6 +66,8 @@ interface Facts {
   readonly byGateway: Map<IndexedObject, VsFacts[]>;
   /** Istio Gateways by metadata.name */
   readonly gatewaysByName: Map<string, IndexedObject[]>;
+  /** {@link ParityTarget} of each `ns/name` gateway entry, filled on use */
+  readonly parityTargets: Map<string, ParityTarget>;
   /** the last answer of {@link parityServerHosts} */
   lastParityHosts?: { readonly gw: IndexedObject; readonly entryNs: string; readonly out: ParityServerHosts };
 }
@@ -146,7 +148,7 @@ function facts(index: MeshIndex): Facts {
       push(byGateway, g.gateway, vf);
     }
   }
-  f = { all, byVs, byGateway, gatewaysByName, lastParityHosts: undefined };
+  f = { all, byVs, byGateway, gatewaysByName, parityTargets: new Map(), lastParityHosts: undefined };
   factsCache.set(index, f);
   return f;
 }
@@ -303,29 +305,37 @@ function parityGatewayEntries(index: MeshIndex, vs: IndexedObject): readonly Par
 
 /** {@link parityGatewayEntries} of a VirtualService with facts. */
 function parityEntriesOf(index: MeshIndex, vf: VsFacts): readonly ParityGatewayEntry[] {
-  return vf.parityEntries ?? (vf.parityEntries = readParityGatewayEntries(index, vf.vs));
+  return vf.parityEntries ?? (vf.parityEntries = readParityGatewayEntries(index, vf.vs, facts(index).parityTargets));
 }
 
-function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject): ParityGatewayEntry[] {
+/** What a `ns/name` entry resolves to, the same in every VirtualService naming it (its {@link ParityGatewayEntry}). */
+type ParityTarget = Omit<ParityGatewayEntry, 'raw' | 'index'>;
+
+function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject, shared?: Map<string, ParityTarget>): ParityGatewayEntry[] {
   const vsNs = nsOf(index, vs);
   const out: ParityGatewayEntry[] = [];
-  asArray(vs.spec.gateways).forEach((e, i) => {
-    if (typeof e !== 'string' || e === 'mesh') return;
+  const list = asArray(vs.spec.gateways);
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
+    if (typeof e !== 'string' || e === 'mesh') continue;
     const slash = e.indexOf('/');
-    const namespace = slash >= 0 ? e.slice(0, slash) : vsNs;
-    const name = slash >= 0 ? e.slice(slash + 1) : e;
-    const istio = index.get('Gateway', namespace, name);
-    const k8s = index.get('Gateway.gateway.networking.k8s.io', namespace, name);
-    out.push({
-      raw: e,
-      index: i,
-      namespace,
-      name,
-      internal: name.includes(INTERNAL_GATEWAY),
-      istio: istio && istio.group === 'networking.istio.io' ? istio : undefined,
-      k8s,
-    });
-  });
+    // an entry with a namespace resolves alike in every VirtualService: looked up once (tenants share a gateway)
+    let t = slash >= 0 ? shared?.get(e) : undefined;
+    if (!t) {
+      const namespace = slash >= 0 ? e.slice(0, slash) : vsNs;
+      const name = slash >= 0 ? e.slice(slash + 1) : e;
+      const istio = index.get('Gateway', namespace, name);
+      t = {
+        namespace,
+        name,
+        internal: name.includes(INTERNAL_GATEWAY),
+        istio: istio && istio.group === 'networking.istio.io' ? istio : undefined,
+        k8s: index.get('Gateway.gateway.networking.k8s.io', namespace, name),
+      };
+      if (slash >= 0) shared?.set(e, t);
+    }
+    out.push({ raw: e, index: i, namespace: t.namespace, name: t.name, internal: t.internal, istio: t.istio, k8s: t.k8s });
+  }
   return out;
 }
 
