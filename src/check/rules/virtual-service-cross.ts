@@ -9,8 +9,8 @@
  */
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
-import { definesSubset, subsetNames } from '../index/subsets';
 import { DrHost, destinationRuleHosts } from '../index/destination-rules';
+import { definesSubset, subsetNames } from '../index/subsets';
 import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, ScopedEntry, parityFqdn, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { Rule, RuleContext, defineRule } from '../rule';
@@ -1474,7 +1474,9 @@ function definingDrs(candidates: readonly DrHost[], fqdn: string, subset: string
 }
 
 /** VSX-SUB-001 on one destination with a subset. */
-function checkSubset(ctx: RuleContext, index: MeshIndex, vf: VsFacts, d: DestinationUse, subset: string, h: SubsetHost, defined: DefinedSubsets): void {
+function checkSubset(
+  ctx: RuleContext, index: MeshIndex, vf: VsFacts, d: DestinationUse, subset: string, h: SubsetHost, defined: DefinedSubsets,
+): void {
   const { host, fqdn } = h;
   const vs = vf.vs;
   const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';

@@ -198,7 +198,8 @@ export function destinationsOf(vs: IndexedObject): readonly DestinationUse[] {
         for (let k = 0; k < route.length; k++) {
           const rd = route[k];
           const d = isRecord(rd) ? rd.destination : undefined;
-          if (isRecord(d)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false });
+          if (!isRecord(d)) continue;
+          out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false });
         }
         if (section !== 'http') continue;
         if (isRecord(r.rule.mirror)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true });
