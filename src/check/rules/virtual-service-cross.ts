@@ -61,6 +61,8 @@ interface VsFacts {
 
 interface Facts {
   readonly all: readonly VsFacts[];
+  /** {@link all} but context objects: the VirtualServices rules report on (as ownVirtualServices, no lookup each) */
+  readonly own: readonly VsFacts[];
   readonly byVs: Map<IndexedObject, VsFacts>;
   /** VSs naming a Gateway at top level, oldest first */
   readonly byGateway: Map<IndexedObject, VsFacts[]>;
@@ -148,7 +150,7 @@ function facts(index: MeshIndex): Facts {
       push(byGateway, g.gateway, vf);
     }
   }
-  f = { all, byVs, byGateway, gatewaysByName, parityTargets: new Map(), lastParityHosts: undefined };
+  f = { all, own: all.filter((vf) => !vf.vs.isContext), byVs, byGateway, gatewaysByName, parityTargets: new Map(), lastParityHosts: undefined };
   factsCache.set(index, f);
   return f;
 }
@@ -565,9 +567,8 @@ export const VSX_GW_002 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf) continue;
+    for (const vf of f.own) {
+      const vs = vf.vs;
       for (const e of parityEntriesOf(index, vf)) {
         if (e.internal) continue;
         const exists = e.istio !== undefined || e.k8s !== undefined;
@@ -617,9 +618,8 @@ export const VSX_GW_003 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf) continue;
+    for (const vf of f.own) {
+      const vs = vf.vs;
       const missing = new Map<string, string[]>();
       for (const g of vf.gateways) {
         if (!g.gateway) continue;
@@ -670,9 +670,9 @@ export const VSX_GW_004 = defineRule({
       }
       return hi;
     };
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf || vf.hosts.length === 0) continue;
+    for (const vf of f.own) {
+      const vs = vf.vs;
+      if (vf.hosts.length === 0) continue;
       if (!vf.mesh) {
         for (const h of vf.hosts) {
           if (!isClusterLocal(h.resolved) || meshHosts.has(h.resolved.toLowerCase())) continue;
@@ -762,9 +762,9 @@ export const VSX_PORT_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf || vf.gateways.length === 0) continue;
+    for (const vf of f.own) {
+      const vs = vf.vs;
+      if (vf.gateways.length === 0) continue;
       for (const { section, match, path } of matchesOf(vs)) {
         const port = asNumber(match.port);
         if (port === undefined || port === 0) continue;
@@ -799,9 +799,9 @@ export const VSX_KIND_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf || vf.mesh || vf.gateways.length === 0) continue;
+    for (const vf of f.own) {
+      const vs = vf.vs;
+      if (vf.mesh || vf.gateways.length === 0) continue;
       const kinds = new Set<Section>();
       let anyServer = false;
       for (const g of vf.gateways) {
@@ -1130,9 +1130,8 @@ export const VSX_DEST_001 = defineRule({
     const { index } = ctx;
     const reg = registry(index);
     const f = facts(index);
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf) continue;
+    for (const vf of f.own) {
+      const vs = vf.vs;
       const ns = vf.ns;
       const dests = destinationsOf(vs);
       if (dests.length === 0) continue;
@@ -1203,9 +1202,8 @@ export const VSX_DEST_002 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf) continue;
+    for (const vf of f.own) {
+      const vs = vf.vs;
       const dests = destinationsOf(vs);
       if (dests.length === 0) continue;
       const scoped = scopedEntries(index, vf);
@@ -1312,19 +1310,9 @@ function computeCallerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<str
   return Array.from(out.entries()).map(([ns, who]) => ({ ns, who }));
 }
 
-/** {@link subsetKey} of cluster-local hosts (null: not cluster-local), bounded. */
-const clusterSubsetKeys = new Map<string, string | null>();
-
 /** `key(ns, h)` of ISTIOCTL-PARITY §1: `name.ns.svc.cluster.local` → (ns, name), else (ns, h). */
 function subsetKey(ns: string, h: string): string {
-  // the key of a cluster-local host does not depend on ns: parsed once per host (asked per DestinationRule and route)
-  let k = clusterSubsetKeys.get(h);
-  if (k === undefined) {
-    if (clusterSubsetKeys.size >= 100_000) clusterSubsetKeys.clear();
-    k = clusterSubsetKey(h);
-    clusterSubsetKeys.set(h, k);
-  }
-  return k ?? `${ns}/${h}`;
+  return clusterSubsetKey(h) ?? `${ns}/${h}`;
 }
 
 const CLUSTER_SUFFIX = '.svc.cluster.local';
@@ -1422,9 +1410,8 @@ export const VSX_SUB_001 = defineRule({
     const f = facts(index);
     const drs = destinationRuleHosts(index).byFqdn;
     const defined = definedSubsets(index);
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf) continue;
+    for (const vf of f.own) {
+      const vs = vf.vs;
       // a split over subsets routes to one host several times in a row: its lookups serve the whole run
       let last: SubsetHost | undefined;
       for (const d of destinationsOf(vs)) {
@@ -1591,9 +1578,9 @@ export const VSX_ING_001 = defineRule({
     // IST0140 concerns ingress: a VS bound only to egress gateways forwards to the external host by design
     const ingressBound = (vf: VsFacts) => vf.gateways.some((g) => !g.gateway || index.workloadsFor(g.gateway).length === 0 ||
       index.workloadsFor(g.gateway).some((w) => w.role !== 'egress'));
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf || vf.gateways.length === 0 || !ingressBound(vf)) continue;
+    for (const vf of f.own) {
+      const vs = vf.vs;
+      if (vf.gateways.length === 0 || !ingressBound(vf)) continue;
       for (const d of destinationsOf(vs)) {
         if (d.mirror || asString(d.destination.subset)) continue;
         const host = destHost(d);

@@ -116,13 +116,24 @@ interface VsWalk {
   gatewayMatches?: readonly MatchAt[];
   destinations?: readonly DestinationUse[];
   hosts?: readonly { host: string; index: number }[];
+  /** {@link wildcardDomainProblem} of each of {@link hosts} (null: none) */
+  hostProblems?: readonly (string | null)[];
+  /** {@link appliesToMesh} and {@link appliesToGateway} as bits ({@link BOUND_KNOWN} once read) */
+  bound?: number;
 }
+
+const BOUND_KNOWN = 1;
+const BOUND_MESH = 2;
+const BOUND_GATEWAY = 4;
 
 function walkOf(vs: IndexedObject): VsWalk {
   let w = vs.walk as VsWalk | undefined;
   if (!w) {
     // every field present from the start: one object shape for all walks
-    w = { http: undefined, tcp: undefined, tls: undefined, matches: undefined, gatewayMatches: undefined, destinations: undefined, hosts: undefined };
+    w = {
+      http: undefined, tcp: undefined, tls: undefined, matches: undefined, gatewayMatches: undefined, destinations: undefined, hosts: undefined,
+      hostProblems: undefined, bound: undefined,
+    };
     vs.walk = w;
   }
   return w;
@@ -234,6 +245,18 @@ export function hostsOf(vs: IndexedObject): readonly { host: string; index: numb
   return w.hosts;
 }
 
+/** {@link wildcardDomainProblem} of each host of {@link hostsOf} (null: none), kept with the walks (two rules ask). */
+function hostProblemsOf(vs: IndexedObject): readonly (string | null)[] {
+  const w = walkOf(vs);
+  if (!w.hostProblems) {
+    const hosts = hostsOf(vs);
+    const out: (string | null)[] = new Array(hosts.length);
+    for (let i = 0; i < hosts.length; i++) out[i] = wildcardDomainProblem(hosts[i].host) ?? null;
+    w.hostProblems = out;
+  }
+  return w.hostProblems;
+}
+
 /** True when the VirtualService has no hosts (a delegate). */
 export function isDelegate(vs: IndexedObject): boolean {
   return asArray(vs.spec.hosts).length === 0;
@@ -257,13 +280,25 @@ export function topGateways(index: MeshIndex, vs: IndexedObject): { ref: Gateway
 
 /** True when the VirtualService applies to sidecars (no gateways, or `mesh` listed). */
 export function appliesToMesh(vs: IndexedObject): boolean {
-  const list = asArray(vs.spec.gateways);
-  return list.length === 0 || list.includes('mesh');
+  return (boundBits(vs) & BOUND_MESH) !== 0;
 }
 
 /** True when the VirtualService names at least one gateway other than `mesh`. */
 export function appliesToGateway(vs: IndexedObject): boolean {
-  return asArray(vs.spec.gateways).some((g) => g !== 'mesh');
+  return (boundBits(vs) & BOUND_GATEWAY) !== 0;
+}
+
+/** Where the VirtualService applies, read once per object (five rules ask). */
+function boundBits(vs: IndexedObject): number {
+  const w = walkOf(vs);
+  if (w.bound === undefined) {
+    const list = asArray(vs.spec.gateways);
+    let bits = BOUND_KNOWN;
+    if (list.length === 0 || list.includes('mesh')) bits |= BOUND_MESH;
+    if (list.some((g) => g !== 'mesh')) bits |= BOUND_GATEWAY;
+    w.bound = bits;
+  }
+  return w.bound;
 }
 
 const DNS_LABEL_CI = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -565,15 +600,17 @@ export const VS_HOST_001 = defineRule({
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
       const mesh = appliesToMesh(vs);
-      for (const { host, index } of hostsOf(vs)) {
-        const path = `spec.hosts[${index}]`;
-        const bad = wildcardDomainProblem(host);
+      const hosts = hostsOf(vs);
+      const problems = hostProblemsOf(vs);
+      for (let i = 0; i < hosts.length; i++) {
+        const { host, index } = hosts[i];
+        const bad = problems[i] ?? undefined;
         if (bad && !isIpAddress(host)) {
-          ctx.report({ object: vs, path, message: `host ${q(host)} ${bad}`, fix: 'use a domain (reviews, app.example.com), a leading wildcard (*.example.com) or an IP' });
+          ctx.report({ object: vs, path: `spec.hosts[${index}]`, message: `host ${q(host)} ${bad}`, fix: 'use a domain (reviews, app.example.com), a leading wildcard (*.example.com) or an IP' });
         } else if (!bad && host === '*' && mesh) {
           ctx.report({
             object: vs,
-            path,
+            path: `spec.hosts[${index}]`,
             message: 'host "*" is not allowed for a virtual service bound to the mesh (gateways omitted or listing mesh)',
             fix: 'list the service hosts explicitly, or bind the virtual service only to gateways',
           });
@@ -591,7 +628,8 @@ export const VS_HOST_002 = defineRule({
     for (const vs of ownVirtualServices(ctx.index)) {
       const hosts = hostsOf(vs);
       if (hosts.length !== asArray(vs.spec.hosts).length) continue;
-      if (hosts.some((h) => wildcardDomainProblem(h.host) !== undefined && !isIpAddress(h.host))) continue;
+      const problems = hostProblemsOf(vs);
+      if (hosts.some((h, i) => problems[i] !== null && !isIpAddress(h.host))) continue;
       if (hosts.length > 1000) continue; // pathological; exact duplicates would still be rejected by istiod
       for (let j = 1; j < hosts.length; j++) {
         for (let i = 0; i < j; i++) {
@@ -838,6 +876,12 @@ function durationProblem(v: unknown): string | undefined {
   return undefined;
 }
 
+/** VS-HTTP-005 on one duration field. */
+function checkDuration(ctx: RuleContext, vs: IndexedObject, v: unknown, p: string, field: string): void {
+  const bad = durationProblem(v);
+  if (bad) ctx.report({ object: vs, path: p, message: `${field} ${bad}`, fix: `use a duration of at least 1ms in whole milliseconds, e.g. "500ms" or "10s"${field === 'timeout' ? ' (omit timeout to disable it)' : ''}` });
+}
+
 function percentProblem(v: unknown): string | undefined {
   const n = asNumber(asRecord(v).value);
   if (n === undefined) return undefined;
@@ -852,13 +896,10 @@ export const VS_HTTP_005 = defineRule({
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
       for (const { rule, path } of rulesOf(vs, 'http')) {
-        const dur = (v: unknown, p: string, field: string) => {
-          const bad = durationProblem(v);
-          if (bad) ctx.report({ object: vs, path: p, message: `${field} ${bad}`, fix: `use a duration of at least 1ms in whole milliseconds, e.g. "500ms" or "10s"${field === 'timeout' ? ' (omit timeout to disable it)' : ''}` });
-        };
-        if (isSet(rule.timeout)) dur(rule.timeout, `${path}.timeout`, 'timeout');
-        const retries = asRecord(rule.retries);
-        if (isSet(retries.perTryTimeout)) dur(retries.perTryTimeout, `${path}.retries.perTryTimeout`, 'retries.perTryTimeout');
+        // (no closure or empty record per rule: this runs for every http rule, and most set none of these fields)
+        if (isSet(rule.timeout)) checkDuration(ctx, vs, rule.timeout, `${path}.timeout`, 'timeout');
+        const retries = isRecord(rule.retries) ? rule.retries : undefined;
+        if (retries && isSet(retries.perTryTimeout)) checkDuration(ctx, vs, retries.perTryTimeout, `${path}.retries.perTryTimeout`, 'retries.perTryTimeout');
         if (isRecord(rule.fault)) {
           const f = rule.fault;
           const fp = `${path}.fault`;
@@ -867,7 +908,7 @@ export const VS_HTTP_005 = defineRule({
           }
           if (isRecord(f.delay)) {
             const d = f.delay;
-            if (isSet(d.fixedDelay)) dur(d.fixedDelay, `${fp}.delay.fixedDelay`, 'fault.delay.fixedDelay');
+            if (isSet(d.fixedDelay)) checkDuration(ctx, vs, d.fixedDelay, `${fp}.delay.fixedDelay`, 'fault.delay.fixedDelay');
             const bad = percentProblem(d.percentage);
             if (bad) ctx.report({ object: vs, path: `${fp}.delay.percentage.value`, message: `fault.delay ${bad}`, fix: 'use a percentage between 0.0001 and 100 (or 0)' });
             const pct = asNumber(d.percent);
@@ -881,17 +922,20 @@ export const VS_HTTP_005 = defineRule({
             if (st !== undefined && (st < 200 || st > 599)) ctx.report({ object: vs, path: `${fp}.abort.httpStatus`, message: `fault.abort.httpStatus ${st} is not in 200–599`, fix: 'use an HTTP status between 200 and 599, e.g. 503' });
           }
         }
-        const mp = asNumber(asRecord(rule.mirrorPercentage).value);
+        const mp = isRecord(rule.mirrorPercentage) ? asNumber(rule.mirrorPercentage.value) : undefined;
         if (mp !== undefined && (mp < 0 || mp > 100)) {
           ctx.report({ object: vs, path: `${path}.mirrorPercentage.value`, message: `mirrorPercentage ${mp} is not in 0–100`, fix: 'use a percentage between 0 and 100' });
         }
-        asArray(rule.mirrors).forEach((m, k) => {
-          const v = asNumber(asRecord(asRecord(m).percentage).value);
+        const mirrors = asArray(rule.mirrors);
+        for (let k = 0; k < mirrors.length; k++) {
+          const v = asNumber(asRecord(asRecord(mirrors[k]).percentage).value);
           if (v !== undefined && (v < 0 || v > 100)) ctx.report({ object: vs, path: `${path}.mirrors[${k}].percentage.value`, message: `mirror percentage ${v} is not in 0–100`, fix: 'use a percentage between 0 and 100' });
-        });
-        const st = asNumber(asRecord(rule.directResponse).status);
-        if (isRecord(rule.directResponse) && st !== undefined && (st < 200 || st > 599)) {
-          ctx.report({ object: vs, path: `${path}.directResponse.status`, message: `directResponse.status ${st} is not in 200–599`, fix: 'use an HTTP status between 200 and 599; use redirect for 3xx with a location' });
+        }
+        if (isRecord(rule.directResponse)) {
+          const st = asNumber(rule.directResponse.status);
+          if (st !== undefined && (st < 200 || st > 599)) {
+            ctx.report({ object: vs, path: `${path}.directResponse.status`, message: `directResponse.status ${st} is not in 200–599`, fix: 'use an HTTP status between 200 and 599; use redirect for 3xx with a location' });
+          }
         }
       }
     }
@@ -1032,7 +1076,7 @@ export const VS_W_001 = defineRule({
   summary: 'Weights ≥ 0; more than one destination needs a total weight > 0',
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
-      for (const at of SECTIONS.flatMap((section) => rulesOf(vs, section))) {
+      for (const section of SECTIONS) for (const at of rulesOf(vs, section)) {
         const route = asArray(at.rule.route);
         let total = 0;
         route.forEach((rd, k) => {
