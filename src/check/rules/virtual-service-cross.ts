@@ -1410,6 +1410,7 @@ export const VSX_SUB_001 = defineRule({
     const f = facts(index);
     const drs = destinationRuleHosts(index).byFqdn;
     const defined = definedSubsets(index);
+    const restricted = restrictedDestinationRules(index);
     for (const vf of f.own) {
       const vs = vf.vs;
       // a split over subsets routes to one host several times in a row: its lookups serve the whole run
@@ -1419,23 +1420,40 @@ export const VSX_SUB_001 = defineRule({
         if (!subset) continue;
         const host = asString(d.destination.host) ?? '';
         if (last === undefined || last.host !== host) {
-          const fqdn = resolveShortName(host, vf.ns);
           const key = subsetKey(vf.ns, host);
-          last = { host, fqdn, candidates: host ? drs.query(fqdn) : NO_DRS, key, keyed: defined.pairs ? undefined : defined.byKey.get(key) };
+          last = { host, fqdn: resolveShortName(host, vf.ns), key, keyed: defined.pairs ? undefined : defined.byKey.get(key), candidates: undefined };
         }
-        checkSubset(ctx, index, vf, d, subset, last, defined);
+        checkSubset(ctx, index, vf, d, subset, last, defined, drs, restricted);
       }
     }
   },
 });
+
+/**
+ * The DestinationRules not visible in every namespace, by host (undefined when there is none): a subset defined only
+ * by DestinationRules outside it is seen by every caller, so VSX-SUB-001 looks no further (most inputs set no exportTo
+ * on DestinationRules, and each destination would otherwise query every DestinationRule host).
+ */
+function restrictedDestinationRules(index: MeshIndex): HostIndex<DrHost> | undefined {
+  if (restrictedCache.has(index)) return restrictedCache.get(index);
+  let out: HostIndex<DrHost> | undefined;
+  for (const e of destinationRuleHosts(index).all) {
+    if (index.isExportedEverywhere(e.dr)) continue;
+    (out ??= new HostIndex()).add(e.fqdn, e);
+  }
+  restrictedCache.set(index, out);
+  return out;
+}
+
+const restrictedCache = new WeakMap<MeshIndex, HostIndex<DrHost> | undefined>();
 
 /** The lookups of a destination host for VSX-SUB-001. */
 interface SubsetHost {
   readonly host: string;
   /** the host resolved in the VirtualService namespace */
   readonly fqdn: string;
-  /** DestinationRules whose host intersects fqdn */
-  readonly candidates: readonly DrHost[];
+  /** DestinationRules whose host intersects fqdn, queried on first use */
+  candidates: readonly DrHost[] | undefined;
   /** {@link subsetKey} of the host */
   readonly key: string;
   /** the DestinationRules under key (when {@link DefinedSubsets.byKey} answers) */
@@ -1463,12 +1481,17 @@ function definingDrs(candidates: readonly DrHost[], fqdn: string, subset: string
 /** VSX-SUB-001 on one destination with a subset. */
 function checkSubset(
   ctx: RuleContext, index: MeshIndex, vf: VsFacts, d: DestinationUse, subset: string, h: SubsetHost, defined: DefinedSubsets,
+  drs: HostIndex<DrHost>, restricted: HostIndex<DrHost> | undefined,
 ): void {
   const { host, fqdn } = h;
   const vs = vf.vs;
+  const keyed = defined.pairs ? isDefinedSubset(defined, h.key, subset) : keyDefinesSubset(h.keyed, subset);
+  // defined, and no DestinationRule for the host hides from a namespace: whichever defines it, every caller sees it
+  if (keyed && (restricted === undefined || restricted.query(fqdn).length === 0)) return;
+  const candidates = h.candidates ?? (h.candidates = host ? drs.query(fqdn) : NO_DRS);
   const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
-  const defining = host ? definingDrs(h.candidates, fqdn, subset) : NO_DRS;
-  if (!(defined.pairs ? isDefinedSubset(defined, h.key, subset) : keyDefinesSubset(h.keyed, subset))) {
+  const defining = host ? definingDrs(candidates, fqdn, subset) : NO_DRS;
+  if (!keyed) {
     if (defining.length > 0) {
       ctx.report({
         object: vs,
@@ -1479,7 +1502,7 @@ function checkSubset(
         fix: `define the subset in a DestinationRule whose host is ${q(host)}${CLUSTER_HOST.test(fqdn) ? '' : ` in namespace ${vf.ns}`}, if istioctl analyze runs in CI`,
       });
     } else {
-      const any = host ? h.candidates.filter((e) => nameSubsetOf(fqdn, e.fqdn)) : [];
+      const any = host ? candidates.filter((e) => nameSubsetOf(fqdn, e.fqdn)) : [];
       ctx.report({
         object: vs,
         path: `${d.path}.subset`,
