@@ -620,14 +620,14 @@ export const VSX_GW_003 = defineRule({
     const f = facts(index);
     for (const vf of f.own) {
       const vs = vf.vs;
-      const missing = new Map<string, string[]>();
+      let missing: Map<string, string[]> | undefined; // created for a finding only
       for (const g of vf.gateways) {
         if (!g.gateway) continue;
         for (const ns of podNamespaces(index, g.gateway)) {
-          if (!vsVisibleIn(index, vs, ns)) push(missing, ns, gwName(g.gateway));
+          if (!vsVisibleIn(index, vs, ns)) push((missing ??= new Map()), ns, gwName(g.gateway));
         }
       }
-      if (missing.size === 0) continue;
+      if (missing === undefined) continue;
       const exportTo = exportToOf(index, vs);
       const nss = Array.from(missing.keys()).sort();
       ctx.report({
@@ -1137,11 +1137,12 @@ export const VSX_DEST_001 = defineRule({
       if (dests.length === 0) continue;
       const scoped = scopedEntries(index, vf);
       for (let i = 0; i < dests.length; i++) {
+        if (scoped[i]) continue; // in the registry (most destinations)
         const d = dests[i];
         const raw = asString(d.destination.host) ?? '';
-        // (open world: destHost is the raw host or undefined, so the lookup is the shared one)
+        // (open world: destHost is the raw host or undefined, so the lookup was the shared one)
         const host = index.closedWorld ? raw : destHost(d);
-        if (host === undefined || scoped[i]) continue;
+        if (host === undefined) continue;
         const refType = d.mirror ? 'mirror host' : 'host';
         const what = d.mirror ? 'mirror host' : 'destination host';
         const fqdn = parityFqdn(ns, host);

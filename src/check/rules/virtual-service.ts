@@ -120,6 +120,7 @@ interface VsWalk {
   hostProblems?: readonly (string | null)[];
   /** {@link appliesToMesh} and {@link appliesToGateway} as bits ({@link BOUND_KNOWN} once read) */
   bound?: number;
+  claims?: readonly ClaimMatch[];
 }
 
 const BOUND_KNOWN = 1;
@@ -132,7 +133,7 @@ function walkOf(vs: IndexedObject): VsWalk {
     // every field present from the start: one object shape for all walks
     w = {
       http: undefined, tcp: undefined, tls: undefined, matches: undefined, gatewayMatches: undefined, destinations: undefined, hosts: undefined,
-      hostProblems: undefined, bound: undefined,
+      hostProblems: undefined, bound: undefined, claims: undefined,
     };
     vs.walk = w;
   }
@@ -993,19 +994,35 @@ export function isClaimKey(key: string): boolean {
 }
 
 /** Claim-based header matches of a VirtualService: path and key. */
-export function claimMatches(vs: IndexedObject): { path: string; key: string; match: Record<string, unknown> }[] {
-  const out: { path: string; key: string; match: Record<string, unknown> }[] = [];
-  for (const r of rulesOf(vs, 'http')) {
-    asArray(r.rule.match).forEach((m, j) => {
-      for (const hf of ['headers', 'withoutHeaders'] as const) {
-        for (const k of Object.keys(asRecord(asRecord(m)[hf]))) {
-          if (isClaimKey(k)) out.push({ path: `${r.path}.match[${j}].${hf}[${q(k)}]`, key: k, match: asRecord(m) });
+export function claimMatches(vs: IndexedObject): readonly ClaimMatch[] {
+  // kept with the walks (VS-MATCH-002 and VSX-JWT-001 ask), read from the http matches of matchesOf
+  const w = walkOf(vs);
+  if (!w.claims) {
+    let out: ClaimMatch[] | undefined;
+    for (const m of matchesOf(vs)) {
+      if (m.section !== 'http') break; // http matches come first
+      for (const hf of CLAIM_FIELDS) {
+        const hv = m.match[hf];
+        if (!isRecord(hv)) continue;
+        for (const k of Object.keys(hv)) {
+          if (isClaimKey(k)) (out ??= []).push({ path: `${m.path}.${hf}[${q(k)}]`, key: k, match: m.match });
         }
       }
-    });
+    }
+    w.claims = out ?? NO_CLAIMS;
   }
-  return out;
+  return w.claims;
 }
+
+/** A claim-based header match (see {@link claimMatches}). */
+export interface ClaimMatch {
+  readonly path: string;
+  readonly key: string;
+  readonly match: Record<string, unknown>;
+}
+
+const CLAIM_FIELDS = ['headers', 'withoutHeaders'] as const;
+const NO_CLAIMS: readonly ClaimMatch[] = Object.freeze([]);
 
 export const VS_MATCH_002 = defineRule({
   id: 'VS-MATCH-002',
@@ -1079,11 +1096,12 @@ export const VS_W_001 = defineRule({
       for (const section of SECTIONS) for (const at of rulesOf(vs, section)) {
         const route = asArray(at.rule.route);
         let total = 0;
-        route.forEach((rd, k) => {
-          const w = asNumber(asRecord(rd).weight) ?? 0;
+        for (let k = 0; k < route.length; k++) {
+          const rd = route[k];
+          const w = (isRecord(rd) ? asNumber(rd.weight) : undefined) ?? 0;
           if (w < 0) ctx.report({ object: vs, path: `${at.path}.route[${k}].weight`, message: `weight ${w} is negative`, fix: 'use weights ≥ 0 (they are relative; 100 in total is conventional)' });
           total += w;
-        });
+        }
         if (route.length > 1 && total === 0) {
           ctx.report({ object: vs, path: `${at.path}.route`, message: `${route.length} destinations with a total weight of 0`, fix: 'give the destinations positive weights, e.g. 90 and 10' });
         }
@@ -1116,20 +1134,34 @@ function checkRouteWeights(ctx: RuleContext, vs: IndexedObject, ns: string, at: 
     }
   }
   if (route.length < 2) return; // no duplicate in a list of one
-  // host|subset keys by position (undefined: no host), searched in order: the first earlier entry with the same key;
-  // a Map only for long lists (a Map per rule would be most of this rule's work)
-  const keys: (string | undefined)[] = [];
+  // the `host|subset` key of each position (host undefined: no key), searched in order for the first earlier entry with
+  // the same key; kept as parts (no key string per destination), a Map of key strings only for long lists
+  const hosts: (string | undefined)[] = new Array(route.length).fill(undefined);
+  const subsets: string[] = new Array(route.length).fill('');
   const seen = route.length > 16 ? new Map<string, number>() : undefined;
-  route.forEach((rd, k) => {
-    const d = asRecord(asRecord(rd).destination);
-    keys.push(undefined);
-    if (typeof d.host !== 'string') return;
-    const key = `${ctx.index.resolveHost(d.host, ns)}|${asString(d.subset) ?? ''}`;
-    const prev = seen ? seen.get(key) : keys.indexOf(key);
-    if (prev === undefined || prev < 0) {
-      keys[k] = key;
-      seen?.set(key, k);
-      return;
+  for (let k = 0; k < route.length; k++) {
+    const d = asRecord(asRecord(route[k]).destination);
+    if (typeof d.host !== 'string') continue;
+    const host = ctx.index.resolveHost(d.host, ns);
+    const subset = asString(d.subset) ?? '';
+    let prev = -1;
+    if (seen) {
+      const key = `${host}|${subset}`;
+      prev = seen.get(key) ?? -1;
+      if (prev < 0) seen.set(key, k);
+    } else {
+      for (let i = 0; i < k; i++) {
+        const h = hosts[i];
+        if (h !== undefined && sameRouteKey(h, subsets[i], host, subset)) {
+          prev = i;
+          break;
+        }
+      }
+    }
+    if (prev < 0) {
+      hosts[k] = host;
+      subsets[k] = subset;
+      continue;
     }
     const path = `${at.path}.route`;
     ctx.report({
@@ -1138,7 +1170,13 @@ function checkRouteWeights(ctx: RuleContext, vs: IndexedObject, ns: string, at: 
       message: `destination ${q(d.host)}${d.subset ? ` subset ${q(d.subset)}` : ''} is already ${path}[${prev}]`,
       fix: 'merge the two entries into one destination and add their weights',
     });
-  });
+  }
+}
+
+/** True when the keys `h1|s1` and `h2|s2` are equal (without building them unless a `|` could make them so). */
+function sameRouteKey(h1: string, s1: string, h2: string, s2: string): boolean {
+  if (h1 === h2) return s1 === s2;
+  return h1.length + s1.length === h2.length + s2.length && `${h1}|${s1}` === `${h2}|${s2}`;
 }
 
 export const VS_TLS_001 = defineRule({
