@@ -1466,6 +1466,36 @@ function overlapCovers(ao: OverlapMatch, bo: OverlapMatch): boolean {
 function parityMatchKey(m: Record<string, unknown>): string {
   return canonical(m, 'name');
 }
+
+/** A match of the duplicate pass, with its {@link parityMatchKey} once computed. */
+interface ParityKeyed {
+  readonly match: unknown;
+  readonly path: string;
+  key: string | undefined;
+}
+
+function parityKeyOf(e: ParityKeyed): string {
+  return e.key ?? (e.key = parityMatchKey(asRecord(e.match)));
+}
+
+const URI_MATCH_FIELDS = ['prefix', 'exact', 'regex'] as const;
+
+/**
+ * True when the parity keys of two matches surely differ: both have a uri StringMatch, and a string field of the one
+ * is not the same in the other (then their serializations differ). Most matches of a section differ in the uri, so
+ * most sections need no key.
+ */
+function surelyDifferentMatches(a: unknown, b: unknown): boolean {
+  if (!isRecord(a) || !isRecord(b)) return false;
+  const au = a.uri;
+  const bu = b.uri;
+  if (!isRecord(au) || !isRecord(bu)) return false;
+  for (const f of URI_MATCH_FIELDS) {
+    const x = au[f];
+    if (typeof x === 'string' && x !== bu[f]) return true;
+  }
+  return false;
+}
 /**
  * VS-ORDER-001. IST0130 / IST0131 as istioctl computes them (ISTIOCTL-PARITY §5), per section: a second match-less
  * rule, a rule with matches after a match-less one, a match equal (all fields but `name`) to an earlier one (IST0131),
@@ -1505,11 +1535,11 @@ function checkSectionOrder(ctx: RuleContext, vs: IndexedObject, section: Section
   };
   // --- istioctl's walk ---
   let matchless: string | undefined;
+  // the distinct matches so far, each with its parity key once computed; a match compares with them in order (the
+  // first equal one is the one a key → first path map would give), keyed only when no cheap test tells them apart;
+  // a map of keys for long sections
+  const distinct: ParityKeyed[] = [];
   let seen: Map<string, string> | undefined;
-  // the first match of the section is keyed only when a second one comes (a lone match duplicates nothing; most tcp
-  // and tls sections have one)
-  let firstPath: string | undefined;
-  let firstMatch: unknown;
   let recorded: OverlapMatch[] | undefined;
   for (const r of rules) {
     const matches = asArray(r.rule.match);
@@ -1526,22 +1556,28 @@ function checkSectionOrder(ctx: RuleContext, vs: IndexedObject, section: Section
     for (let j = 0; j < matches.length; j++) {
       const m = matches[j];
       const mp = matchPath(section, r.index, j);
-      if (seen === undefined && firstPath === undefined) {
-        firstPath = mp;
-        firstMatch = m;
+      const entry: ParityKeyed = { match: m, path: mp, key: undefined };
+      let dup: string | undefined;
+      if (seen === undefined && distinct.length >= 16) {
+        seen = new Map();
+        for (const e of distinct) seen.set(parityKeyOf(e), e.path);
+      }
+      if (seen !== undefined) {
+        const key = parityKeyOf(entry);
+        dup = seen.get(key);
+        if (dup === undefined) seen.set(key, mp);
       } else {
-        if (seen === undefined) {
-          seen = new Map();
-          seen.set(parityMatchKey(asRecord(firstMatch)), firstPath!);
+        for (const e of distinct) {
+          if (surelyDifferentMatches(e.match, m) || parityKeyOf(e) !== parityKeyOf(entry)) continue;
+          dup = e.path;
+          break;
         }
-        const key = parityMatchKey(asRecord(m));
-        const dup = seen.get(key);
-        if (dup !== undefined) {
-          dups++;
-          report(mp, 'IST0131', `${section} match ${mp} duplicates ${dup}, so it is never used`, 'remove the duplicate match (or the rule)');
-          continue;
-        }
-        seen.set(key, mp);
+        if (dup === undefined) distinct.push(entry);
+      }
+      if (dup !== undefined) {
+        dups++;
+        report(mp, 'IST0131', `${section} match ${mp} duplicates ${dup}, so it is never used`, 'remove the duplicate match (or the rule)');
+        continue;
       }
       if (section === 'http') {
         const o = overlapRecord(asRecord(m), mp);
