@@ -118,22 +118,29 @@ interface VsWalk {
   hosts?: readonly { host: string; index: number }[];
   /** {@link wildcardDomainProblem} of each of {@link hosts} (null: none) */
   hostProblems?: readonly (string | null)[];
-  /** {@link appliesToMesh} and {@link appliesToGateway} as bits ({@link BOUND_KNOWN} once read) */
-  bound?: number;
+  /** {@link appliesToMesh}, read once */
+  mesh?: boolean;
+  /** {@link appliesToGateway}, read once */
+  gateway?: boolean;
   claims?: readonly ClaimMatch[];
 }
-
-const BOUND_KNOWN = 1;
-const BOUND_MESH = 2;
-const BOUND_GATEWAY = 4;
 
 function walkOf(vs: IndexedObject): VsWalk {
   let w = vs.walk as VsWalk | undefined;
   if (!w) {
     // every field present from the start: one object shape for all walks
     w = {
-      http: undefined, tcp: undefined, tls: undefined, matches: undefined, gatewayMatches: undefined, destinations: undefined, hosts: undefined,
-      hostProblems: undefined, bound: undefined, claims: undefined,
+      http: undefined,
+      tcp: undefined,
+      tls: undefined,
+      matches: undefined,
+      gatewayMatches: undefined,
+      destinations: undefined,
+      hosts: undefined,
+      hostProblems: undefined,
+      mesh: undefined,
+      gateway: undefined,
+      claims: undefined,
     };
     vs.walk = w;
   }
@@ -279,27 +286,20 @@ export function topGateways(index: MeshIndex, vs: IndexedObject): { ref: Gateway
   return out;
 }
 
-/** True when the VirtualService applies to sidecars (no gateways, or `mesh` listed). */
+/** True when the VirtualService applies to sidecars (no gateways, or `mesh` listed); kept with the walks (five rules ask). */
 export function appliesToMesh(vs: IndexedObject): boolean {
-  return (boundBits(vs) & BOUND_MESH) !== 0;
-}
-
-/** True when the VirtualService names at least one gateway other than `mesh`. */
-export function appliesToGateway(vs: IndexedObject): boolean {
-  return (boundBits(vs) & BOUND_GATEWAY) !== 0;
-}
-
-/** Where the VirtualService applies, read once per object (five rules ask). */
-function boundBits(vs: IndexedObject): number {
   const w = walkOf(vs);
-  if (w.bound === undefined) {
+  if (w.mesh === undefined) {
     const list = asArray(vs.spec.gateways);
-    let bits = BOUND_KNOWN;
-    if (list.length === 0 || list.includes('mesh')) bits |= BOUND_MESH;
-    if (list.some((g) => g !== 'mesh')) bits |= BOUND_GATEWAY;
-    w.bound = bits;
+    w.mesh = list.length === 0 || list.includes('mesh');
   }
-  return w.bound;
+  return w.mesh;
+}
+
+/** True when the VirtualService names at least one gateway other than `mesh`; kept with the walks. */
+export function appliesToGateway(vs: IndexedObject): boolean {
+  const w = walkOf(vs);
+  return w.gateway ?? (w.gateway = asArray(vs.spec.gateways).some((g) => g !== 'mesh'));
 }
 
 const DNS_LABEL_CI = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -1093,17 +1093,19 @@ export const VS_W_001 = defineRule({
   summary: 'Weights ≥ 0; more than one destination needs a total weight > 0',
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
-      for (const section of SECTIONS) for (const at of rulesOf(vs, section)) {
-        const route = asArray(at.rule.route);
-        let total = 0;
-        for (let k = 0; k < route.length; k++) {
-          const rd = route[k];
-          const w = (isRecord(rd) ? asNumber(rd.weight) : undefined) ?? 0;
-          if (w < 0) ctx.report({ object: vs, path: `${at.path}.route[${k}].weight`, message: `weight ${w} is negative`, fix: 'use weights ≥ 0 (they are relative; 100 in total is conventional)' });
-          total += w;
-        }
-        if (route.length > 1 && total === 0) {
-          ctx.report({ object: vs, path: `${at.path}.route`, message: `${route.length} destinations with a total weight of 0`, fix: 'give the destinations positive weights, e.g. 90 and 10' });
+      for (const section of SECTIONS) {
+        for (const at of rulesOf(vs, section)) {
+          const route = asArray(at.rule.route);
+          let total = 0;
+          for (let k = 0; k < route.length; k++) {
+            const rd = route[k];
+            const w = (isRecord(rd) ? asNumber(rd.weight) : undefined) ?? 0;
+            if (w < 0) ctx.report({ object: vs, path: `${at.path}.route[${k}].weight`, message: `weight ${w} is negative`, fix: 'use weights ≥ 0 (they are relative; 100 in total is conventional)' });
+            total += w;
+          }
+          if (route.length > 1 && total === 0) {
+            ctx.report({ object: vs, path: `${at.path}.route`, message: `${route.length} destinations with a total weight of 0`, fix: 'give the destinations positive weights, e.g. 90 and 10' });
+          }
         }
       }
     }
