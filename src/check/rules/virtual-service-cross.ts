@@ -1108,7 +1108,17 @@ function scopedEntries(index: MeshIndex, vf: VsFacts): readonly (ScopedEntry | u
   const out: (ScopedEntry | undefined)[] = new Array(dests.length);
   if (dests.length > 0) {
     const exportTo = ownExportTo(vf.vs);
-    for (let i = 0; i < dests.length; i++) out[i] = index.lookupScoped(vf.ns, exportTo, asString(dests[i].destination.host) ?? '');
+    // a split over subsets names one host several times in a row: looked up once per run
+    let last: string | undefined;
+    let entry: ScopedEntry | undefined;
+    for (let i = 0; i < dests.length; i++) {
+      const host = asString(dests[i].destination.host) ?? '';
+      if (host !== last) {
+        last = host;
+        entry = index.lookupScoped(vf.ns, exportTo, host);
+      }
+      out[i] = entry;
+    }
   }
   vf.scoped = out;
   return out;
