@@ -448,13 +448,18 @@ function parityServerHostsOf(index: MeshIndex, gw: IndexedObject, entryNs: strin
   let out = perNs.get(entryNs);
   if (out) return out;
   out = { any: new ParityHostSet(), byNamespace: new Map() };
-  for (const srv of asArray(gw.spec.servers).map(asRecord)) {
-    const hosts = asStringArray(srv.hosts);
+  const servers = asArray(gw.spec.servers);
+  for (let i = 0; i < servers.length; i++) {
+    const srv = servers[i];
+    // the hosts as written: non-strings are skipped (no filtered copy per server; a shared gateway has thousands)
+    const hosts = isRecord(srv) ? asArray(srv.hosts) : asArray(undefined);
     if (hosts.includes('*/*')) {
       out.any.add('*');
       continue;
     }
-    for (let h of hosts) {
+    for (const raw of hosts) {
+      if (typeof raw !== 'string') continue;
+      let h = raw;
       if (h.startsWith('./')) h = `${entryNs}/${h.slice(2)}`;
       else if (h.startsWith('*/')) h = h.slice(2);
       const slash = h.indexOf('/');
@@ -620,6 +625,7 @@ export const VSX_GW_003 = defineRule({
     const f = facts(index);
     for (const vf of f.own) {
       const vs = vf.vs;
+      if (vf.gateways.length === 0 || index.isExportedEverywhere(vs)) continue; // then every gateway pod sees it
       let missing: Map<string, string[]> | undefined; // created for a finding only
       for (const g of vf.gateways) {
         if (!g.gateway) continue;
