@@ -160,20 +160,28 @@ export interface MatchAt {
 /** Every match entry (records only) of every http/tcp/tls rule, in section order. */
 export function matchesOf(vs: IndexedObject): readonly MatchAt[] {
   const w = walkOf(vs);
-  if (!w.matches) {
-    const out: MatchAt[] = [];
-    for (const section of SECTIONS) {
-      for (const r of rulesOf(vs, section)) {
-        const list = asArray(r.rule.match);
-        for (let j = 0; j < list.length; j++) {
-          const m = list[j];
-          if (isRecord(m)) out.push({ section, rule: r.rule, ruleIndex: r.index, match: m, index: j, path: matchPath(section, r.index, j) });
-        }
+  return w.matches ?? readMatches(vs, w).matches!;
+}
+
+/** Fills {@link VsWalk.matches} and {@link VsWalk.gatewayMatches} in one walk. */
+function readMatches(vs: IndexedObject, w: VsWalk): VsWalk {
+  const out: MatchAt[] = [];
+  let withGateways: MatchAt[] | undefined;
+  for (const section of SECTIONS) {
+    for (const r of rulesOf(vs, section)) {
+      const list = asArray(r.rule.match);
+      for (let j = 0; j < list.length; j++) {
+        const m = list[j];
+        if (!isRecord(m)) continue;
+        const at: MatchAt = { section, rule: r.rule, ruleIndex: r.index, match: m, index: j, path: matchPath(section, r.index, j) };
+        out.push(at);
+        if (asArray(m.gateways).length > 0) (withGateways ??= []).push(at);
       }
     }
-    w.matches = out;
   }
-  return w.matches;
+  w.matches = out;
+  w.gatewayMatches = withGateways ?? NO_MATCHES;
+  return w;
 }
 
 /**
@@ -182,15 +190,7 @@ export function matchesOf(vs: IndexedObject): readonly MatchAt[] {
  */
 export function gatewayMatchesOf(vs: IndexedObject): readonly MatchAt[] {
   const w = walkOf(vs);
-  if (!w.gatewayMatches) {
-    const all = matchesOf(vs);
-    let out: MatchAt[] | undefined;
-    for (const m of all) {
-      if (asArray(m.match.gateways).length > 0) (out ??= []).push(m);
-    }
-    w.gatewayMatches = out ?? NO_MATCHES;
-  }
-  return w.gatewayMatches;
+  return w.gatewayMatches ?? readMatches(vs, w).gatewayMatches!;
 }
 
 const NO_MATCHES: readonly MatchAt[] = Object.freeze([]);
@@ -944,6 +944,7 @@ export const VS_HTTP_005 = defineRule({
 });
 
 const STRING_MATCH_FIELDS = ['uri', 'scheme', 'method', 'authority'] as const;
+const HEADER_MATCH_FIELDS = ['headers', 'withoutHeaders'] as const;
 
 export const VS_MATCH_001 = defineRule({
   id: 'VS-MATCH-001',
@@ -965,9 +966,13 @@ export const VS_MATCH_001 = defineRule({
       for (const { section, match, path } of matchesOf(vs)) {
         if (section === 'http') {
           for (const f of STRING_MATCH_FIELDS) sm(vs, match[f], path, f, f, f === 'uri');
-          for (const [k, v] of Object.entries(asRecord(match.queryParams))) sm(vs, v, path, `queryParams[${q(k)}]`, `queryParams ${q(k)}`, false);
-          for (const hf of ['headers', 'withoutHeaders'] as const) {
-            for (const [k, v] of Object.entries(asRecord(match[hf]))) {
+          // (maps read only when present: no empty record and entry list per match)
+          const qp = match.queryParams;
+          if (isRecord(qp)) for (const [k, v] of Object.entries(qp)) sm(vs, v, path, `queryParams[${q(k)}]`, `queryParams ${q(k)}`, false);
+          for (const hf of HEADER_MATCH_FIELDS) {
+            const hm = match[hf];
+            if (!isRecord(hm)) continue;
+            for (const [k, v] of Object.entries(hm)) {
               if (isRecord(v) && typeof v.regex === 'string') sm(vs, { regex: v.regex }, path, `${hf}[${q(k)}]`, `${hf} ${q(k)}`, true);
             }
           }
