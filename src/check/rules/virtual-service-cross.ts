@@ -1369,15 +1369,22 @@ function definedSubsets(index: MeshIndex): DefinedSubsets {
     let ambiguous = false;
     for (const dr of index.ofKind('DestinationRule')) {
       if (dr.group !== 'networking.istio.io') continue;
-      const key = subsetKey(dr.namespace ?? index.defaultNamespace, asString(dr.spec.host) ?? '');
       const subsets = asArray(dr.spec.subsets);
       if (subsets.length === 0) continue;
+      const key = subsetKey(dr.namespace ?? index.defaultNamespace, asString(dr.spec.host) ?? '');
       const known = byKey.get(key);
       if (known === undefined) byKey.set(key, dr);
       else if (Array.isArray(known)) known.push(dr);
       else byKey.set(key, [known, dr]);
-      if (key.includes('|')) ambiguous = true;
-      else for (const sub of subsets) if (asString(asRecord(sub).name)?.includes('|')) ambiguous = true;
+      if (ambiguous) continue; // (the names need no look once one `|` is found)
+      if (key.includes('|')) {
+        ambiguous = true;
+        continue;
+      }
+      for (const sub of subsets) {
+        const name = isRecord(sub) ? sub.name : undefined;
+        if (typeof name === 'string' && name.includes('|')) ambiguous = true;
+      }
     }
     let pairs: Set<string> | undefined;
     if (ambiguous) {
@@ -1616,8 +1623,20 @@ export const VSX_ING_001 = defineRule({
       if (split) for (const h of split) splitting.add(h, vf);
     }
     // IST0140 concerns ingress: a VS bound only to egress gateways forwards to the external host by design
-    const ingressBound = (vf: VsFacts) => vf.gateways.some((g) => !g.gateway || index.workloadsFor(g.gateway).length === 0 ||
-      index.workloadsFor(g.gateway).some((w) => w.role !== 'egress'));
+    // (answered once per Gateway: tenants share one)
+    const ingress = new Map<IndexedObject, boolean>();
+    const ingressBound = (vf: VsFacts) => {
+      for (const g of vf.gateways) {
+        if (!g.gateway) return true;
+        let yes = ingress.get(g.gateway);
+        if (yes === undefined) {
+          const ws = index.workloadsFor(g.gateway);
+          ingress.set(g.gateway, (yes = ws.length === 0 || ws.some((w) => w.role !== 'egress')));
+        }
+        if (yes) return true;
+      }
+      return false;
+    };
     for (const vf of f.own) {
       const vs = vf.vs;
       if (vf.gateways.length === 0 || !ingressBound(vf)) continue;
