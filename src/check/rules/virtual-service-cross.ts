@@ -658,14 +658,29 @@ export const VSX_GW_004 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
+    // both indexes below are built on first use: many inputs never ask (no gateway VS for a cluster service, no
+    // mesh VS omitting gateways for an external host), and a shared gateway has a server per tenant
     // mesh-bound hosts, for "gateway-only VS on a cluster service"
-    const meshHosts = new Set<string>();
-    for (const vf of f.all) if (vf.mesh) for (const h of vf.hosts) meshHosts.add(h.resolved.toLowerCase());
+    let meshHostSet: Set<string> | undefined;
+    const meshHosts = () => {
+      if (!meshHostSet) {
+        meshHostSet = new Set<string>();
+        for (const vf of f.all) if (vf.mesh) for (const h of vf.hosts) meshHostSet.add(h.resolved.toLowerCase());
+      }
+      return meshHostSet;
+    };
     // gateway server hosts (not `*`) and, per gateway, the hosts bound by gateway VSs
-    const serverHosts = new HostIndex<{ gw: IndexedObject; server: GatewayServer; host: { namespace: string; host: string } }>();
-    for (const gw of index.gateways()) {
-      for (const s of index.serversOf(gw)) for (const h of s.hosts) if (h.host !== '*' && h.host !== '') serverHosts.add(h.host, { gw, server: s, host: h });
-    }
+    type ServerHost = { gw: IndexedObject; server: GatewayServer; host: { namespace: string; host: string } };
+    let serverHostIndex: HostIndex<ServerHost> | undefined;
+    const serverHosts = () => {
+      if (!serverHostIndex) {
+        serverHostIndex = new HostIndex<ServerHost>();
+        for (const gw of index.gateways()) {
+          for (const s of index.serversOf(gw)) for (const h of s.hosts) if (h.host !== '*' && h.host !== '') serverHostIndex.add(h.host, { gw, server: s, host: h });
+        }
+      }
+      return serverHostIndex;
+    };
     const boundHosts = new Map<IndexedObject, HostIndex<VsFacts>>();
     const boundOn = (gw: IndexedObject) => {
       let hi = boundHosts.get(gw);
@@ -681,7 +696,7 @@ export const VSX_GW_004 = defineRule({
       if (vf.hosts.length === 0) continue;
       if (!vf.mesh) {
         for (const h of vf.hosts) {
-          if (!isClusterLocal(h.resolved) || meshHosts.has(h.resolved.toLowerCase())) continue;
+          if (!isClusterLocal(h.resolved) || meshHosts().has(h.resolved.toLowerCase())) continue;
           ctx.report({
             object: vs,
             path: vf.gateways.length ? `spec.gateways[${vf.gateways[0].index}]` : 'spec.gateways',
@@ -695,7 +710,7 @@ export const VSX_GW_004 = defineRule({
       if (asArray(vs.spec.gateways).length > 0) continue; // `mesh` listed explicitly: deliberate
       for (const h of vf.hosts) {
         if (h.host === '*' || isClusterLocal(h.resolved) || isIpAddress(h.host)) continue;
-        const hits = serverHosts.query(h.resolved).filter((e) => {
+        const hits = serverHosts().query(h.resolved).filter((e) => {
           const ns = e.host.namespace;
           const admits = ns === '*' || (ns === '.' ? e.gw.namespace === vf.ns : ns === vf.ns);
           return admits && hostsIntersect(e.host.host, h.resolved);
