@@ -122,6 +122,7 @@ interface VsWalk {
   mesh?: boolean;
   /** {@link appliesToGateway}, read once */
   gateway?: boolean;
+  /** {@link claimMatches}, read once */
   claims?: readonly ClaimMatch[];
 }
 
@@ -1192,8 +1193,10 @@ export const VS_TLS_001 = defineRule({
   summary: 'tls rule: ≥1 match, each with sniHosts ⊆ VS hosts; route required; IP SNI warned',
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
+      const tls = rulesOf(vs, 'tls');
+      if (tls.length === 0) continue; // (no host list for the VirtualServices without tls rules)
       const hosts = hostsOf(vs).map((h) => h.host);
-      for (const { rule, path } of rulesOf(vs, 'tls')) {
+      for (const { rule, path } of tls) {
         const matches = asArray(rule.match);
         if (matches.length === 0) {
           ctx.report({ object: vs, path: `${path}.match`, message: 'tls rule has no match; tls routes are selected by SNI', fix: 'add match: [{sniHosts: [<host>]}] (and port) to the tls rule' });
@@ -1654,9 +1657,10 @@ export const VS_EXP_001 = defineRule({
   summary: 'exportTo: no duplicates; `*` alone; `.`, `*` or namespace names (no `~`)',
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
+      const list = asArray(vs.spec.exportTo);
+      if (list.length === 0) continue; // nothing to check (most): no map per VirtualService
       const ns = nsOf(ctx.index, vs);
       const seen = new Map<string, string>();
-      const list = asArray(vs.spec.exportTo);
       list.forEach((e, i) => {
         if (typeof e !== 'string') return;
         const p = `spec.exportTo[${i}]`;
