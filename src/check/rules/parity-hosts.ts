@@ -22,30 +22,42 @@ const LINEAR_WILDCARDS = 8;
 
 /** Hosts `g` for which {@link ParityHostSet.overlapsAny} answers `parityOverlap(g, h)` for some `g`. */
 export class ParityHostSet {
-  private readonly exact = new Set<string>();
-  private readonly wildcards: string[] = [];
+  // created on first use: a shared gateway scopes one host per tenant namespace, so most sets hold one exact host
+  /** the only exact host, until a second one comes */
+  private one: string | undefined;
+  private exact: Set<string> | undefined;
+  private wildcards: string[] | undefined;
   /** the wildcard hosts without their leading `*` */
-  private readonly suffixes = new Set<string>();
+  private suffixes: Set<string> | undefined;
 
   public add(host: string): void {
     if (host.startsWith('*')) {
-      this.wildcards.push(host);
-      this.suffixes.add(host.slice(1));
-    } else {
+      (this.wildcards ??= []).push(host);
+      (this.suffixes ??= new Set()).add(host.slice(1));
+    } else if (this.exact !== undefined) {
       this.exact.add(host);
+    } else if (this.one === undefined) {
+      this.one = host;
+    } else if (this.one !== host) {
+      this.exact = new Set([this.one, host]);
+      this.one = undefined;
     }
   }
 
   /** Whether `parityOverlap(g, host)` holds for some host `g` of the set. */
   public overlapsAny(host: string): boolean {
+    const wildcards = this.wildcards;
     if (host.startsWith('*')) {
-      for (const g of this.exact) if (parityOverlap(g, host)) return true;
-      return this.wildcards.some((g) => parityOverlap(g, host));
+      if (this.one !== undefined && parityOverlap(this.one, host)) return true;
+      if (this.exact !== undefined) for (const g of this.exact) if (parityOverlap(g, host)) return true;
+      return wildcards !== undefined && wildcards.some((g) => parityOverlap(g, host));
     }
-    if (this.exact.has(host)) return true;
-    if (this.wildcards.length <= LINEAR_WILDCARDS) return this.wildcards.some((g) => host.endsWith(g.slice(1)));
+    if (this.one === host || (this.exact !== undefined && this.exact.has(host))) return true;
+    if (wildcards === undefined) return false;
+    if (wildcards.length <= LINEAR_WILDCARDS) return wildcards.some((g) => host.endsWith(g.slice(1)));
     // host.endsWith(s) exactly when s is the suffix of host of the same length
-    for (let i = 0; i <= host.length; i++) if (this.suffixes.has(host.slice(i))) return true;
+    const suffixes = this.suffixes!;
+    for (let i = 0; i <= host.length; i++) if (suffixes.has(host.slice(i))) return true;
     return false;
   }
 }

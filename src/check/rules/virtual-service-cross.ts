@@ -9,14 +9,14 @@
  */
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
-import { destinationRuleHosts } from '../index/destination-rules';
+import { DrHost, destinationRuleHosts } from '../index/destination-rules';
 import { definesSubset, subsetNames } from '../index/subsets';
-import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, allOrSome, parityFqdn, resolveGatewayName } from '../mesh-index';
+import { GatewayRef, GatewayServer, HostIndex, IndexedObject, MeshIndex, RouteKind, ScopedEntry, parityFqdn, resolveGatewayName } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
-import { Rule, defineRule } from '../rule';
+import { Rule, RuleContext, defineRule } from '../rule';
 import { ParityHostSet, parityOverlap } from './parity-hosts';
 import {
-  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, destinationsOf, eachDestination, eachMatch, nameSubsetOf,
+  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, destinationsOf, gatewayMatchesOf, matchesOf, nameSubsetOf,
   nsOf, ownVirtualServices, q, refKey, rulesOf, topGateways, virtualServices,
 } from './virtual-service';
 
@@ -55,15 +55,23 @@ interface VsFacts {
   callers?: readonly { ns: string; who: string }[];
   /** {@link binding} per gateway: a short list (a VS names few gateways), created on first use */
   bindings?: { readonly gw: IndexedObject; readonly binding: Binding }[];
+  /** {@link scopedEntries}: the registry entry of each destination, computed on first use */
+  scoped?: readonly (ScopedEntry | undefined)[];
 }
 
 interface Facts {
   readonly all: readonly VsFacts[];
+  /** {@link all} but context objects: the VirtualServices rules report on (as ownVirtualServices, no lookup each) */
+  readonly own: readonly VsFacts[];
   readonly byVs: Map<IndexedObject, VsFacts>;
   /** VSs naming a Gateway at top level, oldest first */
   readonly byGateway: Map<IndexedObject, VsFacts[]>;
   /** Istio Gateways by metadata.name */
   readonly gatewaysByName: Map<string, IndexedObject[]>;
+  /** {@link ParityTarget} of each `ns/name` gateway entry, filled on use */
+  readonly parityTargets: Map<string, ParityTarget>;
+  /** the last answer of {@link parityServerHosts} */
+  lastParityHosts?: { readonly gw: IndexedObject; readonly entryNs: string; readonly out: ParityServerHosts };
 }
 
 const factsCache = new WeakMap<MeshIndex, Facts>();
@@ -126,6 +134,7 @@ function facts(index: MeshIndex): Facts {
       bindings: undefined,
       callers: undefined,
       parityEntries: undefined,
+      scoped: undefined,
       hosts: resolvedHostsOf(vs, ns),
     };
     all.push(vf);
@@ -141,7 +150,7 @@ function facts(index: MeshIndex): Facts {
       push(byGateway, g.gateway, vf);
     }
   }
-  f = { all, byVs, byGateway, gatewaysByName };
+  f = { all, own: all.filter((vf) => !vf.vs.isContext), byVs, byGateway, gatewaysByName, parityTargets: new Map(), lastParityHosts: undefined };
   factsCache.set(index, f);
   return f;
 }
@@ -293,29 +302,42 @@ function parityGatewayEntries(index: MeshIndex, vs: IndexedObject): readonly Par
   // four rules ask for every VirtualService: kept with its facts
   const vf = facts(index).byVs.get(vs);
   if (!vf) return readParityGatewayEntries(index, vs);
-  return vf.parityEntries ?? (vf.parityEntries = readParityGatewayEntries(index, vs));
+  return parityEntriesOf(index, vf);
 }
 
-function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject): ParityGatewayEntry[] {
+/** {@link parityGatewayEntries} of a VirtualService with facts. */
+function parityEntriesOf(index: MeshIndex, vf: VsFacts): readonly ParityGatewayEntry[] {
+  return vf.parityEntries ?? (vf.parityEntries = readParityGatewayEntries(index, vf.vs, facts(index).parityTargets));
+}
+
+/** What a `ns/name` entry resolves to, the same in every VirtualService naming it (its {@link ParityGatewayEntry}). */
+type ParityTarget = Omit<ParityGatewayEntry, 'raw' | 'index'>;
+
+function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject, shared?: Map<string, ParityTarget>): ParityGatewayEntry[] {
   const vsNs = nsOf(index, vs);
   const out: ParityGatewayEntry[] = [];
-  asArray(vs.spec.gateways).forEach((e, i) => {
-    if (typeof e !== 'string' || e === 'mesh') return;
+  const list = asArray(vs.spec.gateways);
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
+    if (typeof e !== 'string' || e === 'mesh') continue;
     const slash = e.indexOf('/');
-    const namespace = slash >= 0 ? e.slice(0, slash) : vsNs;
-    const name = slash >= 0 ? e.slice(slash + 1) : e;
-    const istio = index.get('Gateway', namespace, name);
-    const k8s = index.get('Gateway.gateway.networking.k8s.io', namespace, name);
-    out.push({
-      raw: e,
-      index: i,
-      namespace,
-      name,
-      internal: name.includes(INTERNAL_GATEWAY),
-      istio: istio && istio.group === 'networking.istio.io' ? istio : undefined,
-      k8s,
-    });
-  });
+    // an entry with a namespace resolves alike in every VirtualService: looked up once (tenants share a gateway)
+    let t = slash >= 0 ? shared?.get(e) : undefined;
+    if (!t) {
+      const namespace = slash >= 0 ? e.slice(0, slash) : vsNs;
+      const name = slash >= 0 ? e.slice(slash + 1) : e;
+      const istio = index.get('Gateway', namespace, name);
+      t = {
+        namespace,
+        name,
+        internal: name.includes(INTERNAL_GATEWAY),
+        istio: istio && istio.group === 'networking.istio.io' ? istio : undefined,
+        k8s: index.get('Gateway.gateway.networking.k8s.io', namespace, name),
+      };
+      if (slash >= 0) shared?.set(e, t);
+    }
+    out.push({ raw: e, index: i, namespace: t.namespace, name: t.name, internal: t.internal, istio: t.istio, k8s: t.k8s });
+  }
   return out;
 }
 
@@ -374,18 +396,22 @@ export const VSX_GW_001 = defineRule({
               : 'create the Gateway, fix the name (<namespace>/<name> for another namespace), or pass it as context if it is installed elsewhere',
         });
       }
-      eachMatch(vs, (m) => asArray(m.match.gateways).forEach((g, k) => {
-        const ref = resolveGatewayName(g, ns);
-        if (!ref || ref.mesh || gatewayOf(index, ref) || index.get('Gateway.gateway.networking.k8s.io', ref.namespace, ref.name)) return;
-        if (!gatewayAbsenceKnown(index, vs, ref.namespace)) return;
-        ctx.report({
-          object: vs,
-          path: `${m.path}.gateways[${k}]`,
-          code: '',
-          message: `match gateway ${q(g)} resolves to ${ref.namespace}/${ref.name}, which is not in the input, so this match never applies`,
-          fix: 'name a gateway of spec.gateways as <namespace>/<name>',
-        });
-      }));
+      for (const m of gatewayMatchesOf(vs)) {
+        const list = asArray(m.match.gateways);
+        for (let k = 0; k < list.length; k++) {
+          const g = list[k];
+          const ref = resolveGatewayName(g, ns);
+          if (!ref || ref.mesh || gatewayOf(index, ref) || index.get('Gateway.gateway.networking.k8s.io', ref.namespace, ref.name)) continue;
+          if (!gatewayAbsenceKnown(index, vs, ref.namespace)) continue;
+          ctx.report({
+            object: vs,
+            path: `${m.path}.gateways[${k}]`,
+            code: '',
+            message: `match gateway ${q(g)} resolves to ${ref.namespace}/${ref.name}, which is not in the input, so this match never applies`,
+            fix: 'name a gateway of spec.gateways as <namespace>/<name>',
+          });
+        }
+      }
     }
   },
 });
@@ -399,7 +425,16 @@ interface ParityServerHosts {
 const parityHostsCache = new WeakMap<MeshIndex, Map<IndexedObject, Map<string, ParityServerHosts>>>();
 
 /** The server hosts of `gw` (named from namespace `entryNs`, which `./` refers to), cached per index. */
-function parityServerHosts(index: MeshIndex, gw: IndexedObject, entryNs: string): ParityServerHosts {
+function parityServerHosts(index: MeshIndex, f: Facts, gw: IndexedObject, entryNs: string): ParityServerHosts {
+  // tenants name one shared gateway from one namespace: the last answer usually serves (no three lookups per entry)
+  const last = f.lastParityHosts;
+  if (last !== undefined && last.gw === gw && last.entryNs === entryNs) return last.out;
+  const out = parityServerHostsOf(index, gw, entryNs);
+  f.lastParityHosts = { gw, entryNs, out };
+  return out;
+}
+
+function parityServerHostsOf(index: MeshIndex, gw: IndexedObject, entryNs: string): ParityServerHosts {
   let perGw = parityHostsCache.get(index);
   if (!perGw) {
     perGw = new Map();
@@ -413,13 +448,18 @@ function parityServerHosts(index: MeshIndex, gw: IndexedObject, entryNs: string)
   let out = perNs.get(entryNs);
   if (out) return out;
   out = { any: new ParityHostSet(), byNamespace: new Map() };
-  for (const srv of asArray(gw.spec.servers).map(asRecord)) {
-    const hosts = asStringArray(srv.hosts);
+  const servers = asArray(gw.spec.servers);
+  for (let i = 0; i < servers.length; i++) {
+    const srv = servers[i];
+    // the hosts as written: non-strings are skipped (no filtered copy per server; a shared gateway has thousands)
+    const hosts = isRecord(srv) ? asArray(srv.hosts) : asArray(undefined);
     if (hosts.includes('*/*')) {
       out.any.add('*');
       continue;
     }
-    for (let h of hosts) {
+    for (const raw of hosts) {
+      if (typeof raw !== 'string') continue;
+      let h = raw;
       if (h.startsWith('./')) h = `${entryNs}/${h.slice(2)}`;
       else if (h.startsWith('*/')) h = h.slice(2);
       const slash = h.indexOf('/');
@@ -458,18 +498,19 @@ function someGatewayAdmits(index: MeshIndex, vf: VsFacts, host: number): boolean
 }
 
 /** ISTIOCTL-PARITY §6: does a gateway entry admit any VS host (istioctl's IST0132 test)? */
-function parityEntryMatches(index: MeshIndex, vs: IndexedObject, e: ParityGatewayEntry): boolean {
-  const vsHosts = asStringArray(vs.spec.hosts);
-  const vsNs = nsOf(index, vs);
+function parityEntryMatches(index: MeshIndex, f: Facts, vf: VsFacts, e: ParityGatewayEntry): boolean {
+  // vf.hosts: the string hosts of spec.hosts, in order
+  const vsHosts = vf.hosts;
   if (!e.istio && e.k8s) {
     const listeners = asArray(e.k8s.spec.listeners).map(asRecord);
     if (listeners.some((l) => !asString(l.hostname))) return true;
-    return listeners.some((l) => vsHosts.some((h) => parityOverlap(asString(l.hostname) ?? '', h)));
+    return listeners.some((l) => vsHosts.some((h) => parityOverlap(asString(l.hostname) ?? '', h.host)));
   }
   if (!e.istio) return false;
-  const gwHosts = parityServerHosts(index, e.istio, e.namespace);
-  const scoped = gwHosts.byNamespace.get(vsNs);
-  return vsHosts.some((h) => gwHosts.any.overlapsAny(h) || (scoped !== undefined && scoped.overlapsAny(h)));
+  const gwHosts = parityServerHosts(index, f, e.istio, e.namespace);
+  const scoped = gwHosts.byNamespace.get(vf.ns);
+  for (const h of vsHosts) if (gwHosts.any.overlapsAny(h.host) || (scoped !== undefined && scoped.overlapsAny(h.host))) return true;
+  return false;
 }
 
 /**
@@ -531,14 +572,13 @@ export const VSX_GW_002 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf) continue;
-      for (const e of parityGatewayEntries(index, vs)) {
+    for (const vf of f.own) {
+      const vs = vf.vs;
+      for (const e of parityEntriesOf(index, vf)) {
         if (e.internal) continue;
         const exists = e.istio !== undefined || e.k8s !== undefined;
         if (!exists && !gatewayAbsenceKnown(index, vs, e.namespace)) continue;
-        if (parityEntryMatches(index, vs, e)) continue;
+        if (parityEntryMatches(index, f, vf, e)) continue;
         const hosts = vf.hosts.map((h) => h.host);
         const hint = e.istio ? vf.hosts.map((h) => scopeHint(index, e.istio!, h.resolved, vf.ns)).find((x) => x !== '') ?? '' : '';
         ctx.report({
@@ -583,17 +623,17 @@ export const VSX_GW_003 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf) continue;
-      const missing = new Map<string, string[]>();
+    for (const vf of f.own) {
+      const vs = vf.vs;
+      if (vf.gateways.length === 0 || index.isExportedEverywhere(vs)) continue; // then every gateway pod sees it
+      let missing: Map<string, string[]> | undefined; // created for a finding only
       for (const g of vf.gateways) {
         if (!g.gateway) continue;
         for (const ns of podNamespaces(index, g.gateway)) {
-          if (!vsVisibleIn(index, vs, ns)) push(missing, ns, gwName(g.gateway));
+          if (!vsVisibleIn(index, vs, ns)) push((missing ??= new Map()), ns, gwName(g.gateway));
         }
       }
-      if (missing.size === 0) continue;
+      if (missing === undefined) continue;
       const exportTo = exportToOf(index, vs);
       const nss = Array.from(missing.keys()).sort();
       ctx.report({
@@ -618,14 +658,29 @@ export const VSX_GW_004 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
+    // both indexes below are built on first use: many inputs never ask (no gateway VS for a cluster service, no
+    // mesh VS omitting gateways for an external host), and a shared gateway has a server per tenant
     // mesh-bound hosts, for "gateway-only VS on a cluster service"
-    const meshHosts = new Set<string>();
-    for (const vf of f.all) if (vf.mesh) for (const h of vf.hosts) meshHosts.add(h.resolved.toLowerCase());
+    let meshHostSet: Set<string> | undefined;
+    const meshHosts = () => {
+      if (!meshHostSet) {
+        meshHostSet = new Set<string>();
+        for (const vf of f.all) if (vf.mesh) for (const h of vf.hosts) meshHostSet.add(h.resolved.toLowerCase());
+      }
+      return meshHostSet;
+    };
     // gateway server hosts (not `*`) and, per gateway, the hosts bound by gateway VSs
-    const serverHosts = new HostIndex<{ gw: IndexedObject; server: GatewayServer; host: { namespace: string; host: string } }>();
-    for (const gw of index.gateways()) {
-      for (const s of index.serversOf(gw)) for (const h of s.hosts) if (h.host !== '*' && h.host !== '') serverHosts.add(h.host, { gw, server: s, host: h });
-    }
+    type ServerHost = { gw: IndexedObject; server: GatewayServer; host: { namespace: string; host: string } };
+    let serverHostIndex: HostIndex<ServerHost> | undefined;
+    const serverHosts = () => {
+      if (!serverHostIndex) {
+        serverHostIndex = new HostIndex<ServerHost>();
+        for (const gw of index.gateways()) {
+          for (const s of index.serversOf(gw)) for (const h of s.hosts) if (h.host !== '*' && h.host !== '') serverHostIndex.add(h.host, { gw, server: s, host: h });
+        }
+      }
+      return serverHostIndex;
+    };
     const boundHosts = new Map<IndexedObject, HostIndex<VsFacts>>();
     const boundOn = (gw: IndexedObject) => {
       let hi = boundHosts.get(gw);
@@ -636,12 +691,12 @@ export const VSX_GW_004 = defineRule({
       }
       return hi;
     };
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf || vf.hosts.length === 0) continue;
+    for (const vf of f.own) {
+      const vs = vf.vs;
+      if (vf.hosts.length === 0) continue;
       if (!vf.mesh) {
         for (const h of vf.hosts) {
-          if (!isClusterLocal(h.resolved) || meshHosts.has(h.resolved.toLowerCase())) continue;
+          if (!isClusterLocal(h.resolved) || meshHosts().has(h.resolved.toLowerCase())) continue;
           ctx.report({
             object: vs,
             path: vf.gateways.length ? `spec.gateways[${vf.gateways[0].index}]` : 'spec.gateways',
@@ -655,7 +710,7 @@ export const VSX_GW_004 = defineRule({
       if (asArray(vs.spec.gateways).length > 0) continue; // `mesh` listed explicitly: deliberate
       for (const h of vf.hosts) {
         if (h.host === '*' || isClusterLocal(h.resolved) || isIpAddress(h.host)) continue;
-        const hits = serverHosts.query(h.resolved).filter((e) => {
+        const hits = serverHosts().query(h.resolved).filter((e) => {
           const ns = e.host.namespace;
           const admits = ns === '*' || (ns === '.' ? e.gw.namespace === vf.ns : ns === vf.ns);
           return admits && hostsIntersect(e.host.host, h.resolved);
@@ -681,21 +736,25 @@ export const VSX_GW_005 = defineRule({
   check(ctx) {
     const { index } = ctx;
     for (const vs of ownVirtualServices(index)) {
+      const matches = gatewayMatchesOf(vs);
+      if (matches.length === 0) continue; // no match.gateways: nothing to compare with the top-level list
       const ns = nsOf(index, vs);
       const top = topGateways(index, vs);
       const keys = new Set(top.map((t) => refKey(t.ref)));
-      eachMatch(vs, (m) => {
-        asArray(m.match.gateways).forEach((g, k) => {
+      for (const m of matches) {
+        const list = asArray(m.match.gateways);
+        for (let k = 0; k < list.length; k++) {
+          const g = list[k];
           const r = resolveGatewayName(g, ns);
-          if (!r || keys.has(refKey(r))) return;
+          if (!r || keys.has(refKey(r))) continue;
           ctx.report({
             object: vs,
             path: `${m.path}.gateways[${k}]`,
             message: `match gateway ${q(g)} is not in spec.gateways [${top.map((t) => t.raw).join(', ')}], so this match never applies`,
             fix: `add ${q(g)} to spec.gateways, or remove it from the match`,
           });
-        });
-      });
+        }
+      }
     }
   },
 });
@@ -724,14 +783,14 @@ export const VSX_PORT_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf || vf.gateways.length === 0) continue;
-      eachMatch(vs, ({ section, match, path }) => {
+    for (const vf of f.own) {
+      const vs = vf.vs;
+      if (vf.gateways.length === 0) continue;
+      for (const { section, match, path } of matchesOf(vs)) {
         const port = asNumber(match.port);
-        if (port === undefined || port === 0) return;
+        if (port === undefined || port === 0) continue;
         const { mesh, gateways } = matchGateways(vf, match, index);
-        if (mesh || gateways.length === 0) return;
+        if (mesh || gateways.length === 0) continue;
         const ports = new Set<number>();
         let anyServer = false;
         for (const gw of gateways) {
@@ -741,7 +800,7 @@ export const VSX_PORT_001 = defineRule({
             ports.add(s.port.number);
           }
         }
-        if (!anyServer || ports.has(port)) return;
+        if (!anyServer || ports.has(port)) continue;
         const list = Array.from(ports).sort((a, b) => a - b);
         ctx.report({
           object: vs,
@@ -749,7 +808,7 @@ export const VSX_PORT_001 = defineRule({
           message: `match.port ${port} is not the port of any ${section} server of ${gateways.map(gwName).join(', ')} serving these hosts (${list.join(', ')}); match.port compares with the Gateway server port, not the Service targetPort or container port`,
           fix: `use match.port ${list.length === 1 ? list[0] : `one of ${list.join(', ')}`}, or remove match.port`,
         });
-      });
+      }
     }
   },
 });
@@ -761,9 +820,9 @@ export const VSX_KIND_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf || vf.mesh || vf.gateways.length === 0) continue;
+    for (const vf of f.own) {
+      const vs = vf.vs;
+      if (vf.mesh || vf.gateways.length === 0) continue;
       const kinds = new Set<Section>();
       let anyServer = false;
       for (const g of vf.gateways) {
@@ -1060,6 +1119,33 @@ function destHost(d: DestinationUse): string | undefined {
 const ownExportTo = (vs: IndexedObject): string[] => asStringArray(vs.spec.exportTo);
 
 /**
+ * istioctl's scoped registry lookup (ISTIOCTL-PARITY §0) of each destination host of {@link destinationsOf} as written
+ * (`''` when absent), in the same order: VSX-DEST-001 and VSX-DEST-002 ask the same questions, so they are answered
+ * once per VirtualService.
+ */
+function scopedEntries(index: MeshIndex, vf: VsFacts): readonly (ScopedEntry | undefined)[] {
+  if (vf.scoped) return vf.scoped;
+  const dests = destinationsOf(vf.vs);
+  const out: (ScopedEntry | undefined)[] = new Array(dests.length);
+  if (dests.length > 0) {
+    const exportTo = ownExportTo(vf.vs);
+    // a split over subsets names one host several times in a row: looked up once per run
+    let last: string | undefined;
+    let entry: ScopedEntry | undefined;
+    for (let i = 0; i < dests.length; i++) {
+      const host = asString(dests[i].destination.host) ?? '';
+      if (host !== last) {
+        last = host;
+        entry = index.lookupScoped(vf.ns, exportTo, host);
+      }
+      out[i] = entry;
+    }
+  }
+  vf.scoped = out;
+  return out;
+}
+
+/**
  * VSX-DEST-001. IST0101 `host` / `mirror host` as istioctl computes it (ISTIOCTL-PARITY §1): the scoped registry lookup
  * with the VirtualService's namespace and own exportTo finds nothing. Closed world: every destination, IP and `*`
  * hosts included. Open world: only when the input declares enough of the registry (an application Service of the
@@ -1074,13 +1160,20 @@ export const VSX_DEST_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const reg = registry(index);
-    for (const vs of ownVirtualServices(index)) {
-      const ns = nsOf(index, vs);
-      eachDestination(vs, (d) => {
+    const f = facts(index);
+    for (const vf of f.own) {
+      const vs = vf.vs;
+      const ns = vf.ns;
+      const dests = destinationsOf(vs);
+      if (dests.length === 0) continue;
+      const scoped = scopedEntries(index, vf);
+      for (let i = 0; i < dests.length; i++) {
+        if (scoped[i]) continue; // in the registry (most destinations)
+        const d = dests[i];
         const raw = asString(d.destination.host) ?? '';
+        // (open world: destHost is the raw host or undefined, so the lookup was the shared one)
         const host = index.closedWorld ? raw : destHost(d);
-        if (host === undefined) return;
-        if (index.lookupScoped(ns, ownExportTo(vs), host)) return;
+        if (host === undefined) continue;
         const refType = d.mirror ? 'mirror host' : 'host';
         const what = d.mirror ? 'mirror host' : 'destination host';
         const fqdn = parityFqdn(ns, host);
@@ -1094,7 +1187,7 @@ export const VSX_DEST_001 = defineRule({
             message: `${what} ${q(host)} is ${e.origin === 'service' ? 'a Service' : 'a ServiceEntry host'} in ${e.namespace} that is not exported to ${ns}`,
             fix: `add ${q(ns)} to the exportTo of ${e.object ? `${e.object.kind} ${e.namespace}/${e.object.name}` : 'the registry entry'}`,
           });
-          return;
+          continue;
         }
         // hosts like reviews.bookinfo / reviews.bookinfo.svc name a Service but are not registry hosts
         const partial = /^([^.]+)\.([^.]+)(\.svc)?$/.exec(host);
@@ -1106,9 +1199,9 @@ export const VSX_DEST_001 = defineRule({
             message: `${what} ${q(host)} is not a registry host; the Service is ${partial[1]}.${partial[2]}.svc.cluster.local`,
             fix: `use ${q(`${partial[1]}.${partial[2]}.svc.cluster.local`)}${partial[2] === ns ? ` or the short name ${q(partial[1])}` : ''}`,
           });
-          return;
+          continue;
         }
-        if (!index.closedWorld && !registryKnown(index, resolveShortName(host, ns))) return;
+        if (!index.closedWorld && !registryKnown(index, resolveShortName(host, ns))) continue;
         const m = CLUSTER_HOST.exec(fqdn);
         const elsewhere = m && host === m[1] ? Array.from(reg.serviceNamespaces.get(m[1]) ?? []).filter((n) => n !== m[2]).sort() : [];
         ctx.report({
@@ -1122,7 +1215,7 @@ export const VSX_DEST_001 = defineRule({
             ? `use the FQDN ${q(`${host}.${elsewhere[0]}.svc.cluster.local`)}`
             : m ? 'fix the host name, or add the Service (pass it as context if it is deployed elsewhere)' : 'add a ServiceEntry for the external host, or fix the host name',
         });
-      });
+      }
     }
   },
 });
@@ -1140,17 +1233,20 @@ export const VSX_DEST_002 = defineRule({
   needsContext: true,
   check(ctx) {
     const { index } = ctx;
-    for (const vs of ownVirtualServices(index)) {
-      const ns = nsOf(index, vs);
-      eachDestination(vs, (d) => {
+    const f = facts(index);
+    for (const vf of f.own) {
+      const vs = vf.vs;
+      const dests = destinationsOf(vs);
+      if (dests.length === 0) continue;
+      const scoped = scopedEntries(index, vf);
+      for (let i = 0; i < dests.length; i++) {
+        const d = dests[i];
+        const entry = scoped[i];
+        if (!entry) continue;
         const host = asString(d.destination.host) ?? '';
-        const entry = index.lookupScoped(ns, ownExportTo(vs), host);
-        if (!entry) return;
-        // the distinct ports, sorted, only for a finding: asked per destination, and most entries have one port
-        const ports = () => Array.from(new Set(entry.ports)).sort((a, b) => a - b);
         if (!('port' in d.destination)) {
           if (hasTwoPorts(entry.ports)) {
-            const list = ports();
+            const list = sortedPorts(entry);
             ctx.report({
               object: vs,
               path: d.path,
@@ -1158,11 +1254,11 @@ export const VSX_DEST_002 = defineRule({
               fix: `set destination.port.number to one of ${list.join(', ')}`,
             });
           }
-          return;
+          continue;
         }
         const port = asNumber(asRecord(d.destination.port).number) ?? 0;
-        if (entry.ports.includes(port)) return;
-        const list = ports();
+        if (entry.ports.includes(port)) continue;
+        const list = sortedPorts(entry);
         ctx.report({
           object: vs,
           path: `${d.path}.port.number`,
@@ -1171,10 +1267,15 @@ export const VSX_DEST_002 = defineRule({
           message: `destination ${q(host)} has no port ${port} (ports: ${list.join(', ') || 'none'})`,
           fix: `use one of the ports ${list.join(', ')} (the Service port, not the targetPort)`,
         });
-      });
+      }
     }
   },
 });
+
+/** The distinct ports of an entry, sorted (only for a finding: most destinations have none). */
+function sortedPorts(entry: ScopedEntry): number[] {
+  return Array.from(new Set(entry.ports)).sort((a, b) => a - b);
+}
 
 /** True when `ports` holds at least two distinct numbers. */
 function hasTwoPorts(ports: readonly number[]): boolean {
@@ -1241,20 +1342,27 @@ function computeCallerNamespaces(index: MeshIndex, vf: VsFacts, rule: Record<str
   return Array.from(out.entries()).map(([ns, who]) => ({ ns, who }));
 }
 
-/** {@link subsetKey} of cluster-local hosts (null: not cluster-local), bounded. */
-const clusterSubsetKeys = new Map<string, string | null>();
-
 /** `key(ns, h)` of ISTIOCTL-PARITY §1: `name.ns.svc.cluster.local` → (ns, name), else (ns, h). */
 function subsetKey(ns: string, h: string): string {
-  // the key of a cluster-local host does not depend on ns: parsed once per host (asked per DestinationRule and route)
-  let k = clusterSubsetKeys.get(h);
-  if (k === undefined) {
-    if (clusterSubsetKeys.size >= 100_000) clusterSubsetKeys.clear();
-    const m = /^(.+)\.(.+)\.svc\.cluster\.local$/.exec(h);
-    k = m ? `${m[2]}/${m[1]}` : null;
-    clusterSubsetKeys.set(h, k);
+  return clusterSubsetKey(h) ?? `${ns}/${h}`;
+}
+
+const CLUSTER_SUFFIX = '.svc.cluster.local';
+const CLUSTER_KEY = /^(.+)\.(.+)\.svc\.cluster\.local$/;
+
+/**
+ * `ns/name` of `name.ns.svc.cluster.local` as {@link CLUSTER_KEY} splits it (the name greedy: the last dot that leaves a
+ * non-empty namespace), or null. Without the regex on the usual host (one per DestinationRule): it backtracks.
+ */
+function clusterSubsetKey(h: string): string | null {
+  if (!h.endsWith(CLUSTER_SUFFIX)) return null;
+  const rest = h.slice(0, h.length - CLUSTER_SUFFIX.length);
+  if (/[\n\r\u2028\u2029]/.test(rest)) { // `.` of the regex does not match line terminators
+    const m = CLUSTER_KEY.exec(h);
+    return m ? `${m[2]}/${m[1]}` : null;
   }
-  return k ?? `${ns}/${h}`;
+  const dot = rest.lastIndexOf('.', rest.length - 2);
+  return dot >= 1 ? `${rest.slice(dot + 1)}/${rest.slice(0, dot)}` : null;
 }
 
 /**
@@ -1276,15 +1384,22 @@ function definedSubsets(index: MeshIndex): DefinedSubsets {
     let ambiguous = false;
     for (const dr of index.ofKind('DestinationRule')) {
       if (dr.group !== 'networking.istio.io') continue;
-      const key = subsetKey(dr.namespace ?? index.defaultNamespace, asString(dr.spec.host) ?? '');
       const subsets = asArray(dr.spec.subsets);
       if (subsets.length === 0) continue;
+      const key = subsetKey(dr.namespace ?? index.defaultNamespace, asString(dr.spec.host) ?? '');
       const known = byKey.get(key);
       if (known === undefined) byKey.set(key, dr);
       else if (Array.isArray(known)) known.push(dr);
       else byKey.set(key, [known, dr]);
-      if (key.includes('|')) ambiguous = true;
-      else for (const sub of subsets) if (asString(asRecord(sub).name)?.includes('|')) ambiguous = true;
+      if (ambiguous) continue; // (the names need no look once one `|` is found)
+      if (key.includes('|')) {
+        ambiguous = true;
+        continue;
+      }
+      for (const sub of subsets) {
+        const name = isRecord(sub) ? sub.name : undefined;
+        if (typeof name === 'string' && name.includes('|')) ambiguous = true;
+      }
     }
     let pairs: Set<string> | undefined;
     if (ambiguous) {
@@ -1304,9 +1419,15 @@ function definedSubsets(index: MeshIndex): DefinedSubsets {
 /** True when a DestinationRule under `key` defines `subset` (a non-empty name, as routes give it). */
 function isDefinedSubset(d: DefinedSubsets, key: string, subset: string): boolean {
   if (d.pairs) return d.pairs.has(`${key}|${subset}`);
-  const drs = d.byKey.get(key);
+  return keyDefinesSubset(d.byKey.get(key), subset);
+}
+
+/** True when one of the DestinationRules of a key ({@link DefinedSubsets.byKey}) defines `subset`. */
+function keyDefinesSubset(drs: IndexedObject | IndexedObject[] | undefined, subset: string): boolean {
   if (drs === undefined) return false;
-  return Array.isArray(drs) ? drs.some((dr) => definesSubset(dr, subset)) : definesSubset(drs, subset);
+  if (!Array.isArray(drs)) return definesSubset(drs, subset);
+  for (const dr of drs) if (definesSubset(dr, subset)) return true;
+  return false;
 }
 
 /**
@@ -1328,56 +1449,124 @@ export const VSX_SUB_001 = defineRule({
     const f = facts(index);
     const drs = destinationRuleHosts(index).byFqdn;
     const defined = definedSubsets(index);
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf) continue;
-      eachDestination(vs, (d) => {
+    const restricted = restrictedDestinationRules(index);
+    for (const vf of f.own) {
+      const vs = vf.vs;
+      // a split over subsets routes to one host several times in a row: its lookups serve the whole run
+      let last: SubsetHost | undefined;
+      for (const d of destinationsOf(vs)) {
         const subset = asString(d.destination.subset);
+        if (!subset) continue;
         const host = asString(d.destination.host) ?? '';
-        if (!subset) return;
-        const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
-        const fqdn = resolveShortName(host, vf.ns);
-        const defining = host ? allOrSome(drs.query(fqdn), (e) => nameSubsetOf(fqdn, e.fqdn) && definesSubset(e.dr, subset)) : [];
-        if (!isDefinedSubset(defined, subsetKey(vf.ns, host), subset)) {
-          if (defining.length > 0) {
-            ctx.report({
-              object: vs,
-              path: `${d.path}.subset`,
-              refType,
-              severity: Severity.WARNING,
-              message: `subset ${q(subset)} of ${q(host)} is defined only by DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} for ${q(defining[0].fqdn)}, which istioctl analyze does not match to this host (it reports the subset missing); istiod applies it`,
-              fix: `define the subset in a DestinationRule whose host is ${q(host)}${CLUSTER_HOST.test(fqdn) ? '' : ` in namespace ${vf.ns}`}, if istioctl analyze runs in CI`,
-            });
-          } else {
-            const any = host ? drs.query(fqdn).filter((e) => nameSubsetOf(fqdn, e.fqdn)) : [];
-            ctx.report({
-              object: vs,
-              path: `${d.path}.subset`,
-              refType,
-              message: any.length
-                ? `subset ${q(subset)} of ${q(host)} is not defined by DestinationRule ${any.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} (subsets: ${Array.from(new Set(any.flatMap((e) => subsetNames(e.dr)))).join(', ') || 'none'}); requests fail with 503 NC`
-                : `subset ${q(subset)} of ${q(host)} is not defined: no DestinationRule for ${q(fqdn)} is in the input; requests fail with 503 NC`,
-              fix: any.length ? `add subset ${q(subset)} (with its labels) to the DestinationRule, or fix the subset name` : `add a DestinationRule for ${q(fqdn)} with subset ${q(subset)}`,
-            });
-          }
-          return;
+        if (last === undefined || last.host !== host) {
+          const key = subsetKey(vf.ns, host);
+          last = { host, fqdn: resolveShortName(host, vf.ns), key, keyed: defined.pairs ? undefined : defined.byKey.get(key), candidates: undefined };
         }
-        if (defining.length === 0 || someExportedEverywhere(index, defining)) return; // then every caller sees one
-        const callers = callerNamespaces(index, vf, d.rule, d.section);
-        const seenBy = (c: { ns: string }) => defining.some((e) => drVisibleIn(index, e.dr, c.ns));
-        if (callers.every(seenBy)) return;
-        const hidden = callers.filter((c) => !seenBy(c));
-        ctx.report({
-          object: vs,
-          path: `${d.path}.subset`,
-          code: '',
-          message: `subset ${q(subset)} of ${q(host)} is defined in DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')}, which is not exported to ${hidden.map((c) => `${c.ns} (${c.who})`).join(', ')}`,
-          fix: `add ${hidden.map((c) => q(c.ns)).join(', ')} to the DestinationRule exportTo (or remove exportTo)`,
-        });
-      });
+        checkSubset(ctx, index, vf, d, subset, last, defined, drs, restricted);
+      }
     }
   },
 });
+
+/**
+ * The DestinationRules not visible in every namespace, by host (undefined when there is none): a subset defined only
+ * by DestinationRules outside it is seen by every caller, so VSX-SUB-001 looks no further (most inputs set no exportTo
+ * on DestinationRules, and each destination would otherwise query every DestinationRule host).
+ */
+function restrictedDestinationRules(index: MeshIndex): HostIndex<DrHost> | undefined {
+  if (restrictedCache.has(index)) return restrictedCache.get(index);
+  let out: HostIndex<DrHost> | undefined;
+  for (const e of destinationRuleHosts(index).all) {
+    if (index.isExportedEverywhere(e.dr)) continue;
+    (out ??= new HostIndex()).add(e.fqdn, e);
+  }
+  restrictedCache.set(index, out);
+  return out;
+}
+
+const restrictedCache = new WeakMap<MeshIndex, HostIndex<DrHost> | undefined>();
+
+/** The lookups of a destination host for VSX-SUB-001. */
+interface SubsetHost {
+  readonly host: string;
+  /** the host resolved in the VirtualService namespace */
+  readonly fqdn: string;
+  /** DestinationRules whose host intersects fqdn, queried on first use */
+  candidates: readonly DrHost[] | undefined;
+  /** {@link subsetKey} of the host */
+  readonly key: string;
+  /** the DestinationRules under key (when {@link DefinedSubsets.byKey} answers) */
+  readonly keyed: IndexedObject | IndexedObject[] | undefined;
+}
+
+const NO_DRS: readonly DrHost[] = Object.freeze([]);
+
+/** The candidates whose host covers `fqdn` and that define `subset` (the list itself when all do, as allOrSome). */
+function definingDrs(candidates: readonly DrHost[], fqdn: string, subset: string): readonly DrHost[] {
+  // a loop, not allOrSome with a closure per destination
+  for (let i = 0; i < candidates.length; i++) {
+    const e = candidates[i];
+    if (nameSubsetOf(fqdn, e.fqdn) && definesSubset(e.dr, subset)) continue;
+    const out = candidates.slice(0, i);
+    for (let j = i + 1; j < candidates.length; j++) {
+      const x = candidates[j];
+      if (nameSubsetOf(fqdn, x.fqdn) && definesSubset(x.dr, subset)) out.push(x);
+    }
+    return out;
+  }
+  return candidates;
+}
+
+/** VSX-SUB-001 on one destination with a subset. */
+function checkSubset(
+  ctx: RuleContext, index: MeshIndex, vf: VsFacts, d: DestinationUse, subset: string, h: SubsetHost, defined: DefinedSubsets,
+  drs: HostIndex<DrHost>, restricted: HostIndex<DrHost> | undefined,
+): void {
+  const { host, fqdn } = h;
+  const vs = vf.vs;
+  const keyed = defined.pairs ? isDefinedSubset(defined, h.key, subset) : keyDefinesSubset(h.keyed, subset);
+  // defined, and no DestinationRule for the host hides from a namespace: whichever defines it, every caller sees it
+  if (keyed && (restricted === undefined || restricted.query(fqdn).length === 0)) return;
+  const candidates = h.candidates ?? (h.candidates = host ? drs.query(fqdn) : NO_DRS);
+  const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
+  const defining = host ? definingDrs(candidates, fqdn, subset) : NO_DRS;
+  if (!keyed) {
+    if (defining.length > 0) {
+      ctx.report({
+        object: vs,
+        path: `${d.path}.subset`,
+        refType,
+        severity: Severity.WARNING,
+        message: `subset ${q(subset)} of ${q(host)} is defined only by DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} for ${q(defining[0].fqdn)}, which istioctl analyze does not match to this host (it reports the subset missing); istiod applies it`,
+        fix: `define the subset in a DestinationRule whose host is ${q(host)}${CLUSTER_HOST.test(fqdn) ? '' : ` in namespace ${vf.ns}`}, if istioctl analyze runs in CI`,
+      });
+    } else {
+      const any = host ? candidates.filter((e) => nameSubsetOf(fqdn, e.fqdn)) : [];
+      ctx.report({
+        object: vs,
+        path: `${d.path}.subset`,
+        refType,
+        message: any.length
+          ? `subset ${q(subset)} of ${q(host)} is not defined by DestinationRule ${any.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')} (subsets: ${Array.from(new Set(any.flatMap((e) => subsetNames(e.dr)))).join(', ') || 'none'}); requests fail with 503 NC`
+          : `subset ${q(subset)} of ${q(host)} is not defined: no DestinationRule for ${q(fqdn)} is in the input; requests fail with 503 NC`,
+        fix: any.length ? `add subset ${q(subset)} (with its labels) to the DestinationRule, or fix the subset name` : `add a DestinationRule for ${q(fqdn)} with subset ${q(subset)}`,
+      });
+    }
+    return;
+  }
+  if (defining.length === 0 || someExportedEverywhere(index, defining)) return; // then every caller sees one
+  const callers = callerNamespaces(index, vf, d.rule, d.section);
+  const seenBy = (c: { ns: string }) => defining.some((e) => drVisibleIn(index, e.dr, c.ns));
+  if (callers.every(seenBy)) return;
+  const hidden = callers.filter((c) => !seenBy(c));
+  ctx.report({
+    object: vs,
+    path: `${d.path}.subset`,
+    code: '',
+    message: `subset ${q(subset)} of ${q(host)} is defined in DestinationRule ${defining.map((e) => `${e.dr.namespace}/${e.dr.name}`).join(', ')}, which is not exported to ${hidden.map((c) => `${c.ns} (${c.who})`).join(', ')}`,
+    fix: `add ${hidden.map((c) => q(c.ns)).join(', ')} to the DestinationRule exportTo (or remove exportTo)`,
+  });
+}
 
 /**
  * VSX-ING-001. IST0140 as istioctl computes it (ISTIOCTL-PARITY §9): a VirtualService R with non-empty spec.gateways
@@ -1396,7 +1585,8 @@ export const VSX_ING_001 = defineRule({
     const coded = new Set<string>();
     const subsetDests = new Map<string, IndexedObject[]>();
     for (const v of virtualServices(index)) {
-      const list = asStringArray(v.spec.hosts);
+      // spec.hosts as written: non-string entries never equal a host string, so no filtered copy per VirtualService
+      const list = asArray(v.spec.hosts);
       if (list.length === 0) continue; // no host of V to route to
       // a Set only for VirtualServices with many hosts (one per VirtualService would be most of this loop)
       const many = list.length > 8 ? new Set(list) : undefined;
@@ -1410,23 +1600,26 @@ export const VSX_ING_001 = defineRule({
     }
     for (const vs of ownVirtualServices(index)) {
       if (asArray(vs.spec.gateways).length === 0) continue;
-      for (const r of rulesOf(vs, 'http')) {
-        asArray(r.rule.route).forEach((rd, k) => {
-          const d = asRecord(asRecord(rd).destination);
-          const h = asString(d.host) ?? '';
-          if (asString(d.subset)) return;
-          for (const v of subsetDests.get(h) ?? []) {
-            const key = `${vs.order}|${v.order}`;
-            if (coded.has(key)) continue;
-            coded.add(key);
-            ctx.report({
-              object: vs,
-              path: `${r.path}.route[${k}].destination.host`,
-              message: `traffic of this gateway virtual service to ${q(h)} does not use the subset routing of virtual service ${nsOf(index, v)}/${v.name}: gateways apply only their own virtual service`,
-              fix: 'repeat the subset split (destination subsets and weights) in this gateway virtual service, or add the gateway to the mesh virtual service gateways',
-            });
-          }
-        });
+      // http route destinations from the shared walk (a route entry without a destination record has host '', which
+      // no VirtualService routes to a subset)
+      for (const use of destinationsOf(vs)) {
+        if (use.section !== 'http' || use.mirror) continue;
+        const d = use.destination;
+        if (asString(d.subset)) continue;
+        const h = asString(d.host) ?? '';
+        const vsList = subsetDests.get(h);
+        if (vsList === undefined) continue;
+        for (const v of vsList) {
+          const key = `${vs.order}|${v.order}`;
+          if (coded.has(key)) continue;
+          coded.add(key);
+          ctx.report({
+            object: vs,
+            path: `${use.path}.host`,
+            message: `traffic of this gateway virtual service to ${q(h)} does not use the subset routing of virtual service ${nsOf(index, v)}/${v.name}: gateways apply only their own virtual service`,
+            fix: 'repeat the subset split (destination subsets and weights) in this gateway virtual service, or add the gateway to the mesh virtual service gateways',
+          });
+        }
       }
     }
     // mesh VSs whose subset destinations are subsets of the VS host itself (reviews → reviews v1/v2). The egress
@@ -1434,29 +1627,43 @@ export const VSX_ING_001 = defineRule({
     const splitting = new HostIndex<VsFacts>();
     for (const vf of f.all) {
       if (!vf.mesh) continue;
-      const split = new Set<string>();
-      eachDestination(vf.vs, (d) => {
-        const sub = asString(d.destination.subset);
+      let split: Set<string> | undefined;
+      for (const d of destinationsOf(vf.vs)) {
+        if (d.mirror || !asString(d.destination.subset)) continue;
         const dh = destHost(d);
-        if (d.mirror || !sub || !dh) return;
+        if (!dh) continue;
         const dfqdn = resolveShortName(dh, vf.ns);
-        for (const h of vf.hosts) if (nameSubsetOf(dfqdn, h.resolved) || nameSubsetOf(h.resolved, dfqdn)) split.add(h.resolved);
-      });
-      for (const h of split) splitting.add(h, vf);
+        for (const h of vf.hosts) if (nameSubsetOf(dfqdn, h.resolved) || nameSubsetOf(h.resolved, dfqdn)) (split ??= new Set()).add(h.resolved);
+      }
+      if (split) for (const h of split) splitting.add(h, vf);
     }
     // IST0140 concerns ingress: a VS bound only to egress gateways forwards to the external host by design
-    const ingressBound = (vf: VsFacts) => vf.gateways.some((g) => !g.gateway || index.workloadsFor(g.gateway).length === 0 ||
-      index.workloadsFor(g.gateway).some((w) => w.role !== 'egress'));
-    for (const vs of ownVirtualServices(index)) {
-      const vf = f.byVs.get(vs);
-      if (!vf || vf.gateways.length === 0 || !ingressBound(vf)) continue;
-      eachDestination(vs, (d) => {
-        if (d.mirror || asString(d.destination.subset)) return;
+    // (answered once per Gateway: tenants share one)
+    const ingress = new Map<IndexedObject, boolean>();
+    const ingressBound = (vf: VsFacts) => {
+      for (const g of vf.gateways) {
+        if (!g.gateway) return true;
+        let yes = ingress.get(g.gateway);
+        if (yes === undefined) {
+          const ws = index.workloadsFor(g.gateway);
+          ingress.set(g.gateway, (yes = ws.length === 0 || ws.some((w) => w.role !== 'egress')));
+        }
+        if (yes) return true;
+      }
+      return false;
+    };
+    for (const vf of f.own) {
+      const vs = vf.vs;
+      if (vf.gateways.length === 0 || !ingressBound(vf)) continue;
+      for (const d of destinationsOf(vs)) {
+        if (d.mirror || asString(d.destination.subset)) continue;
         const host = destHost(d);
-        if (!host) return;
+        if (!host) continue;
         const fqdn = resolveShortName(host, vf.ns);
-        const mesh = splitting.query(fqdn).filter((m) => m !== vf && m.hosts.some((h) => nameSubsetOf(fqdn, h.resolved)) && !coded.has(`${vs.order}|${m.vs.order}`));
-        if (mesh.length === 0) return;
+        const splitters = splitting.query(fqdn);
+        if (splitters.length === 0) continue; // the usual answer: no filter (and closure) per destination
+        const mesh = splitters.filter((m) => m !== vf && m.hosts.some((h) => nameSubsetOf(fqdn, h.resolved)) && !coded.has(`${vs.order}|${m.vs.order}`));
+        if (mesh.length === 0) continue;
         ctx.report({
           object: vs,
           path: `${d.path}.host`,
@@ -1464,7 +1671,7 @@ export const VSX_ING_001 = defineRule({
           message: `gateway traffic to ${q(host)} does not use the subset routing of mesh virtual service ${mesh.map((m) => `${m.ns}/${m.vs.name}`).join(', ')}: gateways apply only their own virtual service`,
           fix: 'repeat the subset split (destination subsets and weights) in this gateway virtual service, or add the gateway to the mesh virtual service gateways',
         });
-      });
+      }
     }
   },
 });

@@ -113,15 +113,36 @@ interface VsWalk {
   tcp?: readonly RuleAt[];
   tls?: readonly RuleAt[];
   matches?: readonly MatchAt[];
+  gatewayMatches?: readonly MatchAt[];
   destinations?: readonly DestinationUse[];
   hosts?: readonly { host: string; index: number }[];
+  /** {@link wildcardDomainProblem} of each of {@link hosts} (null: none) */
+  hostProblems?: readonly (string | null)[];
+  /** {@link appliesToMesh}, read once */
+  mesh?: boolean;
+  /** {@link appliesToGateway}, read once */
+  gateway?: boolean;
+  /** {@link claimMatches}, read once */
+  claims?: readonly ClaimMatch[];
 }
 
 function walkOf(vs: IndexedObject): VsWalk {
   let w = vs.walk as VsWalk | undefined;
   if (!w) {
     // every field present from the start: one object shape for all walks
-    w = { http: undefined, tcp: undefined, tls: undefined, matches: undefined, destinations: undefined, hosts: undefined };
+    w = {
+      http: undefined,
+      tcp: undefined,
+      tls: undefined,
+      matches: undefined,
+      gatewayMatches: undefined,
+      destinations: undefined,
+      hosts: undefined,
+      hostProblems: undefined,
+      mesh: undefined,
+      gateway: undefined,
+      claims: undefined,
+    };
     vs.walk = w;
   }
   return w;
@@ -140,24 +161,40 @@ export interface MatchAt {
 /** Every match entry (records only) of every http/tcp/tls rule, in section order. */
 export function matchesOf(vs: IndexedObject): readonly MatchAt[] {
   const w = walkOf(vs);
-  if (!w.matches) {
-    const out: MatchAt[] = [];
-    for (const section of SECTIONS) {
-      for (const r of rulesOf(vs, section)) {
-        asArray(r.rule.match).forEach((m, j) => {
-          if (isRecord(m)) out.push({ section, rule: r.rule, ruleIndex: r.index, match: m, index: j, path: matchPath(section, r.index, j) });
-        });
-      }
-    }
-    w.matches = out;
-  }
-  return w.matches;
+  return w.matches ?? readMatches(vs, w).matches!;
 }
 
-/** Calls `fn` for every match entry (records only) of every http/tcp/tls rule. */
-export function eachMatch(vs: IndexedObject, fn: (m: MatchAt) => void): void {
-  for (const m of matchesOf(vs)) fn(m);
+/** Fills {@link VsWalk.matches} and {@link VsWalk.gatewayMatches} in one walk. */
+function readMatches(vs: IndexedObject, w: VsWalk): VsWalk {
+  const out: MatchAt[] = [];
+  let withGateways: MatchAt[] | undefined;
+  for (const section of SECTIONS) {
+    for (const r of rulesOf(vs, section)) {
+      const list = asArray(r.rule.match);
+      for (let j = 0; j < list.length; j++) {
+        const m = list[j];
+        if (!isRecord(m)) continue;
+        const at: MatchAt = { section, rule: r.rule, ruleIndex: r.index, match: m, index: j, path: matchPath(section, r.index, j) };
+        out.push(at);
+        if (asArray(m.gateways).length > 0) (withGateways ??= []).push(at);
+      }
+    }
+  }
+  w.matches = out;
+  w.gatewayMatches = withGateways ?? NO_MATCHES;
+  return w;
 }
+
+/**
+ * The match entries of {@link matchesOf} with a non-empty `gateways` list: four rules read match.gateways, and most
+ * matches have none, so they walk this short list instead of every match.
+ */
+export function gatewayMatchesOf(vs: IndexedObject): readonly MatchAt[] {
+  const w = walkOf(vs);
+  return w.gatewayMatches ?? readMatches(vs, w).gatewayMatches!;
+}
+
+const NO_MATCHES: readonly MatchAt[] = Object.freeze([]);
 
 /** A destination of a route or mirror. */
 export interface DestinationUse {
@@ -177,17 +214,21 @@ export function destinationsOf(vs: IndexedObject): readonly DestinationUse[] {
     const out: DestinationUse[] = [];
     for (const section of SECTIONS) {
       for (const r of rulesOf(vs, section)) {
-        asArray(r.rule.route).forEach((rd, k) => {
-          const d = asRecord(rd).destination;
-          if (!isRecord(d)) return;
+        const route = asArray(r.rule.route);
+        for (let k = 0; k < route.length; k++) {
+          const rd = route[k];
+          const d = isRecord(rd) ? rd.destination : undefined;
+          if (!isRecord(d)) continue;
           out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false });
-        });
+        }
         if (section !== 'http') continue;
         if (isRecord(r.rule.mirror)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true });
-        asArray(r.rule.mirrors).forEach((m, k) => {
-          const d = asRecord(m).destination;
+        const mirrors = asArray(r.rule.mirrors);
+        for (let k = 0; k < mirrors.length; k++) {
+          const m = mirrors[k];
+          const d = isRecord(m) ? m.destination : undefined;
           if (isRecord(d)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: `${r.path}.mirrors[${k}].destination`, mirror: true });
-        });
+        }
       }
     }
     w.destinations = out;
@@ -213,6 +254,18 @@ export function hostsOf(vs: IndexedObject): readonly { host: string; index: numb
   return w.hosts;
 }
 
+/** {@link wildcardDomainProblem} of each host of {@link hostsOf} (null: none), kept with the walks (two rules ask). */
+function hostProblemsOf(vs: IndexedObject): readonly (string | null)[] {
+  const w = walkOf(vs);
+  if (!w.hostProblems) {
+    const hosts = hostsOf(vs);
+    const out: (string | null)[] = new Array(hosts.length);
+    for (let i = 0; i < hosts.length; i++) out[i] = wildcardDomainProblem(hosts[i].host) ?? null;
+    w.hostProblems = out;
+  }
+  return w.hostProblems;
+}
+
 /** True when the VirtualService has no hosts (a delegate). */
 export function isDelegate(vs: IndexedObject): boolean {
   return asArray(vs.spec.hosts).length === 0;
@@ -234,15 +287,20 @@ export function topGateways(index: MeshIndex, vs: IndexedObject): { ref: Gateway
   return out;
 }
 
-/** True when the VirtualService applies to sidecars (no gateways, or `mesh` listed). */
+/** True when the VirtualService applies to sidecars (no gateways, or `mesh` listed); kept with the walks (five rules ask). */
 export function appliesToMesh(vs: IndexedObject): boolean {
-  const list = asArray(vs.spec.gateways);
-  return list.length === 0 || list.includes('mesh');
+  const w = walkOf(vs);
+  if (w.mesh === undefined) {
+    const list = asArray(vs.spec.gateways);
+    w.mesh = list.length === 0 || list.includes('mesh');
+  }
+  return w.mesh;
 }
 
-/** True when the VirtualService names at least one gateway other than `mesh`. */
+/** True when the VirtualService names at least one gateway other than `mesh`; kept with the walks. */
 export function appliesToGateway(vs: IndexedObject): boolean {
-  return asArray(vs.spec.gateways).some((g) => g !== 'mesh');
+  const w = walkOf(vs);
+  return w.gateway ?? (w.gateway = asArray(vs.spec.gateways).some((g) => g !== 'mesh'));
 }
 
 const DNS_LABEL_CI = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -532,7 +590,7 @@ export const VS_GW_001 = defineRule({
     };
     for (const vs of ownVirtualServices(ctx.index)) {
       checkList(vs, vs.spec.gateways, 'spec.gateways', '');
-      for (const m of matchesOf(vs)) checkList(vs, m.match.gateways, m.path, '.gateways');
+      for (const m of gatewayMatchesOf(vs)) checkList(vs, m.match.gateways, m.path, '.gateways');
     }
   },
 });
@@ -544,15 +602,17 @@ export const VS_HOST_001 = defineRule({
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
       const mesh = appliesToMesh(vs);
-      for (const { host, index } of hostsOf(vs)) {
-        const path = `spec.hosts[${index}]`;
-        const bad = wildcardDomainProblem(host);
+      const hosts = hostsOf(vs);
+      const problems = hostProblemsOf(vs);
+      for (let i = 0; i < hosts.length; i++) {
+        const { host, index } = hosts[i];
+        const bad = problems[i] ?? undefined;
         if (bad && !isIpAddress(host)) {
-          ctx.report({ object: vs, path, message: `host ${q(host)} ${bad}`, fix: 'use a domain (reviews, app.example.com), a leading wildcard (*.example.com) or an IP' });
+          ctx.report({ object: vs, path: `spec.hosts[${index}]`, message: `host ${q(host)} ${bad}`, fix: 'use a domain (reviews, app.example.com), a leading wildcard (*.example.com) or an IP' });
         } else if (!bad && host === '*' && mesh) {
           ctx.report({
             object: vs,
-            path,
+            path: `spec.hosts[${index}]`,
             message: 'host "*" is not allowed for a virtual service bound to the mesh (gateways omitted or listing mesh)',
             fix: 'list the service hosts explicitly, or bind the virtual service only to gateways',
           });
@@ -570,7 +630,8 @@ export const VS_HOST_002 = defineRule({
     for (const vs of ownVirtualServices(ctx.index)) {
       const hosts = hostsOf(vs);
       if (hosts.length !== asArray(vs.spec.hosts).length) continue;
-      if (hosts.some((h) => wildcardDomainProblem(h.host) !== undefined && !isIpAddress(h.host))) continue;
+      const problems = hostProblemsOf(vs);
+      if (hosts.some((h, i) => problems[i] !== null && !isIpAddress(h.host))) continue;
       if (hosts.length > 1000) continue; // pathological; exact duplicates would still be rejected by istiod
       for (let j = 1; j < hosts.length; j++) {
         for (let i = 0; i < j; i++) {
@@ -712,6 +773,7 @@ export const VS_HTTP_003 = defineRule({
     for (const vs of ownVirtualServices(ctx.index)) {
       for (const { rule, path } of rulesOf(vs, 'http')) {
         const rw = isRecord(rule.rewrite) ? rule.rewrite : undefined;
+        if (!rw && !isRecord(rule.headers)) continue; // nothing to check (most rules): no path string, no lists
         const p = `${path}.rewrite`;
         if (rw) {
           const uri = nonEmpty(rw.uri);
@@ -816,6 +878,12 @@ function durationProblem(v: unknown): string | undefined {
   return undefined;
 }
 
+/** VS-HTTP-005 on one duration field. */
+function checkDuration(ctx: RuleContext, vs: IndexedObject, v: unknown, p: string, field: string): void {
+  const bad = durationProblem(v);
+  if (bad) ctx.report({ object: vs, path: p, message: `${field} ${bad}`, fix: `use a duration of at least 1ms in whole milliseconds, e.g. "500ms" or "10s"${field === 'timeout' ? ' (omit timeout to disable it)' : ''}` });
+}
+
 function percentProblem(v: unknown): string | undefined {
   const n = asNumber(asRecord(v).value);
   if (n === undefined) return undefined;
@@ -830,13 +898,10 @@ export const VS_HTTP_005 = defineRule({
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
       for (const { rule, path } of rulesOf(vs, 'http')) {
-        const dur = (v: unknown, p: string, field: string) => {
-          const bad = durationProblem(v);
-          if (bad) ctx.report({ object: vs, path: p, message: `${field} ${bad}`, fix: `use a duration of at least 1ms in whole milliseconds, e.g. "500ms" or "10s"${field === 'timeout' ? ' (omit timeout to disable it)' : ''}` });
-        };
-        if (isSet(rule.timeout)) dur(rule.timeout, `${path}.timeout`, 'timeout');
-        const retries = asRecord(rule.retries);
-        if (isSet(retries.perTryTimeout)) dur(retries.perTryTimeout, `${path}.retries.perTryTimeout`, 'retries.perTryTimeout');
+        // (no closure or empty record per rule: this runs for every http rule, and most set none of these fields)
+        if (isSet(rule.timeout)) checkDuration(ctx, vs, rule.timeout, `${path}.timeout`, 'timeout');
+        const retries = isRecord(rule.retries) ? rule.retries : undefined;
+        if (retries && isSet(retries.perTryTimeout)) checkDuration(ctx, vs, retries.perTryTimeout, `${path}.retries.perTryTimeout`, 'retries.perTryTimeout');
         if (isRecord(rule.fault)) {
           const f = rule.fault;
           const fp = `${path}.fault`;
@@ -845,7 +910,7 @@ export const VS_HTTP_005 = defineRule({
           }
           if (isRecord(f.delay)) {
             const d = f.delay;
-            if (isSet(d.fixedDelay)) dur(d.fixedDelay, `${fp}.delay.fixedDelay`, 'fault.delay.fixedDelay');
+            if (isSet(d.fixedDelay)) checkDuration(ctx, vs, d.fixedDelay, `${fp}.delay.fixedDelay`, 'fault.delay.fixedDelay');
             const bad = percentProblem(d.percentage);
             if (bad) ctx.report({ object: vs, path: `${fp}.delay.percentage.value`, message: `fault.delay ${bad}`, fix: 'use a percentage between 0.0001 and 100 (or 0)' });
             const pct = asNumber(d.percent);
@@ -859,17 +924,20 @@ export const VS_HTTP_005 = defineRule({
             if (st !== undefined && (st < 200 || st > 599)) ctx.report({ object: vs, path: `${fp}.abort.httpStatus`, message: `fault.abort.httpStatus ${st} is not in 200–599`, fix: 'use an HTTP status between 200 and 599, e.g. 503' });
           }
         }
-        const mp = asNumber(asRecord(rule.mirrorPercentage).value);
+        const mp = isRecord(rule.mirrorPercentage) ? asNumber(rule.mirrorPercentage.value) : undefined;
         if (mp !== undefined && (mp < 0 || mp > 100)) {
           ctx.report({ object: vs, path: `${path}.mirrorPercentage.value`, message: `mirrorPercentage ${mp} is not in 0–100`, fix: 'use a percentage between 0 and 100' });
         }
-        asArray(rule.mirrors).forEach((m, k) => {
-          const v = asNumber(asRecord(asRecord(m).percentage).value);
+        const mirrors = asArray(rule.mirrors);
+        for (let k = 0; k < mirrors.length; k++) {
+          const v = asNumber(asRecord(asRecord(mirrors[k]).percentage).value);
           if (v !== undefined && (v < 0 || v > 100)) ctx.report({ object: vs, path: `${path}.mirrors[${k}].percentage.value`, message: `mirror percentage ${v} is not in 0–100`, fix: 'use a percentage between 0 and 100' });
-        });
-        const st = asNumber(asRecord(rule.directResponse).status);
-        if (isRecord(rule.directResponse) && st !== undefined && (st < 200 || st > 599)) {
-          ctx.report({ object: vs, path: `${path}.directResponse.status`, message: `directResponse.status ${st} is not in 200–599`, fix: 'use an HTTP status between 200 and 599; use redirect for 3xx with a location' });
+        }
+        if (isRecord(rule.directResponse)) {
+          const st = asNumber(rule.directResponse.status);
+          if (st !== undefined && (st < 200 || st > 599)) {
+            ctx.report({ object: vs, path: `${path}.directResponse.status`, message: `directResponse.status ${st} is not in 200–599`, fix: 'use an HTTP status between 200 and 599; use redirect for 3xx with a location' });
+          }
         }
       }
     }
@@ -877,6 +945,7 @@ export const VS_HTTP_005 = defineRule({
 });
 
 const STRING_MATCH_FIELDS = ['uri', 'scheme', 'method', 'authority'] as const;
+const HEADER_MATCH_FIELDS = ['headers', 'withoutHeaders'] as const;
 
 export const VS_MATCH_001 = defineRule({
   id: 'VS-MATCH-001',
@@ -898,9 +967,13 @@ export const VS_MATCH_001 = defineRule({
       for (const { section, match, path } of matchesOf(vs)) {
         if (section === 'http') {
           for (const f of STRING_MATCH_FIELDS) sm(vs, match[f], path, f, f, f === 'uri');
-          for (const [k, v] of Object.entries(asRecord(match.queryParams))) sm(vs, v, path, `queryParams[${q(k)}]`, `queryParams ${q(k)}`, false);
-          for (const hf of ['headers', 'withoutHeaders'] as const) {
-            for (const [k, v] of Object.entries(asRecord(match[hf]))) {
+          // (maps read only when present: no empty record and entry list per match)
+          const qp = match.queryParams;
+          if (isRecord(qp)) for (const [k, v] of Object.entries(qp)) sm(vs, v, path, `queryParams[${q(k)}]`, `queryParams ${q(k)}`, false);
+          for (const hf of HEADER_MATCH_FIELDS) {
+            const hm = match[hf];
+            if (!isRecord(hm)) continue;
+            for (const [k, v] of Object.entries(hm)) {
               if (isRecord(v) && typeof v.regex === 'string') sm(vs, { regex: v.regex }, path, `${hf}[${q(k)}]`, `${hf} ${q(k)}`, true);
             }
           }
@@ -927,19 +1000,35 @@ export function isClaimKey(key: string): boolean {
 }
 
 /** Claim-based header matches of a VirtualService: path and key. */
-export function claimMatches(vs: IndexedObject): { path: string; key: string; match: Record<string, unknown> }[] {
-  const out: { path: string; key: string; match: Record<string, unknown> }[] = [];
-  for (const r of rulesOf(vs, 'http')) {
-    asArray(r.rule.match).forEach((m, j) => {
-      for (const hf of ['headers', 'withoutHeaders'] as const) {
-        for (const k of Object.keys(asRecord(asRecord(m)[hf]))) {
-          if (isClaimKey(k)) out.push({ path: `${r.path}.match[${j}].${hf}[${q(k)}]`, key: k, match: asRecord(m) });
+export function claimMatches(vs: IndexedObject): readonly ClaimMatch[] {
+  // kept with the walks (VS-MATCH-002 and VSX-JWT-001 ask), read from the http matches of matchesOf
+  const w = walkOf(vs);
+  if (!w.claims) {
+    let out: ClaimMatch[] | undefined;
+    for (const m of matchesOf(vs)) {
+      if (m.section !== 'http') break; // http matches come first
+      for (const hf of CLAIM_FIELDS) {
+        const hv = m.match[hf];
+        if (!isRecord(hv)) continue;
+        for (const k of Object.keys(hv)) {
+          if (isClaimKey(k)) (out ??= []).push({ path: `${m.path}.${hf}[${q(k)}]`, key: k, match: m.match });
         }
       }
-    });
+    }
+    w.claims = out ?? NO_CLAIMS;
   }
-  return out;
+  return w.claims;
 }
+
+/** A claim-based header match (see {@link claimMatches}). */
+export interface ClaimMatch {
+  readonly path: string;
+  readonly key: string;
+  readonly match: Record<string, unknown>;
+}
+
+const CLAIM_FIELDS = ['headers', 'withoutHeaders'] as const;
+const NO_CLAIMS: readonly ClaimMatch[] = Object.freeze([]);
 
 export const VS_MATCH_002 = defineRule({
   id: 'VS-MATCH-002',
@@ -974,13 +1063,20 @@ export const VS_DEST_001 = defineRule({
   summary: 'Destination host is not `*` and valid; subset a DNS label; port 1–65535',
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
-      eachDestination(vs, ({ destination: d, path }) => {
+      // a split over subsets names one host several times in a row: checked once per run
+      let lastHost: string | undefined;
+      let lastBad: string | undefined;
+      for (const { destination: d, path } of destinationsOf(vs)) {
         const host = d.host;
         if (typeof host === 'string') {
           if (host === '*') {
             ctx.report({ object: vs, path: `${path}.host`, message: 'destination.host "*" is not a service', fix: 'route to a concrete service host, e.g. reviews or reviews.bookinfo.svc.cluster.local' });
           } else {
-            const bad = wildcardDomainProblem(host);
+            if (host !== lastHost) {
+              lastHost = host;
+              lastBad = wildcardDomainProblem(host);
+            }
+            const bad = lastBad;
             if (bad) ctx.report({ object: vs, path: `${path}.host`, message: `destination.host ${q(host)} ${bad}`, fix: 'use a service name (reviews), an FQDN (reviews.bookinfo.svc.cluster.local) or a ServiceEntry host' });
           }
         }
@@ -991,7 +1087,7 @@ export const VS_DEST_001 = defineRule({
         if (n !== undefined && n !== 0 && (!Number.isInteger(n) || n < 1 || n > 65535)) {
           ctx.report({ object: vs, path: `${path}.port.number`, message: `destination.port.number ${n} is not in 1–65535`, fix: 'use the service port (1–65535)' });
         }
-      });
+      }
     }
   },
 });
@@ -1003,16 +1099,19 @@ export const VS_W_001 = defineRule({
   summary: 'Weights ≥ 0; more than one destination needs a total weight > 0',
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
-      for (const at of SECTIONS.flatMap((section) => rulesOf(vs, section))) {
-        const route = asArray(at.rule.route);
-        let total = 0;
-        route.forEach((rd, k) => {
-          const w = asNumber(asRecord(rd).weight) ?? 0;
-          if (w < 0) ctx.report({ object: vs, path: `${at.path}.route[${k}].weight`, message: `weight ${w} is negative`, fix: 'use weights ≥ 0 (they are relative; 100 in total is conventional)' });
-          total += w;
-        });
-        if (route.length > 1 && total === 0) {
-          ctx.report({ object: vs, path: `${at.path}.route`, message: `${route.length} destinations with a total weight of 0`, fix: 'give the destinations positive weights, e.g. 90 and 10' });
+      for (const section of SECTIONS) {
+        for (const at of rulesOf(vs, section)) {
+          const route = asArray(at.rule.route);
+          let total = 0;
+          for (let k = 0; k < route.length; k++) {
+            const rd = route[k];
+            const w = (isRecord(rd) ? asNumber(rd.weight) : undefined) ?? 0;
+            if (w < 0) ctx.report({ object: vs, path: `${at.path}.route[${k}].weight`, message: `weight ${w} is negative`, fix: 'use weights ≥ 0 (they are relative; 100 in total is conventional)' });
+            total += w;
+          }
+          if (route.length > 1 && total === 0) {
+            ctx.report({ object: vs, path: `${at.path}.route`, message: `${route.length} destinations with a total weight of 0`, fix: 'give the destinations positive weights, e.g. 90 and 10' });
+          }
         }
       }
     }
@@ -1043,20 +1142,34 @@ function checkRouteWeights(ctx: RuleContext, vs: IndexedObject, ns: string, at: 
     }
   }
   if (route.length < 2) return; // no duplicate in a list of one
-  // host|subset keys by position (undefined: no host), searched in order: the first earlier entry with the same key;
-  // a Map only for long lists (a Map per rule would be most of this rule's work)
-  const keys: (string | undefined)[] = [];
+  // the `host|subset` key of each position (host undefined: no key), searched in order for the first earlier entry with
+  // the same key; kept as parts (no key string per destination), a Map of key strings only for long lists
+  const hosts: (string | undefined)[] = new Array(route.length).fill(undefined);
+  const subsets: string[] = new Array(route.length).fill('');
   const seen = route.length > 16 ? new Map<string, number>() : undefined;
-  route.forEach((rd, k) => {
-    const d = asRecord(asRecord(rd).destination);
-    keys.push(undefined);
-    if (typeof d.host !== 'string') return;
-    const key = `${ctx.index.resolveHost(d.host, ns)}|${asString(d.subset) ?? ''}`;
-    const prev = seen ? seen.get(key) : keys.indexOf(key);
-    if (prev === undefined || prev < 0) {
-      keys[k] = key;
-      seen?.set(key, k);
-      return;
+  for (let k = 0; k < route.length; k++) {
+    const d = asRecord(asRecord(route[k]).destination);
+    if (typeof d.host !== 'string') continue;
+    const host = ctx.index.resolveHost(d.host, ns);
+    const subset = asString(d.subset) ?? '';
+    let prev = -1;
+    if (seen) {
+      const key = `${host}|${subset}`;
+      prev = seen.get(key) ?? -1;
+      if (prev < 0) seen.set(key, k);
+    } else {
+      for (let i = 0; i < k; i++) {
+        const h = hosts[i];
+        if (h !== undefined && sameRouteKey(h, subsets[i], host, subset)) {
+          prev = i;
+          break;
+        }
+      }
+    }
+    if (prev < 0) {
+      hosts[k] = host;
+      subsets[k] = subset;
+      continue;
     }
     const path = `${at.path}.route`;
     ctx.report({
@@ -1065,7 +1178,13 @@ function checkRouteWeights(ctx: RuleContext, vs: IndexedObject, ns: string, at: 
       message: `destination ${q(d.host)}${d.subset ? ` subset ${q(d.subset)}` : ''} is already ${path}[${prev}]`,
       fix: 'merge the two entries into one destination and add their weights',
     });
-  });
+  }
+}
+
+/** True when the keys `h1|s1` and `h2|s2` are equal (without building them unless a `|` could make them so). */
+function sameRouteKey(h1: string, s1: string, h2: string, s2: string): boolean {
+  if (h1 === h2) return s1 === s2;
+  return h1.length + s1.length === h2.length + s2.length && `${h1}|${s1}` === `${h2}|${s2}`;
 }
 
 export const VS_TLS_001 = defineRule({
@@ -1074,8 +1193,10 @@ export const VS_TLS_001 = defineRule({
   summary: 'tls rule: ≥1 match, each with sniHosts ⊆ VS hosts; route required; IP SNI warned',
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
+      const tls = rulesOf(vs, 'tls');
+      if (tls.length === 0) continue; // (no host list for the VirtualServices without tls rules)
       const hosts = hostsOf(vs).map((h) => h.host);
-      for (const { rule, path } of rulesOf(vs, 'tls')) {
+      for (const { rule, path } of tls) {
         const matches = asArray(rule.match);
         if (matches.length === 0) {
           ctx.report({ object: vs, path: `${path}.match`, message: 'tls rule has no match; tls routes are selected by SNI', fix: 'add match: [{sniHosts: [<host>]}] (and port) to the tls rule' });
@@ -1163,12 +1284,34 @@ function isCondition(k: string, v: unknown): boolean {
   return true;
 }
 
+/** The conditions of a match (the fields {@link isCondition} keeps) as a copy. */
 function matchConditions(m: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(m)) {
     if (isCondition(k, v)) out[k] = v;
   }
   return out;
+}
+
+/**
+ * The conditions of a match as {@link matchImplies} reads them: `undefined` stands for the match itself read through
+ * {@link conditionOf} (no copy per match: VS-ORDER-001 asks for every match of every rule). Only a match with an own
+ * `__proto__` key gets the copy, whose prototype that key then sets, so lookups in it behave as they always did.
+ */
+type Conditions = Record<string, unknown> | undefined;
+
+function conditionsOf(m: Record<string, unknown>): Conditions {
+  return Object.prototype.hasOwnProperty.call(m, '__proto__') ? matchConditions(m) : undefined;
+}
+
+/** An empty record: what a copy of the conditions answers for a field that is not one of them. */
+const NO_CONDITIONS: Record<string, unknown> = {};
+
+/** `matchConditions(m)[k]`, read from the match itself (see {@link Conditions}). */
+function conditionOf(m: Record<string, unknown>, c: Conditions, k: string): unknown {
+  if (c) return c[k];
+  const v = m[k];
+  return isCondition(k, v) ? v : NO_CONDITIONS[k];
 }
 
 /** True when StringMatch `a` matches every value StringMatch `b` matches. */
@@ -1203,42 +1346,51 @@ function mapImplies(a: unknown, b: unknown, ci: boolean): boolean {
 }
 
 /** True when every request match `b` selects is also selected by the earlier match `a` (conservative). */
-function matchImplies(a: Record<string, unknown>, ac: Record<string, unknown>, b: Record<string, unknown>, bc: Record<string, unknown>): boolean {
-  // ac, bc: matchConditions of a and b, computed once per match by the caller (this runs per pair)
-  for (const [k, v] of Object.entries(ac)) {
-    switch (k) {
-      case 'uri':
-        if (!isSet(bc.uri) || !stringMatchImplies(v, bc.uri, a.ignoreUriCase === true, b.ignoreUriCase === true)) return false;
-        break;
-      case 'ignoreUriCase':
-        break; // compared with uri
-      case 'scheme': case 'method': case 'authority':
-        if (!isSet(bc[k]) || !stringMatchImplies(v, bc[k])) return false;
-        break;
-      case 'headers':
-        if (!mapImplies(v, bc.headers, true)) return false;
-        break;
-      case 'queryParams':
-        if (!mapImplies(v, bc.queryParams, false)) return false;
-        break;
-      case 'sourceLabels': {
-        const bl = asRecord(bc.sourceLabels);
-        for (const [lk, lv] of Object.entries(asRecord(v))) if (bl[lk] !== lv) return false;
-        break;
-      }
-      case 'gateways': case 'sniHosts': case 'destinationSubnets': {
-        const bl = asArray(bc[k]);
-        if (bl.length === 0) return false;
-        const al = asArray(v);
-        const covered = (x: unknown) => al.some((y) => (k === 'sniHosts' && typeof x === 'string' && typeof y === 'string' ? nameSubsetOf(x, y) : y === x));
-        if (!bl.every(covered)) return false;
-        break;
-      }
-      default:
-        if (canonical(v) !== canonical(bc[k])) return false;
-    }
+function matchImplies(a: Record<string, unknown>, ac: Conditions, b: Record<string, unknown>, bc: Conditions): boolean {
+  // ac, bc: conditionsOf a and b, computed once per match by the caller (this runs per pair)
+  if (ac) {
+    for (const [k, v] of Object.entries(ac)) if (!conditionImplied(a, k, v, b, bc)) return false;
+    return true;
+  }
+  for (const k of Object.keys(a)) {
+    const v = a[k];
+    if (isCondition(k, v) && !conditionImplied(a, k, v, b, bc)) return false;
   }
   return true;
+}
+
+/** True when condition `k` (value `v`) of match `a` holds for every request match `b` selects. */
+function conditionImplied(a: Record<string, unknown>, k: string, v: unknown, b: Record<string, unknown>, bc: Conditions): boolean {
+  switch (k) {
+    case 'uri': {
+      const bu = conditionOf(b, bc, 'uri');
+      return isSet(bu) && stringMatchImplies(v, bu, a.ignoreUriCase === true, b.ignoreUriCase === true);
+    }
+    case 'ignoreUriCase':
+      return true; // compared with uri
+    case 'scheme': case 'method': case 'authority': {
+      const bv = conditionOf(b, bc, k);
+      return isSet(bv) && stringMatchImplies(v, bv);
+    }
+    case 'headers':
+      return mapImplies(v, conditionOf(b, bc, 'headers'), true);
+    case 'queryParams':
+      return mapImplies(v, conditionOf(b, bc, 'queryParams'), false);
+    case 'sourceLabels': {
+      const bl = asRecord(conditionOf(b, bc, 'sourceLabels'));
+      for (const [lk, lv] of Object.entries(asRecord(v))) if (bl[lk] !== lv) return false;
+      return true;
+    }
+    case 'gateways': case 'sniHosts': case 'destinationSubnets': {
+      const bl = asArray(conditionOf(b, bc, k));
+      if (bl.length === 0) return false;
+      const al = asArray(v);
+      const covered = (x: unknown) => al.some((y) => (k === 'sniHosts' && typeof x === 'string' && typeof y === 'string' ? nameSubsetOf(x, y) : y === x));
+      return bl.every(covered);
+    }
+    default:
+      return canonical(v) === canonical(conditionOf(b, bc, k));
+  }
 }
 
 /** True when the match's only condition (ignoreUriCase aside) is none, or a uri matching every path. */
@@ -1267,9 +1419,16 @@ function overlapString(v: unknown): string {
 /** The overlap form of an absent header/query map (most matches have none). */
 const NO_MAP: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
+/** A prefix match recorded for the overlap pass; the fields compared after the prefix are read on first use. */
 interface OverlapMatch {
   readonly path: string;
   readonly prefix: string;
+  readonly match: Record<string, unknown>;
+  /** {@link overlapRest}, once a pair passes the prefix test (few do: most prefixes do not nest) */
+  rest?: OverlapRest;
+}
+
+interface OverlapRest {
   readonly port: string;
   readonly method: string;
   readonly authority: string;
@@ -1279,21 +1438,29 @@ interface OverlapMatch {
 function overlapRecord(m: Record<string, unknown>, path: string): OverlapMatch | undefined {
   const prefix = asString(asRecord(m.uri).prefix);
   if (!prefix) return undefined;
+  return { path, prefix, match: m, rest: undefined };
+}
+
+function overlapRest(o: OverlapMatch): OverlapRest {
+  if (o.rest) return o.rest;
+  const m = o.match;
   const mapOf = (x: unknown): Record<string, string> =>
     (isRecord(x) ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, overlapString(v)])) : NO_MAP);
-  return {
-    path,
-    prefix,
+  o.rest = {
     port: String(asNumber(m.port) ?? 0),
     method: isRecord(m.method) ? overlapString(m.method) : 'exact:GET',
     authority: overlapString(m.authority),
     maps: [mapOf(m.headers), mapOf(m.queryParams), mapOf(m.withoutHeaders)],
   };
+  return o.rest;
 }
 
 /** ISTIOCTL-PARITY §5: B (later) is covered by A (earlier). */
-function overlapCovers(a: OverlapMatch, b: OverlapMatch): boolean {
-  if (a.prefix === b.prefix || !b.prefix.startsWith(a.prefix) || a.port !== b.port) return false;
+function overlapCovers(ao: OverlapMatch, bo: OverlapMatch): boolean {
+  if (ao.prefix === bo.prefix || !bo.prefix.startsWith(ao.prefix)) return false;
+  const a = overlapRest(ao);
+  const b = overlapRest(bo);
+  if (a.port !== b.port) return false;
   if (a.method !== b.method && !a.method.startsWith(b.method)) return false;
   if (a.authority !== b.authority && !a.authority.startsWith(b.authority)) return false;
   return a.maps.every((am, i) => {
@@ -1310,6 +1477,35 @@ function parityMatchKey(m: Record<string, unknown>): string {
   return canonical(m, 'name');
 }
 
+/** A match of the duplicate pass, with its {@link parityMatchKey} once computed. */
+interface ParityKeyed {
+  readonly match: unknown;
+  readonly path: string;
+  key: string | undefined;
+}
+
+function parityKeyOf(e: ParityKeyed): string {
+  return e.key ?? (e.key = parityMatchKey(asRecord(e.match)));
+}
+
+const URI_MATCH_FIELDS = ['prefix', 'exact', 'regex'] as const;
+
+/**
+ * True when the parity keys of two matches surely differ: both have a uri StringMatch, and a string field of the one
+ * is not the same in the other (then their serializations differ). Most matches of a section differ in the uri, so
+ * most sections need no key.
+ */
+function surelyDifferentMatches(a: unknown, b: unknown): boolean {
+  if (!isRecord(a) || !isRecord(b)) return false;
+  const au = a.uri;
+  const bu = b.uri;
+  if (!isRecord(au) || !isRecord(bu)) return false;
+  for (const f of URI_MATCH_FIELDS) {
+    const x = au[f];
+    if (typeof x === 'string' && x !== bu[f]) return true;
+  }
+  return false;
+}
 /**
  * VS-ORDER-001. IST0130 / IST0131 as istioctl computes them (ISTIOCTL-PARITY §5), per section: a second match-less
  * rule, a rule with matches after a match-less one, a match equal (all fields but `name`) to an earlier one (IST0131),
@@ -1326,99 +1522,134 @@ export const VS_ORDER_001 = defineRule({
     for (const vs of ownVirtualServices(ctx.index)) {
       for (const section of SECTIONS) {
         const rules = rulesOf(vs, section);
-        if (rules.length === 0) continue; // nothing to walk: skip the per-section sets and closures
-        const coded = new Set<string>();
-        const report = (path: string, code: string, message: string, fix: string) => {
-          coded.add(path);
-          ctx.report({ object: vs, path, code, message, fix });
-        };
-        // --- istioctl's walk ---
-        let matchless: string | undefined;
-        const seen = new Map<string, string>();
-        // the first match of the section is keyed only when a second one comes (a lone match duplicates nothing;
-        // most tcp and tls sections have one)
-        let first: { readonly m: unknown; readonly mp: string } | undefined;
-        const recorded: OverlapMatch[] = [];
-        for (const r of rules) {
-          const matches = asArray(r.rule.match);
-          if (matches.length === 0) {
-            if (matchless !== undefined) report(r.path, 'IST0130', `${section} rule ${r.path} is never used: only the last rule can have no matches (${matchless} has none)`, `merge it into ${matchless}, or give one of them a match`);
-            matchless = r.path;
-            continue;
-          }
-          if (matchless !== undefined) {
-            report(r.path, 'IST0130', `${section} rule ${r.path} is never used: the route without matches ${matchless} is defined before it`, `move ${matchless} to the end of spec.${section}`);
-            continue;
-          }
-          let dups = 0;
-          matches.forEach((m, j) => {
-            const mp = matchPath(section, r.index, j);
-            if (seen.size === 0 && first === undefined) {
-              first = { m, mp };
-            } else {
-              if (first !== undefined) {
-                seen.set(parityMatchKey(asRecord(first.m)), first.mp);
-                first = undefined;
-              }
-              const key = parityMatchKey(asRecord(m));
-              const dup = seen.get(key);
-              if (dup !== undefined) {
-                dups++;
-                report(mp, 'IST0131', `${section} match ${mp} duplicates ${dup}, so it is never used`, 'remove the duplicate match (or the rule)');
-                return;
-              }
-              seen.set(key, mp);
-            }
-            if (section === 'http') {
-              const o = overlapRecord(asRecord(m), mp);
-              if (o && recorded.length < 500) recorded.push(o);
-            }
-          });
-          if (dups === matches.length) report(r.path, 'IST0130', `${section} rule ${r.path} is never used: all its matches are used by prior rules`, 'remove the rule or reorder the rules');
-        }
-        for (let i = 0; i < recorded.length; i++) {
-          for (let j = i + 1; j < recorded.length; j++) {
-            if (!overlapCovers(recorded[i], recorded[j])) continue;
-            report(recorded[j].path, 'IST0131', `${section} match ${recorded[j].path} is covered by the earlier prefix match ${recorded[i].path}, so it is never used`, `move this rule before ${recorded[i].path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific`);
-          }
-        }
-        // --- knowledge beyond istioctl (uncoded) ---
-        const earlier: { match: Record<string, unknown>; cond: Record<string, unknown>; rule: number; path: string }[] = [];
-        let catchAll: string | undefined;
-        for (const r of rules) {
-          const matches = asArray(r.rule.match).filter(isRecord);
-          if (asArray(r.rule.match).length === 0) break; // istioctl's walk covers what follows a match-less rule
-          if (catchAll !== undefined) {
-            if (!coded.has(r.path)) {
-              ctx.report({
-                object: vs,
-                path: r.path,
-                code: '',
-                message: `${section} rule ${r.path} is never used: ${catchAll} before it matches every request`,
-                fix: `move the catch-all rule ${catchAll} to the end of spec.${section}, or give it a match`,
-              });
-            }
-            continue;
-          }
-          asArray(r.rule.match).forEach((m, j) => {
-            if (!isRecord(m)) return;
-            const mp = matchPath(section, r.index, j);
-            const cond = matchConditions(m);
-            const shadow = !coded.has(mp) && earlier.length <= 500
-              ? earlier.find((e) => e.rule !== r.index && matchImplies(e.match, e.cond, m, cond))
-              : undefined;
-            if (shadow) {
-              ctx.report({ object: vs, path: mp, code: '', message: `${section} match ${mp} is shadowed by the broader earlier match ${shadow.path}, so it is never used`, fix: `move this rule before ${shadow.path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific` });
-              return;
-            }
-            earlier.push({ match: m, cond, rule: r.index, path: mp });
-          });
-          if (matches.some(isCatchAll)) catchAll = `${r.path} (catch-all match)`;
-        }
+        if (rules.length > 0) checkSectionOrder(ctx, vs, section, rules); // nothing to walk otherwise
       }
     }
   },
 });
+
+/** An earlier match of the uncoded shadowing pass. */
+interface EarlierMatch {
+  readonly match: Record<string, unknown>;
+  readonly cond: Conditions;
+  readonly rule: number;
+  readonly path: string;
+}
+
+/** VS-ORDER-001 on one non-empty section (plain loops, sets and records created only when needed: runs per VS). */
+function checkSectionOrder(ctx: RuleContext, vs: IndexedObject, section: Section, rules: readonly RuleAt[]): void {
+  let coded: Set<string> | undefined; // paths with a coded finding
+  const report = (path: string, code: string, message: string, fix: string) => {
+    (coded ??= new Set()).add(path);
+    ctx.report({ object: vs, path, code, message, fix });
+  };
+  // --- istioctl's walk ---
+  let matchless: string | undefined;
+  // the distinct matches so far, each with its parity key once computed; a match compares with them in order (the
+  // first equal one is the one a key → first path map would give), keyed only when no cheap test tells them apart;
+  // a map of keys for long sections
+  const distinct: ParityKeyed[] = [];
+  let seen: Map<string, string> | undefined;
+  let recorded: OverlapMatch[] | undefined;
+  for (const r of rules) {
+    const matches = asArray(r.rule.match);
+    if (matches.length === 0) {
+      if (matchless !== undefined) report(r.path, 'IST0130', `${section} rule ${r.path} is never used: only the last rule can have no matches (${matchless} has none)`, `merge it into ${matchless}, or give one of them a match`);
+      matchless = r.path;
+      continue;
+    }
+    if (matchless !== undefined) {
+      report(r.path, 'IST0130', `${section} rule ${r.path} is never used: the route without matches ${matchless} is defined before it`, `move ${matchless} to the end of spec.${section}`);
+      continue;
+    }
+    let dups = 0;
+    for (let j = 0; j < matches.length; j++) {
+      const m = matches[j];
+      const mp = matchPath(section, r.index, j);
+      const entry: ParityKeyed = { match: m, path: mp, key: undefined };
+      let dup: string | undefined;
+      if (seen === undefined && distinct.length >= 16) {
+        seen = new Map();
+        for (const e of distinct) seen.set(parityKeyOf(e), e.path);
+      }
+      if (seen !== undefined) {
+        const key = parityKeyOf(entry);
+        dup = seen.get(key);
+        if (dup === undefined) seen.set(key, mp);
+      } else {
+        for (const e of distinct) {
+          if (surelyDifferentMatches(e.match, m) || parityKeyOf(e) !== parityKeyOf(entry)) continue;
+          dup = e.path;
+          break;
+        }
+        if (dup === undefined) distinct.push(entry);
+      }
+      if (dup !== undefined) {
+        dups++;
+        report(mp, 'IST0131', `${section} match ${mp} duplicates ${dup}, so it is never used`, 'remove the duplicate match (or the rule)');
+        continue;
+      }
+      if (section === 'http') {
+        const o = overlapRecord(asRecord(m), mp);
+        if (o) {
+          recorded ??= [];
+          if (recorded.length < 500) recorded.push(o);
+        }
+      }
+    }
+    if (dups === matches.length) report(r.path, 'IST0130', `${section} rule ${r.path} is never used: all its matches are used by prior rules`, 'remove the rule or reorder the rules');
+  }
+  if (recorded) {
+    for (let i = 0; i < recorded.length; i++) {
+      for (let j = i + 1; j < recorded.length; j++) {
+        if (!overlapCovers(recorded[i], recorded[j])) continue;
+        report(recorded[j].path, 'IST0131', `${section} match ${recorded[j].path} is covered by the earlier prefix match ${recorded[i].path}, so it is never used`, `move this rule before ${recorded[i].path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific`);
+      }
+    }
+  }
+  // --- knowledge beyond istioctl (uncoded) ---
+  const earlier: EarlierMatch[] = [];
+  let catchAll: string | undefined;
+  for (const r of rules) {
+    const matches = asArray(r.rule.match);
+    if (matches.length === 0) break; // istioctl's walk covers what follows a match-less rule
+    if (catchAll !== undefined) {
+      if (!coded?.has(r.path)) {
+        ctx.report({
+          object: vs,
+          path: r.path,
+          code: '',
+          message: `${section} rule ${r.path} is never used: ${catchAll} before it matches every request`,
+          fix: `move the catch-all rule ${catchAll} to the end of spec.${section}, or give it a match`,
+        });
+      }
+      continue;
+    }
+    let anyCatchAll = false;
+    for (let j = 0; j < matches.length; j++) {
+      const m = matches[j];
+      if (!isRecord(m)) continue;
+      if (!anyCatchAll && isCatchAll(m)) anyCatchAll = true;
+      const mp = matchPath(section, r.index, j);
+      const cond = conditionsOf(m);
+      let shadow: EarlierMatch | undefined;
+      if (!coded?.has(mp) && earlier.length <= 500) {
+        for (const e of earlier) {
+          if (e.rule !== r.index && matchImplies(e.match, e.cond, m, cond)) {
+            shadow = e;
+            break;
+          }
+        }
+      }
+      if (shadow) {
+        ctx.report({ object: vs, path: mp, code: '', message: `${section} match ${mp} is shadowed by the broader earlier match ${shadow.path}, so it is never used`, fix: `move this rule before ${shadow.path.replace(/\.match\[\d+\]$/, '')} or make the earlier match more specific` });
+        continue;
+      }
+      earlier.push({ match: m, cond, rule: r.index, path: mp });
+    }
+    if (anyCatchAll) catchAll = `${r.path} (catch-all match)`;
+  }
+}
 
 export const VS_EXP_001 = defineRule({
   id: 'VS-EXP-001',
@@ -1426,9 +1657,10 @@ export const VS_EXP_001 = defineRule({
   summary: 'exportTo: no duplicates; `*` alone; `.`, `*` or namespace names (no `~`)',
   check(ctx) {
     for (const vs of ownVirtualServices(ctx.index)) {
+      const list = asArray(vs.spec.exportTo);
+      if (list.length === 0) continue; // nothing to check (most): no map per VirtualService
       const ns = nsOf(ctx.index, vs);
       const seen = new Map<string, string>();
-      const list = asArray(vs.spec.exportTo);
       list.forEach((e, i) => {
         if (typeof e !== 'string') return;
         const p = `spec.exportTo[${i}]`;

@@ -306,6 +306,22 @@ describe('VS-ORDER-001 (IST0130/IST0131 as istioctl)', () => {
       { match: [{ uri: { exact: '/z' } }], route: route() },
     ])).toEqual(['spec.http[1] -']);
   });
+
+  // a match is compared with the earlier distinct ones in order (through a map of keys past 16): the first equal one
+  test.each([4, 20])('after %i distinct matches, a duplicate (name aside) names the first equal match', (n) => {
+    const distinct = Array.from({ length: n }, (_, k) => ({ name: `m${k}`, uri: { exact: `/p${k}` } }));
+    const header = { headers: { x: { exact: '1' } } };
+    const found = only(run([vs('v', ['a.example.com'], {
+      http: [
+        { match: distinct, route: route() },
+        { match: [{ name: 'again', uri: { exact: '/p2' } }, header, { ...header, name: 'h' }], route: route() },
+      ],
+    })]), 'VS-ORDER-001');
+    expect(found.map((f) => [f.path, f.code, f.message]).sort()).toEqual([
+      ['spec.http[1].match[0]', 'IST0131', 'http match spec.http[1].match[0] duplicates spec.http[0].match[2], so it is never used'],
+      ['spec.http[1].match[2]', 'IST0131', 'http match spec.http[1].match[2] duplicates spec.http[1].match[1], so it is never used'],
+    ]);
+  });
 });
 
 describe('VS-W-002 duplicates', () => {
@@ -319,6 +335,13 @@ describe('VS-W-002 duplicates', () => {
       ['spec.http[0].route[1].destination', 'destination "h0.default.svc.cluster.local" subset "v1" is already spec.http[0].route[0]'],
       [`spec.http[0].route[${n - 1}].destination`, 'destination "h0" subset "v1" is already spec.http[0].route[0]'],
     ].sort());
+  });
+
+  test('the duplicate key is `host|subset`, as istioctl joins them: a `|` in either can make two keys equal', () => {
+    const found = only(run([vs('v', ['a.example.com'], {
+      http: [{ route: [{ destination: { host: 'a.b|c', subset: 'd' }, weight: 1 }, { destination: { host: 'a.b', subset: 'c|d' }, weight: 1 }] }],
+    })]), 'VS-W-002');
+    expect(found.map((f) => f.path)).toEqual(['spec.http[0].route[1].destination']);
   });
 });
 
