@@ -110,13 +110,17 @@ export function jsonKey(v: unknown, budget: number = MAX_KEY): string | undefine
  * without `reads`): for each field read, its value's {@link jsonKey} (or only whether it is there, for a field only
  * tested with has()), in the rule's order.
  */
-export function selfKey(v: unknown, s: K8sSchema, reads: SelfReads | undefined): string | undefined {
+export function selfKey(v: unknown, s: K8sSchema, reads: SelfReads | undefined, fieldIndex?: FieldIndex): string | undefined {
   if (!reads || !isRecord(v)) return jsonKey(v);
   const fields = reads.fields;
   const found: unknown[] = [];
   for (const k of Object.keys(v)) {
-    const f = celFieldName(k, s);
-    const i = f === undefined ? -1 : fields.indexOf(f);
+    let i = fieldIndex?.get(k);
+    if (i === undefined) {
+      const f = celFieldName(k, s);
+      i = f === undefined ? -1 : fields.indexOf(f);
+      if (fieldIndex && fieldIndex.size < MAX_ENTRIES) fieldIndex.set(k, i);
+    }
     if (i < 0) continue;
     // undefined is not JSON: whether CEL counts the field as there is left to the program
     if (v[k] === undefined) return undefined;
@@ -132,6 +136,12 @@ export function selfKey(v: unknown, s: K8sSchema, reads: SelfReads | undefined):
   return key;
 }
 
+/**
+ * A JSON field name → the index of its CEL name in a rule's {@link SelfReads} fields (-1: not read), for one schema
+ * node: {@link selfKey} looks at every field of every keyed value, and the names repeat.
+ */
+export type FieldIndex = Map<string, number>;
+
 /** Entries per memo: hostile input cannot grow it without limit (beyond it, values are evaluated each time). */
 const MAX_ENTRIES = 1024;
 /** Lookups after which a memo whose values rarely repeat (fewer than 1 hit in 8) stops keying them. */
@@ -141,6 +151,8 @@ const TRIAL = 256;
 export class ResultMemo {
   private readonly scalars = new Map<string | number | boolean, CelResult>();
   private readonly keyed = new Map<string, CelResult>();
+  /** for selfKey(): a memo serves one rule at one schema node, so a field's index depends on its name alone */
+  private readonly fieldIndex: FieldIndex = new Map();
   private lookups = 0;
   private hits = 0;
 
@@ -152,7 +164,7 @@ export class ResultMemo {
     }
     if (typeof v === 'string') return evaluate();
     if (this.lookups >= TRIAL && this.hits * 8 < this.lookups) return evaluate();
-    const key = selfKey(v, s, reads);
+    const key = selfKey(v, s, reads, this.fieldIndex);
     return key === undefined ? evaluate() : this.lookup(this.keyed, key, evaluate);
   }
 

@@ -16,6 +16,12 @@ export class PruneNode {
   /** x-kubernetes-preserve-unknown-fields without properties or additionalProperties: kept as is */
   readonly opaque: boolean;
   readonly preserveUnknown: boolean;
+  /**
+   * prepare() returns every value at this node as it is, with no issue: not an object node (or an opaque one), and
+   * its items (if any) are inert too. prepare() skips such values without visiting them: a list of strings (hosts,
+   * exportTo, …) is not walked element by element.
+   */
+  readonly inert: boolean;
   /** The properties that have a `default`, in schema order. */
   readonly defaults: readonly (readonly [string, unknown])[];
   private readonly additionalSchema?: K8sSchema;
@@ -35,6 +41,8 @@ export class PruneNode {
       if (d !== undefined) defaults.push([k, d]);
     }
     this.defaults = defaults;
+    // the items chain is linked now (bounded by the schema's depth): inert depends on it
+    this.inert = (!this.objectLike || this.opaque) && (this.items()?.inert ?? true);
   }
 
   /** The node of `items`, if any. */
@@ -75,7 +83,7 @@ function copyFields(v: Record<string, unknown>, fields: readonly string[], n: nu
 export function prepare(v: unknown, node: PruneNode, keys: KeyPath, issues: SchemaIssue[]): unknown {
   if (Array.isArray(v)) {
     const items = node.items();
-    if (!items) return v;
+    if (!items || items.inert) return v;
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
@@ -131,7 +139,7 @@ export function prepare(v: unknown, node: PruneNode, keys: KeyPath, issues: Sche
       continue;
     }
     let y = x;
-    if (x !== null && typeof x === 'object') {
+    if (x !== null && typeof x === 'object' && !c.inert) {
       keys.push(k);
       y = prepare(x, c, keys, issues);
       keys.pop();
