@@ -94,6 +94,9 @@ export interface CelNode {
   readonly schema: K8sSchema;
   readonly rules: CompiledRule[];
   readonly props?: Map<string, CelNode>;
+  /** `props` as two arrays, in the same order: celWalk runs through them for every object (no Map iterator) */
+  readonly propKeys?: readonly string[];
+  readonly propNodes?: readonly CelNode[];
   readonly items?: CelNode;
   readonly additional?: CelNode;
 }
@@ -140,7 +143,7 @@ export function compileCelTree(s: K8sSchema): CelNode | undefined {
   const additional = isRecord(s.additionalProperties) ? compileCelTree(s.additionalProperties as K8sSchema) : undefined;
   const listConstraint = s['x-kubernetes-list-type'] === 'set' || s['x-kubernetes-list-type'] === 'map';
   if (rules.length === 0 && !props && !items && !additional && !listConstraint) return undefined;
-  return { schema: s, rules, props, items, additional };
+  return { schema: s, rules, props, propKeys: props && [...props.keys()], propNodes: props && [...props.values()], items, additional };
 }
 
 /** Counts the rules of a CEL tree as evaluated or skipped, in schema order (plans every rule). */
@@ -265,11 +268,13 @@ export function celWalk(
     return;
   }
   if (!isRecord(v)) return;
-  if (node.props) {
-    for (const [k, c] of node.props) {
+  const propKeys = node.propKeys;
+  if (propKeys && node.propNodes) {
+    for (let i = 0; i < propKeys.length; i++) {
+      const k = propKeys[i];
       if (!(k in v)) continue;
       keys.push(k);
-      celWalk(v[k], c, keys, memo, issues, oasPaths);
+      celWalk(v[k], node.propNodes[i], keys, memo, issues, oasPaths);
       keys.pop();
     }
   }
