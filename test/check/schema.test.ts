@@ -3,6 +3,7 @@ import { Severity } from '../../src/check/findings';
 import { KubeObject } from '../../src/check/model';
 import { SCHEMA_RULES } from '../../src/check/rules/schema';
 import { SchemaIssue, celRuleStats, crdDirectory, escapeCelProperty, validateManifest } from '../../src/check/schema';
+import { PruneNode, prepare } from '../../src/check/schema/prune';
 import { loadManifests } from '../../src/check/yaml';
 
 const fromYaml = (text: string): KubeObject => loadManifests(text, 't.yaml').objects[0];
@@ -235,6 +236,25 @@ describe('SCH-PRUNE-001 unknown fields', () => {
 
   test('clean: status is ignored, not pruned', () => {
     expect(issues({ ...cleanVs, status: { conditions: [] } }, 'SCH-PRUNE-001')).toEqual([]);
+  });
+
+  test('values at scalar nodes and in (nested) lists of scalars are left as they are; lists of objects are pruned', () => {
+    const node = new PruneNode({
+      type: 'object',
+      properties: {
+        hosts: { type: 'array', items: { type: 'string' } },
+        grid: { type: 'array', items: { type: 'array', items: { type: 'integer' } } },
+        rules: { type: 'array', items: { type: 'object', properties: { a: { type: 'string' } } } },
+      },
+    });
+    expect(['hosts', 'grid', 'rules'].map((k) => node.child(k)?.inert)).toEqual([true, true, false]);
+    const v = { hosts: [{ x: 1 }], grid: [[{ y: null }]], rules: [{ a: 'x', b: 1 }] };
+    const found: SchemaIssue[] = [];
+    const out = prepare(v, node, [], found) as typeof v;
+    expect(found.map((i) => [i.rule, i.path])).toEqual([['SCH-PRUNE-001', 'rules[0].b']]);
+    expect(out).toEqual({ hosts: [{ x: 1 }], grid: [[{ y: null }]], rules: [{ a: 'x' }] });
+    expect(out.hosts).toBe(v.hosts);
+    expect(out.grid).toBe(v.grid);
   });
 });
 
