@@ -412,9 +412,14 @@ class DocumentParser implements KeySource {
         sc.skip();
         t = sc.peek();
         const keyLine = t.line;
-        if (t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END) this.child(true, true);
-        else this.emptyChild(t.line);
-        const k = this.keyOf(keyLine);
+        let k: string | typeof MERGE_KEY;
+        if (t.type === SCALAR && (t.style !== PLAIN || (plainIsString(t.value) && t.value !== '<<'))) {
+          k = this.stringKey(t.value, t.style === PLAIN);
+        } else {
+          if (t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END) this.child(true, true);
+          else this.emptyChild(t.line);
+          k = this.keyOf(keyLine);
+        }
         t = sc.peek();
         let value: unknown;
         if (t.type === VALUE) {
@@ -528,6 +533,21 @@ class DocumentParser implements KeySource {
       sc.skip();
       return obj;
     }
+  }
+
+  /**
+   * The key node of a block mapping when it is a scalar token that is a string (quoted, or plain that goyaml does not
+   * resolve, and not `<<`): what child() and keyOf() give, without resolving its text twice (most keys of a manifest).
+   */
+  private stringKey(text: string, implicit: boolean): string {
+    this.decodeCount++;
+    if (this.aliasCount > 100) this.checkAliasing();
+    this.sc.skip();
+    this.lastKind = SCALAR_NODE;
+    this.setLastScalar('', text, implicit);
+    this.lastAlias = undefined;
+    this.lastKeyId = undefined;
+    return text;
   }
 
   /** The last node as a map key: the JSON key, or MERGE_KEY for `<<`. */
