@@ -18,7 +18,7 @@ import { BINARY, decodeScalar, isShortDecimal, jsonKey, MERGE, plainIsString, Re
 import { Scanner } from './scanner';
 // Tok and Style straight from their module (not re-exported through scanner.ts: a getter per read when transpiled
 // file by file, as the bench and ts-node do, where const enums are not inlined)
-import { Style, Tok, YamlSyntaxError } from './tokens';
+import { Style, Tok, Token, YamlSyntaxError } from './tokens';
 
 // Token types and styles as module-local constants: tsc inlines a const enum, but code transpiled file by file
 // (ts-node, the benchmarks) reads each member from the enum object, a dictionary lookup in the loader's hottest code
@@ -375,7 +375,7 @@ class DocumentParser implements KeySource {
       if (t.type === BLOCK_ENTRY) {
         sc.skip();
         t = sc.peek();
-        const v = t.type !== BLOCK_ENTRY && t.type !== BLOCK_END ? this.child(true, false) : this.emptyChild(t.line);
+        const v = t.type === SCALAR ? this.scalarChild(t) : t.type !== BLOCK_ENTRY && t.type !== BLOCK_END ? this.child(true, false) : this.emptyChild(t.line);
         this.items[this.top++] = v;
       } else if (t.type === BLOCK_END) {
         sc.skip();
@@ -393,7 +393,7 @@ class DocumentParser implements KeySource {
       sc.skip();
       t = sc.peek();
       const hasItem = t.type !== BLOCK_ENTRY && t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END;
-      const v = hasItem ? this.child(true, false) : this.emptyChild(t.line);
+      const v = t.type === SCALAR ? this.scalarChild(t) : hasItem ? this.child(true, false) : this.emptyChild(t.line);
       this.items[this.top++] = v;
     }
     return this.sequence(base);
@@ -425,7 +425,8 @@ class DocumentParser implements KeySource {
         if (t.type === VALUE) {
           sc.skip();
           t = sc.peek();
-          value = t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END ? this.child(true, true) : this.emptyChild(t.line);
+          value = t.type === SCALAR ? this.scalarChild(t)
+            : t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END ? this.child(true, true) : this.emptyChild(t.line);
         } else {
           value = this.emptyChild(t.line);
         }
@@ -533,6 +534,23 @@ class DocumentParser implements KeySource {
       sc.skip();
       return obj;
     }
+  }
+
+  /**
+   * child() for a scalar token (so without anchor or tag): node()'s scalar branch without its checks for the other
+   * kinds of node, taken by most entries of a block collection.
+   */
+  private scalarChild(t: Token): unknown {
+    this.decodeCount++;
+    if (this.aliasCount > 100) this.checkAliasing();
+    const text = t.value;
+    const implicit = t.style === PLAIN;
+    this.sc.skip();
+    const value = this.scalarValue('', text, implicit, t.line);
+    this.setLastScalar('', text, implicit);
+    this.lastKind = SCALAR_NODE;
+    this.lastAlias = undefined;
+    return value;
   }
 
   /**
