@@ -375,7 +375,8 @@ class DocumentParser implements KeySource {
       if (t.type === BLOCK_ENTRY) {
         sc.skip();
         t = sc.peek();
-        const v = t.type === SCALAR ? this.scalarChild(t) : t.type !== BLOCK_ENTRY && t.type !== BLOCK_END ? this.child(true, false) : this.emptyChild(t.line);
+        const v = t.type === SCALAR ? this.scalarChild(t)
+          : t.type !== BLOCK_ENTRY && t.type !== BLOCK_END ? this.child(true, false) : this.emptyChild(t.line);
         this.items[this.top++] = v;
       } else if (t.type === BLOCK_END) {
         sc.skip();
