@@ -89,7 +89,7 @@ const DEFAULT_TAGS: ReadonlyArray<[string, string]> = [['!', '!'], ['!!', 'tag:y
  * The text must hold no NUL (the scanner reads NUL as the end of input; readDocuments refuses NUL first).
  */
 export function parseFirstDocument(text: string, options: ParseOptions = {}): unknown {
-  return new DocumentReader(text + END_PADDING, options.exactIntegers === true).read(0);
+  return new DocumentReader(text + END_PADDING, options.exactIntegers === true).read(0, text.length);
 }
 
 /** Reads documents of one text that holds several, each followed by {@link END_PADDING} (see readDocuments). */
@@ -100,17 +100,20 @@ export class DocumentReader {
   private readonly items: unknown[] = [];
 
   constructor(padded: string, private readonly exact: boolean) {
-    this.sc = new Scanner(padded, 0, new StringTable(padded.length));
+    this.sc = new Scanner(padded, 0, 0, new StringTable(padded.length));
   }
 
-  /** The first document of the text from `start` to the next NUL, as {@link parseFirstDocument}. */
-  read(start: number): unknown {
-    this.sc.restart(start);
+  /**
+   * The first document of the text from `start` to `end`, as {@link parseFirstDocument}: `end` is a NUL followed by
+   * the rest of {@link END_PADDING}, or the start of a `---` line that the scanner would read as a document indicator.
+   */
+  read(start: number, end: number): unknown {
+    this.sc.restart(start, end);
     return new DocumentParser(this.sc, this.exact, this.items).document();
   }
 
   /**
-   * After {@link read}: the line breaks from its `start` to the next NUL when the scanner read that far (the text ends
+   * After {@link read}: the line breaks from its `start` to its `end` when the scanner read that far (the text ends
    * with a line break), else -1 (e.g. the document ended at a `...` marker).
    */
   linesRead(): number {
