@@ -161,7 +161,7 @@ function splitDocuments(text: string, file: string): { chunks: Chunk[]; error?: 
     const at = text.charCodeAt(sep) === 10 ? sep + 1 : sep;
     const eol = text.indexOf('\n', at);
     const end = eol < 0 ? text.length : eol;
-    const rest = goTrimSpace(text.slice(at + 3, end));
+    const rest = end === at + 3 ? '' : goTrimSpace(text.slice(at + 3, end)); // (`---` alone: no slice)
     if (rest !== '' && rest[0] !== '#') {
       return { chunks, error: new ManifestLoadError(file, lineAt(text, at), `invalid document separator "${text.slice(at, end).trim()}": kubectl only accepts "---" alone on its line (a comment may follow); put the content on the next line`) };
     }
