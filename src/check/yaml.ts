@@ -161,7 +161,7 @@ function splitDocuments(text: string, file: string): { chunks: Chunk[]; error?: 
     const at = text.charCodeAt(sep) === 10 ? sep + 1 : sep;
     const eol = text.indexOf('\n', at);
     const end = eol < 0 ? text.length : eol;
-    const rest = goTrimSpace(text.slice(at + 3, end));
+    const rest = end === at + 3 ? '' : goTrimSpace(text.slice(at + 3, end)); // (`---` alone: no slice)
     if (rest !== '' && rest[0] !== '#') {
       return { chunks, error: new ManifestLoadError(file, lineAt(text, at), `invalid document separator "${text.slice(at, end).trim()}": kubectl only accepts "---" alone on its line (a comment may follow); put the content on the next line`) };
     }
@@ -188,24 +188,72 @@ export function readDocuments(input: string, file: string, options: ReadOptions 
   return docs;
 }
 
+/** YAML's blanks and line breaks (what the scanner reads as the end of a `---` document indicator). */
+function isYamlBlankOrBreak(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
+}
+
+/**
+ * The documents' texts for the scanner: `text` is the string it reads, chunk i is text[starts[i], ends[i]), and each
+ * `end` is a NUL followed by the rest of END_PADDING, or the start of a `---` line that it reads as a document indicator
+ * (the scanner takes the end for the end of input either way). `last` is set when the last chunk has a string of its
+ * own.
+ */
+interface ScannerTexts {
+  readonly text: string;
+  readonly starts: number[];
+  readonly ends: number[];
+  readonly last?: string;
+}
+
+/**
+ * The chunks read in place when every chunk but the last ends at a `---` line that the scanner reads as a document
+ * indicator (`---` then a blank or a line break: the usual separators), so that the scanner needs no copy of the file
+ * (only the last chunk, which ends the file, gets a padded copy); else all chunks in one string, each followed by NULs
+ * (as goyaml reads its NUL-padded buffer).
+ */
+function scannerTexts(text: string, chunks: readonly Chunk[]): ScannerTexts {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const n = chunks.length;
+  let inPlace = true;
+  for (let i = 0; i + 1 < n && inPlace; i++) inPlace = isYamlBlankOrBreak(text.charCodeAt(chunks[i].end + 3));
+  if (inPlace && n > 1) {
+    for (let i = 0; i + 1 < n; i++) {
+      starts.push(chunks[i].start);
+      ends.push(chunks[i].end);
+    }
+    const c = chunks[n - 1];
+    const last = text.slice(c.start, c.end) + (lastNeedsBreak(text, c) ? '\n' : '') + END_PADDING;
+    starts.push(0);
+    ends.push(last.length - END_PADDING.length);
+    return { text, starts, ends, last };
+  }
+  const parts: string[] = [];
+  let offset = 0;
+  for (const c of chunks) {
+    const tail = lastNeedsBreak(text, c) ? `\n${END_PADDING}` : END_PADDING;
+    starts.push(offset);
+    parts.push(text.slice(c.start, c.end), tail);
+    offset += c.end - c.start + tail.length;
+    ends.push(offset - END_PADDING.length);
+  }
+  return { text: parts.join(''), starts, ends };
+}
+
+/** The chunk ends the file without a line break: the scanner gets one (its last line is read as a line). */
+function lastNeedsBreak(text: string, c: Chunk): boolean {
+  return c.end === text.length && text.charCodeAt(c.end - 1) !== 10;
+}
+
 /** {@link readDocuments}, each document given to `take` as it is read (no record per document). */
 function forEachDocument(input: string, file: string, exactIntegers: boolean, take: (value: unknown, line: number) => void): void {
   const text = input.includes('\r\n') ? input.replace(/\r\n/g, '\n') : input;
   const { chunks, error } = splitDocuments(text, file);
-  // All chunks in one string, each followed by NULs: the scanner reads from a chunk's start up to its NULs, as goyaml
-  // reads its NUL-padded buffer (one copy of the file, not one per document)
-  const parts: string[] = [];
-  const offsets: number[] = [];
-  let offset = 0;
-  for (let i = 0; i < chunks.length; i++) {
-    const c = chunks[i];
-    const last = c.end === text.length && text.charCodeAt(c.end - 1) !== 10; // the last line gets its line break
-    offsets.push(offset);
-    parts.push(text.slice(c.start, c.end), last ? `\n${END_PADDING}` : END_PADDING);
-    offset += c.end - c.start + (last ? 1 : 0) + END_PADDING.length;
-  }
-  const padded = parts.join('');
-  const parser = new DocumentReader(padded, exactIntegers);
+  const st = scannerTexts(text, chunks);
+  const parser = new DocumentReader(st.text, exactIntegers);
+  // the last chunk, when it has a string of its own
+  const lastParser = st.last !== undefined ? new DocumentReader(st.last, exactIntegers) : parser;
   // the next irregular and refused characters at or after the current chunk (searched again only once a chunk is past
   // them: one search of the text for most files)
   let irregular = irregularFrom(text, 0);
@@ -214,6 +262,7 @@ function forEachDocument(input: string, file: string, exactIntegers: boolean, ta
   let line = 1;
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i];
+    const reader = i === chunks.length - 1 ? lastParser : parser;
     if (i > 0) {
       const p = chunks[i - 1];
       // the scanner counts the line breaks of a chunk it read to the end, which are its `\n`s if it has no other
@@ -227,31 +276,31 @@ function forEachDocument(input: string, file: string, exactIntegers: boolean, ta
     if (bad && bad.index < c.end) {
       const code = bad[0].charCodeAt(0);
       const what = code === 0 ? 'NUL bytes (binary data?)' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-      throw new ManifestLoadError(file, chunkLine + lineAt(chunkText(padded, offsets, i), bad.index - c.start) - 1, `the file contains ${what}, which YAML does not allow; pass YAML or JSON manifests (escape it in a double-quoted string)`);
+      throw new ManifestLoadError(file, chunkLine + lineAt(chunkText(text, c), bad.index - c.start) - 1, `the file contains ${what}, which YAML does not allow; pass YAML or JSON manifests (escape it in a double-quoted string)`);
     }
     let value: unknown;
     try {
-      value = parser.read(offsets[i]);
+      value = reader.read(st.starts[i], st.ends[i]);
     } catch (e) {
       if (e instanceof YamlSyntaxError) {
-        const l = e.line >= 0 ? chunkLine + e.line : chunkLine + firstContentLine(chunkText(padded, offsets, i)) - 1;
+        const l = e.line >= 0 ? chunkLine + e.line : chunkLine + firstContentLine(chunkText(text, c)) - 1;
         throw new ManifestLoadError(file, l, `invalid YAML: ${hint(e.message)}`);
       }
       throw e;
     }
     if (value !== undefined && value !== null) {
       // a document usually starts with a key on its first line (`apiVersion:`): no search for its first content
-      const first = padded.charCodeAt(offsets[i]);
-      const contentLine = (first >= 97 && first <= 122) || (first >= 65 && first <= 90) ? 1 : firstContentLine(chunkText(padded, offsets, i));
+      const first = text.charCodeAt(c.start);
+      const contentLine = (first >= 97 && first <= 122) || (first >= 65 && first <= 90) ? 1 : firstContentLine(chunkText(text, c));
       take(value, chunkLine + contentLine - 1);
     }
   }
   if (error) throw error;
 }
 
-/** The text of chunk i without its padding. */
-function chunkText(padded: string, offsets: readonly number[], i: number): string {
-  return padded.slice(offsets[i], (i + 1 < offsets.length ? offsets[i + 1] : padded.length) - END_PADDING.length);
+/** The text of a chunk. */
+function chunkText(text: string, c: Chunk): string {
+  return text.slice(c.start, c.end);
 }
 
 function hint(problem: string): string {

@@ -1,4 +1,4 @@
-import { ManifestLoadError, decodeManifestBytes, loadManifests, resolvePlainScalar } from '../../src/check/yaml';
+import { ManifestLoadError, decodeManifestBytes, loadManifests, readDocuments, resolvePlainScalar } from '../../src/check/yaml';
 
 const one = (text: string) => loadManifests(text, 'f.yaml').objects[0] as Record<string, unknown>;
 const loadError = (text: string): ManifestLoadError => {
@@ -113,6 +113,22 @@ describe('documents', () => {
     expect(r.objects).toEqual([{ kind: 'A' }]);
     expect(loadManifests('', 'e.yaml').objects).toEqual([]);
     expect(loadManifests('# nothing\n', 'e.yaml').objects).toEqual([]);
+  });
+
+  test('a document ends at the --- line after it, whatever that line is followed by', () => {
+    // documents followed by a plain `---` line are read in place, others (here `---` then U+00A0 or `#`, which YAML
+    // does not read as a document indicator) from a copy: the outcome is the same
+    for (const sep of ['---', '--- # c', '---\t', '---\u00a0', '---#c']) {
+      const docs = readDocuments(`kind: A\nb: |\n  x\n${sep}\nplain\n  more\n${sep}\nc: [1,\n  2]\n${sep}\nkind: D`, 'm.yaml');
+      expect(docs).toEqual([
+        { value: { kind: 'A', b: 'x\n' }, line: 1 }, { value: 'plain more', line: 5 }, { value: { c: [1, 2] }, line: 8 },
+        { value: { kind: 'D' }, line: 11 },
+      ]);
+      expect(loadError(`kind: A\nb: 'x\n${sep}\nkind: B\n`).message).toBe(
+        'f.yaml:2: invalid YAML: while scanning a quoted scalar: found unexpected end of stream');
+      expect(loadError(`kind: A\n${sep}\nplain\n  more\n${sep}\nkind: C\n`).message).toMatch(/^f\.yaml:3: the document is a string/);
+      expect(loadError(`kind: A\n${sep}\nb: [1,\n${sep}\nkind: C\n`).message).toMatch(/^f\.yaml:4: invalid YAML: while parsing a flow node: did not find expected node content/);
+    }
   });
 
   test('kind: List is expanded', () => {

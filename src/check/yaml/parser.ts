@@ -18,7 +18,7 @@ import { BINARY, decodeScalar, isShortDecimal, jsonKey, MERGE, plainIsString, Re
 import { Scanner } from './scanner';
 // Tok and Style straight from their module (not re-exported through scanner.ts: a getter per read when transpiled
 // file by file, as the bench and ts-node do, where const enums are not inlined)
-import { Style, Tok, YamlSyntaxError } from './tokens';
+import { Style, Tok, Token, YamlSyntaxError } from './tokens';
 
 // Token types and styles as module-local constants: tsc inlines a const enum, but code transpiled file by file
 // (ts-node, the benchmarks) reads each member from the enum object, a dictionary lookup in the loader's hottest code
@@ -89,7 +89,7 @@ const DEFAULT_TAGS: ReadonlyArray<[string, string]> = [['!', '!'], ['!!', 'tag:y
  * The text must hold no NUL (the scanner reads NUL as the end of input; readDocuments refuses NUL first).
  */
 export function parseFirstDocument(text: string, options: ParseOptions = {}): unknown {
-  return new DocumentReader(text + END_PADDING, options.exactIntegers === true).read(0);
+  return new DocumentReader(text + END_PADDING, options.exactIntegers === true).read(0, text.length);
 }
 
 /** Reads documents of one text that holds several, each followed by {@link END_PADDING} (see readDocuments). */
@@ -100,17 +100,20 @@ export class DocumentReader {
   private readonly items: unknown[] = [];
 
   constructor(padded: string, private readonly exact: boolean) {
-    this.sc = new Scanner(padded, 0, new StringTable(padded.length));
+    this.sc = new Scanner(padded, 0, 0, new StringTable(padded.length));
   }
 
-  /** The first document of the text from `start` to the next NUL, as {@link parseFirstDocument}. */
-  read(start: number): unknown {
-    this.sc.restart(start);
+  /**
+   * The first document of the text from `start` to `end`, as {@link parseFirstDocument}: `end` is a NUL followed by
+   * the rest of {@link END_PADDING}, or the start of a `---` line that the scanner would read as a document indicator.
+   */
+  read(start: number, end: number): unknown {
+    this.sc.restart(start, end);
     return new DocumentParser(this.sc, this.exact, this.items).document();
   }
 
   /**
-   * After {@link read}: the line breaks from its `start` to the next NUL when the scanner read that far (the text ends
+   * After {@link read}: the line breaks from its `start` to its `end` when the scanner read that far (the text ends
    * with a line break), else -1 (e.g. the document ended at a `...` marker).
    */
   linesRead(): number {
@@ -375,7 +378,8 @@ class DocumentParser implements KeySource {
       if (t.type === BLOCK_ENTRY) {
         sc.skip();
         t = sc.peek();
-        const v = t.type !== BLOCK_ENTRY && t.type !== BLOCK_END ? this.child(true, false) : this.emptyChild(t.line);
+        const v = t.type === SCALAR ? this.scalarChild(t)
+          : t.type !== BLOCK_ENTRY && t.type !== BLOCK_END ? this.child(true, false) : this.emptyChild(t.line);
         this.items[this.top++] = v;
       } else if (t.type === BLOCK_END) {
         sc.skip();
@@ -393,7 +397,7 @@ class DocumentParser implements KeySource {
       sc.skip();
       t = sc.peek();
       const hasItem = t.type !== BLOCK_ENTRY && t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END;
-      const v = hasItem ? this.child(true, false) : this.emptyChild(t.line);
+      const v = t.type === SCALAR ? this.scalarChild(t) : hasItem ? this.child(true, false) : this.emptyChild(t.line);
       this.items[this.top++] = v;
     }
     return this.sequence(base);
@@ -412,15 +416,21 @@ class DocumentParser implements KeySource {
         sc.skip();
         t = sc.peek();
         const keyLine = t.line;
-        if (t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END) this.child(true, true);
-        else this.emptyChild(t.line);
-        const k = this.keyOf(keyLine);
+        let k: string | typeof MERGE_KEY;
+        if (t.type === SCALAR && (t.style !== PLAIN || (plainIsString(t.value) && t.value !== '<<'))) {
+          k = this.stringKey(t.value, t.style === PLAIN);
+        } else {
+          if (t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END) this.child(true, true);
+          else this.emptyChild(t.line);
+          k = this.keyOf(keyLine);
+        }
         t = sc.peek();
         let value: unknown;
         if (t.type === VALUE) {
           sc.skip();
           t = sc.peek();
-          value = t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END ? this.child(true, true) : this.emptyChild(t.line);
+          value = t.type === SCALAR ? this.scalarChild(t)
+            : t.type !== KEY && t.type !== VALUE && t.type !== BLOCK_END ? this.child(true, true) : this.emptyChild(t.line);
         } else {
           value = this.emptyChild(t.line);
         }
@@ -528,6 +538,38 @@ class DocumentParser implements KeySource {
       sc.skip();
       return obj;
     }
+  }
+
+  /**
+   * child() for a scalar token (so without anchor or tag): node()'s scalar branch without its checks for the other
+   * kinds of node, taken by most entries of a block collection.
+   */
+  private scalarChild(t: Token): unknown {
+    this.decodeCount++;
+    if (this.aliasCount > 100) this.checkAliasing();
+    const text = t.value;
+    const implicit = t.style === PLAIN;
+    this.sc.skip();
+    const value = this.scalarValue('', text, implicit, t.line);
+    this.setLastScalar('', text, implicit);
+    this.lastKind = SCALAR_NODE;
+    this.lastAlias = undefined;
+    return value;
+  }
+
+  /**
+   * The key node of a block mapping when it is a scalar token that is a string (quoted, or plain that goyaml does not
+   * resolve, and not `<<`): what child() and keyOf() give, without resolving its text twice (most keys of a manifest).
+   */
+  private stringKey(text: string, implicit: boolean): string {
+    this.decodeCount++;
+    if (this.aliasCount > 100) this.checkAliasing();
+    this.sc.skip();
+    this.lastKind = SCALAR_NODE;
+    this.setLastScalar('', text, implicit);
+    this.lastAlias = undefined;
+    this.lastKeyId = undefined;
+    return text;
   }
 
   /** The last node as a map key: the JSON key, or MERGE_KEY for `<<`. */

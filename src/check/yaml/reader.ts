@@ -59,20 +59,28 @@ export abstract class Reader {
    */
   protected readonly tokens: Token[] = [];
   protected tail = 0;
+  /**
+   * Where the document's text ends: a NUL of the padding, or the `---` line that follows the document in the file
+   * (read in place: see readDocuments), which the scanner reads as the end of input (Scanner.fetchNextToken, and the
+   * quoted scalars' "unexpected end of stream").
+   */
+  protected end: number;
 
   /**
-   * The text, read from `start` up to a NUL: the end of input reads as 0, as in goyaml's NUL-padded buffer (the text
+   * The text, read from `start` up to `end`, a NUL or a `---` line (see {@link end}): the end of input reads as 0, as in goyaml's NUL-padded buffer (the text
    * holds no NUL: the reader refuses it first), so every read is in bounds and returns a small integer — reading
    * past the end of a string returns NaN, and V8 then drops the scanner's optimised code and recompiles it for
    * doubles.
    */
-  constructor(protected readonly s: string, start: number, private readonly strings: StringTable) {
+  constructor(protected readonly s: string, start: number, end: number, private readonly strings: StringTable) {
     this.pos = start;
+    this.end = end;
   }
 
-  /** Back to the initial state, reading from `start` (the token objects are kept for reuse). */
-  protected restartAt(start: number): void {
+  /** Back to the initial state, reading from `start` to `end` (the token objects are kept for reuse). */
+  protected restartAt(start: number, end: number): void {
     this.pos = start;
+    this.end = end;
     this.line = 0;
     this.col = 0;
     this.indent = -1;

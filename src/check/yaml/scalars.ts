@@ -301,8 +301,9 @@ export abstract class ScalarScanner extends Reader {
     let trailingBreaks = '';
     let whitespaces = '';
     for (;;) {
+      // (the `---` line after a document read in place is its end, not a document indicator)
+      if (this.pos === this.end || isZ(s.charCodeAt(this.pos))) this.fail(`${ctx}: found unexpected end of stream`, startLine);
       if (this.atDocumentIndicator()) this.fail(`${ctx}: found unexpected document indicator`, startLine);
-      if (isZ(s.charCodeAt(this.pos))) this.fail(`${ctx}: found unexpected end of stream`, startLine);
       let leadingBlanks = false;
       let run = this.pos;
       for (let c = s.charCodeAt(this.pos); !isBlankz(c); c = s.charCodeAt(this.pos)) {

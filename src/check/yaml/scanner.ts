@@ -79,16 +79,16 @@ export class Scanner extends ScalarScanner {
   private depth = 0;
   private readonly simpleKeys: SimpleKey[] = [];
 
-  constructor(s: string, start: number, strings: StringTable) {
-    super(s, start, strings);
+  constructor(s: string, start: number, end: number, strings: StringTable) {
+    super(s, start, end, strings);
   }
 
   /**
-   * Makes this scanner a new one over the text from `start`: the documents of a file share one scanner, whose token
-   * objects and arrays are reused.
+   * Makes this scanner a new one over the text from `start` to `end`: the documents of a file share one scanner, whose
+   * token objects and arrays are reused.
    */
-  restart(start: number): void {
-    this.restartAt(start);
+  restart(start: number, end: number): void {
+    this.restartAt(start, end);
     this.head = 0;
     this.tokensParsed = 0;
     this.tokenAvailable = false;
@@ -160,7 +160,8 @@ export class Scanner extends ScalarScanner {
     }
     this.scanToNextToken();
     this.unrollIndent(this.col);
-    const c = s.charCodeAt(this.pos);
+    // the end of the document reads as the NUL of the padding, also where a `---` line follows it in place
+    const c = this.pos === this.end ? 0 : s.charCodeAt(this.pos);
     // Fast path, same outcome: a letter or digit starts no token but a plain scalar (checked first: most tokens)
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) return this.fetchPlainScalar();
     if (isZ(c)) return this.fetchStreamEnd();
