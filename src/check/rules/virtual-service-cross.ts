@@ -155,6 +155,24 @@ function facts(index: MeshIndex): Facts {
   return f;
 }
 
+/** A VirtualService with its namespace and resolved top-level gateways, as {@link ownVsGateways} gives it. */
+export interface VsGateways {
+  readonly vs: IndexedObject;
+  readonly ns: string;
+  /** {@link appliesToMesh} */
+  readonly mesh: boolean;
+  /** the entries of spec.gateways other than `mesh` that resolve, in order (duplicates kept), as `ns/name` keys */
+  readonly gateways: readonly { readonly key: string; readonly gateway?: IndexedObject }[];
+}
+
+/**
+ * The VirtualServices rules report on (not context objects), oldest first, with their resolved gateways: the walk of
+ * the VSX facts, shared with the egress model (one gateway resolution per VirtualService for both).
+ */
+export function ownVsGateways(index: MeshIndex): readonly VsGateways[] {
+  return facts(index).own;
+}
+
 /** `spec.hosts` strings with their indices and short names resolved in `ns` (one object per host). */
 function resolvedHostsOf(vs: IndexedObject, ns: string): { host: string; index: number; resolved: string }[] {
   const out: { host: string; index: number; resolved: string }[] = [];
