@@ -35,6 +35,8 @@ interface GatewayUse {
 }
 
 interface Binding {
+  /** the Istio Gateway */
+  readonly gw: IndexedObject;
   /** servers of the gateway admitting at least one VS host, without duplicates, in first-admitted order */
   readonly servers: readonly GatewayServer[];
   /** indices (in spec.hosts) of the VS hosts some server admits, ascending */
@@ -54,7 +56,7 @@ interface VsFacts {
   /** {@link callerNamespaces} of its rules that match on any gateway of the VS, computed on first use */
   callers?: readonly { ns: string; who: string }[];
   /** {@link binding} per gateway: a short list (a VS names few gateways), created on first use */
-  bindings?: { readonly gw: IndexedObject; readonly binding: Binding }[];
+  bindings?: Binding[];
   /** {@link scopedEntries}: the registry entry of each destination, computed on first use */
   scoped?: readonly (ScopedEntry | undefined)[];
 }
@@ -187,25 +189,32 @@ function resolvedHostsOf(vs: IndexedObject, ns: string): { host: string; index: 
 /** Servers of `gw` admitting the VS's hosts (host intersection with `ns/` scoping), cached. */
 function binding(index: MeshIndex, vf: VsFacts, gw: IndexedObject): Binding {
   const known = vf.bindings ?? (vf.bindings = []);
-  for (const k of known) if (k.gw === gw) return k.binding;
-  // arrays, not Sets: one binding per (VS, gateway) is kept for the whole analysis, and they are tiny
-  const servers: GatewayServer[] = [];
-  const hosts: number[] = [];
+  for (const k of known) if (k.gw === gw) return k;
+  // arrays, not Sets: one binding per (VS, gateway) is kept for the whole analysis, and they are tiny (shared empty
+  // lists when nothing binds)
+  let servers = NO_SERVERS as GatewayServer[];
+  let hosts = NO_HOSTS as number[];
   let many: Set<GatewayServer> | undefined; // dedup set only for unusually long lists
   for (const h of vf.hosts) {
     const hits = index.serversAdmitting(gw, h.resolved, vf.ns);
-    if (hits.length > 0) hosts.push(h.index);
+    if (hits.length === 0) continue;
+    if (hosts === NO_HOSTS) hosts = [];
+    hosts.push(h.index);
     for (const hit of hits) {
       if (many ? many.has(hit.server) : servers.includes(hit.server)) continue;
+      if (servers === NO_SERVERS) servers = [];
       servers.push(hit.server);
       if (many) many.add(hit.server);
       else if (servers.length > 32) many = new Set(servers);
     }
   }
-  const b: Binding = { servers, hosts };
-  known.push({ gw, binding: b });
+  const b: Binding = { gw, servers, hosts };
+  known.push(b);
   return b;
 }
+
+const NO_SERVERS: readonly GatewayServer[] = Object.freeze([]);
+const NO_HOSTS: readonly number[] = Object.freeze([]);
 
 /** True when the VSX facts cover `vs` (an Istio VirtualService of networking.istio.io): see {@link boundServers}. */
 export function hasBindingFacts(index: MeshIndex, vs: IndexedObject): boolean {
