@@ -1487,7 +1487,7 @@ export const VSX_SUB_001 = defineRule({
         const host = asString(d.destination.host) ?? '';
         if (last === undefined || last.host !== host) {
           const key = subsetKey(vf.ns, host);
-          last = { host, fqdn: resolveShortName(host, vf.ns), key, keyed: defined.pairs ? undefined : defined.byKey.get(key), candidates: undefined };
+          last = { host, fqdn: resolveShortName(host, vf.ns), key, keyed: defined.pairs ? undefined : defined.byKey.get(key), candidates: undefined, restricted: undefined };
         }
         checkSubset(ctx, index, vf, d, subset, last, defined, drs, restricted);
       }
@@ -1520,6 +1520,8 @@ interface SubsetHost {
   readonly fqdn: string;
   /** DestinationRules whose host intersects fqdn, queried on first use */
   candidates: readonly DrHost[] | undefined;
+  /** whether a DestinationRule not visible everywhere intersects fqdn, queried on first use */
+  restricted: boolean | undefined;
   /** {@link subsetKey} of the host */
   readonly key: string;
   /** the DestinationRules under key (when {@link DefinedSubsets.byKey} answers) */
@@ -1553,7 +1555,7 @@ function checkSubset(
   const vs = vf.vs;
   const keyed = defined.pairs ? isDefinedSubset(defined, h.key, subset) : keyDefinesSubset(h.keyed, subset);
   // defined, and no DestinationRule for the host hides from a namespace: whichever defines it, every caller sees it
-  if (keyed && (restricted === undefined || restricted.query(fqdn).length === 0)) return;
+  if (keyed && !(h.restricted ??= restricted !== undefined && restricted.query(fqdn).length > 0)) return;
   const candidates = h.candidates ?? (h.candidates = host ? drs.query(fqdn) : NO_DRS);
   const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
   const defining = host ? definingDrs(candidates, fqdn, subset) : NO_DRS;
