@@ -129,7 +129,8 @@ export interface EgressModel {
   readonly meshLegs: VsFacts[];
   /**
    * VSs with a route destination (not a mirror) whose host is short (no dot) or an egress Service FQDN: those
-   * EGR-VS-001 inspects (the other VirtualServices cannot route to an egress Service, rightly or wrongly).
+   * EGR-VS-001 inspects (the other VirtualServices cannot route to an egress Service, rightly or wrongly); none when
+   * the input has no egress workload or Gateway (EGR-VS-001 then checks nothing).
    */
   readonly egressOrShortRoutes: VsFacts[];
   /** VSs bound to an egress Gateway. */
@@ -249,8 +250,10 @@ export function egressModel(index: MeshIndex): EgressModel {
   const gatewayLegs: VsFacts[] = [];
   // facts only for the VirtualServices of the pattern; the full list (SEX-REG-001 only) is made on first use
   const legs = new Map<IndexedObject, VsFacts>();
-  const own = ownVsGateways(index);
-  for (const v of own) {
+  // without egress workloads and Gateways no VirtualService takes part (and EGR-VS-001 has no egress Service for a
+  // short host to miss): no walk, the usual input
+  const pattern = workloads.length > 0 || gateways.length > 0;
+  for (const v of pattern ? ownVsGateways(index) : []) {
     const egressGateways = egressGatewaysOf(v, gatewaySet);
     const routes = routeHosts(index, v.vs, v.ns, services);
     if (routes === 'none' && egressGateways.length === 0) continue;
@@ -264,7 +267,7 @@ export function egressModel(index: MeshIndex): EgressModel {
   const model: EgressModel = {
     gateways, gatewaySet, workloads, services, servicesByName, meshLegs, egressOrShortRoutes, gatewayLegs,
     get virtualServices(): VsFacts[] {
-      return all ?? (all = own.map((v) => legs.get(v.vs) ?? new LazyVsFacts(index, v, egressGatewaysOf(v, gatewaySet))));
+      return all ?? (all = ownVsGateways(index).map((v) => legs.get(v.vs) ?? new LazyVsFacts(index, v, egressGatewaysOf(v, gatewaySet))));
     },
   };
   cache.set(index, model);
