@@ -71,7 +71,12 @@ export function routeRules(index: MeshIndex, vs: IndexedObject): RouteRule[] {
       for (let k = 0; k < rawMatches.length; k++) {
         const m = rawMatches[k];
         if (!isRecord(m)) continue;
-        matches.push({ path: matchPath(section, i, k), gateways: asStringArray(m.gateways), sniHosts: asStringArray(m.sniHosts), port: asNumber(m.port) });
+        matches.push({
+          path: matchPath(section, i, k),
+          gateways: asStringArray(m.gateways),
+          sniHosts: asStringArray(m.sniHosts),
+          port: asNumber(m.port),
+        });
       }
       const dests: RouteDest[] = [];
       const route = asArray(r.route);
@@ -265,7 +270,14 @@ export function egressModel(index: MeshIndex): EgressModel {
   }
   let all: VsFacts[] | undefined;
   const model: EgressModel = {
-    gateways, gatewaySet, workloads, services, servicesByName, meshLegs, egressOrShortRoutes, gatewayLegs,
+    gateways,
+    gatewaySet,
+    workloads,
+    services,
+    servicesByName,
+    meshLegs,
+    egressOrShortRoutes,
+    gatewayLegs,
     get virtualServices(): VsFacts[] {
       return all ?? (all = ownVsGateways(index).map((v) => legs.get(v.vs) ?? new LazyVsFacts(index, v, egressGatewaysOf(v, gatewaySet))));
     },

@@ -1487,7 +1487,8 @@ export const VSX_SUB_001 = defineRule({
         const host = asString(d.destination.host) ?? '';
         if (last === undefined || last.host !== host) {
           const key = subsetKey(vf.ns, host);
-          last = { host, fqdn: resolveShortName(host, vf.ns), key, keyed: defined.pairs ? undefined : defined.byKey.get(key), candidates: undefined, restricted: undefined };
+          const keyed = defined.pairs ? undefined : defined.byKey.get(key);
+          last = { host, fqdn: resolveShortName(host, vf.ns), key, keyed, candidates: undefined, restricted: undefined };
         }
         checkSubset(ctx, index, vf, d, subset, last, defined, drs, restricted);
       }
