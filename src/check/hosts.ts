@@ -53,24 +53,19 @@ export type HostKind = 'any' | 'wildcard' | 'fqdn' | 'short' | 'ip';
  * for gateway hosts.
  */
 export function classifyHost(host: string): HostClass {
-  let c = classified.get(host);
-  if (c === undefined) {
-    if (classified.size >= CLASSIFIED_MAX) classified.clear();
-    c = classifyUncached(host);
-    classified.set(host, c);
-  }
-  return c;
+  // no memo: the usual valid host is two anchored regex tests, cheaper than a Map hit (and a Map insert per new host,
+  // which most hosts are: one DestinationRule host each)
+  if (host === '*') return KIND.any;
+  if (host.length === 0) return { invalid: 'is empty' };
+  if (host.length > 255) return { invalid: 'is longer than 255 characters' };
+  if (isIpAddress(host)) return KIND.ip;
+  // one pass for the usual valid host (no label strings); the label walk below describes a problem
+  if (VALID_HOST.test(host)) return host.startsWith('*.') ? KIND.wildcard : host.includes('.') ? KIND.fqdn : KIND.short;
+  return classifyByLabels(host);
 }
 
 /** What {@link classifyHost} says about a host (shared between callers: read-only). */
 export type HostClass = Readonly<{ kind: HostKind } | { invalid: string }>;
-
-/**
- * {@link classifyHost} per host string: rules classify the same hosts many times (per DestinationRule, VirtualService
- * host, gateway server host, each several rules). Bounded, so a long-lived process does not grow without limit.
- */
-const classified = new Map<string, HostClass>();
-const CLASSIFIED_MAX = 100_000;
 
 /** One answer object per host kind, shared (they are read-only). */
 const KIND: Readonly<Record<HostKind, HostClass>> = {
@@ -81,13 +76,8 @@ const KIND: Readonly<Record<HostKind, HostClass>> = {
   ip: Object.freeze({ kind: 'ip' }),
 };
 
-function classifyUncached(host: string): HostClass {
-  if (host === '*') return KIND.any;
-  if (host.length === 0) return { invalid: 'is empty' };
-  if (host.length > 255) return { invalid: 'is longer than 255 characters' };
-  if (isIpAddress(host)) return KIND.ip;
-  // one pass for the usual valid host (no label strings); the label walk below describes a problem
-  if (VALID_HOST.test(host)) return host.startsWith('*.') ? KIND.wildcard : host.includes('.') ? KIND.fqdn : KIND.short;
+/** {@link classifyHost} label by label, for a host that is not `*`, an IP or a plainly valid name: why it is invalid. */
+function classifyByLabels(host: string): HostClass {
   let rest = host;
   let wildcard = false;
   if (host.startsWith('*.')) {

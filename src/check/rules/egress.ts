@@ -16,7 +16,8 @@ import { definesSubset } from '../index/subsets';
 import { GatewayServer, WorkloadInfo, IndexedObject, MeshIndex, ServiceInfo } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, isRecord } from '../model';
 import { Rule, defineRule } from '../rule';
-import { destinationsOf } from './virtual-service';
+import { destinationsOf, matchPath, routeDestinationPath, rulesOf } from './virtual-service';
+import { VsGateways, ownVsGateways } from './virtual-service-cross';
 
 const q = (v: unknown) => JSON.stringify(v);
 
@@ -56,38 +57,42 @@ export interface RouteRule {
 
 const SECTIONS = ['http', 'tls', 'tcp'] as const;
 
-/** The rules of a VirtualService, flattened (malformed entries skipped, indices kept). */
+/**
+ * The rules of a VirtualService, flattened (malformed entries skipped, indices kept). The rule records and paths come
+ * from the VS rules' shared walk ({@link rulesOf}) and path strings: only VirtualServices of the egress pattern are read.
+ */
 export function routeRules(index: MeshIndex, vs: IndexedObject): RouteRule[] {
   const ns = vs.namespace ?? index.defaultNamespace;
   const out: RouteRule[] = [];
   for (const section of SECTIONS) {
-    asArray(vs.spec[section]).forEach((r, i) => {
-      if (!isRecord(r)) return;
-      const path = `spec.${section}[${i}]`;
+    for (const { rule: r, index: i, path } of rulesOf(vs, section)) {
       const matches: RouteMatch[] = [];
-      asArray(r.match).forEach((m, k) => {
-        if (!isRecord(m)) return;
+      const rawMatches = asArray(r.match);
+      for (let k = 0; k < rawMatches.length; k++) {
+        const m = rawMatches[k];
+        if (!isRecord(m)) continue;
         matches.push({
-          path: `${path}.match[${k}]`,
+          path: matchPath(section, i, k),
           gateways: asStringArray(m.gateways),
           sniHosts: asStringArray(m.sniHosts),
           port: asNumber(m.port),
         });
-      });
+      }
       const dests: RouteDest[] = [];
-      asArray(r.route).forEach((rt, j) => {
-        const d = asRecord(asRecord(rt).destination);
+      const route = asArray(r.route);
+      for (let j = 0; j < route.length; j++) {
+        const d = asRecord(asRecord(route[j]).destination);
         const host = asString(d.host);
         dests.push({
-          path: `${path}.route[${j}].destination`,
+          path: routeDestinationPath(section, i, j),
           host,
           resolvedHost: host ? index.resolveHost(host, ns).toLowerCase() : undefined,
           port: asNumber(asRecord(d.port).number),
           subset: asString(d.subset),
         });
-      });
+      }
       out.push({ section, path, matches, dests });
-    });
+    }
   }
   return out;
 }
@@ -129,7 +134,8 @@ export interface EgressModel {
   readonly meshLegs: VsFacts[];
   /**
    * VSs with a route destination (not a mirror) whose host is short (no dot) or an egress Service FQDN: those
-   * EGR-VS-001 inspects (the other VirtualServices cannot route to an egress Service, rightly or wrongly).
+   * EGR-VS-001 inspects (the other VirtualServices cannot route to an egress Service, rightly or wrongly); none when
+   * the input has no egress workload or Gateway (EGR-VS-001 then checks nothing).
    */
   readonly egressOrShortRoutes: VsFacts[];
   /** VSs bound to an egress Gateway. */
@@ -138,22 +144,40 @@ export interface EgressModel {
 
 const cache = new WeakMap<MeshIndex, EgressModel>();
 
-/** {@link VsFacts} whose route rules are read on first use: most VirtualServices take no part in the egress pattern. */
+/**
+ * {@link VsFacts} over the VSX facts' walk ({@link ownVsGateways}), its route rules and gateway keys read on first use:
+ * most VirtualServices take no part in the egress pattern.
+ */
 class LazyVsFacts implements VsFacts {
   private routes?: RouteRule[];
+  private keys?: string[];
 
-  constructor(
-    private readonly index: MeshIndex,
-    public readonly vs: IndexedObject,
-    public readonly namespace: string,
-    public readonly hasMesh: boolean,
-    public readonly meshIndex: number | undefined,
-    public readonly egressGateways: IndexedObject[],
-    public readonly gatewayKeys: string[],
-  ) {}
+  constructor(private readonly index: MeshIndex, private readonly v: VsGateways, public readonly egressGateways: IndexedObject[]) {}
+
+  public get vs(): IndexedObject {
+    return this.v.vs;
+  }
+
+  public get namespace(): string {
+    return this.v.ns;
+  }
+
+  /** spec.gateways absent, empty or listing `mesh` (as {@link MeshIndex.virtualServiceGateways} has a mesh ref) */
+  public get hasMesh(): boolean {
+    return this.v.mesh;
+  }
+
+  public get meshIndex(): number | undefined {
+    const i = asArray(this.v.vs.spec.gateways).indexOf('mesh');
+    return i >= 0 ? i : undefined;
+  }
+
+  public get gatewayKeys(): string[] {
+    return this.keys ?? (this.keys = this.v.gateways.map((g) => g.key));
+  }
 
   public get rules(): RouteRule[] {
-    return this.routes ?? (this.routes = routeRules(this.index, this.vs));
+    return this.routes ?? (this.routes = routeRules(this.index, this.v.vs));
   }
 }
 
@@ -188,7 +212,15 @@ function selectorLooksEgress(sel: Record<string, string>): boolean {
 }
 
 const NO_GATEWAYS = Object.freeze([]) as readonly IndexedObject[] as IndexedObject[];
-const NO_KEYS = Object.freeze([]) as readonly string[] as string[];
+
+/** The egress Gateways a VirtualService names at top level, without duplicates (a shared empty list when none). */
+function egressGatewaysOf(v: VsGateways, gatewaySet: ReadonlySet<IndexedObject>): IndexedObject[] {
+  let out = NO_GATEWAYS;
+  for (const { gateway: g } of v.gateways) {
+    if (g && gatewaySet.has(g) && !out.includes(g)) out = [...out, g];
+  }
+  return out;
+}
 
 /** The egress model of an index, built once (linear in the input). */
 export function egressModel(index: MeshIndex): EgressModel {
@@ -218,47 +250,37 @@ export function egressModel(index: MeshIndex): EgressModel {
       if (!e.workloads.includes(w)) e.workloads.push(w);
     }
   }
-  // per gateway reference: its key, the Gateway, and the key list of a VirtualService naming only it (shared, frozen)
-  const byRef = new Map<string, Map<string, { key: string; gateway?: IndexedObject; keys: string[] }>>();
-  const virtualServices: VsFacts[] = [];
   const meshLegs: VsFacts[] = [];
   const egressOrShortRoutes: VsFacts[] = [];
   const gatewayLegs: VsFacts[] = [];
-  for (const vs of index.ofKind('VirtualService')) {
-    if (vs.isContext || vs.group !== 'networking.istio.io') continue;
-    const namespace = vs.namespace ?? index.defaultNamespace;
-    const refs = index.virtualServiceGateways(vs);
-    const hasMesh = refs.some((r) => r.mesh);
-    const rawGws = asArray(vs.spec.gateways);
-    const mi = rawGws.indexOf('mesh');
-    // the lists are read, never changed: VirtualServices without egress gateways share one empty list, and those
-    // naming one gateway share its key list (7,500 tenant VirtualServices name the same gateway)
-    let egressGateways = NO_GATEWAYS;
-    let gatewayKeys = NO_KEYS;
-    for (const r of refs) {
-      if (r.mesh) continue;
-      // one key string and lookup per gateway, not per VirtualService (tenants share gateways)
-      let known = byRef.get(r.namespace)?.get(r.name);
-      if (!known) {
-        const key = `${r.namespace}/${r.name}`;
-        known = { key, gateway: index.gatewayByRef(r), keys: Object.freeze([key]) as string[] };
-        let m = byRef.get(r.namespace);
-        if (!m) byRef.set(r.namespace, (m = new Map()));
-        m.set(r.name, known);
-      }
-      gatewayKeys = gatewayKeys.length === 0 ? known.keys : [...gatewayKeys, known.key];
-      const g = known.gateway;
-      if (g && gatewaySet.has(g) && !egressGateways.includes(g)) egressGateways = [...egressGateways, g];
-    }
-    const facts = new LazyVsFacts(index, vs, namespace, hasMesh, mi >= 0 ? mi : undefined, egressGateways, gatewayKeys);
-    virtualServices.push(facts);
-    const routes = routeHosts(index, vs, namespace, services);
+  // facts only for the VirtualServices of the pattern; the full list (SEX-REG-001 only) is made on first use
+  const legs = new Map<IndexedObject, VsFacts>();
+  // without egress workloads and Gateways no VirtualService takes part (and EGR-VS-001 has no egress Service for a
+  // short host to miss): no walk, the usual input
+  const pattern = workloads.length > 0 || gateways.length > 0;
+  for (const v of pattern ? ownVsGateways(index) : []) {
+    const egressGateways = egressGatewaysOf(v, gatewaySet);
+    const routes = routeHosts(index, v.vs, v.ns, services);
+    if (routes === 'none' && egressGateways.length === 0) continue;
+    const facts = new LazyVsFacts(index, v, egressGateways);
+    legs.set(v.vs, facts);
     if (routes === 'egress' || routes === 'both') meshLegs.push(facts);
     if (routes !== 'none') egressOrShortRoutes.push(facts);
     if (egressGateways.length > 0) gatewayLegs.push(facts);
   }
+  let all: VsFacts[] | undefined;
   const model: EgressModel = {
-    gateways, gatewaySet, workloads, services, servicesByName, virtualServices, meshLegs, egressOrShortRoutes, gatewayLegs,
+    gateways,
+    gatewaySet,
+    workloads,
+    services,
+    servicesByName,
+    meshLegs,
+    egressOrShortRoutes,
+    gatewayLegs,
+    get virtualServices(): VsFacts[] {
+      return all ?? (all = ownVsGateways(index).map((v) => legs.get(v.vs) ?? new LazyVsFacts(index, v, egressGatewaysOf(v, gatewaySet))));
+    },
   };
   cache.set(index, model);
   return model;

@@ -2,7 +2,7 @@
  * GW-*: rules on a single Istio Gateway (section 1 of shared/ISTIO-RULES.md). Webhook/CRD-schema semantics.
  */
 import { Severity } from '../findings';
-import { classifyHost, isDnsLabel, isIpAddress, parseServerHost } from '../hosts';
+import { classifyHost, isDnsLabel, isIpAddress } from '../hosts';
 import { GatewayServer, IndexedObject, MeshIndex, describeWorkload, isHttpFamily } from '../mesh-index';
 import { asArray, asRecord, asString, isRecord } from '../model';
 import { Rule, RuleContext, defineRule } from '../rule';
@@ -187,34 +187,37 @@ export const GW_HOST_001 = defineRule({
         ctx.report({ object: s.gateway, path: `${s.path}.hosts`, message: 'server has no hosts', fix: 'list the hosts this server accepts, e.g. ["app.example.com"]' });
         return;
       }
-      // (the path is written only for a finding: a tenant Gateway has thousands of hosts)
-      const pathOf = (i: number) => `${s.path}.hosts[${i}]`;
+      // (the path is written only for a finding: a tenant Gateway has thousands of hosts; the string hosts are read
+      // as the index parsed them, one per string entry in order)
+      let parsed = 0;
       for (let i = 0; i < hosts.length; i++) {
         const h = hosts[i];
         if (typeof h !== 'string') {
-          ctx.report({ object: s.gateway, path: pathOf(i), message: `host ${q(h)} is not a string`, fix: 'write the host as a string, e.g. "app.example.com"' });
+          ctx.report({ object: s.gateway, path: hostPath(s, i), message: `host ${q(h)} is not a string`, fix: 'write the host as a string, e.g. "app.example.com"' });
           continue;
         }
+        const { namespace, host } = s.hosts[parsed++];
         const slash = h.indexOf('/');
         if (slash >= 0 && h.indexOf('/', slash + 1) >= 0) {
-          ctx.report({ object: s.gateway, path: pathOf(i), message: `host ${q(h)} has more than one '/'`, fix: 'use [namespace/]host, e.g. "bookinfo/app.example.com"' });
+          ctx.report({ object: s.gateway, path: hostPath(s, i), message: `host ${q(h)} has more than one '/'`, fix: 'use [namespace/]host, e.g. "bookinfo/app.example.com"' });
           continue;
         }
-        const { namespace, host } = parseServerHost(h);
         if (namespace !== '*' && namespace !== '.' && !isDnsLabel(namespace)) {
-          ctx.report({ object: s.gateway, path: pathOf(i), message: `host ${q(h)} has an invalid namespace part ${q(namespace)}`, fix: 'use "*/host", "./host" or "<namespace>/host" with a DNS-label namespace' });
+          ctx.report({ object: s.gateway, path: hostPath(s, i), message: `host ${q(h)} has an invalid namespace part ${q(namespace)}`, fix: 'use "*/host", "./host" or "<namespace>/host" with a DNS-label namespace' });
           continue;
         }
         const c = classifyHost(host);
         if ('invalid' in c) {
-          ctx.report({ object: s.gateway, path: pathOf(i), message: `host ${q(h)} ${c.invalid}`, fix: 'use an FQDN (app.example.com), a leading wildcard (*.example.com), * or an IP' });
+          ctx.report({ object: s.gateway, path: hostPath(s, i), message: `host ${q(h)} ${c.invalid}`, fix: 'use an FQDN (app.example.com), a leading wildcard (*.example.com), * or an IP' });
         } else if (c.kind === 'short') {
-          ctx.report({ object: s.gateway, path: pathOf(i), message: `host ${q(h)} is a short name, which gateways reject`, fix: `use a fully qualified domain name such as ${q(`${host}.example.com`)}` });
+          ctx.report({ object: s.gateway, path: hostPath(s, i), message: `host ${q(h)} is a short name, which gateways reject`, fix: `use a fully qualified domain name such as ${q(`${host}.example.com`)}` });
         }
       }
     });
   },
 });
+
+const hostPath = (s: GatewayServer, i: number): string => `${s.path}.hosts[${i}]`;
 
 export const GW_BIND_001 = defineRule({
   id: 'GW-BIND-001',

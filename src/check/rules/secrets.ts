@@ -39,18 +39,27 @@ export const EXPIRY_WARNING_DAYS = 30;
 // ---------------------------------------------------------------------------------------------------------------
 
 /** One credential reference of a terminating Gateway server. */
-interface CredentialUse {
-  readonly gateway: IndexedObject;
-  readonly server: GatewayServer;
-  /** `spec.servers[i].tls.credentialName` or `…credentialNames[k]`. */
-  readonly path: string;
-  /** Secret name, `kubernetes://` prefix stripped. */
-  readonly name: string;
-  readonly mode: string;
-  /** Namespaces of the gateway pods the Gateway selects (where the secret must be). */
-  readonly podNamespaces: readonly string[];
+/** A credential name a terminating Gateway server uses; its path is written only for a finding. */
+class CredentialUse {
   /** {@link credential} of `name` in each of {@link podNamespaces}: see {@link credentialsOf}. */
-  found?: readonly (Credential | undefined)[];
+  public found?: readonly (Credential | undefined)[] = undefined;
+
+  constructor(
+    public readonly gateway: IndexedObject,
+    public readonly server: GatewayServer,
+    /** -1 for `tls.credentialName`, else the index in `tls.credentialNames` */
+    public readonly entry: number,
+    /** Secret name, `kubernetes://` prefix stripped. */
+    public readonly name: string,
+    public readonly mode: string,
+    /** Namespaces of the gateway pods the Gateway selects (where the secret must be). */
+    public readonly podNamespaces: readonly string[],
+  ) {}
+
+  /** `spec.servers[i].tls.credentialName` or `…credentialNames[k]`. */
+  public get path(): string {
+    return this.entry < 0 ? `${this.server.path}.tls.credentialName` : `${this.server.path}.tls.credentialNames[${this.entry}]`;
+  }
 }
 
 /** A credential as found in the input: a Secret, or a cert-manager Certificate that will write it. */
@@ -115,12 +124,13 @@ function facts(index: MeshIndex): SecretFacts {
       const tls = server.tls;
       const mode = server.tlsMode ?? '';
       if (!tls || !TERMINATING.has(mode)) continue;
-      const base = `${server.path}.tls`;
       const single = asString(tls.credentialName);
-      if (single) uses.push({ gateway: gw, server, path: `${base}.credentialName`, name: stripScheme(single), mode, podNamespaces, found: undefined });
-      asArray(tls.credentialNames).forEach((n, k) => {
-        if (typeof n === 'string' && n) uses.push({ gateway: gw, server, path: `${base}.credentialNames[${k}]`, name: stripScheme(n), mode, podNamespaces, found: undefined });
-      });
+      if (single) uses.push(new CredentialUse(gw, server, -1, stripScheme(single), mode, podNamespaces));
+      const names = asArray(tls.credentialNames);
+      for (let k = 0; k < names.length; k++) {
+        const n = names[k];
+        if (typeof n === 'string' && n) uses.push(new CredentialUse(gw, server, k, stripScheme(n), mode, podNamespaces));
+      }
     }
   }
   f = { uses, certificates, namespacesOf: undefined, referenced: undefined, namespacesWithSecrets, pairs: new Map(), values: new Map() };
@@ -329,16 +339,18 @@ export const SEC_NS_001 = defineRule({
       return;
     }
     const f = facts(ctx.index);
-    const checkName = (use: CredentialUse, name: string, path: string, found?: readonly (Credential | undefined)[]) => {
+    // ca: the server's caCertCredentialName, else the use's own credential name
+    const checkName = (use: CredentialUse, name: string, ca: boolean, found?: readonly (Credential | undefined)[]) => {
       for (let i = 0; i < use.podNamespaces.length; i++) {
         const ns = use.podNamespaces[i];
         if (found ? found[i] : credential(ctx.index, f, ns, name)) continue;
+        const path = ca ? `${use.server.path}.tls.caCertCredentialName` : use.path;
         const elsewhere = Array.from(namespacesOf(ctx.index, f).get(name) ?? []).filter((n) => n !== ns).sort();
         if (elsewhere.length > 0) {
           ctx.report({
             object: use.gateway,
             path,
-            ...(path.endsWith('caCertCredentialName') ? { code: '' } : { refType: 'credentialName' }),
+            ...(ca ? { code: '' } : { refType: 'credentialName' }),
             message: `secret ${q(name)} is in namespace ${elsewhere.join(', ')} but the gateway pods run in ${ns}; istiod reads credentials only from the pods' namespace`,
             fix: `create the secret in ${ns} (or issue the cert-manager Certificate there)`,
           });
@@ -348,7 +360,7 @@ export const SEC_NS_001 = defineRule({
           ctx.report({
             object: use.gateway,
             path,
-            ...(path.endsWith('caCertCredentialName') ? { code: '' } : { refType: 'credentialName' }),
+            ...(ca ? { code: '' } : { refType: 'credentialName' }),
             message: `secret ${q(name)} is not among the secrets declared in ${ns}, the gateway pods' namespace`,
             fix: `create secret ${ns}/${name} with tls.crt and tls.key, or fix the name`,
           });
@@ -356,11 +368,9 @@ export const SEC_NS_001 = defineRule({
       }
     };
     for (const use of f.uses) {
-      checkName(use, use.name, use.path, credentialsOf(ctx.index, f, use));
+      checkName(use, use.name, false, credentialsOf(ctx.index, f, use));
       const caName = asString(use.server.tls?.caCertCredentialName);
-      if (caName && MUTUAL.has(use.mode) && use.path.endsWith('credentialName')) {
-        checkName(use, stripScheme(caName), `${use.server.path}.tls.caCertCredentialName`);
-      }
+      if (caName && MUTUAL.has(use.mode) && use.entry < 0) checkName(use, stripScheme(caName), true);
     }
   },
 });
@@ -493,7 +503,7 @@ export const SEC_KEY_001 = defineRule({
       const coded = inspectPair(f, secret, ctx.now).problems.filter((p) => p.istioctl);
       if (coded.length === 0) continue;
       for (const use of uses) {
-        if (done.has(use.server) || !use.path.endsWith('.credentialName')) continue;
+        if (done.has(use.server) || use.entry >= 0) continue; // tls.credentialName only
         done.add(use.server);
         ctx.report({
           object: use.gateway,

@@ -35,6 +35,8 @@ interface GatewayUse {
 }
 
 interface Binding {
+  /** the Istio Gateway */
+  readonly gw: IndexedObject;
   /** servers of the gateway admitting at least one VS host, without duplicates, in first-admitted order */
   readonly servers: readonly GatewayServer[];
   /** indices (in spec.hosts) of the VS hosts some server admits, ascending */
@@ -54,7 +56,7 @@ interface VsFacts {
   /** {@link callerNamespaces} of its rules that match on any gateway of the VS, computed on first use */
   callers?: readonly { ns: string; who: string }[];
   /** {@link binding} per gateway: a short list (a VS names few gateways), created on first use */
-  bindings?: { readonly gw: IndexedObject; readonly binding: Binding }[];
+  bindings?: Binding[];
   /** {@link scopedEntries}: the registry entry of each destination, computed on first use */
   scoped?: readonly (ScopedEntry | undefined)[];
 }
@@ -155,6 +157,24 @@ function facts(index: MeshIndex): Facts {
   return f;
 }
 
+/** A VirtualService with its namespace and resolved top-level gateways, as {@link ownVsGateways} gives it. */
+export interface VsGateways {
+  readonly vs: IndexedObject;
+  readonly ns: string;
+  /** {@link appliesToMesh} */
+  readonly mesh: boolean;
+  /** the entries of spec.gateways other than `mesh` that resolve, in order (duplicates kept), as `ns/name` keys */
+  readonly gateways: readonly { readonly key: string; readonly gateway?: IndexedObject }[];
+}
+
+/**
+ * The VirtualServices rules report on (not context objects), oldest first, with their resolved gateways: the walk of
+ * the VSX facts, shared with the egress model (one gateway resolution per VirtualService for both).
+ */
+export function ownVsGateways(index: MeshIndex): readonly VsGateways[] {
+  return facts(index).own;
+}
+
 /** `spec.hosts` strings with their indices and short names resolved in `ns` (one object per host). */
 function resolvedHostsOf(vs: IndexedObject, ns: string): { host: string; index: number; resolved: string }[] {
   const out: { host: string; index: number; resolved: string }[] = [];
@@ -169,25 +189,32 @@ function resolvedHostsOf(vs: IndexedObject, ns: string): { host: string; index: 
 /** Servers of `gw` admitting the VS's hosts (host intersection with `ns/` scoping), cached. */
 function binding(index: MeshIndex, vf: VsFacts, gw: IndexedObject): Binding {
   const known = vf.bindings ?? (vf.bindings = []);
-  for (const k of known) if (k.gw === gw) return k.binding;
-  // arrays, not Sets: one binding per (VS, gateway) is kept for the whole analysis, and they are tiny
-  const servers: GatewayServer[] = [];
-  const hosts: number[] = [];
+  for (const k of known) if (k.gw === gw) return k;
+  // arrays, not Sets: one binding per (VS, gateway) is kept for the whole analysis, and they are tiny (shared empty
+  // lists when nothing binds)
+  let servers = NO_SERVERS as GatewayServer[];
+  let hosts = NO_HOSTS as number[];
   let many: Set<GatewayServer> | undefined; // dedup set only for unusually long lists
   for (const h of vf.hosts) {
     const hits = index.serversAdmitting(gw, h.resolved, vf.ns);
-    if (hits.length > 0) hosts.push(h.index);
+    if (hits.length === 0) continue;
+    if (hosts === NO_HOSTS) hosts = [];
+    hosts.push(h.index);
     for (const hit of hits) {
       if (many ? many.has(hit.server) : servers.includes(hit.server)) continue;
+      if (servers === NO_SERVERS) servers = [];
       servers.push(hit.server);
       if (many) many.add(hit.server);
       else if (servers.length > 32) many = new Set(servers);
     }
   }
-  const b: Binding = { servers, hosts };
-  known.push({ gw, binding: b });
+  const b: Binding = { gw, servers, hosts };
+  known.push(b);
   return b;
 }
+
+const NO_SERVERS: readonly GatewayServer[] = Object.freeze([]);
+const NO_HOSTS: readonly number[] = Object.freeze([]);
 
 /** True when the VSX facts cover `vs` (an Istio VirtualService of networking.istio.io): see {@link boundServers}. */
 export function hasBindingFacts(index: MeshIndex, vs: IndexedObject): boolean {
@@ -1460,7 +1487,8 @@ export const VSX_SUB_001 = defineRule({
         const host = asString(d.destination.host) ?? '';
         if (last === undefined || last.host !== host) {
           const key = subsetKey(vf.ns, host);
-          last = { host, fqdn: resolveShortName(host, vf.ns), key, keyed: defined.pairs ? undefined : defined.byKey.get(key), candidates: undefined };
+          const keyed = defined.pairs ? undefined : defined.byKey.get(key);
+          last = { host, fqdn: resolveShortName(host, vf.ns), key, keyed, candidates: undefined, restricted: undefined };
         }
         checkSubset(ctx, index, vf, d, subset, last, defined, drs, restricted);
       }
@@ -1493,6 +1521,8 @@ interface SubsetHost {
   readonly fqdn: string;
   /** DestinationRules whose host intersects fqdn, queried on first use */
   candidates: readonly DrHost[] | undefined;
+  /** whether a DestinationRule not visible everywhere intersects fqdn, queried on first use */
+  restricted: boolean | undefined;
   /** {@link subsetKey} of the host */
   readonly key: string;
   /** the DestinationRules under key (when {@link DefinedSubsets.byKey} answers) */
@@ -1526,7 +1556,7 @@ function checkSubset(
   const vs = vf.vs;
   const keyed = defined.pairs ? isDefinedSubset(defined, h.key, subset) : keyDefinesSubset(h.keyed, subset);
   // defined, and no DestinationRule for the host hides from a namespace: whichever defines it, every caller sees it
-  if (keyed && (restricted === undefined || restricted.query(fqdn).length === 0)) return;
+  if (keyed && !(h.restricted ??= restricted !== undefined && restricted.query(fqdn).length > 0)) return;
   const candidates = h.candidates ?? (h.candidates = host ? drs.query(fqdn) : NO_DRS);
   const refType = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule';
   const defining = host ? definingDrs(candidates, fqdn, subset) : NO_DRS;

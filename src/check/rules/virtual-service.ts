@@ -60,15 +60,15 @@ function rulePath(section: Section, i: number): string {
   return rulePaths[section][i] ?? (rulePaths[section][i] = `spec.${section}[${i}]`);
 }
 
-/** `spec.<section>[i].match[j]` */
-function matchPath(section: Section, i: number, j: number): string {
+/** `spec.<section>[i].match[j]` (shared strings; the egress model reads routes with the same paths) */
+export function matchPath(section: Section, i: number, j: number): string {
   if (i >= PATH_SLOTS || j >= PATH_SLOTS) return `spec.${section}[${i}].match[${j}]`;
   const row = matchPaths[section][i] ?? (matchPaths[section][i] = []);
   return row[j] ?? (row[j] = `spec.${section}[${i}].match[${j}]`);
 }
 
-/** `spec.<section>[i].route[k].destination` */
-function routeDestinationPath(section: Section, i: number, k: number): string {
+/** `spec.<section>[i].route[k].destination` (shared strings) */
+export function routeDestinationPath(section: Section, i: number, k: number): string {
   if (i >= PATH_SLOTS || k >= PATH_SLOTS) return `spec.${section}[${i}].route[${k}].destination`;
   const row = routePaths[section][i] ?? (routePaths[section][i] = []);
   return row[k] ?? (row[k] = `spec.${section}[${i}].route[${k}].destination`);
