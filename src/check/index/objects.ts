@@ -109,6 +109,17 @@ export class ObjectStore {
     // Each object is built once, final but for `order`, which holds its input position until the objects are sorted
     // (context objects first); creation times, rare in manifests from Git, live in an array made at the first one.
     let stamps: Float64Array | undefined;
+    // group and version split once per distinct apiVersion (a handful per input) and shared by its objects: two strings
+    // less per object in the live set of the analysis
+    const versions = new Map<string, { readonly group: string; readonly version: string }>();
+    const split = (apiVersion: string) => {
+      let v = versions.get(apiVersion);
+      if (v === undefined) {
+        v = { group: apiGroup(apiVersion), version: apiVersion.slice(apiVersion.indexOf('/') + 1) };
+        versions.set(apiVersion, v);
+      }
+      return v;
+    };
     const mk = (o: KubeObject, isContext: boolean, source: SourceRef | undefined, input: number): Mutable<IndexedObject> | undefined => {
       if (!isRecord(o)) return undefined;
       const apiVersion = asString(o.apiVersion) ?? '';
@@ -123,11 +134,12 @@ export class ObjectStore {
         const ts = Date.parse(created);
         if (Number.isFinite(ts)) (stamps ??= new Float64Array(total).fill(NaN))[input] = ts;
       }
+      const { group, version } = split(apiVersion);
       return {
         raw: o,
         apiVersion,
-        group: apiGroup(apiVersion),
-        version: apiVersion.slice(apiVersion.indexOf('/') + 1),
+        group,
+        version,
         kind,
         name,
         namespace,
