@@ -343,26 +343,28 @@ function evaluate(root: IConstruct, trusted = false): AppState {
   s.verifiedPasses++;
   const manifests: KubeObject[] = [];
   const sources: SourceRef[] = [];
-  const constructs = new Map<string, IConstruct>();
-  const sourceOf = new Map<IConstruct, SourceRef>();
+  // parallel to `sources`: the construct each SourceRef names (looked up for the findings' paths once analyze ran)
+  const owners: IConstruct[] = [];
   const hash = createHash('sha256');
   let hashed = true;
+  let lastOwner: IConstruct | undefined;
+  let source: SourceRef | undefined;
   for (let i = 0; i < all.length; i++) {
     const c = all[i];
     const json: unknown = safe(() => c.toJson());
     if (json === undefined || typeof json !== 'object' || json === null) continue; // cdk8s reports it on its own
-    // computed in every verified pass and not kept (a new owner may be the nearest one of existing objects); one
-    // SourceRef per owner (readonly, shared by its objects)
+    // computed in every verified pass and not kept (a new owner may be the nearest one of existing objects). The
+    // objects of one owner are consecutive in tree order: one SourceRef (readonly) per run of them, no map by owner
+    // (the live set of the analysis holds every SourceRef)
     const owner = ownerOf(s, c);
-    let source = sourceOf.get(owner);
-    if (source === undefined) {
+    if (owner !== lastOwner || source === undefined) {
       source = { constructPath: owner.node.path };
-      sourceOf.set(owner, source);
-      constructs.set(source.constructPath!, owner);
+      lastOwner = owner;
     }
     hashed = fingerprint(hash, i, json) && hashed;
     manifests.push(json as KubeObject);
     sources.push(source);
+    owners.push(owner);
   }
   const digest = hashed ? hash.digest('base64') : undefined;
   if (unchangedShape && digest !== undefined && digest === s.lastDigest) return s;
@@ -376,11 +378,26 @@ function evaluate(root: IConstruct, trusted = false): AppState {
     assumeInstall: s.settings.assumeInstall,
     disabledRules: s.settings.disabledRules,
   }).map((f) => refineOwner(s, f));
-  s.constructs = constructs;
+  s.constructs = constructsOf(s.findings, sources, owners);
   s.lastObjects = all;
   s.lastVersion = s.version;
   s.lastDigest = digest;
   return s;
+}
+
+/**
+ * The constructs that findings are attributed to, by path, among the owners of the analysed objects (`sources` and
+ * `owners` are parallel). Only these are kept after the analysis (for warning metadata), not one entry per owner.
+ */
+function constructsOf(findings: readonly Finding[], sources: readonly SourceRef[], owners: readonly IConstruct[]): Map<string, IConstruct> {
+  const out = new Map<string, IConstruct>();
+  const wanted = new Set<string>();
+  for (const f of findings) if (f.constructPath) wanted.add(f.constructPath);
+  for (let i = 0; i < sources.length && out.size < wanted.size; i++) {
+    const path = sources[i].constructPath!;
+    if (wanted.has(path) && !out.has(path)) out.set(path, owners[i]);
+  }
+  return out;
 }
 
 /** `<rule> (<code>) <kind> <ns>/<name> <path>: <message> — fix: <fix> [<constructPath>]` */

@@ -66,9 +66,46 @@ const NO_METADATA: Record<string, unknown> = Object.freeze({});
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** The identity of an object in {@link ObjectStore.get}: `kindKey|namespace|name`. */
-function identity(o: { kind: string; namespace?: string; name: string; group: string }): string {
-  return `${kindKey(o.group, o.kind)}|${o.namespace ?? ''}|${o.name}`;
+/**
+ * Objects by identity (the lookups of {@link ObjectStore.get}): by kind key (see {@link kindKey}), then by
+ * `namespace|name` (`|name` for cluster-scoped kinds). Two levels rather than one `kind|namespace|name` key: the key
+ * kept per object is shorter (the kind is in a handful of outer maps), which matters in the analysis' live set.
+ */
+class IdentityMap {
+  private readonly byKind = new Map<string, Map<string, IndexedObject>>();
+  private lastKey?: string;
+  private lastMap?: Map<string, IndexedObject>;
+
+  /** The map of one kind key; objects of one kind come in runs, so the previous one is reused. */
+  private kindMap(key: string, create: boolean): Map<string, IndexedObject> | undefined {
+    if (key === this.lastKey) return this.lastMap;
+    let map = this.byKind.get(key);
+    if (map === undefined && create) this.byKind.set(key, (map = new Map()));
+    if (map !== undefined) {
+      this.lastKey = key;
+      this.lastMap = map;
+    }
+    return map;
+  }
+
+  /** The object of `o`'s identity. */
+  public find(o: IndexedObject): IndexedObject | undefined {
+    return this.kindMap(kindKey(o.group, o.kind), false)?.get(`${o.namespace ?? ''}|${o.name}`);
+  }
+
+  /** Records `o` unless an object of its identity is already recorded; false then. */
+  public add(o: IndexedObject): boolean {
+    const map = this.kindMap(kindKey(o.group, o.kind), true)!;
+    const id = `${o.namespace ?? ''}|${o.name}`;
+    if (map.has(id)) return false;
+    map.set(id, o);
+    return true;
+  }
+
+  /** One object by kind key, namespace ('' for cluster-scoped kinds) and name. */
+  public get(key: string, namespace: string, name: string): IndexedObject | undefined {
+    return this.byKind.get(key)?.get(`${namespace}|${name}`);
+  }
 }
 
 /** True for kinds without a namespace (Namespace, Node, ClusterRole, …). */
@@ -93,7 +130,7 @@ export class ObjectStore {
   public readonly defaultNamespace: string;
 
   private readonly byKind = new Map<string, IndexedObject[]>();
-  private byId = new Map<string, IndexedObject>();
+  private byId = new IdentityMap();
   private readonly namespaceSet = new Set<string>();
   private readonly secrets = new Map<string, IndexedObject>();
   /**
@@ -109,6 +146,17 @@ export class ObjectStore {
     // Each object is built once, final but for `order`, which holds its input position until the objects are sorted
     // (context objects first); creation times, rare in manifests from Git, live in an array made at the first one.
     let stamps: Float64Array | undefined;
+    // group and version split once per distinct apiVersion (a handful per input) and shared by its objects: two strings
+    // less per object in the live set of the analysis
+    const versions = new Map<string, { readonly group: string; readonly version: string }>();
+    const split = (apiVersion: string) => {
+      let v = versions.get(apiVersion);
+      if (v === undefined) {
+        v = { group: apiGroup(apiVersion), version: apiVersion.slice(apiVersion.indexOf('/') + 1) };
+        versions.set(apiVersion, v);
+      }
+      return v;
+    };
     const mk = (o: KubeObject, isContext: boolean, source: SourceRef | undefined, input: number): Mutable<IndexedObject> | undefined => {
       if (!isRecord(o)) return undefined;
       const apiVersion = asString(o.apiVersion) ?? '';
@@ -123,11 +171,12 @@ export class ObjectStore {
         const ts = Date.parse(created);
         if (Number.isFinite(ts)) (stamps ??= new Float64Array(total).fill(NaN))[input] = ts;
       }
+      const { group, version } = split(apiVersion);
       return {
         raw: o,
         apiVersion,
-        group: apiGroup(apiVersion),
-        version: apiVersion.slice(apiVersion.indexOf('/') + 1),
+        group,
+        version,
         kind,
         name,
         namespace,
@@ -151,9 +200,7 @@ export class ObjectStore {
       const o = mk(manifests[i], false, init.sources?.[i], context.length + i);
       if (!o) continue;
       manifestObjects.push(o);
-      const id = identity(o);
-      if (ids.get(id) === undefined) ids.set(id, o);
-      else shared = true;
+      if (!ids.add(o)) shared = true;
     }
     // the later of two manifests with one group, kind, namespace and name replaces the earlier (unnamed objects are
     // never merged); such manifests have one identity
@@ -162,11 +209,10 @@ export class ObjectStore {
     for (let i = 0; i < context.length; i++) {
       const o = mk(context[i], true, init.contextSources?.[i], i);
       if (!o) continue;
-      const id = identity(o);
-      const prev = ids.get(id);
+      const prev = ids.find(o);
       if (prev !== undefined && !prev.isContext) continue; // a manifest wins over a context object of the same identity
       all.push(o);
-      if (prev === undefined) ids.set(id, o);
+      if (prev === undefined) ids.add(o);
       else shared = true;
     }
     const time = (o: IndexedObject) => (stamps === undefined ? NaN : stamps[o.order]);
@@ -186,11 +232,8 @@ export class ObjectStore {
     this.objects = all;
     if (shared) {
       // the oldest object of each identity
-      this.byId = new Map();
-      for (let i = 0; i < all.length; i++) {
-        const id = identity(all[i]);
-        if (!this.byId.has(id)) this.byId.set(id, all[i]);
-      }
+      this.byId = new IdentityMap();
+      for (let i = 0; i < all.length; i++) this.byId.add(all[i]);
     }
     // (indexed loops: a for-of allocates an iterator result per object until the JIT optimises it)
     let lastGroup: string | undefined;
@@ -251,7 +294,7 @@ export class ObjectStore {
     // `Kind.group` keys: the bare kind decides the scope (indexOf, not split: this runs per reference in hot loops)
     const dot = kind.indexOf('.');
     const scoped = !CLUSTER_SCOPED.has(dot < 0 ? kind : kind.slice(0, dot));
-    return this.byId.get(`${kind}|${scoped ? namespace ?? this.defaultNamespace : ''}|${name}`);
+    return this.byId.get(kind, scoped ? namespace ?? this.defaultNamespace : '', name);
   }
 
   /** Namespaces that appear in the input (as Namespace objects or as object namespaces), sorted. */
