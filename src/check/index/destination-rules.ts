@@ -50,3 +50,22 @@ export function destinationRuleHosts(index: MeshIndex): DrHosts {
   }
   return out;
 }
+
+const restrictedCache = new WeakMap<MeshIndex, HostIndex<DrHost> | undefined>();
+
+/**
+ * The DestinationRules not exported everywhere, by resolved host, or undefined when there are none (the usual input:
+ * then every caller sees every DestinationRule). Built once per index and shared by VSX-SUB-001 and DRX-VIS-001: a
+ * host that none of them can cover needs no closer look.
+ */
+export function restrictedDestinationRuleHosts(index: MeshIndex): HostIndex<DrHost> | undefined {
+  if (!restrictedCache.has(index)) {
+    let out: HostIndex<DrHost> | undefined;
+    for (const r of destinationRuleHosts(index).all) {
+      if (index.isExportedEverywhere(r.dr)) continue;
+      (out ??= new HostIndex<DrHost>()).add(r.fqdn, r);
+    }
+    restrictedCache.set(index, out);
+  }
+  return restrictedCache.get(index);
+}

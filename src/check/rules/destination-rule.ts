@@ -7,11 +7,11 @@
  */
 import { Severity } from '../findings';
 import { classifyHost, hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } from '../hosts';
-import { DrHost, destinationRuleHosts } from '../index/destination-rules';
-import { GatewayRef, HostIndex, IndexedObject, MeshIndex, ServiceInfo, WorkloadInfo, allOrSome } from '../mesh-index';
+import { destinationRuleHosts, restrictedDestinationRuleHosts } from '../index/destination-rules';
+import { GatewayRef, IndexedObject, MeshIndex, ServiceInfo, WorkloadInfo, allOrSome } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { RuleContext, defineRule } from '../rule';
-import { destinationsOf, eachDestination } from './virtual-service';
+import { destinationsOf } from './virtual-service';
 
 const q = (v: unknown) => JSON.stringify(v);
 
@@ -580,11 +580,11 @@ function targetedSubsets(index: MeshIndex): Set<string> {
     for (const vs of index.ofKind('VirtualService')) {
       if (vs.group !== 'networking.istio.io') continue;
       const ns = vs.namespace ?? index.defaultNamespace;
-      eachDestination(vs, (d) => {
+      for (const d of destinationsOf(vs)) {
         const host = asString(d.destination.host);
         const subset = asString(d.destination.subset);
-        if (host && subset) out!.add(`${index.resolveHost(host, ns).toLowerCase()}|${subset}`);
-      });
+        if (host && subset) out.add(`${index.resolveHost(host, ns).toLowerCase()}|${subset}`);
+      }
     }
     targetedCache.set(index, out);
   }
@@ -786,7 +786,7 @@ export const DRX_VIS_001 = defineRule({
   summary: 'The DestinationRule is exported to the calling proxy\'s namespace (gateway pods for ingress, clients for egress)',
   check(ctx) {
     const index = ctx.index;
-    const restricted = restrictedDrHosts(index);
+    const restricted = restrictedDestinationRuleHosts(index);
     if (!restricted) return; // every DestinationRule is seen by every caller
     const drHosts = destinationRuleHosts(index).byFqdn;
     const reported = new Set<string>();
@@ -821,24 +821,6 @@ export const DRX_VIS_001 = defineRule({
     }
   },
 });
-
-/**
- * DRX-VIS-001: the DestinationRules that can be hidden from a caller (valid host, no workloadSelector, not exported
- * everywhere) by host, or undefined when there are none (the usual input: then no caller misses one). Built once per
- * index: a VirtualService host that none of them can cover needs no closer look.
- */
-function restrictedDrHosts(index: MeshIndex): HostIndex<DrHost> | undefined {
-  if (!restrictedCache.has(index)) {
-    let out: HostIndex<DrHost> | undefined;
-    for (const r of destinationRuleHosts(index).all) {
-      if (!r.valid || isRecord(r.dr.spec.workloadSelector) || index.isExportedEverywhere(r.dr)) continue;
-      (out ??= new HostIndex<DrHost>()).add(r.fqdn, r);
-    }
-    restrictedCache.set(index, out);
-  }
-  return restrictedCache.get(index);
-}
-const restrictedCache = new WeakMap<MeshIndex, HostIndex<DrHost> | undefined>();
 
 /**
  * DRX-VIS-001: namespace → who calls a VirtualService's destinations from there: the gateway reference, or null for the

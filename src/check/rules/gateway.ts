@@ -2,7 +2,7 @@
  * GW-*: rules on a single Istio Gateway (section 1 of shared/ISTIO-RULES.md). Webhook/CRD-schema semantics.
  */
 import { Severity } from '../findings';
-import { classifyHost, isDnsLabel, isIpAddress } from '../hosts';
+import { classifyHost, isDnsLabel, isIpAddress, parseServerHost } from '../hosts';
 import { GatewayServer, IndexedObject, MeshIndex, describeWorkload, isHttpFamily } from '../mesh-index';
 import { asArray, asRecord, asString, isRecord } from '../model';
 import { Rule, RuleContext, defineRule } from '../rule';
@@ -187,8 +187,8 @@ export const GW_HOST_001 = defineRule({
         ctx.report({ object: s.gateway, path: `${s.path}.hosts`, message: 'server has no hosts', fix: 'list the hosts this server accepts, e.g. ["app.example.com"]' });
         return;
       }
-      // (the path is written only for a finding: a tenant Gateway has thousands of hosts; the string hosts are read
-      // as the index parsed them, one per string entry in order)
+      // (the path is written only for a finding: a tenant Gateway has thousands of hosts; each string host is read as
+      // the index parsed it, found by its index in spec.servers[i].hosts, else parsed here)
       let parsed = 0;
       for (let i = 0; i < hosts.length; i++) {
         const h = hosts[i];
@@ -196,7 +196,7 @@ export const GW_HOST_001 = defineRule({
           ctx.report({ object: s.gateway, path: hostPath(s, i), message: `host ${q(h)} is not a string`, fix: 'write the host as a string, e.g. "app.example.com"' });
           continue;
         }
-        const { namespace, host } = s.hosts[parsed++];
+        const { namespace, host } = s.hosts[parsed]?.index === i ? s.hosts[parsed++] : parseServerHost(h);
         const slash = h.indexOf('/');
         if (slash >= 0 && h.indexOf('/', slash + 1) >= 0) {
           ctx.report({ object: s.gateway, path: hostPath(s, i), message: `host ${q(h)} has more than one '/'`, fix: 'use [namespace/]host, e.g. "bookinfo/app.example.com"' });

@@ -38,7 +38,6 @@ export const EXPIRY_WARNING_DAYS = 30;
 // Facts shared by the SEC rules, derived once per index
 // ---------------------------------------------------------------------------------------------------------------
 
-/** One credential reference of a terminating Gateway server. */
 /** A credential name a terminating Gateway server uses; its path is written only for a finding. */
 class CredentialUse {
   /** {@link credential} of `name` in each of {@link podNamespaces}: see {@link credentialsOf}. */

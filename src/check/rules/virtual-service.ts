@@ -186,7 +186,7 @@ function readMatches(vs: IndexedObject, w: VsWalk): VsWalk {
 }
 
 /**
- * The match entries of {@link matchesOf} with a non-empty `gateways` list: four rules read match.gateways, and most
+ * The match entries of {@link matchesOf} with a non-empty `gateways` list: three rules read match.gateways, and most
  * matches have none, so they walk this short list instead of every match.
  */
 export function gatewayMatchesOf(vs: IndexedObject): readonly MatchAt[] {
@@ -234,11 +234,6 @@ export function destinationsOf(vs: IndexedObject): readonly DestinationUse[] {
     w.destinations = out;
   }
   return w.destinations;
-}
-
-/** Every route and mirror destination of a VirtualService. */
-export function eachDestination(vs: IndexedObject, fn: (d: DestinationUse) => void): void {
-  for (const d of destinationsOf(vs)) fn(d);
 }
 
 /** `spec.hosts` strings with their indices (kept with the walks: several rules ask for them). */
