@@ -24,6 +24,7 @@ import { isRecord, KubeObject, SourceRef } from './model';
 import { DocumentReader } from './yaml/parser';
 import { END_PADDING } from './yaml/reader';
 import { YamlSyntaxError } from './yaml/scanner';
+import { isBlankOrBreak } from './yaml/tokens';
 
 export { resolvePlainScalar } from './yaml/resolve';
 
@@ -188,11 +189,6 @@ export function readDocuments(input: string, file: string, options: ReadOptions 
   return docs;
 }
 
-/** YAML's blanks and line breaks (what the scanner reads as the end of a `---` document indicator). */
-function isYamlBlankOrBreak(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
-}
-
 /**
  * The documents' texts for the scanner: `text` is the string it reads, chunk i is text[starts[i], ends[i]), and each
  * `end` is a NUL followed by the rest of END_PADDING, or the start of a `---` line that it reads as a document indicator
@@ -217,7 +213,7 @@ function scannerTexts(text: string, chunks: readonly Chunk[]): ScannerTexts {
   const ends: number[] = [];
   const n = chunks.length;
   let inPlace = true;
-  for (let i = 0; i + 1 < n && inPlace; i++) inPlace = isYamlBlankOrBreak(text.charCodeAt(chunks[i].end + 3));
+  for (let i = 0; i + 1 < n && inPlace; i++) inPlace = isBlankOrBreak(text.charCodeAt(chunks[i].end + 3));
   if (inPlace && n > 1) {
     for (let i = 0; i + 1 < n; i++) {
       starts.push(chunks[i].start);

@@ -20,8 +20,8 @@ export class HostIndex<T> {
   /** items by exact host, in insertion order: the answer to an exact query as stored */
   private readonly exact = new Map<string, T[]>();
   /**
-   * sequence numbers of the exact hosts by host and by each of their proper suffixes (`a.b.c` under `.b.c` and `.c`);
-   * only answers that merge lists need them, so they are built on the first one and dropped by the next add.
+   * sequence numbers of the exact hosts by host, and by each of their proper suffixes (`a.b.c` under `.b.c` and `.c`);
+   * only answers that merge lists need them, so each is built on the first such answer and dropped by the next add.
    */
   private exactSeqMap?: Map<string, number[]>;
   private exactBySuffixMap?: Map<string, number[]>;
@@ -55,21 +55,31 @@ export class HostIndex<T> {
     }
   }
 
-  /** Sequence numbers of the exact hosts, by host and by proper suffix, built once per batch of adds. */
-  private exactSeqs(): { byHost: Map<string, number[]>; bySuffix: Map<string, number[]> } {
-    if (!this.exactSeqMap || !this.exactBySuffixMap) {
+  /** Sequence numbers of the exact hosts by host, built once per batch of adds (exact queries with wildcards around). */
+  private exactSeqsByHost(): Map<string, number[]> {
+    if (!this.exactSeqMap) {
       const byHost = new Map<string, number[]>();
+      for (let seq = 0; seq < this.hosts.length; seq++) {
+        const h = this.hosts[seq];
+        if (h !== '*' && !h.startsWith('*.')) push(byHost, h, seq);
+      }
+      this.exactSeqMap = byHost;
+    }
+    return this.exactSeqMap;
+  }
+
+  /** Sequence numbers of the exact hosts by each proper suffix, built once per batch of adds (wildcard queries only). */
+  private exactSeqsBySuffix(): Map<string, number[]> {
+    if (!this.exactBySuffixMap) {
       const bySuffix = new Map<string, number[]>();
       for (let seq = 0; seq < this.hosts.length; seq++) {
         const h = this.hosts[seq];
         if (h === '*' || h.startsWith('*.')) continue;
-        push(byHost, h, seq);
         for (const s of suffixes(h)) push(bySuffix, s, seq);
       }
-      this.exactSeqMap = byHost;
       this.exactBySuffixMap = bySuffix;
     }
-    return { byHost: this.exactSeqMap, bySuffix: this.exactBySuffixMap };
+    return this.exactBySuffixMap;
   }
 
   /** Items added under exactly `host` (compared case-insensitively), in insertion order. */
@@ -103,7 +113,7 @@ export class HostIndex<T> {
     const found: (readonly number[])[] = [this.any];
     if (h.startsWith('*.')) {
       const suffix = h.slice(1);
-      found.push(this.exactSeqs().bySuffix.get(suffix) ?? NONE, this.wildByContained.get(suffix) ?? NONE);
+      found.push(this.exactSeqsBySuffix().get(suffix) ?? NONE, this.wildByContained.get(suffix) ?? NONE);
       if (this.wildBySuffix.size > 0) for (const s of suffixes(suffix)) found.push(this.wildBySuffix.get(s) ?? NONE);
     } else {
       // the usual answer: no `*` entry and no wildcard over a suffix of h, so the exact bucket as stored (no copy)
@@ -114,7 +124,7 @@ export class HostIndex<T> {
         }
       }
       if (!wild && this.any.length === 0) return this.exact.get(h) ?? NONE;
-      found.push(this.exactSeqs().byHost.get(h) ?? NONE);
+      found.push(this.exactSeqsByHost().get(h) ?? NONE);
       if (this.wildBySuffix.size > 0) for (const s of suffixes(h)) found.push(this.wildBySuffix.get(s) ?? NONE);
     }
     // Usually one list has hits: each list is in insertion order without duplicates, so it is the answer as is.

@@ -92,7 +92,10 @@ export function parseFirstDocument(text: string, options: ParseOptions = {}): un
   return new DocumentReader(text + END_PADDING, options.exactIntegers === true).read(0, text.length);
 }
 
-/** Reads documents of one text that holds several, each followed by {@link END_PADDING} (see readDocuments). */
+/**
+ * Reads documents of one text that holds several: each ends at its `end` offset, where a `---` line follows it in the
+ * text, or the text ends with {@link END_PADDING} (see readDocuments in ../yaml.ts).
+ */
 export class DocumentReader {
   /** One scanner for all documents (restarted for each). */
   private readonly sc: Scanner;
@@ -326,13 +329,13 @@ class DocumentParser implements KeySource {
       value = this.flowSequence();
     } else if (t.type === FLOW_MAPPING_START) {
       kind = MAPPING_NODE;
-      value = this.flowMapping(a);
+      value = this.flowMapping();
     } else if (block && t.type === BLOCK_SEQUENCE_START) {
       kind = SEQUENCE_NODE;
       value = this.blockSequence();
     } else if (block && t.type === BLOCK_MAPPING_START) {
       kind = MAPPING_NODE;
-      value = this.blockMapping(a);
+      value = this.blockMapping();
     } else if (anchor !== undefined || tag !== '') {
       kind = SCALAR_NODE;
       value = this.empty(tag, tag === '', t.line);
@@ -403,13 +406,12 @@ class DocumentParser implements KeySource {
     return this.sequence(base);
   }
 
-  private blockMapping(a: Anchor | undefined): Record<string, unknown> {
+  private blockMapping(): Record<string, unknown> {
     const sc = this.sc;
     const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
     const obj: Record<string, unknown> = {};
     let m: MappingBuilder | undefined; // see setEntry
-    if (a) a.value = obj;
     for (;;) {
       let t = sc.peek();
       if (t.type === KEY) {
@@ -494,13 +496,12 @@ class DocumentParser implements KeySource {
     }
   }
 
-  private flowMapping(a: Anchor | undefined): Record<string, unknown> {
+  private flowMapping(): Record<string, unknown> {
     const sc = this.sc;
     const startLine = sc.peek().line; // not the token: its object is reused
     sc.skip();
     const obj: Record<string, unknown> = {};
     let m: MappingBuilder | undefined; // see setEntry
-    if (a) a.value = obj;
     for (let first = true; ; first = false) {
       let t = sc.peek();
       if (t.type !== FLOW_MAPPING_END) {

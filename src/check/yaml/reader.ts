@@ -67,8 +67,8 @@ export abstract class Reader {
   protected end: number;
 
   /**
-   * The text, read from `start` up to `end`, a NUL or a `---` line (see {@link end}): the end of input reads as 0, as in goyaml's NUL-padded buffer (the text
-   * holds no NUL: the reader refuses it first), so every read is in bounds and returns a small integer — reading
+   * The text, read from `start` up to `end`, a NUL or a `---` line (see {@link end}): the end of input reads as 0, as in goyaml's NUL-padded buffer (a
+   * document holds no NUL: the reader refuses it before the document is read), so every read is in bounds and returns a small integer — reading
    * past the end of a string returns NaN, and V8 then drops the scanner's optimised code and recompiles it for
    * doubles.
    */

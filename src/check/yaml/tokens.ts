@@ -38,6 +38,12 @@ export class YamlSyntaxError extends Error {
   }
 }
 
+/**
+ * A YAML blank or line break (goyaml's is_blankz without NUL): what ends a `---` document indicator. The scanner keeps
+ * module-local copies of its character classes (V8 inlines them); readDocuments (../yaml.ts) uses this one.
+ */
+export const isBlankOrBreak = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029;
+
 export const isAlpha = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
 export const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 export const hexVal = (c: number) => (c <= 57 ? c - 48 : c <= 70 ? c - 55 : c - 87);
