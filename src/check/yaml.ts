@@ -134,10 +134,9 @@ function newlines(text: string, from: number, to: number): number {
   return n;
 }
 
+/** The 1-based line of position `pos` of text. */
 function lineAt(text: string, pos: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return 1 + newlines(text, 0, pos);
 }
 
 /**
@@ -272,7 +271,7 @@ function forEachDocument(input: string, file: string, exactIntegers: boolean, ta
     if (bad && bad.index < c.end) {
       const code = bad[0].charCodeAt(0);
       const what = code === 0 ? 'NUL bytes (binary data?)' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-      throw new ManifestLoadError(file, chunkLine + lineAt(chunkText(text, c), bad.index - c.start) - 1, `the file contains ${what}, which YAML does not allow; pass YAML or JSON manifests (escape it in a double-quoted string)`);
+      throw new ManifestLoadError(file, chunkLine + newlines(text, c.start, bad.index), `the file contains ${what}, which YAML does not allow; pass YAML or JSON manifests (escape it in a double-quoted string)`);
     }
     let value: unknown;
     try {
