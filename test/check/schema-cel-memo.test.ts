@@ -83,6 +83,18 @@ describe('jsonKey: equal exactly for the values CEL sees as equal', () => {
   });
 });
 
+/**
+ * Each object's CEL findings, checked with the shared module (its memo filled by earlier runs) in order and with a
+ * fresh module in reverse order, equal those of the object checked alone by a fresh module; returns the latter.
+ */
+function expectSameAsAlone(objects: readonly KubeObject[]): SchemaIssue[][] {
+  const alone = objects.map((o) => cel(o, freshValidate()));
+  expect(objects.map((o) => cel(o))).toEqual(alone);
+  const reverse = freshValidate();
+  expect([...objects].reverse().map((o) => cel(o, reverse)).reverse()).toEqual(alone);
+  return alone;
+}
+
 describe('memoized results are the results of each object alone', () => {
   test('presence: every combination of credentialName, credentialNames and tlsCertificates, values varied', () => {
     const field = (name: string, value: fc.Arbitrary<unknown>) => fc.option(value.map((v) => [name, v] as const), { nil: undefined });
@@ -93,11 +105,7 @@ describe('memoized results are the results of each object alone', () => {
     ).map((fs) => Object.fromEntries(fs.filter((f): f is readonly [string, unknown] => f !== undefined)));
     fc.assert(
       fc.property(fc.array(tls, { minLength: 1, maxLength: 8 }), (list) => {
-        const alone = list.map((t) => cel(tlsGateway(t), freshValidate()));
-        // the shared module (its memo filled by earlier runs) in order, and a fresh one in reverse order
-        expect(list.map((t) => cel(tlsGateway(t)))).toEqual(alone);
-        const reverse = freshValidate();
-        expect([...list].reverse().map((t) => cel(tlsGateway(t), reverse)).reverse()).toEqual(alone);
+        const alone = expectSameAsAlone(list.map(tlsGateway));
         list.forEach((t, i) => {
           const pairs = [['tlsCertificates', 'credentialNames'], ['credentialName', 'credentialNames'], ['credentialNames', 'tlsCertificates']];
           expect(alone[i]).toHaveLength(pairs.filter(([a, b]) => a in t && b in t).length);
@@ -127,10 +135,7 @@ describe('memoized results are the results of each object alone', () => {
     });
     fc.assert(
       fc.property(fc.array(spec, { minLength: 1, maxLength: 8 }), (list) => {
-        const alone = list.map((x) => cel(se(x), freshValidate()));
-        expect(list.map((x) => cel(se(x)))).toEqual(alone);
-        const reverse = freshValidate();
-        expect([...list].reverse().map((x) => cel(se(x), reverse)).reverse()).toEqual(alone);
+        expectSameAsAlone(list.map(se));
       }),
       { numRuns: Math.max(3, Math.ceil(RUNS / 4)), ...(SEED !== undefined ? { seed: SEED } : {}) },
     );
