@@ -4,6 +4,7 @@
  */
 import type { ResourceRef } from '../findings';
 import { KubeObject, NO_STRINGS, SourceRef, apiGroup, asRecord, asString, isRecord, stringMap } from '../model';
+import { NamespacedNames } from './namespaced-names';
 
 /** One manifest, with its identity parsed once. */
 export interface IndexedObject {
@@ -94,72 +95,47 @@ class StoredObject implements IndexedObject {
 }
 
 /**
- * Objects of one kind key by name: the object, or, for a name that objects of several namespaces share (tenants repeat
- * names), a map by namespace ('' for cluster-scoped kinds).
- */
-type NameMap = Map<string, IndexedObject | Map<string, IndexedObject>>;
-
-/**
- * Objects by identity (the lookups of {@link ObjectStore.get}): by kind key (see {@link kindKey}), then by name, then
- * (shared names only) by namespace. No key string is built per object or per lookup: the name and namespace strings are
- * the objects' own, hashed once, and most names belong to one namespace, so most objects cost one map entry.
+ * Objects by identity (the lookups of {@link ObjectStore.get}): by kind key (see {@link kindKey}), then by namespace
+ * ('' for cluster-scoped kinds) and name in a {@link NamespacedNames} (no key string per object or per lookup).
  */
 class IdentityMap {
-  private readonly byKind = new Map<string, NameMap>();
+  private readonly byKind = new Map<string, NamespacedNames<IndexedObject>>();
   private lastGroup?: string;
   private lastKind?: string;
-  private lastMap?: NameMap;
+  private lastNames?: NamespacedNames<IndexedObject>;
 
-  /** The names of one kind; objects of one kind come in runs, so the previous map is reused. */
-  private kindMap(group: string, kind: string, create: boolean): NameMap | undefined {
-    if (kind === this.lastKind && group === this.lastGroup) return this.lastMap;
+  /** The objects of one kind; objects of one kind come in runs, so the previous table is reused. */
+  private names(group: string, kind: string, create: boolean): NamespacedNames<IndexedObject> | undefined {
+    if (kind === this.lastKind && group === this.lastGroup) return this.lastNames;
     const key = kindKey(group, kind);
-    let map = this.byKind.get(key);
-    if (map === undefined && create) this.byKind.set(key, (map = new Map()));
-    if (map !== undefined) {
+    let names = this.byKind.get(key);
+    if (names === undefined && create) this.byKind.set(key, (names = new NamespacedNames(namespaceKey)));
+    if (names !== undefined) {
       this.lastGroup = group;
       this.lastKind = kind;
-      this.lastMap = map;
+      this.lastNames = names;
     }
-    return map;
+    return names;
   }
 
   /** The object of `o`'s identity. */
   public find(o: IndexedObject): IndexedObject | undefined {
-    const names = this.kindMap(o.group, o.kind, false);
-    return names === undefined ? undefined : lookup(names, o.namespace ?? '', o.name);
+    return this.names(o.group, o.kind, false)?.get(namespaceKey(o), o.name);
   }
 
   /** Records `o` unless an object of its identity is already recorded; false then. */
   public add(o: IndexedObject): boolean {
-    const names = this.kindMap(o.group, o.kind, true)!;
-    const namespace = o.namespace ?? '';
-    const e = names.get(o.name);
-    if (e === undefined) {
-      names.set(o.name, o);
-    } else if (e instanceof Map) {
-      if (e.has(namespace)) return false;
-      e.set(namespace, o);
-    } else {
-      const other = e.namespace ?? '';
-      if (other === namespace) return false;
-      names.set(o.name, new Map([[other, e], [namespace, o]]));
-    }
-    return true;
+    return this.names(o.group, o.kind, true)!.set(o.name, o, false);
   }
 
   /** One object by kind key, namespace ('' for cluster-scoped kinds) and name. */
   public get(key: string, namespace: string, name: string): IndexedObject | undefined {
-    const names = this.byKind.get(key);
-    return names === undefined ? undefined : lookup(names, namespace, name);
+    return this.byKind.get(key)?.get(namespace, name);
   }
 }
 
-function lookup(names: NameMap, namespace: string, name: string): IndexedObject | undefined {
-  const e = names.get(name);
-  if (e === undefined) return undefined;
-  if (e instanceof Map) return e.get(namespace);
-  return (e.namespace ?? '') === namespace ? e : undefined;
+function namespaceKey(o: IndexedObject): string {
+  return o.namespace ?? '';
 }
 
 /** True for kinds without a namespace (Namespace, Node, ClusterRole, …). */

@@ -2,7 +2,8 @@
  * Kubernetes Services as the checker sees them: from manifests, from IstioOperator gateway components, or from the
  * assumed install.
  */
-import { asArray, asNumber, asString, asStringMap, isRecord, selectorMatches } from '../model';
+import { asArray, asNumber, asString, isRecord, selectorMatches, stringMap } from '../model';
+import { NamespacedNames } from './namespaced-names';
 import type { IndexedObject, ObjectStore } from './objects';
 import { push } from './util';
 import type { WorkloadInfo } from './workloads';
@@ -36,32 +37,36 @@ export interface ServiceInfo {
   readonly origin: 'manifest' | 'istio-operator' | 'assumed';
 }
 
+/** A port of a Service manifest; undefined when malformed. */
+function servicePort(p: unknown): ServicePortInfo | undefined {
+  if (!isRecord(p)) return undefined;
+  const port = asNumber(p.port);
+  if (port === undefined) return undefined;
+  const tp = p.targetPort;
+  const named = typeof tp === 'string' && !/^\d+$/.test(tp) ? tp : undefined;
+  const targetPort = named !== undefined ? undefined : typeof tp === 'string' ? Number(tp) : asNumber(tp) ?? port;
+  return {
+    name: asString(p.name),
+    port,
+    targetPort,
+    targetPortName: named,
+    protocol: (asString(p.protocol) ?? 'TCP').toUpperCase(),
+    nodePort: asNumber(p.nodePort),
+  };
+}
+
 /** The Kubernetes Services (core group) of the input. */
 export function readServices(store: ObjectStore): ServiceInfo[] {
   const out: ServiceInfo[] = [];
   for (const o of store.ofKind('Service')) {
     if (o.group !== '') continue;
-    const ports: ServicePortInfo[] = [];
-    for (const p of asArray(o.spec.ports)) {
-      if (!isRecord(p)) continue;
-      const port = asNumber(p.port);
-      if (port === undefined) continue;
-      const tp = p.targetPort;
-      const named = typeof tp === 'string' && !/^\d+$/.test(tp) ? tp : undefined;
-      const targetPort = named !== undefined ? undefined : typeof tp === 'string' ? Number(tp) : asNumber(tp) ?? port;
-      ports.push({
-        name: asString(p.name),
-        port,
-        targetPort,
-        targetPortName: named,
-        protocol: (asString(p.protocol) ?? 'TCP').toUpperCase(),
-        nodePort: asNumber(p.nodePort),
-      });
-    }
+    // map, not push: the list is sized to its ports (a pushed one keeps room for 17), and every Service keeps it
+    const read = asArray(o.spec.ports).map(servicePort);
+    const ports = read.includes(undefined) ? read.filter((p): p is ServicePortInfo => p !== undefined) : (read as ServicePortInfo[]);
     const svc: ServiceInfo = {
       name: o.name,
       namespace: o.namespace ?? store.defaultNamespace,
-      selector: asStringMap(o.spec.selector),
+      selector: stringMap(o.spec.selector),
       type: asString(o.spec.type) ?? 'ClusterIP',
       ports,
       object: o,
@@ -78,16 +83,14 @@ export function readServices(store: ObjectStore): ServiceInfo[] {
  */
 export class ServiceCatalog {
   private readonly byNs = new Map<string, ServiceInfo[]>();
-  /** manifest Services by namespace, then name (no key string per lookup: rules ask per DestinationRule) */
-  private readonly byName = new Map<string, Map<string, ServiceInfo>>();
+  /** manifest Services by namespace and name; the last of one namespace and name (rules ask per DestinationRule) */
+  private readonly byName = new NamespacedNames<ServiceInfo>((s) => s.namespace);
   private readonly forWorkload = new Map<WorkloadInfo, ServiceInfo[]>();
 
   constructor(store: ObjectStore) {
     for (const svc of readServices(store)) {
       this.add(svc);
-      let byName = this.byName.get(svc.namespace);
-      if (!byName) this.byName.set(svc.namespace, (byName = new Map()));
-      byName.set(svc.name, svc);
+      this.byName.set(svc.name, svc, true);
     }
   }
 
@@ -108,7 +111,7 @@ export class ServiceCatalog {
 
   /** A manifest Service by namespace/name. */
   public service(namespace: string, name: string): ServiceInfo | undefined {
-    return this.byName.get(namespace)?.get(name);
+    return this.byName.get(namespace, name);
   }
 
   /** Same-namespace Services whose non-empty selector matches the workload's pod labels (plus its implied Services). */
