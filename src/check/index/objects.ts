@@ -335,6 +335,7 @@ export class ObjectStore {
 
   /** A Secret by namespace/name. */
   public secret(namespace: string, name: string): IndexedObject | undefined {
-    return this.secrets.get(`${namespace}/${name}`);
+    // most inputs from Git hold no Secret: no key string per lookup then
+    return this.secrets.size === 0 ? undefined : this.secrets.get(`${namespace}/${name}`);
   }
 }
