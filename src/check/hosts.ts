@@ -163,7 +163,8 @@ export function hostCovers(outer: string, inner: string): boolean {
 
 /** Resolves a short host (no dot, not a wildcard or IP) to `<h>.<ns>.svc.cluster.local`, like istiod does. */
 export function resolveShortName(host: string, namespace: string, domainSuffix = 'cluster.local'): string {
-  if (host === '*' || host.includes('.') || isIpAddress(host)) return host;
+  // a host without a dot can only be an IPv6 address, which has a colon: no address test for the usual short name
+  if (host === '*' || host.includes('.') || (host.includes(':') && isIpAddress(host))) return host;
   return `${host}.${namespace}.svc.${domainSuffix}`;
 }
 

@@ -65,8 +65,7 @@ export function asStringArray(v: unknown): string[] {
   return v.filter((x): x is string => typeof x === 'string');
 }
 
-/** metadata fields of an object. */
-/** The metadata fields the checker reads. */
+/** The metadata fields the checker reads (labels and annotations as {@link stringMap} gives them: read only). */
 export interface Meta {
   readonly name: string;
   readonly namespace?: string;
@@ -96,8 +95,8 @@ export function meta(o: KubeObject): Meta {
   return {
     name: asString(m.name) ?? '',
     namespace: asString(m.namespace),
-    labels: m.labels === undefined ? NO_STRINGS : asStringMap(m.labels),
-    annotations: m.annotations === undefined ? NO_STRINGS : asStringMap(m.annotations),
+    labels: m.labels === undefined ? NO_STRINGS : stringMap(m.labels),
+    annotations: m.annotations === undefined ? NO_STRINGS : stringMap(m.annotations),
     creationTimestamp: asString(m.creationTimestamp),
   };
 }

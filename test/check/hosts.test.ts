@@ -75,6 +75,9 @@ describe('hosts', () => {
   test('resolveShortName, DNS labels, CIDR, certificate names', () => {
     expect(resolveShortName('reviews', 'bookinfo')).toBe('reviews.bookinfo.svc.cluster.local');
     expect(resolveShortName('a.com', 'bookinfo')).toBe('a.com');
+    // addresses and `*` stay as they are; a dotless host that is not an address is a short name
+    expect(['*', '10.0.0.1', '::1', '2001:db8::1', 'fe80::1:2'].map((h) => resolveShortName(h, 'bookinfo'))).toEqual(['*', '10.0.0.1', '::1', '2001:db8::1', 'fe80::1:2']);
+    expect(resolveShortName('a:b', 'bookinfo')).toBe('a:b.bookinfo.svc.cluster.local');
     expect(isDnsLabel('bookinfo-gw')).toBe(true);
     expect(isDnsLabel('bookinfo.gw')).toBe(false);
     expect(isIpOrCidr('10.0.0.0/8')).toBe(true);

@@ -32,6 +32,31 @@ describe('ObjectStore identities', () => {
   });
 });
 
+describe('ObjectStore lookups', () => {
+  test('get() finds each object when names repeat across namespaces and kinds; identities stay apart', () => {
+    const vs = (name: string, namespace: string): KubeObject =>
+      ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace }, spec: {} });
+    const s = store([vs('app', 't1'), vs('app', 't2'), vs('api', 't1'), vs('app', 't3'), deployment('apps/v1', 'app'), vs('app', 't1')]);
+    expect(s.get('VirtualService', 't2', 'app')?.source).toEqual({ file: 'f.yaml', line: 2 });
+    expect(s.get('VirtualService', 't3', 'app')?.source).toEqual({ file: 'f.yaml', line: 4 });
+    expect(s.get('VirtualService', 't1', 'app')?.source).toEqual({ file: 'f.yaml', line: 6 });
+    expect(s.get('VirtualService', 't1', 'api')?.name).toBe('api');
+    expect(s.get('VirtualService', 't2', 'api')).toBeUndefined();
+    expect(s.get('VirtualService', 'a', 'app')).toBeUndefined();
+    expect(s.get('Deployment', 'a', 'app')?.kind).toBe('Deployment');
+    expect(s.get('Deployment', 't1', 'app')).toBeUndefined();
+    expect(s.duplicates.map((d) => [d.object.namespace, d.object.name, d.replaced, d.copies])).toEqual([['t1', 'app', { file: 'f.yaml', line: 1 }, 2]]);
+  });
+
+  test('ref names the object; cluster-scoped objects have no namespace key', () => {
+    const s = store([deployment('apps/v1', 'web'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } }]);
+    expect(s.get('Deployment', 'a', 'web')?.ref).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'a', name: 'web' });
+    const ns = s.get('Namespace', 'ignored', 'a')!;
+    expect(ns.ref).toEqual({ apiVersion: 'v1', kind: 'Namespace', name: 'a' });
+    expect(Object.keys(ns.ref)).toEqual(['apiVersion', 'kind', 'name']);
+  });
+});
+
 describe('stringMap', () => {
   test('a map of strings is used as it is; anything else is copied as asStringMap does', () => {
     const labels = { app: 'web', 1: 'one' };

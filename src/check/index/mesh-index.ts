@@ -5,9 +5,13 @@
  * matching): they ask the index. Section 0 "Semantics" of shared/ISTIO-RULES.md is modelled in this folder and
  * nowhere else; this class is a thin facade over its modules:
  * - objects.ts: the object store (identity, merge order, lookups by kind and name);
+ * - closed-world.ts, implicit.ts: what istioctl's closed world drops and adds;
  * - mesh-config.ts: MeshConfig and istiod env;
- * - services.ts, workloads.ts, ports.ts: Services, the pods Gateways select, port translation;
- * - servers.ts: Gateway servers and per-Gateway host lookups;
+ * - services.ts: Services by namespace and name, and those selecting a workload;
+ * - workloads.ts, owners.ts: gateway workloads (the pods Gateways select) and how they are found;
+ * - pods.ts: pods as each world sees them;
+ * - ports.ts: port translation;
+ * - gateways.ts, servers.ts: Gateway selection both ways, servers, listener buckets, per-Gateway host lookups;
  * - gateway-refs.ts: VirtualService `gateways` name resolution;
  * - visibility.ts, registry.ts: exportTo and the service registry;
  * - host-index.ts: the host multimap the others use.
@@ -19,21 +23,19 @@
  *   but carry `isContext: true`; the engine never reports findings on them.
  */
 import { resolveShortName } from '../hosts';
-import { KubeObject, SourceRef, asArray, asRecord, asString, asStringMap, selectorMatches } from '../model';
-import { GatewayRef, resolveGatewayName } from './gateway-refs';
-import { implicitIngressObjects } from './implicit';
+import { KubeObject, SourceRef } from '../model';
+import { closedWorldInput } from './closed-world';
+import { GatewayRef, GatewayRefs, resolveGatewayName } from './gateway-refs';
+import { GatewayIndex } from './gateways';
 import { MeshSettings, readMeshSettings } from './mesh-config';
 import { IndexedObject, ObjectStore } from './objects';
-import { PodInfo, readPods } from './pods';
+import { PodCatalog, PodInfo } from './pods';
 import { PortResolver, ResolvedPort } from './ports';
 import { RegistryEntry, ScopedEntry, ServiceRegistry } from './registry';
-import { GatewayHosts, GatewayServer, GatewayServerHost, ListenerBucket, readServers } from './servers';
-import { ServiceInfo, readServices } from './services';
-import { push } from './util';
+import { GatewayServer, GatewayServerHost, ListenerBucket } from './servers';
+import { ServiceCatalog, ServiceInfo } from './services';
 import { Visibility } from './visibility';
-import {
-  InstallAssumption, WorkloadInfo, assumedGateway, dedupeOperatorWorkloads, iopWorkloads, isWorkloadController, podWorkload,
-} from './workloads';
+import { GatewayWorkloads, InstallAssumption, WorkloadInfo, assumedGateway, findWorkloads } from './workloads';
 
 export interface MeshIndexOptions {
   /** Objects declared as facts (installed elsewhere). Indexed, never reported on. */
@@ -62,18 +64,6 @@ export interface MeshIndexOptions {
   readonly closedWorld?: boolean;
 }
 
-/** Up to this many candidate pods, {@link MeshIndex.podsMatching} scans them rather than use the label maps. */
-const SCAN_PODS = 32;
-
-/** {@link MeshIndex.virtualServiceGateways} of a VirtualService without gateways: shared, frozen. */
-const MESH_ONLY: readonly GatewayRef[] = Object.freeze([Object.freeze({ mesh: true as const })]);
-
-/** {@link MeshIndex.podsIn} of a namespace without pods: shared, frozen. */
-const NO_PODS: readonly PodInfo[] = Object.freeze([]);
-
-/** Namespaces istioctl analyze ignores entirely. */
-const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
-
 export class MeshIndex {
   /** Every indexed object (manifests and context), oldest first. */
   public readonly objects: readonly IndexedObject[];
@@ -87,88 +77,60 @@ export class MeshIndex {
   public readonly closedWorld: boolean;
 
   private readonly store: ObjectStore;
-  private readonly workloadList: WorkloadInfo[] = [];
-  private readonly workloadsByLabel = new Map<string, WorkloadInfo[]>();
-  private readonly servicesByNs = new Map<string, ServiceInfo[]>();
-  /** manifest Services by namespace, then name (no key string per lookup: rules ask per DestinationRule) */
-  private readonly serviceByName = new Map<string, Map<string, ServiceInfo>>();
-  private readonly servicesForCache = new Map<WorkloadInfo, ServiceInfo[]>();
-  private readonly gatewaysForCache = new Map<WorkloadInfo, IndexedObject[]>();
-  private readonly workloadsForCache = new Map<IndexedObject, WorkloadInfo[]>();
-  private readonly serversCache = new Map<IndexedObject, GatewayServer[]>();
-  /** {@link virtualServiceGateways} of a lone entry that resolves alike in every namespace, by entry string. */
-  private readonly loneGatewayRefs = new Map<string, GatewayRef[]>();
-  private bucketCache?: ListenerBucket[];
-  private podList?: PodInfo[];
-  /**
-   * pods by `label=value` and by `namespace/label=value`, in input order, built on the first lookup that needs them
-   * (most lookups name a namespace with few pods, which is scanned directly)
-   */
-  private podsByLabelMap?: Map<string, PodInfo[]>;
-  private podsByNsLabelMap?: Map<string, PodInfo[]>;
-  /** pods by namespace, in input order (so per-namespace lookups stay linear) */
-  private readonly podsByNs = new Map<string, PodInfo[]>();
+  private readonly services: ServiceCatalog;
+  private readonly workloads = new GatewayWorkloads();
+  private readonly podCatalog: PodCatalog;
   private readonly ports: PortResolver;
-  private readonly gatewayHosts: GatewayHosts;
+  private readonly gatewayIndex: GatewayIndex;
+  private readonly gatewayRefs: GatewayRefs;
   private readonly visibility: Visibility;
   private readonly registry: ServiceRegistry;
 
   constructor(manifests: readonly KubeObject[], options: MeshIndexOptions = {}) {
     this.defaultNamespace = options.defaultNamespace ?? 'default';
     this.closedWorld = options.closedWorld === true;
-    const init = {
+    const input = {
       manifests,
       context: options.context ?? [],
       sources: options.sources,
       contextSources: options.contextSources,
       defaultNamespace: this.defaultNamespace,
     };
-    let store = new ObjectStore(init);
+    let store = new ObjectStore(input);
     let meshConfig = readMeshSettings(store, options.meshConfig);
     if (this.closedWorld) {
-      const kept = (o: KubeObject) => !IGNORED_NAMESPACES.has(asString(asRecord(o.metadata).namespace) ?? '');
-      const keep = (list: readonly KubeObject[], src?: readonly (SourceRef | undefined)[]) => {
-        const idx = list.map((o, i) => (kept(o) ? i : -1)).filter((i) => i >= 0);
-        return { objects: idx.map((i) => list[i]), sources: src ? idx.map((i) => src[i]) : undefined };
-      };
-      const m = keep(manifests, options.sources);
-      const c = keep(init.context, options.contextSources);
-      const implicit = implicitIngressObjects(meshConfig.raw);
-      store = new ObjectStore({
-        ...init,
-        manifests: m.objects,
-        sources: m.sources,
-        context: [...c.objects, ...implicit],
-        contextSources: c.sources ? [...c.sources, ...implicit.map(() => undefined)] : undefined,
-      });
+      store = new ObjectStore(closedWorldInput(input, meshConfig.raw));
       meshConfig = readMeshSettings(store, options.meshConfig);
     }
     this.store = store;
-    this.objects = this.store.objects;
+    this.objects = store.objects;
     this.meshConfig = meshConfig;
-    for (const svc of readServices(this.store)) {
-      this.addService(svc);
-      let byName = this.serviceByName.get(svc.namespace);
-      if (!byName) this.serviceByName.set(svc.namespace, (byName = new Map()));
-      byName.set(svc.name, svc);
-    }
-    this.indexWorkloads();
+    this.services = new ServiceCatalog(store);
+    for (const w of findWorkloads(this.objects, this.closedWorld, (ns, name) => this.service(ns, name) !== undefined)) this.addWorkload(w);
     this.assumedInstall = false;
-    if (this.workloadList.length === 0 && !this.closedWorld) {
+    if (this.workloads.list.length === 0 && !this.closedWorld) {
       const mode = options.assumeInstall ?? 'demo';
       if (mode !== 'none') {
         this.assumedInstall = true;
-        this.addWorkload(assumedGateway('ingress', this.meshConfig.rootNamespace, mode === 'demo'));
-        if (mode === 'demo') this.addWorkload(assumedGateway('egress', this.meshConfig.rootNamespace));
+        this.addWorkload(assumedGateway('ingress', meshConfig.rootNamespace, mode === 'demo'));
+        if (mode === 'demo') this.addWorkload(assumedGateway('egress', meshConfig.rootNamespace));
       }
     }
-    this.ports = new PortResolver((w) => this.servicesFor(w));
-    this.gatewayHosts = new GatewayHosts((g) => this.serversOf(g), this.defaultNamespace);
-    this.visibility = new Visibility(this.meshConfig.raw, this.defaultNamespace);
-    this.registry = new ServiceRegistry(() => this.servicesByNs.values(), () => this.ofKind('ServiceEntry'), this.visibility, this.defaultNamespace);
+    this.podCatalog = new PodCatalog(this.objects, this.closedWorld, this.defaultNamespace, this.workloads.list);
+    this.ports = new PortResolver((w) => this.services.servicesFor(w));
+    this.gatewayIndex = new GatewayIndex(store, this.workloads, this.ports, meshConfig.scopeGatewayToNamespace);
+    this.gatewayRefs = new GatewayRefs(store);
+    this.visibility = new Visibility(meshConfig.raw, this.defaultNamespace);
+    this.registry = new ServiceRegistry(() => this.services.byNamespace(), () => this.ofKind('ServiceEntry'), this.visibility, this.defaultNamespace);
   }
 
-  // ----- lookups -------------------------------------------------------------------------------------------------
+  /** A gateway workload, and the Services its origin implies. */
+  private addWorkload(w: WorkloadInfo): void {
+    this.workloads.add(w);
+    for (const s of w.impliedServices) this.services.add(s);
+  }
+
+  // ----- lookups (objects.ts) ------------------------------------------------------------------------------------
 
   /**
    * Objects of a kind, oldest first. Istio kinds (`Gateway`, `VirtualService`, …), core and `*.k8s.io` kinds are keyed
@@ -203,92 +165,46 @@ export class MeshIndex {
     return this.store.secret(namespace, name);
   }
 
-  // ----- workloads and Services ----------------------------------------------------------------------------------
+  // ----- workloads (workloads.ts), pods (pods.ts), Services (services.ts, ports.ts) --------------------------------
 
   /** All gateway workloads (declared, or assumed), in input order. */
   public gatewayWorkloads(): readonly WorkloadInfo[] {
-    return this.workloadList;
+    return this.workloads.list;
   }
 
   /** Gateway workloads whose pod labels match `selector` (all when empty), optionally only in `namespace`. */
   public workloadsMatching(selector: Record<string, string>, namespace?: string): WorkloadInfo[] {
-    const entries = Object.entries(selector);
-    let candidates: readonly WorkloadInfo[] = this.workloadList;
-    for (const [k, v] of entries) {
-      const l = this.workloadsByLabel.get(`${k}=${v}`) ?? [];
-      if (l.length < candidates.length) candidates = l;
-    }
-    return candidates.filter((w) => selectorMatches(selector, w.labels) && (namespace === undefined || w.namespace === namespace));
+    return this.workloads.matching(selector, namespace);
   }
 
   /** Pods as this world sees them (see pods.ts), in input order. */
   public pods(): readonly PodInfo[] {
-    if (!this.podList) {
-      this.podList = readPods(this.objects, this.closedWorld, this.defaultNamespace, this.workloadList);
-      for (const p of this.podList) push(this.podsByNs, p.namespace, p);
-    }
-    return this.podList;
+    return this.podCatalog.pods();
   }
 
   /** Pods of one namespace as this world sees them, in input order. */
   public podsIn(namespace: string): readonly PodInfo[] {
-    this.pods();
-    return this.podsByNs.get(namespace) ?? NO_PODS;
-  }
-
-  /** The label maps of {@link podsMatching}, built once on first need. */
-  private podLabelMaps(): { byLabel: Map<string, PodInfo[]>; byNsLabel: Map<string, PodInfo[]> } {
-    if (!this.podsByLabelMap || !this.podsByNsLabelMap) {
-      const byLabel = new Map<string, PodInfo[]>();
-      const byNsLabel = new Map<string, PodInfo[]>();
-      for (const p of this.pods()) {
-        for (const [k, v] of Object.entries(p.labels)) {
-          push(byLabel, `${k}=${v}`, p);
-          push(byNsLabel, `${p.namespace}/${k}=${v}`, p);
-        }
-      }
-      this.podsByLabelMap = byLabel;
-      this.podsByNsLabelMap = byNsLabel;
-    }
-    return { byLabel: this.podsByLabelMap, byNsLabel: this.podsByNsLabelMap };
+    return this.podCatalog.podsIn(namespace);
   }
 
   /** Pods whose labels match `selector` (every Pod when it is empty), optionally only in `namespace`. */
   public podsMatching(selector: Record<string, string>, namespace?: string): PodInfo[] {
-    // Any candidate list in input order that holds every match gives the same answer: the smallest is cheapest.
-    let candidates = this.pods();
-    if (namespace !== undefined) candidates = this.podsByNs.get(namespace) ?? [];
-    if (candidates.length > SCAN_PODS) {
-      const { byLabel, byNsLabel } = this.podLabelMaps();
-      for (const [k, v] of Object.entries(selector)) {
-        const l = (namespace === undefined ? byLabel.get(`${k}=${v}`) : byNsLabel.get(`${namespace}/${k}=${v}`)) ?? [];
-        if (l.length < candidates.length) candidates = l;
-      }
-    }
-    return candidates.filter((p) => (namespace === undefined || p.namespace === namespace) && selectorMatches(selector, p.labels));
+    return this.podCatalog.podsMatching(selector, namespace);
   }
 
   /** Services by namespace (manifest Services and implied ones), in input order. */
   public servicesIn(namespace: string): readonly ServiceInfo[] {
-    return this.servicesByNs.get(namespace) ?? [];
+    return this.services.servicesIn(namespace);
   }
 
   /** A manifest Service by namespace/name. */
   public service(namespace: string, name: string): ServiceInfo | undefined {
-    return this.serviceByName.get(namespace)?.get(name);
+    return this.services.service(namespace, name);
   }
 
   /** Same-namespace Services whose non-empty selector matches the workload's pod labels (plus its implied Services). */
   public servicesFor(workload: WorkloadInfo): readonly ServiceInfo[] {
-    let out = this.servicesForCache.get(workload);
-    if (!out) {
-      const matching = (this.servicesByNs.get(workload.namespace) ?? []).filter(
-        (s) => s.origin === 'manifest' && Object.keys(s.selector).length > 0 && selectorMatches(s.selector, workload.labels),
-      );
-      out = [...workload.impliedServices, ...matching];
-      this.servicesForCache.set(workload, out);
-    }
-    return out;
+    return this.services.servicesFor(workload);
   }
 
   /** Gateway workloads a Service selects (same namespace, non-empty selector). */
@@ -316,16 +232,16 @@ export class MeshIndex {
     return this.ports.exposedPorts(workload);
   }
 
-  // ----- Gateways ------------------------------------------------------------------------------------------------
+  // ----- Gateways (gateways.ts, servers.ts) ----------------------------------------------------------------------
 
   /** Istio Gateways (networking.istio.io), oldest first. */
   public gateways(): readonly IndexedObject[] {
-    return this.ofKind('Gateway').filter((g) => g.group === 'networking.istio.io');
+    return this.gatewayIndex.gateways();
   }
 
   /** The Gateway's `spec.selector` as a string map. */
   public gatewaySelector(gateway: IndexedObject): Record<string, string> {
-    return asStringMap(gateway.spec.selector);
+    return this.gatewayIndex.gatewaySelector(gateway);
   }
 
   /**
@@ -333,33 +249,17 @@ export class MeshIndex {
    * PILOT_SCOPE_GATEWAY_TO_NAMESPACE); empty selector = every gateway workload.
    */
   public workloadsFor(gateway: IndexedObject): readonly WorkloadInfo[] {
-    let out = this.workloadsForCache.get(gateway);
-    if (!out) {
-      out = this.workloadsMatching(this.gatewaySelector(gateway), this.meshConfig.scopeGatewayToNamespace ? gateway.namespace : undefined);
-      this.workloadsForCache.set(gateway, out);
-    }
-    return out;
+    return this.gatewayIndex.workloadsFor(gateway);
   }
 
   /** Gateways configuring a workload, oldest first. */
   public gatewaysFor(workload: WorkloadInfo): readonly IndexedObject[] {
-    if (this.gatewaysForCache.size === 0) {
-      for (const w of this.workloadList) this.gatewaysForCache.set(w, []);
-      for (const g of this.gateways()) {
-        for (const w of this.workloadsFor(g)) this.gatewaysForCache.get(w)?.push(g);
-      }
-    }
-    return this.gatewaysForCache.get(workload) ?? [];
+    return this.gatewayIndex.gatewaysFor(workload);
   }
 
   /** A Gateway's servers, flattened (malformed entries are skipped; indices keep their place). */
   public serversOf(gateway: IndexedObject): readonly GatewayServer[] {
-    let out = this.serversCache.get(gateway);
-    if (!out) {
-      out = readServers(gateway);
-      this.serversCache.set(gateway, out);
-    }
-    return out;
+    return this.gatewayIndex.serversOf(gateway);
   }
 
   /**
@@ -367,31 +267,7 @@ export class MeshIndex {
    * Servers without a valid port number are left out. Buckets are ordered by workload then listen port then bind.
    */
   public listenerBuckets(): readonly ListenerBucket[] {
-    if (!this.bucketCache) {
-      const out: ListenerBucket[] = [];
-      for (const workload of this.workloadList) {
-        const byKey = new Map<string, { server: GatewayServer; resolved: ResolvedPort }[]>();
-        for (const gw of this.gatewaysFor(workload)) {
-          for (const server of this.serversOf(gw)) {
-            const n = server.port.number;
-            if (n === undefined || !Number.isInteger(n) || n < 0 || n > 65535) continue;
-            const resolved = this.resolveServerPort(workload, n);
-            push(byKey, `${resolved.listenPort}|${server.bind ?? ''}`, { server, resolved });
-          }
-        }
-        const keys = Array.from(byKey.keys()).sort((a, b) => {
-          const [pa, ba] = a.split('|');
-          const [pb, bb] = b.split('|');
-          return Number(pa) - Number(pb) || (ba < bb ? -1 : ba > bb ? 1 : 0);
-        });
-        for (const k of keys) {
-          const [p, bind] = [Number(k.slice(0, k.indexOf('|'))), k.slice(k.indexOf('|') + 1)];
-          out.push({ workload, listenPort: p, bind, servers: byKey.get(k)! });
-        }
-      }
-      this.bucketCache = out;
-    }
-    return this.bucketCache;
+    return this.gatewayIndex.listenerBuckets();
   }
 
   /**
@@ -400,10 +276,10 @@ export class MeshIndex {
    * with the first admitting host.
    */
   public serversAdmitting(gateway: IndexedObject, vsHost: string, vsNamespace: string): { server: GatewayServer; host: GatewayServerHost }[] {
-    return this.gatewayHosts.serversAdmitting(gateway, vsHost, vsNamespace);
+    return this.gatewayIndex.serversAdmitting(gateway, vsHost, vsNamespace);
   }
 
-  // ----- name resolution and visibility ----------------------------------------------------------------------------
+  // ----- name resolution (gateway-refs.ts, hosts.ts) and visibility (visibility.ts) --------------------------------
 
   /**
    * Resolves a VirtualService `gateways` entry like istiod's resolveGatewayName: `mesh`; `ns/name` (`./name` → the
@@ -417,24 +293,12 @@ export class MeshIndex {
 
   /** The Istio Gateway a ref names, if it is in the input. */
   public gatewayByRef(ref: GatewayRef): IndexedObject | undefined {
-    if (ref.mesh) return undefined;
-    const g = this.get('Gateway', ref.namespace, ref.name);
-    return g && g.group === 'networking.istio.io' ? g : undefined;
+    return this.gatewayRefs.gatewayByRef(ref);
   }
 
   /** Resolved `spec.gateways` of a VirtualService (absent = `[mesh]`). */
   public virtualServiceGateways(vs: IndexedObject): readonly GatewayRef[] {
-    const ns = vs.namespace ?? this.defaultNamespace;
-    const list = vs.spec.gateways;
-    if (!Array.isArray(list) || list.length === 0) return MESH_ONLY;
-    // several rules ask for every VirtualService, and most name one shared gateway as `ns/name`: one answer per entry
-    const lone = list.length === 1 ? list[0] : undefined;
-    if (typeof lone === 'string' && (lone === 'mesh' || (lone.indexOf('/') >= 0 && !lone.startsWith('./')))) {
-      let refs = this.loneGatewayRefs.get(lone);
-      if (!refs) this.loneGatewayRefs.set(lone, (refs = Object.freeze([Object.freeze(resolveGatewayName(lone, ns)!)]) as GatewayRef[]));
-      return refs;
-    }
-    return list.map((e) => this.resolveGatewayRef(e, ns)).filter((r): r is GatewayRef => r !== undefined);
+    return this.gatewayRefs.virtualServiceGateways(vs);
   }
 
   /** A short host resolved in `namespace` (`reviews` → `reviews.<ns>.svc.cluster.local`); others unchanged. */
@@ -474,11 +338,10 @@ export class MeshIndex {
    * the clients are unknown and the VirtualService's own namespace stands for them.
    */
   public meshClientNamespaces(vs: IndexedObject): string[] {
-    const e = this.exportNamespaces(vs);
-    return e === '*' ? [vs.namespace ?? this.defaultNamespace] : e;
+    return this.visibility.meshClientNamespaces(vs);
   }
 
-  // ----- service registry ----------------------------------------------------------------------------------------
+  // ----- service registry (registry.ts) --------------------------------------------------------------------------
 
   /**
    * Registry entries (Kubernetes Services as `name.ns.svc.cluster.local`, ServiceEntry hosts) matching an FQDN and
@@ -509,53 +372,5 @@ export class MeshIndex {
   /** {@link registryEntries} restricted to ServiceEntry hosts, without indexing every Service. */
   public serviceEntryEntries(fqdn: string): readonly RegistryEntry[] {
     return this.registry.serviceEntryEntries(fqdn);
-  }
-
-  // ----- construction helpers -------------------------------------------------------------------------------------
-
-  private addService(svc: ServiceInfo): void {
-    push(this.servicesByNs, svc.namespace, svc);
-  }
-
-  private addWorkload(w: WorkloadInfo): void {
-    this.workloadList.push(w);
-    for (const [k, v] of Object.entries(w.labels)) push(this.workloadsByLabel, `${k}=${v}`, w);
-    for (const s of w.impliedServices) this.addService(s);
-  }
-
-  private indexWorkloads(): void {
-    // built on first use: only Pods and ReplicaSets with ownerReferences need it
-    let present: Set<string> | undefined;
-    const ownedByPresent = (o: IndexedObject) =>
-      asArray(asRecord(o.raw.metadata).ownerReferences).some((r) => {
-        const rr = asRecord(r);
-        present ??= new Set(this.objects.map((x) => `${x.kind}|${x.namespace ?? ''}|${x.name}`));
-        return present.has(`${asString(rr.kind) ?? ''}|${o.namespace ?? ''}|${asString(rr.name) ?? ''}`);
-      });
-    const found: WorkloadInfo[] = [];
-    if (this.closedWorld) {
-      // istioctl: every Pod is a workload, whatever it looks like; nothing else is
-      for (const o of this.objects) {
-        if (o.group === '' && o.kind === 'Pod') found.push(podWorkload(o, o.labels, o.annotations, o.spec, 'pod', true)!);
-      }
-      for (const w of found) this.addWorkload(w);
-      return;
-    }
-    for (const o of this.objects) {
-      if (o.group === '' && o.kind === 'Pod') {
-        if (ownedByPresent(o)) continue;
-        const w = podWorkload(o, o.labels, o.annotations, o.spec, 'pod');
-        if (w) found.push(w);
-      } else if (o.group === 'apps' && isWorkloadController(o.kind)) {
-        if (o.kind === 'ReplicaSet' && ownedByPresent(o)) continue;
-        const tmpl = asRecord(o.spec.template);
-        const tm = asRecord(tmpl.metadata);
-        const w = podWorkload(o, asStringMap(tm.labels), asStringMap(tm.annotations), asRecord(tmpl.spec), 'controller');
-        if (w) found.push(w);
-      } else if (o.group === 'install.istio.io' && o.kind === 'IstioOperator') {
-        for (const w of iopWorkloads(o)) found.push(w);
-      }
-    }
-    for (const w of dedupeOperatorWorkloads(found, (ns, name) => this.service(ns, name) !== undefined)) this.addWorkload(w);
   }
 }

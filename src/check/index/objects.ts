@@ -4,6 +4,7 @@
  */
 import type { ResourceRef } from '../findings';
 import { KubeObject, NO_STRINGS, SourceRef, apiGroup, asRecord, asString, isRecord, stringMap } from '../model';
+import { NamespacedNames } from './namespaced-names';
 
 /** One manifest, with its identity parsed once. */
 export interface IndexedObject {
@@ -57,55 +58,84 @@ export function kindKey(group: string, kind: string): string {
   return `${kind}.${group}`;
 }
 
-
 /** Source of objects given without one (shared: most CLI-less callers give none). */
 const NO_SOURCE: SourceRef = Object.freeze({});
 
 /** metadata of an object without one (shared: read only). */
 const NO_METADATA: Record<string, unknown> = Object.freeze({});
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/**
+ * The store's {@link IndexedObject}: a class so that `ref`, read for findings only, is made on demand rather than kept
+ * per object (an object per manifest less in the live set of the analysis). Every instance has one shape.
+ */
+class StoredObject implements IndexedObject {
+  public walk: unknown = undefined;
+
+  constructor(
+    public readonly raw: KubeObject,
+    public readonly apiVersion: string,
+    public readonly group: string,
+    public readonly version: string,
+    public readonly kind: string,
+    public readonly name: string,
+    public readonly namespace: string | undefined,
+    public readonly labels: Record<string, string>,
+    public readonly annotations: Record<string, string>,
+    public readonly spec: Record<string, unknown>,
+    public readonly source: SourceRef,
+    public readonly isContext: boolean,
+    /** the input position until the objects are sorted */
+    public order: number,
+  ) {}
+
+  public get ref(): ResourceRef {
+    const { apiVersion, kind, namespace, name } = this;
+    return namespace === undefined ? { apiVersion, kind, name } : { apiVersion, kind, namespace, name };
+  }
+}
 
 /**
- * Objects by identity (the lookups of {@link ObjectStore.get}): by kind key (see {@link kindKey}), then by
- * `namespace|name` (`|name` for cluster-scoped kinds). Two levels rather than one `kind|namespace|name` key: the key
- * kept per object is shorter (the kind is in a handful of outer maps), which matters in the analysis' live set.
+ * Objects by identity (the lookups of {@link ObjectStore.get}): by kind key (see {@link kindKey}), then by namespace
+ * ('' for cluster-scoped kinds) and name in a {@link NamespacedNames} (no key string per object or per lookup).
  */
 class IdentityMap {
-  private readonly byKind = new Map<string, Map<string, IndexedObject>>();
-  private lastKey?: string;
-  private lastMap?: Map<string, IndexedObject>;
+  private readonly byKind = new Map<string, NamespacedNames<IndexedObject>>();
+  private lastGroup?: string;
+  private lastKind?: string;
+  private lastNames?: NamespacedNames<IndexedObject>;
 
-  /** The map of one kind key; objects of one kind come in runs, so the previous one is reused. */
-  private kindMap(key: string, create: boolean): Map<string, IndexedObject> | undefined {
-    if (key === this.lastKey) return this.lastMap;
-    let map = this.byKind.get(key);
-    if (map === undefined && create) this.byKind.set(key, (map = new Map()));
-    if (map !== undefined) {
-      this.lastKey = key;
-      this.lastMap = map;
+  /** The objects of one kind; objects of one kind come in runs, so the previous table is reused. */
+  private names(group: string, kind: string, create: boolean): NamespacedNames<IndexedObject> | undefined {
+    if (kind === this.lastKind && group === this.lastGroup) return this.lastNames;
+    const key = kindKey(group, kind);
+    let names = this.byKind.get(key);
+    if (names === undefined && create) this.byKind.set(key, (names = new NamespacedNames(namespaceKey)));
+    if (names !== undefined) {
+      this.lastGroup = group;
+      this.lastKind = kind;
+      this.lastNames = names;
     }
-    return map;
+    return names;
   }
 
   /** The object of `o`'s identity. */
   public find(o: IndexedObject): IndexedObject | undefined {
-    return this.kindMap(kindKey(o.group, o.kind), false)?.get(`${o.namespace ?? ''}|${o.name}`);
+    return this.names(o.group, o.kind, false)?.get(namespaceKey(o), o.name);
   }
 
   /** Records `o` unless an object of its identity is already recorded; false then. */
   public add(o: IndexedObject): boolean {
-    const map = this.kindMap(kindKey(o.group, o.kind), true)!;
-    const id = `${o.namespace ?? ''}|${o.name}`;
-    if (map.has(id)) return false;
-    map.set(id, o);
-    return true;
+    return this.names(o.group, o.kind, true)!.set(o.name, o, false);
   }
 
   /** One object by kind key, namespace ('' for cluster-scoped kinds) and name. */
   public get(key: string, namespace: string, name: string): IndexedObject | undefined {
-    return this.byKind.get(key)?.get(`${namespace}|${name}`);
+    return this.byKind.get(key)?.get(namespace, name);
   }
+}
+
+function namespaceKey(o: IndexedObject): string {
+  return o.namespace ?? '';
 }
 
 /** True for kinds without a namespace (Namespace, Node, ClusterRole, …). */
@@ -147,17 +177,21 @@ export class ObjectStore {
     // (context objects first); creation times, rare in manifests from Git, live in an array made at the first one.
     let stamps: Float64Array | undefined;
     // group and version split once per distinct apiVersion (a handful per input) and shared by its objects: two strings
-    // less per object in the live set of the analysis
+    // less per object in the live set of the analysis; objects of one apiVersion come in runs, so the last is kept
     const versions = new Map<string, { readonly group: string; readonly version: string }>();
+    let lastApiVersion: string | undefined;
+    let lastSplit = { group: '', version: '' };
     const split = (apiVersion: string) => {
+      if (apiVersion === lastApiVersion) return lastSplit;
       let v = versions.get(apiVersion);
       if (v === undefined) {
         v = { group: apiGroup(apiVersion), version: apiVersion.slice(apiVersion.indexOf('/') + 1) };
         versions.set(apiVersion, v);
       }
-      return v;
+      lastApiVersion = apiVersion;
+      return (lastSplit = v);
     };
-    const mk = (o: KubeObject, isContext: boolean, source: SourceRef | undefined, input: number): Mutable<IndexedObject> | undefined => {
+    const mk = (o: KubeObject, isContext: boolean, source: SourceRef | undefined, input: number): StoredObject | undefined => {
       if (!isRecord(o)) return undefined;
       const apiVersion = asString(o.apiVersion) ?? '';
       const kind = asString(o.kind) ?? '';
@@ -165,37 +199,34 @@ export class ObjectStore {
       const m = isRecord(o.metadata) ? o.metadata : NO_METADATA;
       const name = asString(m.name) ?? '';
       const namespace = CLUSTER_SCOPED.has(kind) ? undefined : asString(m.namespace) || defaultNamespace;
-      const ref: ResourceRef = namespace === undefined ? { apiVersion, kind, name } : { apiVersion, kind, namespace, name };
       const created = asString(m.creationTimestamp);
       if (created) {
         const ts = Date.parse(created);
         if (Number.isFinite(ts)) (stamps ??= new Float64Array(total).fill(NaN))[input] = ts;
       }
       const { group, version } = split(apiVersion);
-      return {
-        raw: o,
+      return new StoredObject(
+        o,
         apiVersion,
         group,
         version,
         kind,
         name,
         namespace,
-        labels: m.labels === undefined ? NO_STRINGS : stringMap(m.labels),
-        annotations: m.annotations === undefined ? NO_STRINGS : stringMap(m.annotations),
-        spec: asRecord(o.spec),
-        ref,
-        source: source ?? NO_SOURCE,
+        m.labels === undefined ? NO_STRINGS : stringMap(m.labels),
+        m.annotations === undefined ? NO_STRINGS : stringMap(m.annotations),
+        asRecord(o.spec),
+        source ?? NO_SOURCE,
         isContext,
-        order: input,
-        walk: undefined, // declared up front: one object shape
-      };
+        input,
+      );
     };
     // One map by identity serves three purposes: the lookups of get(), the manifests a context object gives way to,
     // and the detection of duplicates, which then (rarely) takes the slow path below. Built in input order; get() wants
     // the oldest object of an identity, so it is rebuilt after sorting when two objects share one.
     const ids = this.byId;
     let shared = false;
-    let manifestObjects: Mutable<IndexedObject>[] = [];
+    let manifestObjects: StoredObject[] = [];
     for (let i = 0; i < manifests.length; i++) {
       const o = mk(manifests[i], false, init.sources?.[i], context.length + i);
       if (!o) continue;
@@ -262,7 +293,7 @@ export class ObjectStore {
    * The manifests without those a later manifest of the same group, kind, namespace and name replaces (as `kubectl
    * apply` does), recorded in {@link duplicates}.
    */
-  private dropReplaced(manifests: Mutable<IndexedObject>[]): Mutable<IndexedObject>[] {
+  private dropReplaced(manifests: StoredObject[]): StoredObject[] {
     const latest = new Map<string, IndexedObject>();
     const copies = new Map<string, { replaced: SourceRef; copies: number }>();
     for (const o of manifests) {
@@ -304,6 +335,7 @@ export class ObjectStore {
 
   /** A Secret by namespace/name. */
   public secret(namespace: string, name: string): IndexedObject | undefined {
-    return this.secrets.get(`${namespace}/${name}`);
+    // most inputs from Git hold no Secret: no key string per lookup then
+    return this.secrets.size === 0 ? undefined : this.secrets.get(`${namespace}/${name}`);
   }
 }

@@ -35,6 +35,8 @@ export function parityFqdn(ns: string, h: string): string {
 /** istioctl's scoped registry: entries by export scope, then host; wildcard entries in key order. */
 interface ScopedRegistry {
   readonly byScope: Map<string, Map<string, ScopedEntry>>;
+  /** `byScope.get('*')`: every lookup asks it first */
+  readonly everywhere?: Map<string, ScopedEntry>;
   /** `scope/host` keys, kept only when a scope or host contains `/` (then they, not byScope, are istioctl's keys) */
   readonly keys?: Map<string, ScopedEntry>;
   readonly wild: readonly { readonly scope: string; readonly entry: ScopedEntry }[];
@@ -158,7 +160,7 @@ export class ServiceRegistry {
     const reg = this.buildScoped();
     const h = parityFqdn(sourceNs, host);
     // per scope, then host: no key strings built per lookup (rules ask once per destination and DestinationRule)
-    const hit = scopedGet(reg, '*', h);
+    const hit = reg.keys ? reg.keys.get(`*/${h}`) : reg.everywhere?.get(h);
     if (hit) return hit;
     if (exportTo.length === 0) {
       const e = scopedGet(reg, sourceNs, h);
@@ -184,14 +186,21 @@ export class ServiceRegistry {
       // every put, in order: the flat `scope/host` keys are replayed from it when needed (no key string per entry)
       const putScopes: string[] = [];
       const putEntries: ScopedEntry[] = [];
+      // entries come in runs of one scope (most are `*`): the previous scope's map is reused
+      let lastScope: string | undefined;
+      let lastMap = new Map<string, ScopedEntry>();
       const put = (scope: string, entry: ScopedEntry) => {
         putScopes.push(scope);
         putEntries.push(entry);
         // a `/` in a scope or host makes `scope/host` ambiguous: lookups then use the flat keys, as istioctl does
         if (scope.includes('/') || entry.host.includes('/')) ambiguous = true;
-        let m = byScope.get(scope);
-        if (!m) byScope.set(scope, (m = new Map()));
-        m.set(entry.host, entry);
+        if (scope !== lastScope) {
+          let m = byScope.get(scope);
+          if (!m) byScope.set(scope, (m = new Map()));
+          lastScope = scope;
+          lastMap = m;
+        }
+        lastMap.set(entry.host, entry);
       };
       for (const se of this.serviceEntries()) {
         const ns = se.namespace ?? this.defaultNamespace;
@@ -231,7 +240,7 @@ export class ServiceRegistry {
         if (!entry.host.startsWith('*')) continue;
         wild.push({ scope: k.slice(0, k.indexOf('/')), entry });
       }
-      this.scoped = { byScope, keys: ambiguous ? keys : undefined, wild };
+      this.scoped = { byScope, everywhere: byScope.get('*'), keys: ambiguous ? keys : undefined, wild };
     }
     return this.scoped;
   }

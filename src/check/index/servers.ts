@@ -67,6 +67,13 @@ export function routeKindOf(protocol: string, tlsMode: string | undefined): Rout
   return 'none';
 }
 
+/** `spec.servers[i].hosts[index]`; undefined when not a string. */
+function serverHost(raw: unknown, index: number): GatewayServerHost | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const { namespace, host } = parseServerHost(raw);
+  return { namespace, host, raw, index };
+}
+
 /** A Gateway's servers, flattened (malformed entries are skipped; indices keep their place). */
 export function readServers(gateway: IndexedObject): GatewayServer[] {
   // plain loops and object literals of one shape: a tenant Gateway has thousands of servers and hosts
@@ -79,14 +86,9 @@ export function readServers(gateway: IndexedObject): GatewayServer[] {
     const protocol = (asString(port.protocol) ?? '').toUpperCase();
     const tls = isRecord(s.tls) ? s.tls : undefined;
     const tlsMode = tls ? (asString(tls.mode) ?? 'PASSTHROUGH').toUpperCase() : undefined;
-    const hosts: GatewayServerHost[] = [];
-    const raws = asArray(s.hosts);
-    for (let hi = 0; hi < raws.length; hi++) {
-      const h = raws[hi];
-      if (typeof h !== 'string') continue;
-      const { namespace, host } = parseServerHost(h);
-      hosts.push({ namespace, host, raw: h, index: hi });
-    }
+    // map, not push: the list is sized to its hosts (a pushed one keeps room for 17), and every server keeps it
+    const read = asArray(s.hosts).map(serverHost);
+    const hosts = read.includes(undefined) ? read.filter((h): h is GatewayServerHost => h !== undefined) : (read as GatewayServerHost[]);
     out.push({
       gateway,
       index,

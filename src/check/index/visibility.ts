@@ -103,4 +103,13 @@ export class Visibility {
   public isExportedEverywhere(obj: IndexedObject): boolean {
     return this.exportsOf(obj) === '*';
   }
+
+  /**
+   * Namespaces whose sidecars apply a mesh-bound VirtualService: those it is exported to. When exported everywhere
+   * the clients are unknown and the VirtualService's own namespace stands for them.
+   */
+  public meshClientNamespaces(vs: IndexedObject): string[] {
+    const e = this.exportNamespaces(vs);
+    return e === '*' ? [vs.namespace ?? this.defaultNamespace] : e;
+  }
 }

@@ -6,7 +6,9 @@ import { asArray, asNumber, asRecord, asString, asStringMap, isRecord, selectorM
 import { overlaidPodLabels, overlaidServiceSpec } from './iop-overlays';
 import { containerEnv } from './mesh-config';
 import type { IndexedObject } from './objects';
+import { ownedByPresent } from './owners';
 import type { ServiceInfo, ServicePortInfo } from './services';
+import { push } from './util';
 
 /**
  * What to assume about the cluster when the input declares no gateway workload at all.
@@ -225,4 +227,60 @@ export function assumedGateway(role: 'ingress' | 'egress', namespace: string, de
 export function describeWorkload(w: WorkloadInfo): string {
   const sel = w.labels.istio !== undefined ? `istio=${w.labels.istio}` : Object.entries(w.labels).map(([k, v]) => `${k}=${v}`).sort().join(',') || w.name;
   return `${sel} in ${w.namespace}`;
+}
+
+/**
+ * The gateway workloads the input declares, in input order. Closed world (istioctl): every Pod, whatever it looks like,
+ * and nothing else. Open world: Pods and pod templates of workload controllers that look like gateways (not those
+ * whose owner is in the input), and IstioOperator gateway components (see {@link dedupeOperatorWorkloads}).
+ */
+export function findWorkloads(
+  objects: readonly IndexedObject[], closedWorld: boolean, hasService: (ns: string, name: string) => boolean,
+): WorkloadInfo[] {
+  const found: WorkloadInfo[] = [];
+  if (closedWorld) {
+    for (const o of objects) {
+      if (o.group === '' && o.kind === 'Pod') found.push(podWorkload(o, o.labels, o.annotations, o.spec, 'pod', true)!);
+    }
+    return found;
+  }
+  const owned = ownedByPresent(objects);
+  for (const o of objects) {
+    if (o.group === '' && o.kind === 'Pod') {
+      if (owned(o)) continue;
+      const w = podWorkload(o, o.labels, o.annotations, o.spec, 'pod');
+      if (w) found.push(w);
+    } else if (o.group === 'apps' && isWorkloadController(o.kind)) {
+      if (o.kind === 'ReplicaSet' && owned(o)) continue;
+      const tmpl = asRecord(o.spec.template);
+      const tm = asRecord(tmpl.metadata);
+      const w = podWorkload(o, asStringMap(tm.labels), asStringMap(tm.annotations), asRecord(tmpl.spec), 'controller');
+      if (w) found.push(w);
+    } else if (o.group === 'install.istio.io' && o.kind === 'IstioOperator') {
+      for (const w of iopWorkloads(o)) found.push(w);
+    }
+  }
+  return dedupeOperatorWorkloads(found, hasService);
+}
+
+/** The gateway workloads of the index (declared, or assumed), in input order, with a lookup by pod label. */
+export class GatewayWorkloads {
+  /** Every workload, in input order. */
+  public readonly list: WorkloadInfo[] = [];
+  private readonly byLabel = new Map<string, WorkloadInfo[]>();
+
+  public add(w: WorkloadInfo): void {
+    this.list.push(w);
+    for (const [k, v] of Object.entries(w.labels)) push(this.byLabel, `${k}=${v}`, w);
+  }
+
+  /** Workloads whose pod labels match `selector` (all when empty), optionally only in `namespace`. */
+  public matching(selector: Record<string, string>, namespace?: string): WorkloadInfo[] {
+    let candidates: readonly WorkloadInfo[] = this.list;
+    for (const [k, v] of Object.entries(selector)) {
+      const l = this.byLabel.get(`${k}=${v}`) ?? [];
+      if (l.length < candidates.length) candidates = l;
+    }
+    return candidates.filter((w) => selectorMatches(selector, w.labels) && (namespace === undefined || w.namespace === namespace));
+  }
 }
