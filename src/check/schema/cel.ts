@@ -215,7 +215,9 @@ export function celWalk(
   v: unknown, node: CelNode, keys: KeyPath, memo: CelMemo, issues: SchemaIssue[], oasPaths: readonly string[],
 ): void {
   if (v === undefined || v === null) return;
-  for (const r of node.rules) {
+  const rules = node.rules;
+  for (let ri = 0; ri < rules.length; ri++) {
+    const r = rules[ri];
     const planned = r.plan();
     if (planned.skip !== undefined) continue;
     let result: CelResult;

@@ -169,40 +169,44 @@ export function metaIssues(o: Record<string, unknown>, group: string, kind: stri
       issues.push({ rule: SCHEMA_RULE_IDS.name, severity: E, path: 'metadata.namespace', message: `metadata.namespace ${show(ns)} is not a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters)`, fix: `use a valid namespace name, e.g. ${suggestName(ns).replace(/\./g, '-')}` });
     }
   }
-  for (const field of ['labels', 'annotations'] as const) {
-    const map = m[field];
-    if (map === undefined || map === null) continue;
-    const fp = `metadata.${field}`;
-    if (!isRecord(map)) {
-      issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: fp, message: `${fp} is ${describe(map)}; it must be a map of strings`, fix: `write ${field} as key: "value" lines` });
+  mapIssues(m.labels, 'labels', issues);
+  mapIssues(m.annotations, 'annotations', issues);
+}
+
+/** SCH-META-002 for `metadata.labels` or `metadata.annotations` (not a loop over both: this runs for every object). */
+function mapIssues(map: unknown, field: 'labels' | 'annotations', issues: SchemaIssue[]): void {
+  const E = Severity.ERROR;
+  if (map === undefined || map === null) return;
+  const fp = `metadata.${field}`;
+  if (!isRecord(map)) {
+    issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: fp, message: `${fp} is ${describe(map)}; it must be a map of strings`, fix: `write ${field} as key: "value" lines` });
+    return;
+  }
+  let total = 0;
+  for (const k of Object.keys(map)) {
+    const v = map[k];
+    if (typeof v !== 'string') {
+      const kp = child(fp, k);
+      issues.push({
+        rule: SCHEMA_RULE_IDS.labels,
+        severity: E,
+        path: kp,
+        message: `${kp} is ${describe(v)}; ${field} values must be strings, so the apiserver rejects the object`,
+        fix: v === null ? `quote an empty value ("") or remove ${k}` : `quote the value: ${k}: "${String(v)}" (YAML 1.1 reads yes/no/on/off as booleans, 1.0 and 0777 as numbers)`,
+      });
       continue;
     }
-    let total = 0;
-    for (const k of Object.keys(map)) {
-      const v = map[k];
-      if (typeof v !== 'string') {
-        const kp = child(fp, k);
-        issues.push({
-          rule: SCHEMA_RULE_IDS.labels,
-          severity: E,
-          path: kp,
-          message: `${kp} is ${describe(v)}; ${field} values must be strings, so the apiserver rejects the object`,
-          fix: v === null ? `quote an empty value ("") or remove ${k}` : `quote the value: ${k}: "${String(v)}" (YAML 1.1 reads yes/no/on/off as booleans, 1.0 and 0777 as numbers)`,
-        });
-        continue;
-      }
-      total += k.length + v.length;
-      const keyProblem = labelKeyProblem(k);
-      if (keyProblem) {
-        issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: child(fp, k), message: `${field === 'labels' ? 'label' : 'annotation'} key ${show(k)} ${keyProblem}`, fix: 'use an optional DNS subdomain prefix and "/" followed by a name of at most 63 characters (alphanumerics, "-", "_", ".")' });
-      }
-      if (field === 'labels' && !plainLabelValue(v) && (v.length > 63 || !LABEL_VALUE.test(v))) {
-        issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: child(fp, k), message: `label value ${show(v)} of ${k} is not a valid label value (at most 63 alphanumerics, "-", "_", ".", starting and ending alphanumeric)`, fix: `use a value like ${suggestName(v).slice(0, 63) || 'v1'}, or move it to an annotation` });
-      }
+    total += k.length + v.length;
+    const keyProblem = labelKeyProblem(k);
+    if (keyProblem) {
+      issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: child(fp, k), message: `${field === 'labels' ? 'label' : 'annotation'} key ${show(k)} ${keyProblem}`, fix: 'use an optional DNS subdomain prefix and "/" followed by a name of at most 63 characters (alphanumerics, "-", "_", ".")' });
     }
-    if (field === 'annotations' && total > 256 * 1024) {
-      issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: fp, message: `metadata.annotations total ${total} bytes; the apiserver's limit is 262144`, fix: 'move large data to a ConfigMap' });
+    if (field === 'labels' && !plainLabelValue(v) && (v.length > 63 || !LABEL_VALUE.test(v))) {
+      issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: child(fp, k), message: `label value ${show(v)} of ${k} is not a valid label value (at most 63 alphanumerics, "-", "_", ".", starting and ending alphanumeric)`, fix: `use a value like ${suggestName(v).slice(0, 63) || 'v1'}, or move it to an annotation` });
     }
+  }
+  if (field === 'annotations' && total > 256 * 1024) {
+    issues.push({ rule: SCHEMA_RULE_IDS.labels, severity: E, path: fp, message: `metadata.annotations total ${total} bytes; the apiserver's limit is 262144`, fix: 'move large data to a ConfigMap' });
   }
 }
 
