@@ -113,18 +113,20 @@ function validateInto(obj: Record<string, unknown>, issues: SchemaIssue[]): void
   const c = (e.compiled ??= compileKind(e.api.crd));
   const body: Record<string, unknown> = {};
   for (const k of Object.keys(obj)) if (!ENVELOPE.has(k)) body[k] = obj[k];
-  // the walks share one key path and one CEL memo (emptied here): validateInto runs once per object, never nested
-  keyPath.length = 0;
+  // the walks share one key path and one CEL memo: validateInto runs once per object, never nested. The walks leave
+  // the path as they found it, and the memo is emptied after each walk; both are reset here only after an exception
+  // (emptying or truncating them anyway would allocate a new backing store each time).
+  if (keyPath.length !== 0) keyPath.length = 0;
   const prepared = prepare(body, c.prune, keyPath, issues);
   const oas = c.validate(prepared) ? NO_ISSUES : ajvIssues(c.validate.errors, prepared);
   for (let i = 0; i < oas.length; i++) issues.push(oas[i]); // not push(...oas): unbounded on hostile input
   if (c.cel) {
-    keyPath.length = 0;
-    celMemo.clear();
+    if (keyPath.length !== 0) keyPath.length = 0;
+    if (celMemo.size !== 0) celMemo.clear();
     try {
       celWalk(prepared, c.cel, keyPath, celMemo, issues, oas.length === 0 ? NO_PATHS : oas.map((i) => i.path));
     } finally {
-      celMemo.clear(); // holds the object's converted values
+      if (celMemo.size !== 0) celMemo.clear(); // holds the object's converted values
     }
   }
 }
