@@ -1,10 +1,14 @@
+import * as fc from 'fast-check';
 import { analyze } from '../../src/check/analyze';
 import { Severity } from '../../src/check/findings';
 import { KubeObject } from '../../src/check/model';
 import { SCHEMA_RULES } from '../../src/check/rules/schema';
 import { SchemaIssue, celRuleStats, crdDirectory, escapeCelProperty, validateManifest } from '../../src/check/schema';
+import { plainDnsName, plainLabelValue } from '../../src/check/schema/object-meta';
 import { PruneNode, prepare } from '../../src/check/schema/prune';
 import { loadManifests } from '../../src/check/yaml';
+import { DNS_LABEL_MAX_LENGTH, DNS_SUBDOMAIN_MAX_LENGTH, isDns1035Label, isDns1123Label, isDns1123Subdomain } from '../../src/internal/dns-names';
+import { fcParams } from '../util/property';
 
 const fromYaml = (text: string): KubeObject => loadManifests(text, 't.yaml').objects[0];
 const issues = (o: KubeObject, rule?: string): SchemaIssue[] => validateManifest(o).filter((i) => !rule || i.rule === rule);
@@ -162,6 +166,27 @@ describe('SCH-NAME-001 names', () => {
   test('clean: dotted subdomain names for custom resources, colons for RBAC', () => {
     expect(issues({ ...cleanVs, metadata: { name: 'shop.v2', namespace: 'shop' } }, 'SCH-NAME-001')).toEqual([]);
     expect(issues({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:gw' } }, 'SCH-NAME-001')).toEqual([]);
+  });
+});
+
+describe('the character loops that accept plainly valid names before the grammar regexes', () => {
+  // the alphabet around the grammars' edges: short strings of it hit every boundary (dots, dashes, case, length)
+  const text = (max: number) => fc.string({ unit: fc.constantFrom('a', 'z', 'A', 'Z', '0', '9', '-', '.', '_', '/'), maxLength: max });
+  const long = fc.oneof(text(12), fc.tuple(fc.constantFrom(62, 63, 64, 252, 253, 254), fc.constantFrom('a', '-', '.')).map(([n, c]) => `a${c.repeat(n - 2)}b`));
+
+  test('plainDnsName accepts exactly the names each grammar regex accepts', () => {
+    fc.assert(fc.property(long, (s) => {
+      expect(plainDnsName(s, DNS_SUBDOMAIN_MAX_LENGTH, true, false)).toBe(isDns1123Subdomain(s));
+      expect(plainDnsName(s, DNS_LABEL_MAX_LENGTH, false, false)).toBe(isDns1123Label(s));
+      expect(plainDnsName(s, DNS_LABEL_MAX_LENGTH, false, true)).toBe(isDns1035Label(s));
+    }), fcParams(500));
+  });
+
+  test('plainLabelValue accepts exactly the non-empty label values the label-value regex accepts', () => {
+    const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+    fc.assert(fc.property(long, (s) => {
+      expect(plainLabelValue(s)).toBe(s !== '' && s.length <= 63 && labelValue.test(s));
+    }), fcParams(500));
   });
 });
 

@@ -53,9 +53,13 @@ function issuesByRule(index: MeshIndex): Map<string, { readonly object: IndexedO
   let out = issuesCache.get(index);
   if (!out) {
     out = new Map();
-    for (const object of index.objects) {
+    const objects = index.objects;
+    for (let o = 0; o < objects.length; o++) {
+      const object = objects[o];
       if (object.isContext) continue;
-      for (const issue of validateManifest(object.raw)) {
+      const issues = validateManifest(object.raw);
+      for (let i = 0; i < issues.length; i++) {
+        const issue = issues[i];
         const list = out.get(issue.rule);
         if (list) list.push({ object, issue });
         else out.set(issue.rule, [{ object, issue }]);

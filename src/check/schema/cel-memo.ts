@@ -147,6 +147,11 @@ const MAX_ENTRIES = 1024;
 /** Lookups after which a memo whose values rarely repeat (fewer than 1 hit in 8) stops keying them. */
 const TRIAL = 256;
 
+/** What a {@link ResultMemo} asks for a result it does not hold: the rule's program run on `v` at schema node `s`. */
+export interface Evaluator<M> {
+  evaluate(v: unknown, s: K8sSchema, memo: M): CelResult;
+}
+
 /** One rule's results: scalars by value, other values by {@link selfKey}. */
 export class ResultMemo {
   private readonly scalars = new Map<string | number | boolean, CelResult>();
@@ -156,26 +161,30 @@ export class ResultMemo {
   private lookups = 0;
   private hits = 0;
 
-  /** The result for `v`, from the memo or from `evaluate()` (whose exceptions propagate, unmemoized). */
-  result(v: unknown, s: K8sSchema, reads: SelfReads | undefined, evaluate: () => CelResult): CelResult {
+  /**
+   * The result for `v`, from the memo or from `e.evaluate(v, s, memo)` (whose exceptions propagate, unmemoized). An
+   * evaluator object and its argument rather than a closure: this runs for most CEL evaluations of a big input.
+   */
+  result<M>(v: unknown, s: K8sSchema, reads: SelfReads | undefined, e: Evaluator<M>, memo: M): CelResult {
     if ((typeof v === 'string' && v.length <= MAX_KEY) || typeof v === 'boolean' || (typeof v === 'number' && !Object.is(v, -0))) {
       // a Map key tells every scalar apart but -0 from 0 (a double CEL value does); NaN is one value
-      return this.lookup(this.scalars, v, evaluate);
+      return this.lookup(this.scalars, v, s, e, memo);
     }
-    if (typeof v === 'string') return evaluate();
-    if (this.lookups >= TRIAL && this.hits * 8 < this.lookups) return evaluate();
+    if (typeof v === 'string') return e.evaluate(v, s, memo);
+    if (this.lookups >= TRIAL && this.hits * 8 < this.lookups) return e.evaluate(v, s, memo);
     const key = selfKey(v, s, reads, this.fieldIndex);
-    return key === undefined ? evaluate() : this.lookup(this.keyed, key, evaluate);
+    return key === undefined ? e.evaluate(v, s, memo) : this.lookup(this.keyed, key, s, e, memo, v);
   }
 
-  private lookup<K>(m: Map<K, CelResult>, key: K, evaluate: () => CelResult): CelResult {
+  /** `v` is the value keyed by `key` (a scalar is its own key). */
+  private lookup<K, M>(m: Map<K, CelResult>, key: K, s: K8sSchema, e: Evaluator<M>, memo: M, v: unknown = key): CelResult {
     this.lookups++;
     const hit = m.get(key);
     if (hit !== undefined) {
       this.hits++;
       return hit;
     }
-    const result = evaluate();
+    const result = e.evaluate(v, s, memo);
     if (m.size < MAX_ENTRIES && result !== undefined) m.set(key, result);
     return result;
   }

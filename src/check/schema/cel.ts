@@ -7,7 +7,7 @@ import type { CelEnv, CelResult } from '@bufbuild/cel';
 import { Severity } from '../findings';
 import { isRecord } from '../model';
 import { celFieldName } from './cel-fields';
-import { ResultMemo, SelfReads, selfReads } from './cel-memo';
+import { Evaluator, ResultMemo, SelfReads, selfReads } from './cel-memo';
 import { parsedCel } from './cel-parsed';
 import { CelRuntime, celRuntime } from './cel-runtime';
 import { KeyPath, child, lastSegment, pathOf, show, truncate } from './paths';
@@ -25,9 +25,7 @@ const STD_CEL_FUNCS = new Set([
  * A rule's programs, or why it is not evaluated. `reads`: the fields of `self` the rule reads, when it reads nothing
  * else of it (cel-memo.ts).
  */
-type Planned =
-  | { readonly program: Program; readonly messageProgram?: Program; readonly reads?: SelfReads; readonly skip?: undefined }
-  | { readonly skip: string };
+type Planned = PlannedRule | { readonly skip: string };
 
 type Program = (bindings: { self: unknown }) => CelResult;
 
@@ -58,8 +56,20 @@ export class CompiledRule {
    * The rule's result for `v`, the value at this rule's schema node `s` (`memo`: the object's toCel memo). Most
    * evaluations of a big input repeat a value already seen at the node: its result is reused (cel-memo.ts).
    */
-  evaluate(planned: Planned & { skip?: undefined }, v: unknown, s: K8sSchema, memo: CelMemo): CelResult {
-    return this.results.result(v, s, planned.reads, () => planned.program({ self: toCel(v, s, memo) }));
+  evaluate(planned: PlannedRule, v: unknown, s: K8sSchema, memo: CelMemo): CelResult {
+    return this.results.result(v, s, planned.reads, planned, memo);
+  }
+}
+
+/** The program of a planned rule, as the rule's {@link ResultMemo} runs it (an object per rule, not a closure per call). */
+class PlannedRule implements Evaluator<CelMemo> {
+  /** (tells a plan from a skip) */
+  readonly skip: undefined = undefined;
+
+  constructor(readonly program: Program, readonly messageProgram: Program | undefined, readonly reads: SelfReads | undefined) {}
+
+  evaluate(v: unknown, s: K8sSchema, memo: CelMemo): CelResult {
+    return this.program({ self: toCel(v, s, memo) });
   }
 }
 
@@ -83,7 +93,7 @@ function planRule(v: CelValidation): Planned {
         messageProgram = undefined;
       }
     }
-    return { program, messageProgram, reads };
+    return new PlannedRule(program, messageProgram, reads);
   } catch (e) {
     return { skip: `does not parse: ${e instanceof Error ? e.message : String(e)}` };
   }
@@ -215,7 +225,9 @@ export function celWalk(
   v: unknown, node: CelNode, keys: KeyPath, memo: CelMemo, issues: SchemaIssue[], oasPaths: readonly string[],
 ): void {
   if (v === undefined || v === null) return;
-  for (const r of node.rules) {
+  const rules = node.rules;
+  for (let ri = 0; ri < rules.length; ri++) {
+    const r = rules[ri];
     const planned = r.plan();
     if (planned.skip !== undefined) continue;
     let result: CelResult;
@@ -291,13 +303,14 @@ export function celWalk(
 function listTypeIssues(v: unknown[], s: K8sSchema, at: KeyPath, issues: SchemaIssue[]): void {
   const type = s['x-kubernetes-list-type'];
   if (type !== 'set' && type !== 'map') return;
-  const p = pathOf(at);
+  let path: string | undefined; // formatted for an issue only
   if (type === 'set') {
     const seen = new Map<string, number>();
     v.forEach((x, i) => {
       const k = JSON.stringify(x);
       const first = seen.get(k);
       if (first !== undefined) {
+        const p = (path ??= pathOf(at));
         issues.push({ rule: SCHEMA_RULE_IDS.oas, severity: Severity.ERROR, path: child(p, i), message: `${child(p, i)} duplicates ${child(p, first)} (${show(x)}); ${p} is a set`, fix: `remove the duplicate ${show(x)}` });
       } else {seen.set(k, i);}
     });
@@ -309,6 +322,7 @@ function listTypeIssues(v: unknown[], s: K8sSchema, at: KeyPath, issues: SchemaI
       const k = JSON.stringify(keys.map((key) => x[key] ?? s.items?.properties?.[key]?.default ?? null));
       const first = seen.get(k);
       if (first !== undefined) {
+        const p = (path ??= pathOf(at));
         const desc = keys.map((key) => `${key}=${show(x[key])}`).join(', ');
         issues.push({ rule: SCHEMA_RULE_IDS.oas, severity: Severity.ERROR, path: child(p, i), message: `${child(p, i)} has the same ${desc} as ${child(p, first)}; entries of ${p} must be unique by ${keys.join('+')}`, fix: `merge the two entries or change ${keys.join('/')}` });
       } else {seen.set(k, i);}

@@ -19,10 +19,11 @@ import { Severity } from '../findings';
 import { KubeObject, isRecord } from '../model';
 import { apiIssues } from './api-version';
 import { isKnownCrdKind } from './catalogue';
-import { celWalk } from './cel';
+import { CelMemo, celWalk } from './cel';
 import { CompiledKind, compileKind } from './compile';
 import { ajvIssues } from './messages';
 import { NameRule, metaIssues, nameRuleFor } from './object-meta';
+import { KeyPath } from './paths';
 import { prepare } from './prune';
 import { CrdVersion, SCHEMA_RULE_IDS, SchemaIssue } from './types';
 
@@ -106,16 +107,32 @@ function validateInto(obj: Record<string, unknown>, issues: SchemaIssue[]): void
   const e = kindEntry(apiVersion, kind);
   metaIssues(obj, e.group, kind, e.nameRule, issues);
   if (!e.api) return;
-  for (const i of e.api.issues) issues.push({ ...i });
+  const kindIssues = e.api.issues;
+  for (let i = 0; i < kindIssues.length; i++) issues.push({ ...kindIssues[i] });
   if (!e.api.crd) return;
   const c = (e.compiled ??= compileKind(e.api.crd));
   const body: Record<string, unknown> = {};
   for (const k of Object.keys(obj)) if (!ENVELOPE.has(k)) body[k] = obj[k];
-  const prepared = prepare(body, c.prune, [], issues);
+  // the walks share one key path and one CEL memo: validateInto runs once per object, never nested. The walks leave
+  // the path as they found it, and the memo is emptied after each walk; both are reset here only after an exception
+  // (emptying or truncating them anyway would allocate a new backing store each time).
+  if (keyPath.length !== 0) keyPath.length = 0;
+  const prepared = prepare(body, c.prune, keyPath, issues);
   const oas = c.validate(prepared) ? NO_ISSUES : ajvIssues(c.validate.errors, prepared);
-  for (const i of oas) issues.push(i); // not push(...oas): unbounded on hostile input
-  if (c.cel) celWalk(prepared, c.cel, [], new Map(), issues, oas.length === 0 ? NO_PATHS : oas.map((i) => i.path));
+  for (let i = 0; i < oas.length; i++) issues.push(oas[i]); // not push(...oas): unbounded on hostile input
+  if (c.cel) {
+    if (keyPath.length !== 0) keyPath.length = 0;
+    if (celMemo.size !== 0) celMemo.clear();
+    try {
+      celWalk(prepared, c.cel, keyPath, celMemo, issues, oas.length === 0 ? NO_PATHS : oas.map((i) => i.path));
+    } finally {
+      if (celMemo.size !== 0) celMemo.clear(); // holds the object's converted values
+    }
+  }
 }
+
+const keyPath: KeyPath = [];
+const celMemo: CelMemo = new Map();
 
 const NO_ISSUES: readonly SchemaIssue[] = [];
 const NO_PATHS: readonly string[] = [];

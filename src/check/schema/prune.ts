@@ -147,7 +147,9 @@ export function prepare(v: unknown, node: PruneNode, keys: KeyPath, issues: Sche
     if (y !== x) out ??= copyFields(v, fields, i);
     if (out) out[k] = y;
   }
-  for (const [k, d] of node.defaults) {
+  const defaults = node.defaults;
+  for (let j = 0; j < defaults.length; j++) {
+    const [k, d] = defaults[j];
     if (!(k in (out ?? v))) {
       out ??= copyFields(v, fields, fields.length);
       out[k] = structuredClone(d);
