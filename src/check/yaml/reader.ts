@@ -112,7 +112,10 @@ export abstract class Reader {
       const start = table.starts[slot];
       let i = 0;
       while (i < length && s.charCodeAt(start + i) === s.charCodeAt(from + i)) i++;
-      if (i === length) return table.strings[slot];
+      if (i === length) {
+        table.starts[slot] = from;
+        return table.strings[slot];
+      }
     }
     const fresh = s.slice(from, to);
     table.strings[slot] = fresh;
