@@ -18,9 +18,10 @@ const MAX_SHARED_LENGTH = 24;
 
 /**
  * Short scalars read from one text, by a hash of their characters (see Reader.text); shared by the documents of a
- * file, since the same keys and values recur in each. Each entry keeps where in the text it was read, so that a
+ * file, since the same keys and values recur in each. Each entry keeps where in the text it was last read, so that a
  * lookup compares the text with itself (a string once used as a key becomes a reference to V8's interned copy, slow
- * to read character by character).
+ * to read character by character), at a place read recently (in the CPU's cache: the first occurrence of a key is
+ * megabytes back).
  */
 export class StringTable {
   readonly strings: string[];
@@ -44,7 +45,7 @@ export class StringTable {
 /** What ends a text for the scanner: longer than its look-ahead (goyaml's is 4 characters). */
 export const END_PADDING = '\0\0\0\0';
 
-/** The reading position, the token slots and the reading of line breaks; extended by {@link ScalarScanner}. */
+/** The reading position, the token slots and the reading of line breaks; extended by {@link PropertyScanner}. */
 export abstract class Reader {
   pos = 0;
   line = 0;

@@ -63,7 +63,7 @@ const MAX_FLOW_LEVEL = 10000;
 const MAX_INDENTS = 10000;
 
 export class Scanner extends ScalarScanner {
-  /** The token queue is tokens[head, tail) (see ScalarScanner.tokens). */
+  /** The token queue is tokens[head, tail) (see Reader.tokens). */
   private head = 0;
   private tokensParsed = 0;
   private tokenAvailable = false;
