@@ -18,10 +18,9 @@ const MAX_SHARED_LENGTH = 24;
 
 /**
  * Short scalars read from one text, by a hash of their characters (see Reader.text); shared by the documents of a
- * file, since the same keys and values recur in each. Each entry keeps where in the text it was last read, so that a
+ * file, since the same keys and values recur in each. Each entry keeps where in the text it was read, so that a
  * lookup compares the text with itself (a string once used as a key becomes a reference to V8's interned copy, slow
- * to read character by character), at a place read recently (in the CPU's cache: the first occurrence of a key is
- * megabytes back).
+ * to read character by character).
  */
 export class StringTable {
   readonly strings: string[];
@@ -113,10 +112,7 @@ export abstract class Reader {
       const start = table.starts[slot];
       let i = 0;
       while (i < length && s.charCodeAt(start + i) === s.charCodeAt(from + i)) i++;
-      if (i === length) {
-        table.starts[slot] = from;
-        return table.strings[slot];
-      }
+      if (i === length) return table.strings[slot];
     }
     const fresh = s.slice(from, to);
     table.strings[slot] = fresh;
