@@ -83,6 +83,23 @@ export abstract class NodeParser implements KeySource {
 
   constructor(protected readonly sc: Scanner, protected readonly exact: boolean, protected readonly items: unknown[]) {}
 
+  /** Back to the initial state, for the next document (the documents of a file share one parser: one object less each). */
+  protected reset(): void {
+    this.tags = DEFAULT_TAGS;
+    this.anchors = undefined;
+    this.decodeCount = 0;
+    this.aliasCount = 0;
+    this.nonFinite = undefined;
+    this.lastKind = SCALAR_NODE;
+    this.lastIsScalar = false;
+    this.lastTag = '';
+    this.lastText = '';
+    this.lastImplicit = false;
+    this.lastAlias = undefined;
+    this.lastKeyId = undefined;
+    this.top = 0;
+  }
+
   protected fail(problem: string, line: number): never {
     throw new YamlSyntaxError(problem, line);
   }

@@ -51,11 +51,13 @@ export function parseFirstDocument(text: string, options: ParseOptions = {}): un
 export class DocumentReader {
   /** One scanner for all documents (restarted for each). */
   private readonly sc: Scanner;
-  /** The entries of the sequences being parsed, shared by the documents (see NodeParser.items in nodes.ts). */
-  private readonly items: unknown[] = [];
+  /** One parser for all documents (reset for each). */
+  private readonly parser: DocumentParser;
 
-  constructor(padded: string, private readonly exact: boolean) {
+  constructor(padded: string, exact: boolean) {
     this.sc = new Scanner(padded, 0, 0, new StringTable(padded.length));
+    // the entries of the sequences being parsed, shared by the documents (see NodeParser.items in nodes.ts)
+    this.parser = new DocumentParser(this.sc, exact, []);
   }
 
   /**
@@ -64,7 +66,7 @@ export class DocumentReader {
    */
   read(start: number, end: number): unknown {
     this.sc.restart(start, end);
-    return new DocumentParser(this.sc, this.exact, this.items).document();
+    return this.parser.document();
   }
 
   /**
@@ -82,6 +84,7 @@ export class DocumentReader {
  */
 class DocumentParser extends BlockCollectionParser {
   document(): unknown {
+    this.reset();
     const sc = this.sc;
     sc.peek(); // STREAM_START
     sc.skip();

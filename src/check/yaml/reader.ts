@@ -18,13 +18,15 @@ const MAX_SHARED_LENGTH = 24;
 
 /**
  * Short scalars read from one text, by a hash of their characters (see Reader.text); shared by the documents of a
- * file, since the same keys and values recur in each. Each entry keeps where in the text it was read, so that a
- * lookup compares the text with itself (a string once used as a key becomes a reference to V8's interned copy, slow
- * to read character by character).
+ * file, since the same keys and values recur in each. Each entry keeps a copy of its characters, so that a lookup
+ * compares the text with a typed array, read in one instruction per character (and in the CPU's cache), not with a
+ * string (each charCodeAt checks the string's representation; a string once used as a key becomes a reference to
+ * V8's interned copy, slower still).
  */
 export class StringTable {
   readonly strings: string[];
-  readonly starts: Int32Array;
+  /** The characters of entry i at chars[i * MAX_SHARED_LENGTH, + its length). */
+  readonly chars: Uint16Array;
   /** 0 for an empty entry (no scalar is looked up with length 0). */
   readonly lengths: Int32Array;
   /** Entries - 1. */
@@ -35,7 +37,7 @@ export class StringTable {
     let size = 16;
     while (size < STRING_TABLE_SIZE && size * 16 < length) size *= 2;
     this.strings = new Array<string>(size).fill('');
-    this.starts = new Int32Array(size);
+    this.chars = new Uint16Array(size * MAX_SHARED_LENGTH);
     this.lengths = new Int32Array(size);
     this.mask = size - 1;
   }
@@ -108,15 +110,16 @@ export abstract class Reader {
     const table = this.strings;
     const slot = (h ^ (h >>> 13)) & table.mask;
     /* eslint-enable no-bitwise */
+    const chars = table.chars;
+    const at = slot * MAX_SHARED_LENGTH;
     if (table.lengths[slot] === length) {
-      const start = table.starts[slot];
       let i = 0;
-      while (i < length && s.charCodeAt(start + i) === s.charCodeAt(from + i)) i++;
+      while (i < length && chars[at + i] === s.charCodeAt(from + i)) i++;
       if (i === length) return table.strings[slot];
     }
     const fresh = s.slice(from, to);
     table.strings[slot] = fresh;
-    table.starts[slot] = from;
+    for (let i = 0; i < length; i++) chars[at + i] = s.charCodeAt(from + i);
     table.lengths[slot] = length;
     return fresh;
   }
