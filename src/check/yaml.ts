@@ -249,14 +249,15 @@ function lastNeedsBreak(text: string, c: Chunk): boolean {
 function forEachDocument(input: string, file: string, exactIntegers: boolean, take: (value: unknown, line: number) => void): void {
   const text = input.includes('\r\n') ? input.replace(/\r\n/g, '\n') : input;
   const { chunks, error } = splitDocuments(text, file);
-  const st = scannerTexts(text, chunks);
-  const parser = new DocumentReader(st.text, exactIntegers);
-  // the last chunk, when it has a string of its own
-  const lastParser = st.last !== undefined ? new DocumentReader(st.last, exactIntegers) : parser;
   // the next irregular and refused characters at or after the current chunk (searched again only once a chunk is past
   // them: one search of the text for most files)
   let irregular = irregularFrom(text, 0);
   let bad = notAllowedFrom(text, irregular);
+  const st = scannerTexts(text, chunks);
+  // a text without irregular characters is ASCII, and so are the scanner's texts made of it and NULs
+  const parser = new DocumentReader(st.text, exactIntegers, irregular < 0);
+  // the last chunk, when it has a string of its own
+  const lastParser = st.last !== undefined ? new DocumentReader(st.last, exactIntegers, irregular < 0) : parser;
   // the chunk's first line (1-based): counted from the previous chunk's, with the lines the scanner read in it
   let line = 1;
   for (let i = 0; i < chunks.length; i++) {

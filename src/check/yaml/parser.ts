@@ -13,7 +13,7 @@
 import { BlockCollectionParser } from './block';
 import { checkFinite } from './mapping';
 import { DEFAULT_TAGS } from './nodes';
-import { END_PADDING, StringTable } from './reader';
+import { charCodes, END_PADDING, StringTable } from './reader';
 import { Scanner } from './scanner';
 // Tok straight from its module (not re-exported through scanner.ts: a getter per read when transpiled file by file,
 // as the bench and ts-node do, where const enums are not inlined)
@@ -41,7 +41,7 @@ export interface ParseOptions {
  * The text must hold no NUL (the scanner reads NUL as the end of input; readDocuments refuses NUL first).
  */
 export function parseFirstDocument(text: string, options: ParseOptions = {}): unknown {
-  return new DocumentReader(text + END_PADDING, options.exactIntegers === true).read(0, text.length);
+  return new DocumentReader(text + END_PADDING, options.exactIntegers === true, false).read(0, text.length);
 }
 
 /**
@@ -54,8 +54,9 @@ export class DocumentReader {
   /** One parser for all documents (reset for each). */
   private readonly parser: DocumentParser;
 
-  constructor(padded: string, exact: boolean) {
-    this.sc = new Scanner(padded, 0, 0, new StringTable(padded.length));
+  /** `oneByte`: every character of `padded` is below U+0100 (see {@link charCodes}). */
+  constructor(padded: string, exact: boolean, oneByte: boolean) {
+    this.sc = new Scanner(padded, charCodes(padded, oneByte), 0, 0, new StringTable(padded.length));
     // the entries of the sequences being parsed, shared by the documents (see NodeParser.items in nodes.ts)
     this.parser = new DocumentParser(this.sc, exact, []);
   }

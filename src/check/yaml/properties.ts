@@ -28,37 +28,37 @@ const URI_CHARS = new Set([...';/?:@&=+$,.!~*\'()[]%'].map((c) => c.charCodeAt(0
 /** The scanning of anchors, aliases, tags and directives; extended by {@link ScalarScanner}. */
 export abstract class PropertyScanner extends Reader {
   protected skipBlanksAndComment(context: string, line: number): void {
-    const s = this.s;
-    while (isBlank(s.charCodeAt(this.pos))) this.adv();
-    if (s.charCodeAt(this.pos) === 35) while (!isBreakz(s.charCodeAt(this.pos))) this.adv();
-    if (!isBreakz(s.charCodeAt(this.pos))) this.fail(`${context}: did not find expected comment or line break`, line);
-    if (isBreak(s.charCodeAt(this.pos))) this.skipLine();
+    const b = this.b;
+    while (isBlank(b[this.pos])) this.adv();
+    if (b[this.pos] === 35) while (!isBreakz(b[this.pos])) this.adv();
+    if (!isBreakz(b[this.pos])) this.fail(`${context}: did not find expected comment or line break`, line);
+    if (isBreak(b[this.pos])) this.skipLine();
   }
 
   protected scanDirective(): Token {
     const startPos = this.pos;
     const startLine = this.line;
     const startCol = this.col;
-    const s = this.s;
+    const b = this.b;
     this.adv();
     const name = this.readWhile(isAlpha);
     if (name === '') this.fail('while scanning a directive: could not find expected directive name', startLine);
-    if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a directive: found unexpected non-alphabetical character', startLine);
+    if (!isBlankz(b[this.pos])) this.fail('while scanning a directive: found unexpected non-alphabetical character', startLine);
     let t: Token;
     if (name === 'YAML') {
-      while (isBlank(s.charCodeAt(this.pos))) this.adv();
+      while (isBlank(b[this.pos])) this.adv();
       const major = this.scanVersionNumber(startLine);
-      if (s.charCodeAt(this.pos) !== 46) this.fail('while scanning a %YAML directive: did not find expected digit or \'.\' character', startLine);
+      if (b[this.pos] !== 46) this.fail('while scanning a %YAML directive: did not find expected digit or \'.\' character', startLine);
       this.adv();
       const minor = this.scanVersionNumber(startLine);
       t = this.tok(VERSION_DIRECTIVE, startPos, startLine, startCol, '', PLAIN, '', major, minor);
     } else if (name === 'TAG') {
-      while (isBlank(s.charCodeAt(this.pos))) this.adv();
+      while (isBlank(b[this.pos])) this.adv();
       const handle = this.scanTagHandle(true, startLine);
-      if (!isBlank(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace', startLine);
-      while (isBlank(s.charCodeAt(this.pos))) this.adv();
+      if (!isBlank(b[this.pos])) this.fail('while scanning a %TAG directive: did not find expected whitespace', startLine);
+      while (isBlank(b[this.pos])) this.adv();
       const prefix = this.scanTagUri(true, '', startLine);
-      if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace or line break', startLine);
+      if (!isBlankz(b[this.pos])) this.fail('while scanning a %TAG directive: did not find expected whitespace or line break', startLine);
       t = this.tok(TAG_DIRECTIVE, startPos, startLine, startCol, handle, PLAIN, prefix);
     } else {
       this.fail('while scanning a directive: found unknown directive name', startLine);
@@ -70,7 +70,7 @@ export abstract class PropertyScanner extends Reader {
   protected scanVersionNumber(line: number): number {
     let value = 0;
     let length = 0;
-    for (let c = this.s.charCodeAt(this.pos); c >= 48 && c <= 57; c = this.s.charCodeAt(this.pos)) {
+    for (let c = this.b[this.pos]; c >= 48 && c <= 57; c = this.b[this.pos]) {
       if (++length > 2) this.fail('while scanning a %YAML directive: found extremely long version number', line);
       value = value * 10 + c - 48;
       this.adv();
@@ -81,7 +81,7 @@ export abstract class PropertyScanner extends Reader {
 
   protected readWhile(pred: (c: number) => boolean): string {
     const start = this.pos;
-    while (pred(this.s.charCodeAt(this.pos))) this.adv();
+    while (pred(this.b[this.pos])) this.adv();
     return this.s.slice(start, this.pos);
   }
 
@@ -91,7 +91,7 @@ export abstract class PropertyScanner extends Reader {
     const startCol = this.col;
     this.adv();
     const name = this.readWhile(isAlpha);
-    const c = this.s.charCodeAt(this.pos);
+    const c = this.b[this.pos];
     if (name === '' || !(isBlankz(c) || c === 63 || c === 58 || c === 44 || c === 93 || c === 125 || c === 37 || c === 64 || c === 96)) {
       this.fail(`while scanning an ${type === ANCHOR ? 'anchor' : 'alias'}: did not find expected alphabetic or numeric character`, startLine);
     }
@@ -104,12 +104,12 @@ export abstract class PropertyScanner extends Reader {
     const startCol = this.col;
     let handle: string;
     let suffix: string;
-    if (this.s.charCodeAt(this.pos + 1) === 60 /* < */) {
+    if (this.b[this.pos + 1] === 60 /* < */) {
       this.adv();
       this.adv();
       handle = '';
       suffix = this.scanTagUri(false, '', startLine);
-      if (this.s.charCodeAt(this.pos) !== 62) this.fail('while scanning a tag: did not find the expected \'>\'', startLine);
+      if (this.b[this.pos] !== 62) this.fail('while scanning a tag: did not find the expected \'>\'', startLine);
       this.adv();
     } else {
       handle = this.scanTagHandle(false, startLine);
@@ -124,17 +124,17 @@ export abstract class PropertyScanner extends Reader {
         }
       }
     }
-    if (!isBlankz(this.s.charCodeAt(this.pos))) this.fail('while scanning a tag: did not find expected whitespace or line break', startLine);
+    if (!isBlankz(this.b[this.pos])) this.fail('while scanning a tag: did not find expected whitespace or line break', startLine);
     return this.tok(TAG, startPos, startLine, startCol, handle, PLAIN, suffix);
   }
 
   protected scanTagHandle(directive: boolean, line: number): string {
     const ctx = directive ? 'while parsing a %TAG directive' : 'while parsing a tag';
-    if (this.s.charCodeAt(this.pos) !== 33) this.fail(`${ctx}: did not find expected '!'`, line);
+    if (this.b[this.pos] !== 33) this.fail(`${ctx}: did not find expected '!'`, line);
     const start = this.pos;
     this.adv();
     this.readWhile(isAlpha);
-    if (this.s.charCodeAt(this.pos) === 33) {
+    if (this.b[this.pos] === 33) {
       this.adv();
     } else if (directive && this.pos - start !== 1) {
       this.fail(`${ctx}: did not find expected '!'`, line);
@@ -153,13 +153,13 @@ export abstract class PropertyScanner extends Reader {
         bytes.length = 0;
       }
     };
-    for (let c = this.s.charCodeAt(this.pos); isAlpha(c) || URI_CHARS.has(c); c = this.s.charCodeAt(this.pos)) {
+    for (let c = this.b[this.pos]; isAlpha(c) || URI_CHARS.has(c); c = this.b[this.pos]) {
       if (c === 37) {
         let w = 1024;
         while (w > 0) {
           const p = this.pos;
-          if (!(this.s.charCodeAt(p) === 37 && isHex(this.s.charCodeAt(p + 1)) && isHex(this.s.charCodeAt(p + 2)))) this.fail(`${ctx}: did not find URI escaped octet`, line);
-          const octet = (hexVal(this.s.charCodeAt(p + 1)) << 4) + hexVal(this.s.charCodeAt(p + 2));
+          if (!(this.b[p] === 37 && isHex(this.b[p + 1]) && isHex(this.b[p + 2]))) this.fail(`${ctx}: did not find URI escaped octet`, line);
+          const octet = (hexVal(this.b[p + 1]) << 4) + hexVal(this.b[p + 2]);
           if (w === 1024) {
             w = (octet & 0x80) === 0 ? 1 : (octet & 0xe0) === 0xc0 ? 2 : (octet & 0xf0) === 0xe0 ? 3 : (octet & 0xf8) === 0xf0 ? 4 : 0;
             if (w === 0) this.fail(`${ctx}: found an incorrect leading UTF-8 octet`, line);

@@ -43,6 +43,24 @@ export class StringTable {
   }
 }
 
+/** The UTF-16 code units of a text, as the scanner reads them (see Reader). */
+export type CharCodes = Uint8Array | Uint16Array;
+
+/**
+ * The code units of `s`: copied as bytes when the caller knows every character of `s` to be below U+0100 (`oneByte`;
+ * e.g. an ASCII text: a copy at memory speed), else one by one.
+ */
+export function charCodes(s: string, oneByte: boolean): CharCodes {
+  if (oneByte) {
+    const bytes = Buffer.from(s, 'latin1');
+    // a plain Uint8Array (not the Buffer subclass: the scanner's reads stay monomorphic with other texts' arrays)
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  }
+  const codes = new Uint16Array(s.length);
+  for (let i = 0; i < s.length; i++) codes[i] = s.charCodeAt(i);
+  return codes;
+}
+
 /** What ends a text for the scanner: longer than its look-ahead (goyaml's is 4 characters). */
 export const END_PADDING = '\0\0\0\0';
 
@@ -69,12 +87,15 @@ export abstract class Reader {
   protected end: number;
 
   /**
-   * The text, read from `start` up to `end`, a NUL or a `---` line (see {@link end}): the end of input reads as 0, as in goyaml's NUL-padded buffer (a
-   * document holds no NUL: the reader refuses it before the document is read), so every read is in bounds and returns a small integer — reading
-   * past the end of a string returns NaN, and V8 then drops the scanner's optimised code and recompiles it for
-   * doubles.
+   * The text, read from `start` up to `end`, a NUL or a `---` line (see {@link end}): the end of input reads as 0, as
+   * in goyaml's NUL-padded buffer (a document holds no NUL: the reader refuses it before the document is read), so
+   * every read is in bounds and returns a small integer — reading past the end returns NaN (or undefined), and V8 then
+   * drops the scanner's optimised code and recompiles it for doubles. The scanner reads the characters from `b`, the
+   * text's UTF-16 code units ({@link charCodes}): a typed array's element is one load, where each `s.charCodeAt`
+   * first checks how the string is represented (the plain-scalar loop runs about twice as fast); `s` is sliced for
+   * the scalars' values.
    */
-  constructor(protected readonly s: string, start: number, end: number, private readonly strings: StringTable) {
+  constructor(protected readonly s: string, protected readonly b: CharCodes, start: number, end: number, private readonly strings: StringTable) {
     this.pos = start;
     this.end = end;
   }
@@ -98,15 +119,16 @@ export abstract class Reader {
    */
   protected text(from: number, to: number): string {
     const s = this.s;
+    const b = this.b;
     const length = to - from;
     if (length > MAX_SHARED_LENGTH) return s.slice(from, to);
     /* eslint-disable no-bitwise */ // a hash of the length and five characters (the comparison below checks them all)
     const last = to - 1;
-    let h = Math.imul(length, 0x9e3779b1) ^ s.charCodeAt(from);
-    h = (Math.imul(h, 31) + s.charCodeAt(from + (length >> 1))) | 0;
-    h = (Math.imul(h, 31) + s.charCodeAt(last)) | 0;
-    h = (Math.imul(h, 31) + s.charCodeAt(length > 1 ? from + 1 : from)) | 0;
-    h = (Math.imul(h, 31) + s.charCodeAt(length > 1 ? last - 1 : from)) | 0;
+    let h = Math.imul(length, 0x9e3779b1) ^ b[from];
+    h = (Math.imul(h, 31) + b[from + (length >> 1)]) | 0;
+    h = (Math.imul(h, 31) + b[last]) | 0;
+    h = (Math.imul(h, 31) + b[length > 1 ? from + 1 : from]) | 0;
+    h = (Math.imul(h, 31) + b[length > 1 ? last - 1 : from]) | 0;
     const table = this.strings;
     const slot = (h ^ (h >>> 13)) & table.mask;
     /* eslint-enable no-bitwise */
@@ -114,12 +136,12 @@ export abstract class Reader {
     const at = slot * MAX_SHARED_LENGTH;
     if (table.lengths[slot] === length) {
       let i = 0;
-      while (i < length && chars[at + i] === s.charCodeAt(from + i)) i++;
+      while (i < length && chars[at + i] === b[from + i]) i++;
       if (i === length) return table.strings[slot];
     }
     const fresh = s.slice(from, to);
     table.strings[slot] = fresh;
-    for (let i = 0; i < length; i++) chars[at + i] = s.charCodeAt(from + i);
+    for (let i = 0; i < length; i++) chars[at + i] = b[from + i];
     table.lengths[slot] = length;
     return fresh;
   }
@@ -146,14 +168,14 @@ export abstract class Reader {
 
   protected adv(): void {
     // skip(): one character (a surrogate pair is one character)
-    const c = this.s.charCodeAt(this.pos);
+    const c = this.b[this.pos];
     this.pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
     this.col++;
   }
 
   protected skipLine(): void {
-    const c = this.s.charCodeAt(this.pos);
-    if (c === 13 && this.s.charCodeAt(this.pos + 1) === 10) {
+    const c = this.b[this.pos];
+    if (c === 13 && this.b[this.pos + 1] === 10) {
       this.pos += 2;
       this.col = 0;
       this.line++;
@@ -166,9 +188,9 @@ export abstract class Reader {
 
   /** read_line: consumes a break, returning what it contributes to a scalar ("\n", or LS/PS themselves). */
   protected readLine(): string {
-    const c = this.s.charCodeAt(this.pos);
+    const c = this.b[this.pos];
     let r: string;
-    if (c === 13 && this.s.charCodeAt(this.pos + 1) === 10) {
+    if (c === 13 && this.b[this.pos + 1] === 10) {
       this.pos += 2;
       r = '\n';
     } else if (c === 13 || c === 10 || c === 0x85) {

@@ -39,6 +39,7 @@ for (const c of ',?[]{}') PLAIN_FLOW[c.charCodeAt(0)] = 0;
 export abstract class ScalarScanner extends PropertyScanner {
   protected scanBlockScalar(literal: boolean): Token {
     const s = this.s;
+    const b = this.b;
     const startPos = this.pos;
     const startLine = this.line;
     const startCol = this.col;
@@ -46,11 +47,11 @@ export abstract class ScalarScanner extends PropertyScanner {
     this.adv();
     let chomping = 0;
     let increment = 0;
-    let c = s.charCodeAt(this.pos);
+    let c = b[this.pos];
     if (c === 43 || c === 45) {
       chomping = c === 43 ? 1 : -1;
       this.adv();
-      c = s.charCodeAt(this.pos);
+      c = b[this.pos];
       if (c >= 48 && c <= 57) {
         if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, startLine);
         increment = c - 48;
@@ -60,7 +61,7 @@ export abstract class ScalarScanner extends PropertyScanner {
       if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, startLine);
       increment = c - 48;
       this.adv();
-      c = s.charCodeAt(this.pos);
+      c = b[this.pos];
       if (c === 43 || c === 45) {
         chomping = c === 43 ? 1 : -1;
         this.adv();
@@ -74,8 +75,8 @@ export abstract class ScalarScanner extends PropertyScanner {
     const st = { indent, breaks: '' };
     this.blockScalarBreaks(st, startLine);
     let leadingBlank = false;
-    while (this.col === st.indent && !isZ(s.charCodeAt(this.pos))) {
-      const trailingBlank = isBlank(s.charCodeAt(this.pos));
+    while (this.col === st.indent && !isZ(b[this.pos])) {
+      const trailingBlank = isBlank(b[this.pos]);
       if (!literal && !leadingBlank && !trailingBlank && leadingBreak.length > 0 && leadingBreak[0] === '\n') {
         if (st.breaks.length === 0) out += ' ';
       } else {
@@ -84,9 +85,9 @@ export abstract class ScalarScanner extends PropertyScanner {
       leadingBreak = '';
       out += st.breaks;
       st.breaks = '';
-      leadingBlank = isBlank(s.charCodeAt(this.pos));
+      leadingBlank = isBlank(b[this.pos]);
       const from = this.pos;
-      while (!isBreakz(s.charCodeAt(this.pos))) this.adv();
+      while (!isBreakz(b[this.pos])) this.adv();
       out += s.slice(from, this.pos);
       leadingBreak = this.readLine();
       this.blockScalarBreaks(st, startLine);
@@ -97,18 +98,18 @@ export abstract class ScalarScanner extends PropertyScanner {
   }
 
   protected blockScalarBreaks(st: { indent: number; breaks: string }, line: number): void {
-    const s = this.s;
+    const b = this.b;
     let maxIndent = 0;
     for (;;) {
-      while ((st.indent === 0 || this.col < st.indent) && s.charCodeAt(this.pos) === 32) {
+      while ((st.indent === 0 || this.col < st.indent) && b[this.pos] === 32) {
         this.pos++;
         this.col++;
       }
       if (this.col > maxIndent) maxIndent = this.col;
-      if ((st.indent === 0 || this.col < st.indent) && s.charCodeAt(this.pos) === 9) {
+      if ((st.indent === 0 || this.col < st.indent) && b[this.pos] === 9) {
         this.fail('while scanning a block scalar: found a tab character where an indentation space is expected', line);
       }
-      if (!isBreak(s.charCodeAt(this.pos))) break;
+      if (!isBreak(b[this.pos])) break;
       st.breaks += this.readLine();
     }
     if (st.indent === 0) {
@@ -119,14 +120,15 @@ export abstract class ScalarScanner extends PropertyScanner {
   }
 
   protected atDocumentIndicator(): boolean {
-    const s = this.s;
-    const c = s.charCodeAt(this.pos);
-    return this.col === 0 && (c === 45 || c === 46) && s.charCodeAt(this.pos + 1) === c && s.charCodeAt(this.pos + 2) === c &&
-      isBlankz(s.charCodeAt(this.pos + 3));
+    const b = this.b;
+    const c = b[this.pos];
+    return this.col === 0 && (c === 45 || c === 46) && b[this.pos + 1] === c && b[this.pos + 2] === c &&
+      isBlankz(b[this.pos + 3]);
   }
 
   protected scanFlowScalar(single: boolean): Token {
     const s = this.s;
+    const b = this.b;
     const startPos = this.pos;
     const startLine = this.line;
     const startCol = this.col;
@@ -138,12 +140,12 @@ export abstract class ScalarScanner extends PropertyScanner {
     let whitespaces = '';
     for (;;) {
       // (the `---` line after a document read in place is its end, not a document indicator)
-      if (this.pos === this.end || isZ(s.charCodeAt(this.pos))) this.fail(`${ctx}: found unexpected end of stream`, startLine);
+      if (this.pos === this.end || isZ(b[this.pos])) this.fail(`${ctx}: found unexpected end of stream`, startLine);
       if (this.atDocumentIndicator()) this.fail(`${ctx}: found unexpected document indicator`, startLine);
       let leadingBlanks = false;
       let run = this.pos;
-      for (let c = s.charCodeAt(this.pos); !isBlankz(c); c = s.charCodeAt(this.pos)) {
-        if (single && c === 39 && s.charCodeAt(this.pos + 1) === 39) {
+      for (let c = b[this.pos]; !isBlankz(c); c = b[this.pos]) {
+        if (single && c === 39 && b[this.pos + 1] === 39) {
           out += s.slice(run, this.pos) + '\'';
           this.pos += 2;
           this.col += 2;
@@ -152,7 +154,7 @@ export abstract class ScalarScanner extends PropertyScanner {
           break;
         } else if (!single && c === 34) {
           break;
-        } else if (!single && c === 92 && isBreak(s.charCodeAt(this.pos + 1))) {
+        } else if (!single && c === 92 && isBreak(b[this.pos + 1])) {
           out += s.slice(run, this.pos);
           this.adv();
           this.skipLine();
@@ -168,9 +170,9 @@ export abstract class ScalarScanner extends PropertyScanner {
         }
       }
       out += s.slice(run, this.pos);
-      const q = s.charCodeAt(this.pos);
+      const q = b[this.pos];
       if (q === (single ? 39 : 34)) break;
-      for (let c = q; isBlank(c) || isBreak(c); c = s.charCodeAt(this.pos)) {
+      for (let c = q; isBlank(c) || isBreak(c); c = b[this.pos]) {
         if (isBlank(c)) {
           if (!leadingBlanks) whitespaces += String.fromCharCode(c);
           this.pos++;
@@ -201,8 +203,8 @@ export abstract class ScalarScanner extends PropertyScanner {
   }
 
   protected scanEscape(line: number): string {
-    const s = this.s;
-    const e = s.charCodeAt(this.pos + 1);
+    const b = this.b;
+    const e = b[this.pos + 1];
     let codeLength = 0;
     let r = '';
     switch (e) {
@@ -233,7 +235,7 @@ export abstract class ScalarScanner extends PropertyScanner {
     if (codeLength > 0) {
       let value = 0;
       for (let k = 0; k < codeLength; k++) {
-        const h = s.charCodeAt(this.pos + k);
+        const h = b[this.pos + k];
         if (!isHex(h)) this.fail('while parsing a quoted scalar: did not find expected hexdecimal number', line);
         value = value * 16 + hexVal(h);
       }
@@ -247,6 +249,7 @@ export abstract class ScalarScanner extends PropertyScanner {
 
   protected scanPlainScalar(): Token {
     const s = this.s;
+    const b = this.b;
     const startPos = this.pos;
     const startLine = this.line;
     const startCol = this.col;
@@ -261,20 +264,20 @@ export abstract class ScalarScanner extends PropertyScanner {
     let pos = this.pos;
     let col = this.col;
     for (;;) {
-      let c = s.charCodeAt(pos);
-      if (col === 0 && (c === 45 || c === 46) && s.charCodeAt(pos + 1) === c && s.charCodeAt(pos + 2) === c && isBlankz(s.charCodeAt(pos + 3))) break;
+      let c = b[pos];
+      if (col === 0 && (c === 45 || c === 46) && b[pos + 1] === c && b[pos + 2] === c && isBlankz(b[pos + 3])) break;
       if (c === 35) break;
       const run = pos;
       for (;;) {
         // the common case, one table read per character (the end, 0, is not in the table); columns counted after
         const ascii = pos;
-        while (c < 128 && ordinary[c] === 1) c = s.charCodeAt(++pos);
+        while (c < 128 && ordinary[c] === 1) c = b[++pos];
         col += pos - ascii;
-        if (isBlankz(c) || (c === 58 && isBlankz(s.charCodeAt(pos + 1))) ||
+        if (isBlankz(c) || (c === 58 && isBlankz(b[pos + 1])) ||
           (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125))) break;
         pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
         col++;
-        c = s.charCodeAt(pos);
+        c = b[pos];
       }
       if (pos > run) {
         // the blanks or breaks before this run join it (goyaml does this at its first character)
@@ -296,13 +299,13 @@ export abstract class ScalarScanner extends PropertyScanner {
           // runs of blanks at once: the next line's indentation, or blanks inside the line (kept as one slice)
           const from = pos;
           if (!leadingBlanks) {
-            do c = s.charCodeAt(++pos); while (c === 32 || c === 9);
+            do c = b[++pos]; while (c === 32 || c === 9);
             col += pos - from;
             whitespaces += s.slice(from, pos);
             continue;
           }
           if (c === 32) {
-            do c = s.charCodeAt(++pos); while (c === 32);
+            do c = b[++pos]; while (c === 32);
             col += pos - from;
             continue;
           }
@@ -326,7 +329,7 @@ export abstract class ScalarScanner extends PropertyScanner {
           pos = this.pos;
           col = this.col;
         }
-        c = s.charCodeAt(pos);
+        c = b[pos];
       }
       if (!flow && col < indent) break;
     }
