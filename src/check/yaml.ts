@@ -245,8 +245,13 @@ function lastNeedsBreak(text: string, c: Chunk): boolean {
   return c.end === text.length && text.charCodeAt(c.end - 1) !== 10;
 }
 
-/** {@link readDocuments}, each document given to `take` as it is read (no record per document). */
-function forEachDocument(input: string, file: string, exactIntegers: boolean, take: (value: unknown, line: number) => void): void {
+/**
+ * {@link readDocuments}, each document given to `take` as it is read (no record per document). `bytes`: the bytes
+ * `input` was decoded from, if known (see {@link loadManifestBytes}).
+ */
+function forEachDocument(
+  input: string, file: string, exactIntegers: boolean, take: (value: unknown, line: number) => void, bytes?: Uint8Array,
+): void {
   const text = input.includes('\r\n') ? input.replace(/\r\n/g, '\n') : input;
   const { chunks, error } = splitDocuments(text, file);
   // the next irregular and refused characters at or after the current chunk (searched again only once a chunk is past
@@ -255,9 +260,12 @@ function forEachDocument(input: string, file: string, exactIntegers: boolean, ta
   let bad = notAllowedFrom(text, irregular);
   const st = scannerTexts(text, chunks);
   // a text without irregular characters is ASCII, and so are the scanner's texts made of it and NULs
-  const parser = new DocumentReader(st.text, exactIntegers, irregular < 0);
+  const ascii = irregular < 0;
+  // ASCII bytes decoded one character each are the text's character codes: the scanner reads them, no copy
+  const codes = ascii && st.text === text && bytes !== undefined && bytes.length === text.length ? bytes : undefined;
+  const parser = new DocumentReader(st.text, exactIntegers, ascii, codes);
   // the last chunk, when it has a string of its own
-  const lastParser = st.last !== undefined ? new DocumentReader(st.last, exactIntegers, irregular < 0) : parser;
+  const lastParser = st.last !== undefined ? new DocumentReader(st.last, exactIntegers, ascii) : parser;
   // the chunk's first line (1-based): counted from the previous chunk's, with the lines the scanner read in it
   let line = 1;
   for (let i = 0; i < chunks.length; i++) {
@@ -331,6 +339,18 @@ export function readYamlValue(text: string, file: string): unknown {
  * {@link ManifestLoadError} with the file and 1-based line for anything Kubernetes would reject.
  */
 export function loadManifests(text: string, file: string): LoadedManifests {
+  return load(text, file, undefined);
+}
+
+/**
+ * {@link loadManifests} of a file's bytes, decoded by {@link decodeManifestBytes}: the same objects and errors (the
+ * scanner reads the bytes of an ASCII file in place of a copy of the text's character codes).
+ */
+export function loadManifestBytes(buf: Uint8Array, file: string): LoadedManifests {
+  return load(decodeManifestBytes(buf, file), file, buf);
+}
+
+function load(text: string, file: string, bytes: Uint8Array | undefined): LoadedManifests {
   const objects: KubeObject[] = [];
   const sources: SourceRef[] = [];
   // kept for after the reading: a file kubectl cannot read is reported as such before a document that is no object
@@ -355,7 +375,7 @@ export function loadManifests(text: string, file: string): LoadedManifests {
     }
     objects.push(doc as KubeObject);
     sources.push({ file, line });
-  });
+  }, bytes);
   if (invalid) throw invalid;
   return { objects, sources };
 }

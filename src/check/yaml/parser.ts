@@ -13,7 +13,7 @@
 import { BlockCollectionParser } from './block';
 import { checkFinite } from './mapping';
 import { DEFAULT_TAGS } from './nodes';
-import { charCodes, END_PADDING, StringTable } from './reader';
+import { charCodes, END_PADDING, plainBytes, StringTable } from './reader';
 import { Scanner } from './scanner';
 // Tok straight from its module (not re-exported through scanner.ts: a getter per read when transpiled file by file,
 // as the bench and ts-node do, where const enums are not inlined)
@@ -54,9 +54,13 @@ export class DocumentReader {
   /** One parser for all documents (reset for each). */
   private readonly parser: DocumentParser;
 
-  /** `oneByte`: every character of `padded` is below U+0100 (see {@link charCodes}). */
-  constructor(padded: string, exact: boolean, oneByte: boolean) {
-    this.sc = new Scanner(padded, charCodes(padded, oneByte), 0, 0, new StringTable(padded.length));
+  /**
+   * `oneByte`: every character of `padded` is below U+0100 (see {@link charCodes}); `codes`: its character codes, if
+   * the caller has them.
+   */
+  constructor(padded: string, exact: boolean, oneByte: boolean, codes?: Uint8Array) {
+    const b = codes !== undefined ? plainBytes(codes) : charCodes(padded, oneByte);
+    this.sc = new Scanner(padded, b, 0, 0, new StringTable(padded.length));
     // the entries of the sequences being parsed, shared by the documents (see NodeParser.items in nodes.ts)
     this.parser = new DocumentParser(this.sc, exact, []);
   }

@@ -51,14 +51,18 @@ export type CharCodes = Uint8Array | Uint16Array;
  * e.g. an ASCII text: a copy at memory speed), else one by one.
  */
 export function charCodes(s: string, oneByte: boolean): CharCodes {
-  if (oneByte) {
-    const bytes = Buffer.from(s, 'latin1');
-    // a plain Uint8Array (not the Buffer subclass: the scanner's reads stay monomorphic with other texts' arrays)
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  }
+  if (oneByte) return plainBytes(Buffer.from(s, 'latin1'));
   const codes = new Uint16Array(s.length);
   for (let i = 0; i < s.length; i++) codes[i] = s.charCodeAt(i);
   return codes;
+}
+
+/**
+ * The bytes as a plain Uint8Array (a view, not a copy): a Buffer is a subclass, and the scanner's reads of the
+ * character codes stay monomorphic when all texts' codes have the same class.
+ */
+export function plainBytes(bytes: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 /** What ends a text for the scanner: longer than its look-ahead (goyaml's is 4 characters). */
