@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import { ManifestLoadError, decodeManifestBytes, loadManifestBytes, loadManifests, readDocuments, resolvePlainScalar } from '../../src/check/yaml';
+import { charCodes } from '../../src/check/yaml/reader';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : undefined;
@@ -255,5 +256,23 @@ describe('a file read from its bytes (loadManifestBytes, the CLI\'s reading)', (
     const loaded = loadManifestBytes(file, 'f.yaml');
     expect(loaded.objects).toEqual([{ kind: 'A', name: 'a' }, { kind: 'B', name: 'b' }]);
     expect(loaded.sources).toEqual([{ file: 'f.yaml', line: 1 }, { file: 'f.yaml', line: 4 }]);
+  });
+});
+
+describe('the character codes the scanner reads (charCodes)', () => {
+  const units = (s: string) => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i));
+
+  test('any text\'s UTF-16 code units, lone surrogates included; a one-byte text\'s as bytes', () => {
+    const runs = { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) };
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)) }),
+      (text, surrogates) => {
+        const s = text + surrogates + text;
+        expect(Array.from(charCodes(s, false))).toEqual(units(s));
+      }), runs);
+    fc.assert(fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0xff }).map((c) => String.fromCharCode(c)) }), (s) => {
+      const codes = charCodes(s, true);
+      expect(codes).toBeInstanceOf(Uint8Array);
+      expect(Array.from(codes)).toEqual(units(s));
+    }), runs);
   });
 });

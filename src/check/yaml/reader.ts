@@ -46,12 +46,20 @@ export class StringTable {
 /** The UTF-16 code units of a text, as the scanner reads them (see Reader). */
 export type CharCodes = Uint8Array | Uint16Array;
 
+/** The platform stores a Uint16Array's elements little-endian (as the `utf16le` encoding writes code units). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /**
  * The code units of `s`: copied as bytes when the caller knows every character of `s` to be below U+0100 (`oneByte`;
- * e.g. an ASCII text: a copy at memory speed), else one by one.
+ * e.g. an ASCII text), else as UTF-16 (lone surrogates included); natively, at memory speed, where possible.
  */
 export function charCodes(s: string, oneByte: boolean): CharCodes {
   if (oneByte) return plainBytes(Buffer.from(s, 'latin1'));
+  if (LITTLE_ENDIAN) {
+    const units = Buffer.from(s, 'utf16le');
+    // eslint-disable-next-line no-bitwise
+    if ((units.byteOffset & 1) === 0) return new Uint16Array(units.buffer, units.byteOffset, s.length);
+  }
   const codes = new Uint16Array(s.length);
   for (let i = 0; i < s.length; i++) codes[i] = s.charCodeAt(i);
   return codes;
