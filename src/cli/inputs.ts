@@ -22,7 +22,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isRecord, KubeObject, SourceRef } from '../check/model';
-import { decodeManifestBytes, loadManifests } from '../check/yaml';
+import { decodeManifestBytes, loadManifestBytes, loadManifests } from '../check/yaml';
 
 /** An input the CLI cannot read (missing file, unreadable directory, bad mesh config). */
 export class InputError extends Error {
@@ -256,7 +256,7 @@ export function readInputs(paths: readonly string[], options: ReadOptions = {}):
   for (let f = 0; f < files.length; f++) {
     const file = files[f];
     const name = file === '-' ? '<stdin>' : file;
-    const loaded = loadManifests(decodeManifestBytes(reader.read(file), name), name);
+    const loaded = loadManifestBytes(reader.read(file), name);
     if (objects.length === 0) {
       // the first file's lists as they are (often the only file)
       objects = loaded.objects;

@@ -1,4 +1,9 @@
-import { ManifestLoadError, decodeManifestBytes, loadManifests, readDocuments, resolvePlainScalar } from '../../src/check/yaml';
+import * as fc from 'fast-check';
+import { ManifestLoadError, decodeManifestBytes, loadManifestBytes, loadManifests, readDocuments, resolvePlainScalar } from '../../src/check/yaml';
+import { charCodes } from '../../src/check/yaml/reader';
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
+const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : undefined;
 
 const one = (text: string) => loadManifests(text, 'f.yaml').objects[0] as Record<string, unknown>;
 const loadError = (text: string): ManifestLoadError => {
@@ -215,5 +220,59 @@ describe('the classes kubectl reads differently from js-yaml (issue 13)', () => 
 
   test('content after a "..." end marker is ignored, as kubectl ignores it', () => {
     expect(loadManifests('kind: A\n...\nkind: B\n', 'f.yaml').objects).toEqual([{ kind: 'A' }]);
+  });
+});
+
+describe('a file read from its bytes (loadManifestBytes, the CLI\'s reading)', () => {
+  /** The objects, sources or error message of one way of reading. */
+  const outcome = (read: () => ReturnType<typeof loadManifests>): unknown => {
+    try {
+      return read();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ManifestLoadError);
+      return (e as Error).message;
+    }
+  };
+
+  test('the same objects, lines and errors as loading the decoded text, for ASCII and other files', () => {
+    // fragments of manifests: documents read in place or not (separators with comments, a last document with or
+    // without a line break), ASCII or not (a BOM, accented letters, astral characters), CRLF, and errors
+    const fragment = fc.constantFrom(
+      'kind: A', 'metadata:', '  name: web', '  labels: {app: web}', 'spec:', '  hosts:', '  - a.example.com', '  - "b c"',
+      '---', '--- # next', '---\t', '...', '# comment', '', 'name: caf\u00e9', 'x: \u{1F600}', '\ufeffkind: B', 'port: 8080',
+      'on: yes', 'a: |', '  text', 'k: [1, 2', 'bad: : x', '\tkind: C', 'key: "unterminated', 'n: \u0001', 'dup: 1', 'dup: 2',
+    );
+    const file = fc.tuple(fc.array(fragment, { minLength: 1, maxLength: 16 }), fc.constantFrom('\n', '\r\n'), fc.boolean())
+      .map(([lines, eol, last]) => lines.join(eol) + (last ? eol : ''));
+    fc.assert(fc.property(file, (text) => {
+      const bytes = Buffer.from(text, 'utf8');
+      expect(outcome(() => loadManifestBytes(bytes, 'f.yaml'))).toEqual(outcome(() => loadManifests(decodeManifestBytes(bytes, 'f.yaml'), 'f.yaml')));
+    }), { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) });
+  });
+
+  test('bytes that are a view of a larger buffer (as a file is read) give the objects of their text only', () => {
+    const whole = Buffer.from('kind: A\nname: a\n---\nkind: B\nname: b\nXXXX: tail beyond the file');
+    const file = whole.subarray(0, whole.indexOf('XXXX'));
+    const loaded = loadManifestBytes(file, 'f.yaml');
+    expect(loaded.objects).toEqual([{ kind: 'A', name: 'a' }, { kind: 'B', name: 'b' }]);
+    expect(loaded.sources).toEqual([{ file: 'f.yaml', line: 1 }, { file: 'f.yaml', line: 4 }]);
+  });
+});
+
+describe('the character codes the scanner reads (charCodes)', () => {
+  const units = (s: string) => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i));
+
+  test('any text\'s UTF-16 code units, lone surrogates included; a one-byte text\'s as bytes', () => {
+    const runs = { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) };
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)) }),
+      (text, surrogates) => {
+        const s = text + surrogates + text;
+        expect(Array.from(charCodes(s, false))).toEqual(units(s));
+      }), runs);
+    fc.assert(fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0xff }).map((c) => String.fromCharCode(c)) }), (s) => {
+      const codes = charCodes(s, true);
+      expect(codes).toBeInstanceOf(Uint8Array);
+      expect(Array.from(codes)).toEqual(units(s));
+    }), runs);
   });
 });

@@ -18,13 +18,15 @@ const MAX_SHARED_LENGTH = 24;
 
 /**
  * Short scalars read from one text, by a hash of their characters (see Reader.text); shared by the documents of a
- * file, since the same keys and values recur in each. Each entry keeps where in the text it was read, so that a
- * lookup compares the text with itself (a string once used as a key becomes a reference to V8's interned copy, slow
- * to read character by character).
+ * file, since the same keys and values recur in each. Each entry keeps a copy of its characters, so that a lookup
+ * compares the text with a typed array, read in one instruction per character (and in the CPU's cache), not with a
+ * string (each charCodeAt checks the string's representation; a string once used as a key becomes a reference to
+ * V8's interned copy, slower still).
  */
 export class StringTable {
   readonly strings: string[];
-  readonly starts: Int32Array;
+  /** The characters of entry i at chars[i * MAX_SHARED_LENGTH, + its length). */
+  readonly chars: Uint16Array;
   /** 0 for an empty entry (no scalar is looked up with length 0). */
   readonly lengths: Int32Array;
   /** Entries - 1. */
@@ -35,16 +37,46 @@ export class StringTable {
     let size = 16;
     while (size < STRING_TABLE_SIZE && size * 16 < length) size *= 2;
     this.strings = new Array<string>(size).fill('');
-    this.starts = new Int32Array(size);
+    this.chars = new Uint16Array(size * MAX_SHARED_LENGTH);
     this.lengths = new Int32Array(size);
     this.mask = size - 1;
   }
 }
 
+/** The UTF-16 code units of a text, as the scanner reads them (see Reader). */
+export type CharCodes = Uint8Array | Uint16Array;
+
+/** The platform stores a Uint16Array's elements little-endian (as the `utf16le` encoding writes code units). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/**
+ * The code units of `s`: copied as bytes when the caller knows every character of `s` to be below U+0100 (`oneByte`;
+ * e.g. an ASCII text), else as UTF-16 (lone surrogates included); natively, at memory speed, where possible.
+ */
+export function charCodes(s: string, oneByte: boolean): CharCodes {
+  if (oneByte) return plainBytes(Buffer.from(s, 'latin1'));
+  if (LITTLE_ENDIAN) {
+    const units = Buffer.from(s, 'utf16le');
+    // eslint-disable-next-line no-bitwise
+    if ((units.byteOffset & 1) === 0) return new Uint16Array(units.buffer, units.byteOffset, s.length);
+  }
+  const codes = new Uint16Array(s.length);
+  for (let i = 0; i < s.length; i++) codes[i] = s.charCodeAt(i);
+  return codes;
+}
+
+/**
+ * The bytes as a plain Uint8Array (a view, not a copy): a Buffer is a subclass, and the scanner's reads of the
+ * character codes stay monomorphic when all texts' codes have the same class.
+ */
+export function plainBytes(bytes: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
 /** What ends a text for the scanner: longer than its look-ahead (goyaml's is 4 characters). */
 export const END_PADDING = '\0\0\0\0';
 
-/** The reading position, the token slots and the reading of line breaks; extended by {@link ScalarScanner}. */
+/** The reading position, the token slots and the reading of line breaks; extended by {@link PropertyScanner}. */
 export abstract class Reader {
   pos = 0;
   line = 0;
@@ -67,12 +99,15 @@ export abstract class Reader {
   protected end: number;
 
   /**
-   * The text, read from `start` up to `end`, a NUL or a `---` line (see {@link end}): the end of input reads as 0, as in goyaml's NUL-padded buffer (a
-   * document holds no NUL: the reader refuses it before the document is read), so every read is in bounds and returns a small integer — reading
-   * past the end of a string returns NaN, and V8 then drops the scanner's optimised code and recompiles it for
-   * doubles.
+   * The text, read from `start` up to `end`, a NUL or a `---` line (see {@link end}): the end of input reads as 0, as
+   * in goyaml's NUL-padded buffer (a document holds no NUL: the reader refuses it before the document is read), so
+   * every read is in bounds and returns a small integer — reading past the end returns NaN (or undefined), and V8 then
+   * drops the scanner's optimised code and recompiles it for doubles. The scanner reads the characters from `b`, the
+   * text's UTF-16 code units ({@link charCodes}): a typed array's element is one load, where each `s.charCodeAt`
+   * first checks how the string is represented (the plain-scalar loop runs about twice as fast); `s` is sliced for
+   * the scalars' values.
    */
-  constructor(protected readonly s: string, start: number, end: number, private readonly strings: StringTable) {
+  constructor(protected readonly s: string, protected readonly b: CharCodes, start: number, end: number, private readonly strings: StringTable) {
     this.pos = start;
     this.end = end;
   }
@@ -96,27 +131,29 @@ export abstract class Reader {
    */
   protected text(from: number, to: number): string {
     const s = this.s;
+    const b = this.b;
     const length = to - from;
     if (length > MAX_SHARED_LENGTH) return s.slice(from, to);
     /* eslint-disable no-bitwise */ // a hash of the length and five characters (the comparison below checks them all)
     const last = to - 1;
-    let h = Math.imul(length, 0x9e3779b1) ^ s.charCodeAt(from);
-    h = (Math.imul(h, 31) + s.charCodeAt(from + (length >> 1))) | 0;
-    h = (Math.imul(h, 31) + s.charCodeAt(last)) | 0;
-    h = (Math.imul(h, 31) + s.charCodeAt(length > 1 ? from + 1 : from)) | 0;
-    h = (Math.imul(h, 31) + s.charCodeAt(length > 1 ? last - 1 : from)) | 0;
+    let h = Math.imul(length, 0x9e3779b1) ^ b[from];
+    h = (Math.imul(h, 31) + b[from + (length >> 1)]) | 0;
+    h = (Math.imul(h, 31) + b[last]) | 0;
+    h = (Math.imul(h, 31) + b[length > 1 ? from + 1 : from]) | 0;
+    h = (Math.imul(h, 31) + b[length > 1 ? last - 1 : from]) | 0;
     const table = this.strings;
     const slot = (h ^ (h >>> 13)) & table.mask;
     /* eslint-enable no-bitwise */
+    const chars = table.chars;
+    const at = slot * MAX_SHARED_LENGTH;
     if (table.lengths[slot] === length) {
-      const start = table.starts[slot];
       let i = 0;
-      while (i < length && s.charCodeAt(start + i) === s.charCodeAt(from + i)) i++;
+      while (i < length && chars[at + i] === b[from + i]) i++;
       if (i === length) return table.strings[slot];
     }
     const fresh = s.slice(from, to);
     table.strings[slot] = fresh;
-    table.starts[slot] = from;
+    for (let i = 0; i < length; i++) chars[at + i] = b[from + i];
     table.lengths[slot] = length;
     return fresh;
   }
@@ -143,14 +180,14 @@ export abstract class Reader {
 
   protected adv(): void {
     // skip(): one character (a surrogate pair is one character)
-    const c = this.s.charCodeAt(this.pos);
+    const c = this.b[this.pos];
     this.pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
     this.col++;
   }
 
   protected skipLine(): void {
-    const c = this.s.charCodeAt(this.pos);
-    if (c === 13 && this.s.charCodeAt(this.pos + 1) === 10) {
+    const c = this.b[this.pos];
+    if (c === 13 && this.b[this.pos + 1] === 10) {
       this.pos += 2;
       this.col = 0;
       this.line++;
@@ -163,9 +200,9 @@ export abstract class Reader {
 
   /** read_line: consumes a break, returning what it contributes to a scalar ("\n", or LS/PS themselves). */
   protected readLine(): string {
-    const c = this.s.charCodeAt(this.pos);
+    const c = this.b[this.pos];
     let r: string;
-    if (c === 13 && this.s.charCodeAt(this.pos + 1) === 10) {
+    if (c === 13 && this.b[this.pos + 1] === 10) {
       this.pos += 2;
       r = '\n';
     } else if (c === 13 || c === 10 || c === 0x85) {

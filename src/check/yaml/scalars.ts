@@ -1,17 +1,14 @@
 /**
- * Scalar, anchor, tag and directive scanning of the goyaml v2 scanner port (scannerc.go yaml_parser_scan_*). The
- * reading position is in reader.ts, the token queue and simple keys in scanner.ts.
+ * Scalar scanning of the goyaml v2 scanner port (scannerc.go yaml_parser_scan_block_scalar, _flow_scalar,
+ * _plain_scalar): block (`|`, `>`), quoted and plain scalars. The reading position is in reader.ts, anchors, tags and
+ * directives in properties.ts, the token queue and simple keys in scanner.ts.
  */
-import { Reader } from './reader';
+import { PropertyScanner } from './properties';
 import * as chars from './tokens';
 import { Style, Tok, Token } from './tokens';
 
 // Token types and styles as module-local constants: tsc inlines a const enum, but code transpiled file by file
 // (ts-node, the benchmarks) reads each member from the enum object, a dictionary lookup in the loader's hottest code
-const VERSION_DIRECTIVE = Tok.VERSION_DIRECTIVE;
-const TAG = Tok.TAG;
-const TAG_DIRECTIVE = Tok.TAG_DIRECTIVE;
-const ANCHOR = Tok.ANCHOR;
 const SCALAR = Tok.SCALAR;
 const PLAIN = Style.PLAIN;
 const LITERAL = Style.LITERAL;
@@ -20,7 +17,7 @@ const SINGLE = Style.SINGLE;
 const DOUBLE = Style.DOUBLE;
 
 // module-level copies: the hot loops call local functions (V8 inlines them), not properties of the module object
-const { isAlpha, isHex, hexVal } = chars;
+const { isHex, hexVal } = chars;
 // The hot predicates are declared here, not imported: V8 inlines module-local functions in the scanning loops.
 // the end of input reads as 0 (the NUL padding of Reader.s)
 const isBlank = (c: number) => c === 32 || c === 9;
@@ -28,10 +25,6 @@ const isBreak = (c: number) => c === 10 || c === 13 || c === 0x85 || c === 0x202
 const isZ = (c: number) => c === 0;
 const isBreakz = (c: number) => isBreak(c) || c === 0;
 const isBlankz = (c: number) => c === 32 || c === 9 || isBreak(c) || c === 0;
-
-
-/* eslint-disable no-bitwise */ // UTF-8 octet arithmetic of %-escaped tag URIs
-const URI_CHARS = new Set([...';/?:@&=+$,.!~*\'()[]%'].map((c) => c.charCodeAt(0)));
 
 /**
  * ASCII characters that simply continue a plain scalar in block (flow) context: not blanks, breaks, `:` (which ends
@@ -42,167 +35,11 @@ for (let c = 33; c < 127; c++) if (c !== 58) PLAIN_BLOCK[c] = 1;
 const PLAIN_FLOW = PLAIN_BLOCK.slice();
 for (const c of ',?[]{}') PLAIN_FLOW[c.charCodeAt(0)] = 0;
 
-/** The scanning of one token's text (scalars, anchors, tags, directives); extended by {@link Scanner}. */
-export abstract class ScalarScanner extends Reader {
-  protected skipBlanksAndComment(context: string, line: number): void {
-    const s = this.s;
-    while (isBlank(s.charCodeAt(this.pos))) this.adv();
-    if (s.charCodeAt(this.pos) === 35) while (!isBreakz(s.charCodeAt(this.pos))) this.adv();
-    if (!isBreakz(s.charCodeAt(this.pos))) this.fail(`${context}: did not find expected comment or line break`, line);
-    if (isBreak(s.charCodeAt(this.pos))) this.skipLine();
-  }
-
-  protected scanDirective(): Token {
-    const startPos = this.pos;
-    const startLine = this.line;
-    const startCol = this.col;
-    const s = this.s;
-    this.adv();
-    const name = this.readWhile(isAlpha);
-    if (name === '') this.fail('while scanning a directive: could not find expected directive name', startLine);
-    if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a directive: found unexpected non-alphabetical character', startLine);
-    let t: Token;
-    if (name === 'YAML') {
-      while (isBlank(s.charCodeAt(this.pos))) this.adv();
-      const major = this.scanVersionNumber(startLine);
-      if (s.charCodeAt(this.pos) !== 46) this.fail('while scanning a %YAML directive: did not find expected digit or \'.\' character', startLine);
-      this.adv();
-      const minor = this.scanVersionNumber(startLine);
-      t = this.tok(VERSION_DIRECTIVE, startPos, startLine, startCol, '', PLAIN, '', major, minor);
-    } else if (name === 'TAG') {
-      while (isBlank(s.charCodeAt(this.pos))) this.adv();
-      const handle = this.scanTagHandle(true, startLine);
-      if (!isBlank(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace', startLine);
-      while (isBlank(s.charCodeAt(this.pos))) this.adv();
-      const prefix = this.scanTagUri(true, '', startLine);
-      if (!isBlankz(s.charCodeAt(this.pos))) this.fail('while scanning a %TAG directive: did not find expected whitespace or line break', startLine);
-      t = this.tok(TAG_DIRECTIVE, startPos, startLine, startCol, handle, PLAIN, prefix);
-    } else {
-      this.fail('while scanning a directive: found unknown directive name', startLine);
-    }
-    this.skipBlanksAndComment('while scanning a directive', startLine);
-    return t;
-  }
-
-  protected scanVersionNumber(line: number): number {
-    let value = 0;
-    let length = 0;
-    for (let c = this.s.charCodeAt(this.pos); c >= 48 && c <= 57; c = this.s.charCodeAt(this.pos)) {
-      if (++length > 2) this.fail('while scanning a %YAML directive: found extremely long version number', line);
-      value = value * 10 + c - 48;
-      this.adv();
-    }
-    if (length === 0) this.fail('while scanning a %YAML directive: did not find expected version number', line);
-    return value;
-  }
-
-  protected readWhile(pred: (c: number) => boolean): string {
-    const start = this.pos;
-    while (pred(this.s.charCodeAt(this.pos))) this.adv();
-    return this.s.slice(start, this.pos);
-  }
-
-  protected scanAnchor(type: Tok): Token {
-    const startPos = this.pos;
-    const startLine = this.line;
-    const startCol = this.col;
-    this.adv();
-    const name = this.readWhile(isAlpha);
-    const c = this.s.charCodeAt(this.pos);
-    if (name === '' || !(isBlankz(c) || c === 63 || c === 58 || c === 44 || c === 93 || c === 125 || c === 37 || c === 64 || c === 96)) {
-      this.fail(`while scanning an ${type === ANCHOR ? 'anchor' : 'alias'}: did not find expected alphabetic or numeric character`, startLine);
-    }
-    return this.tok(type, startPos, startLine, startCol, name);
-  }
-
-  protected scanTag(): Token {
-    const startPos = this.pos;
-    const startLine = this.line;
-    const startCol = this.col;
-    let handle: string;
-    let suffix: string;
-    if (this.s.charCodeAt(this.pos + 1) === 60 /* < */) {
-      this.adv();
-      this.adv();
-      handle = '';
-      suffix = this.scanTagUri(false, '', startLine);
-      if (this.s.charCodeAt(this.pos) !== 62) this.fail('while scanning a tag: did not find the expected \'>\'', startLine);
-      this.adv();
-    } else {
-      handle = this.scanTagHandle(false, startLine);
-      if (handle.length > 1 && handle[0] === '!' && handle[handle.length - 1] === '!') {
-        suffix = this.scanTagUri(false, '', startLine);
-      } else {
-        suffix = this.scanTagUri(false, handle, startLine);
-        handle = '!';
-        if (suffix === '') {
-          suffix = handle;
-          handle = '';
-        }
-      }
-    }
-    if (!isBlankz(this.s.charCodeAt(this.pos))) this.fail('while scanning a tag: did not find expected whitespace or line break', startLine);
-    return this.tok(TAG, startPos, startLine, startCol, handle, PLAIN, suffix);
-  }
-
-  protected scanTagHandle(directive: boolean, line: number): string {
-    const ctx = directive ? 'while parsing a %TAG directive' : 'while parsing a tag';
-    if (this.s.charCodeAt(this.pos) !== 33) this.fail(`${ctx}: did not find expected '!'`, line);
-    const start = this.pos;
-    this.adv();
-    this.readWhile(isAlpha);
-    if (this.s.charCodeAt(this.pos) === 33) {
-      this.adv();
-    } else if (directive && this.pos - start !== 1) {
-      this.fail(`${ctx}: did not find expected '!'`, line);
-    }
-    return this.s.slice(start, this.pos);
-  }
-
-  protected scanTagUri(directive: boolean, head: string, line: number): string {
-    const ctx = directive ? 'while parsing a %TAG directive' : 'while parsing a tag';
-    let hasTag = head.length > 0;
-    let out = head.length > 1 ? head.slice(1) : '';
-    const bytes: number[] = [];
-    const flush = () => {
-      if (bytes.length) {
-        out += Buffer.from(bytes).toString('utf8');
-        bytes.length = 0;
-      }
-    };
-    for (let c = this.s.charCodeAt(this.pos); isAlpha(c) || URI_CHARS.has(c); c = this.s.charCodeAt(this.pos)) {
-      if (c === 37) {
-        let w = 1024;
-        while (w > 0) {
-          const p = this.pos;
-          if (!(this.s.charCodeAt(p) === 37 && isHex(this.s.charCodeAt(p + 1)) && isHex(this.s.charCodeAt(p + 2)))) this.fail(`${ctx}: did not find URI escaped octet`, line);
-          const octet = (hexVal(this.s.charCodeAt(p + 1)) << 4) + hexVal(this.s.charCodeAt(p + 2));
-          if (w === 1024) {
-            w = (octet & 0x80) === 0 ? 1 : (octet & 0xe0) === 0xc0 ? 2 : (octet & 0xf0) === 0xe0 ? 3 : (octet & 0xf8) === 0xf0 ? 4 : 0;
-            if (w === 0) this.fail(`${ctx}: found an incorrect leading UTF-8 octet`, line);
-          } else if ((octet & 0xc0) !== 0x80) {
-            this.fail(`${ctx}: found an incorrect trailing UTF-8 octet`, line);
-          }
-          bytes.push(octet);
-          this.pos += 3;
-          this.col += 3;
-          w--;
-        }
-      } else {
-        flush();
-        const p = this.pos;
-        this.adv();
-        out += this.s.slice(p, this.pos);
-      }
-      hasTag = true;
-    }
-    flush();
-    if (!hasTag) this.fail(`${ctx}: did not find expected tag URI`, line);
-    return out;
-  }
-
+/** The scanning of one scalar token's text; extended by {@link Scanner}. */
+export abstract class ScalarScanner extends PropertyScanner {
   protected scanBlockScalar(literal: boolean): Token {
     const s = this.s;
+    const b = this.b;
     const startPos = this.pos;
     const startLine = this.line;
     const startCol = this.col;
@@ -210,11 +47,11 @@ export abstract class ScalarScanner extends Reader {
     this.adv();
     let chomping = 0;
     let increment = 0;
-    let c = s.charCodeAt(this.pos);
+    let c = b[this.pos];
     if (c === 43 || c === 45) {
       chomping = c === 43 ? 1 : -1;
       this.adv();
-      c = s.charCodeAt(this.pos);
+      c = b[this.pos];
       if (c >= 48 && c <= 57) {
         if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, startLine);
         increment = c - 48;
@@ -224,7 +61,7 @@ export abstract class ScalarScanner extends Reader {
       if (c === 48) this.fail(`${ctx}: found an indentation indicator equal to 0`, startLine);
       increment = c - 48;
       this.adv();
-      c = s.charCodeAt(this.pos);
+      c = b[this.pos];
       if (c === 43 || c === 45) {
         chomping = c === 43 ? 1 : -1;
         this.adv();
@@ -238,8 +75,8 @@ export abstract class ScalarScanner extends Reader {
     const st = { indent, breaks: '' };
     this.blockScalarBreaks(st, startLine);
     let leadingBlank = false;
-    while (this.col === st.indent && !isZ(s.charCodeAt(this.pos))) {
-      const trailingBlank = isBlank(s.charCodeAt(this.pos));
+    while (this.col === st.indent && !isZ(b[this.pos])) {
+      const trailingBlank = isBlank(b[this.pos]);
       if (!literal && !leadingBlank && !trailingBlank && leadingBreak.length > 0 && leadingBreak[0] === '\n') {
         if (st.breaks.length === 0) out += ' ';
       } else {
@@ -248,9 +85,9 @@ export abstract class ScalarScanner extends Reader {
       leadingBreak = '';
       out += st.breaks;
       st.breaks = '';
-      leadingBlank = isBlank(s.charCodeAt(this.pos));
+      leadingBlank = isBlank(b[this.pos]);
       const from = this.pos;
-      while (!isBreakz(s.charCodeAt(this.pos))) this.adv();
+      while (!isBreakz(b[this.pos])) this.adv();
       out += s.slice(from, this.pos);
       leadingBreak = this.readLine();
       this.blockScalarBreaks(st, startLine);
@@ -261,18 +98,18 @@ export abstract class ScalarScanner extends Reader {
   }
 
   protected blockScalarBreaks(st: { indent: number; breaks: string }, line: number): void {
-    const s = this.s;
+    const b = this.b;
     let maxIndent = 0;
     for (;;) {
-      while ((st.indent === 0 || this.col < st.indent) && s.charCodeAt(this.pos) === 32) {
+      while ((st.indent === 0 || this.col < st.indent) && b[this.pos] === 32) {
         this.pos++;
         this.col++;
       }
       if (this.col > maxIndent) maxIndent = this.col;
-      if ((st.indent === 0 || this.col < st.indent) && s.charCodeAt(this.pos) === 9) {
+      if ((st.indent === 0 || this.col < st.indent) && b[this.pos] === 9) {
         this.fail('while scanning a block scalar: found a tab character where an indentation space is expected', line);
       }
-      if (!isBreak(s.charCodeAt(this.pos))) break;
+      if (!isBreak(b[this.pos])) break;
       st.breaks += this.readLine();
     }
     if (st.indent === 0) {
@@ -283,14 +120,15 @@ export abstract class ScalarScanner extends Reader {
   }
 
   protected atDocumentIndicator(): boolean {
-    const s = this.s;
-    const c = s.charCodeAt(this.pos);
-    return this.col === 0 && (c === 45 || c === 46) && s.charCodeAt(this.pos + 1) === c && s.charCodeAt(this.pos + 2) === c &&
-      isBlankz(s.charCodeAt(this.pos + 3));
+    const b = this.b;
+    const c = b[this.pos];
+    return this.col === 0 && (c === 45 || c === 46) && b[this.pos + 1] === c && b[this.pos + 2] === c &&
+      isBlankz(b[this.pos + 3]);
   }
 
   protected scanFlowScalar(single: boolean): Token {
     const s = this.s;
+    const b = this.b;
     const startPos = this.pos;
     const startLine = this.line;
     const startCol = this.col;
@@ -302,12 +140,12 @@ export abstract class ScalarScanner extends Reader {
     let whitespaces = '';
     for (;;) {
       // (the `---` line after a document read in place is its end, not a document indicator)
-      if (this.pos === this.end || isZ(s.charCodeAt(this.pos))) this.fail(`${ctx}: found unexpected end of stream`, startLine);
+      if (this.pos === this.end || isZ(b[this.pos])) this.fail(`${ctx}: found unexpected end of stream`, startLine);
       if (this.atDocumentIndicator()) this.fail(`${ctx}: found unexpected document indicator`, startLine);
       let leadingBlanks = false;
       let run = this.pos;
-      for (let c = s.charCodeAt(this.pos); !isBlankz(c); c = s.charCodeAt(this.pos)) {
-        if (single && c === 39 && s.charCodeAt(this.pos + 1) === 39) {
+      for (let c = b[this.pos]; !isBlankz(c); c = b[this.pos]) {
+        if (single && c === 39 && b[this.pos + 1] === 39) {
           out += s.slice(run, this.pos) + '\'';
           this.pos += 2;
           this.col += 2;
@@ -316,7 +154,7 @@ export abstract class ScalarScanner extends Reader {
           break;
         } else if (!single && c === 34) {
           break;
-        } else if (!single && c === 92 && isBreak(s.charCodeAt(this.pos + 1))) {
+        } else if (!single && c === 92 && isBreak(b[this.pos + 1])) {
           out += s.slice(run, this.pos);
           this.adv();
           this.skipLine();
@@ -332,9 +170,9 @@ export abstract class ScalarScanner extends Reader {
         }
       }
       out += s.slice(run, this.pos);
-      const q = s.charCodeAt(this.pos);
+      const q = b[this.pos];
       if (q === (single ? 39 : 34)) break;
-      for (let c = q; isBlank(c) || isBreak(c); c = s.charCodeAt(this.pos)) {
+      for (let c = q; isBlank(c) || isBreak(c); c = b[this.pos]) {
         if (isBlank(c)) {
           if (!leadingBlanks) whitespaces += String.fromCharCode(c);
           this.pos++;
@@ -365,8 +203,8 @@ export abstract class ScalarScanner extends Reader {
   }
 
   protected scanEscape(line: number): string {
-    const s = this.s;
-    const e = s.charCodeAt(this.pos + 1);
+    const b = this.b;
+    const e = b[this.pos + 1];
     let codeLength = 0;
     let r = '';
     switch (e) {
@@ -397,7 +235,7 @@ export abstract class ScalarScanner extends Reader {
     if (codeLength > 0) {
       let value = 0;
       for (let k = 0; k < codeLength; k++) {
-        const h = s.charCodeAt(this.pos + k);
+        const h = b[this.pos + k];
         if (!isHex(h)) this.fail('while parsing a quoted scalar: did not find expected hexdecimal number', line);
         value = value * 16 + hexVal(h);
       }
@@ -411,6 +249,7 @@ export abstract class ScalarScanner extends Reader {
 
   protected scanPlainScalar(): Token {
     const s = this.s;
+    const b = this.b;
     const startPos = this.pos;
     const startLine = this.line;
     const startCol = this.col;
@@ -425,20 +264,20 @@ export abstract class ScalarScanner extends Reader {
     let pos = this.pos;
     let col = this.col;
     for (;;) {
-      let c = s.charCodeAt(pos);
-      if (col === 0 && (c === 45 || c === 46) && s.charCodeAt(pos + 1) === c && s.charCodeAt(pos + 2) === c && isBlankz(s.charCodeAt(pos + 3))) break;
+      let c = b[pos];
+      if (col === 0 && (c === 45 || c === 46) && b[pos + 1] === c && b[pos + 2] === c && isBlankz(b[pos + 3])) break;
       if (c === 35) break;
       const run = pos;
       for (;;) {
         // the common case, one table read per character (the end, 0, is not in the table); columns counted after
         const ascii = pos;
-        while (c < 128 && ordinary[c] === 1) c = s.charCodeAt(++pos);
+        while (c < 128 && ordinary[c] === 1) c = b[++pos];
         col += pos - ascii;
-        if (isBlankz(c) || (c === 58 && isBlankz(s.charCodeAt(pos + 1))) ||
+        if (isBlankz(c) || (c === 58 && isBlankz(b[pos + 1])) ||
           (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125))) break;
         pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
         col++;
-        c = s.charCodeAt(pos);
+        c = b[pos];
       }
       if (pos > run) {
         // the blanks or breaks before this run join it (goyaml does this at its first character)
@@ -460,13 +299,13 @@ export abstract class ScalarScanner extends Reader {
           // runs of blanks at once: the next line's indentation, or blanks inside the line (kept as one slice)
           const from = pos;
           if (!leadingBlanks) {
-            do c = s.charCodeAt(++pos); while (c === 32 || c === 9);
+            do c = b[++pos]; while (c === 32 || c === 9);
             col += pos - from;
             whitespaces += s.slice(from, pos);
             continue;
           }
           if (c === 32) {
-            do c = s.charCodeAt(++pos); while (c === 32);
+            do c = b[++pos]; while (c === 32);
             col += pos - from;
             continue;
           }
@@ -490,7 +329,7 @@ export abstract class ScalarScanner extends Reader {
           pos = this.pos;
           col = this.col;
         }
-        c = s.charCodeAt(pos);
+        c = b[pos];
       }
       if (!flow && col < indent) break;
     }

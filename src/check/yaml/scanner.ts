@@ -6,7 +6,7 @@
  * Positions are 0-based lines and columns (columns in UTF-16 code units; goyaml counts code points, which only
  * differs after an astral character on the same line and never changes indentation).
  */
-import { StringTable } from './reader';
+import { CharCodes, StringTable } from './reader';
 import { ScalarScanner } from './scalars';
 import * as chars from './tokens';
 import { Tok, Token } from './tokens';
@@ -63,7 +63,7 @@ const MAX_FLOW_LEVEL = 10000;
 const MAX_INDENTS = 10000;
 
 export class Scanner extends ScalarScanner {
-  /** The token queue is tokens[head, tail) (see ScalarScanner.tokens). */
+  /** The token queue is tokens[head, tail) (see Reader.tokens). */
   private head = 0;
   private tokensParsed = 0;
   private tokenAvailable = false;
@@ -79,8 +79,8 @@ export class Scanner extends ScalarScanner {
   private depth = 0;
   private readonly simpleKeys: SimpleKey[] = [];
 
-  constructor(s: string, start: number, end: number, strings: StringTable) {
-    super(s, start, end, strings);
+  constructor(s: string, b: CharCodes, start: number, end: number, strings: StringTable) {
+    super(s, b, start, end, strings);
   }
 
   /**
@@ -146,7 +146,7 @@ export class Scanner extends ScalarScanner {
   }
 
   private fetchNextToken(): void {
-    const s = this.s;
+    const b = this.b;
     if (!this.streamStartProduced) {
       this.indent = -1;
       if (!this.streamKeyReused()) this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, pos: 0, line: 0, col: 0, byTok: false });
@@ -154,20 +154,20 @@ export class Scanner extends ScalarScanner {
       this.streamStartProduced = true;
       // The reader drops a leading BOM. (goyaml's scanner also skips a character at column 0 while the start of its
       // internal buffer holds a BOM, which only happens after a doubled BOM: not reproduced.)
-      if (s.charCodeAt(this.pos) === 0xfeff) this.pos++;
+      if (b[this.pos] === 0xfeff) this.pos++;
       this.insert(-1, this.tok(STREAM_START));
       return;
     }
     this.scanToNextToken();
     this.unrollIndent(this.col);
     // the end of the document reads as the NUL of the padding, also where a `---` line follows it in place
-    const c = this.pos === this.end ? 0 : s.charCodeAt(this.pos);
+    const c = this.pos === this.end ? 0 : b[this.pos];
     // Fast path, same outcome: a letter or digit starts no token but a plain scalar (checked first: most tokens)
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) return this.fetchPlainScalar();
     if (isZ(c)) return this.fetchStreamEnd();
     if (this.col === 0 && c === 37 /* % */) return this.fetchDirective();
-    const c1 = s.charCodeAt(this.pos + 1);
-    if (this.col === 0 && (c === 45 || c === 46) && c1 === c && s.charCodeAt(this.pos + 2) === c && isBlankz(s.charCodeAt(this.pos + 3))) {
+    const c1 = b[this.pos + 1];
+    if (this.col === 0 && (c === 45 || c === 46) && c1 === c && b[this.pos + 2] === c && isBlankz(b[this.pos + 3])) {
       return this.fetchDocumentIndicator(c === 45 ? DOCUMENT_START : DOCUMENT_END);
     }
     switch (c) {
@@ -413,20 +413,20 @@ export class Scanner extends ScalarScanner {
   }
 
   private scanToNextToken(): void {
-    const s = this.s;
+    const b = this.b;
     for (;;) {
       // indentation is a good part of a manifest: counted in locals
       const tabs = this.flowLevel > 0 || !this.simpleKeyAllowed;
       const from = this.pos;
       let pos = from;
-      let c = s.charCodeAt(pos);
-      while (c === 32 || (tabs && c === 9)) c = s.charCodeAt(++pos);
+      let c = b[pos];
+      while (c === 32 || (tabs && c === 9)) c = b[++pos];
       this.pos = pos;
       this.col += pos - from;
       if (c === 35 /* # */) {
         while (!isBreakz(c)) {
           this.adv();
-          c = s.charCodeAt(this.pos);
+          c = b[this.pos];
         }
       }
       if (isBreak(c)) {
