@@ -2,7 +2,7 @@
  * DestinationRule hosts, resolved once per index and shared by the DR and VSX rules: one host lookup over every
  * DestinationRule instead of one per rule family.
  */
-import { classifyHost, resolveShortName } from '../hosts';
+import { HostClass, classifyHost, resolveShortName } from '../hosts';
 import { asString } from '../model';
 import { HostIndex } from './host-index';
 import type { MeshIndex } from './mesh-index';
@@ -18,6 +18,8 @@ export interface DrHost {
   readonly fqdn: string;
   /** False when the host is not a valid host at all (DR-HOST-001 reports it; most DR rules skip it). */
   readonly valid: boolean;
+  /** {@link classifyHost} of {@link host}, kept for DR-HOST-001 (one classification per DestinationRule). */
+  readonly hostClass: HostClass;
 }
 
 /** {@link destinationRuleHosts} of an index. */
@@ -41,7 +43,8 @@ export function destinationRuleHosts(index: MeshIndex): DrHosts {
       const host = asString(dr.spec.host);
       if (!host) continue;
       const namespace = dr.namespace ?? index.defaultNamespace;
-      const r: DrHost = { dr, namespace, host, fqdn: resolveShortName(host, namespace), valid: !('invalid' in classifyHost(host)) };
+      const hostClass = classifyHost(host);
+      const r: DrHost = { dr, namespace, host, fqdn: resolveShortName(host, namespace), valid: !('invalid' in hostClass), hostClass };
       all.push(r);
       byFqdn.add(r.fqdn, r);
     }
