@@ -195,8 +195,11 @@ const serviceNamespacesCache = new WeakMap<MeshIndex, Map<string, string[]>>();
 
 const SVC_SUFFIX = '.svc.cluster.local';
 
-/** The Kubernetes Service a cluster-local FQDN (`name.namespace.svc.cluster.local`) names, if it is in the input. */
-function serviceOf(index: MeshIndex, fqdn: string): ServiceInfo | undefined {
+/**
+ * The Kubernetes Service a cluster-local FQDN (`name.namespace.svc.cluster.local`) names, if it is in the input and
+ * its namespace is one of `namespaces`.
+ */
+function serviceOf(index: MeshIndex, fqdn: string, namespaces: ReadonlySet<string>): ServiceInfo | undefined {
   // read by offsets, not a regular expression: asked for every DestinationRule
   const h = fqdn.toLowerCase();
   if (!h.endsWith(SVC_SUFFIX)) return undefined;
@@ -204,7 +207,14 @@ function serviceOf(index: MeshIndex, fqdn: string): ServiceInfo | undefined {
   const dot = h.indexOf('.');
   // two non-empty labels without dots before the suffix
   if (dot <= 0 || dot + 1 >= nsEnd || h.indexOf('.', dot + 1) !== nsEnd) return undefined;
-  return index.service(h.slice(dot + 1, nsEnd), h.slice(0, dot));
+  const ns = h.slice(dot + 1, nsEnd);
+  return namespaces.has(ns) ? index.service(ns, h.slice(0, dot)) : undefined;
+}
+
+/** True for a record without keys (no key list made). */
+function isEmpty(o: Record<string, unknown>): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -686,11 +696,13 @@ export const DRX_SUB_001 = defineRule({
       return;
     }
     const gatewayHosts = gatewayServiceHosts(index);
+    // (no pod to match: the usual namespace of a Service alone) the Services of the other namespaces are not looked up
+    const podNamespaces = new Set<string>();
+    for (const p of index.pods()) podNamespaces.add(p.namespace);
     for (const r of f.resolved) {
       if (r.dr.isContext) continue;
-      const svc = serviceOf(index, r.fqdn);
-      if (!svc || Object.keys(svc.selector).length === 0) continue;
-      if (index.podsIn(svc.namespace).length === 0) continue; // (no pod to match: the usual namespace of a Service alone)
+      const svc = serviceOf(index, r.fqdn, podNamespaces);
+      if (!svc || isEmpty(svc.selector)) continue;
       const pods = index.podsMatching(svc.selector, svc.namespace).map((p) => p.labels);
       if (pods.length === 0) continue;
       asArray(r.dr.spec.subsets).forEach((s, i) => {
