@@ -28,6 +28,11 @@ export interface DrHosts {
   readonly all: readonly DrHost[];
   /** {@link all} by resolved host (`*` and `*.suffix` hosts as wildcards). */
   readonly byFqdn: HostIndex<DrHost>;
+  /**
+   * True when two of {@link all} have the same resolved host (compared case-insensitively): DestinationRules merge
+   * only then (DRX-DUP-001), and the usual input has one per host.
+   */
+  readonly hostRepeats: boolean;
 }
 
 const cache = new WeakMap<MeshIndex, DrHosts>();
@@ -38,6 +43,7 @@ export function destinationRuleHosts(index: MeshIndex): DrHosts {
   if (!out) {
     const all: DrHost[] = [];
     const byFqdn = new HostIndex<DrHost>();
+    let hostRepeats = false;
     for (const dr of index.ofKind('DestinationRule')) {
       if (dr.group !== 'networking.istio.io') continue;
       const host = asString(dr.spec.host);
@@ -46,9 +52,11 @@ export function destinationRuleHosts(index: MeshIndex): DrHosts {
       const hostClass = classifyHost(host);
       const r: DrHost = { dr, namespace, host, fqdn: resolveShortName(host, namespace), valid: !('invalid' in hostClass), hostClass };
       all.push(r);
+      // (one lookup per DestinationRule until the first repeat)
+      if (!hostRepeats && byFqdn.itemsAt(r.fqdn).length > 0) hostRepeats = true;
       byFqdn.add(r.fqdn, r);
     }
-    out = { all, byFqdn };
+    out = { all, byFqdn, hostRepeats };
     cache.set(index, out);
   }
   return out;

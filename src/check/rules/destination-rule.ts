@@ -12,7 +12,7 @@ import { HostIndex } from '../index/host-index';
 import { GatewayRef, IndexedObject, MeshIndex, ServiceInfo, WorkloadInfo, allOrSome } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { RuleContext, defineRule } from '../rule';
-import { destinationsOf } from './virtual-service';
+import { RuleAt, destinationsOf, rulesOf } from './virtual-service';
 
 const q = (v: unknown) => JSON.stringify(v);
 
@@ -753,9 +753,9 @@ export const DRX_DUP_001 = defineRule({
   check(ctx) {
     // groups by namespace, host and exportTo, in order of creation; the usual DestinationRule, exported everywhere,
     // is grouped by namespace and host without a key string
-    const resolved = drFacts(ctx.index).resolved;
     // DestinationRules merge only when they share a host: the usual input, one DestinationRule per host, needs no groups
-    if (!anyHostTwice(resolved)) return;
+    if (!destinationRuleHosts(ctx.index).hostRepeats) return;
+    const resolved = drFacts(ctx.index).resolved;
     const groups: ResolvedDr[][] = [];
     const everywhere = new Map<string, Map<string, ResolvedDr[]>>();
     const restricted = new Map<string, ResolvedDr[]>();
@@ -818,18 +818,6 @@ export const DRX_DUP_001 = defineRule({
     }
   },
 });
-
-/** True when two DestinationRules without workloadSelector (DRX-DUP-001 groups only those) have the same host. */
-function anyHostTwice(resolved: readonly ResolvedDr[]): boolean {
-  const seen = new Set<string>();
-  for (const r of resolved) {
-    if (isRecord(r.dr.spec.workloadSelector)) continue;
-    const host = r.fqdn.toLowerCase();
-    if (seen.has(host)) return true;
-    seen.add(host);
-  }
-  return false;
-}
 
 export const DRX_VIS_001 = defineRule({
   id: 'DRX-VIS-001',
@@ -903,7 +891,7 @@ function restrictedDestinationHosts(vs: IndexedObject, vsNs: string, index: Mesh
   let hits: string[] | undefined;
   // read from the destination walk the VirtualService rules share (built once per VirtualService), unless a tcp/tls
   // rule carries a mirror: the walk reads mirrors of http rules only
-  if (hasNonHttpMirror(vs.spec)) {
+  if (hasNonHttpMirror(vs)) {
     for (const h of specDestinationHosts(vs.spec)) {
       if (restricted.query(index.resolveHost(h, vsNs)).length > 0) (hits ??= []).push(h);
     }
@@ -917,16 +905,17 @@ function restrictedDestinationHosts(vs: IndexedObject, vsNs: string, index: Mesh
   return hits ? firstOccurrences(hits) : NO_HOSTS;
 }
 
-function hasNonHttpMirror(spec: Record<string, unknown>): boolean {
-  for (const section of NON_HTTP_SECTIONS) {
-    for (const rule of asArray(spec[section])) {
-      if (isRecord(rule) && (rule.mirror !== undefined || rule.mirrors !== undefined)) return true;
-    }
+function hasNonHttpMirror(vs: IndexedObject): boolean {
+  // the record rules of the shared walk (read by destinationsOf already), not the spec again
+  return rulesMirror(rulesOf(vs, 'tcp')) || rulesMirror(rulesOf(vs, 'tls'));
+}
+
+function rulesMirror(rules: readonly RuleAt[]): boolean {
+  for (const { rule } of rules) {
+    if (rule.mirror !== undefined || rule.mirrors !== undefined) return true;
   }
   return false;
 }
-
-const NON_HTTP_SECTIONS = ['tcp', 'tls'] as const;
 
 /** {@link destinationHosts} read from the spec, mirrors of every section included. */
 function specDestinationHosts(spec: Record<string, unknown>): string[] {
