@@ -86,8 +86,8 @@ interface PairProblem {
 
 interface SecretFacts {
   readonly uses: readonly CredentialUse[];
-  /** `ns/secretName` → cert-manager Certificate. */
-  readonly certificates: Map<string, IndexedObject>;
+  /** cert-manager Certificates by `secretName`, the first per namespace: see {@link certificateFor}. */
+  readonly certificates: Map<string, IndexedObject | IndexedObject[]>;
   /** secret name → namespaces where a Secret or Certificate with that name is: see {@link namespacesOf}. */
   namespacesOf?: Map<string, Set<string>>;
   /** {@link referencedSecrets}, found on first use. */
@@ -104,7 +104,9 @@ const factsCache = new WeakMap<MeshIndex, SecretFacts>();
 function facts(index: MeshIndex): SecretFacts {
   let f = factsCache.get(index);
   if (f) return f;
-  const certificates = new Map<string, IndexedObject>();
+  // keyed by the secret name, not a `ns/name` string made per Certificate and per lookup: a name is usually in one
+  // namespace (a list holds the first Certificate of each namespace when it is in several)
+  const certificates = new Map<string, IndexedObject | IndexedObject[]>();
   const namespacesWithSecrets = new Set<string>();
   for (const s of index.ofKind('Secret')) {
     if (s.group !== '' || !s.namespace) continue;
@@ -113,8 +115,14 @@ function facts(index: MeshIndex): SecretFacts {
   for (const c of index.ofKind('Certificate.cert-manager.io')) {
     const secretName = asString(c.spec.secretName);
     if (!secretName || !c.namespace) continue;
-    const key = `${c.namespace}/${secretName}`;
-    if (!certificates.has(key)) certificates.set(key, c);
+    const known = certificates.get(secretName);
+    if (!known) {
+      certificates.set(secretName, c);
+    } else if (Array.isArray(known)) {
+      if (!known.some((k) => k.namespace === c.namespace)) known.push(c);
+    } else if (known.namespace !== c.namespace) {
+      certificates.set(secretName, [known, c]);
+    }
   }
   const uses: CredentialUse[] = [];
   for (const gw of index.gateways()) {
@@ -187,12 +195,20 @@ function credentialsOf(index: MeshIndex, f: SecretFacts, use: CredentialUse): re
 function credential(index: MeshIndex, f: SecretFacts, namespace: string, name: string): Credential | undefined {
   const secret = index.secret(namespace, name);
   if (secret) return { kind: 'secret', object: secret };
-  const cert = f.certificates.get(`${namespace}/${name}`);
+  const cert = certificateFor(f, namespace, name);
   if (!cert) return undefined;
-  const names = [...asStringArray(cert.spec.dnsNames), ...asStringArray(cert.spec.ipAddresses)];
+  const names = asStringArray(cert.spec.dnsNames).concat(asStringArray(cert.spec.ipAddresses));
   const cn = asString(cert.spec.commonName);
   if (cn && names.length === 0) names.push(cn);
   return { kind: 'certificate', object: cert, names };
+}
+
+/** The first cert-manager Certificate in `namespace` that writes secret `name`. */
+function certificateFor(f: SecretFacts, namespace: string, name: string): IndexedObject | undefined {
+  const known = f.certificates.get(name);
+  if (!known) return undefined;
+  if (Array.isArray(known)) return known.find((c) => c.namespace === namespace);
+  return known.namespace === namespace ? known : undefined;
 }
 
 function valuesOf(f: SecretFacts, secret: IndexedObject): Map<string, SecretValue> {
