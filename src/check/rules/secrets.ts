@@ -650,20 +650,23 @@ export const SEC_SAN_001 = defineRule({
         const c = found[i];
         if (!c) continue;
         let names: readonly string[];
-        let what: string;
+        let pair: PairInspection | undefined;
         if (c.kind === 'certificate') {
           names = c.names;
-          what = `cert-manager Certificate ${c.object.namespace}/${c.object.name} (dnsNames)`;
         } else {
-          const pair = inspectPair(f, c.object, ctx.now);
+          pair = inspectPair(f, c.object, ctx.now);
           const leaf = pair.chain[0];
           if (!leaf) continue;
           names = leaf.names;
-          what = `the certificate in ${pair.cert?.path ?? 'the secret'} of secret ${ns}/${use.name}${leaf.usesCommonNameOnly ? ' (CN only, no SAN)' : ''}`;
         }
         if (names.length === 0) continue;
         for (const h of use.server.hosts) {
-          if (h.host === '*' || namesCover(names, h.host)) continue;
+          // a name equal to the host covers it (the usual certificate: no host classification then)
+          if (h.host === '*' || names.includes(h.host) || namesCover(names, h.host)) continue;
+          // (described only for a finding: most credentials cover their hosts)
+          const what = pair
+            ? `the certificate in ${pair.cert?.path ?? 'the secret'} of secret ${ns}/${use.name}${pair.chain[0].usesCommonNameOnly ? ' (CN only, no SAN)' : ''}`
+            : `cert-manager Certificate ${c.object.namespace}/${c.object.name} (dnsNames)`;
           ctx.report({
             object: use.gateway,
             path: `${use.server.path}.hosts[${h.index}]`,
