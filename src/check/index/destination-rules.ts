@@ -20,6 +20,8 @@ export interface DrHost {
   readonly valid: boolean;
   /** {@link classifyHost} of {@link host}, kept for DR-HOST-001 (one classification per DestinationRule). */
   readonly hostClass: HostClass;
+  /** Position in {@link DrHosts.all} (input order of answers found through {@link DrHosts.byFqdn}). */
+  readonly seq: number;
 }
 
 /** {@link destinationRuleHosts} of an index. */
@@ -50,7 +52,7 @@ export function destinationRuleHosts(index: MeshIndex): DrHosts {
       if (!host) continue;
       const namespace = dr.namespace ?? index.defaultNamespace;
       const hostClass = classifyHost(host);
-      const r: DrHost = { dr, namespace, host, fqdn: resolveShortName(host, namespace), valid: !('invalid' in hostClass), hostClass };
+      const r: DrHost = { dr, namespace, host, fqdn: resolveShortName(host, namespace), valid: !('invalid' in hostClass), hostClass, seq: all.length };
       all.push(r);
       // (one lookup per DestinationRule until the first repeat)
       if (!hostRepeats && byFqdn.itemsAt(r.fqdn).length > 0) hostRepeats = true;

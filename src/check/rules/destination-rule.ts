@@ -196,19 +196,33 @@ const serviceNamespacesCache = new WeakMap<MeshIndex, Map<string, string[]>>();
 const SVC_SUFFIX = '.svc.cluster.local';
 
 /**
- * The Kubernetes Service a cluster-local FQDN (`name.namespace.svc.cluster.local`) names, if it is in the input and
- * its namespace is one of `namespaces`.
+ * DRX-SUB-001 (open world): the own DestinationRules with a valid host that names (lower-cased, as
+ * `name.namespace.svc.cluster.local`) a Service of the input in a namespace with pods or pod templates, with that
+ * Service, in input order. Found from those Services' hosts, not by reading every DestinationRule: most namespaces
+ * have no pod in the input (no pod to match: the usual namespace of a Service alone).
  */
-function serviceOf(index: MeshIndex, fqdn: string, namespaces: ReadonlySet<string>): ServiceInfo | undefined {
-  // read by offsets, not a regular expression: asked for every DestinationRule
-  const h = fqdn.toLowerCase();
-  if (!h.endsWith(SVC_SUFFIX)) return undefined;
-  const nsEnd = h.length - SVC_SUFFIX.length;
-  const dot = h.indexOf('.');
-  // two non-empty labels without dots before the suffix
-  if (dot <= 0 || dot + 1 >= nsEnd || h.indexOf('.', dot + 1) !== nsEnd) return undefined;
-  const ns = h.slice(dot + 1, nsEnd);
-  return namespaces.has(ns) ? index.service(ns, h.slice(0, dot)) : undefined;
+function drsOfServicesWithPods(index: MeshIndex): { r: DrHost; svc: ServiceInfo }[] {
+  const byFqdn = destinationRuleHosts(index).byFqdn;
+  const podNamespaces = new Set<string>();
+  for (const p of index.pods()) podNamespaces.add(p.namespace);
+  const out: { r: DrHost; svc: ServiceInfo }[] = [];
+  for (const ns of podNamespaces) {
+    if (!isHostLabel(ns)) continue;
+    for (const svc of index.servicesIn(ns)) {
+      // the Service that index.service() answers for the name (the last one of that name), once
+      if (!isHostLabel(svc.name) || index.service(ns, svc.name) !== svc) continue;
+      // the DestinationRules whose host lower-cases to exactly this one
+      for (const r of byFqdn.itemsAt(`${svc.name}.${ns}${SVC_SUFFIX}`)) {
+        if (r.valid && !r.dr.isContext) out.push({ r, svc });
+      }
+    }
+  }
+  return out.length > 1 ? out.sort((a, b) => a.r.seq - b.r.seq) : out;
+}
+
+/** A label of a lower-cased cluster-local host: non-empty, without dots, lower case. */
+function isHostLabel(s: string): boolean {
+  return s !== '' && !s.includes('.') && s === s.toLowerCase();
 }
 
 /** True for a record without keys (no key list made). */
@@ -696,13 +710,8 @@ export const DRX_SUB_001 = defineRule({
       return;
     }
     const gatewayHosts = gatewayServiceHosts(index);
-    // (no pod to match: the usual namespace of a Service alone) the Services of the other namespaces are not looked up
-    const podNamespaces = new Set<string>();
-    for (const p of index.pods()) podNamespaces.add(p.namespace);
-    for (const r of f.resolved) {
-      if (r.dr.isContext) continue;
-      const svc = serviceOf(index, r.fqdn, podNamespaces);
-      if (!svc || isEmpty(svc.selector)) continue;
+    for (const { r, svc } of drsOfServicesWithPods(index)) {
+      if (isEmpty(svc.selector)) continue;
       const pods = index.podsMatching(svc.selector, svc.namespace).map((p) => p.labels);
       if (pods.length === 0) continue;
       asArray(r.dr.spec.subsets).forEach((s, i) => {
