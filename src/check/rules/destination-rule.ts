@@ -133,14 +133,16 @@ function labelProblem(k: string, v: unknown): string | undefined {
 
 /** {@link labelProblem} of string label pairs, each pair judged once. */
 class LabelProblems {
-  private readonly byKey = new Map<string, Map<string, string | undefined>>();
+  /** null: judged, no problem (one map read per known pair) */
+  private readonly byKey = new Map<string, Map<string, string | null>>();
 
   public problem(k: string, v: string): string | undefined {
     let byValue = this.byKey.get(k);
     if (!byValue) this.byKey.set(k, (byValue = new Map()));
-    if (byValue.has(v)) return byValue.get(v);
+    const known = byValue.get(v);
+    if (known !== undefined) return known ?? undefined;
     const p = labelProblem(k, v);
-    byValue.set(v, p);
+    byValue.set(v, p ?? null);
     return p;
   }
 }

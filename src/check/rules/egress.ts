@@ -564,7 +564,7 @@ export const EGR_DR_001 = defineRule({
     const drs = drsByHost(ctx.index);
     // short DR host meant for the egress Service of another namespace (read from the shared DestinationRule hosts)
     for (const { dr, host: h, namespace } of destinationRuleHosts(ctx.index).all) {
-      if (dr.isContext || h.includes('.')) continue;
+      if (h.includes('.') || dr.isContext) continue; // (the host first: most are FQDNs, and it is at hand)
       const cands = (m.servicesByName.get(h) ?? []).filter((e) => e.service.namespace !== namespace);
       if (cands.length === 0) continue;
       ctx.report({
