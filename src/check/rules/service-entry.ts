@@ -341,8 +341,11 @@ export const SEX_DUP_001 = defineRule({
     const sameReported = new Set<IndexedObject>();
     const name = (e: Entry) => `${e.se.namespace ?? ''}/${e.se.name}`;
     for (const [k, list] of keys) {
-      const scope = k.slice(0, k.indexOf('|'));
-      const rest = k.slice(k.indexOf('|'));
+      const bar = k.indexOf('|');
+      // one entry and no mesh-wide (`*`) entries to merge with: neither a conflict nor a repeat (the usual key)
+      if (list.length < 2 && ((bar === 1 && k[0] === '*') || !keys.has(`*${k.slice(bar)}`))) continue;
+      const scope = k.slice(0, bar);
+      const rest = k.slice(bar);
       const all = scope === '*' ? list : [...list, ...(keys.get(`*${rest}`) ?? []).filter((e) => !list.includes(e))];
       const protocols = new Set(all.map((e) => (asString(e.port.raw.protocol) ?? '').toUpperCase()));
       if (protocols.size >= 2) {
