@@ -35,6 +35,8 @@ export interface DrHosts {
    * only then (DRX-DUP-001), and the usual input has one per host.
    */
   readonly hostRepeats: boolean;
+  /** {@link all} not exported everywhere, by resolved host: see {@link restrictedDestinationRuleHosts}. */
+  readonly restricted: HostIndex<DrHost> | undefined;
 }
 
 const cache = new WeakMap<MeshIndex, DrHosts>();
@@ -46,6 +48,7 @@ export function destinationRuleHosts(index: MeshIndex): DrHosts {
     const all: DrHost[] = [];
     const byFqdn = new HostIndex<DrHost>();
     let hostRepeats = false;
+    let restricted: HostIndex<DrHost> | undefined;
     for (const dr of index.ofKind('DestinationRule')) {
       if (dr.group !== 'networking.istio.io') continue;
       const host = asString(dr.spec.host);
@@ -57,28 +60,20 @@ export function destinationRuleHosts(index: MeshIndex): DrHosts {
       // (one lookup per DestinationRule until the first repeat)
       if (!hostRepeats && byFqdn.itemsAt(r.fqdn).length > 0) hostRepeats = true;
       byFqdn.add(r.fqdn, r);
+      // read here, with the DestinationRule at hand, rather than in a pass of its own
+      if (!index.isExportedEverywhere(dr)) (restricted ??= new HostIndex<DrHost>()).add(r.fqdn, r);
     }
-    out = { all, byFqdn, hostRepeats };
+    out = { all, byFqdn, hostRepeats, restricted };
     cache.set(index, out);
   }
   return out;
 }
 
-const restrictedCache = new WeakMap<MeshIndex, HostIndex<DrHost> | undefined>();
-
 /**
  * The DestinationRules not exported everywhere, by resolved host, or undefined when there are none (the usual input:
- * then every caller sees every DestinationRule). Built once per index and shared by VSX-SUB-001 and DRX-VIS-001: a
- * host that none of them can cover needs no closer look.
+ * then every caller sees every DestinationRule). Built once per index with {@link destinationRuleHosts} and shared by
+ * VSX-SUB-001 and DRX-VIS-001: a host that none of them can cover needs no closer look.
  */
 export function restrictedDestinationRuleHosts(index: MeshIndex): HostIndex<DrHost> | undefined {
-  if (!restrictedCache.has(index)) {
-    let out: HostIndex<DrHost> | undefined;
-    for (const r of destinationRuleHosts(index).all) {
-      if (index.isExportedEverywhere(r.dr)) continue;
-      (out ??= new HostIndex<DrHost>()).add(r.fqdn, r);
-    }
-    restrictedCache.set(index, out);
-  }
-  return restrictedCache.get(index);
+  return destinationRuleHosts(index).restricted;
 }
