@@ -188,7 +188,13 @@ function namespacesOf(index: MeshIndex, f: SecretFacts): Map<string, Set<string>
 
 /** {@link credential} of a use's name in each of its pod namespaces, found once (several SEC rules ask). */
 function credentialsOf(index: MeshIndex, f: SecretFacts, use: CredentialUse): readonly (Credential | undefined)[] {
-  return (use.found ??= use.podNamespaces.map((ns) => credential(index, f, ns, use.name)));
+  if (!use.found) {
+    // (a loop, not a closure per use: asked for every credential use)
+    const found: (Credential | undefined)[] = [];
+    for (const ns of use.podNamespaces) found.push(credential(index, f, ns, use.name));
+    use.found = found;
+  }
+  return use.found;
 }
 
 /** The credential `name` in `namespace`, if the input has it (a Secret wins over a Certificate). */
