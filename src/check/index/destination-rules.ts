@@ -2,7 +2,7 @@
  * DestinationRule hosts, resolved once per index and shared by the DR and VSX rules: one host lookup over every
  * DestinationRule instead of one per rule family.
  */
-import { classifyHost, resolveShortName } from '../hosts';
+import { HostClass, classifyHost, resolveShortName } from '../hosts';
 import { asString } from '../model';
 import { HostIndex } from './host-index';
 import type { MeshIndex } from './mesh-index';
@@ -18,6 +18,10 @@ export interface DrHost {
   readonly fqdn: string;
   /** False when the host is not a valid host at all (DR-HOST-001 reports it; most DR rules skip it). */
   readonly valid: boolean;
+  /** {@link classifyHost} of {@link host}, kept for DR-HOST-001 (one classification per DestinationRule). */
+  readonly hostClass: HostClass;
+  /** Position in {@link DrHosts.all} (input order of answers found through {@link DrHosts.byFqdn}). */
+  readonly seq: number;
 }
 
 /** {@link destinationRuleHosts} of an index. */
@@ -26,6 +30,13 @@ export interface DrHosts {
   readonly all: readonly DrHost[];
   /** {@link all} by resolved host (`*` and `*.suffix` hosts as wildcards). */
   readonly byFqdn: HostIndex<DrHost>;
+  /**
+   * True when two of {@link all} have the same resolved host (compared case-insensitively): DestinationRules merge
+   * only then (DRX-DUP-001), and the usual input has one per host.
+   */
+  readonly hostRepeats: boolean;
+  /** {@link all} not exported everywhere, by resolved host: see {@link restrictedDestinationRuleHosts}. */
+  readonly restricted: HostIndex<DrHost> | undefined;
 }
 
 const cache = new WeakMap<MeshIndex, DrHosts>();
@@ -36,36 +47,33 @@ export function destinationRuleHosts(index: MeshIndex): DrHosts {
   if (!out) {
     const all: DrHost[] = [];
     const byFqdn = new HostIndex<DrHost>();
+    let hostRepeats = false;
+    let restricted: HostIndex<DrHost> | undefined;
     for (const dr of index.ofKind('DestinationRule')) {
       if (dr.group !== 'networking.istio.io') continue;
       const host = asString(dr.spec.host);
       if (!host) continue;
       const namespace = dr.namespace ?? index.defaultNamespace;
-      const r: DrHost = { dr, namespace, host, fqdn: resolveShortName(host, namespace), valid: !('invalid' in classifyHost(host)) };
+      const hostClass = classifyHost(host);
+      const r: DrHost = { dr, namespace, host, fqdn: resolveShortName(host, namespace), valid: !('invalid' in hostClass), hostClass, seq: all.length };
       all.push(r);
+      // (one lookup per DestinationRule until the first repeat)
+      if (!hostRepeats && byFqdn.itemsAt(r.fqdn).length > 0) hostRepeats = true;
       byFqdn.add(r.fqdn, r);
+      // read here, with the DestinationRule at hand, rather than in a pass of its own
+      if (!index.isExportedEverywhere(dr)) (restricted ??= new HostIndex<DrHost>()).add(r.fqdn, r);
     }
-    out = { all, byFqdn };
+    out = { all, byFqdn, hostRepeats, restricted };
     cache.set(index, out);
   }
   return out;
 }
 
-const restrictedCache = new WeakMap<MeshIndex, HostIndex<DrHost> | undefined>();
-
 /**
  * The DestinationRules not exported everywhere, by resolved host, or undefined when there are none (the usual input:
- * then every caller sees every DestinationRule). Built once per index and shared by VSX-SUB-001 and DRX-VIS-001: a
- * host that none of them can cover needs no closer look.
+ * then every caller sees every DestinationRule). Built once per index with {@link destinationRuleHosts} and shared by
+ * VSX-SUB-001 and DRX-VIS-001: a host that none of them can cover needs no closer look.
  */
 export function restrictedDestinationRuleHosts(index: MeshIndex): HostIndex<DrHost> | undefined {
-  if (!restrictedCache.has(index)) {
-    let out: HostIndex<DrHost> | undefined;
-    for (const r of destinationRuleHosts(index).all) {
-      if (index.isExportedEverywhere(r.dr)) continue;
-      (out ??= new HostIndex<DrHost>()).add(r.fqdn, r);
-    }
-    restrictedCache.set(index, out);
-  }
-  return restrictedCache.get(index);
+  return destinationRuleHosts(index).restricted;
 }

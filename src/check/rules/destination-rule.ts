@@ -6,12 +6,13 @@
  * its `portLevelSettings[j]`, `spec.subsets[i].trafficPolicy` and that one's `portLevelSettings[j]`.
  */
 import { Severity } from '../findings';
-import { classifyHost, hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } from '../hosts';
-import { destinationRuleHosts, restrictedDestinationRuleHosts } from '../index/destination-rules';
+import { hostCovers, isDnsLabel, isDnsSubdomain, isIpAddress } from '../hosts';
+import { DrHost, destinationRuleHosts, restrictedDestinationRuleHosts } from '../index/destination-rules';
+import { HostIndex } from '../index/host-index';
 import { GatewayRef, IndexedObject, MeshIndex, ServiceInfo, WorkloadInfo, allOrSome } from '../mesh-index';
 import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRecord, selectorMatches } from '../model';
 import { RuleContext, defineRule } from '../rule';
-import { destinationsOf } from './virtual-service';
+import { RuleAt, destinationsOf, rulesOf } from './virtual-service';
 
 const q = (v: unknown) => JSON.stringify(v);
 
@@ -132,14 +133,16 @@ function labelProblem(k: string, v: unknown): string | undefined {
 
 /** {@link labelProblem} of string label pairs, each pair judged once. */
 class LabelProblems {
-  private readonly byKey = new Map<string, Map<string, string | undefined>>();
+  /** null: judged, no problem (one map read per known pair) */
+  private readonly byKey = new Map<string, Map<string, string | null>>();
 
   public problem(k: string, v: string): string | undefined {
     let byValue = this.byKey.get(k);
     if (!byValue) this.byKey.set(k, (byValue = new Map()));
-    if (byValue.has(v)) return byValue.get(v);
+    const known = byValue.get(v);
+    if (known !== undefined) return known ?? undefined;
     const p = labelProblem(k, v);
-    byValue.set(v, p);
+    byValue.set(v, p ?? null);
     return p;
   }
 }
@@ -194,16 +197,40 @@ const serviceNamespacesCache = new WeakMap<MeshIndex, Map<string, string[]>>();
 
 const SVC_SUFFIX = '.svc.cluster.local';
 
-/** The Kubernetes Service a cluster-local FQDN (`name.namespace.svc.cluster.local`) names, if it is in the input. */
-function serviceOf(index: MeshIndex, fqdn: string): ServiceInfo | undefined {
-  // read by offsets, not a regular expression: asked for every DestinationRule
-  const h = fqdn.toLowerCase();
-  if (!h.endsWith(SVC_SUFFIX)) return undefined;
-  const nsEnd = h.length - SVC_SUFFIX.length;
-  const dot = h.indexOf('.');
-  // two non-empty labels without dots before the suffix
-  if (dot <= 0 || dot + 1 >= nsEnd || h.indexOf('.', dot + 1) !== nsEnd) return undefined;
-  return index.service(h.slice(dot + 1, nsEnd), h.slice(0, dot));
+/**
+ * DRX-SUB-001 (open world): the own DestinationRules with a valid host that names (lower-cased, as
+ * `name.namespace.svc.cluster.local`) a Service of the input in a namespace with pods or pod templates, with that
+ * Service, in input order. Found from those Services' hosts, not by reading every DestinationRule: most namespaces
+ * have no pod in the input (no pod to match: the usual namespace of a Service alone).
+ */
+function drsOfServicesWithPods(index: MeshIndex): { r: DrHost; svc: ServiceInfo }[] {
+  const byFqdn = destinationRuleHosts(index).byFqdn;
+  const podNamespaces = new Set<string>();
+  for (const p of index.pods()) podNamespaces.add(p.namespace);
+  const out: { r: DrHost; svc: ServiceInfo }[] = [];
+  for (const ns of podNamespaces) {
+    if (!isHostLabel(ns)) continue;
+    for (const svc of index.servicesIn(ns)) {
+      // the Service that index.service() answers for the name (the last one of that name), once
+      if (!isHostLabel(svc.name) || index.service(ns, svc.name) !== svc) continue;
+      // the DestinationRules whose host lower-cases to exactly this one
+      for (const r of byFqdn.itemsAt(`${svc.name}.${ns}${SVC_SUFFIX}`)) {
+        if (r.valid && !r.dr.isContext) out.push({ r, svc });
+      }
+    }
+  }
+  return out.length > 1 ? out.sort((a, b) => a.r.seq - b.r.seq) : out;
+}
+
+/** A label of a lower-cased cluster-local host: non-empty, without dots, lower case. */
+function isHostLabel(s: string): boolean {
+  return s !== '' && !s.includes('.') && s === s.toLowerCase();
+}
+
+/** True for a record without keys (no key list made). */
+function isEmpty(o: Record<string, unknown>): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -215,14 +242,20 @@ export const DR_HOST_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'host is a valid (wildcard) host; a short host resolves in the DestinationRule\'s namespace',
   check(ctx) {
+    // the hosts as the shared DestinationRule hosts classified them (index/destination-rules.ts): the same
+    // DestinationRules in the same order, less those without a non-empty host, so read in step
+    const hosts = destinationRuleHosts(ctx.index).all;
+    let j = 0;
     for (const dr of destinationRules(ctx.index)) {
+      const r = j < hosts.length && hosts[j].dr === dr ? hosts[j++] : undefined;
       if (dr.isContext) continue;
-      const host = dr.spec.host;
-      if (typeof host !== 'string' || host === '') {
+      if (!r) {
+        const host = dr.spec.host;
         ctx.report({ object: dr, path: 'spec.host', message: `spec.host ${host === undefined ? 'is missing' : `${q(host)} is not a host`}`, fix: 'set spec.host to the service, e.g. reviews.bookinfo.svc.cluster.local' });
         continue;
       }
-      const c = classifyHost(host);
+      const host = r.host;
+      const c = r.hostClass;
       if ('invalid' in c) {
         ctx.report({ object: dr, path: 'spec.host', message: `host ${q(host)} ${c.invalid}`, fix: 'use a service name, an FQDN, or a wildcard such as *.example.com' });
         continue;
@@ -414,37 +447,55 @@ export const DR_SUB_001 = defineRule({
     const knownLabels = new LabelProblems();
     for (const dr of destinationRules(ctx.index)) {
       if (dr.isContext) continue;
-      const seen = new Map<string, number>();
-      asArray(dr.spec.subsets).forEach((s, i) => {
+      const subsets = asArray(dr.spec.subsets);
+      // first index of each valid name: a scan of the earlier subsets for the usual few, a map for long lists
+      const seen = subsets.length > 16 ? new Map<string, number>() : undefined;
+      for (let i = 0; i < subsets.length; i++) {
+        const s = subsets[i];
         if (!isRecord(s)) {
           const path = `spec.subsets[${i}]`;
           ctx.report({ object: dr, path, message: `${path} is not an object`, fix: 'write subsets as {name, labels}' });
-          return;
+          continue;
         }
         const name = s.name;
         if (typeof name !== 'string' || !isDnsLabel(name)) {
           ctx.report({ object: dr, path: `spec.subsets[${i}].name`, message: `subset name ${name === undefined ? 'is missing' : `${q(name)} is not a DNS-1123 label`}`, fix: 'name the subset with lowercase letters, digits and \'-\', e.g. v1' });
-        } else if (seen.has(name)) {
-          ctx.report({ object: dr, path: `spec.subsets[${i}].name`, message: `subset name ${q(name)} is already used by spec.subsets[${seen.get(name)}]`, fix: 'give each subset a unique name' });
         } else {
-          seen.set(name, i);
+          const first = seen ? seen.get(name) : firstNamed(subsets, i, name);
+          if (first !== undefined) {
+            ctx.report({ object: dr, path: `spec.subsets[${i}].name`, message: `subset name ${q(name)} is already used by spec.subsets[${first}]`, fix: 'give each subset a unique name' });
+          } else {
+            seen?.set(name, i);
+          }
         }
         const labels = s.labels;
         if (labels !== undefined && labels !== null) {
           if (!isRecord(labels)) {
             ctx.report({ object: dr, path: `spec.subsets[${i}].labels`, message: `subset labels ${q(labels)} is not a map`, fix: 'write labels as a map, e.g. {version: v1}' });
-            return;
+            continue;
           }
-          for (const k of Object.keys(labels)) {
+          for (const k in labels) {
             const v = labels[k];
             const p = typeof v === 'string' ? knownLabels.problem(k, v) : labelProblem(k, v);
             if (p) ctx.report({ object: dr, path: `spec.subsets[${i}].labels`, message: p, fix: 'use Kubernetes label syntax (the subset selects pods by label)' });
           }
         }
-      });
+      }
     }
   },
 });
+
+/**
+ * DR-SUB-001: the first of `subsets[0..i)` named `name` (a valid name, so that subset's name was valid too), or
+ * undefined.
+ */
+function firstNamed(subsets: readonly unknown[], i: number, name: string): number | undefined {
+  for (let j = 0; j < i; j++) {
+    const s = subsets[j];
+    if (isRecord(s) && s.name === name) return j;
+  }
+  return undefined;
+}
 
 const TLS_MODES = new Set(['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL']);
 
@@ -661,11 +712,8 @@ export const DRX_SUB_001 = defineRule({
       return;
     }
     const gatewayHosts = gatewayServiceHosts(index);
-    for (const r of f.resolved) {
-      if (r.dr.isContext) continue;
-      const svc = serviceOf(index, r.fqdn);
-      if (!svc || Object.keys(svc.selector).length === 0) continue;
-      if (index.podsIn(svc.namespace).length === 0) continue; // (no pod to match: the usual namespace of a Service alone)
+    for (const { r, svc } of drsOfServicesWithPods(index)) {
+      if (isEmpty(svc.selector)) continue;
       const pods = index.podsMatching(svc.selector, svc.namespace).map((p) => p.labels);
       if (pods.length === 0) continue;
       asArray(r.dr.spec.subsets).forEach((s, i) => {
@@ -716,10 +764,13 @@ export const DRX_DUP_001 = defineRule({
   check(ctx) {
     // groups by namespace, host and exportTo, in order of creation; the usual DestinationRule, exported everywhere,
     // is grouped by namespace and host without a key string
+    // DestinationRules merge only when they share a host: the usual input, one DestinationRule per host, needs no groups
+    if (!destinationRuleHosts(ctx.index).hostRepeats) return;
+    const resolved = drFacts(ctx.index).resolved;
     const groups: ResolvedDr[][] = [];
     const everywhere = new Map<string, Map<string, ResolvedDr[]>>();
     const restricted = new Map<string, ResolvedDr[]>();
-    for (const r of drFacts(ctx.index).resolved) {
+    for (const r of resolved) {
       if (isRecord(r.dr.spec.workloadSelector)) continue;
       const list = asStringArray(r.dr.spec.exportTo);
       const exportTo = list.length === 0 ? '*' : list.map((e) => (e === '.' ? r.namespace : e)).sort().join(',') || '*';
@@ -795,10 +846,8 @@ export const DRX_VIS_001 = defineRule({
       // the callers are worked out only for a host whose DestinationRules are all restricted by exportTo (a rule
       // visible everywhere is seen by every caller)
       let callers: Map<string, GatewayRef | null> | undefined;
-      for (const host of destinationHosts(vs)) {
+      for (const host of restrictedDestinationHosts(vs, vsNs, index, restricted)) {
         const fqdn = index.resolveHost(host, vsNs);
-        // no restricted candidate covers it: its candidates, if any, include one visible everywhere
-        if (restricted.query(fqdn).length === 0) continue;
         const candidates = allOrSome(drHosts.query(fqdn), (r) => r.valid && hostCovers(r.fqdn, fqdn) && !isRecord(r.dr.spec.workloadSelector));
         if (candidates.length === 0 || candidates.some((r) => index.isExportedEverywhere(r.dr))) continue;
         callers ??= callerNamespaces(index, vs);
@@ -841,39 +890,43 @@ function callerNamespaces(index: MeshIndex, vs: IndexedObject): Map<string, Gate
   return callers;
 }
 
-/** Destination and mirror hosts of a VirtualService (http, tcp, tls routes), first occurrences in order. */
-function destinationHosts(vs: IndexedObject): string[] {
+const NO_HOSTS: readonly string[] = Object.freeze([]);
+
+/**
+ * DRX-VIS-001: the destination and mirror hosts of a VirtualService (http, tcp, tls routes), first occurrences in
+ * order, that some DestinationRule restricted by exportTo may cover (resolved in `vsNs`; the others have candidates
+ * visible everywhere, if any). Asked for every VirtualService, and the answer is usually none: the hosts are checked
+ * before any list is made.
+ */
+function restrictedDestinationHosts(vs: IndexedObject, vsNs: string, index: MeshIndex, restricted: HostIndex<DrHost>): readonly string[] {
+  let hits: string[] | undefined;
   // read from the destination walk the VirtualService rules share (built once per VirtualService), unless a tcp/tls
   // rule carries a mirror: the walk reads mirrors of http rules only
-  if (hasNonHttpMirror(vs.spec)) return specDestinationHosts(vs.spec);
-  // first occurrences in one pass: a scan of the few hosts kept so far, a set only for long lists
-  const out: string[] = [];
-  let seen: Set<string> | undefined;
+  if (hasNonHttpMirror(vs)) {
+    for (const h of specDestinationHosts(vs.spec)) {
+      if (restricted.query(index.resolveHost(h, vsNs)).length > 0) (hits ??= []).push(h);
+    }
+    return hits ?? NO_HOSTS;
+  }
   for (const d of destinationsOf(vs)) {
     const h = d.destination.host;
     if (typeof h !== 'string' || h === '') continue;
-    if (seen) {
-      if (seen.has(h)) continue;
-      seen.add(h);
-    } else {
-      if (out.includes(h)) continue;
-      if (out.length >= 16) (seen = new Set(out)).add(h);
-    }
-    out.push(h);
+    if (restricted.query(index.resolveHost(h, vsNs)).length > 0) (hits ??= []).push(h);
   }
-  return out;
+  return hits ? firstOccurrences(hits) : NO_HOSTS;
 }
 
-function hasNonHttpMirror(spec: Record<string, unknown>): boolean {
-  for (const section of NON_HTTP_SECTIONS) {
-    for (const rule of asArray(spec[section])) {
-      if (isRecord(rule) && (rule.mirror !== undefined || rule.mirrors !== undefined)) return true;
-    }
+function hasNonHttpMirror(vs: IndexedObject): boolean {
+  // the record rules of the shared walk (read by destinationsOf already), not the spec again
+  return rulesMirror(rulesOf(vs, 'tcp')) || rulesMirror(rulesOf(vs, 'tls'));
+}
+
+function rulesMirror(rules: readonly RuleAt[]): boolean {
+  for (const { rule } of rules) {
+    if (rule.mirror !== undefined || rule.mirrors !== undefined) return true;
   }
   return false;
 }
-
-const NON_HTTP_SECTIONS = ['tcp', 'tls'] as const;
 
 /** {@link destinationHosts} read from the spec, mirrors of every section included. */
 function specDestinationHosts(spec: Record<string, unknown>): string[] {

@@ -41,8 +41,8 @@ export interface RouteMatch {
   /** e.g. `spec.tls[0].match[0]` */
   readonly path: string;
   /** raw `gateways` entries; empty = the rule's top-level gateways */
-  readonly gateways: string[];
-  readonly sniHosts: string[];
+  readonly gateways: readonly string[];
+  readonly sniHosts: readonly string[];
   readonly port?: number;
 }
 
@@ -73,8 +73,8 @@ export function routeRules(index: MeshIndex, vs: IndexedObject): RouteRule[] {
         if (!isRecord(m)) continue;
         matches.push({
           path: matchPath(section, i, k),
-          gateways: asStringArray(m.gateways),
-          sniHosts: asStringArray(m.sniHosts),
+          gateways: stringsOf(m.gateways),
+          sniHosts: stringsOf(m.sniHosts),
           port: asNumber(m.port),
         });
       }
@@ -95,6 +95,13 @@ export function routeRules(index: MeshIndex, vs: IndexedObject): RouteRule[] {
     }
   }
   return out;
+}
+
+/** {@link asStringArray}, without a copy when every entry is a string (the usual list, read-only here). */
+function stringsOf(v: unknown): readonly string[] {
+  if (!Array.isArray(v)) return asStringArray(v);
+  for (const x of v) if (typeof x !== 'string') return asStringArray(v);
+  return v as string[];
 }
 
 /** An egress gateway Service and the workloads behind it. */
@@ -288,6 +295,9 @@ export function egressModel(index: MeshIndex): EgressModel {
 
 /** Resolves a `match.gateways` entry to `mesh` or `ns/name`. */
 function gatewayKey(index: MeshIndex, entry: string, vsNamespace: string): string | undefined {
+  // an `ns/name` entry (not `./name`) is its own key: no ref and no string made for the usual entry
+  const slash = entry.indexOf('/');
+  if (slash >= 0 && !(slash === 1 && entry[0] === '.')) return entry;
   const r = index.resolveGatewayRef(entry, vsNamespace);
   if (!r) return undefined;
   return r.mesh ? 'mesh' : `${r.namespace}/${r.name}`;
@@ -295,14 +305,13 @@ function gatewayKey(index: MeshIndex, entry: string, vsNamespace: string): strin
 
 /** The gateways (`mesh` or `ns/name`) a rule applies to: union of its matches' gateways, or the VS's. */
 function ruleGatewayKeys(index: MeshIndex, f: VsFacts, rule: RouteRule): { keys: Set<string>; unscoped: boolean } {
-  const top = new Set<string>([...(f.hasMesh ? ['mesh'] : []), ...f.gatewayKeys]);
-  if (rule.matches.length === 0) return { keys: top, unscoped: true };
+  if (rule.matches.length === 0) return { keys: addTopKeys(new Set<string>(), f), unscoped: true };
   const keys = new Set<string>();
   let unscoped = false;
   for (const m of rule.matches) {
     if (m.gateways.length === 0) {
       unscoped = true;
-      top.forEach((k) => keys.add(k));
+      addTopKeys(keys, f);
     } else {
       for (const g of m.gateways) {
         const k = gatewayKey(index, g, f.namespace);
@@ -311,6 +320,13 @@ function ruleGatewayKeys(index: MeshIndex, f: VsFacts, rule: RouteRule): { keys:
     }
   }
   return { keys, unscoped };
+}
+
+/** Adds the VirtualService's gateways (`mesh` first when bound to it) to `keys`. */
+function addTopKeys(keys: Set<string>, f: VsFacts): Set<string> {
+  if (f.hasMesh) keys.add('mesh');
+  for (const k of f.gatewayKeys) keys.add(k);
+  return keys;
 }
 
 /** Where to add `gateways` to a rule: the first match without it, or the rule's `match`. */
@@ -471,12 +487,16 @@ export const EGR_VS_002 = defineRule({
   needsContext: true,
   check(ctx) {
     const m = egressModel(ctx.index);
+    // the key of each egress Gateway once, not per gateway-leg VirtualService
+    const keyOfGateway = new Map<IndexedObject, string>();
+    for (const g of m.gateways) keyOfGateway.set(g, keyOf(g));
     for (const f of m.gatewayLegs) {
-      const egressKeys = new Set(f.egressGateways.map(keyOf));
+      const egressKeys = f.egressGateways.map((g) => keyOfGateway.get(g)!);
       const multi = f.gatewayKeys.length + (f.hasMesh ? 1 : 0) > 1;
       for (const rule of f.rules) {
         const { keys, unscoped } = ruleGatewayKeys(ctx.index, f, rule);
-        const onEgress = Array.from(keys).filter((k) => egressKeys.has(k));
+        const onEgress: string[] = [];
+        for (const k of keys) if (egressKeys.includes(k)) onEgress.push(k);
         if (onEgress.length === 0) continue;
         const toEgress = rule.dests.filter((d) => d.resolvedHost !== undefined && m.services.has(d.resolvedHost));
         for (const d of toEgress) {
@@ -544,7 +564,7 @@ export const EGR_DR_001 = defineRule({
     const drs = drsByHost(ctx.index);
     // short DR host meant for the egress Service of another namespace (read from the shared DestinationRule hosts)
     for (const { dr, host: h, namespace } of destinationRuleHosts(ctx.index).all) {
-      if (dr.isContext || h.includes('.')) continue;
+      if (h.includes('.') || dr.isContext) continue; // (the host first: most are FQDNs, and it is at hand)
       const cands = (m.servicesByName.get(h) ?? []).filter((e) => e.service.namespace !== namespace);
       if (cands.length === 0) continue;
       ctx.report({

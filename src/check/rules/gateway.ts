@@ -95,15 +95,13 @@ export const GW_PORT_001 = defineRule({
         return;
       }
       const n = port.number;
-      const unixBind = (s.bind ?? '').startsWith('unix://');
       if (n === undefined || n === null) {
         ctx.report({ object: s.gateway, path: `${s.path}.port.number`, message: 'port.number is missing', fix: 'set port.number to the port clients connect to (1–65535)' });
       } else if (typeof n === 'string') {
         ctx.report({ object: s.gateway, path: `${s.path}.port.number`, message: `port.number is the string ${q(n)}; the schema requires an integer, so the apiserver rejects the Gateway`, fix: /^\d+$/.test(n) ? `write it unquoted: number: ${Number(n)}` : 'use a port number between 1 and 65535' });
-      } else if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65535 || (n === 0 && !unixBind)) {
+      } else if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65535 || (n === 0 && !(s.bind ?? '').startsWith('unix://'))) {
         ctx.report({ object: s.gateway, path: `${s.path}.port.number`, message: `port.number ${q(n)} is not a port in 1–65535`, fix: 'use a port number between 1 and 65535 (0 only with a unix:// bind)' });
       }
-      const absent = (v: unknown) => v === undefined || v === null || v === '';
       if (typeof port.protocol !== 'string' || port.protocol === '') {
         ctx.report({ object: s.gateway, path: `${s.path}.port.protocol`, message: absent(port.protocol) ? 'port.protocol is missing' : `port.protocol ${q(port.protocol)} is not a string`, fix: 'set port.protocol, e.g. HTTP, HTTPS, TCP or TLS' });
       }
@@ -113,6 +111,11 @@ export const GW_PORT_001 = defineRule({
     });
   },
 });
+
+/** GW-PORT-001: a port field that is not there at all (as opposed to one of the wrong type). */
+function absent(v: unknown): boolean {
+  return v === undefined || v === null || v === '';
+}
 
 export const GW_PORT_002 = defineRule({
   id: 'GW-PORT-002',

@@ -453,15 +453,28 @@ const CONTROLLERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaS
  * IST0147 ImageAutoWithoutInjectionError = a Pod with `image: auto` (injection did not happen). Findings without an
  * istioctl counterpart (missing gateway template annotation, pinned proxy image, no istio-proxy container) carry no code.
  */
+/** Pods and the pod controllers (apps group) of the input, in input order, read from their kinds' lists. */
+function podsAndControllers(index: MeshIndex): IndexedObject[] {
+  const out = index.ofKind('Pod').filter((o) => o.group === '');
+  let kinds = 0;
+  for (const kind of CONTROLLERS) {
+    const list = index.ofKind(kind);
+    for (const o of list) if (o.group === 'apps') out.push(o);
+    if (list.length > 0) kinds++;
+  }
+  // objects[i].order === i: one sort brings the kinds back into input order
+  return kinds > 0 ? out.sort((a, b) => a.order - b.order) : out;
+}
+
 export const IOP_INJ_001 = defineRule({
   id: 'IOP-INJ-001',
   severity: Severity.ERROR,
   summary: 'Injected gateway: pod label sidecar.istio.io/inject "true" (or istio.io/rev), annotation inject.istio.io/templates: gateway, image auto; namespace not istio-injection=disabled',
   needsContext: true,
   check(ctx) {
-    for (const o of ctx.index.objects) {
+    for (const o of podsAndControllers(ctx.index)) {
       const isPod = o.group === '' && o.kind === 'Pod';
-      if (o.isContext || (!isPod && (o.group !== 'apps' || !CONTROLLERS.has(o.kind)))) continue;
+      if (o.isContext) continue;
       const tmpl = isPod ? { metadata: o.raw.metadata, spec: o.raw.spec } : asRecord(o.spec.template);
       const tm = asRecord(tmpl.metadata);
       const labels = asStringMap(tm.labels);

@@ -86,8 +86,8 @@ interface PairProblem {
 
 interface SecretFacts {
   readonly uses: readonly CredentialUse[];
-  /** `ns/secretName` → cert-manager Certificate. */
-  readonly certificates: Map<string, IndexedObject>;
+  /** cert-manager Certificates by `secretName`, the first per namespace: see {@link certificateFor}. */
+  readonly certificates: Map<string, IndexedObject | IndexedObject[]>;
   /** secret name → namespaces where a Secret or Certificate with that name is: see {@link namespacesOf}. */
   namespacesOf?: Map<string, Set<string>>;
   /** {@link referencedSecrets}, found on first use. */
@@ -104,7 +104,9 @@ const factsCache = new WeakMap<MeshIndex, SecretFacts>();
 function facts(index: MeshIndex): SecretFacts {
   let f = factsCache.get(index);
   if (f) return f;
-  const certificates = new Map<string, IndexedObject>();
+  // keyed by the secret name, not a `ns/name` string made per Certificate and per lookup: a name is usually in one
+  // namespace (a list holds the first Certificate of each namespace when it is in several)
+  const certificates = new Map<string, IndexedObject | IndexedObject[]>();
   const namespacesWithSecrets = new Set<string>();
   for (const s of index.ofKind('Secret')) {
     if (s.group !== '' || !s.namespace) continue;
@@ -113,8 +115,14 @@ function facts(index: MeshIndex): SecretFacts {
   for (const c of index.ofKind('Certificate.cert-manager.io')) {
     const secretName = asString(c.spec.secretName);
     if (!secretName || !c.namespace) continue;
-    const key = `${c.namespace}/${secretName}`;
-    if (!certificates.has(key)) certificates.set(key, c);
+    const known = certificates.get(secretName);
+    if (!known) {
+      certificates.set(secretName, c);
+    } else if (Array.isArray(known)) {
+      if (!known.some((k) => k.namespace === c.namespace)) known.push(c);
+    } else if (known.namespace !== c.namespace) {
+      certificates.set(secretName, [known, c]);
+    }
   }
   const uses: CredentialUse[] = [];
   for (const gw of index.gateways()) {
@@ -180,19 +188,33 @@ function namespacesOf(index: MeshIndex, f: SecretFacts): Map<string, Set<string>
 
 /** {@link credential} of a use's name in each of its pod namespaces, found once (several SEC rules ask). */
 function credentialsOf(index: MeshIndex, f: SecretFacts, use: CredentialUse): readonly (Credential | undefined)[] {
-  return (use.found ??= use.podNamespaces.map((ns) => credential(index, f, ns, use.name)));
+  if (!use.found) {
+    // (a loop, not a closure per use: asked for every credential use)
+    const found: (Credential | undefined)[] = [];
+    for (const ns of use.podNamespaces) found.push(credential(index, f, ns, use.name));
+    use.found = found;
+  }
+  return use.found;
 }
 
 /** The credential `name` in `namespace`, if the input has it (a Secret wins over a Certificate). */
 function credential(index: MeshIndex, f: SecretFacts, namespace: string, name: string): Credential | undefined {
   const secret = index.secret(namespace, name);
   if (secret) return { kind: 'secret', object: secret };
-  const cert = f.certificates.get(`${namespace}/${name}`);
+  const cert = certificateFor(f, namespace, name);
   if (!cert) return undefined;
-  const names = [...asStringArray(cert.spec.dnsNames), ...asStringArray(cert.spec.ipAddresses)];
+  const names = asStringArray(cert.spec.dnsNames).concat(asStringArray(cert.spec.ipAddresses));
   const cn = asString(cert.spec.commonName);
   if (cn && names.length === 0) names.push(cn);
   return { kind: 'certificate', object: cert, names };
+}
+
+/** The first cert-manager Certificate in `namespace` that writes secret `name`. */
+function certificateFor(f: SecretFacts, namespace: string, name: string): IndexedObject | undefined {
+  const known = f.certificates.get(name);
+  if (!known) return undefined;
+  if (Array.isArray(known)) return known.find((c) => c.namespace === namespace);
+  return known.namespace === namespace ? known : undefined;
 }
 
 function valuesOf(f: SecretFacts, secret: IndexedObject): Map<string, SecretValue> {
@@ -634,20 +656,23 @@ export const SEC_SAN_001 = defineRule({
         const c = found[i];
         if (!c) continue;
         let names: readonly string[];
-        let what: string;
+        let pair: PairInspection | undefined;
         if (c.kind === 'certificate') {
           names = c.names;
-          what = `cert-manager Certificate ${c.object.namespace}/${c.object.name} (dnsNames)`;
         } else {
-          const pair = inspectPair(f, c.object, ctx.now);
+          pair = inspectPair(f, c.object, ctx.now);
           const leaf = pair.chain[0];
           if (!leaf) continue;
           names = leaf.names;
-          what = `the certificate in ${pair.cert?.path ?? 'the secret'} of secret ${ns}/${use.name}${leaf.usesCommonNameOnly ? ' (CN only, no SAN)' : ''}`;
         }
         if (names.length === 0) continue;
         for (const h of use.server.hosts) {
-          if (h.host === '*' || namesCover(names, h.host)) continue;
+          // a name equal to the host covers it (the usual certificate: no host classification then)
+          if (h.host === '*' || names.includes(h.host) || namesCover(names, h.host)) continue;
+          // (described only for a finding: most credentials cover their hosts)
+          const what = pair
+            ? `the certificate in ${pair.cert?.path ?? 'the secret'} of secret ${ns}/${use.name}${pair.chain[0].usesCommonNameOnly ? ' (CN only, no SAN)' : ''}`
+            : `cert-manager Certificate ${c.object.namespace}/${c.object.name} (dnsNames)`;
           ctx.report({
             object: use.gateway,
             path: `${use.server.path}.hosts[${h.index}]`,

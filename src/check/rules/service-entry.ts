@@ -15,25 +15,42 @@ const q = (v: unknown) => JSON.stringify(v);
 const SE_PROTOCOLS = new Set(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'GRPC-WEB', 'TCP', 'TLS', 'UDP', 'MONGO', 'REDIS', 'MYSQL']);
 const RESOLUTIONS = new Set(['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS']);
 
-/** Own (non-context) ServiceEntries. */
-function ownServiceEntries(index: MeshIndex): IndexedObject[] {
-  return index.ofKind('ServiceEntry').filter((o) => !o.isContext && o.group === 'networking.istio.io');
+/** Own (non-context) ServiceEntries, listed once per index (most SE rules start from them). */
+function ownServiceEntries(index: MeshIndex): readonly IndexedObject[] {
+  let l = ownCache.get(index);
+  if (!l) ownCache.set(index, (l = index.ofKind('ServiceEntry').filter((o) => !o.isContext && o.group === 'networking.istio.io')));
+  return l;
 }
+const ownCache = new WeakMap<MeshIndex, readonly IndexedObject[]>();
 
 function resolutionOf(se: IndexedObject): string {
   return (asString(se.spec.resolution) ?? 'NONE').toUpperCase();
 }
 
-interface SePort { index: number; number?: number; name?: string; protocol: string; raw: Record<string, unknown> }
+interface SePort {
+  readonly index: number;
+  readonly number?: number;
+  readonly name?: string;
+  readonly protocol: string;
+  readonly raw: Record<string, unknown>;
+}
 
-function portsOf(se: IndexedObject): SePort[] {
-  const out: SePort[] = [];
-  asArray(se.spec.ports).forEach((p, index) => {
-    if (!isRecord(p)) return;
-    out.push({ index, number: asNumber(p.number), name: asString(p.name), protocol: (asString(p.protocol) ?? '').toUpperCase(), raw: p });
-  });
+/** The record ports of a ServiceEntry, read once per ServiceEntry (eight SE rules ask). */
+function portsOf(se: IndexedObject): readonly SePort[] {
+  let out = portsCache.get(se);
+  if (!out) {
+    const list: SePort[] = [];
+    const raw = asArray(se.spec.ports);
+    for (let index = 0; index < raw.length; index++) {
+      const p = raw[index];
+      if (!isRecord(p)) continue;
+      list.push({ index, number: asNumber(p.number), name: asString(p.name), protocol: (asString(p.protocol) ?? '').toUpperCase(), raw: p });
+    }
+    portsCache.set(se, (out = list));
+  }
   return out;
 }
+const portsCache = new WeakMap<IndexedObject, readonly SePort[]>();
 
 function nonEmpty(v: unknown): boolean {
   if (Array.isArray(v)) return v.length > 0;
@@ -341,8 +358,11 @@ export const SEX_DUP_001 = defineRule({
     const sameReported = new Set<IndexedObject>();
     const name = (e: Entry) => `${e.se.namespace ?? ''}/${e.se.name}`;
     for (const [k, list] of keys) {
-      const scope = k.slice(0, k.indexOf('|'));
-      const rest = k.slice(k.indexOf('|'));
+      const bar = k.indexOf('|');
+      // one entry and no mesh-wide (`*`) entries to merge with: neither a conflict nor a repeat (the usual key)
+      if (list.length < 2 && ((bar === 1 && k[0] === '*') || !keys.has(`*${k.slice(bar)}`))) continue;
+      const scope = k.slice(0, bar);
+      const rest = k.slice(bar);
       const all = scope === '*' ? list : [...list, ...(keys.get(`*${rest}`) ?? []).filter((e) => !list.includes(e))];
       const protocols = new Set(all.map((e) => (asString(e.port.raw.protocol) ?? '').toUpperCase()));
       if (protocols.size >= 2) {
