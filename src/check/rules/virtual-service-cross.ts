@@ -55,8 +55,8 @@ interface VsFacts {
   parityEntries?: readonly ParityGatewayEntry[];
   /** {@link callerNamespaces} of its rules that match on any gateway of the VS, computed on first use */
   callers?: readonly { ns: string; who: string }[];
-  /** {@link binding} per gateway: a short list (a VS names few gateways), created on first use */
-  bindings?: Binding[];
+  /** {@link binding} per gateway, created on first use: the first alone, a list once there are two */
+  bindings?: Binding | Binding[];
   /** {@link scopedEntries}: the registry entry of each destination, computed on first use */
   scoped?: readonly (ScopedEntry | undefined)[];
 }
@@ -177,44 +177,71 @@ export function ownVsGateways(index: MeshIndex): readonly VsGateways[] {
 
 /** `spec.hosts` strings with their indices and short names resolved in `ns` (one object per host). */
 function resolvedHostsOf(vs: IndexedObject, ns: string): { host: string; index: number; resolved: string }[] {
-  const out: { host: string; index: number; resolved: string }[] = [];
   const hosts = asArray(vs.spec.hosts);
+  // exactly as many slots as strings (kept for the whole analysis; `push` would give a one-host list 17)
+  let n = 0;
+  for (let i = 0; i < hosts.length; i++) if (typeof hosts[i] === 'string') n++;
+  if (n > 64) {
+    const long: { host: string; index: number; resolved: string }[] = [];
+    for (let i = 0; i < hosts.length; i++) {
+      const h = hosts[i];
+      if (typeof h === 'string') long.push({ host: h, index: i, resolved: resolveShortName(h, ns) });
+    }
+    return long;
+  }
+  const out = new Array<{ host: string; index: number; resolved: string }>(n);
+  let k = 0;
   for (let i = 0; i < hosts.length; i++) {
     const h = hosts[i];
-    if (typeof h === 'string') out.push({ host: h, index: i, resolved: resolveShortName(h, ns) });
+    if (typeof h === 'string') out[k++] = { host: h, index: i, resolved: resolveShortName(h, ns) };
   }
   return out;
 }
 
 /** Servers of `gw` admitting the VS's hosts (host intersection with `ns/` scoping), cached. */
 function binding(index: MeshIndex, vf: VsFacts, gw: IndexedObject): Binding {
-  const known = vf.bindings ?? (vf.bindings = []);
-  for (const k of known) if (k.gw === gw) return k;
-  // arrays, not Sets: one binding per (VS, gateway) is kept for the whole analysis, and they are tiny (shared empty
-  // lists when nothing binds)
+  const known = vf.bindings;
+  // one binding per gateway the VS names, kept for the whole analysis: a VS names one gateway or two, so the first is
+  // kept alone, a list only for the second
+  if (known !== undefined) {
+    if (!Array.isArray(known)) {
+      if (known.gw === gw) return known;
+    } else {
+      for (const k of known) if (k.gw === gw) return k;
+    }
+  }
+  // arrays, not Sets, and built as one-entry literals (exact size; `push` gives a short list 17 slots): they are tiny
+  // (shared empty lists when nothing binds, shared `[i]` for one admitted host)
   let servers = NO_SERVERS as GatewayServer[];
-  let hosts = NO_HOSTS as number[];
+  let hosts = NO_HOSTS;
+  let ownHosts: number[] | undefined; // once a second host is admitted
   let many: Set<GatewayServer> | undefined; // dedup set only for unusually long lists
   for (const h of vf.hosts) {
     const hits = index.serversAdmitting(gw, h.resolved, vf.ns);
     if (hits.length === 0) continue;
-    if (hosts === NO_HOSTS) hosts = [];
-    hosts.push(h.index);
+    if (ownHosts) ownHosts.push(h.index);
+    else if (hosts === NO_HOSTS) hosts = oneHost(h.index);
+    else hosts = ownHosts = [hosts[0], h.index];
     for (const hit of hits) {
       if (many ? many.has(hit.server) : servers.includes(hit.server)) continue;
-      if (servers === NO_SERVERS) servers = [];
-      servers.push(hit.server);
+      if (servers === NO_SERVERS) servers = [hit.server];
+      else servers.push(hit.server);
       if (many) many.add(hit.server);
       else if (servers.length > 32) many = new Set(servers);
     }
   }
   const b: Binding = { gw, servers, hosts };
-  known.push(b);
+  if (known === undefined) vf.bindings = b;
+  else if (Array.isArray(known)) known.push(b);
+  else vf.bindings = [known, b];
   return b;
 }
 
 const NO_SERVERS: readonly GatewayServer[] = Object.freeze([]);
 const NO_HOSTS: readonly number[] = Object.freeze([]);
+/** Shared `[i]` lists for small host indices (most VirtualServices have one host, at index 0). */
+const ONE_HOST: readonly (readonly number[])[] = Array.from({ length: 8 }, (_, i) => Object.freeze([i]));
+const oneHost = (i: number): readonly number[] => (i < ONE_HOST.length ? ONE_HOST[i] : [i]);
 
 /** True when the VSX facts cover `vs` (an Istio VirtualService of networking.istio.io): see {@link boundServers}. */
 export function hasBindingFacts(index: MeshIndex, vs: IndexedObject): boolean {

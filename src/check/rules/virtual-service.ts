@@ -84,16 +84,32 @@ export function rulesOf(vs: IndexedObject, section: Section): readonly RuleAt[] 
 }
 
 function readRules(vs: IndexedObject, w: VsWalk, section: Section): readonly RuleAt[] {
-  const list: RuleAt[] = [];
   const raw = asArray(vs.spec[section]);
-  for (let i = 0; i < raw.length; i++) {
-    const r = raw[i];
-    if (isRecord(r)) list.push({ rule: r, index: i, path: rulePath(section, i) });
+  let list = NO_RULES as RuleAt[];
+  if (raw.length > 0) {
+    list = sized(raw.length);
+    let n = 0;
+    for (let i = 0; i < raw.length; i++) {
+      const r = raw[i];
+      if (isRecord(r)) list[n++] = { rule: r, index: i, path: rulePath(section, i) };
+    }
+    if (n < raw.length) list.length = n;
   }
   if (section === 'http') w.http = list;
   else if (section === 'tcp') w.tcp = list;
   else w.tls = list;
   return list;
+}
+
+const NO_RULES: readonly RuleAt[] = Object.freeze([]);
+
+/**
+ * A list of `n` slots, filled in order by the caller (`list[k++] = x`, then `length` cut to `k` when fewer): the walks
+ * are kept for the whole analysis, and `push` gives a short list 17 slots. Long lists grow as usual (a preallocated
+ * one that long would not be a fast array).
+ */
+function sized<T>(n: number): T[] {
+  return n <= 64 ? new Array<T>(n) : [];
 }
 
 /** A rule of `spec.http`/`tcp`/`tls` with its index and path. */
@@ -152,7 +168,6 @@ function walkOf(vs: IndexedObject): VsWalk {
 export interface MatchAt {
   readonly section: Section;
   readonly rule: Record<string, unknown>;
-  readonly ruleIndex: number;
   readonly match: Record<string, unknown>;
   readonly index: number;
   readonly path: string;
@@ -166,7 +181,10 @@ export function matchesOf(vs: IndexedObject): readonly MatchAt[] {
 
 /** Fills {@link VsWalk.matches} and {@link VsWalk.gatewayMatches} in one walk. */
 function readMatches(vs: IndexedObject, w: VsWalk): VsWalk {
-  const out: MatchAt[] = [];
+  let size = 0;
+  for (const section of SECTIONS) for (const r of rulesOf(vs, section)) size += asArray(r.rule.match).length;
+  const out = size === 0 ? NO_MATCHES as MatchAt[] : sized<MatchAt>(size);
+  let n = 0;
   let withGateways: MatchAt[] | undefined;
   for (const section of SECTIONS) {
     for (const r of rulesOf(vs, section)) {
@@ -174,12 +192,13 @@ function readMatches(vs: IndexedObject, w: VsWalk): VsWalk {
       for (let j = 0; j < list.length; j++) {
         const m = list[j];
         if (!isRecord(m)) continue;
-        const at: MatchAt = { section, rule: r.rule, ruleIndex: r.index, match: m, index: j, path: matchPath(section, r.index, j) };
-        out.push(at);
+        const at: MatchAt = { section, rule: r.rule, match: m, index: j, path: matchPath(section, r.index, j) };
+        out[n++] = at;
         if (asArray(m.gateways).length > 0) (withGateways ??= []).push(at);
       }
     }
   }
+  if (n < size) out.length = n;
   w.matches = out;
   w.gatewayMatches = withGateways ?? NO_MATCHES;
   return w;
@@ -199,7 +218,6 @@ const NO_MATCHES: readonly MatchAt[] = Object.freeze([]);
 /** A destination of a route or mirror. */
 export interface DestinationUse {
   readonly section: Section;
-  readonly ruleIndex: number;
   readonly rule: Record<string, unknown>;
   readonly destination: Record<string, unknown>;
   /** Path of the destination object, e.g. `spec.http[0].route[1].destination` or `spec.http[0].mirror`. */
@@ -211,7 +229,16 @@ export interface DestinationUse {
 export function destinationsOf(vs: IndexedObject): readonly DestinationUse[] {
   const w = walkOf(vs);
   if (!w.destinations) {
-    const out: DestinationUse[] = [];
+    // at most one entry per route entry, mirror and mirrors entry
+    let size = 0;
+    for (const section of SECTIONS) {
+      for (const r of rulesOf(vs, section)) {
+        size += asArray(r.rule.route).length;
+        if (section === 'http') size += 1 + asArray(r.rule.mirrors).length;
+      }
+    }
+    const out = size === 0 ? NO_DESTINATIONS as DestinationUse[] : sized<DestinationUse>(size);
+    let n = 0;
     for (const section of SECTIONS) {
       for (const r of rulesOf(vs, section)) {
         const route = asArray(r.rule.route);
@@ -219,31 +246,38 @@ export function destinationsOf(vs: IndexedObject): readonly DestinationUse[] {
           const rd = route[k];
           const d = isRecord(rd) ? rd.destination : undefined;
           if (!isRecord(d)) continue;
-          out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false });
+          out[n++] = { section, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false };
         }
         if (section !== 'http') continue;
-        if (isRecord(r.rule.mirror)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true });
+        if (isRecord(r.rule.mirror)) out[n++] = { section, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true };
         const mirrors = asArray(r.rule.mirrors);
         for (let k = 0; k < mirrors.length; k++) {
           const m = mirrors[k];
           const d = isRecord(m) ? m.destination : undefined;
-          if (isRecord(d)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: `${r.path}.mirrors[${k}].destination`, mirror: true });
+          if (isRecord(d)) out[n++] = { section, rule: r.rule, destination: d, path: `${r.path}.mirrors[${k}].destination`, mirror: true };
         }
       }
     }
+    if (n < size) out.length = n;
     w.destinations = out;
   }
   return w.destinations;
 }
 
+const NO_DESTINATIONS: readonly DestinationUse[] = Object.freeze([]);
+
 /** `spec.hosts` strings with their indices (kept with the walks: several rules ask for them). */
 export function hostsOf(vs: IndexedObject): readonly { host: string; index: number }[] {
   const w = walkOf(vs);
   if (!w.hosts) {
-    const out: { host: string; index: number }[] = [];
-    asArray(vs.spec.hosts).forEach((h, i) => {
-      if (typeof h === 'string') out.push({ host: h, index: i });
-    });
+    const raw = asArray(vs.spec.hosts);
+    const out = sized<{ host: string; index: number }>(raw.length);
+    let n = 0;
+    for (let i = 0; i < raw.length; i++) {
+      const h = raw[i];
+      if (typeof h === 'string') out[n++] = { host: h, index: i };
+    }
+    if (n < raw.length) out.length = n;
     w.hosts = out;
   }
   return w.hosts;
