@@ -16,7 +16,7 @@ import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRe
 import { Rule, RuleContext, defineRule } from '../rule';
 import { ParityHostSet, parityOverlap } from './parity-hosts';
 import {
-  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, destinationsOf, gatewayMatchesOf, matchesOf, nameSubsetOf,
+  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, destinationsOf, gatewayMatchesOf, matchPath, nameSubsetOf,
   nsOf, ownVirtualServices, q, refKey, rulesOf, topGateways, virtualServices,
 } from './virtual-service';
 
@@ -834,32 +834,45 @@ export const VSX_PORT_001 = defineRule({
     for (const vf of f.own) {
       const vs = vf.vs;
       if (vf.gateways.length === 0) continue;
-      for (const { section, match, path } of matchesOf(vs)) {
-        const port = asNumber(match.port);
-        if (port === undefined || port === 0) continue;
-        const { mesh, gateways } = matchGateways(vf, match, index);
-        if (mesh || gateways.length === 0) continue;
-        const ports = new Set<number>();
-        let anyServer = false;
-        for (const gw of gateways) {
-          for (const s of binding(index, vf, gw).servers) {
-            if (sectionOfKind(s.kind) !== section || s.port.number === undefined) continue;
-            anyServer = true;
-            ports.add(s.port.number);
+      // the matches of matchesOf, in its order, read in place (no list of them kept per VirtualService)
+      for (const section of SECTIONS) {
+        for (const r of rulesOf(vs, section)) {
+          const list = asArray(r.rule.match);
+          for (let j = 0; j < list.length; j++) {
+            const match = list[j];
+            if (!isRecord(match)) continue;
+            const port = asNumber(match.port);
+            if (port !== undefined && port !== 0) checkMatchPort(ctx, vf, section, match, matchPath(section, r.index, j), port);
           }
         }
-        if (!anyServer || ports.has(port)) continue;
-        const list = Array.from(ports).sort((a, b) => a - b);
-        ctx.report({
-          object: vs,
-          path: `${path}.port`,
-          message: `match.port ${port} is not the port of any ${section} server of ${gateways.map(gwName).join(', ')} serving these hosts (${list.join(', ')}); match.port compares with the Gateway server port, not the Service targetPort or container port`,
-          fix: `use match.port ${list.length === 1 ? list[0] : `one of ${list.join(', ')}`}, or remove match.port`,
-        });
       }
     }
   },
 });
+
+/** VSX-PORT-001 on one match with a port. */
+function checkMatchPort(ctx: RuleContext, vf: VsFacts, section: Section, match: Record<string, unknown>, path: string, port: number): void {
+  const { index } = ctx;
+  const { mesh, gateways } = matchGateways(vf, match, index);
+  if (mesh || gateways.length === 0) return;
+  const ports = new Set<number>();
+  let anyServer = false;
+  for (const gw of gateways) {
+    for (const s of binding(index, vf, gw).servers) {
+      if (sectionOfKind(s.kind) !== section || s.port.number === undefined) continue;
+      anyServer = true;
+      ports.add(s.port.number);
+    }
+  }
+  if (!anyServer || ports.has(port)) return;
+  const list = Array.from(ports).sort((a, b) => a - b);
+  ctx.report({
+    object: vf.vs,
+    path: `${path}.port`,
+    message: `match.port ${port} is not the port of any ${section} server of ${gateways.map(gwName).join(', ')} serving these hosts (${list.join(', ')}); match.port compares with the Gateway server port, not the Service targetPort or container port`,
+    fix: `use match.port ${list.length === 1 ? list[0] : `one of ${list.join(', ')}`}, or remove match.port`,
+  });
+}
 
 export const VSX_KIND_001 = defineRule({
   id: 'VSX-KIND-001',

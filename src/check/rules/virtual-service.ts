@@ -173,44 +173,49 @@ export interface MatchAt {
   readonly path: string;
 }
 
-/** Every match entry (records only) of every http/tcp/tls rule, in section order. */
+/**
+ * Every match entry (records only) of every http/tcp/tls rule, in section order. (The VS rules walk {@link rulesOf}
+ * and each rule's matches in place, in this order: a list of these per VirtualService would be kept for nothing.)
+ */
 export function matchesOf(vs: IndexedObject): readonly MatchAt[] {
   const w = walkOf(vs);
-  return w.matches ?? readMatches(vs, w).matches!;
-}
-
-/** Fills {@link VsWalk.matches} and {@link VsWalk.gatewayMatches} in one walk. */
-function readMatches(vs: IndexedObject, w: VsWalk): VsWalk {
-  let size = 0;
-  for (const section of SECTIONS) for (const r of rulesOf(vs, section)) size += asArray(r.rule.match).length;
-  const out = size === 0 ? NO_MATCHES as MatchAt[] : sized<MatchAt>(size);
-  let n = 0;
-  let withGateways: MatchAt[] | undefined;
-  for (const section of SECTIONS) {
-    for (const r of rulesOf(vs, section)) {
-      const list = asArray(r.rule.match);
-      for (let j = 0; j < list.length; j++) {
-        const m = list[j];
-        if (!isRecord(m)) continue;
-        const at: MatchAt = { section, rule: r.rule, match: m, index: j, path: matchPath(section, r.index, j) };
-        out[n++] = at;
-        if (asArray(m.gateways).length > 0) (withGateways ??= []).push(at);
+  if (!w.matches) {
+    const out: MatchAt[] = [];
+    for (const section of SECTIONS) {
+      for (const r of rulesOf(vs, section)) {
+        const list = asArray(r.rule.match);
+        for (let j = 0; j < list.length; j++) {
+          const m = list[j];
+          if (isRecord(m)) out.push({ section, rule: r.rule, match: m, index: j, path: matchPath(section, r.index, j) });
+        }
       }
     }
+    w.matches = out;
   }
-  if (n < size) out.length = n;
-  w.matches = out;
-  w.gatewayMatches = withGateways ?? NO_MATCHES;
-  return w;
+  return w.matches;
 }
 
 /**
  * The match entries of {@link matchesOf} with a non-empty `gateways` list: three rules read match.gateways, and most
- * matches have none, so they walk this short list instead of every match.
+ * matches have none, so they walk this short list (a shared empty one for most VirtualServices) instead of every
+ * match.
  */
 export function gatewayMatchesOf(vs: IndexedObject): readonly MatchAt[] {
   const w = walkOf(vs);
-  return w.gatewayMatches ?? readMatches(vs, w).gatewayMatches!;
+  if (!w.gatewayMatches) {
+    let out: MatchAt[] | undefined;
+    for (const section of SECTIONS) {
+      for (const r of rulesOf(vs, section)) {
+        const list = asArray(r.rule.match);
+        for (let j = 0; j < list.length; j++) {
+          const m = list[j];
+          if (isRecord(m) && asArray(m.gateways).length > 0) (out ??= []).push({ section, rule: r.rule, match: m, index: j, path: matchPath(section, r.index, j) });
+        }
+      }
+    }
+    w.gatewayMatches = out ?? NO_MATCHES;
+  }
+  return w.gatewayMatches;
 }
 
 const NO_MATCHES: readonly MatchAt[] = Object.freeze([]);
@@ -992,28 +997,38 @@ export const VS_MATCH_001 = defineRule({
         if (bad) ctx.report({ object: vs, path: `${path}.${sub}.regex`, message: `${field} regex ${q(v.regex)} ${bad}`, fix: 'write an RE2 regex (https://github.com/google/re2/wiki/Syntax); Envoy matches the whole value' });
       }
     };
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { section, match, path } of matchesOf(vs)) {
-        if (section === 'http') {
-          for (const f of STRING_MATCH_FIELDS) sm(vs, match[f], path, f, f, f === 'uri');
-          // (maps read only when present: no empty record and entry list per match)
-          const qp = match.queryParams;
-          if (isRecord(qp)) for (const [k, v] of Object.entries(qp)) sm(vs, v, path, `queryParams[${q(k)}]`, `queryParams ${q(k)}`, false);
-          for (const hf of HEADER_MATCH_FIELDS) {
-            const hm = match[hf];
-            if (!isRecord(hm)) continue;
-            for (const [k, v] of Object.entries(hm)) {
-              if (isRecord(v) && typeof v.regex === 'string') sm(vs, { regex: v.regex }, path, `${hf}[${q(k)}]`, `${hf} ${q(k)}`, true);
-            }
+    const checkMatch = (vs: IndexedObject, section: Section, match: Record<string, unknown>, path: string) => {
+      if (section === 'http') {
+        for (const f of STRING_MATCH_FIELDS) sm(vs, match[f], path, f, f, f === 'uri');
+        // (maps read only when present: no empty record and entry list per match)
+        const qp = match.queryParams;
+        if (isRecord(qp)) for (const [k, v] of Object.entries(qp)) sm(vs, v, path, `queryParams[${q(k)}]`, `queryParams ${q(k)}`, false);
+        for (const hf of HEADER_MATCH_FIELDS) {
+          const hm = match[hf];
+          if (!isRecord(hm)) continue;
+          for (const [k, v] of Object.entries(hm)) {
+            if (isRecord(v) && typeof v.regex === 'string') sm(vs, { regex: v.regex }, path, `${hf}[${q(k)}]`, `${hf} ${q(k)}`, true);
           }
         }
-        const port = match.port;
-        if (typeof port === 'number' && port !== 0 && (!Number.isInteger(port) || port < 1 || port > 65535)) {
-          ctx.report({ object: vs, path: `${path}.port`, message: `match.port ${port} is not in 1–65535`, fix: 'use the gateway server port or service port (1–65535)' });
-        }
-        const sn = match.sourceNamespace;
-        if (typeof sn === 'string' && sn !== '' && !isIstioDnsLabel(sn)) {
-          ctx.report({ object: vs, path: `${path}.sourceNamespace`, message: `match.sourceNamespace ${q(sn)} is not a namespace name (DNS-1123 label)`, fix: 'use a namespace name such as "bookinfo"' });
+      }
+      const port = match.port;
+      if (typeof port === 'number' && port !== 0 && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+        ctx.report({ object: vs, path: `${path}.port`, message: `match.port ${port} is not in 1–65535`, fix: 'use the gateway server port or service port (1–65535)' });
+      }
+      const sn = match.sourceNamespace;
+      if (typeof sn === 'string' && sn !== '' && !isIstioDnsLabel(sn)) {
+        ctx.report({ object: vs, path: `${path}.sourceNamespace`, message: `match.sourceNamespace ${q(sn)} is not a namespace name (DNS-1123 label)`, fix: 'use a namespace name such as "bookinfo"' });
+      }
+    };
+    for (const vs of ownVirtualServices(ctx.index)) {
+      for (const section of SECTIONS) {
+        for (const r of rulesOf(vs, section)) {
+          // the matches of matchesOf, in its order, read in place (no list of them kept per VirtualService)
+          const list = asArray(r.rule.match);
+          for (let j = 0; j < list.length; j++) {
+            const match = list[j];
+            if (isRecord(match)) checkMatch(vs, section, match, matchPath(section, r.index, j));
+          }
         }
       }
     }
@@ -1030,17 +1045,21 @@ export function isClaimKey(key: string): boolean {
 
 /** Claim-based header matches of a VirtualService: path and key. */
 export function claimMatches(vs: IndexedObject): readonly ClaimMatch[] {
-  // kept with the walks (VS-MATCH-002 and VSX-JWT-001 ask), read from the http matches of matchesOf
+  // kept with the walks (VS-MATCH-002 and VSX-JWT-001 ask), read from the http matches in place (as matchesOf has them)
   const w = walkOf(vs);
   if (!w.claims) {
     let out: ClaimMatch[] | undefined;
-    for (const m of matchesOf(vs)) {
-      if (m.section !== 'http') break; // http matches come first
-      for (const hf of CLAIM_FIELDS) {
-        const hv = m.match[hf];
-        if (!isRecord(hv)) continue;
-        for (const k of Object.keys(hv)) {
-          if (isClaimKey(k)) (out ??= []).push({ path: `${m.path}.${hf}[${q(k)}]`, key: k, match: m.match });
+    for (const r of rulesOf(vs, 'http')) {
+      const list = asArray(r.rule.match);
+      for (let j = 0; j < list.length; j++) {
+        const m = list[j];
+        if (!isRecord(m)) continue;
+        for (const hf of CLAIM_FIELDS) {
+          const hv = m[hf];
+          if (!isRecord(hv)) continue;
+          for (const k of Object.keys(hv)) {
+            if (isClaimKey(k)) (out ??= []).push({ path: `${matchPath('http', r.index, j)}.${hf}[${q(k)}]`, key: k, match: m });
+          }
         }
       }
     }
