@@ -209,7 +209,8 @@ export function gatewayMatchesOf(vs: IndexedObject): readonly MatchAt[] {
         const list = asArray(r.rule.match);
         for (let j = 0; j < list.length; j++) {
           const m = list[j];
-          if (isRecord(m) && asArray(m.gateways).length > 0) (out ??= []).push({ section, rule: r.rule, match: m, index: j, path: matchPath(section, r.index, j) });
+          if (!isRecord(m) || asArray(m.gateways).length === 0) continue;
+          (out ??= []).push({ section, rule: r.rule, match: m, index: j, path: matchPath(section, r.index, j) });
         }
       }
     }
