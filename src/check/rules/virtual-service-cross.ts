@@ -6,6 +6,9 @@
  * subset routing IST0140, JWT claim routing IST0149).
  *
  * Everything is bucketed (per gateway, per host, per listener) so the cost stays linear in the input.
+ *
+ * Loops run per VirtualService, server or host are indexed, not `for...of` (see virtual-service.ts): most of this code
+ * runs once per object before the JIT optimizes it.
  */
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
@@ -106,7 +109,8 @@ function facts(index: MeshIndex): Facts {
   // `ns/name` entries resolve alike in every VirtualService: resolved once per entry string (tenants share a gateway)
   // (and a VirtualService naming only such an entry, first, shares its one-entry list: the lists are never changed)
   const qualified = new Map<string, QualifiedEntry>();
-  for (const vs of virtualServices(index)) {
+  for (let vsAt = 0, vsList = virtualServices(index); vsAt < vsList.length; vsAt++) {
+    const vs = vsList[vsAt];
     const ns = nsOf(index, vs);
     let gateways: GatewayUse[] = [];
     // topGateways without its list: the entries other than `mesh` that resolve
@@ -142,7 +146,8 @@ function facts(index: MeshIndex): Facts {
     all.push(vf);
     byVs.set(vs, vf);
     let seen: Set<IndexedObject> | undefined; // only for a VS naming several gateways
-    for (const g of gateways) {
+    for (let gAt = 0, gList = gateways; gAt < gList.length; gAt++) {
+      const g = gList[gAt];
       if (!g.gateway) continue;
       if (gateways.length > 1) {
         seen ??= new Set();
@@ -216,13 +221,15 @@ function binding(index: MeshIndex, vf: VsFacts, gw: IndexedObject): Binding {
   let hosts = NO_HOSTS;
   let ownHosts: number[] | undefined; // once a second host is admitted
   let many: Set<GatewayServer> | undefined; // dedup set only for unusually long lists
-  for (const h of vf.hosts) {
+  for (let hAt = 0, hList = vf.hosts; hAt < hList.length; hAt++) {
+    const h = hList[hAt];
     const hits = index.serversAdmitting(gw, h.resolved, vf.ns);
     if (hits.length === 0) continue;
     if (ownHosts) ownHosts.push(h.index);
     else if (hosts === NO_HOSTS) hosts = oneHost(h.index);
     else hosts = ownHosts = [hosts[0], h.index];
-    for (const hit of hits) {
+    for (let hitAt = 0, hitList = hits; hitAt < hitList.length; hitAt++) {
+      const hit = hitList[hitAt];
       if (many ? many.has(hit.server) : servers.includes(hit.server)) continue;
       if (servers === NO_SERVERS) servers = [hit.server];
       else servers.push(hit.server);
@@ -274,7 +281,8 @@ function boundToServer(index: MeshIndex, f: Facts, gw: IndexedObject): Map<Gatew
   let m = perGw.get(gw);
   if (!m) {
     m = new Map();
-    for (const vf of f.byGateway.get(gw) ?? []) {
+    for (let vfAt = 0, vfList = f.byGateway.get(gw) ?? []; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       for (const s of binding(index, vf, gw).servers) push(m, s, vf);
     }
     perGw.set(gw, m);
@@ -420,10 +428,12 @@ export const VSX_GW_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       const ns = nsOf(index, vs);
-      for (const e of parityEntriesOf(index, vf)) {
+      for (let eAt = 0, eList = parityEntriesOf(index, vf); eAt < eList.length; eAt++) {
+        const e = eList[eAt];
         if (e.internal || e.istio || e.k8s || !gatewayAbsenceKnown(index, vs, e.namespace)) continue;
         const ours = resolveGatewayName(e.raw, ns);
         const resolved = ours && !ours.mesh ? gatewayOf(index, ours) : undefined;
@@ -443,7 +453,8 @@ export const VSX_GW_001 = defineRule({
               : 'create the Gateway, fix the name (<namespace>/<name> for another namespace), or pass it as context if it is installed elsewhere',
         });
       }
-      for (const m of gatewayMatchesOf(vs)) {
+      for (let mAt = 0, mList = gatewayMatchesOf(vs); mAt < mList.length; mAt++) {
+        const m = mList[mAt];
         const list = asArray(m.match.gateways);
         for (let k = 0; k < list.length; k++) {
           const g = list[k];
@@ -504,7 +515,8 @@ function parityServerHostsOf(index: MeshIndex, gw: IndexedObject, entryNs: strin
       out.any.add('*');
       continue;
     }
-    for (const raw of hosts) {
+    for (let rawAt = 0, rawList = hosts; rawAt < rawList.length; rawAt++) {
+      const raw = rawList[rawAt];
       if (typeof raw !== 'string') continue;
       let h = raw;
       if (h.startsWith('./')) h = `${entryNs}/${h.slice(2)}`;
@@ -536,7 +548,8 @@ function parityServerHostsOf(index: MeshIndex, gw: IndexedObject, entryNs: strin
  * or (`host` -1) any of its hosts.
  */
 function someGatewayAdmits(index: MeshIndex, vf: VsFacts, host: number): boolean {
-  for (const g of vf.gateways) {
+  for (let gAt = 0, gList = vf.gateways; gAt < gList.length; gAt++) {
+    const g = gList[gAt];
     if (g.gateway === undefined) continue;
     const admitted = binding(index, vf, g.gateway).hosts;
     if (host < 0 ? admitted.length > 0 : admitted.includes(host)) return true;
@@ -570,9 +583,11 @@ export const VSX_GW_006 = defineRule({
   severity: Severity.WARNING,
   summary: 'VirtualService binds to an internal gateway istiod generates for a Gateway API Gateway (`~istio-autogenerated-k8s-gateway~`)',
   check(ctx) {
-    for (const vf of facts(ctx.index).own) {
+    for (let vfAt = 0, vfList = facts(ctx.index).own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
-      for (const e of parityEntriesOf(ctx.index, vf)) {
+      for (let eAt = 0, eList = parityEntriesOf(ctx.index, vf); eAt < eList.length; eAt++) {
+        const e = eList[eAt];
         if (!e.internal) continue;
         ctx.report({
           object: vs,
@@ -620,9 +635,11 @@ export const VSX_GW_002 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
-      for (const e of parityEntriesOf(index, vf)) {
+      for (let eAt = 0, eList = parityEntriesOf(index, vf); eAt < eList.length; eAt++) {
+        const e = eList[eAt];
         if (e.internal) continue;
         const exists = e.istio !== undefined || e.k8s !== undefined;
         if (!exists && !gatewayAbsenceKnown(index, vs, e.namespace)) continue;
@@ -647,7 +664,8 @@ export const VSX_GW_002 = defineRule({
       if (vf.mesh || vf.hosts.length === 0) continue;
       // (no list or set per VirtualService: a VirtualService names one gateway or two)
       if (!someGatewayAdmits(index, vf, -1)) continue;
-      for (const h of vf.hosts) {
+      for (let hAt = 0, hList = vf.hosts; hAt < hList.length; hAt++) {
+        const h = hList[hAt];
         if (someGatewayAdmits(index, vf, h.index)) continue;
         const existing = vf.gateways.filter((g) => g.gateway !== undefined);
         ctx.report({
@@ -671,11 +689,13 @@ export const VSX_GW_003 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       if (vf.gateways.length === 0 || index.isExportedEverywhere(vs)) continue; // then every gateway pod sees it
       let missing: Map<string, string[]> | undefined; // created for a finding only
-      for (const g of vf.gateways) {
+      for (let gAt = 0, gList = vf.gateways; gAt < gList.length; gAt++) {
+        const g = gList[gAt];
         if (!g.gateway) continue;
         for (const ns of podNamespaces(index, g.gateway)) {
           if (!vsVisibleIn(index, vs, ns)) push((missing ??= new Map()), ns, gwName(g.gateway));
@@ -739,11 +759,13 @@ export const VSX_GW_004 = defineRule({
       }
       return hi;
     };
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       if (vf.hosts.length === 0) continue;
       if (!vf.mesh) {
-        for (const h of vf.hosts) {
+        for (let hAt = 0, hList = vf.hosts; hAt < hList.length; hAt++) {
+          const h = hList[hAt];
           if (!isClusterLocal(h.resolved) || meshHosts().has(h.resolved.toLowerCase())) continue;
           ctx.report({
             object: vs,
@@ -756,7 +778,8 @@ export const VSX_GW_004 = defineRule({
         continue;
       }
       if (asArray(vs.spec.gateways).length > 0) continue; // `mesh` listed explicitly: deliberate
-      for (const h of vf.hosts) {
+      for (let hAt = 0, hList = vf.hosts; hAt < hList.length; hAt++) {
+        const h = hList[hAt];
         if (h.host === '*' || isClusterLocal(h.resolved) || isIpAddress(h.host)) continue;
         const hits = serverHosts().query(h.resolved).filter((e) => {
           const ns = e.host.namespace;
@@ -783,13 +806,15 @@ export const VSX_GW_005 = defineRule({
   summary: '`match.gateways` ⊆ top-level `gateways`',
   check(ctx) {
     const { index } = ctx;
-    for (const vs of ownVirtualServices(index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const matches = gatewayMatchesOf(vs);
       if (matches.length === 0) continue; // no match.gateways: nothing to compare with the top-level list
       const ns = nsOf(index, vs);
       const top = topGateways(index, vs);
       const keys = new Set(top.map((t) => refKey(t.ref)));
-      for (const m of matches) {
+      for (let mAt = 0, mList = matches; mAt < mList.length; mAt++) {
+        const m = mList[mAt];
         const list = asArray(m.match.gateways);
         for (let k = 0; k < list.length; k++) {
           const g = list[k];
@@ -831,12 +856,15 @@ export const VSX_PORT_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       if (vf.gateways.length === 0) continue;
       // the matches of matchesOf, in its order, read in place (no list of them kept per VirtualService)
-      for (const section of SECTIONS) {
-        for (const r of rulesOf(vs, section)) {
+      for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+        const section = sectionList[sectionAt];
+        for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+          const r = rList[rAt];
           const list = asArray(r.rule.match);
           for (let j = 0; j < list.length; j++) {
             const match = list[j];
@@ -881,12 +909,14 @@ export const VSX_KIND_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       if (vf.mesh || vf.gateways.length === 0) continue;
       const kinds = new Set<Section>();
       let anyServer = false;
-      for (const g of vf.gateways) {
+      for (let gAt = 0, gList = vf.gateways; gAt < gList.length; gAt++) {
+        const g = gList[gAt];
         if (!g.gateway) continue;
         for (const s of binding(index, vf, g.gateway).servers) {
           anyServer = true;
@@ -905,7 +935,8 @@ export const VSX_KIND_001 = defineRule({
         }
         return out.join(', ');
       };
-      for (const sec of SECTIONS) {
+      for (let secAt = 0, secList = SECTIONS; secAt < secList.length; secAt++) {
+        const sec = secList[secAt];
         if (asArray(vs.spec[sec]).length === 0 || kinds.has(sec)) continue;
         const want = sec === 'http' ? 'an HTTP server or an HTTPS server terminating TLS' : sec === 'tcp' ? 'a TCP server or a TLS server terminating TLS (SIMPLE/MUTUAL)' : 'a server with tls.mode PASSTHROUGH';
         const used = Array.from(kinds);
@@ -1036,7 +1067,8 @@ export const VSX_DUP_001 = defineRule({
     interface Member { readonly vs: IndexedObject; readonly index: number; readonly host: string }
     const keys = new Map<string, Member[]>();
     const starHosts = new Map<string, Member[]>();
-    for (const vs of virtualServices(index)) {
+    for (let vsAt = 0, vsList = virtualServices(index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       if (!appliesToMesh(vs)) continue;
       const ns = nsOf(index, vs);
       const exportTo = asStringArray(vs.spec.exportTo);
@@ -1093,11 +1125,14 @@ export const VSX_DUP_002 = defineRule({
     const { index } = ctx;
     const f = facts(index);
     const groups = new Map<string, { vf: VsFacts; index: number; gw: string }[]>();
-    for (const vf of f.all) {
+    for (let vfAt = 0, vfList = f.all; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       // a Set only when the VS could repeat a key (usually one gateway and one host)
       const seen = vf.gateways.length * vf.hosts.length > 1 ? new Set<string>() : undefined;
-      for (const g of vf.gateways) {
-        for (const h of vf.hosts) {
+      for (let gAt = 0, gList = vf.gateways; gAt < gList.length; gAt++) {
+        const g = gList[gAt];
+        for (let hAt = 0, hList = vf.hosts; hAt < hList.length; hAt++) {
+          const h = hList[hAt];
           const key = `${g.key}|${h.resolved.toLowerCase()}`;
           if (seen) {
             if (seen.has(key)) continue;
@@ -1222,7 +1257,8 @@ export const VSX_DEST_001 = defineRule({
     const { index } = ctx;
     const reg = registry(index);
     const f = facts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       const ns = vf.ns;
       const dests = destinationsOf(vs);
@@ -1295,7 +1331,8 @@ export const VSX_DEST_002 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       const dests = destinationsOf(vs);
       if (dests.length === 0) continue;
@@ -1511,11 +1548,13 @@ export const VSX_SUB_001 = defineRule({
     const drs = destinationRuleHosts(index).byFqdn;
     const defined = definedSubsets(index);
     const restricted = restrictedDestinationRuleHosts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       // a split over subsets routes to one host several times in a row: its lookups serve the whole run
       let last: SubsetHost | undefined;
-      for (const d of destinationsOf(vs)) {
+      for (let dAt = 0, dList = destinationsOf(vs); dAt < dList.length; dAt++) {
+        const d = dList[dAt];
         const subset = asString(d.destination.subset);
         if (!subset) continue;
         const host = asString(d.destination.host) ?? '';
@@ -1630,25 +1669,29 @@ export const VSX_ING_001 = defineRule({
     const f = facts(index);
     const coded = new Set<string>();
     const subsetDests = new Map<string, IndexedObject[]>();
-    for (const v of virtualServices(index)) {
+    for (let vAt = 0, vList = virtualServices(index); vAt < vList.length; vAt++) {
+      const v = vList[vAt];
       // spec.hosts as written: non-string entries never equal a host string, so no filtered copy per VirtualService
       const list = asArray(v.spec.hosts);
       if (list.length === 0) continue; // no host of V to route to
       // a Set only for VirtualServices with many hosts (one per VirtualService would be most of this loop)
       const many = list.length > 8 ? new Set(list) : undefined;
       // http route destinations, from the shared walk
-      for (const use of destinationsOf(v)) {
+      for (let useAt = 0, useList = destinationsOf(v); useAt < useList.length; useAt++) {
+        const use = useList[useAt];
         if (use.section !== 'http' || use.mirror) continue;
         const d = use.destination;
         const h = asString(d.host);
         if (h && asString(d.subset) && (many ? many.has(h) : list.includes(h))) push(subsetDests, h, v);
       }
     }
-    for (const vs of ownVirtualServices(index)) {
+    for (let vsAt2 = 0, vsList2 = ownVirtualServices(index); vsAt2 < vsList2.length; vsAt2++) {
+      const vs = vsList2[vsAt2];
       if (asArray(vs.spec.gateways).length === 0) continue;
       // http route destinations from the shared walk (a route entry without a destination record has host '', which
       // no VirtualService routes to a subset)
-      for (const use of destinationsOf(vs)) {
+      for (let useAt = 0, useList = destinationsOf(vs); useAt < useList.length; useAt++) {
+        const use = useList[useAt];
         if (use.section !== 'http' || use.mirror) continue;
         const d = use.destination;
         if (asString(d.subset)) continue;
@@ -1671,10 +1714,12 @@ export const VSX_ING_001 = defineRule({
     // mesh VSs whose subset destinations are subsets of the VS host itself (reviews → reviews v1/v2). The egress
     // pattern's mesh leg (edition.cnn.com → egress gateway Service, subset cnn) splits the gateway Service, not the host.
     const splitting = new HostIndex<VsFacts>();
-    for (const vf of f.all) {
+    for (let vfAt = 0, vfList = f.all; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       if (!vf.mesh) continue;
       let split: Set<string> | undefined;
-      for (const d of destinationsOf(vf.vs)) {
+      for (let dAt = 0, dList = destinationsOf(vf.vs); dAt < dList.length; dAt++) {
+        const d = dList[dAt];
         if (d.mirror || !asString(d.destination.subset)) continue;
         const dh = destHost(d);
         if (!dh) continue;
@@ -1687,7 +1732,8 @@ export const VSX_ING_001 = defineRule({
     // (answered once per Gateway: tenants share one)
     const ingress = new Map<IndexedObject, boolean>();
     const ingressBound = (vf: VsFacts) => {
-      for (const g of vf.gateways) {
+      for (let gAt = 0, gList = vf.gateways; gAt < gList.length; gAt++) {
+        const g = gList[gAt];
         if (!g.gateway) return true;
         let yes = ingress.get(g.gateway);
         if (yes === undefined) {
@@ -1698,10 +1744,12 @@ export const VSX_ING_001 = defineRule({
       }
       return false;
     };
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       if (vf.gateways.length === 0 || !ingressBound(vf)) continue;
-      for (const d of destinationsOf(vs)) {
+      for (let dAt = 0, dList = destinationsOf(vs); dAt < dList.length; dAt++) {
+        const d = dList[dAt];
         if (d.mirror || asString(d.destination.subset)) continue;
         const host = destHost(d);
         if (!host) continue;
@@ -1742,11 +1790,13 @@ export const VSX_JWT_001 = defineRule({
       if (raNs !== 'istio-system' && raNs !== ns) return false;
       return selectorMatches(asStringMap(asRecord(ra.spec.selector).matchLabels), labels);
     });
-    for (const vf of facts(index).own) {
+    for (let vfAt = 0, vfList = facts(index).own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       const claims = claimMatches(vs);
       if (claims.length === 0) continue;
-      for (const e of parityEntriesOf(index, vf)) {
+      for (let eAt = 0, eList = parityEntriesOf(index, vf); eAt < eList.length; eAt++) {
+        const e = eList[eAt];
         if (!e.istio) continue;
         for (const pod of index.podsMatching(index.gatewaySelector(e.istio))) {
           if (covered(pod.namespace, pod.labels)) continue;

@@ -2,6 +2,10 @@
  * VS-*: rules on a single VirtualService (section 4 of shared/ISTIO-RULES.md): the istiod webhook
  * (pkg/config/validation ValidateVirtualService) plus its unreachable-rule analysis (IST0130/IST0131) and two Kiali
  * route checks. Also the VirtualService walkers shared with the cross-resource rules (virtual-service-cross.ts).
+ *
+ * Loops run per VirtualService, rule or destination are indexed (`for (let rAt = 0, rList = ...; ...)`), not
+ * `for...of`: most of this code runs once per object before the JIT optimizes it, and there an array iterator and a
+ * result object per step cost more than the loop body.
  */
 import { Severity } from '../findings';
 import { isIpAddress } from '../hosts';
@@ -181,8 +185,10 @@ export function matchesOf(vs: IndexedObject): readonly MatchAt[] {
   const w = walkOf(vs);
   if (!w.matches) {
     const out: MatchAt[] = [];
-    for (const section of SECTIONS) {
-      for (const r of rulesOf(vs, section)) {
+    for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+      const section = sectionList[sectionAt];
+      for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+        const r = rList[rAt];
         const list = asArray(r.rule.match);
         for (let j = 0; j < list.length; j++) {
           const m = list[j];
@@ -204,8 +210,10 @@ export function gatewayMatchesOf(vs: IndexedObject): readonly MatchAt[] {
   const w = walkOf(vs);
   if (!w.gatewayMatches) {
     let out: MatchAt[] | undefined;
-    for (const section of SECTIONS) {
-      for (const r of rulesOf(vs, section)) {
+    for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+      const section = sectionList[sectionAt];
+      for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+        const r = rList[rAt];
         const list = asArray(r.rule.match);
         for (let j = 0; j < list.length; j++) {
           const m = list[j];
@@ -237,16 +245,20 @@ export function destinationsOf(vs: IndexedObject): readonly DestinationUse[] {
   if (!w.destinations) {
     // at most one entry per route entry, mirror and mirrors entry
     let size = 0;
-    for (const section of SECTIONS) {
-      for (const r of rulesOf(vs, section)) {
+    for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+      const section = sectionList[sectionAt];
+      for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+        const r = rList[rAt];
         size += asArray(r.rule.route).length;
         if (section === 'http') size += 1 + asArray(r.rule.mirrors).length;
       }
     }
     const out = size === 0 ? NO_DESTINATIONS as DestinationUse[] : sized<DestinationUse>(size);
     let n = 0;
-    for (const section of SECTIONS) {
-      for (const r of rulesOf(vs, section)) {
+    for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+      const section = sectionList[sectionAt];
+      for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+        const r = rList[rAt];
         const route = asArray(r.rule.route);
         for (let k = 0; k < route.length; k++) {
           const rd = route[k];
@@ -544,7 +556,8 @@ export const VS_DEL_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'Delegate VirtualService (no hosts) has no gateways, tls or tcp; a delegating rule has no route/redirect; no nesting',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const delegate = isDelegate(vs);
       if (delegate) {
         const fix = 'keep only http rules in a delegate; set gateways, tls and tcp on the root VirtualService that delegates to it';
@@ -557,7 +570,8 @@ export const VS_DEL_001 = defineRule({
           }
         }
       }
-      for (const r of rulesOf(vs, 'http')) {
+      for (let rAt = 0, rList = rulesOf(vs, 'http'); rAt < rList.length; rAt++) {
+        const r = rList[rAt];
         if (!isSet(r.rule.delegate)) continue;
         if (delegate) {
           ctx.report({ object: vs, path: `${r.path}.delegate`, message: `delegate virtual service rule ${r.path} delegates again; delegation cannot be nested`, fix: 'move the routes of the nested delegate into this rule, or delegate from the root only' });
@@ -623,7 +637,8 @@ export const VS_GW_001 = defineRule({
         if (p) ctx.report({ object: vs, path: `${path}${sub}[${i}]`, message: p.message, fix: p.fix, severity: p.warning ? Severity.WARNING : undefined });
       }
     };
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       checkList(vs, vs.spec.gateways, 'spec.gateways', '');
       for (const m of gatewayMatchesOf(vs)) checkList(vs, m.match.gateways, m.path, '.gateways');
     }
@@ -635,7 +650,8 @@ export const VS_HOST_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'Hosts are domains, `*`/`*.suffix` or IPs; `*` is not allowed when bound to the mesh',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const mesh = appliesToMesh(vs);
       const hosts = hostsOf(vs);
       const problems = hostProblemsOf(vs);
@@ -662,7 +678,8 @@ export const VS_HOST_002 = defineRule({
   severity: Severity.ERROR,
   summary: 'No duplicate or overlapping hosts within one VirtualService',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const hosts = hostsOf(vs);
       if (hosts.length !== asArray(vs.spec.hosts).length) continue;
       const problems = hostProblemsOf(vs);
@@ -692,11 +709,13 @@ export const VS_HOST_003 = defineRule({
   severity: Severity.ERROR,
   summary: 'Gateway-bound VirtualService uses FQDN hosts; short ones become `h.<ns>.svc.cluster.local`',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       if (!appliesToGateway(vs)) continue;
       const mesh = appliesToMesh(vs);
       const ns = nsOf(ctx.index, vs);
-      for (const { host, index } of hostsOf(vs)) {
+      for (let hostAt = 0, hostList = hostsOf(vs); hostAt < hostList.length; hostAt++) {
+        const { host, index } = hostList[hostAt];
         if (host === '*' || host.includes('.') || host.includes('*') || isIpAddress(host) || !isIstioDnsLabel(host)) continue;
         ctx.report({
           object: vs,
@@ -715,7 +734,8 @@ export const VS_RT_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'At least one of http, tcp, tls',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       if (SECTIONS.some((s) => asArray(vs.spec[s]).length > 0)) continue;
       ctx.report({ object: vs, path: 'spec', message: 'virtual service has no http, tcp or tls routes', fix: 'add an http (or tcp/tls) rule with a route, or delete the virtual service' });
     }
@@ -727,8 +747,10 @@ export const VS_HTTP_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'HTTP rule: one of route/redirect/directResponse (or delegate); redirect/directResponse exclude fault and rewrite; not mirror+mirrors',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { rule, path } of rulesOf(vs, 'http')) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let ruleAt = 0, ruleList = rulesOf(vs, 'http'); ruleAt < ruleList.length; ruleAt++) {
+        const { rule, path } = ruleList[ruleAt];
         if (isSet(rule.delegate) && !isDelegate(vs)) continue; // VS-DEL-001
         const route = asArray(rule.route).length > 0;
         const redirect = isSet(rule.redirect);
@@ -759,8 +781,10 @@ export const VS_HTTP_002 = defineRule({
   severity: Severity.ERROR,
   summary: 'Redirect: uri xor prefixRewrite; something set; 3xx code; scheme http|https; prefixRewrite needs prefix matches',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { rule, path } of rulesOf(vs, 'http')) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let ruleAt = 0, ruleList = rulesOf(vs, 'http'); ruleAt < ruleList.length; ruleAt++) {
+        const { rule, path } = ruleList[ruleAt];
         if (!isRecord(rule.redirect)) continue;
         const r = rule.redirect;
         const p = `${path}.redirect`;
@@ -805,8 +829,10 @@ export const VS_HTTP_003 = defineRule({
   severity: Severity.ERROR,
   summary: 'Rewrite: uri xor uriRegexRewrite (needs match+rewrite); authority set once',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { rule, path } of rulesOf(vs, 'http')) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let ruleAt = 0, ruleList = rulesOf(vs, 'http'); ruleAt < ruleList.length; ruleAt++) {
+        const { rule, path } = ruleList[ruleAt];
         const rw = isRecord(rule.rewrite) ? rule.rewrite : undefined;
         if (!rw && !isRecord(rule.headers)) continue; // nothing to check (most rules): no path string, no lists
         const p = `${path}.rewrite`;
@@ -868,8 +894,10 @@ export const VS_HTTP_004 = defineRule({
   severity: Severity.ERROR,
   summary: 'Retries: attempts ≥ 0; attempts 0 forbids perTryTimeout/retryOn; retryOn policies valid',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { rule, path } of rulesOf(vs, 'http')) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let ruleAt = 0, ruleList = rulesOf(vs, 'http'); ruleAt < ruleList.length; ruleAt++) {
+        const { rule, path } = ruleList[ruleAt];
         if (!isRecord(rule.retries)) continue;
         const r = rule.retries;
         const p = `${path}.retries`;
@@ -931,8 +959,10 @@ export const VS_HTTP_005 = defineRule({
   severity: Severity.ERROR,
   summary: 'Durations ≥ 1ms (ms precision); fault has abort or delay; percentages 0 or 0.0001–100; statuses 200–599',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { rule, path } of rulesOf(vs, 'http')) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let ruleAt = 0, ruleList = rulesOf(vs, 'http'); ruleAt < ruleList.length; ruleAt++) {
+        const { rule, path } = ruleList[ruleAt];
         // (no closure or empty record per rule: this runs for every http rule, and most set none of these fields)
         if (isSet(rule.timeout)) checkDuration(ctx, vs, rule.timeout, `${path}.timeout`, 'timeout');
         const retries = isRecord(rule.retries) ? rule.retries : undefined;
@@ -1004,7 +1034,8 @@ export const VS_MATCH_001 = defineRule({
         // (maps read only when present: no empty record and entry list per match)
         const qp = match.queryParams;
         if (isRecord(qp)) for (const [k, v] of Object.entries(qp)) sm(vs, v, path, `queryParams[${q(k)}]`, `queryParams ${q(k)}`, false);
-        for (const hf of HEADER_MATCH_FIELDS) {
+        for (let hfAt = 0, hfList = HEADER_MATCH_FIELDS; hfAt < hfList.length; hfAt++) {
+          const hf = hfList[hfAt];
           const hm = match[hf];
           if (!isRecord(hm)) continue;
           for (const [k, v] of Object.entries(hm)) {
@@ -1021,9 +1052,12 @@ export const VS_MATCH_001 = defineRule({
         ctx.report({ object: vs, path: `${path}.sourceNamespace`, message: `match.sourceNamespace ${q(sn)} is not a namespace name (DNS-1123 label)`, fix: 'use a namespace name such as "bookinfo"' });
       }
     };
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const section of SECTIONS) {
-        for (const r of rulesOf(vs, section)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+        const section = sectionList[sectionAt];
+        for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+          const r = rList[rAt];
           // the matches of matchesOf, in its order, read in place (no list of them kept per VirtualService)
           const list = asArray(r.rule.match);
           for (let j = 0; j < list.length; j++) {
@@ -1050,12 +1084,14 @@ export function claimMatches(vs: IndexedObject): readonly ClaimMatch[] {
   const w = walkOf(vs);
   if (!w.claims) {
     let out: ClaimMatch[] | undefined;
-    for (const r of rulesOf(vs, 'http')) {
+    for (let rAt = 0, rList = rulesOf(vs, 'http'); rAt < rList.length; rAt++) {
+      const r = rList[rAt];
       const list = asArray(r.rule.match);
       for (let j = 0; j < list.length; j++) {
         const m = list[j];
         if (!isRecord(m)) continue;
-        for (const hf of CLAIM_FIELDS) {
+        for (let hfAt = 0, hfList = CLAIM_FIELDS; hfAt < hfList.length; hfAt++) {
+          const hf = hfList[hfAt];
           const hv = m[hf];
           if (!isRecord(hv)) continue;
           for (const k of Object.keys(hv)) {
@@ -1084,11 +1120,13 @@ export const VS_MATCH_002 = defineRule({
   severity: Severity.ERROR,
   summary: '`@request.auth.claims.*` header matches only work on gateways',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const gw = appliesToGateway(vs);
       const mesh = appliesToMesh(vs);
       if (gw && !mesh) continue;
-      for (const c of claimMatches(vs)) {
+      for (let cAt = 0, cList = claimMatches(vs); cAt < cList.length; cAt++) {
+        const c = cList[cAt];
         // Rules whose matches are restricted to gateways by match.gateways never run on sidecars.
         const mg = asArray(c.match.gateways);
         if (gw && mg.length > 0 && !mg.includes('mesh')) continue;
@@ -1111,11 +1149,13 @@ export const VS_DEST_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'Destination host is not `*` and valid; subset a DNS label; port 1–65535',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       // a split over subsets names one host several times in a row: checked once per run
       let lastHost: string | undefined;
       let lastBad: string | undefined;
-      for (const { destination: d, path } of destinationsOf(vs)) {
+      for (let destinationAt = 0, destinationList = destinationsOf(vs); destinationAt < destinationList.length; destinationAt++) {
+        const { destination: d, path } = destinationList[destinationAt];
         const host = d.host;
         if (typeof host === 'string') {
           if (host === '*') {
@@ -1147,9 +1187,12 @@ export const VS_W_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'Weights ≥ 0; more than one destination needs a total weight > 0',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const section of SECTIONS) {
-        for (const at of rulesOf(vs, section)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+        const section = sectionList[sectionAt];
+        for (let routeAt = 0, routeRules = rulesOf(vs, section); routeAt < routeRules.length; routeAt++) {
+          const at = routeRules[routeAt];
           const route = asArray(at.rule.route);
           let total = 0;
           for (let k = 0; k < route.length; k++) {
@@ -1172,9 +1215,11 @@ export const VS_W_002 = defineRule({
   severity: Severity.WARNING,
   summary: 'Single destination weight 1–99 is treated as 100; same host+subset twice in one route',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const ns = nsOf(ctx.index, vs);
-      for (const section of SECTIONS) {
+      for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+        const section = sectionList[sectionAt];
         for (const at of rulesOf(vs, section)) checkRouteWeights(ctx, vs, ns, at);
       }
     }
@@ -1241,11 +1286,13 @@ export const VS_TLS_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'tls rule: ≥1 match, each with sniHosts ⊆ VS hosts; route required; IP SNI warned',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const tls = rulesOf(vs, 'tls');
       if (tls.length === 0) continue; // (no host list for the VirtualServices without tls rules)
       const hosts = hostsOf(vs).map((h) => h.host);
-      for (const { rule, path } of tls) {
+      for (let ruleAt = 0, ruleList = tls; ruleAt < ruleList.length; ruleAt++) {
+        const { rule, path } = ruleList[ruleAt];
         const matches = asArray(rule.match);
         if (matches.length === 0) {
           ctx.report({ object: vs, path: `${path}.match`, message: 'tls rule has no match; tls routes are selected by SNI', fix: 'add match: [{sniHosts: [<host>]}] (and port) to the tls rule' });
@@ -1287,8 +1334,10 @@ export const VS_TCP_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'tcp rule needs a route',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { rule, path } of rulesOf(vs, 'tcp')) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let ruleAt = 0, ruleList = rulesOf(vs, 'tcp'); ruleAt < ruleList.length; ruleAt++) {
+        const { rule, path } = ruleList[ruleAt];
         if (asArray(rule.route).length > 0) continue;
         ctx.report({ object: vs, path: `${path}.route`, message: 'tcp rule has no route', fix: 'add route: [{destination: {host: <service>, port: {number: <port>}}}]' });
       }
@@ -1568,8 +1617,10 @@ export const VS_ORDER_001 = defineRule({
   istioctlLevel: 'IST0131 is info in istioctl — ours warning: the match is dead configuration',
   summary: 'Rules after a match-less rule and duplicate or overlapping matches never hit (IST0130, IST0131); uncoded: rules after a catch-all match, shadowed matches',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const section of SECTIONS) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+        const section = sectionList[sectionAt];
         const rules = rulesOf(vs, section);
         if (rules.length > 0) checkSectionOrder(ctx, vs, section, rules); // nothing to walk otherwise
       }
@@ -1600,7 +1651,8 @@ function checkSectionOrder(ctx: RuleContext, vs: IndexedObject, section: Section
   const distinct: ParityKeyed[] = [];
   let seen: Map<string, string> | undefined;
   let recorded: OverlapMatch[] | undefined;
-  for (const r of rules) {
+  for (let rAt = 0, rList = rules; rAt < rList.length; rAt++) {
+    const r = rList[rAt];
     const matches = asArray(r.rule.match);
     if (matches.length === 0) {
       if (matchless !== undefined) report(r.path, 'IST0130', `${section} rule ${r.path} is never used: only the last rule can have no matches (${matchless} has none)`, `merge it into ${matchless}, or give one of them a match`);
@@ -1626,7 +1678,8 @@ function checkSectionOrder(ctx: RuleContext, vs: IndexedObject, section: Section
         dup = seen.get(key);
         if (dup === undefined) seen.set(key, mp);
       } else {
-        for (const e of distinct) {
+        for (let eAt = 0, eList = distinct; eAt < eList.length; eAt++) {
+          const e = eList[eAt];
           if (surelyDifferentMatches(e.match, m) || parityKeyOf(e) !== parityKeyOf(entry)) continue;
           dup = e.path;
           break;
@@ -1659,7 +1712,8 @@ function checkSectionOrder(ctx: RuleContext, vs: IndexedObject, section: Section
   // --- knowledge beyond istioctl (uncoded) ---
   const earlier: EarlierMatch[] = [];
   let catchAll: string | undefined;
-  for (const r of rules) {
+  for (let rAt = 0, rList = rules; rAt < rList.length; rAt++) {
+    const r = rList[rAt];
     const matches = asArray(r.rule.match);
     if (matches.length === 0) break; // istioctl's walk covers what follows a match-less rule
     if (catchAll !== undefined) {
@@ -1683,7 +1737,8 @@ function checkSectionOrder(ctx: RuleContext, vs: IndexedObject, section: Section
       const cond = conditionsOf(m);
       let shadow: EarlierMatch | undefined;
       if (!coded?.has(mp) && earlier.length <= 500) {
-        for (const e of earlier) {
+        for (let eAt = 0, eList = earlier; eAt < eList.length; eAt++) {
+          const e = eList[eAt];
           if (e.rule !== r.index && matchImplies(e.match, e.cond, m, cond)) {
             shadow = e;
             break;
@@ -1705,7 +1760,8 @@ export const VS_EXP_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'exportTo: no duplicates; `*` alone; `.`, `*` or namespace names (no `~`)',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const list = asArray(vs.spec.exportTo);
       if (list.length === 0) continue; // nothing to check (most): no map per VirtualService
       const ns = nsOf(ctx.index, vs);
