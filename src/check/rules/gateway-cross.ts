@@ -653,7 +653,7 @@ export const GWX_VS_001 = defineRule({
     const bound = new Set<GatewayServer>();
     for (let vsAt = 0, vsList = ix.ofKind('VirtualService'); vsAt < vsList.length; vsAt++) {
       const vs = vsList[vsAt];
-      if (hasBindingFacts(ix, vs)) continue;
+      if (hasBindingFacts(vs)) continue;
       const ns = vs.namespace ?? ix.defaultNamespace;
       const hosts = asStringArray(vs.spec.hosts);
       for (const ref of ix.virtualServiceGateways(vs)) {

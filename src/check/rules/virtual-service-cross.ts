@@ -68,7 +68,6 @@ interface Facts {
   readonly all: readonly VsFacts[];
   /** {@link all} but context objects: the VirtualServices rules report on (as ownVirtualServices, no lookup each) */
   readonly own: readonly VsFacts[];
-  readonly byVs: Map<IndexedObject, VsFacts>;
   /** VSs naming a Gateway at top level, oldest first */
   readonly byGateway: Map<IndexedObject, VsFacts[]>;
   /** Istio Gateways by metadata.name */
@@ -102,7 +101,6 @@ function facts(index: MeshIndex): Facts {
   let f = factsCache.get(index);
   if (f) return f;
   const all: VsFacts[] = [];
-  const byVs = new Map<IndexedObject, VsFacts>();
   const byGateway = new Map<IndexedObject, VsFacts[]>();
   const gatewaysByName = new Map<string, IndexedObject[]>();
   for (const g of index.gateways()) push(gatewaysByName, g.name, g);
@@ -144,7 +142,6 @@ function facts(index: MeshIndex): Facts {
       hosts: resolvedHostsOf(vs, ns),
     };
     all.push(vf);
-    byVs.set(vs, vf);
     let seen: Set<IndexedObject> | undefined; // only for a VS naming several gateways
     for (let gAt = 0, gList = gateways; gAt < gList.length; gAt++) {
       const g = gList[gAt];
@@ -157,7 +154,7 @@ function facts(index: MeshIndex): Facts {
       push(byGateway, g.gateway, vf);
     }
   }
-  f = { all, own: all.filter((vf) => !vf.vs.isContext), byVs, byGateway, gatewaysByName, parityTargets: new Map(), lastParityHosts: undefined };
+  f = { all, own: all.filter((vf) => !vf.vs.isContext), byGateway, gatewaysByName, parityTargets: new Map(), lastParityHosts: undefined };
   factsCache.set(index, f);
   return f;
 }
@@ -250,9 +247,13 @@ const NO_HOSTS: readonly number[] = Object.freeze([]);
 const ONE_HOST: readonly (readonly number[])[] = Array.from({ length: 8 }, (_, i) => Object.freeze([i]));
 const oneHost = (i: number): readonly number[] => (i < ONE_HOST.length ? ONE_HOST[i] : [i]);
 
-/** True when the VSX facts cover `vs` (an Istio VirtualService of networking.istio.io): see {@link boundServers}. */
-export function hasBindingFacts(index: MeshIndex, vs: IndexedObject): boolean {
-  return facts(index).byVs.has(vs);
+/**
+ * True when the VSX facts cover `vs`, a VirtualService of the index (its `ofKind('VirtualService')`): those of
+ * networking.istio.io, as {@link virtualServices} selects them (see {@link boundServers}). Read from the object: no
+ * map from VirtualService to facts is kept for this one question.
+ */
+export function hasBindingFacts(vs: IndexedObject): boolean {
+  return vs.group === 'networking.istio.io';
 }
 
 /**
@@ -369,8 +370,12 @@ type ParityTarget = Omit<ParityGatewayEntry, 'raw' | 'index'>;
 
 function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject, shared: Map<string, ParityTarget>): ParityGatewayEntry[] {
   const vsNs = nsOf(index, vs);
-  const out: ParityGatewayEntry[] = [];
   const list = asArray(vs.spec.gateways);
+  // one entry per string other than `mesh`, in a list of that size (kept with the facts; `push` gives one entry 17 slots)
+  let size = 0;
+  for (let i = 0; i < list.length; i++) if (typeof list[i] === 'string' && list[i] !== 'mesh') size++;
+  const out = size <= 64 ? new Array<ParityGatewayEntry>(size) : [];
+  let n = 0;
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
     if (typeof e !== 'string' || e === 'mesh') continue;
@@ -390,7 +395,7 @@ function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject, shared: M
       };
       if (slash >= 0) shared.set(e, t);
     }
-    out.push({ raw: e, index: i, namespace: t.namespace, name: t.name, internal: t.internal, istio: t.istio, k8s: t.k8s });
+    out[n++] = { raw: e, index: i, namespace: t.namespace, name: t.name, internal: t.internal, istio: t.istio, k8s: t.k8s };
   }
   return out;
 }

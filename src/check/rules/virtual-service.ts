@@ -306,12 +306,24 @@ function hostProblemsOf(vs: IndexedObject): readonly (string | null)[] {
   const w = walkOf(vs);
   if (!w.hostProblems) {
     const hosts = hostsOf(vs);
-    const out: (string | null)[] = new Array(hosts.length);
-    for (let i = 0; i < hosts.length; i++) out[i] = wildcardDomainProblem(hosts[i].host) ?? null;
-    w.hostProblems = out;
+    let out: (string | null)[] | undefined; // created at the first problem: a shared list of nulls otherwise
+    for (let i = 0; i < hosts.length; i++) {
+      const bad = wildcardDomainProblem(hosts[i].host);
+      if (bad === undefined) {
+        if (out) out[i] = null;
+        continue;
+      }
+      out ??= new Array<string | null>(hosts.length).fill(null);
+      out[i] = bad;
+    }
+    w.hostProblems = out ?? noProblems(hosts.length);
   }
   return w.hostProblems;
 }
+
+/** Shared lists of `n` nulls for small `n` (hosts without problems, the usual answer of {@link hostProblemsOf}). */
+const NO_PROBLEMS: readonly (readonly null[])[] = Array.from({ length: 8 }, (_, n) => Object.freeze(new Array<null>(n).fill(null)));
+const noProblems = (n: number): readonly null[] => (n < NO_PROBLEMS.length ? NO_PROBLEMS[n] : new Array<null>(n).fill(null));
 
 /** True when the VirtualService has no hosts (a delegate). */
 export function isDelegate(vs: IndexedObject): boolean {
