@@ -502,14 +502,16 @@ export const GWX_CERT_001 = defineRule({
         const key = typeof s.tls.privateKey === 'string' ? s.tls.privateKey : '';
         const k = cn ? `cred:${cn}` : cert && key ? `file:${cert}|${key}` : undefined;
         if (!k) continue;
-        const l = byCert.get(k) ?? [];
-        l.push({ gw, server: s });
-        byCert.set(k, l);
+        // (a one-entry literal for a new key: most certificates serve one server)
+        const l = byCert.get(k);
+        if (l) l.push({ gw, server: s });
+        else byCert.set(k, [{ gw, server: s }]);
       }
     }
     const hits = new Map<IndexedObject, { server: GatewayServer; label: string; others: Set<string> }>();
     const subset = (a: Record<string, string>, b: Record<string, string>) => Object.keys(a).every((k) => b[k] === a[k]);
     for (const [k, list] of byCert) {
+      if (list.length < 2) continue; // one server, one Gateway (most certificates)
       const gws = Array.from(new Set(list.map((e) => e.gw)));
       if (gws.length < 2) continue;
       for (const e of list) {

@@ -1459,13 +1459,15 @@ const CLUSTER_KEY = /^(.+)\.(.+)\.svc\.cluster\.local$/;
  */
 function clusterSubsetKey(h: string): string | null {
   if (!h.endsWith(CLUSTER_SUFFIX)) return null;
-  const rest = h.slice(0, h.length - CLUSTER_SUFFIX.length);
-  if (/[\n\r\u2028\u2029]/.test(rest)) { // `.` of the regex does not match line terminators
+  // the name and namespace part h[0, end) read in place, no copy of it: the suffix has no line terminator, and the
+  // search below reaches into it only when end < 2, where it finds at most index 0, which gives null as well
+  const end = h.length - CLUSTER_SUFFIX.length;
+  if (/[\n\r\u2028\u2029]/.test(h)) { // `.` of the regex does not match line terminators
     const m = CLUSTER_KEY.exec(h);
     return m ? `${m[2]}/${m[1]}` : null;
   }
-  const dot = rest.lastIndexOf('.', rest.length - 2);
-  return dot >= 1 ? `${rest.slice(dot + 1)}/${rest.slice(0, dot)}` : null;
+  const dot = h.lastIndexOf('.', end - 2);
+  return dot >= 1 ? `${h.slice(dot + 1, end)}/${h.slice(0, dot)}` : null;
 }
 
 /**
