@@ -1555,20 +1555,26 @@ export const VSX_SUB_001 = defineRule({
     const drs = destinationRuleHosts(index).byFqdn;
     const defined = definedSubsets(index);
     const restricted = restrictedDestinationRuleHosts(index);
+    const last: SubsetHost = { host: '', fqdn: '', key: '', keyed: undefined, candidates: undefined, restricted: undefined };
     for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
       const vf = vfList[vfAt];
       const vs = vf.vs;
-      // a split over subsets routes to one host several times in a row: its lookups serve the whole run
-      let last: SubsetHost | undefined;
+      // a split over subsets routes to one host several times in a row: its lookups serve the whole run (in the one
+      // record `last`, refilled per run: checkSubset keeps nothing of it)
+      let known = false; // whether `last` describes a host of this VirtualService
       for (let dAt = 0, dList = destinationsOf(vs); dAt < dList.length; dAt++) {
         const d = dList[dAt];
         const subset = asString(d.destination.subset);
         if (!subset) continue;
         const host = asString(d.destination.host) ?? '';
-        if (last === undefined || last.host !== host) {
-          const key = subsetKey(vf.ns, host);
-          const keyed = defined.pairs ? undefined : defined.byKey.get(key);
-          last = { host, fqdn: resolveShortName(host, vf.ns), key, keyed, candidates: undefined, restricted: undefined };
+        if (!known || last.host !== host) {
+          known = true;
+          last.host = host;
+          last.fqdn = resolveShortName(host, vf.ns);
+          last.key = subsetKey(vf.ns, host);
+          last.keyed = defined.pairs ? undefined : defined.byKey.get(last.key);
+          last.candidates = undefined;
+          last.restricted = undefined;
         }
         checkSubset(ctx, index, vf, d, subset, last, defined, drs, restricted);
       }
@@ -1578,17 +1584,17 @@ export const VSX_SUB_001 = defineRule({
 
 /** The lookups of a destination host for VSX-SUB-001. */
 interface SubsetHost {
-  readonly host: string;
+  host: string;
   /** the host resolved in the VirtualService namespace */
-  readonly fqdn: string;
+  fqdn: string;
   /** DestinationRules whose host intersects fqdn, queried on first use */
   candidates: readonly DrHost[] | undefined;
   /** whether a DestinationRule not visible everywhere intersects fqdn, queried on first use */
   restricted: boolean | undefined;
   /** {@link subsetKey} of the host */
-  readonly key: string;
+  key: string;
   /** the DestinationRules under key (when {@link DefinedSubsets.byKey} answers) */
-  readonly keyed: IndexedObject | IndexedObject[] | undefined;
+  keyed: IndexedObject | IndexedObject[] | undefined;
 }
 
 const NO_DRS: readonly DrHost[] = Object.freeze([]);

@@ -553,8 +553,17 @@ function nonEmpty(v: unknown): boolean {
   if (v === undefined || v === null) return false;
   if (typeof v === 'string') return v.length > 0;
   if (Array.isArray(v)) return v.length > 0;
-  if (isRecord(v)) return Object.keys(v).length > 0;
+  if (isRecord(v)) return hasOwnKeys(v);
   return true;
+}
+
+/**
+ * `Object.keys(r).length > 0` without the key list: asked per field of every match by VS-ORDER-001, mostly in code
+ * the JIT has not optimized yet, where the list (and a `for...of` over it) is an allocation per call.
+ */
+function hasOwnKeys(r: Record<string, unknown>): boolean {
+  for (const k in r) if (Object.prototype.hasOwnProperty.call(r, k)) return true;
+  return false;
 }
 
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
@@ -1428,14 +1437,12 @@ function conditionOf(m: Record<string, unknown>, c: Conditions, k: string): unkn
 function stringMatchImplies(a: unknown, b: unknown, aIgnoreCase = false, bIgnoreCase = false): boolean {
   const ar = asRecord(a);
   const br = asRecord(b);
-  if (Object.keys(ar).length === 0) return isRecord(b); // presence match
+  if (!hasOwnKeys(ar)) return isRecord(b); // presence match
   if (bIgnoreCase && !aIgnoreCase) return false;
-  const eq = (x: string, y: string) => (aIgnoreCase ? x.toLowerCase() === y.toLowerCase() : x === y);
-  const starts = (x: string, p: string) => (aIgnoreCase ? x.toLowerCase().startsWith(p.toLowerCase()) : x.startsWith(p));
-  if (typeof ar.exact === 'string') return typeof br.exact === 'string' && eq(br.exact, ar.exact);
+  if (typeof ar.exact === 'string') return typeof br.exact === 'string' && equalsCase(br.exact, ar.exact, aIgnoreCase);
   if (typeof ar.prefix === 'string') {
-    if (typeof br.exact === 'string') return starts(br.exact, ar.prefix);
-    if (typeof br.prefix === 'string') return starts(br.prefix, ar.prefix);
+    if (typeof br.exact === 'string') return startsWithCase(br.exact, ar.prefix, aIgnoreCase);
+    if (typeof br.prefix === 'string') return startsWithCase(br.prefix, ar.prefix, aIgnoreCase);
     return ar.prefix === '';
   }
   if (typeof ar.regex === 'string') {
@@ -1444,6 +1451,9 @@ function stringMatchImplies(a: unknown, b: unknown, aIgnoreCase = false, bIgnore
   }
   return false;
 }
+
+const equalsCase = (x: string, y: string, ci: boolean): boolean => (ci ? x.toLowerCase() === y.toLowerCase() : x === y);
+const startsWithCase = (x: string, p: string, ci: boolean): boolean => (ci ? x.toLowerCase().startsWith(p.toLowerCase()) : x.startsWith(p));
 
 function mapImplies(a: unknown, b: unknown, ci: boolean): boolean {
   const bm = new Map<string, unknown>();
@@ -1462,7 +1472,9 @@ function matchImplies(a: Record<string, unknown>, ac: Conditions, b: Record<stri
     for (const [k, v] of Object.entries(ac)) if (!conditionImplied(a, k, v, b, bc)) return false;
     return true;
   }
-  for (const k of Object.keys(a)) {
+  // own keys in Object.keys order, without the list (runs per pair of matches)
+  for (const k in a) {
+    if (!Object.prototype.hasOwnProperty.call(a, k)) continue;
     const v = a[k];
     if (isCondition(k, v) && !conditionImplied(a, k, v, b, bc)) return false;
   }
@@ -1507,7 +1519,8 @@ function conditionImplied(a: Record<string, unknown>, k: string, v: unknown, b: 
 function isCatchAll(m: Record<string, unknown>): boolean {
   // the conditions of matchConditions, read in place (no copy per match: asked for every match of every rule)
   let uri: unknown;
-  for (const k of Object.keys(m)) {
+  for (const k in m) { // own keys in Object.keys order, without the list
+    if (!Object.prototype.hasOwnProperty.call(m, k)) continue;
     const v = m[k];
     if (k === 'ignoreUriCase' || !isCondition(k, v)) continue;
     if (k !== 'uri') return false;
@@ -1610,7 +1623,8 @@ function surelyDifferentMatches(a: unknown, b: unknown): boolean {
   const au = a.uri;
   const bu = b.uri;
   if (!isRecord(au) || !isRecord(bu)) return false;
-  for (const f of URI_MATCH_FIELDS) {
+  for (let fAt = 0, fList = URI_MATCH_FIELDS; fAt < fList.length; fAt++) {
+    const f = fList[fAt];
     const x = au[f];
     if (typeof x === 'string' && x !== bu[f]) return true;
   }
