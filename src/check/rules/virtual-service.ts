@@ -757,7 +757,8 @@ export const VS_RT_001 = defineRule({
   check(ctx) {
     for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
       const vs = vsList[vsAt];
-      if (SECTIONS.some((s) => asArray(vs.spec[s]).length > 0)) continue;
+      // (no closure per VirtualService)
+      if (asArray(vs.spec.http).length > 0 || asArray(vs.spec.tcp).length > 0 || asArray(vs.spec.tls).length > 0) continue;
       ctx.report({ object: vs, path: 'spec', message: 'virtual service has no http, tcp or tls routes', fix: 'add an http (or tcp/tls) rule with a route, or delete the virtual service' });
     }
   },
@@ -1311,37 +1312,16 @@ export const VS_TLS_001 = defineRule({
       const vs = vsList[vsAt];
       const tls = rulesOf(vs, 'tls');
       if (tls.length === 0) continue; // (no host list for the VirtualServices without tls rules)
-      const hosts = hostsOf(vs).map((h) => h.host);
+      const hosts = hostsOf(vs);
       for (let ruleAt = 0, ruleList = tls; ruleAt < ruleList.length; ruleAt++) {
-        const { rule, path } = ruleList[ruleAt];
+        const { rule, index, path } = ruleList[ruleAt];
         const matches = asArray(rule.match);
         if (matches.length === 0) {
           ctx.report({ object: vs, path: `${path}.match`, message: 'tls rule has no match; tls routes are selected by SNI', fix: 'add match: [{sniHosts: [<host>]}] (and port) to the tls rule' });
         }
-        matches.forEach((m, j) => {
-          const mp = `${path}.match[${j}]`;
-          const sni = asArray(asRecord(m).sniHosts);
-          if (sni.length === 0) {
-            ctx.report({ object: vs, path: `${mp}.sniHosts`, message: 'tls match has no sniHosts', fix: 'list the SNI names this rule routes, e.g. sniHosts: [app.example.com]' });
-            return;
-          }
-          sni.forEach((h, k) => {
-            if (typeof h !== 'string') return;
-            const p = `${mp}.sniHosts[${k}]`;
-            const bad = wildcardDomainProblem(h);
-            if (bad) {
-              if (isIpAddress(h)) {
-                ctx.report({ object: vs, path: p, message: `sniHost ${q(h)} is an IP address; SNI carries names and most clients send none for IPs`, fix: 'use the DNS name clients connect to', severity: Severity.WARNING });
-              } else {
-                ctx.report({ object: vs, path: p, message: `sniHost ${q(h)} ${bad}`, fix: 'use a domain or *.domain' });
-              }
-              return;
-            }
-            if (!hosts.some((vh) => nameSubsetOf(h, vh))) {
-              ctx.report({ object: vs, path: p, message: `sniHost ${q(h)} is not within the virtual service hosts [${hosts.join(', ')}]`, fix: `add ${q(h)} (or a covering wildcard) to spec.hosts, or fix the sniHost` });
-            }
-          });
-        });
+        // loops, no closures (holes skipped, as forEach would); the paths (`spec.tls[i].match[j]` shared) built for a
+        // finding only
+        for (let j = 0; j < matches.length; j++) if (j in matches) checkSniHosts(ctx, vs, hosts, asRecord(matches[j]), matchPath('tls', index, j));
         if (asArray(rule.route).length === 0) {
           ctx.report({ object: vs, path: `${path}.route`, message: 'tls rule has no route', fix: 'add route: [{destination: {host: <service>, port: {number: 443}}}]' });
         }
@@ -1349,6 +1329,33 @@ export const VS_TLS_001 = defineRule({
     }
   },
 });
+
+/** VS-TLS-001 on one tls match (`mp` its path). */
+function checkSniHosts(ctx: RuleContext, vs: IndexedObject, hosts: readonly { host: string }[], m: Record<string, unknown>, mp: string): void {
+  const sni = asArray(m.sniHosts);
+  if (sni.length === 0) {
+    ctx.report({ object: vs, path: `${mp}.sniHosts`, message: 'tls match has no sniHosts', fix: 'list the SNI names this rule routes, e.g. sniHosts: [app.example.com]' });
+    return;
+  }
+  for (let k = 0; k < sni.length; k++) {
+    const h = sni[k];
+    if (typeof h !== 'string') continue;
+    const bad = wildcardDomainProblem(h);
+    if (bad) {
+      if (isIpAddress(h)) {
+        ctx.report({ object: vs, path: `${mp}.sniHosts[${k}]`, message: `sniHost ${q(h)} is an IP address; SNI carries names and most clients send none for IPs`, fix: 'use the DNS name clients connect to', severity: Severity.WARNING });
+      } else {
+        ctx.report({ object: vs, path: `${mp}.sniHosts[${k}]`, message: `sniHost ${q(h)} ${bad}`, fix: 'use a domain or *.domain' });
+      }
+      continue;
+    }
+    let within = false;
+    for (let i = 0; i < hosts.length && !within; i++) within = nameSubsetOf(h, hosts[i].host);
+    if (!within) {
+      ctx.report({ object: vs, path: `${mp}.sniHosts[${k}]`, message: `sniHost ${q(h)} is not within the virtual service hosts [${hosts.map((vh) => vh.host).join(', ')}]`, fix: `add ${q(h)} (or a covering wildcard) to spec.hosts, or fix the sniHost` });
+    }
+  }
+}
 
 export const VS_TCP_001 = defineRule({
   id: 'VS-TCP-001',
