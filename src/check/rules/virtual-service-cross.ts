@@ -365,12 +365,18 @@ function parityEntriesOf(index: MeshIndex, vf: VsFacts): readonly ParityGatewayE
   return vf.parityEntries ?? (vf.parityEntries = readParityGatewayEntries(index, vf.vs, facts(index).parityTargets));
 }
 
-/** What a `ns/name` entry resolves to, the same in every VirtualService naming it (its {@link ParityGatewayEntry}). */
-type ParityTarget = Omit<ParityGatewayEntry, 'raw' | 'index'>;
+/**
+ * What a `ns/name` entry resolves to, the same in every VirtualService naming it (its {@link ParityGatewayEntry}), and
+ * the entry list of a VirtualService naming only it (`alone`, shared: tenants name one gateway, and the lists are
+ * never changed).
+ */
+type ParityTarget = Omit<ParityGatewayEntry, 'raw' | 'index'> & { alone?: readonly ParityGatewayEntry[] };
 
-function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject, shared: Map<string, ParityTarget>): ParityGatewayEntry[] {
-  const vsNs = nsOf(index, vs);
+function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject, shared: Map<string, ParityTarget>): readonly ParityGatewayEntry[] {
   const list = asArray(vs.spec.gateways);
+  const only = list.length === 1 && typeof list[0] === 'string' && list[0].indexOf('/') >= 0 ? shared.get(list[0]) : undefined;
+  if (only?.alone) return only.alone;
+  const vsNs = nsOf(index, vs);
   // one entry per string other than `mesh`, in a list of that size (kept with the facts; `push` gives one entry 17 slots)
   let size = 0;
   for (let i = 0; i < list.length; i++) if (typeof list[i] === 'string' && list[i] !== 'mesh') size++;
@@ -396,6 +402,7 @@ function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject, shared: M
       if (slash >= 0) shared.set(e, t);
     }
     out[n++] = { raw: e, index: i, namespace: t.namespace, name: t.name, internal: t.internal, istio: t.istio, k8s: t.k8s };
+    if (list.length === 1 && slash >= 0) return (t.alone = Object.freeze(out));
   }
   return out;
 }
