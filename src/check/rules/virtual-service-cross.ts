@@ -1699,20 +1699,22 @@ export const VSX_ING_001 = defineRule({
       // http route destinations, from the shared walk
       for (let useAt = 0, useList = destinationsOf(v); useAt < useList.length; useAt++) {
         const use = useList[useAt];
-        if (use.section !== 'http' || use.mirror) continue;
+        if (use.section !== 'http') break; // http destinations come first
+        if (use.mirror) continue;
         const d = use.destination;
         const h = asString(d.host);
         if (h && asString(d.subset) && (many ? many.has(h) : list.includes(h))) push(subsetDests, h, v);
       }
     }
-    for (let vsAt2 = 0, vsList2 = ownVirtualServices(index); vsAt2 < vsList2.length; vsAt2++) {
-      const vs = vsList2[vsAt2];
+    for (let ownAt = 0, ownList = ownVirtualServices(index); ownAt < ownList.length; ownAt++) {
+      const vs = ownList[ownAt];
       if (asArray(vs.spec.gateways).length === 0) continue;
       // http route destinations from the shared walk (a route entry without a destination record has host '', which
       // no VirtualService routes to a subset)
       for (let useAt = 0, useList = destinationsOf(vs); useAt < useList.length; useAt++) {
         const use = useList[useAt];
-        if (use.section !== 'http' || use.mirror) continue;
+        if (use.section !== 'http') break; // http destinations come first
+        if (use.mirror) continue;
         const d = use.destination;
         if (asString(d.subset)) continue;
         const h = asString(d.host) ?? '';
