@@ -209,9 +209,14 @@ function binding(index: MeshIndex, vf: VsFacts, gw: IndexedObject): Binding {
     if (!Array.isArray(known)) {
       if (known.gw === gw) return known;
     } else {
-      for (const k of known) if (k.gw === gw) return k;
+      for (let i = 0; i < known.length; i++) if (known[i].gw === gw) return known[i];
     }
   }
+  return readBinding(index, vf, gw, known);
+}
+
+/** Computes and keeps the {@link binding} of `vf` to `gw` (apart from the lookup, which stays small enough to inline). */
+function readBinding(index: MeshIndex, vf: VsFacts, gw: IndexedObject, known: Binding | Binding[] | undefined): Binding {
   // arrays, not Sets, and built as one-entry literals (exact size; `push` gives a short list 17 slots): they are tiny
   // (shared empty lists when nothing binds, shared `[i]` for one admitted host)
   let servers = NO_SERVERS as GatewayServer[];

@@ -208,22 +208,25 @@ export function matchesOf(vs: IndexedObject): readonly MatchAt[] {
  */
 export function gatewayMatchesOf(vs: IndexedObject): readonly MatchAt[] {
   const w = walkOf(vs);
-  if (!w.gatewayMatches) {
-    let out: MatchAt[] | undefined;
-    for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
-      const section = sectionList[sectionAt];
-      for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
-        const r = rList[rAt];
-        const list = asArray(r.rule.match);
-        for (let j = 0; j < list.length; j++) {
-          const m = list[j];
-          if (!isRecord(m) || asArray(m.gateways).length === 0) continue;
-          (out ??= []).push({ section, rule: r.rule, match: m, index: j, path: matchPath(section, r.index, j) });
-        }
+  return w.gatewayMatches ?? readGatewayMatchesOf(vs, w);
+}
+
+/** Fills {@link VsWalk.gatewayMatches} (apart from {@link gatewayMatchesOf}, which stays small enough to inline in the rules' loops). */
+function readGatewayMatchesOf(vs: IndexedObject, w: VsWalk): readonly MatchAt[] {
+  let out: MatchAt[] | undefined;
+  for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+    const section = sectionList[sectionAt];
+    for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+      const r = rList[rAt];
+      const list = asArray(r.rule.match);
+      for (let j = 0; j < list.length; j++) {
+        const m = list[j];
+        if (!isRecord(m) || asArray(m.gateways).length === 0) continue;
+        (out ??= []).push({ section, rule: r.rule, match: m, index: j, path: matchPath(section, r.index, j) });
       }
     }
-    w.gatewayMatches = out ?? NO_MATCHES;
   }
+  w.gatewayMatches = out ?? NO_MATCHES;
   return w.gatewayMatches;
 }
 
@@ -242,43 +245,46 @@ export interface DestinationUse {
 /** Every route and mirror destination of a VirtualService, in section and rule order. */
 export function destinationsOf(vs: IndexedObject): readonly DestinationUse[] {
   const w = walkOf(vs);
-  if (!w.destinations) {
-    // at most one entry per route entry, mirror and mirrors entry
-    let size = 0;
-    for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
-      const section = sectionList[sectionAt];
-      for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
-        const r = rList[rAt];
-        size += asArray(r.rule.route).length;
-        if (section === 'http') size += 1 + asArray(r.rule.mirrors).length;
-      }
+  return w.destinations ?? readDestinationsOf(vs, w);
+}
+
+/** Fills {@link VsWalk.destinations} (apart from {@link destinationsOf}, which stays small enough to inline in the rules' loops). */
+function readDestinationsOf(vs: IndexedObject, w: VsWalk): readonly DestinationUse[] {
+  // at most one entry per route entry, mirror and mirrors entry
+  let size = 0;
+  for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+    const section = sectionList[sectionAt];
+    for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+      const r = rList[rAt];
+      size += asArray(r.rule.route).length;
+      if (section === 'http') size += 1 + asArray(r.rule.mirrors).length;
     }
-    const out = size === 0 ? NO_DESTINATIONS as DestinationUse[] : sized<DestinationUse>(size);
-    let n = 0;
-    for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
-      const section = sectionList[sectionAt];
-      for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
-        const r = rList[rAt];
-        const route = asArray(r.rule.route);
-        for (let k = 0; k < route.length; k++) {
-          const rd = route[k];
-          const d = isRecord(rd) ? rd.destination : undefined;
-          if (!isRecord(d)) continue;
-          out[n++] = { section, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false };
-        }
-        if (section !== 'http') continue;
-        if (isRecord(r.rule.mirror)) out[n++] = { section, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true };
-        const mirrors = asArray(r.rule.mirrors);
-        for (let k = 0; k < mirrors.length; k++) {
-          const m = mirrors[k];
-          const d = isRecord(m) ? m.destination : undefined;
-          if (isRecord(d)) out[n++] = { section, rule: r.rule, destination: d, path: `${r.path}.mirrors[${k}].destination`, mirror: true };
-        }
-      }
-    }
-    if (n < size) out.length = n;
-    w.destinations = out;
   }
+  const out = size === 0 ? NO_DESTINATIONS as DestinationUse[] : sized<DestinationUse>(size);
+  let n = 0;
+  for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+    const section = sectionList[sectionAt];
+    for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+      const r = rList[rAt];
+      const route = asArray(r.rule.route);
+      for (let k = 0; k < route.length; k++) {
+        const rd = route[k];
+        const d = isRecord(rd) ? rd.destination : undefined;
+        if (!isRecord(d)) continue;
+        out[n++] = { section, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false };
+      }
+      if (section !== 'http') continue;
+      if (isRecord(r.rule.mirror)) out[n++] = { section, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true };
+      const mirrors = asArray(r.rule.mirrors);
+      for (let k = 0; k < mirrors.length; k++) {
+        const m = mirrors[k];
+        const d = isRecord(m) ? m.destination : undefined;
+        if (isRecord(d)) out[n++] = { section, rule: r.rule, destination: d, path: `${r.path}.mirrors[${k}].destination`, mirror: true };
+      }
+    }
+  }
+  if (n < size) out.length = n;
+  w.destinations = out;
   return w.destinations;
 }
 
@@ -287,37 +293,43 @@ const NO_DESTINATIONS: readonly DestinationUse[] = Object.freeze([]);
 /** `spec.hosts` strings with their indices (kept with the walks: several rules ask for them). */
 export function hostsOf(vs: IndexedObject): readonly { host: string; index: number }[] {
   const w = walkOf(vs);
-  if (!w.hosts) {
-    const raw = asArray(vs.spec.hosts);
-    const out = sized<{ host: string; index: number }>(raw.length);
-    let n = 0;
-    for (let i = 0; i < raw.length; i++) {
-      const h = raw[i];
-      if (typeof h === 'string') out[n++] = { host: h, index: i };
-    }
-    if (n < raw.length) out.length = n;
-    w.hosts = out;
+  return w.hosts ?? readHostsOf(vs, w);
+}
+
+/** Fills {@link VsWalk.hosts} (apart from {@link hostsOf}, which stays small enough to inline in the rules' loops). */
+function readHostsOf(vs: IndexedObject, w: VsWalk): readonly { host: string; index: number }[] {
+  const raw = asArray(vs.spec.hosts);
+  const out = sized<{ host: string; index: number }>(raw.length);
+  let n = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const h = raw[i];
+    if (typeof h === 'string') out[n++] = { host: h, index: i };
   }
+  if (n < raw.length) out.length = n;
+  w.hosts = out;
   return w.hosts;
 }
 
 /** {@link wildcardDomainProblem} of each host of {@link hostsOf} (null: none), kept with the walks (two rules ask). */
 function hostProblemsOf(vs: IndexedObject): readonly (string | null)[] {
   const w = walkOf(vs);
-  if (!w.hostProblems) {
-    const hosts = hostsOf(vs);
-    let out: (string | null)[] | undefined; // created at the first problem: a shared list of nulls otherwise
-    for (let i = 0; i < hosts.length; i++) {
-      const bad = wildcardDomainProblem(hosts[i].host);
-      if (bad === undefined) {
-        if (out) out[i] = null;
-        continue;
-      }
-      out ??= new Array<string | null>(hosts.length).fill(null);
-      out[i] = bad;
+  return w.hostProblems ?? readHostProblemsOf(vs, w);
+}
+
+/** Fills {@link VsWalk.hostProblems} (apart from {@link hostProblemsOf}, which stays small enough to inline in the rules' loops). */
+function readHostProblemsOf(vs: IndexedObject, w: VsWalk): readonly (string | null)[] {
+  const hosts = hostsOf(vs);
+  let out: (string | null)[] | undefined; // created at the first problem: a shared list of nulls otherwise
+  for (let i = 0; i < hosts.length; i++) {
+    const bad = wildcardDomainProblem(hosts[i].host);
+    if (bad === undefined) {
+      if (out) out[i] = null;
+      continue;
     }
-    w.hostProblems = out ?? noProblems(hosts.length);
+    out ??= new Array<string | null>(hosts.length).fill(null);
+    out[i] = bad;
   }
+  w.hostProblems = out ?? noProblems(hosts.length);
   return w.hostProblems;
 }
 
@@ -1104,26 +1116,29 @@ export function isClaimKey(key: string): boolean {
 export function claimMatches(vs: IndexedObject): readonly ClaimMatch[] {
   // kept with the walks (VS-MATCH-002 and VSX-JWT-001 ask), read from the http matches in place (as matchesOf has them)
   const w = walkOf(vs);
-  if (!w.claims) {
-    let out: ClaimMatch[] | undefined;
-    for (let rAt = 0, rList = rulesOf(vs, 'http'); rAt < rList.length; rAt++) {
-      const r = rList[rAt];
-      const list = asArray(r.rule.match);
-      for (let j = 0; j < list.length; j++) {
-        const m = list[j];
-        if (!isRecord(m)) continue;
-        for (let hfAt = 0, hfList = CLAIM_FIELDS; hfAt < hfList.length; hfAt++) {
-          const hf = hfList[hfAt];
-          const hv = m[hf];
-          if (!isRecord(hv)) continue;
-          for (const k of Object.keys(hv)) {
-            if (isClaimKey(k)) (out ??= []).push({ path: `${matchPath('http', r.index, j)}.${hf}[${q(k)}]`, key: k, match: m });
-          }
+  return w.claims ?? readClaimMatches(vs, w);
+}
+
+/** Fills {@link VsWalk.claims} (apart from {@link claimMatches}, which stays small enough to inline in the rules' loops). */
+function readClaimMatches(vs: IndexedObject, w: VsWalk): readonly ClaimMatch[] {
+  let out: ClaimMatch[] | undefined;
+  for (let rAt = 0, rList = rulesOf(vs, 'http'); rAt < rList.length; rAt++) {
+    const r = rList[rAt];
+    const list = asArray(r.rule.match);
+    for (let j = 0; j < list.length; j++) {
+      const m = list[j];
+      if (!isRecord(m)) continue;
+      for (let hfAt = 0, hfList = CLAIM_FIELDS; hfAt < hfList.length; hfAt++) {
+        const hf = hfList[hfAt];
+        const hv = m[hf];
+        if (!isRecord(hv)) continue;
+        for (const k of Object.keys(hv)) {
+          if (isClaimKey(k)) (out ??= []).push({ path: `${matchPath('http', r.index, j)}.${hf}[${q(k)}]`, key: k, match: m });
         }
       }
     }
-    w.claims = out ?? NO_CLAIMS;
   }
+  w.claims = out ?? NO_CLAIMS;
   return w.claims;
 }
 
