@@ -1275,9 +1275,10 @@ function checkRouteWeights(ctx: RuleContext, vs: IndexedObject, ns: string, at: 
   if (route.length < 2) return; // no duplicate in a list of one
   // the `host|subset` key of each position (host undefined: no key), searched in order for the first earlier entry with
   // the same key; kept as parts (no key string per destination), a Map of key strings only for long lists
-  const hosts: (string | undefined)[] = new Array(route.length).fill(undefined);
-  const subsets: string[] = new Array(route.length).fill('');
   const seen = route.length > 16 ? new Map<string, number>() : undefined;
+  // (short lists only, not filled: a slot not yet written reads undefined, "no key", and its subset is never read)
+  const hosts: (string | undefined)[] = seen ? NO_KEYS : new Array(route.length);
+  const subsets: string[] = seen ? NO_KEYS as string[] : new Array(route.length);
   for (let k = 0; k < route.length; k++) {
     const d = asRecord(asRecord(route[k]).destination);
     if (typeof d.host !== 'string') continue;
@@ -1298,8 +1299,10 @@ function checkRouteWeights(ctx: RuleContext, vs: IndexedObject, ns: string, at: 
       }
     }
     if (prev < 0) {
-      hosts[k] = host;
-      subsets[k] = subset;
+      if (!seen) {
+        hosts[k] = host;
+        subsets[k] = subset;
+      }
       continue;
     }
     const path = `${at.path}.route`;
@@ -1311,6 +1314,9 @@ function checkRouteWeights(ctx: RuleContext, vs: IndexedObject, ns: string, at: 
     });
   }
 }
+
+/** The key lists of a long route (unused there: its keys are in the map); frozen, so a write would throw. */
+const NO_KEYS = Object.freeze([]) as readonly (string | undefined)[] as (string | undefined)[];
 
 /** True when the keys `h1|s1` and `h2|s2` are equal (without building them unless a `|` could make them so). */
 function sameRouteKey(h1: string, s1: string, h2: string, s2: string): boolean {
