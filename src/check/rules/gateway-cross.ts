@@ -2,6 +2,9 @@
  * GWX-*: Gateway rules that need other objects (section 2 of shared/ISTIO-RULES.md): workloads, Services, other
  * Gateways on the same listener, VirtualServices. All conflict rules walk {@link MeshIndex.listenerBuckets}, so they
  * are linear in the number of servers.
+ *
+ * Loops run per VirtualService, server or host are indexed, not `for...of` (see virtual-service.ts): most of this code
+ * runs once per object before the JIT optimizes it.
  */
 import { Severity } from '../findings';
 import { hostCovers } from '../hosts';
@@ -336,7 +339,8 @@ function reportConflictingGateways(ctx: RuleContext): Set<GatewayServer> {
     selectors.set(ss, sel);
     let byPort = byKey.get(ss);
     if (!byPort) byKey.set(ss, (byPort = new Map()));
-    for (const srv of ix.serversOf(g)) {
+    for (let srvAt = 0, srvList = ix.serversOf(g); srvAt < srvList.length; srvAt++) {
+      const srv = srvList[srvAt];
       const port = srv.port.number ?? 0;
       let m = byPort.get(port);
       if (!m) byPort.set(port, (m = new Map()));
@@ -356,13 +360,15 @@ function reportConflictingGateways(ctx: RuleContext): Set<GatewayServer> {
   };
   for (const g of ownGateways(ix)) {
     const ss = selectorString(ix.gatewaySelector(g));
-    for (const srv of ix.serversOf(g)) {
+    for (let srvAt = 0, srvList = ix.serversOf(g); srvAt < srvList.length; srvAt++) {
+      const srv = srvList[srvAt];
       const port = srv.port.number ?? 0;
       const bind = srv.bind ?? '';
       const others: IndexedObject[] = [];
       let anyTls = false;
       let hostHit = '';
-      for (const rs of relatedOf(ss)) {
+      for (let rsAt = 0, rsList = relatedOf(ss); rsAt < rsList.length; rsAt++) {
+        const rs = rsList[rsAt];
         const m = byKey.get(rs)?.get(port);
         if (!m) continue;
         for (const [x, ks] of m) {
@@ -409,9 +415,11 @@ export const GWX_DUP_001 = defineRule({
     const first = once();
     for (const b of buckets(ctx.index)) {
       const seen = new Map<string, GatewayServer>();
-      for (const { server: s } of b.servers) {
+      for (let serverAt = 0, serverList = b.servers; serverAt < serverList.length; serverAt++) {
+        const { server: s } = serverList[serverAt];
         if (!s.tls) continue;
-        for (const h of s.hosts) {
+        for (let hAt = 0, hList = s.hosts; hAt < hList.length; hAt++) {
+          const h = hList[hAt];
           const older = seen.get(h.raw);
           if (!older) {
             seen.set(h.raw, s);
@@ -442,9 +450,11 @@ export const GWX_DUP_002 = defineRule({
       const idx = new HostIndex<{ server: GatewayServer; host: GatewayServerHost }>();
       // at most two gateways per host string keep the index linear in distinct hosts
       const kept = new Map<string, IndexedObject[]>();
-      for (const { server: s } of b.servers) {
+      for (let serverAt = 0, serverList = b.servers; serverAt < serverList.length; serverAt++) {
+        const { server: s } = serverList[serverAt];
         if (s.tls || !isHttpFamily(s.port.protocol)) continue;
-        for (const h of s.hosts) {
+        for (let hAt = 0, hList = s.hosts; hAt < hList.length; hAt++) {
+          const h = hList[hAt];
           const older = idx.query(h.host).find((o) => o.server.gateway !== s.gateway);
           if (older && first(`${s.gateway.order}|${s.index}|${h.index}`)) {
             ctx.report({
@@ -484,21 +494,24 @@ export const GWX_CERT_001 = defineRule({
     const ix = ctx.index;
     const byCert = new Map<string, { gw: IndexedObject; server: GatewayServer }[]>();
     for (const gw of ix.gateways()) {
-      for (const s of ix.serversOf(gw)) {
+      for (let sAt = 0, sList = ix.serversOf(gw); sAt < sList.length; sAt++) {
+        const s = sList[sAt];
         if (!s.tls) continue;
         const cn = typeof s.tls.credentialName === 'string' ? s.tls.credentialName : '';
         const cert = typeof s.tls.serverCertificate === 'string' ? s.tls.serverCertificate : '';
         const key = typeof s.tls.privateKey === 'string' ? s.tls.privateKey : '';
         const k = cn ? `cred:${cn}` : cert && key ? `file:${cert}|${key}` : undefined;
         if (!k) continue;
-        const l = byCert.get(k) ?? [];
-        l.push({ gw, server: s });
-        byCert.set(k, l);
+        // (a one-entry literal for a new key: most certificates serve one server)
+        const l = byCert.get(k);
+        if (l) l.push({ gw, server: s });
+        else byCert.set(k, [{ gw, server: s }]);
       }
     }
     const hits = new Map<IndexedObject, { server: GatewayServer; label: string; others: Set<string> }>();
     const subset = (a: Record<string, string>, b: Record<string, string>) => Object.keys(a).every((k) => b[k] === a[k]);
     for (const [k, list] of byCert) {
+      if (list.length < 2) continue; // one server, one Gateway (most certificates)
       const gws = Array.from(new Set(list.map((e) => e.gw)));
       if (gws.length < 2) continue;
       for (const e of list) {
@@ -561,9 +574,11 @@ export const GWX_CERT_002 = defineRule({
       for (const { server: s } of b.servers) {
         if (s.tlsMode === 'MUTUAL' && s.port.protocol === 'HTTPS') for (const h of s.hosts) mutual.add(h.host, { server: s, host: h });
       }
-      for (const { server: s } of b.servers) {
+      for (let serverAt = 0, serverList = b.servers; serverAt < serverList.length; serverAt++) {
+        const { server: s } = serverList[serverAt];
         if (s.tlsMode !== 'SIMPLE' || s.port.protocol !== 'HTTPS') continue;
-        for (const h of s.hosts) {
+        for (let hAt = 0, hList = s.hosts; hAt < hList.length; hAt++) {
+          const h = hList[hAt];
           if (!h.host.startsWith('*')) continue;
           for (const m of mutual.query(h.host)) {
             if (m.server === s || !hostCovers(h.host, m.host.host) || m.host.host.startsWith('*')) continue;
@@ -638,8 +653,9 @@ export const GWX_VS_001 = defineRule({
     const ix = ctx.index;
     // servers bound by VirtualServices outside the VSX facts; the others' bindings are read per gateway (shared)
     const bound = new Set<GatewayServer>();
-    for (const vs of ix.ofKind('VirtualService')) {
-      if (hasBindingFacts(ix, vs)) continue;
+    for (let vsAt = 0, vsList = ix.ofKind('VirtualService'); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      if (hasBindingFacts(vs)) continue;
       const ns = vs.namespace ?? ix.defaultNamespace;
       const hosts = asStringArray(vs.spec.hosts);
       for (const ref of ix.virtualServiceGateways(vs)) {
@@ -650,7 +666,8 @@ export const GWX_VS_001 = defineRule({
     }
     for (const gw of ownGateways(ix)) {
       const byServer = boundServers(ix, gw);
-      for (const s of ix.serversOf(gw)) {
+      for (let sAt = 0, sList = ix.serversOf(gw); sAt < sList.length; sAt++) {
+        const s = sList[sAt];
         if (bound.has(s) || byServer.has(s) || s.kind === 'none' || s.hosts.length === 0) continue;
         if (isHttpFamily(s.port.protocol) && s.tls?.httpsRedirect === true) continue;
         ctx.report({
@@ -684,9 +701,11 @@ export const GWX_REDIR_001 = defineRule({
       return idx;
     };
     for (const gw of ownGateways(ix)) {
-      for (const s of ix.serversOf(gw)) {
+      for (let sAt = 0, sList = ix.serversOf(gw); sAt < sList.length; sAt++) {
+        const s = sList[sAt];
         if (!isHttpFamily(s.port.protocol) || !isRecord(s.tls) || s.tls.httpsRedirect !== true) continue;
-        for (const h of s.hosts) {
+        for (let hAt = 0, hList = s.hosts; hAt < hList.length; hAt++) {
+          const h = hList[hAt];
           const missing = ix.workloadsFor(gw).find((w) => !tlsIndex(w).query(h.host).some((t) => hostCovers(t, h.host)));
           if (!missing) continue;
           ctx.report({

@@ -6,6 +6,9 @@
  * subset routing IST0140, JWT claim routing IST0149).
  *
  * Everything is bucketed (per gateway, per host, per listener) so the cost stays linear in the input.
+ *
+ * Loops run per VirtualService, server or host are indexed, not `for...of` (see virtual-service.ts): most of this code
+ * runs once per object before the JIT optimizes it.
  */
 import { Severity } from '../findings';
 import { hostsIntersect, isIpAddress, resolveShortName } from '../hosts';
@@ -16,7 +19,7 @@ import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRe
 import { Rule, RuleContext, defineRule } from '../rule';
 import { ParityHostSet, parityOverlap } from './parity-hosts';
 import {
-  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, destinationsOf, gatewayMatchesOf, matchesOf, nameSubsetOf,
+  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, destinationsOf, gatewayMatchesOf, matchPath, nameSubsetOf,
   nsOf, ownVirtualServices, q, refKey, rulesOf, topGateways, virtualServices,
 } from './virtual-service';
 
@@ -55,8 +58,8 @@ interface VsFacts {
   parityEntries?: readonly ParityGatewayEntry[];
   /** {@link callerNamespaces} of its rules that match on any gateway of the VS, computed on first use */
   callers?: readonly { ns: string; who: string }[];
-  /** {@link binding} per gateway: a short list (a VS names few gateways), created on first use */
-  bindings?: Binding[];
+  /** {@link binding} per gateway, created on first use: the first alone, a list once there are two */
+  bindings?: Binding | Binding[];
   /** {@link scopedEntries}: the registry entry of each destination, computed on first use */
   scoped?: readonly (ScopedEntry | undefined)[];
 }
@@ -65,7 +68,6 @@ interface Facts {
   readonly all: readonly VsFacts[];
   /** {@link all} but context objects: the VirtualServices rules report on (as ownVirtualServices, no lookup each) */
   readonly own: readonly VsFacts[];
-  readonly byVs: Map<IndexedObject, VsFacts>;
   /** VSs naming a Gateway at top level, oldest first */
   readonly byGateway: Map<IndexedObject, VsFacts[]>;
   /** Istio Gateways by metadata.name */
@@ -99,14 +101,14 @@ function facts(index: MeshIndex): Facts {
   let f = factsCache.get(index);
   if (f) return f;
   const all: VsFacts[] = [];
-  const byVs = new Map<IndexedObject, VsFacts>();
   const byGateway = new Map<IndexedObject, VsFacts[]>();
   const gatewaysByName = new Map<string, IndexedObject[]>();
   for (const g of index.gateways()) push(gatewaysByName, g.name, g);
   // `ns/name` entries resolve alike in every VirtualService: resolved once per entry string (tenants share a gateway)
   // (and a VirtualService naming only such an entry, first, shares its one-entry list: the lists are never changed)
   const qualified = new Map<string, QualifiedEntry>();
-  for (const vs of virtualServices(index)) {
+  for (let vsAt = 0, vsList = virtualServices(index); vsAt < vsList.length; vsAt++) {
+    const vs = vsList[vsAt];
     const ns = nsOf(index, vs);
     let gateways: GatewayUse[] = [];
     // topGateways without its list: the entries other than `mesh` that resolve
@@ -140,9 +142,9 @@ function facts(index: MeshIndex): Facts {
       hosts: resolvedHostsOf(vs, ns),
     };
     all.push(vf);
-    byVs.set(vs, vf);
     let seen: Set<IndexedObject> | undefined; // only for a VS naming several gateways
-    for (const g of gateways) {
+    for (let gAt = 0, gList = gateways; gAt < gList.length; gAt++) {
+      const g = gList[gAt];
       if (!g.gateway) continue;
       if (gateways.length > 1) {
         seen ??= new Set();
@@ -152,7 +154,7 @@ function facts(index: MeshIndex): Facts {
       push(byGateway, g.gateway, vf);
     }
   }
-  f = { all, own: all.filter((vf) => !vf.vs.isContext), byVs, byGateway, gatewaysByName, parityTargets: new Map(), lastParityHosts: undefined };
+  f = { all, own: all.filter((vf) => !vf.vs.isContext), byGateway, gatewaysByName, parityTargets: new Map(), lastParityHosts: undefined };
   factsCache.set(index, f);
   return f;
 }
@@ -177,48 +179,86 @@ export function ownVsGateways(index: MeshIndex): readonly VsGateways[] {
 
 /** `spec.hosts` strings with their indices and short names resolved in `ns` (one object per host). */
 function resolvedHostsOf(vs: IndexedObject, ns: string): { host: string; index: number; resolved: string }[] {
-  const out: { host: string; index: number; resolved: string }[] = [];
   const hosts = asArray(vs.spec.hosts);
+  // exactly as many slots as strings (kept for the whole analysis; `push` would give a one-host list 17)
+  let n = 0;
+  for (let i = 0; i < hosts.length; i++) if (typeof hosts[i] === 'string') n++;
+  if (n > 64) {
+    const long: { host: string; index: number; resolved: string }[] = [];
+    for (let i = 0; i < hosts.length; i++) {
+      const h = hosts[i];
+      if (typeof h === 'string') long.push({ host: h, index: i, resolved: resolveShortName(h, ns) });
+    }
+    return long;
+  }
+  const out = new Array<{ host: string; index: number; resolved: string }>(n);
+  let k = 0;
   for (let i = 0; i < hosts.length; i++) {
     const h = hosts[i];
-    if (typeof h === 'string') out.push({ host: h, index: i, resolved: resolveShortName(h, ns) });
+    if (typeof h === 'string') out[k++] = { host: h, index: i, resolved: resolveShortName(h, ns) };
   }
   return out;
 }
 
 /** Servers of `gw` admitting the VS's hosts (host intersection with `ns/` scoping), cached. */
 function binding(index: MeshIndex, vf: VsFacts, gw: IndexedObject): Binding {
-  const known = vf.bindings ?? (vf.bindings = []);
-  for (const k of known) if (k.gw === gw) return k;
-  // arrays, not Sets: one binding per (VS, gateway) is kept for the whole analysis, and they are tiny (shared empty
-  // lists when nothing binds)
+  const known = vf.bindings;
+  // one binding per gateway the VS names, kept for the whole analysis: a VS names one gateway or two, so the first is
+  // kept alone, a list only for the second
+  if (known !== undefined) {
+    if (!Array.isArray(known)) {
+      if (known.gw === gw) return known;
+    } else {
+      for (let i = 0; i < known.length; i++) if (known[i].gw === gw) return known[i];
+    }
+  }
+  return readBinding(index, vf, gw, known);
+}
+
+/** Computes and keeps the {@link binding} of `vf` to `gw` (apart from the lookup, which stays small enough to inline). */
+function readBinding(index: MeshIndex, vf: VsFacts, gw: IndexedObject, known: Binding | Binding[] | undefined): Binding {
+  // arrays, not Sets, and built as one-entry literals (exact size; `push` gives a short list 17 slots): they are tiny
+  // (shared empty lists when nothing binds, shared `[i]` for one admitted host)
   let servers = NO_SERVERS as GatewayServer[];
-  let hosts = NO_HOSTS as number[];
+  let hosts = NO_HOSTS;
+  let ownHosts: number[] | undefined; // once a second host is admitted
   let many: Set<GatewayServer> | undefined; // dedup set only for unusually long lists
-  for (const h of vf.hosts) {
+  for (let hAt = 0, hList = vf.hosts; hAt < hList.length; hAt++) {
+    const h = hList[hAt];
     const hits = index.serversAdmitting(gw, h.resolved, vf.ns);
     if (hits.length === 0) continue;
-    if (hosts === NO_HOSTS) hosts = [];
-    hosts.push(h.index);
-    for (const hit of hits) {
+    if (ownHosts) ownHosts.push(h.index);
+    else if (hosts === NO_HOSTS) hosts = oneHost(h.index);
+    else hosts = ownHosts = [hosts[0], h.index];
+    for (let hitAt = 0, hitList = hits; hitAt < hitList.length; hitAt++) {
+      const hit = hitList[hitAt];
       if (many ? many.has(hit.server) : servers.includes(hit.server)) continue;
-      if (servers === NO_SERVERS) servers = [];
-      servers.push(hit.server);
+      if (servers === NO_SERVERS) servers = [hit.server];
+      else servers.push(hit.server);
       if (many) many.add(hit.server);
       else if (servers.length > 32) many = new Set(servers);
     }
   }
   const b: Binding = { gw, servers, hosts };
-  known.push(b);
+  if (known === undefined) vf.bindings = b;
+  else if (Array.isArray(known)) known.push(b);
+  else vf.bindings = [known, b];
   return b;
 }
 
 const NO_SERVERS: readonly GatewayServer[] = Object.freeze([]);
 const NO_HOSTS: readonly number[] = Object.freeze([]);
+/** Shared `[i]` lists for small host indices (most VirtualServices have one host, at index 0). */
+const ONE_HOST: readonly (readonly number[])[] = Array.from({ length: 8 }, (_, i) => Object.freeze([i]));
+const oneHost = (i: number): readonly number[] => (i < ONE_HOST.length ? ONE_HOST[i] : [i]);
 
-/** True when the VSX facts cover `vs` (an Istio VirtualService of networking.istio.io): see {@link boundServers}. */
-export function hasBindingFacts(index: MeshIndex, vs: IndexedObject): boolean {
-  return facts(index).byVs.has(vs);
+/**
+ * True when the VSX facts cover `vs`, a VirtualService of the index (its `ofKind('VirtualService')`): those of
+ * networking.istio.io, as {@link virtualServices} selects them (see {@link boundServers}). Read from the object: no
+ * map from VirtualService to facts is kept for this one question.
+ */
+export function hasBindingFacts(vs: IndexedObject): boolean {
+  return vs.group === 'networking.istio.io';
 }
 
 /**
@@ -247,7 +287,8 @@ function boundToServer(index: MeshIndex, f: Facts, gw: IndexedObject): Map<Gatew
   let m = perGw.get(gw);
   if (!m) {
     m = new Map();
-    for (const vf of f.byGateway.get(gw) ?? []) {
+    for (let vfAt = 0, vfList = f.byGateway.get(gw) ?? []; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       for (const s of binding(index, vf, gw).servers) push(m, s, vf);
     }
     perGw.set(gw, m);
@@ -329,13 +370,23 @@ function parityEntriesOf(index: MeshIndex, vf: VsFacts): readonly ParityGatewayE
   return vf.parityEntries ?? (vf.parityEntries = readParityGatewayEntries(index, vf.vs, facts(index).parityTargets));
 }
 
-/** What a `ns/name` entry resolves to, the same in every VirtualService naming it (its {@link ParityGatewayEntry}). */
-type ParityTarget = Omit<ParityGatewayEntry, 'raw' | 'index'>;
+/**
+ * What a `ns/name` entry resolves to, the same in every VirtualService naming it (its {@link ParityGatewayEntry}), and
+ * the entry list of a VirtualService naming only it (`alone`, shared: tenants name one gateway, and the lists are
+ * never changed).
+ */
+type ParityTarget = Omit<ParityGatewayEntry, 'raw' | 'index'> & { alone?: readonly ParityGatewayEntry[] };
 
-function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject, shared: Map<string, ParityTarget>): ParityGatewayEntry[] {
-  const vsNs = nsOf(index, vs);
-  const out: ParityGatewayEntry[] = [];
+function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject, shared: Map<string, ParityTarget>): readonly ParityGatewayEntry[] {
   const list = asArray(vs.spec.gateways);
+  const only = list.length === 1 && typeof list[0] === 'string' && list[0].indexOf('/') >= 0 ? shared.get(list[0]) : undefined;
+  if (only?.alone) return only.alone;
+  const vsNs = nsOf(index, vs);
+  // one entry per string other than `mesh`, in a list of that size (kept with the facts; `push` gives one entry 17 slots)
+  let size = 0;
+  for (let i = 0; i < list.length; i++) if (typeof list[i] === 'string' && list[i] !== 'mesh') size++;
+  const out = size <= 64 ? new Array<ParityGatewayEntry>(size) : [];
+  let n = 0;
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
     if (typeof e !== 'string' || e === 'mesh') continue;
@@ -355,7 +406,8 @@ function readParityGatewayEntries(index: MeshIndex, vs: IndexedObject, shared: M
       };
       if (slash >= 0) shared.set(e, t);
     }
-    out.push({ raw: e, index: i, namespace: t.namespace, name: t.name, internal: t.internal, istio: t.istio, k8s: t.k8s });
+    out[n++] = { raw: e, index: i, namespace: t.namespace, name: t.name, internal: t.internal, istio: t.istio, k8s: t.k8s };
+    if (list.length === 1 && slash >= 0) return (t.alone = Object.freeze(out));
   }
   return out;
 }
@@ -393,10 +445,12 @@ export const VSX_GW_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       const ns = nsOf(index, vs);
-      for (const e of parityEntriesOf(index, vf)) {
+      for (let eAt = 0, eList = parityEntriesOf(index, vf); eAt < eList.length; eAt++) {
+        const e = eList[eAt];
         if (e.internal || e.istio || e.k8s || !gatewayAbsenceKnown(index, vs, e.namespace)) continue;
         const ours = resolveGatewayName(e.raw, ns);
         const resolved = ours && !ours.mesh ? gatewayOf(index, ours) : undefined;
@@ -416,7 +470,8 @@ export const VSX_GW_001 = defineRule({
               : 'create the Gateway, fix the name (<namespace>/<name> for another namespace), or pass it as context if it is installed elsewhere',
         });
       }
-      for (const m of gatewayMatchesOf(vs)) {
+      for (let mAt = 0, mList = gatewayMatchesOf(vs); mAt < mList.length; mAt++) {
+        const m = mList[mAt];
         const list = asArray(m.match.gateways);
         for (let k = 0; k < list.length; k++) {
           const g = list[k];
@@ -477,7 +532,8 @@ function parityServerHostsOf(index: MeshIndex, gw: IndexedObject, entryNs: strin
       out.any.add('*');
       continue;
     }
-    for (const raw of hosts) {
+    for (let rawAt = 0, rawList = hosts; rawAt < rawList.length; rawAt++) {
+      const raw = rawList[rawAt];
       if (typeof raw !== 'string') continue;
       let h = raw;
       if (h.startsWith('./')) h = `${entryNs}/${h.slice(2)}`;
@@ -509,7 +565,8 @@ function parityServerHostsOf(index: MeshIndex, gw: IndexedObject, entryNs: strin
  * or (`host` -1) any of its hosts.
  */
 function someGatewayAdmits(index: MeshIndex, vf: VsFacts, host: number): boolean {
-  for (const g of vf.gateways) {
+  for (let gAt = 0, gList = vf.gateways; gAt < gList.length; gAt++) {
+    const g = gList[gAt];
     if (g.gateway === undefined) continue;
     const admitted = binding(index, vf, g.gateway).hosts;
     if (host < 0 ? admitted.length > 0 : admitted.includes(host)) return true;
@@ -543,9 +600,11 @@ export const VSX_GW_006 = defineRule({
   severity: Severity.WARNING,
   summary: 'VirtualService binds to an internal gateway istiod generates for a Gateway API Gateway (`~istio-autogenerated-k8s-gateway~`)',
   check(ctx) {
-    for (const vf of facts(ctx.index).own) {
+    for (let vfAt = 0, vfList = facts(ctx.index).own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
-      for (const e of parityEntriesOf(ctx.index, vf)) {
+      for (let eAt = 0, eList = parityEntriesOf(ctx.index, vf); eAt < eList.length; eAt++) {
+        const e = eList[eAt];
         if (!e.internal) continue;
         ctx.report({
           object: vs,
@@ -593,9 +652,11 @@ export const VSX_GW_002 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
-      for (const e of parityEntriesOf(index, vf)) {
+      for (let eAt = 0, eList = parityEntriesOf(index, vf); eAt < eList.length; eAt++) {
+        const e = eList[eAt];
         if (e.internal) continue;
         const exists = e.istio !== undefined || e.k8s !== undefined;
         if (!exists && !gatewayAbsenceKnown(index, vs, e.namespace)) continue;
@@ -620,7 +681,8 @@ export const VSX_GW_002 = defineRule({
       if (vf.mesh || vf.hosts.length === 0) continue;
       // (no list or set per VirtualService: a VirtualService names one gateway or two)
       if (!someGatewayAdmits(index, vf, -1)) continue;
-      for (const h of vf.hosts) {
+      for (let hAt = 0, hList = vf.hosts; hAt < hList.length; hAt++) {
+        const h = hList[hAt];
         if (someGatewayAdmits(index, vf, h.index)) continue;
         const existing = vf.gateways.filter((g) => g.gateway !== undefined);
         ctx.report({
@@ -644,11 +706,13 @@ export const VSX_GW_003 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       if (vf.gateways.length === 0 || index.isExportedEverywhere(vs)) continue; // then every gateway pod sees it
       let missing: Map<string, string[]> | undefined; // created for a finding only
-      for (const g of vf.gateways) {
+      for (let gAt = 0, gList = vf.gateways; gAt < gList.length; gAt++) {
+        const g = gList[gAt];
         if (!g.gateway) continue;
         for (const ns of podNamespaces(index, g.gateway)) {
           if (!vsVisibleIn(index, vs, ns)) push((missing ??= new Map()), ns, gwName(g.gateway));
@@ -712,11 +776,13 @@ export const VSX_GW_004 = defineRule({
       }
       return hi;
     };
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       if (vf.hosts.length === 0) continue;
       if (!vf.mesh) {
-        for (const h of vf.hosts) {
+        for (let hAt = 0, hList = vf.hosts; hAt < hList.length; hAt++) {
+          const h = hList[hAt];
           if (!isClusterLocal(h.resolved) || meshHosts().has(h.resolved.toLowerCase())) continue;
           ctx.report({
             object: vs,
@@ -729,7 +795,8 @@ export const VSX_GW_004 = defineRule({
         continue;
       }
       if (asArray(vs.spec.gateways).length > 0) continue; // `mesh` listed explicitly: deliberate
-      for (const h of vf.hosts) {
+      for (let hAt = 0, hList = vf.hosts; hAt < hList.length; hAt++) {
+        const h = hList[hAt];
         if (h.host === '*' || isClusterLocal(h.resolved) || isIpAddress(h.host)) continue;
         const hits = serverHosts().query(h.resolved).filter((e) => {
           const ns = e.host.namespace;
@@ -756,13 +823,15 @@ export const VSX_GW_005 = defineRule({
   summary: '`match.gateways` ⊆ top-level `gateways`',
   check(ctx) {
     const { index } = ctx;
-    for (const vs of ownVirtualServices(index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const matches = gatewayMatchesOf(vs);
       if (matches.length === 0) continue; // no match.gateways: nothing to compare with the top-level list
       const ns = nsOf(index, vs);
       const top = topGateways(index, vs);
       const keys = new Set(top.map((t) => refKey(t.ref)));
-      for (const m of matches) {
+      for (let mAt = 0, mList = matches; mAt < mList.length; mAt++) {
+        const m = mList[mAt];
         const list = asArray(m.match.gateways);
         for (let k = 0; k < list.length; k++) {
           const g = list[k];
@@ -804,35 +873,51 @@ export const VSX_PORT_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       if (vf.gateways.length === 0) continue;
-      for (const { section, match, path } of matchesOf(vs)) {
-        const port = asNumber(match.port);
-        if (port === undefined || port === 0) continue;
-        const { mesh, gateways } = matchGateways(vf, match, index);
-        if (mesh || gateways.length === 0) continue;
-        const ports = new Set<number>();
-        let anyServer = false;
-        for (const gw of gateways) {
-          for (const s of binding(index, vf, gw).servers) {
-            if (sectionOfKind(s.kind) !== section || s.port.number === undefined) continue;
-            anyServer = true;
-            ports.add(s.port.number);
+      // the matches of matchesOf, in its order, read in place (no list of them kept per VirtualService)
+      for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+        const section = sectionList[sectionAt];
+        for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+          const r = rList[rAt];
+          const list = asArray(r.rule.match);
+          for (let j = 0; j < list.length; j++) {
+            const match = list[j];
+            if (!isRecord(match)) continue;
+            const port = asNumber(match.port);
+            if (port !== undefined && port !== 0) checkMatchPort(ctx, vf, section, match, matchPath(section, r.index, j), port);
           }
         }
-        if (!anyServer || ports.has(port)) continue;
-        const list = Array.from(ports).sort((a, b) => a - b);
-        ctx.report({
-          object: vs,
-          path: `${path}.port`,
-          message: `match.port ${port} is not the port of any ${section} server of ${gateways.map(gwName).join(', ')} serving these hosts (${list.join(', ')}); match.port compares with the Gateway server port, not the Service targetPort or container port`,
-          fix: `use match.port ${list.length === 1 ? list[0] : `one of ${list.join(', ')}`}, or remove match.port`,
-        });
       }
     }
   },
 });
+
+/** VSX-PORT-001 on one match with a port. */
+function checkMatchPort(ctx: RuleContext, vf: VsFacts, section: Section, match: Record<string, unknown>, path: string, port: number): void {
+  const { index } = ctx;
+  const { mesh, gateways } = matchGateways(vf, match, index);
+  if (mesh || gateways.length === 0) return;
+  const ports = new Set<number>();
+  let anyServer = false;
+  for (const gw of gateways) {
+    for (const s of binding(index, vf, gw).servers) {
+      if (sectionOfKind(s.kind) !== section || s.port.number === undefined) continue;
+      anyServer = true;
+      ports.add(s.port.number);
+    }
+  }
+  if (!anyServer || ports.has(port)) return;
+  const list = Array.from(ports).sort((a, b) => a - b);
+  ctx.report({
+    object: vf.vs,
+    path: `${path}.port`,
+    message: `match.port ${port} is not the port of any ${section} server of ${gateways.map(gwName).join(', ')} serving these hosts (${list.join(', ')}); match.port compares with the Gateway server port, not the Service targetPort or container port`,
+    fix: `use match.port ${list.length === 1 ? list[0] : `one of ${list.join(', ')}`}, or remove match.port`,
+  });
+}
 
 export const VSX_KIND_001 = defineRule({
   id: 'VSX-KIND-001',
@@ -841,12 +926,14 @@ export const VSX_KIND_001 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       if (vf.mesh || vf.gateways.length === 0) continue;
       const kinds = new Set<Section>();
       let anyServer = false;
-      for (const g of vf.gateways) {
+      for (let gAt = 0, gList = vf.gateways; gAt < gList.length; gAt++) {
+        const g = gList[gAt];
         if (!g.gateway) continue;
         for (const s of binding(index, vf, g.gateway).servers) {
           anyServer = true;
@@ -865,7 +952,8 @@ export const VSX_KIND_001 = defineRule({
         }
         return out.join(', ');
       };
-      for (const sec of SECTIONS) {
+      for (let secAt = 0, secList = SECTIONS; secAt < secList.length; secAt++) {
+        const sec = secList[secAt];
         if (asArray(vs.spec[sec]).length === 0 || kinds.has(sec)) continue;
         const want = sec === 'http' ? 'an HTTP server or an HTTPS server terminating TLS' : sec === 'tcp' ? 'a TCP server or a TLS server terminating TLS (SIMPLE/MUTUAL)' : 'a server with tls.mode PASSTHROUGH';
         const used = Array.from(kinds);
@@ -996,7 +1084,8 @@ export const VSX_DUP_001 = defineRule({
     interface Member { readonly vs: IndexedObject; readonly index: number; readonly host: string }
     const keys = new Map<string, Member[]>();
     const starHosts = new Map<string, Member[]>();
-    for (const vs of virtualServices(index)) {
+    for (let vsAt = 0, vsList = virtualServices(index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       if (!appliesToMesh(vs)) continue;
       const ns = nsOf(index, vs);
       const exportTo = asStringArray(vs.spec.exportTo);
@@ -1053,11 +1142,14 @@ export const VSX_DUP_002 = defineRule({
     const { index } = ctx;
     const f = facts(index);
     const groups = new Map<string, { vf: VsFacts; index: number; gw: string }[]>();
-    for (const vf of f.all) {
+    for (let vfAt = 0, vfList = f.all; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       // a Set only when the VS could repeat a key (usually one gateway and one host)
       const seen = vf.gateways.length * vf.hosts.length > 1 ? new Set<string>() : undefined;
-      for (const g of vf.gateways) {
-        for (const h of vf.hosts) {
+      for (let gAt = 0, gList = vf.gateways; gAt < gList.length; gAt++) {
+        const g = gList[gAt];
+        for (let hAt = 0, hList = vf.hosts; hAt < hList.length; hAt++) {
+          const h = hList[hAt];
           const key = `${g.key}|${h.resolved.toLowerCase()}`;
           if (seen) {
             if (seen.has(key)) continue;
@@ -1182,7 +1274,8 @@ export const VSX_DEST_001 = defineRule({
     const { index } = ctx;
     const reg = registry(index);
     const f = facts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       const ns = vf.ns;
       const dests = destinationsOf(vs);
@@ -1255,7 +1348,8 @@ export const VSX_DEST_002 = defineRule({
   check(ctx) {
     const { index } = ctx;
     const f = facts(index);
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       const dests = destinationsOf(vs);
       if (dests.length === 0) continue;
@@ -1377,13 +1471,15 @@ const CLUSTER_KEY = /^(.+)\.(.+)\.svc\.cluster\.local$/;
  */
 function clusterSubsetKey(h: string): string | null {
   if (!h.endsWith(CLUSTER_SUFFIX)) return null;
-  const rest = h.slice(0, h.length - CLUSTER_SUFFIX.length);
-  if (/[\n\r\u2028\u2029]/.test(rest)) { // `.` of the regex does not match line terminators
+  // the name and namespace part h[0, end) read in place, no copy of it: the suffix has no line terminator, and the
+  // search below reaches into it only when end < 2, where it finds at most index 0, which gives null as well
+  const end = h.length - CLUSTER_SUFFIX.length;
+  if (/[\n\r\u2028\u2029]/.test(h)) { // `.` of the regex does not match line terminators
     const m = CLUSTER_KEY.exec(h);
     return m ? `${m[2]}/${m[1]}` : null;
   }
-  const dot = rest.lastIndexOf('.', rest.length - 2);
-  return dot >= 1 ? `${rest.slice(dot + 1)}/${rest.slice(0, dot)}` : null;
+  const dot = h.lastIndexOf('.', end - 2);
+  return dot >= 1 ? `${h.slice(dot + 1, end)}/${h.slice(0, dot)}` : null;
 }
 
 /**
@@ -1471,18 +1567,26 @@ export const VSX_SUB_001 = defineRule({
     const drs = destinationRuleHosts(index).byFqdn;
     const defined = definedSubsets(index);
     const restricted = restrictedDestinationRuleHosts(index);
-    for (const vf of f.own) {
+    const last: SubsetHost = { host: '', fqdn: '', key: '', keyed: undefined, candidates: undefined, restricted: undefined };
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
-      // a split over subsets routes to one host several times in a row: its lookups serve the whole run
-      let last: SubsetHost | undefined;
-      for (const d of destinationsOf(vs)) {
+      // a split over subsets routes to one host several times in a row: its lookups serve the whole run (in the one
+      // record `last`, refilled per run: checkSubset keeps nothing of it)
+      let known = false; // whether `last` describes a host of this VirtualService
+      for (let dAt = 0, dList = destinationsOf(vs); dAt < dList.length; dAt++) {
+        const d = dList[dAt];
         const subset = asString(d.destination.subset);
         if (!subset) continue;
         const host = asString(d.destination.host) ?? '';
-        if (last === undefined || last.host !== host) {
-          const key = subsetKey(vf.ns, host);
-          const keyed = defined.pairs ? undefined : defined.byKey.get(key);
-          last = { host, fqdn: resolveShortName(host, vf.ns), key, keyed, candidates: undefined, restricted: undefined };
+        if (!known || last.host !== host) {
+          known = true;
+          last.host = host;
+          last.fqdn = resolveShortName(host, vf.ns);
+          last.key = subsetKey(vf.ns, host);
+          last.keyed = defined.pairs ? undefined : defined.byKey.get(last.key);
+          last.candidates = undefined;
+          last.restricted = undefined;
         }
         checkSubset(ctx, index, vf, d, subset, last, defined, drs, restricted);
       }
@@ -1492,17 +1596,17 @@ export const VSX_SUB_001 = defineRule({
 
 /** The lookups of a destination host for VSX-SUB-001. */
 interface SubsetHost {
-  readonly host: string;
+  host: string;
   /** the host resolved in the VirtualService namespace */
-  readonly fqdn: string;
+  fqdn: string;
   /** DestinationRules whose host intersects fqdn, queried on first use */
   candidates: readonly DrHost[] | undefined;
   /** whether a DestinationRule not visible everywhere intersects fqdn, queried on first use */
   restricted: boolean | undefined;
   /** {@link subsetKey} of the host */
-  readonly key: string;
+  key: string;
   /** the DestinationRules under key (when {@link DefinedSubsets.byKey} answers) */
-  readonly keyed: IndexedObject | IndexedObject[] | undefined;
+  keyed: IndexedObject | IndexedObject[] | undefined;
 }
 
 const NO_DRS: readonly DrHost[] = Object.freeze([]);
@@ -1590,26 +1694,32 @@ export const VSX_ING_001 = defineRule({
     const f = facts(index);
     const coded = new Set<string>();
     const subsetDests = new Map<string, IndexedObject[]>();
-    for (const v of virtualServices(index)) {
+    for (let vAt = 0, vList = virtualServices(index); vAt < vList.length; vAt++) {
+      const v = vList[vAt];
       // spec.hosts as written: non-string entries never equal a host string, so no filtered copy per VirtualService
       const list = asArray(v.spec.hosts);
       if (list.length === 0) continue; // no host of V to route to
       // a Set only for VirtualServices with many hosts (one per VirtualService would be most of this loop)
       const many = list.length > 8 ? new Set(list) : undefined;
       // http route destinations, from the shared walk
-      for (const use of destinationsOf(v)) {
-        if (use.section !== 'http' || use.mirror) continue;
+      for (let useAt = 0, useList = destinationsOf(v); useAt < useList.length; useAt++) {
+        const use = useList[useAt];
+        if (use.section !== 'http') break; // http destinations come first
+        if (use.mirror) continue;
         const d = use.destination;
         const h = asString(d.host);
         if (h && asString(d.subset) && (many ? many.has(h) : list.includes(h))) push(subsetDests, h, v);
       }
     }
-    for (const vs of ownVirtualServices(index)) {
+    for (let ownAt = 0, ownList = ownVirtualServices(index); ownAt < ownList.length; ownAt++) {
+      const vs = ownList[ownAt];
       if (asArray(vs.spec.gateways).length === 0) continue;
       // http route destinations from the shared walk (a route entry without a destination record has host '', which
       // no VirtualService routes to a subset)
-      for (const use of destinationsOf(vs)) {
-        if (use.section !== 'http' || use.mirror) continue;
+      for (let useAt = 0, useList = destinationsOf(vs); useAt < useList.length; useAt++) {
+        const use = useList[useAt];
+        if (use.section !== 'http') break; // http destinations come first
+        if (use.mirror) continue;
         const d = use.destination;
         if (asString(d.subset)) continue;
         const h = asString(d.host) ?? '';
@@ -1631,10 +1741,12 @@ export const VSX_ING_001 = defineRule({
     // mesh VSs whose subset destinations are subsets of the VS host itself (reviews → reviews v1/v2). The egress
     // pattern's mesh leg (edition.cnn.com → egress gateway Service, subset cnn) splits the gateway Service, not the host.
     const splitting = new HostIndex<VsFacts>();
-    for (const vf of f.all) {
+    for (let vfAt = 0, vfList = f.all; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       if (!vf.mesh) continue;
       let split: Set<string> | undefined;
-      for (const d of destinationsOf(vf.vs)) {
+      for (let dAt = 0, dList = destinationsOf(vf.vs); dAt < dList.length; dAt++) {
+        const d = dList[dAt];
         if (d.mirror || !asString(d.destination.subset)) continue;
         const dh = destHost(d);
         if (!dh) continue;
@@ -1647,7 +1759,8 @@ export const VSX_ING_001 = defineRule({
     // (answered once per Gateway: tenants share one)
     const ingress = new Map<IndexedObject, boolean>();
     const ingressBound = (vf: VsFacts) => {
-      for (const g of vf.gateways) {
+      for (let gAt = 0, gList = vf.gateways; gAt < gList.length; gAt++) {
+        const g = gList[gAt];
         if (!g.gateway) return true;
         let yes = ingress.get(g.gateway);
         if (yes === undefined) {
@@ -1658,10 +1771,12 @@ export const VSX_ING_001 = defineRule({
       }
       return false;
     };
-    for (const vf of f.own) {
+    for (let vfAt = 0, vfList = f.own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       if (vf.gateways.length === 0 || !ingressBound(vf)) continue;
-      for (const d of destinationsOf(vs)) {
+      for (let dAt = 0, dList = destinationsOf(vs); dAt < dList.length; dAt++) {
+        const d = dList[dAt];
         if (d.mirror || asString(d.destination.subset)) continue;
         const host = destHost(d);
         if (!host) continue;
@@ -1702,11 +1817,13 @@ export const VSX_JWT_001 = defineRule({
       if (raNs !== 'istio-system' && raNs !== ns) return false;
       return selectorMatches(asStringMap(asRecord(ra.spec.selector).matchLabels), labels);
     });
-    for (const vf of facts(index).own) {
+    for (let vfAt = 0, vfList = facts(index).own; vfAt < vfList.length; vfAt++) {
+      const vf = vfList[vfAt];
       const vs = vf.vs;
       const claims = claimMatches(vs);
       if (claims.length === 0) continue;
-      for (const e of parityEntriesOf(index, vf)) {
+      for (let eAt = 0, eList = parityEntriesOf(index, vf); eAt < eList.length; eAt++) {
+        const e = eList[eAt];
         if (!e.istio) continue;
         for (const pod of index.podsMatching(index.gatewaySelector(e.istio))) {
           if (covered(pod.namespace, pod.labels)) continue;

@@ -2,6 +2,10 @@
  * VS-*: rules on a single VirtualService (section 4 of shared/ISTIO-RULES.md): the istiod webhook
  * (pkg/config/validation ValidateVirtualService) plus its unreachable-rule analysis (IST0130/IST0131) and two Kiali
  * route checks. Also the VirtualService walkers shared with the cross-resource rules (virtual-service-cross.ts).
+ *
+ * Loops run per VirtualService, rule or destination are indexed (`for (let rAt = 0, rList = ...; ...)`), not
+ * `for...of`: most of this code runs once per object before the JIT optimizes it, and there an array iterator and a
+ * result object per step cost more than the loop body.
  */
 import { Severity } from '../findings';
 import { isIpAddress } from '../hosts';
@@ -84,16 +88,32 @@ export function rulesOf(vs: IndexedObject, section: Section): readonly RuleAt[] 
 }
 
 function readRules(vs: IndexedObject, w: VsWalk, section: Section): readonly RuleAt[] {
-  const list: RuleAt[] = [];
   const raw = asArray(vs.spec[section]);
-  for (let i = 0; i < raw.length; i++) {
-    const r = raw[i];
-    if (isRecord(r)) list.push({ rule: r, index: i, path: rulePath(section, i) });
+  let list = NO_RULES as RuleAt[];
+  if (raw.length > 0) {
+    list = sized(raw.length);
+    let n = 0;
+    for (let i = 0; i < raw.length; i++) {
+      const r = raw[i];
+      if (isRecord(r)) list[n++] = { rule: r, index: i, path: rulePath(section, i) };
+    }
+    if (n < raw.length) list.length = n;
   }
   if (section === 'http') w.http = list;
   else if (section === 'tcp') w.tcp = list;
   else w.tls = list;
   return list;
+}
+
+const NO_RULES: readonly RuleAt[] = Object.freeze([]);
+
+/**
+ * A list of `n` slots, filled in order by the caller (`list[k++] = x`, then `length` cut to `k` when fewer): the walks
+ * are kept for the whole analysis, and `push` gives a short list 17 slots. Long lists grow as usual (a preallocated
+ * one that long would not be a fast array).
+ */
+function sized<T>(n: number): T[] {
+  return n <= 64 ? new Array<T>(n) : [];
 }
 
 /** A rule of `spec.http`/`tcp`/`tls` with its index and path. */
@@ -152,46 +172,62 @@ function walkOf(vs: IndexedObject): VsWalk {
 export interface MatchAt {
   readonly section: Section;
   readonly rule: Record<string, unknown>;
-  readonly ruleIndex: number;
   readonly match: Record<string, unknown>;
   readonly index: number;
   readonly path: string;
 }
 
-/** Every match entry (records only) of every http/tcp/tls rule, in section order. */
+/**
+ * Every match entry (records only) of every http/tcp/tls rule, in section order. (The VS rules walk {@link rulesOf}
+ * and each rule's matches in place, in this order: a list of these per VirtualService would be kept for nothing.)
+ */
 export function matchesOf(vs: IndexedObject): readonly MatchAt[] {
   const w = walkOf(vs);
-  return w.matches ?? readMatches(vs, w).matches!;
-}
-
-/** Fills {@link VsWalk.matches} and {@link VsWalk.gatewayMatches} in one walk. */
-function readMatches(vs: IndexedObject, w: VsWalk): VsWalk {
-  const out: MatchAt[] = [];
-  let withGateways: MatchAt[] | undefined;
-  for (const section of SECTIONS) {
-    for (const r of rulesOf(vs, section)) {
-      const list = asArray(r.rule.match);
-      for (let j = 0; j < list.length; j++) {
-        const m = list[j];
-        if (!isRecord(m)) continue;
-        const at: MatchAt = { section, rule: r.rule, ruleIndex: r.index, match: m, index: j, path: matchPath(section, r.index, j) };
-        out.push(at);
-        if (asArray(m.gateways).length > 0) (withGateways ??= []).push(at);
+  if (!w.matches) {
+    const out: MatchAt[] = [];
+    for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+      const section = sectionList[sectionAt];
+      for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+        const r = rList[rAt];
+        const list = asArray(r.rule.match);
+        for (let j = 0; j < list.length; j++) {
+          const m = list[j];
+          if (isRecord(m)) out.push({ section, rule: r.rule, match: m, index: j, path: matchPath(section, r.index, j) });
+        }
       }
     }
+    w.matches = out;
   }
-  w.matches = out;
-  w.gatewayMatches = withGateways ?? NO_MATCHES;
-  return w;
+  return w.matches;
 }
 
 /**
  * The match entries of {@link matchesOf} with a non-empty `gateways` list: three rules read match.gateways, and most
- * matches have none, so they walk this short list instead of every match.
+ * matches have none, so they walk this short list (a shared empty one for most VirtualServices) instead of every
+ * match.
  */
 export function gatewayMatchesOf(vs: IndexedObject): readonly MatchAt[] {
   const w = walkOf(vs);
-  return w.gatewayMatches ?? readMatches(vs, w).gatewayMatches!;
+  return w.gatewayMatches ?? readGatewayMatchesOf(vs, w);
+}
+
+/** Fills {@link VsWalk.gatewayMatches} (apart from {@link gatewayMatchesOf}, which stays small enough to inline in the rules' loops). */
+function readGatewayMatchesOf(vs: IndexedObject, w: VsWalk): readonly MatchAt[] {
+  let out: MatchAt[] | undefined;
+  for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+    const section = sectionList[sectionAt];
+    for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+      const r = rList[rAt];
+      const list = asArray(r.rule.match);
+      for (let j = 0; j < list.length; j++) {
+        const m = list[j];
+        if (!isRecord(m) || asArray(m.gateways).length === 0) continue;
+        (out ??= []).push({ section, rule: r.rule, match: m, index: j, path: matchPath(section, r.index, j) });
+      }
+    }
+  }
+  w.gatewayMatches = out ?? NO_MATCHES;
+  return w.gatewayMatches;
 }
 
 const NO_MATCHES: readonly MatchAt[] = Object.freeze([]);
@@ -199,7 +235,6 @@ const NO_MATCHES: readonly MatchAt[] = Object.freeze([]);
 /** A destination of a route or mirror. */
 export interface DestinationUse {
   readonly section: Section;
-  readonly ruleIndex: number;
   readonly rule: Record<string, unknown>;
   readonly destination: Record<string, unknown>;
   /** Path of the destination object, e.g. `spec.http[0].route[1].destination` or `spec.http[0].mirror`. */
@@ -210,56 +245,97 @@ export interface DestinationUse {
 /** Every route and mirror destination of a VirtualService, in section and rule order. */
 export function destinationsOf(vs: IndexedObject): readonly DestinationUse[] {
   const w = walkOf(vs);
-  if (!w.destinations) {
-    const out: DestinationUse[] = [];
-    for (const section of SECTIONS) {
-      for (const r of rulesOf(vs, section)) {
-        const route = asArray(r.rule.route);
-        for (let k = 0; k < route.length; k++) {
-          const rd = route[k];
-          const d = isRecord(rd) ? rd.destination : undefined;
-          if (!isRecord(d)) continue;
-          out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false });
-        }
-        if (section !== 'http') continue;
-        if (isRecord(r.rule.mirror)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true });
-        const mirrors = asArray(r.rule.mirrors);
-        for (let k = 0; k < mirrors.length; k++) {
-          const m = mirrors[k];
-          const d = isRecord(m) ? m.destination : undefined;
-          if (isRecord(d)) out.push({ section, ruleIndex: r.index, rule: r.rule, destination: d, path: `${r.path}.mirrors[${k}].destination`, mirror: true });
-        }
+  return w.destinations ?? readDestinationsOf(vs, w);
+}
+
+/** Fills {@link VsWalk.destinations} (apart from {@link destinationsOf}, which stays small enough to inline in the rules' loops). */
+function readDestinationsOf(vs: IndexedObject, w: VsWalk): readonly DestinationUse[] {
+  // at most one entry per route entry, mirror and mirrors entry
+  let size = 0;
+  for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+    const section = sectionList[sectionAt];
+    for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+      const r = rList[rAt];
+      size += asArray(r.rule.route).length;
+      if (section === 'http') size += 1 + asArray(r.rule.mirrors).length;
+    }
+  }
+  const out = size === 0 ? NO_DESTINATIONS as DestinationUse[] : sized<DestinationUse>(size);
+  let n = 0;
+  for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+    const section = sectionList[sectionAt];
+    for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+      const r = rList[rAt];
+      const route = asArray(r.rule.route);
+      for (let k = 0; k < route.length; k++) {
+        const rd = route[k];
+        const d = isRecord(rd) ? rd.destination : undefined;
+        if (!isRecord(d)) continue;
+        out[n++] = { section, rule: r.rule, destination: d, path: routeDestinationPath(section, r.index, k), mirror: false };
+      }
+      if (section !== 'http') continue;
+      if (isRecord(r.rule.mirror)) out[n++] = { section, rule: r.rule, destination: r.rule.mirror, path: `${r.path}.mirror`, mirror: true };
+      const mirrors = asArray(r.rule.mirrors);
+      for (let k = 0; k < mirrors.length; k++) {
+        const m = mirrors[k];
+        const d = isRecord(m) ? m.destination : undefined;
+        if (isRecord(d)) out[n++] = { section, rule: r.rule, destination: d, path: `${r.path}.mirrors[${k}].destination`, mirror: true };
       }
     }
-    w.destinations = out;
   }
+  if (n < size) out.length = n;
+  w.destinations = out;
   return w.destinations;
 }
+
+const NO_DESTINATIONS: readonly DestinationUse[] = Object.freeze([]);
 
 /** `spec.hosts` strings with their indices (kept with the walks: several rules ask for them). */
 export function hostsOf(vs: IndexedObject): readonly { host: string; index: number }[] {
   const w = walkOf(vs);
-  if (!w.hosts) {
-    const out: { host: string; index: number }[] = [];
-    asArray(vs.spec.hosts).forEach((h, i) => {
-      if (typeof h === 'string') out.push({ host: h, index: i });
-    });
-    w.hosts = out;
+  return w.hosts ?? readHostsOf(vs, w);
+}
+
+/** Fills {@link VsWalk.hosts} (apart from {@link hostsOf}, which stays small enough to inline in the rules' loops). */
+function readHostsOf(vs: IndexedObject, w: VsWalk): readonly { host: string; index: number }[] {
+  const raw = asArray(vs.spec.hosts);
+  const out = sized<{ host: string; index: number }>(raw.length);
+  let n = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const h = raw[i];
+    if (typeof h === 'string') out[n++] = { host: h, index: i };
   }
+  if (n < raw.length) out.length = n;
+  w.hosts = out;
   return w.hosts;
 }
 
 /** {@link wildcardDomainProblem} of each host of {@link hostsOf} (null: none), kept with the walks (two rules ask). */
 function hostProblemsOf(vs: IndexedObject): readonly (string | null)[] {
   const w = walkOf(vs);
-  if (!w.hostProblems) {
-    const hosts = hostsOf(vs);
-    const out: (string | null)[] = new Array(hosts.length);
-    for (let i = 0; i < hosts.length; i++) out[i] = wildcardDomainProblem(hosts[i].host) ?? null;
-    w.hostProblems = out;
+  return w.hostProblems ?? readHostProblemsOf(vs, w);
+}
+
+/** Fills {@link VsWalk.hostProblems} (apart from {@link hostProblemsOf}, which stays small enough to inline in the rules' loops). */
+function readHostProblemsOf(vs: IndexedObject, w: VsWalk): readonly (string | null)[] {
+  const hosts = hostsOf(vs);
+  let out: (string | null)[] | undefined; // created at the first problem: a shared list of nulls otherwise
+  for (let i = 0; i < hosts.length; i++) {
+    const bad = wildcardDomainProblem(hosts[i].host);
+    if (bad === undefined) {
+      if (out) out[i] = null;
+      continue;
+    }
+    out ??= new Array<string | null>(hosts.length).fill(null);
+    out[i] = bad;
   }
+  w.hostProblems = out ?? noProblems(hosts.length);
   return w.hostProblems;
 }
+
+/** Shared lists of `n` nulls for small `n` (hosts without problems, the usual answer of {@link hostProblemsOf}). */
+const NO_PROBLEMS: readonly (readonly null[])[] = Array.from({ length: 8 }, (_, n) => Object.freeze(new Array<null>(n).fill(null)));
+const noProblems = (n: number): readonly null[] => (n < NO_PROBLEMS.length ? NO_PROBLEMS[n] : new Array<null>(n).fill(null));
 
 /** True when the VirtualService has no hosts (a delegate). */
 export function isDelegate(vs: IndexedObject): boolean {
@@ -489,8 +565,17 @@ function nonEmpty(v: unknown): boolean {
   if (v === undefined || v === null) return false;
   if (typeof v === 'string') return v.length > 0;
   if (Array.isArray(v)) return v.length > 0;
-  if (isRecord(v)) return Object.keys(v).length > 0;
+  if (isRecord(v)) return hasOwnKeys(v);
   return true;
+}
+
+/**
+ * `Object.keys(r).length > 0` without the key list: asked per field of every match by VS-ORDER-001, mostly in code
+ * the JIT has not optimized yet, where the list (and a `for...of` over it) is an allocation per call.
+ */
+function hasOwnKeys(r: Record<string, unknown>): boolean {
+  for (const k in r) if (Object.prototype.hasOwnProperty.call(r, k)) return true;
+  return false;
 }
 
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
@@ -504,7 +589,8 @@ export const VS_DEL_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'Delegate VirtualService (no hosts) has no gateways, tls or tcp; a delegating rule has no route/redirect; no nesting',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const delegate = isDelegate(vs);
       if (delegate) {
         const fix = 'keep only http rules in a delegate; set gateways, tls and tcp on the root VirtualService that delegates to it';
@@ -517,7 +603,8 @@ export const VS_DEL_001 = defineRule({
           }
         }
       }
-      for (const r of rulesOf(vs, 'http')) {
+      for (let rAt = 0, rList = rulesOf(vs, 'http'); rAt < rList.length; rAt++) {
+        const r = rList[rAt];
         if (!isSet(r.rule.delegate)) continue;
         if (delegate) {
           ctx.report({ object: vs, path: `${r.path}.delegate`, message: `delegate virtual service rule ${r.path} delegates again; delegation cannot be nested`, fix: 'move the routes of the nested delegate into this rule, or delegate from the root only' });
@@ -583,7 +670,8 @@ export const VS_GW_001 = defineRule({
         if (p) ctx.report({ object: vs, path: `${path}${sub}[${i}]`, message: p.message, fix: p.fix, severity: p.warning ? Severity.WARNING : undefined });
       }
     };
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       checkList(vs, vs.spec.gateways, 'spec.gateways', '');
       for (const m of gatewayMatchesOf(vs)) checkList(vs, m.match.gateways, m.path, '.gateways');
     }
@@ -595,7 +683,8 @@ export const VS_HOST_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'Hosts are domains, `*`/`*.suffix` or IPs; `*` is not allowed when bound to the mesh',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const mesh = appliesToMesh(vs);
       const hosts = hostsOf(vs);
       const problems = hostProblemsOf(vs);
@@ -622,7 +711,8 @@ export const VS_HOST_002 = defineRule({
   severity: Severity.ERROR,
   summary: 'No duplicate or overlapping hosts within one VirtualService',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const hosts = hostsOf(vs);
       if (hosts.length !== asArray(vs.spec.hosts).length) continue;
       const problems = hostProblemsOf(vs);
@@ -652,11 +742,13 @@ export const VS_HOST_003 = defineRule({
   severity: Severity.ERROR,
   summary: 'Gateway-bound VirtualService uses FQDN hosts; short ones become `h.<ns>.svc.cluster.local`',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       if (!appliesToGateway(vs)) continue;
       const mesh = appliesToMesh(vs);
       const ns = nsOf(ctx.index, vs);
-      for (const { host, index } of hostsOf(vs)) {
+      for (let hostAt = 0, hostList = hostsOf(vs); hostAt < hostList.length; hostAt++) {
+        const { host, index } = hostList[hostAt];
         if (host === '*' || host.includes('.') || host.includes('*') || isIpAddress(host) || !isIstioDnsLabel(host)) continue;
         ctx.report({
           object: vs,
@@ -675,8 +767,10 @@ export const VS_RT_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'At least one of http, tcp, tls',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      if (SECTIONS.some((s) => asArray(vs.spec[s]).length > 0)) continue;
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      // (no closure per VirtualService)
+      if (asArray(vs.spec.http).length > 0 || asArray(vs.spec.tcp).length > 0 || asArray(vs.spec.tls).length > 0) continue;
       ctx.report({ object: vs, path: 'spec', message: 'virtual service has no http, tcp or tls routes', fix: 'add an http (or tcp/tls) rule with a route, or delete the virtual service' });
     }
   },
@@ -687,8 +781,10 @@ export const VS_HTTP_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'HTTP rule: one of route/redirect/directResponse (or delegate); redirect/directResponse exclude fault and rewrite; not mirror+mirrors',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { rule, path } of rulesOf(vs, 'http')) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let ruleAt = 0, ruleList = rulesOf(vs, 'http'); ruleAt < ruleList.length; ruleAt++) {
+        const { rule, path } = ruleList[ruleAt];
         if (isSet(rule.delegate) && !isDelegate(vs)) continue; // VS-DEL-001
         const route = asArray(rule.route).length > 0;
         const redirect = isSet(rule.redirect);
@@ -719,8 +815,10 @@ export const VS_HTTP_002 = defineRule({
   severity: Severity.ERROR,
   summary: 'Redirect: uri xor prefixRewrite; something set; 3xx code; scheme http|https; prefixRewrite needs prefix matches',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { rule, path } of rulesOf(vs, 'http')) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let ruleAt = 0, ruleList = rulesOf(vs, 'http'); ruleAt < ruleList.length; ruleAt++) {
+        const { rule, path } = ruleList[ruleAt];
         if (!isRecord(rule.redirect)) continue;
         const r = rule.redirect;
         const p = `${path}.redirect`;
@@ -765,8 +863,10 @@ export const VS_HTTP_003 = defineRule({
   severity: Severity.ERROR,
   summary: 'Rewrite: uri xor uriRegexRewrite (needs match+rewrite); authority set once',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { rule, path } of rulesOf(vs, 'http')) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let ruleAt = 0, ruleList = rulesOf(vs, 'http'); ruleAt < ruleList.length; ruleAt++) {
+        const { rule, path } = ruleList[ruleAt];
         const rw = isRecord(rule.rewrite) ? rule.rewrite : undefined;
         if (!rw && !isRecord(rule.headers)) continue; // nothing to check (most rules): no path string, no lists
         const p = `${path}.rewrite`;
@@ -828,8 +928,10 @@ export const VS_HTTP_004 = defineRule({
   severity: Severity.ERROR,
   summary: 'Retries: attempts ≥ 0; attempts 0 forbids perTryTimeout/retryOn; retryOn policies valid',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { rule, path } of rulesOf(vs, 'http')) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let ruleAt = 0, ruleList = rulesOf(vs, 'http'); ruleAt < ruleList.length; ruleAt++) {
+        const { rule, path } = ruleList[ruleAt];
         if (!isRecord(rule.retries)) continue;
         const r = rule.retries;
         const p = `${path}.retries`;
@@ -891,8 +993,10 @@ export const VS_HTTP_005 = defineRule({
   severity: Severity.ERROR,
   summary: 'Durations ≥ 1ms (ms precision); fault has abort or delay; percentages 0 or 0.0001–100; statuses 200–599',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { rule, path } of rulesOf(vs, 'http')) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let ruleAt = 0, ruleList = rulesOf(vs, 'http'); ruleAt < ruleList.length; ruleAt++) {
+        const { rule, path } = ruleList[ruleAt];
         // (no closure or empty record per rule: this runs for every http rule, and most set none of these fields)
         if (isSet(rule.timeout)) checkDuration(ctx, vs, rule.timeout, `${path}.timeout`, 'timeout');
         const retries = isRecord(rule.retries) ? rule.retries : undefined;
@@ -958,28 +1062,42 @@ export const VS_MATCH_001 = defineRule({
         if (bad) ctx.report({ object: vs, path: `${path}.${sub}.regex`, message: `${field} regex ${q(v.regex)} ${bad}`, fix: 'write an RE2 regex (https://github.com/google/re2/wiki/Syntax); Envoy matches the whole value' });
       }
     };
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { section, match, path } of matchesOf(vs)) {
-        if (section === 'http') {
-          for (const f of STRING_MATCH_FIELDS) sm(vs, match[f], path, f, f, f === 'uri');
-          // (maps read only when present: no empty record and entry list per match)
-          const qp = match.queryParams;
-          if (isRecord(qp)) for (const [k, v] of Object.entries(qp)) sm(vs, v, path, `queryParams[${q(k)}]`, `queryParams ${q(k)}`, false);
-          for (const hf of HEADER_MATCH_FIELDS) {
-            const hm = match[hf];
-            if (!isRecord(hm)) continue;
-            for (const [k, v] of Object.entries(hm)) {
-              if (isRecord(v) && typeof v.regex === 'string') sm(vs, { regex: v.regex }, path, `${hf}[${q(k)}]`, `${hf} ${q(k)}`, true);
-            }
+    const checkMatch = (vs: IndexedObject, section: Section, match: Record<string, unknown>, path: string) => {
+      if (section === 'http') {
+        for (const f of STRING_MATCH_FIELDS) sm(vs, match[f], path, f, f, f === 'uri');
+        // (maps read only when present: no empty record and entry list per match)
+        const qp = match.queryParams;
+        if (isRecord(qp)) for (const [k, v] of Object.entries(qp)) sm(vs, v, path, `queryParams[${q(k)}]`, `queryParams ${q(k)}`, false);
+        for (let hfAt = 0, hfList = HEADER_MATCH_FIELDS; hfAt < hfList.length; hfAt++) {
+          const hf = hfList[hfAt];
+          const hm = match[hf];
+          if (!isRecord(hm)) continue;
+          for (const [k, v] of Object.entries(hm)) {
+            if (isRecord(v) && typeof v.regex === 'string') sm(vs, { regex: v.regex }, path, `${hf}[${q(k)}]`, `${hf} ${q(k)}`, true);
           }
         }
-        const port = match.port;
-        if (typeof port === 'number' && port !== 0 && (!Number.isInteger(port) || port < 1 || port > 65535)) {
-          ctx.report({ object: vs, path: `${path}.port`, message: `match.port ${port} is not in 1–65535`, fix: 'use the gateway server port or service port (1–65535)' });
-        }
-        const sn = match.sourceNamespace;
-        if (typeof sn === 'string' && sn !== '' && !isIstioDnsLabel(sn)) {
-          ctx.report({ object: vs, path: `${path}.sourceNamespace`, message: `match.sourceNamespace ${q(sn)} is not a namespace name (DNS-1123 label)`, fix: 'use a namespace name such as "bookinfo"' });
+      }
+      const port = match.port;
+      if (typeof port === 'number' && port !== 0 && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+        ctx.report({ object: vs, path: `${path}.port`, message: `match.port ${port} is not in 1–65535`, fix: 'use the gateway server port or service port (1–65535)' });
+      }
+      const sn = match.sourceNamespace;
+      if (typeof sn === 'string' && sn !== '' && !isIstioDnsLabel(sn)) {
+        ctx.report({ object: vs, path: `${path}.sourceNamespace`, message: `match.sourceNamespace ${q(sn)} is not a namespace name (DNS-1123 label)`, fix: 'use a namespace name such as "bookinfo"' });
+      }
+    };
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+        const section = sectionList[sectionAt];
+        for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
+          const r = rList[rAt];
+          // the matches of matchesOf, in its order, read in place (no list of them kept per VirtualService)
+          const list = asArray(r.rule.match);
+          for (let j = 0; j < list.length; j++) {
+            const match = list[j];
+            if (isRecord(match)) checkMatch(vs, section, match, matchPath(section, r.index, j));
+          }
         }
       }
     }
@@ -996,22 +1114,31 @@ export function isClaimKey(key: string): boolean {
 
 /** Claim-based header matches of a VirtualService: path and key. */
 export function claimMatches(vs: IndexedObject): readonly ClaimMatch[] {
-  // kept with the walks (VS-MATCH-002 and VSX-JWT-001 ask), read from the http matches of matchesOf
+  // kept with the walks (VS-MATCH-002 and VSX-JWT-001 ask), read from the http matches in place (as matchesOf has them)
   const w = walkOf(vs);
-  if (!w.claims) {
-    let out: ClaimMatch[] | undefined;
-    for (const m of matchesOf(vs)) {
-      if (m.section !== 'http') break; // http matches come first
-      for (const hf of CLAIM_FIELDS) {
-        const hv = m.match[hf];
+  return w.claims ?? readClaimMatches(vs, w);
+}
+
+/** Fills {@link VsWalk.claims} (apart from {@link claimMatches}, which stays small enough to inline in the rules' loops). */
+function readClaimMatches(vs: IndexedObject, w: VsWalk): readonly ClaimMatch[] {
+  let out: ClaimMatch[] | undefined;
+  for (let rAt = 0, rList = rulesOf(vs, 'http'); rAt < rList.length; rAt++) {
+    const r = rList[rAt];
+    const list = asArray(r.rule.match);
+    for (let j = 0; j < list.length; j++) {
+      const m = list[j];
+      if (!isRecord(m)) continue;
+      for (let hfAt = 0, hfList = CLAIM_FIELDS; hfAt < hfList.length; hfAt++) {
+        const hf = hfList[hfAt];
+        const hv = m[hf];
         if (!isRecord(hv)) continue;
         for (const k of Object.keys(hv)) {
-          if (isClaimKey(k)) (out ??= []).push({ path: `${m.path}.${hf}[${q(k)}]`, key: k, match: m.match });
+          if (isClaimKey(k)) (out ??= []).push({ path: `${matchPath('http', r.index, j)}.${hf}[${q(k)}]`, key: k, match: m });
         }
       }
     }
-    w.claims = out ?? NO_CLAIMS;
   }
+  w.claims = out ?? NO_CLAIMS;
   return w.claims;
 }
 
@@ -1030,11 +1157,13 @@ export const VS_MATCH_002 = defineRule({
   severity: Severity.ERROR,
   summary: '`@request.auth.claims.*` header matches only work on gateways',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const gw = appliesToGateway(vs);
       const mesh = appliesToMesh(vs);
       if (gw && !mesh) continue;
-      for (const c of claimMatches(vs)) {
+      for (let cAt = 0, cList = claimMatches(vs); cAt < cList.length; cAt++) {
+        const c = cList[cAt];
         // Rules whose matches are restricted to gateways by match.gateways never run on sidecars.
         const mg = asArray(c.match.gateways);
         if (gw && mg.length > 0 && !mg.includes('mesh')) continue;
@@ -1057,11 +1186,13 @@ export const VS_DEST_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'Destination host is not `*` and valid; subset a DNS label; port 1–65535',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       // a split over subsets names one host several times in a row: checked once per run
       let lastHost: string | undefined;
       let lastBad: string | undefined;
-      for (const { destination: d, path } of destinationsOf(vs)) {
+      for (let destinationAt = 0, destinationList = destinationsOf(vs); destinationAt < destinationList.length; destinationAt++) {
+        const { destination: d, path } = destinationList[destinationAt];
         const host = d.host;
         if (typeof host === 'string') {
           if (host === '*') {
@@ -1093,9 +1224,12 @@ export const VS_W_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'Weights ≥ 0; more than one destination needs a total weight > 0',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const section of SECTIONS) {
-        for (const at of rulesOf(vs, section)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+        const section = sectionList[sectionAt];
+        for (let routeAt = 0, routeRules = rulesOf(vs, section); routeAt < routeRules.length; routeAt++) {
+          const at = routeRules[routeAt];
           const route = asArray(at.rule.route);
           let total = 0;
           for (let k = 0; k < route.length; k++) {
@@ -1118,9 +1252,11 @@ export const VS_W_002 = defineRule({
   severity: Severity.WARNING,
   summary: 'Single destination weight 1–99 is treated as 100; same host+subset twice in one route',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const ns = nsOf(ctx.index, vs);
-      for (const section of SECTIONS) {
+      for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+        const section = sectionList[sectionAt];
         for (const at of rulesOf(vs, section)) checkRouteWeights(ctx, vs, ns, at);
       }
     }
@@ -1139,9 +1275,10 @@ function checkRouteWeights(ctx: RuleContext, vs: IndexedObject, ns: string, at: 
   if (route.length < 2) return; // no duplicate in a list of one
   // the `host|subset` key of each position (host undefined: no key), searched in order for the first earlier entry with
   // the same key; kept as parts (no key string per destination), a Map of key strings only for long lists
-  const hosts: (string | undefined)[] = new Array(route.length).fill(undefined);
-  const subsets: string[] = new Array(route.length).fill('');
   const seen = route.length > 16 ? new Map<string, number>() : undefined;
+  // (short lists only, not filled: a slot not yet written reads undefined, "no key", and its subset is never read)
+  const hosts: (string | undefined)[] = seen ? NO_KEYS : new Array(route.length);
+  const subsets: string[] = seen ? NO_KEYS as string[] : new Array(route.length);
   for (let k = 0; k < route.length; k++) {
     const d = asRecord(asRecord(route[k]).destination);
     if (typeof d.host !== 'string') continue;
@@ -1162,8 +1299,10 @@ function checkRouteWeights(ctx: RuleContext, vs: IndexedObject, ns: string, at: 
       }
     }
     if (prev < 0) {
-      hosts[k] = host;
-      subsets[k] = subset;
+      if (!seen) {
+        hosts[k] = host;
+        subsets[k] = subset;
+      }
       continue;
     }
     const path = `${at.path}.route`;
@@ -1176,6 +1315,9 @@ function checkRouteWeights(ctx: RuleContext, vs: IndexedObject, ns: string, at: 
   }
 }
 
+/** The key lists of a long route (unused there: its keys are in the map); frozen, so a write would throw. */
+const NO_KEYS = Object.freeze([]) as readonly (string | undefined)[] as (string | undefined)[];
+
 /** True when the keys `h1|s1` and `h2|s2` are equal (without building them unless a `|` could make them so). */
 function sameRouteKey(h1: string, s1: string, h2: string, s2: string): boolean {
   if (h1 === h2) return s1 === s2;
@@ -1187,39 +1329,20 @@ export const VS_TLS_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'tls rule: ≥1 match, each with sniHosts ⊆ VS hosts; route required; IP SNI warned',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const tls = rulesOf(vs, 'tls');
       if (tls.length === 0) continue; // (no host list for the VirtualServices without tls rules)
-      const hosts = hostsOf(vs).map((h) => h.host);
-      for (const { rule, path } of tls) {
+      const hosts = hostsOf(vs);
+      for (let ruleAt = 0, ruleList = tls; ruleAt < ruleList.length; ruleAt++) {
+        const { rule, index, path } = ruleList[ruleAt];
         const matches = asArray(rule.match);
         if (matches.length === 0) {
           ctx.report({ object: vs, path: `${path}.match`, message: 'tls rule has no match; tls routes are selected by SNI', fix: 'add match: [{sniHosts: [<host>]}] (and port) to the tls rule' });
         }
-        matches.forEach((m, j) => {
-          const mp = `${path}.match[${j}]`;
-          const sni = asArray(asRecord(m).sniHosts);
-          if (sni.length === 0) {
-            ctx.report({ object: vs, path: `${mp}.sniHosts`, message: 'tls match has no sniHosts', fix: 'list the SNI names this rule routes, e.g. sniHosts: [app.example.com]' });
-            return;
-          }
-          sni.forEach((h, k) => {
-            if (typeof h !== 'string') return;
-            const p = `${mp}.sniHosts[${k}]`;
-            const bad = wildcardDomainProblem(h);
-            if (bad) {
-              if (isIpAddress(h)) {
-                ctx.report({ object: vs, path: p, message: `sniHost ${q(h)} is an IP address; SNI carries names and most clients send none for IPs`, fix: 'use the DNS name clients connect to', severity: Severity.WARNING });
-              } else {
-                ctx.report({ object: vs, path: p, message: `sniHost ${q(h)} ${bad}`, fix: 'use a domain or *.domain' });
-              }
-              return;
-            }
-            if (!hosts.some((vh) => nameSubsetOf(h, vh))) {
-              ctx.report({ object: vs, path: p, message: `sniHost ${q(h)} is not within the virtual service hosts [${hosts.join(', ')}]`, fix: `add ${q(h)} (or a covering wildcard) to spec.hosts, or fix the sniHost` });
-            }
-          });
-        });
+        // loops, no closures (holes skipped, as forEach would); the paths (`spec.tls[i].match[j]` shared) built for a
+        // finding only
+        for (let j = 0; j < matches.length; j++) if (j in matches) checkSniHosts(ctx, vs, hosts, asRecord(matches[j]), matchPath('tls', index, j));
         if (asArray(rule.route).length === 0) {
           ctx.report({ object: vs, path: `${path}.route`, message: 'tls rule has no route', fix: 'add route: [{destination: {host: <service>, port: {number: 443}}}]' });
         }
@@ -1228,13 +1351,42 @@ export const VS_TLS_001 = defineRule({
   },
 });
 
+/** VS-TLS-001 on one tls match (`mp` its path). */
+function checkSniHosts(ctx: RuleContext, vs: IndexedObject, hosts: readonly { host: string }[], m: Record<string, unknown>, mp: string): void {
+  const sni = asArray(m.sniHosts);
+  if (sni.length === 0) {
+    ctx.report({ object: vs, path: `${mp}.sniHosts`, message: 'tls match has no sniHosts', fix: 'list the SNI names this rule routes, e.g. sniHosts: [app.example.com]' });
+    return;
+  }
+  for (let k = 0; k < sni.length; k++) {
+    const h = sni[k];
+    if (typeof h !== 'string') continue;
+    const bad = wildcardDomainProblem(h);
+    if (bad) {
+      if (isIpAddress(h)) {
+        ctx.report({ object: vs, path: `${mp}.sniHosts[${k}]`, message: `sniHost ${q(h)} is an IP address; SNI carries names and most clients send none for IPs`, fix: 'use the DNS name clients connect to', severity: Severity.WARNING });
+      } else {
+        ctx.report({ object: vs, path: `${mp}.sniHosts[${k}]`, message: `sniHost ${q(h)} ${bad}`, fix: 'use a domain or *.domain' });
+      }
+      continue;
+    }
+    let within = false;
+    for (let i = 0; i < hosts.length && !within; i++) within = nameSubsetOf(h, hosts[i].host);
+    if (!within) {
+      ctx.report({ object: vs, path: `${mp}.sniHosts[${k}]`, message: `sniHost ${q(h)} is not within the virtual service hosts [${hosts.map((vh) => vh.host).join(', ')}]`, fix: `add ${q(h)} (or a covering wildcard) to spec.hosts, or fix the sniHost` });
+    }
+  }
+}
+
 export const VS_TCP_001 = defineRule({
   id: 'VS-TCP-001',
   severity: Severity.ERROR,
   summary: 'tcp rule needs a route',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const { rule, path } of rulesOf(vs, 'tcp')) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let ruleAt = 0, ruleList = rulesOf(vs, 'tcp'); ruleAt < ruleList.length; ruleAt++) {
+        const { rule, path } = ruleList[ruleAt];
         if (asArray(rule.route).length > 0) continue;
         ctx.report({ object: vs, path: `${path}.route`, message: 'tcp rule has no route', fix: 'add route: [{destination: {host: <service>, port: {number: <port>}}}]' });
       }
@@ -1313,14 +1465,12 @@ function conditionOf(m: Record<string, unknown>, c: Conditions, k: string): unkn
 function stringMatchImplies(a: unknown, b: unknown, aIgnoreCase = false, bIgnoreCase = false): boolean {
   const ar = asRecord(a);
   const br = asRecord(b);
-  if (Object.keys(ar).length === 0) return isRecord(b); // presence match
+  if (!hasOwnKeys(ar)) return isRecord(b); // presence match
   if (bIgnoreCase && !aIgnoreCase) return false;
-  const eq = (x: string, y: string) => (aIgnoreCase ? x.toLowerCase() === y.toLowerCase() : x === y);
-  const starts = (x: string, p: string) => (aIgnoreCase ? x.toLowerCase().startsWith(p.toLowerCase()) : x.startsWith(p));
-  if (typeof ar.exact === 'string') return typeof br.exact === 'string' && eq(br.exact, ar.exact);
+  if (typeof ar.exact === 'string') return typeof br.exact === 'string' && equalsCase(br.exact, ar.exact, aIgnoreCase);
   if (typeof ar.prefix === 'string') {
-    if (typeof br.exact === 'string') return starts(br.exact, ar.prefix);
-    if (typeof br.prefix === 'string') return starts(br.prefix, ar.prefix);
+    if (typeof br.exact === 'string') return startsWithCase(br.exact, ar.prefix, aIgnoreCase);
+    if (typeof br.prefix === 'string') return startsWithCase(br.prefix, ar.prefix, aIgnoreCase);
     return ar.prefix === '';
   }
   if (typeof ar.regex === 'string') {
@@ -1329,6 +1479,9 @@ function stringMatchImplies(a: unknown, b: unknown, aIgnoreCase = false, bIgnore
   }
   return false;
 }
+
+const equalsCase = (x: string, y: string, ci: boolean): boolean => (ci ? x.toLowerCase() === y.toLowerCase() : x === y);
+const startsWithCase = (x: string, p: string, ci: boolean): boolean => (ci ? x.toLowerCase().startsWith(p.toLowerCase()) : x.startsWith(p));
 
 function mapImplies(a: unknown, b: unknown, ci: boolean): boolean {
   const bm = new Map<string, unknown>();
@@ -1347,7 +1500,9 @@ function matchImplies(a: Record<string, unknown>, ac: Conditions, b: Record<stri
     for (const [k, v] of Object.entries(ac)) if (!conditionImplied(a, k, v, b, bc)) return false;
     return true;
   }
-  for (const k of Object.keys(a)) {
+  // own keys in Object.keys order, without the list (runs per pair of matches)
+  for (const k in a) {
+    if (!Object.prototype.hasOwnProperty.call(a, k)) continue;
     const v = a[k];
     if (isCondition(k, v) && !conditionImplied(a, k, v, b, bc)) return false;
   }
@@ -1392,7 +1547,8 @@ function conditionImplied(a: Record<string, unknown>, k: string, v: unknown, b: 
 function isCatchAll(m: Record<string, unknown>): boolean {
   // the conditions of matchConditions, read in place (no copy per match: asked for every match of every rule)
   let uri: unknown;
-  for (const k of Object.keys(m)) {
+  for (const k in m) { // own keys in Object.keys order, without the list
+    if (!Object.prototype.hasOwnProperty.call(m, k)) continue;
     const v = m[k];
     if (k === 'ignoreUriCase' || !isCondition(k, v)) continue;
     if (k !== 'uri') return false;
@@ -1495,7 +1651,8 @@ function surelyDifferentMatches(a: unknown, b: unknown): boolean {
   const au = a.uri;
   const bu = b.uri;
   if (!isRecord(au) || !isRecord(bu)) return false;
-  for (const f of URI_MATCH_FIELDS) {
+  for (let fAt = 0, fList = URI_MATCH_FIELDS; fAt < fList.length; fAt++) {
+    const f = fList[fAt];
     const x = au[f];
     if (typeof x === 'string' && x !== bu[f]) return true;
   }
@@ -1514,8 +1671,10 @@ export const VS_ORDER_001 = defineRule({
   istioctlLevel: 'IST0131 is info in istioctl — ours warning: the match is dead configuration',
   summary: 'Rules after a match-less rule and duplicate or overlapping matches never hit (IST0130, IST0131); uncoded: rules after a catch-all match, shadowed matches',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
-      for (const section of SECTIONS) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
+      for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
+        const section = sectionList[sectionAt];
         const rules = rulesOf(vs, section);
         if (rules.length > 0) checkSectionOrder(ctx, vs, section, rules); // nothing to walk otherwise
       }
@@ -1546,7 +1705,8 @@ function checkSectionOrder(ctx: RuleContext, vs: IndexedObject, section: Section
   const distinct: ParityKeyed[] = [];
   let seen: Map<string, string> | undefined;
   let recorded: OverlapMatch[] | undefined;
-  for (const r of rules) {
+  for (let rAt = 0, rList = rules; rAt < rList.length; rAt++) {
+    const r = rList[rAt];
     const matches = asArray(r.rule.match);
     if (matches.length === 0) {
       if (matchless !== undefined) report(r.path, 'IST0130', `${section} rule ${r.path} is never used: only the last rule can have no matches (${matchless} has none)`, `merge it into ${matchless}, or give one of them a match`);
@@ -1572,7 +1732,8 @@ function checkSectionOrder(ctx: RuleContext, vs: IndexedObject, section: Section
         dup = seen.get(key);
         if (dup === undefined) seen.set(key, mp);
       } else {
-        for (const e of distinct) {
+        for (let eAt = 0, eList = distinct; eAt < eList.length; eAt++) {
+          const e = eList[eAt];
           if (surelyDifferentMatches(e.match, m) || parityKeyOf(e) !== parityKeyOf(entry)) continue;
           dup = e.path;
           break;
@@ -1605,7 +1766,8 @@ function checkSectionOrder(ctx: RuleContext, vs: IndexedObject, section: Section
   // --- knowledge beyond istioctl (uncoded) ---
   const earlier: EarlierMatch[] = [];
   let catchAll: string | undefined;
-  for (const r of rules) {
+  for (let rAt = 0, rList = rules; rAt < rList.length; rAt++) {
+    const r = rList[rAt];
     const matches = asArray(r.rule.match);
     if (matches.length === 0) break; // istioctl's walk covers what follows a match-less rule
     if (catchAll !== undefined) {
@@ -1629,7 +1791,8 @@ function checkSectionOrder(ctx: RuleContext, vs: IndexedObject, section: Section
       const cond = conditionsOf(m);
       let shadow: EarlierMatch | undefined;
       if (!coded?.has(mp) && earlier.length <= 500) {
-        for (const e of earlier) {
+        for (let eAt = 0, eList = earlier; eAt < eList.length; eAt++) {
+          const e = eList[eAt];
           if (e.rule !== r.index && matchImplies(e.match, e.cond, m, cond)) {
             shadow = e;
             break;
@@ -1651,7 +1814,8 @@ export const VS_EXP_001 = defineRule({
   severity: Severity.ERROR,
   summary: 'exportTo: no duplicates; `*` alone; `.`, `*` or namespace names (no `~`)',
   check(ctx) {
-    for (const vs of ownVirtualServices(ctx.index)) {
+    for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
+      const vs = vsList[vsAt];
       const list = asArray(vs.spec.exportTo);
       if (list.length === 0) continue; // nothing to check (most): no map per VirtualService
       const ns = nsOf(ctx.index, vs);
