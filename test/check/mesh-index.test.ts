@@ -361,6 +361,13 @@ describe('HostIndex', () => {
     expect(idx.itemsAt('*.b.example.com')).toEqual([]);
   });
 
+  test('add: true when items were already added under that host, case-insensitively', () => {
+    const idx = new HostIndex<number>();
+    expect([idx.add('A.example.com', 1), idx.add('a.example.com', 2), idx.add('b.example.com', 3)]).toEqual([false, true, false]);
+    expect([idx.add('*.Example.com', 4), idx.add('*.b.example.com', 5), idx.add('*.example.com', 6)]).toEqual([false, false, true]);
+    expect([idx.add('*', 7), idx.add('*', 8)]).toEqual([false, true]);
+  });
+
   test('every answer equals a linear scan with hostsIntersect, whatever the order of adds and queries', () => {
     const label = fc.constantFrom('a', 'b', 'B', 'x');
     const host = fc.oneof(
@@ -374,7 +381,9 @@ describe('HostIndex', () => {
       const added: { host: string; n: number }[] = [];
       for (const s of steps) {
         if (s.add) {
-          idx.add(s.host, added.length);
+          // add says whether items were already added under that host (as itemsAt tells)
+          const had = idx.itemsAt(s.host).length > 0;
+          expect(idx.add(s.host, added.length)).toBe(had);
           added.push({ host: s.host, n: added.length });
           continue;
         }

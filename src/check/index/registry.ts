@@ -192,15 +192,25 @@ export class ServiceRegistry {
       const put = (scope: string, entry: ScopedEntry) => {
         putScopes.push(scope);
         putEntries.push(entry);
-        // a `/` in a scope or host makes `scope/host` ambiguous: lookups then use the flat keys, as istioctl does
-        if (scope.includes('/') || entry.host.includes('/')) ambiguous = true;
         if (scope !== lastScope) {
+          // a `/` in a scope or host makes `scope/host` ambiguous: lookups then use the flat keys, as istioctl does
+          // (hosts are tested once per entry, scopes once per run of one scope)
+          if (scope.includes('/')) ambiguous = true;
           let m = byScope.get(scope);
           if (!m) byScope.set(scope, (m = new Map()));
           lastScope = scope;
           lastMap = m;
         }
         lastMap.set(entry.host, entry);
+      };
+      // most Services have one port, and many the same one: one shared (read-only) list per such port number
+      const onePort = new Map<number, readonly number[]>();
+      const portNumbers = (svc: ServiceInfo): readonly number[] => {
+        if (svc.ports.length !== 1) return svc.ports.map((p) => p.port);
+        const n = svc.ports[0].port;
+        let list = onePort.get(n);
+        if (!list) onePort.set(n, (list = [n]));
+        return list;
       };
       for (const se of this.serviceEntries()) {
         const ns = se.namespace ?? this.defaultNamespace;
@@ -209,6 +219,7 @@ export class ServiceRegistry {
         const exportTo = asStringArray(se.spec.exportTo);
         for (const h of asStringArray(se.spec.hosts)) {
           const entry: ScopedEntry = { host: parityFqdn(ns, h), ports, workloadLabels, object: se };
+          if (entry.host.includes('/')) ambiguous = true;
           if (exportTo.length === 0) put('*', entry);
           for (const e of exportTo) {
             if (e === '*') {
@@ -224,7 +235,9 @@ export class ServiceRegistry {
           // implied Services (IstioOperator components, the assumed install) are exported everywhere
           const a = svc.origin === 'manifest' && svc.object ? svc.object.annotations['networking.istio.io/exportTo'] : undefined;
           const scopes = a === undefined ? EVERYWHERE : a.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => (x === '.' ? svc.namespace : x));
-          const entry: ScopedEntry = { host: `${svc.name}.${svc.namespace}.svc.cluster.local`, ports: svc.ports.map((p) => p.port), workloadLabels: NO_LABELS, object: svc.origin === 'manifest' ? svc.object : undefined };
+          const entry: ScopedEntry = { host: `${svc.name}.${svc.namespace}.svc.cluster.local`, ports: portNumbers(svc), workloadLabels: NO_LABELS, object: svc.origin === 'manifest' ? svc.object : undefined };
+          // (an annotation may name no scope: the entry is then never put)
+          if (scopes.length > 0 && entry.host.includes('/')) ambiguous = true;
           for (const sc of scopes) put(sc, entry);
         }
       }
