@@ -157,13 +157,14 @@ export class ServiceRegistry {
    * `*` or `sourceNs`. Case-sensitive, no host filtering.
    */
   public lookupScoped(sourceNs: string, exportTo: readonly string[], host: string): ScopedEntry | undefined {
-    const reg = this.buildScoped();
-    const h = parityFqdn(sourceNs, host);
-    // per scope, then host: no key strings built per lookup (rules ask once per destination and DestinationRule)
+    // asked once per destination and DestinationRule: the usual path (a dotted host, no `/` anywhere) makes no call
+    // but the map lookups, and no key string
+    const reg = this.scoped ?? this.buildScoped();
+    const h = host.charCodeAt(0) === 42 /* '*' */ || host.includes('.') ? host : parityFqdn(sourceNs, host);
     const hit = reg.keys ? reg.keys.get(`*/${h}`) : reg.everywhere?.get(h);
     if (hit) return hit;
     if (exportTo.length === 0) {
-      const e = scopedGet(reg, sourceNs, h);
+      const e = reg.keys ? reg.keys.get(`${sourceNs}/${h}`) : reg.byScope.get(sourceNs)?.get(h);
       if (e) return e;
     }
     for (const x of exportTo) {
