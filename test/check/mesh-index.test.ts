@@ -393,3 +393,33 @@ describe('HostIndex', () => {
     }), fcParams(200));
   });
 });
+
+describe('lookupScoped (istioctl scoped registry, ISTIOCTL-PARITY §0)', () => {
+  const se = (namespace: string, name: string, hosts: string[], exportTo?: string[]) => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'ServiceEntry',
+    metadata: { name, namespace },
+    spec: { hosts, ...(exportTo ? { exportTo } : {}), ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] },
+  });
+  const found = (index: MeshIndex, ns: string, exportTo: string[], host: string) => index.lookupScoped(ns, exportTo, host)?.object?.name;
+
+  test('wildcard hosts answer in the namespaces they are exported to', () => {
+    const index = new MeshIndex([se('n1', 'wild', ['*.example.com'], ['n1']), se('n2', 'all', ['*.example.org'])]);
+    expect(found(index, 'n1', [], 'a.example.com')).toBe('wild');
+    expect(found(index, 'n2', [], 'a.example.com')).toBeUndefined();
+    expect(found(index, 'n2', [], 'a.b.example.org')).toBe('all');
+    expect(index.lookupScoped('n1', [], 'a.example.com')?.ports).toEqual([443]);
+  });
+
+  test('a `/` in a scope or host: the flat `scope/host` keys decide, the later entry put wins', () => {
+    // `a/b` + `c.com` and `a` + `b/c.com` are one key, `a/b/c.com`: the Service entry put later answers for both
+    const index = new MeshIndex([se('n1', 'first', ['c.com'], ['a/b']), se('n2', 'second', ['b/c.com'], ['a'])]);
+    expect(found(index, 'z', ['a/b'], 'c.com')).toBe('second');
+    expect(found(index, 'z', ['a'], 'b/c.com')).toBe('second');
+    expect(found(index, 'z', ['a'], 'c.com')).toBeUndefined();
+    // without the collision each answers for itself
+    const apart = new MeshIndex([se('n1', 'first', ['c.com'], ['a/b']), se('n2', 'second', ['d.com'], ['a'])]);
+    expect(found(apart, 'z', ['a/b'], 'c.com')).toBe('first');
+    expect(found(apart, 'z', ['a'], 'd.com')).toBe('second');
+  });
+});
