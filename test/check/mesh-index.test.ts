@@ -395,10 +395,10 @@ describe('HostIndex', () => {
 });
 
 describe('lookupScoped (istioctl scoped registry, ISTIOCTL-PARITY §0)', () => {
-  const se = (namespace: string, name: string, hosts: string[], exportTo?: string[]) => ({
+  const se = (ns: string, name: string, hosts: string[], exportTo?: string[]) => ({
     apiVersion: 'networking.istio.io/v1',
     kind: 'ServiceEntry',
-    metadata: { name, namespace },
+    metadata: { name, namespace: ns },
     spec: { hosts, ...(exportTo ? { exportTo } : {}), ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] },
   });
   const found = (index: MeshIndex, ns: string, exportTo: string[], host: string) => index.lookupScoped(ns, exportTo, host)?.object?.name;
