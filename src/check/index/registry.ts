@@ -254,12 +254,19 @@ export class ServiceRegistry {
         }
       }
     }
+    // Services come by namespace: `.ns.svc.cluster.local` is made once per namespace, each host is name + suffix
+    let suffixNs: string | undefined;
+    let suffix = '';
     for (const list of this.services()) {
       for (const svc of list) {
         // implied Services (IstioOperator components, the assumed install) are exported everywhere
         const a = svc.origin === 'manifest' && svc.object ? svc.object.annotations['networking.istio.io/exportTo'] : undefined;
         const scopes = a === undefined ? EVERYWHERE : a.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => (x === '.' ? svc.namespace : x));
-        const entry: ScopedEntry = { host: `${svc.name}.${svc.namespace}.svc.cluster.local`, ports: portNumbers(svc), workloadLabels: NO_LABELS, object: svc.origin === 'manifest' ? svc.object : undefined };
+        if (svc.namespace !== suffixNs) {
+          suffixNs = svc.namespace;
+          suffix = `.${svc.namespace}.svc.cluster.local`;
+        }
+        const entry: ScopedEntry = { host: svc.name + suffix, ports: portNumbers(svc), workloadLabels: NO_LABELS, object: svc.origin === 'manifest' ? svc.object : undefined };
         // (an annotation may name no scope: the entry is then never put)
         if (scopes.length > 0 && entry.host.includes('/')) hostSlash = true;
         for (const sc of scopes) put(sc, entry);
