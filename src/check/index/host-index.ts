@@ -104,8 +104,9 @@ export class HostIndex<T> {
   /** Items whose host intersects `host` (Istio `Name.Matches` either way), in insertion order, without duplicates. */
   public query(host: string): readonly T[] {
     if (this.any.length === 0 && this.wildBySuffix.size === 0 && !host.startsWith('*')) {
-      // only exact hosts can intersect an exact query: its bucket is the answer
-      return this.exact.get(host.toLowerCase()) ?? NONE;
+      // only exact hosts can intersect an exact query: its bucket is the answer. A hit on the host as given needs no
+      // lower-casing (the keys are lower-case, so it was already): most queries are lower-case hosts
+      return this.exact.get(host) ?? this.exact.get(host.toLowerCase()) ?? NONE;
     }
     let out = this.built.get(host);
     if (!out) {
