@@ -58,7 +58,9 @@ export function classifyHost(host: string): HostClass {
   if (host === '*') return KIND.any;
   if (host.length === 0) return { invalid: 'is empty' };
   if (host.length > 255) return { invalid: 'is longer than 255 characters' };
-  if (isIpAddress(host)) return KIND.ip;
+  // an address starts with a digit (IPv4) or has a colon (IPv6): the usual name skips the address tests
+  const c = host.charCodeAt(0);
+  if (((c >= 48 && c <= 57) || host.includes(':')) && isIpAddress(host)) return KIND.ip;
   // one pass for the usual valid host (no label strings); the label walk below describes a problem
   if (VALID_HOST.test(host)) return host.startsWith('*.') ? KIND.wildcard : host.includes('.') ? KIND.fqdn : KIND.short;
   return classifyByLabels(host);

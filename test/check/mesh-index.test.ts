@@ -361,6 +361,13 @@ describe('HostIndex', () => {
     expect(idx.itemsAt('*.b.example.com')).toEqual([]);
   });
 
+  test('add: true when items were already added under that host, case-insensitively', () => {
+    const idx = new HostIndex<number>();
+    expect([idx.add('A.example.com', 1), idx.add('a.example.com', 2), idx.add('b.example.com', 3)]).toEqual([false, true, false]);
+    expect([idx.add('*.Example.com', 4), idx.add('*.b.example.com', 5), idx.add('*.example.com', 6)]).toEqual([false, false, true]);
+    expect([idx.add('*', 7), idx.add('*', 8)]).toEqual([false, true]);
+  });
+
   test('every answer equals a linear scan with hostsIntersect, whatever the order of adds and queries', () => {
     const label = fc.constantFrom('a', 'b', 'B', 'x');
     const host = fc.oneof(
@@ -374,7 +381,9 @@ describe('HostIndex', () => {
       const added: { host: string; n: number }[] = [];
       for (const s of steps) {
         if (s.add) {
-          idx.add(s.host, added.length);
+          // add says whether items were already added under that host (as itemsAt tells)
+          const had = idx.itemsAt(s.host).length > 0;
+          expect(idx.add(s.host, added.length)).toBe(had);
           added.push({ host: s.host, n: added.length });
           continue;
         }
@@ -382,5 +391,35 @@ describe('HostIndex', () => {
         expect(idx.query(s.host)).toEqual(want);
       }
     }), fcParams(200));
+  });
+});
+
+describe('lookupScoped (istioctl scoped registry, ISTIOCTL-PARITY §0)', () => {
+  const se = (ns: string, name: string, hosts: string[], exportTo?: string[]) => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'ServiceEntry',
+    metadata: { name, namespace: ns },
+    spec: { hosts, ...(exportTo ? { exportTo } : {}), ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] },
+  });
+  const found = (index: MeshIndex, ns: string, exportTo: string[], host: string) => index.lookupScoped(ns, exportTo, host)?.object?.name;
+
+  test('wildcard hosts answer in the namespaces they are exported to', () => {
+    const index = new MeshIndex([se('n1', 'wild', ['*.example.com'], ['n1']), se('n2', 'all', ['*.example.org'])]);
+    expect(found(index, 'n1', [], 'a.example.com')).toBe('wild');
+    expect(found(index, 'n2', [], 'a.example.com')).toBeUndefined();
+    expect(found(index, 'n2', [], 'a.b.example.org')).toBe('all');
+    expect(index.lookupScoped('n1', [], 'a.example.com')?.ports).toEqual([443]);
+  });
+
+  test('a `/` in a scope or host: the flat `scope/host` keys decide, the later entry put wins', () => {
+    // `a/b` + `c.com` and `a` + `b/c.com` are one key, `a/b/c.com`: the Service entry put later answers for both
+    const index = new MeshIndex([se('n1', 'first', ['c.com'], ['a/b']), se('n2', 'second', ['b/c.com'], ['a'])]);
+    expect(found(index, 'z', ['a/b'], 'c.com')).toBe('second');
+    expect(found(index, 'z', ['a'], 'b/c.com')).toBe('second');
+    expect(found(index, 'z', ['a'], 'c.com')).toBeUndefined();
+    // without the collision each answers for itself
+    const apart = new MeshIndex([se('n1', 'first', ['c.com'], ['a/b']), se('n2', 'second', ['d.com'], ['a'])]);
+    expect(found(apart, 'z', ['a/b'], 'c.com')).toBe('first');
+    expect(found(apart, 'z', ['a'], 'd.com')).toBe('second');
   });
 });

@@ -57,9 +57,8 @@ export function destinationRuleHosts(index: MeshIndex): DrHosts {
       const hostClass = classifyHost(host);
       const r: DrHost = { dr, namespace, host, fqdn: resolveShortName(host, namespace), valid: !('invalid' in hostClass), hostClass, seq: all.length };
       all.push(r);
-      // (one lookup per DestinationRule until the first repeat)
-      if (!hostRepeats && byFqdn.itemsAt(r.fqdn).length > 0) hostRepeats = true;
-      byFqdn.add(r.fqdn, r);
+      // the add says whether the host was there already: no lookup of its own
+      if (byFqdn.add(r.fqdn, r)) hostRepeats = true;
       // read here, with the DestinationRule at hand, rather than in a pass of its own
       if (!index.isExportedEverywhere(dr)) (restricted ??= new HostIndex<DrHost>()).add(r.fqdn, r);
     }

@@ -33,8 +33,11 @@ export class HostIndex<T> {
   /** Answers that had to be built (wildcards involved), by query host as given; cleared by {@link add}. */
   private readonly built = new Map<string, readonly T[]>();
 
-  /** Adds an item under a host (exact, `*.suffix` or `*`; compared case-insensitively). */
-  public add(host: string, item: T): void {
+  /**
+   * Adds an item under a host (exact, `*.suffix` or `*`; compared case-insensitively). True when items were already
+   * added under that host (`itemsAt(host).length > 0` before the add: callers that detect repeats need no lookup).
+   */
+  public add(host: string, item: T): boolean {
     const h = host.toLowerCase();
     const seq = this.items.length;
     if (this.built.size > 0) this.built.clear();
@@ -42,17 +45,21 @@ export class HostIndex<T> {
     this.hosts.push(h);
     if (h === '*') {
       this.any.push(seq);
-    } else if (h.startsWith('*.')) {
+      return this.any.length > 1;
+    }
+    if (h.startsWith('*.')) {
       const suffix = h.slice(1);
+      const had = this.wildBySuffix.has(suffix);
       push(this.wildBySuffix, suffix, seq);
       for (const s of suffixes(suffix)) push(this.wildByContained, s, seq);
-    } else {
-      const b = this.exact.get(h);
-      if (b) b.push(item);
-      else this.exact.set(h, [item]);
-      this.exactSeqMap = undefined;
-      this.exactBySuffixMap = undefined;
+      return had;
     }
+    const b = this.exact.get(h);
+    if (b) b.push(item);
+    else this.exact.set(h, [item]);
+    this.exactSeqMap = undefined;
+    this.exactBySuffixMap = undefined;
+    return b !== undefined;
   }
 
   /** Sequence numbers of the exact hosts by host, built once per batch of adds (exact queries with wildcards around). */
@@ -97,8 +104,9 @@ export class HostIndex<T> {
   /** Items whose host intersects `host` (Istio `Name.Matches` either way), in insertion order, without duplicates. */
   public query(host: string): readonly T[] {
     if (this.any.length === 0 && this.wildBySuffix.size === 0 && !host.startsWith('*')) {
-      // only exact hosts can intersect an exact query: its bucket is the answer
-      return this.exact.get(host.toLowerCase()) ?? NONE;
+      // only exact hosts can intersect an exact query: its bucket is the answer. A hit on the host as given needs no
+      // lower-casing (the keys are lower-case, so it was already): most queries are lower-case hosts
+      return this.exact.get(host) ?? this.exact.get(host.toLowerCase()) ?? NONE;
     }
     let out = this.built.get(host);
     if (!out) {

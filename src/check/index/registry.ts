@@ -157,13 +157,14 @@ export class ServiceRegistry {
    * `*` or `sourceNs`. Case-sensitive, no host filtering.
    */
   public lookupScoped(sourceNs: string, exportTo: readonly string[], host: string): ScopedEntry | undefined {
-    const reg = this.buildScoped();
-    const h = parityFqdn(sourceNs, host);
-    // per scope, then host: no key strings built per lookup (rules ask once per destination and DestinationRule)
+    // asked once per destination and DestinationRule: the usual path (a dotted host, no `/` anywhere) makes no call
+    // but the map lookups, and no key string
+    const reg = this.scoped ?? this.buildScoped();
+    const h = host.charCodeAt(0) === 42 /* '*' */ || host.includes('.') ? host : parityFqdn(sourceNs, host);
     const hit = reg.keys ? reg.keys.get(`*/${h}`) : reg.everywhere?.get(h);
     if (hit) return hit;
     if (exportTo.length === 0) {
-      const e = scopedGet(reg, sourceNs, h);
+      const e = reg.keys ? reg.keys.get(`${sourceNs}/${h}`) : reg.byScope.get(sourceNs)?.get(h);
       if (e) return e;
     }
     for (const x of exportTo) {
@@ -183,65 +184,94 @@ export class ServiceRegistry {
     if (!this.scoped) {
       const byScope = new Map<string, Map<string, ScopedEntry>>();
       let ambiguous = false;
-      // every put, in order: the flat `scope/host` keys are replayed from it when needed (no key string per entry)
-      const putScopes: string[] = [];
-      const putEntries: ScopedEntry[] = [];
+      // the flat `scope/host` keys of the wildcard hosts (the only ones `wild` lists), in first-put order with the
+      // last entry put: made as the entries are put, so no key string per exact host
+      const wildKeys = new Map<string, ScopedEntry>();
       // entries come in runs of one scope (most are `*`): the previous scope's map is reused
       let lastScope: string | undefined;
       let lastMap = new Map<string, ScopedEntry>();
-      const put = (scope: string, entry: ScopedEntry) => {
-        putScopes.push(scope);
-        putEntries.push(entry);
-        // a `/` in a scope or host makes `scope/host` ambiguous: lookups then use the flat keys, as istioctl does
-        if (scope.includes('/') || entry.host.includes('/')) ambiguous = true;
+      const hostSlash = this.putScopedEntries((scope, entry) => {
         if (scope !== lastScope) {
+          // a `/` in a scope makes `scope/host` ambiguous (tested once per run of one scope)
+          if (scope.includes('/')) ambiguous = true;
           let m = byScope.get(scope);
           if (!m) byScope.set(scope, (m = new Map()));
           lastScope = scope;
           lastMap = m;
         }
         lastMap.set(entry.host, entry);
-      };
-      for (const se of this.serviceEntries()) {
-        const ns = se.namespace ?? this.defaultNamespace;
-        const ports = asArray(se.spec.ports).filter(isRecord).map((p) => asNumber(p.number) ?? 0);
-        const workloadLabels = asStringMap(asRecord(se.spec.workloadSelector).labels);
-        const exportTo = asStringArray(se.spec.exportTo);
-        for (const h of asStringArray(se.spec.hosts)) {
-          const entry: ScopedEntry = { host: parityFqdn(ns, h), ports, workloadLabels, object: se };
-          if (exportTo.length === 0) put('*', entry);
-          for (const e of exportTo) {
-            if (e === '*') {
-              put('*', entry);
-              break;
-            }
-            put(e === '.' ? ns : e, entry);
-          }
-        }
-      }
-      for (const list of this.services()) {
-        for (const svc of list) {
-          // implied Services (IstioOperator components, the assumed install) are exported everywhere
-          const a = svc.origin === 'manifest' && svc.object ? svc.object.annotations['networking.istio.io/exportTo'] : undefined;
-          const scopes = a === undefined ? EVERYWHERE : a.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => (x === '.' ? svc.namespace : x));
-          const entry: ScopedEntry = { host: `${svc.name}.${svc.namespace}.svc.cluster.local`, ports: svc.ports.map((p) => p.port), workloadLabels: NO_LABELS, object: svc.origin === 'manifest' ? svc.object : undefined };
-          for (const sc of scopes) put(sc, entry);
-        }
-      }
-      // the flat keys, in first-put order with the last entry put: all of them when ambiguous, else only those of
-      // wildcard hosts (the only ones `wild` lists)
-      const keys = new Map<string, ScopedEntry>();
-      for (let i = 0; i < putEntries.length; i++) {
-        const entry = putEntries[i];
-        if (ambiguous || entry.host.startsWith('*')) keys.set(`${putScopes[i]}/${entry.host}`, entry);
+        if (entry.host.charCodeAt(0) === 42 /* '*' */) wildKeys.set(`${scope}/${entry.host}`, entry);
+      });
+      // a `/` in a scope or host makes `scope/host` ambiguous: lookups then use the flat keys of every entry, as
+      // istioctl does; they are made by putting the entries again (rare: never for valid names)
+      let keys = wildKeys;
+      if (ambiguous || hostSlash) {
+        const all = new Map<string, ScopedEntry>();
+        this.putScopedEntries((scope, entry) => all.set(`${scope}/${entry.host}`, entry));
+        keys = all;
       }
       const wild: { scope: string; entry: ScopedEntry }[] = [];
       for (const [k, entry] of keys) {
         if (!entry.host.startsWith('*')) continue;
         wild.push({ scope: k.slice(0, k.indexOf('/')), entry });
       }
-      this.scoped = { byScope, everywhere: byScope.get('*'), keys: ambiguous ? keys : undefined, wild };
+      this.scoped = { byScope, everywhere: byScope.get('*'), keys: ambiguous || hostSlash ? keys : undefined, wild };
     }
     return this.scoped;
+  }
+
+  /**
+   * Puts every entry of istioctl's scoped registry under each of its export scopes, in istioctl's order: ServiceEntry
+   * hosts, then Services. True when the host of an entry put contains `/`.
+   */
+  private putScopedEntries(put: (scope: string, entry: ScopedEntry) => void): boolean {
+    let hostSlash = false;
+    // most Services have one port, and many the same one: one shared (read-only) list per such port number
+    const onePort = new Map<number, readonly number[]>();
+    const portNumbers = (svc: ServiceInfo): readonly number[] => {
+      if (svc.ports.length !== 1) return svc.ports.map((p) => p.port);
+      const n = svc.ports[0].port;
+      let list = onePort.get(n);
+      if (!list) onePort.set(n, (list = [n]));
+      return list;
+    };
+    for (const se of this.serviceEntries()) {
+      const ns = se.namespace ?? this.defaultNamespace;
+      const ports = asArray(se.spec.ports).filter(isRecord).map((p) => asNumber(p.number) ?? 0);
+      const workloadLabels = asStringMap(asRecord(se.spec.workloadSelector).labels);
+      const exportTo = asStringArray(se.spec.exportTo);
+      for (const h of asStringArray(se.spec.hosts)) {
+        const entry: ScopedEntry = { host: parityFqdn(ns, h), ports, workloadLabels, object: se };
+        // (every entry of a ServiceEntry is put under one scope at least)
+        if (entry.host.includes('/')) hostSlash = true;
+        if (exportTo.length === 0) put('*', entry);
+        for (const e of exportTo) {
+          if (e === '*') {
+            put('*', entry);
+            break;
+          }
+          put(e === '.' ? ns : e, entry);
+        }
+      }
+    }
+    // Services come by namespace: `.ns.svc.cluster.local` is made once per namespace, each host is name + suffix
+    let suffixNs: string | undefined;
+    let suffix = '';
+    for (const list of this.services()) {
+      for (const svc of list) {
+        // implied Services (IstioOperator components, the assumed install) are exported everywhere
+        const a = svc.origin === 'manifest' && svc.object ? svc.object.annotations['networking.istio.io/exportTo'] : undefined;
+        const scopes = a === undefined ? EVERYWHERE : a.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => (x === '.' ? svc.namespace : x));
+        if (svc.namespace !== suffixNs) {
+          suffixNs = svc.namespace;
+          suffix = `.${svc.namespace}.svc.cluster.local`;
+        }
+        const entry: ScopedEntry = { host: svc.name + suffix, ports: portNumbers(svc), workloadLabels: NO_LABELS, object: svc.origin === 'manifest' ? svc.object : undefined };
+        // (an annotation may name no scope: the entry is then never put)
+        if (scopes.length > 0 && entry.host.includes('/')) hostSlash = true;
+        for (const sc of scopes) put(sc, entry);
+      }
+    }
+    return hostSlash;
   }
 }

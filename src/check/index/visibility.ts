@@ -17,6 +17,8 @@ const EXPORT_DEFAULT_KEY: Record<string, string> = {
 export class Visibility {
   private readonly cache = new Map<IndexedObject, '*' | ReadonlySet<string>>();
   private readonly defaults = new Map<string, boolean>();
+  /** {@link exportNamespaces} of the objects with explicit scopes, by their scope set */
+  private readonly lists = new Map<ReadonlySet<string>, string[]>();
   /** False when meshConfig sets no default exportTo at all (the usual case: no lookup per object then). */
   private readonly anyDefault: boolean;
 
@@ -34,7 +36,11 @@ export class Visibility {
    */
   public exportNamespaces(obj: IndexedObject): '*' | string[] {
     const e = this.exportsOf(obj);
-    return e === '*' ? e : Array.from(e);
+    if (e === '*') return e;
+    // listed once per object (rules ask per VirtualService and rule); callers only read it
+    let list = this.lists.get(e);
+    if (list === undefined) this.lists.set(e, (list = Array.from(e)));
+    return list;
   }
 
   /** {@link exportNamespaces}, computed once per object (the rules ask for it per caller namespace). */
