@@ -36,6 +36,17 @@ describe('HttpHost', () => {
     expect(ofKind(m, 'DestinationRule')).toStrictEqual([]);
   });
 
+  test('a server ref is a plain struct: its hosts (as of the call, sorted) are an own enumerable property', () => {
+    const { chart, gateway } = setup();
+    const first = new HttpHost(chart, 'b', { gateway, hosts: ['b.example.com'], virtualServiceName: 'b', routes: [toWeb] });
+    const second = new HttpHost(chart, 'a', { gateway, hosts: ['a.example.com'], virtualServiceName: 'a', routes: [toWeb] });
+    expect(Object.keys(second.server)).toStrictEqual(['port', 'protocol', 'portName', 'hosts']);
+    expect(JSON.parse(JSON.stringify(second.server))).toStrictEqual({ port: 80, protocol: 'HTTP', portName: 'http-80', hosts: ['a.example.com', 'b.example.com'] });
+    expect({ ...second.server }).toStrictEqual({ port: 80, protocol: 'HTTP', portName: 'http-80', hosts: ['a.example.com', 'b.example.com'] });
+    // the earlier ref keeps the hosts the server had when it was made
+    expect(first.server.hosts).toStrictEqual(['b.example.com']);
+  });
+
   test('two hosts share the port-80 server, each with its own VirtualService (addHttpHost sugar)', () => {
     const { chart, gateway } = setup();
     const a = gateway.addHttpHost('bookinfo', { hosts: ['mybookinfo.com'], virtualServiceName: 'bookinfo', routes: [HttpRoute.to([Destination.service('productpage', 9080)])] });

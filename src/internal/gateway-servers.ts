@@ -261,19 +261,32 @@ export class GatewayServers {
   }
 }
 
+/** What a {@link GatewayServerRef} reads its hosts from (a non-enumerable own property of the ref). */
+const REF_HOSTS = Symbol('gatewayServerRefHosts');
+
+interface RefHosts {
+  readonly server: ServerState;
+  /** How many of the server's hosts existed when the ref was made. */
+  readonly count: number;
+  sorted?: string[];
+}
+
+/** The `hosts` getter of every ref: one shared function (see {@link refOf}). */
+function refHosts(this: { readonly [REF_HOSTS]: RefHosts }): string[] {
+  const h = this[REF_HOSTS];
+  if (!h.sorted) h.sorted = h.server.hosts.slice(0, h.count).map((x) => x.host).sort();
+  return h.sorted;
+}
+
 function refOf(s: ServerState): GatewayServerRef {
   // The hosts as of now, sorted on first read: a shared server (e.g. the port-80 redirect server of many
   // SecureHosts) has many hosts, and sorting them on every addServer made adding hosts quadratic. Hosts only
   // grow, in insertion order, so the first `count` of them are the hosts at this call.
-  const count = s.hosts.length;
-  let sorted: string[] | undefined;
-  return {
-    port: s.port,
-    protocol: s.protocol,
-    portName: s.portName,
-    get hosts(): string[] {
-      if (!sorted) sorted = s.hosts.slice(0, count).map((h) => h.host).sort();
-      return sorted;
-    },
-  };
+  // `hosts` stays an own enumerable property (the ref is a plain struct to users and jsii), but its getter is one
+  // shared function: a literal's `get hosts()` is a new closure per ref, which gives every ref its own hidden class
+  // and dictionary-mode properties (≈ 470 bytes each, 11,500 refs in the 5,000-tenant bench app).
+  const ref = { port: s.port, protocol: s.protocol, portName: s.portName };
+  Object.defineProperty(ref, 'hosts', { get: refHosts, enumerable: true });
+  Object.defineProperty(ref, REF_HOSTS, { value: { server: s, count: s.hosts.length } });
+  return ref as GatewayServerRef;
 }
