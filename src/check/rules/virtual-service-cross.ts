@@ -19,7 +19,7 @@ import { asArray, asNumber, asRecord, asString, asStringArray, asStringMap, isRe
 import { Rule, RuleContext, defineRule } from '../rule';
 import { ParityHostSet, parityOverlap } from './parity-hosts';
 import {
-  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, destinationsOf, gatewayMatchesOf, matchPath, nameSubsetOf,
+  DestinationUse, Section, SECTIONS, appliesToMesh, claimMatches, destinationsOf, eachMatch, gatewayMatchesOf, matchPath, nameSubsetOf,
   nsOf, ownVirtualServices, q, refKey, rulesOf, topGateways, virtualServices,
 } from './virtual-service';
 
@@ -877,20 +877,10 @@ export const VSX_PORT_001 = defineRule({
       const vf = vfList[vfAt];
       const vs = vf.vs;
       if (vf.gateways.length === 0) continue;
-      // the matches of matchesOf, in its order, read in place (no list of them kept per VirtualService)
-      for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
-        const section = sectionList[sectionAt];
-        for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
-          const r = rList[rAt];
-          const list = asArray(r.rule.match);
-          for (let j = 0; j < list.length; j++) {
-            const match = list[j];
-            if (!isRecord(match)) continue;
-            const port = asNumber(match.port);
-            if (port !== undefined && port !== 0) checkMatchPort(ctx, vf, section, match, matchPath(section, r.index, j), port);
-          }
-        }
-      }
+      eachMatch(vs, (section, r, match, j) => {
+        const port = asNumber(match.port);
+        if (port !== undefined && port !== 0) checkMatchPort(ctx, vf, section, match, matchPath(section, r.index, j), port);
+      });
     }
   },
 });

@@ -178,24 +178,35 @@ export interface MatchAt {
 }
 
 /**
- * Every match entry (records only) of every http/tcp/tls rule, in section order. (The VS rules walk {@link rulesOf}
- * and each rule's matches in place, in this order: a list of these per VirtualService would be kept for nothing.)
+ * Calls `visit` on every match entry (records only) of every http/tcp/tls rule of `vs`, in section order: the one
+ * walk of the matches, read in place. The path of a match is `matchPath(section, r.index, j)`, made only where needed.
+ */
+export function eachMatch(vs: IndexedObject, visit: (section: Section, r: RuleAt, match: Record<string, unknown>, j: number) => void): void {
+  for (let sectionAt = 0; sectionAt < SECTIONS.length; sectionAt++) {
+    const section = SECTIONS[sectionAt];
+    const rList = rulesOf(vs, section);
+    for (let rAt = 0; rAt < rList.length; rAt++) {
+      const r = rList[rAt];
+      const list = asArray(r.rule.match);
+      for (let j = 0; j < list.length; j++) {
+        const m = list[j];
+        if (isRecord(m)) visit(section, r, m, j);
+      }
+    }
+  }
+}
+
+/**
+ * Every match entry of {@link eachMatch}, as a list kept with the walks (for the rules that need one; most walk the
+ * matches in place, as a list per VirtualService would be kept for nothing).
  */
 export function matchesOf(vs: IndexedObject): readonly MatchAt[] {
   const w = walkOf(vs);
   if (!w.matches) {
     const out: MatchAt[] = [];
-    for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
-      const section = sectionList[sectionAt];
-      for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
-        const r = rList[rAt];
-        const list = asArray(r.rule.match);
-        for (let j = 0; j < list.length; j++) {
-          const m = list[j];
-          if (isRecord(m)) out.push({ section, rule: r.rule, match: m, index: j, path: matchPath(section, r.index, j) });
-        }
-      }
-    }
+    eachMatch(vs, (section, r, m, j) => {
+      out.push({ section, rule: r.rule, match: m, index: j, path: matchPath(section, r.index, j) });
+    });
     w.matches = out;
   }
   return w.matches;
@@ -214,18 +225,10 @@ export function gatewayMatchesOf(vs: IndexedObject): readonly MatchAt[] {
 /** Fills {@link VsWalk.gatewayMatches} (apart from {@link gatewayMatchesOf}, which stays small enough to inline in the rules' loops). */
 function readGatewayMatchesOf(vs: IndexedObject, w: VsWalk): readonly MatchAt[] {
   let out: MatchAt[] | undefined;
-  for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
-    const section = sectionList[sectionAt];
-    for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
-      const r = rList[rAt];
-      const list = asArray(r.rule.match);
-      for (let j = 0; j < list.length; j++) {
-        const m = list[j];
-        if (!isRecord(m) || asArray(m.gateways).length === 0) continue;
-        (out ??= []).push({ section, rule: r.rule, match: m, index: j, path: matchPath(section, r.index, j) });
-      }
-    }
-  }
+  eachMatch(vs, (section, r, m, j) => {
+    if (asArray(m.gateways).length === 0) return;
+    (out ??= []).push({ section, rule: r.rule, match: m, index: j, path: matchPath(section, r.index, j) });
+  });
   w.gatewayMatches = out ?? NO_MATCHES;
   return w.gatewayMatches;
 }
@@ -1088,18 +1091,7 @@ export const VS_MATCH_001 = defineRule({
     };
     for (let vsAt = 0, vsList = ownVirtualServices(ctx.index); vsAt < vsList.length; vsAt++) {
       const vs = vsList[vsAt];
-      for (let sectionAt = 0, sectionList = SECTIONS; sectionAt < sectionList.length; sectionAt++) {
-        const section = sectionList[sectionAt];
-        for (let rAt = 0, rList = rulesOf(vs, section); rAt < rList.length; rAt++) {
-          const r = rList[rAt];
-          // the matches of matchesOf, in its order, read in place (no list of them kept per VirtualService)
-          const list = asArray(r.rule.match);
-          for (let j = 0; j < list.length; j++) {
-            const match = list[j];
-            if (isRecord(match)) checkMatch(vs, section, match, matchPath(section, r.index, j));
-          }
-        }
-      }
+      eachMatch(vs, (section, r, match, j) => checkMatch(vs, section, match, matchPath(section, r.index, j)));
     }
   },
 });
