@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'crypto';
-import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Duration, IAnyProducer, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { Certificate as CertificateL1, toJson_CertificateSpec } from '../imports/cert-manager.io';
@@ -248,11 +248,32 @@ class SecretNameCredential implements ICredential {
   }
 }
 
+const CERT_MANAGER_FINGERPRINT = '["cert-manager"]';
+
+/** The L1 JSON of the Certificate of a cert-manager credential: the hosts of every server bound so far. */
+class CertificateSpecJson implements IAnyProducer {
+  constructor(private readonly props: CertManagerCredentialProps, private readonly hosts: Set<string>) {}
+
+  public produce(): unknown {
+    const p = this.props;
+    return toJson_CertificateSpec({
+      secretName: p.secretName,
+      dnsNames: [...this.hosts].sort(),
+      issuerRef: { name: p.issuer.name, kind: p.issuer.kind ?? CertManagerIssuerKind.ISSUER, group: p.issuer.group ?? 'cert-manager.io' },
+      duration: p.duration ? goDuration(p.duration) : undefined,
+      renewBefore: p.renewBefore ? goDuration(p.renewBefore) : undefined,
+    });
+  }
+}
+
 class CertManagerCredential implements ICredential {
   public readonly secretName: string;
   public readonly hasCa: boolean;
-  /** namespace → the hosts of the Certificate this credential created there */
-  private readonly hostsByNamespace = new Map<string, Set<string>>();
+  /**
+   * The hosts of the Certificate this credential created in each namespace. A list of exact size, not a Map: a
+   * credential is usually bound in one namespace, and a Map costs about 200 bytes even with one entry.
+   */
+  private certificates: readonly { readonly namespace: string; readonly hosts: Set<string> }[] = [];
   constructor(private readonly props: CertManagerCredentialProps) {
     this.secretName = props.secretName;
     this.hasCa = props.ca ?? false;
@@ -274,7 +295,7 @@ class CertManagerCredential implements ICredential {
     const key = `${namespace}/${p.secretName}`;
     const claim = claims.get(key);
     if (claim) {
-      const existing = this.hostsByNamespace.get(namespace);
+      const existing = this.certificates.find((c) => c.namespace === namespace)?.hosts;
       if (claim.credential === this && existing) {
         // one Certificate per credential and namespace, wherever (in whichever chart) the servers that use it are
         options.hosts.forEach((h) => existing.add(h));
@@ -284,20 +305,13 @@ class CertManagerCredential implements ICredential {
     }
     const { chart, id } = ownerOf(scope, 'Certificate', namespace, p.secretName);
     const hosts = new Set<string>([...options.hosts, ...(p.extraDnsNames ?? [])]);
-    this.hostsByNamespace.set(namespace, hosts);
+    this.certificates = this.certificates.concat([{ namespace, hosts }]);
     const created = new ApiObject(chart, id, l1Props(CertificateL1.GVK, {
       metadata: { name: p.certificateName ?? p.secretName, namespace },
-      spec: Lazy.any({
-        produce: () => toJson_CertificateSpec({
-          secretName: p.secretName,
-          dnsNames: [...hosts].sort(),
-          issuerRef: { name: p.issuer.name, kind: p.issuer.kind ?? CertManagerIssuerKind.ISSUER, group: p.issuer.group ?? 'cert-manager.io' },
-          duration: p.duration ? goDuration(p.duration) : undefined,
-          renewBefore: p.renewBefore ? goDuration(p.renewBefore) : undefined,
-        }),
-      }),
+      spec: Lazy.any(new CertificateSpecJson(p, hosts)),
     }));
-    claims.set(key, { credential: this, path: scope.node.path, fingerprint: JSON.stringify(['cert-manager', p]), object: created });
+    // a cert-manager claim is only ever compared by credential object, so its fingerprint only tells its kind
+    claims.set(key, { credential: this, path: scope.node.path, fingerprint: CERT_MANAGER_FINGERPRINT, object: created });
     // created under the chart of the first server that uses it (one per App and secret): register it for sorted
     // output and for findings
     installChecks(created);

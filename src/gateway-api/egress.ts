@@ -109,10 +109,12 @@ export class EgressPolicies {
       this.rule = createDestinationRule(this.scope, 'DestinationRule', {
         name: this.name,
         namespace: this.namespace,
-        spec: () => ({
-          host: this.workload.serviceFqdn,
-          trafficPolicy: { portLevelSettings: [...this.byPort.entries()].sort(([a], [b]) => a - b).map(([, v]) => v.policy) },
-        }),
+        spec: {
+          renderSpec: () => ({
+            host: this.workload.serviceFqdn,
+            trafficPolicy: { portLevelSettings: [...this.byPort.entries()].sort(([a], [b]) => a - b).map(([, v]) => v.policy) },
+          }),
+        },
       });
     }
   }

@@ -3,13 +3,13 @@
  * Internal: not exported from index.ts.
  */
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
-import { VirtualServiceSpecHttp } from '../../imports/networking.istio.io';
+import { Construct, IValidation } from 'constructs';
+import { DestinationRuleSpec, VirtualServiceSpec, VirtualServiceSpecHttp } from '../../imports/networking.istio.io';
 import type { Destination } from '../destination';
 import { IstioGatewaysError } from '../errors';
 import type { IGateway } from '../gateway-base';
 import type { HttpRoute } from '../http-route';
-import { createDestinationRule, createVirtualService } from './virtual-service';
+import { SpecSource, createDestinationRule, createVirtualService } from './virtual-service';
 import { kubernetesOf } from '../gateway-api/gateway';
 import { HttpRouteRenderer } from '../gateway-api/http-route';
 
@@ -17,10 +17,6 @@ import { HttpRouteRenderer } from '../gateway-api/http-route';
 export interface RenderedHttpRule {
   readonly rule: VirtualServiceSpecHttp;
   readonly destinations: Destination[];
-}
-
-interface SubsetState {
-  readonly labels: { [key: string]: string };
 }
 
 /** Options of {@link HttpRouting}. */
@@ -40,17 +36,32 @@ export interface HttpRoutingProps {
 /**
  * Renders the routes added so far into one VirtualService bound to the gateway, and one DestinationRule per
  * destination host whose routes name a subset with `subsetLabels`. Routes are validated as they are added.
+ *
+ * It keeps only the rendered rules, not the HttpRoute and Destination objects (nor the props) it was given: a big app
+ * has thousands of hosts, and the tree lives until synth. It is its own spec source and validation, so the tree holds
+ * no closure (with the constructor's scope) per host.
  */
-export class HttpRouting {
+export class HttpRouting implements IValidation, SpecSource<VirtualServiceSpec> {
   public readonly virtualService: ApiObject;
-  private readonly rules: VirtualServiceSpecHttp[] = [];
-  /** fqdn → subset name → labels */
-  private readonly subsets = new Map<string, Map<string, SubsetState>>();
-  private readonly destinationRules = new Map<string, ApiObject>();
+  /**
+   * The rendered rules, in order. Lists that live until synth are replaced by a copy one longer (`concat`), not pushed
+   * to: a list grown by push or spread keeps spare slots (about 100 bytes for a host with 3 routes).
+   */
+  private rules: readonly VirtualServiceSpecHttp[] = [];
+  /**
+   * The DestinationRules, one per destination host (FQDN). A list, not a Map: a host has few destination hosts, and a
+   * Map costs about 200 bytes even when it holds one entry.
+   */
+  private subsetRules: readonly SubsetRule[] = [];
+  private readonly hosts: string[];
+  private readonly namespace: string;
+  private readonly gateways: string[];
   private readonly httpRoute?: HttpRouteRenderer;
 
-  constructor(private readonly scope: Construct, private readonly props: HttpRoutingProps) {
-    const gateways = props.mesh ? [props.gateway.ref, 'mesh'].sort() : [props.gateway.ref];
+  constructor(private readonly scope: Construct, props: HttpRoutingProps) {
+    this.hosts = props.hosts;
+    this.namespace = props.namespace;
+    this.gateways = props.mesh ? [props.gateway.ref, 'mesh'].sort() : [props.gateway.ref];
     const k8s = kubernetesOf(props.gateway);
     if (k8s && props.mesh) {
       throw new IstioGatewaysError(scope, 'includeMesh: a Gateway API HTTPRoute attached to a Gateway does not apply to sidecars; add a separate HTTPRoute with the Service as parentRef, or use api: GatewayApi.ISTIO');
@@ -59,17 +70,9 @@ export class HttpRouting {
     this.virtualService = this.httpRoute?.apiObject ?? createVirtualService(scope, 'VirtualService', {
       name: props.name,
       namespace: props.namespace,
-      spec: () => ({
-        hosts: [...props.hosts].sort(),
-        gateways,
-        http: this.rules.length > 0 ? this.rules.map((r) => ({ ...r })) : undefined,
-      }),
+      spec: this,
     });
-    scope.node.addValidation({
-      validate: () => this.rules.length === 0
-        ? ['the host has no routes, so the gateway answers 404; pass routes or call addRoute(HttpRoute.to(...))']
-        : [],
-    });
+    scope.node.addValidation(this);
     (props.routes ?? []).forEach((r) => this.add(r));
   }
 
@@ -78,54 +81,88 @@ export class HttpRouting {
     return this.rules.length;
   }
 
+  /** The VirtualService's spec (at synth). */
+  public renderSpec(): VirtualServiceSpec {
+    return {
+      hosts: [...this.hosts].sort(),
+      gateways: this.gateways,
+      http: this.rules.length > 0 ? this.rules.map((r) => ({ ...r })) : undefined,
+    };
+  }
+
+  /** Validation of the host construct (at synth): a host without routes. */
+  public validate(): string[] {
+    return this.rules.length === 0
+      ? ['the host has no routes, so the gateway answers 404; pass routes or call addRoute(HttpRoute.to(...))']
+      : [];
+  }
+
   /** Validates and appends a rule (order matters: first match wins). */
   public add(route: HttpRoute): void {
     const field = `routes[${this.rules.length}]`;
-    const rendered = route._render(this.scope, field, this.props.namespace);
+    const rendered = route._render(this.scope, field, this.namespace);
     if (this.httpRoute) {
       this.httpRoute.add(field, rendered);
-      this.rules.push(rendered.rule);
+      this.rules = this.rules.concat([rendered.rule]);
       return;
     }
     rendered.destinations.forEach((d, i) => {
       if (d.subset === undefined || d.subsetLabels === undefined) return;
-      const host = d._fqdn(this.props.namespace);
-      let byName = this.subsets.get(host);
-      if (!byName) {
-        byName = new Map();
-        this.subsets.set(host, byName);
-      }
-      const existing = byName.get(d.subset);
+      const host = d._fqdn(this.namespace);
+      const rule = this.subsetRules.find((r) => r.host === host);
+      const existing = rule?.labelsOf(d.subset);
       const labels = { ...d.subsetLabels };
       if (existing) {
-        if (JSON.stringify(sorted(existing.labels)) !== JSON.stringify(sorted(labels))) {
-          throw new IstioGatewaysError(this.scope, `${field}.destinations[${i}]: subset "${d.subset}" of ${host} was defined with labels ${JSON.stringify(sorted(existing.labels))}, now with ${JSON.stringify(sorted(labels))}; give one subset one set of labels`);
+        if (JSON.stringify(sorted(existing)) !== JSON.stringify(sorted(labels))) {
+          throw new IstioGatewaysError(this.scope, `${field}.destinations[${i}]: subset "${d.subset}" of ${host} was defined with labels ${JSON.stringify(sorted(existing))}, now with ${JSON.stringify(sorted(labels))}; give one subset one set of labels`);
         }
         return;
       }
       if (Object.keys(labels).length === 0) {
         throw new IstioGatewaysError(this.scope, `${field}.destinations[${i}]: subsetLabels of subset "${d.subset}" is empty; give the pod labels of the subset, e.g. { version: "${d.subset}" }`);
       }
-      byName.set(d.subset, { labels });
-      this.ensureDestinationRule(host);
+      (rule ?? this.addSubsetRule(host)).add(d.subset, labels);
     });
-    this.rules.push(rendered.rule);
+    this.rules = this.rules.concat([rendered.rule]);
   }
 
-  private ensureDestinationRule(host: string): void {
-    if (this.destinationRules.has(host)) return;
+  private addSubsetRule(host: string): SubsetRule {
+    const rule = new SubsetRule(host);
     // a construct id without dots: cdk8s derives the object name from it, and a truncated FQDN is no DNS label
     const id = `DestinationRule-${host.replace(/[^a-zA-Z0-9-]+/g, '-')}`;
-    const dr = createDestinationRule(this.scope, id, {
-      namespace: this.props.namespace,
-      spec: () => ({
-        host,
-        subsets: [...(this.subsets.get(host) ?? new Map<string, SubsetState>()).entries()]
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([name, s]) => ({ name, labels: sorted(s.labels) })),
-      }),
-    });
-    this.destinationRules.set(host, dr);
+    createDestinationRule(this.scope, id, { namespace: this.namespace, spec: rule });
+    this.subsetRules = this.subsetRules.concat([rule]);
+    return rule;
+  }
+}
+
+interface Subset {
+  readonly name: string;
+  readonly labels: { [key: string]: string };
+}
+
+/** The DestinationRule of one destination host: its subsets (names unique), rendered sorted by name. */
+class SubsetRule implements SpecSource<DestinationRuleSpec> {
+  private subsets: readonly Subset[] = [];
+
+  constructor(public readonly host: string) {}
+
+  /** The labels of the subset `name`, if it was added. */
+  public labelsOf(name: string): { [key: string]: string } | undefined {
+    return this.subsets.find((s) => s.name === name)?.labels;
+  }
+
+  public add(name: string, labels: { [key: string]: string }): void {
+    this.subsets = this.subsets.concat([{ name, labels }]); // exact size, as HttpRouting's lists
+  }
+
+  public renderSpec(): DestinationRuleSpec {
+    return {
+      host: this.host,
+      subsets: [...this.subsets]
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map((s) => ({ name: s.name, labels: sorted(s.labels) })),
+    };
   }
 }
 
