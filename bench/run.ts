@@ -117,6 +117,21 @@ function table(rows: Row[]): string {
   return [head, sep, ...lines].join('\n');
 }
 
+/**
+ * Peak RSS of each synth run at the largest N, in run order, with the number of full (mark-compact) GCs during it. V8
+ * sets the old generation's next limit to a multiple (1.1–4×, from its measured GC and allocation speeds) of what
+ * survived the last full GC, so one more or one fewer full GC moves a run's peak by 100–200 MB: the medians of two
+ * variants can fall in different modes.
+ */
+function gcRuns(runs: Measurement[]): string {
+  if (runs.length === 0) return '';
+  const lines = SYNTH_VARIANTS.map((v) => {
+    const of = runs.filter((r) => r.variant === v).map((r) => `${f0(r.peakRssMb)} (${r.gc!.major})`);
+    return `- ${VARIANT_LABELS[v]}: ${of.join(', ')}`;
+  });
+  return `Peak RSS MB of each synth run at N=${runs[0].tenants} (full GCs during the run):\n\n${lines.join('\n')}\n\n`;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   transpileAll();
@@ -141,7 +156,9 @@ async function main(): Promise<void> {
         for (let rep = 0; rep < reps; rep++) {
           for (const variant of rotate(variants, rep)) {
             const outdir = path.join(tmp, `out-${variant}-${n}`);
-            const m = await runChild({ variant, tenants: n, outdir, manifests, yamlDir }) as Measurement;
+            // the full GCs of each synth at the largest N: its peak RSS depends on where they fall (see gcText)
+            const gcTrace = n === largest && SYNTH_VARIANTS.includes(variant);
+            const m = await runChild({ variant, tenants: n, outdir, manifests, yamlDir, gcTrace }) as Measurement;
             runs.push(m);
             process.stderr.write(`  N=${n} rep ${rep + 1}/${reps} ${variant}: ${f0(m.ms)} ms, peak RSS ${f0(m.peakRssMb)} MB\n`);
           }
@@ -192,7 +209,8 @@ async function main(): Promise<void> {
   const captureText = TENANTS.map((n) => `N=${n}: ${capture[n].objects} objects, ${capture[n].errors} errors, ${capture[n].warnings} warnings`).join('; ');
   const smallRows = (['smallCheck', 'smallParse'] as const).map((v) => `| ${v === 'smallCheck' ? '(f) `node lib/cli.js check <dir>` (the bin)' : '(g) `node parse-files.js <dir>`'} | ${small[v].length} | ${smallObjects} | ${range(stat(small[v]), f0)} |`);
   const smallText = `| small repo (fresh process each) | reps | objects | time ms, median (min–max) |\n|---|---:|---:|---:|\n${smallRows.join('\n')}`;
-  const report = `${tableText}\n\n${smallText}\n\n| target | value | target | |\n|---|---:|---:|---|\n${targetText}\n\nFindings of the tenant app (a): ${captureText}.\n`;
+  const gcText = gcRuns(runs.filter((r) => r.tenants === largest && r.gc));
+  const report = `${tableText}\n\n${smallText}\n\n| target | value | target | |\n|---|---:|---:|---|\n${targetText}\n\n${gcText}Findings of the tenant app (a): ${captureText}.\n`;
   process.stdout.write(`\n${report}\n(${env}; ${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
 
   if (WRITE) {
