@@ -43,14 +43,12 @@ export interface HttpRoutingProps {
  */
 export class HttpRouting implements IValidation, SpecSource<VirtualServiceSpec> {
   public readonly virtualService: ApiObject;
+  /** The rendered rules, in order (pushed to: a host may have many routes). */
+  private readonly rules: VirtualServiceSpecHttp[] = [];
   /**
-   * The rendered rules, in order. Lists that live until synth are replaced by a copy one longer (`concat`), not pushed
-   * to: a list grown by push or spread keeps spare slots (about 100 bytes for a host with 3 routes).
-   */
-  private rules: readonly VirtualServiceSpecHttp[] = [];
-  /**
-   * The DestinationRules, one per destination host (FQDN). A list, not a Map: a host has few destination hosts, and a
-   * Map costs about 200 bytes even when it holds one entry.
+   * The DestinationRules, one per destination host (FQDN). A list of exact size, replaced by a copy one longer for
+   * each new destination host (a list grown by push keeps spare slots), not a Map (about 200 bytes even with one
+   * entry): a host has few destination hosts with subsets, and the tree keeps this until synth.
    */
   private subsetRules: readonly SubsetRule[] = [];
   private readonly hosts: string[];
@@ -103,7 +101,7 @@ export class HttpRouting implements IValidation, SpecSource<VirtualServiceSpec> 
     const rendered = route._render(this.scope, field, this.namespace);
     if (this.httpRoute) {
       this.httpRoute.add(field, rendered);
-      this.rules = this.rules.concat([rendered.rule]);
+      this.rules.push(rendered.rule);
       return;
     }
     rendered.destinations.forEach((d, i) => {
@@ -123,7 +121,7 @@ export class HttpRouting implements IValidation, SpecSource<VirtualServiceSpec> 
       }
       (rule ?? this.addSubsetRule(host)).add(d.subset, labels);
     });
-    this.rules = this.rules.concat([rendered.rule]);
+    this.rules.push(rendered.rule);
   }
 
   private addSubsetRule(host: string): SubsetRule {
@@ -153,7 +151,7 @@ class SubsetRule implements SpecSource<DestinationRuleSpec> {
   }
 
   public add(name: string, labels: { [key: string]: string }): void {
-    this.subsets = this.subsets.concat([{ name, labels }]); // exact size, as HttpRouting's lists
+    this.subsets = this.subsets.concat([{ name, labels }]); // exact size, as HttpRouting.subsetRules
   }
 
   public renderSpec(): DestinationRuleSpec {
