@@ -170,10 +170,8 @@ export function captureTenants(tenants: number, outdir: string): { captured: Cap
   };
 }
 
-/** (c): the same manifests as plain cdk8s ApiObjects in the same charts, synthesized to `outdir`. */
-export function synthRaw(captured: CapturedApp, outdir: string): OperationResult {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+/** The captured manifests as plain cdk8s ApiObjects in the same charts (nothing synthesized yet). */
+export function buildRawApp(captured: CapturedApp, outdir?: string): { app: App; objects: number } {
   const app = new App({ outdir });
   let objects = 0;
   for (const c of captured.charts) {
@@ -183,6 +181,14 @@ export function synthRaw(captured: CapturedApp, outdir: string): OperationResult
       objects++;
     });
   }
+  return { app, objects };
+}
+
+/** (c): the same manifests as plain cdk8s ApiObjects in the same charts, synthesized to `outdir`. */
+export function synthRaw(captured: CapturedApp, outdir: string): OperationResult {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const { app, objects } = buildRawApp(captured, outdir);
   const t1 = performance.now();
   app.synth();
   const t2 = performance.now();

@@ -38,6 +38,15 @@ const SYNTH_VARIANTS: Variant[] = ['checks', 'noChecks', 'raw'];
 const SMALL_TENANTS = 6;
 const SMALL_REPO_REPS = Number(process.env.BENCH_SMALL_REPO_REPS ?? (QUICK ? 3 : 9));
 const CLI_VARIANTS: Variant[] = ['cliCheck', 'parseYaml'];
+const LIVE_TREE_REPS = QUICK ? 1 : 3;
+
+/** What a 'liveTree' child reports (bench/worker.ts). */
+interface LiveTree {
+  readonly tree: 'tenants' | 'raw';
+  readonly tenants: number;
+  readonly liveMb: number;
+  readonly objects: number;
+}
 
 const BENCH_DIR = __dirname;
 const WORKER = path.join(JS_DIR, 'bench', 'worker.js');
@@ -140,6 +149,7 @@ async function main(): Promise<void> {
   const capture: Record<number, { errors: number; warnings: number; objects: number }> = {};
   const largest = Math.max(...TENANTS);
   const small = { smallCheck: [] as number[], smallParse: [] as number[] };
+  const liveTrees: LiveTree[] = [];
   let smallObjects = 0;
   try {
     for (const n of TENANTS) {
@@ -163,6 +173,15 @@ async function main(): Promise<void> {
             process.stderr.write(`  N=${n} rep ${rep + 1}/${reps} ${variant}: ${f0(m.ms)} ms, peak RSS ${f0(m.peakRssMb)} MB\n`);
           }
         }
+      }
+    }
+    // the live heap of the construct trees at the largest N (stable, unlike the peaks, which depend on GC timing)
+    const largestManifests = path.join(tmp, `manifests-${largest}.json`);
+    for (let rep = 0; rep < LIVE_TREE_REPS; rep++) {
+      for (const tree of rotate(['tenants', 'raw'] as const, rep)) {
+        const m = await runChild({ variant: 'liveTree', tree, tenants: largest, manifests: largestManifests }) as LiveTree;
+        liveTrees.push(m);
+        process.stderr.write(`  N=${largest} live tree ${tree} rep ${rep + 1}/${LIVE_TREE_REPS}: ${f0(m.liveMb)} MB\n`);
       }
     }
     // small repo: CLI start-up and lazy compilation, against a process that only parses the same files
@@ -210,11 +229,14 @@ async function main(): Promise<void> {
   const smallRows = (['smallCheck', 'smallParse'] as const).map((v) => `| ${v === 'smallCheck' ? '(f) `node lib/cli.js check <dir>` (the bin)' : '(g) `node parse-files.js <dir>`'} | ${small[v].length} | ${smallObjects} | ${range(stat(small[v]), f0)} |`);
   const smallText = `| small repo (fresh process each) | reps | objects | time ms, median (min–max) |\n|---|---:|---:|---:|\n${smallRows.join('\n')}`;
   const gcText = gcRuns(runs.filter((r) => r.tenants === largest && r.gc));
-  const report = `${tableText}\n\n${smallText}\n\n| target | value | target | |\n|---|---:|---:|---|\n${targetText}\n\n${gcText}Findings of the tenant app (a): ${captureText}.\n`;
+  const liveOf = (tree: LiveTree['tree']) => stat(liveTrees.filter((t) => t.tree === tree).map((t) => t.liveMb));
+  const liveTree = { tenants: liveOf('tenants'), raw: liveOf('raw') };
+  const liveText = `Live heap after construction at N=${largest}, nothing synthesized (forced GC before and after; median of ${LIVE_TREE_REPS}): the tenant app ${range(liveTree.tenants, f0)} MB, the same manifests as plain ApiObjects (their props included) ${range(liveTree.raw, f0)} MB.\n\n`;
+  const report = `${tableText}\n\n${smallText}\n\n| target | value | target | |\n|---|---:|---:|---|\n${targetText}\n\n${gcText}${liveText}Findings of the tenant app (a): ${captureText}.\n`;
   process.stdout.write(`\n${report}\n(${env}; ${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
 
   if (WRITE) {
-    fs.writeFileSync(path.join(BENCH_DIR, 'results.json'), `${JSON.stringify({ env, tenants: TENANTS, reps: REPS, ratios, capture, rows, small: { objects: smallObjects, ...small }, runs }, null, 2)}\n`);
+    fs.writeFileSync(path.join(BENCH_DIR, 'results.json'), `${JSON.stringify({ env, tenants: TENANTS, reps: REPS, ratios, capture, rows, small: { objects: smallObjects, ...small }, liveTree, runs }, null, 2)}\n`);
     if (!QUICK) {
       const md = `# Benchmark results\n\nLatest \`npm run bench\` (${new Date().toISOString().slice(0, 10)}; ${env}; ${REPS} repetitions per variant at N=${largest}, ${SMALL_REPS} below, one child process per measurement, variants alternating).\nSee bench/run.ts for what each variant measures; time is the whole operation (constructs + synth, or CLI run).\n\n${report}`;
       fs.writeFileSync(path.join(BENCH_DIR, 'RESULTS.md'), md);

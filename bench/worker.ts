@@ -15,11 +15,18 @@
  */
 import * as fs from 'fs';
 import { PerformanceNodeEntry, PerformanceObserver, constants as perfConstants } from 'perf_hooks';
-import { CapturedApp, OperationResult, Variant, captureTenants, cliCheck, parseYaml, synthRaw, synthTenants } from './harness';
+import { ApiObject } from 'cdk8s';
+import { CapturedApp, OperationResult, Variant, buildRawApp, captureTenants, cliCheck, parseYaml, synthRaw, synthTenants } from './harness';
+import { buildTenantApp } from './tenants';
 
 export interface Job {
-  /** a measured variant, or 'capture': synthesize (a) once to `outdir` and write its manifests to `manifests` */
-  readonly variant: Variant | 'capture';
+  /**
+   * a measured variant; 'capture': synthesize (a) once to `outdir` and write its manifests to `manifests`;
+   * 'liveTree': the live heap of a construct tree (see {@link liveTree})
+   */
+  readonly variant: Variant | 'capture' | 'liveTree';
+  /** with 'liveTree': the tenant app ('tenants') or the captured manifests as plain ApiObjects ('raw') */
+  readonly tree?: 'tenants' | 'raw';
   readonly tenants: number;
   /** synth output directory (a, b, c) */
   readonly outdir?: string;
@@ -91,6 +98,16 @@ function traceGc(): { stop(start: number): Promise<GcTrace> } {
   };
 }
 
+/**
+ * The captured manifests of (c). In a function of its own: the file's text (18 MB at N=5000) is garbage once parsed,
+ * but a temporary of the calling function's frame can stay reachable (an interpreter register) until that function
+ * returns, and `measure` runs the operation itself; it kept the text alive through (c)'s synth (its live heap 18 MB
+ * larger, and its GC limits with it).
+ */
+function readCaptured(file: string): CapturedApp {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as CapturedApp;
+}
+
 async function measure(job: Job & { variant: Variant }): Promise<Measurement> {
   let op: () => OperationResult;
   switch (job.variant) {
@@ -99,7 +116,7 @@ async function measure(job: Job & { variant: Variant }): Promise<Measurement> {
       op = () => synthTenants(job.tenants, job.variant === 'checks', job.outdir!);
       break;
     case 'raw': {
-      const captured = JSON.parse(fs.readFileSync(job.manifests!, 'utf8')) as CapturedApp;
+      const captured = readCaptured(job.manifests!);
       op = () => synthRaw(captured, job.outdir!);
       break;
     }
@@ -131,10 +148,35 @@ async function measure(job: Job & { variant: Variant }): Promise<Measurement> {
   };
 }
 
+/**
+ * The live V8 heap (MB) of a construct tree after construction, nothing synthesized: full GCs before and after
+ * building it (needs `--expose-gc`). For 'raw' the baseline is taken before the captured manifests are read, so the
+ * ApiObjects' props (the manifests themselves) count. A synth's peak RSS depends on this figure through the GC limits
+ * (see worker.ts's header), and unlike the peak it hardly varies from run to run.
+ */
+function liveTree(job: Job): { tree: string; tenants: number; liveMb: number; objects: number } {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (!g) throw new Error('liveTree needs node --expose-gc');
+  gc();
+  const base = process.memoryUsage().heapUsed;
+  let built: { app: unknown; objects: number };
+  if (job.tree === 'raw') {
+    built = buildRawApp(readCaptured(job.manifests!));
+  } else {
+    const { app } = buildTenantApp({ tenants: job.tenants, checksDisabled: true });
+    built = { app, objects: app.node.findAll().filter((c) => ApiObject.isApiObject(c)).length };
+  }
+  gc();
+  const liveMb = (process.memoryUsage().heapUsed - base) / MB;
+  return { tree: job.tree ?? 'tenants', tenants: job.tenants, liveMb, objects: built.objects };
+}
+
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as Job;
   let out: unknown;
-  if (job.variant === 'capture') {
+  if (job.variant === 'liveTree') {
+    out = liveTree(job);
+  } else if (job.variant === 'capture') {
     const { captured, result } = captureTenants(job.tenants, job.outdir!);
     fs.writeFileSync(job.manifests!, JSON.stringify(captured));
     out = result;
