@@ -94,7 +94,7 @@ export function synthTenants(tenants: number, checks: boolean, outdir: string): 
     warnings = findings.filter((f) => f.severity === Severity.WARNING).length;
   }
   return {
-    objects: app.node.findAll().filter((c) => ApiObject.isApiObject(c)).length,
+    objects: apiObjectsOf(app).length,
     errors,
     warnings,
     detail: {
@@ -168,6 +168,11 @@ export function captureTenants(tenants: number, outdir: string): { captured: Cap
       detail: {},
     },
   };
+}
+
+/** The ApiObjects of an app, in tree order. */
+export function apiObjectsOf(app: App): ApiObject[] {
+  return app.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
 }
 
 /** The captured manifests as plain cdk8s ApiObjects in the same charts (nothing synthesized yet). */

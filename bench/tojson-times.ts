@@ -8,8 +8,8 @@
  *
  * Times are wall microseconds of one process; repeat and compare medians.
  */
-import { ApiObject, App } from 'cdk8s';
-import { buildRawApp } from './harness';
+import { ApiObject } from 'cdk8s';
+import { apiObjectsOf, buildRawApp } from './harness';
 import { buildTenantApp } from './tenants';
 
 type Times = Map<string, { ms: number; n: number }>;
@@ -26,10 +26,6 @@ function timeRound(objects: readonly ApiObject[]): Times {
     times.set(o.kind, t);
   }
   return times;
-}
-
-function apiObjectsOf(app: App): ApiObject[] {
-  return app.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
 }
 
 function main(): void {

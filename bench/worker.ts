@@ -15,8 +15,7 @@
  */
 import * as fs from 'fs';
 import { PerformanceNodeEntry, PerformanceObserver, constants as perfConstants } from 'perf_hooks';
-import { ApiObject } from 'cdk8s';
-import { CapturedApp, OperationResult, Variant, buildRawApp, captureTenants, cliCheck, parseYaml, synthRaw, synthTenants } from './harness';
+import { CapturedApp, OperationResult, Variant, apiObjectsOf, buildRawApp, captureTenants, cliCheck, parseYaml, synthRaw, synthTenants } from './harness';
 import { buildTenantApp } from './tenants';
 
 export interface Job {
@@ -159,12 +158,13 @@ function liveTree(job: Job): { tree: string; tenants: number; liveMb: number; ob
   if (!g) throw new Error('liveTree needs node --expose-gc');
   gc();
   const base = process.memoryUsage().heapUsed;
+  // `built.app` holds the tree until it is measured (`built` is read after the last gc)
   let built: { app: unknown; objects: number };
   if (job.tree === 'raw') {
     built = buildRawApp(readCaptured(job.manifests!));
   } else {
     const { app } = buildTenantApp({ tenants: job.tenants, checksDisabled: true });
-    built = { app, objects: app.node.findAll().filter((c) => ApiObject.isApiObject(c)).length };
+    built = { app, objects: apiObjectsOf(app).length };
   }
   gc();
   const liveMb = (process.memoryUsage().heapUsed - base) / MB;
